@@ -1,0 +1,209 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
+
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// Kind says what went wrong with a backend call in terms a caller can act on.
+type Kind int
+
+// The kinds of backend failure.
+const (
+	KindUnknown      Kind = iota
+	KindUnreachable       // connection refused, DNS failure, reset
+	KindTimeout           // the call's deadline passed
+	KindRateLimited       // 429, or the backend's own rate limit
+	KindBadQuery          // 400/422: the query or its parameters are wrong
+	KindTooMuchData       // result exceeds a server or client limit
+	KindUnauthorized      // 401/403
+	KindServerError       // 5xx
+	KindNotFound          // 404, or an id that does not exist
+	KindBadResponse       // the answer could not be decoded
+	KindCircuitOpen       // the breaker refused the call without trying
+	KindCanceled          // the caller gave up
+)
+
+var kindNames = map[Kind]string{
+	KindUnknown:      "error",
+	KindUnreachable:  "unreachable",
+	KindTimeout:      "timeout",
+	KindRateLimited:  "rate limited",
+	KindBadQuery:     "bad query",
+	KindTooMuchData:  "too much data",
+	KindUnauthorized: "unauthorized",
+	KindServerError:  "server error",
+	KindNotFound:     "not found",
+	KindBadResponse:  "bad response",
+	KindCircuitOpen:  "circuit open",
+	KindCanceled:     "canceled",
+}
+
+// String names the kind the way the UI shows it.
+func (k Kind) String() string {
+	if s, ok := kindNames[k]; ok {
+		return s
+	}
+	return "error"
+}
+
+// Retryable reports whether a failure of this kind may succeed if an
+// idempotent read is tried again.
+func (k Kind) Retryable() bool {
+	switch k {
+	case KindUnreachable, KindTimeout, KindRateLimited, KindServerError:
+		return true
+	}
+	return false
+}
+
+// Error is the one error type every client returns.
+type Error struct {
+	Backend string // "loki", "prometheus", "alertmanager", "jaeger", "kafka"
+	Op      string // "query_range", "get_trace", ...
+	Kind    Kind
+	Status  int    // HTTP status or 0
+	Msg     string // sanitized detail, usually the server's own text
+	Err     error  // cause; never carries credentials
+}
+
+// Error renders "loki query_range: bad query: parse error at line 1...".
+func (e *Error) Error() string {
+	s := e.Backend
+	if e.Op != "" {
+		s += " " + e.Op
+	}
+	s += ": " + e.Kind.String()
+	if e.Msg != "" {
+		s += ": " + e.Msg
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the Kind of err, classifying plain errors on the way.
+func KindOf(err error) Kind {
+	if err == nil {
+		return KindUnknown
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return se.Kind
+	}
+	return Classify(err)
+}
+
+// Classify maps a transport-level error to a Kind.
+func Classify(err error) Kind {
+	switch {
+	case err == nil:
+		return KindUnknown
+	case errors.Is(err, context.Canceled):
+		return KindCanceled
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return KindTimeout
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return KindUnreachable
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return KindTimeout
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return KindUnreachable
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return KindUnreachable
+	}
+	return KindUnknown
+}
+
+// KindForStatus maps an HTTP status code to a Kind.
+func KindForStatus(code int) Kind {
+	switch {
+	case code == 400 || code == 422:
+		return KindBadQuery
+	case code == 401 || code == 403:
+		return KindUnauthorized
+	case code == 404:
+		return KindNotFound
+	case code == 413:
+		return KindTooMuchData
+	case code == 429:
+		return KindRateLimited
+	case code == 408 || code == 504:
+		return KindTimeout
+	case code >= 500:
+		return KindServerError
+	}
+	return KindUnknown
+}
+
+// Wrap turns any error into an *Error for backend and op. An *Error passes
+// through with its kind kept. The message is sanitized and stripped of any
+// URL credentials.
+func Wrap(backend, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		if se.Backend == "" {
+			se.Backend = backend
+		}
+		if se.Op == "" {
+			se.Op = op
+		}
+		return se
+	}
+	k := Classify(err)
+	return &Error{Backend: backend, Op: op, Kind: k, Msg: CleanMessage(err), Err: err}
+}
+
+// HTTPError builds the error for a non-2xx answer, keeping the server's own
+// text (sanitized and cut to a readable length) as the detail.
+func HTTPError(backend, op string, status int, body string) *Error {
+	msg := sanitize.Line(body)
+	if len(msg) > 400 {
+		msg = msg[:400] + "…"
+	}
+	if msg == "" {
+		msg = fmt.Sprintf("HTTP %d", status)
+	}
+	return &Error{Backend: backend, Op: op, Kind: KindForStatus(status), Status: status, Msg: msg}
+}
+
+// CleanMessage renders err for people: url.Error is reduced to its cause so
+// that no query string or userinfo leaks, and the text is sanitized.
+func CleanMessage(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		u, perr := url.Parse(ue.URL)
+		where := ""
+		if perr == nil {
+			where = u.Host
+		}
+		cause := ue.Err.Error()
+		var oe *net.OpError
+		if errors.As(ue.Err, &oe) && oe.Err != nil {
+			cause = oe.Err.Error()
+		}
+		if where != "" {
+			return sanitize.Line(where + ": " + cause)
+		}
+		return sanitize.Line(cause)
+	}
+	return sanitize.Line(err.Error())
+}

@@ -1,0 +1,56 @@
+package transport
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestWrapSetsHeadersAndAuth(t *testing.T) {
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }))
+	defer srv.Close()
+
+	cases := []struct {
+		name string
+		opts Options
+		want map[string]string
+	}{
+		{"tenant default header", Options{Tenant: "team-a"}, map[string]string{"X-Scope-OrgID": "team-a"}},
+		{"tenant custom header", Options{Tenant: "1", TenantHeader: "X-Grafana-Org-Id"}, map[string]string{"X-Grafana-Org-Id": "1"}},
+		{"basic", Options{Username: "u", Password: "p"}, map[string]string{"Authorization": "Basic dTpw"}},
+		{"bearer wins", Options{Username: "u", Password: "p", BearerToken: "tok"}, map[string]string{"Authorization": "Bearer tok"}},
+		{"extra", Options{Headers: map[string]string{"X-Team": "sre"}}, map[string]string{"X-Team": "sre"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rt, err := c.opts.RoundTripper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := (&http.Client{Transport: rt}).Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			for k, v := range c.want {
+				if got.Get(k) != v {
+					t.Errorf("%s = %q, want %q", k, got.Get(k), v)
+				}
+			}
+		})
+	}
+}
+
+func TestTLSConfigErrors(t *testing.T) {
+	if _, err := (Options{CAFile: "/nonexistent/ca.pem"}).TLSConfig(); err == nil {
+		t.Fatal("missing CA file accepted")
+	}
+	if _, err := (Options{CertFile: "/x.pem"}).TLSConfig(); err == nil {
+		t.Fatal("cert without key accepted")
+	}
+	cfg, err := (Options{}).TLSConfig()
+	if err != nil || cfg != nil {
+		t.Fatalf("empty options: %v %v", cfg, err)
+	}
+}
