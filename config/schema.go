@@ -1,0 +1,98 @@
+// Package config loads reltui's YAML configuration: named contexts, each
+// with its backends. Loading is strict: an unknown key, a wrong type, a bad
+// URL or a missing file is an error that names the file, the line and the
+// key. Secrets are never read from the file itself, only from files or
+// environment variables it points to, and are redacted wherever the
+// configuration is printed.
+package config
+
+import "time"
+
+// File is the whole configuration file.
+type File struct {
+	CurrentContext string              `yaml:"current_context"`
+	Contexts       map[string]*Context `yaml:"contexts"`
+	// Path is where the file was read from, or "" for the environment.
+	Path string `yaml:"-"`
+
+	pos positions
+}
+
+// Context is one environment (prod, staging, ...) and its backends.
+type Context struct {
+	Loki         *Backend `yaml:"loki"`
+	Prometheus   *Backend `yaml:"prometheus"`
+	Alertmanager *Backend `yaml:"alertmanager"`
+	Jaeger       *Backend `yaml:"jaeger"`
+	Kafka        *Kafka   `yaml:"kafka"`
+	Grafana      *Grafana `yaml:"grafana"`
+}
+
+// Backend is how to reach one HTTP or gRPC backend.
+type Backend struct {
+	URL string `yaml:"url"`
+	// Tenant is sent in TenantHeader (default X-Scope-OrgID).
+	Tenant       string            `yaml:"tenant"`
+	TenantHeader string            `yaml:"tenant_header"`
+	BasicAuth    *BasicAuth        `yaml:"basic_auth"`
+	BearerToken  *Secret           `yaml:"bearer_token"`
+	TLS          *TLS              `yaml:"tls"`
+	Headers      map[string]string `yaml:"headers"`
+	Timeout      Duration          `yaml:"timeout"`
+}
+
+// BasicAuth is a user name and a password kept outside the file.
+type BasicAuth struct {
+	Username string `yaml:"username"`
+	Password *Secret `yaml:"password"`
+}
+
+// Secret points at a value kept outside the configuration file: exactly one
+// of File and Env is set.
+type Secret struct {
+	File string `yaml:"file"`
+	Env  string `yaml:"env"`
+}
+
+// TLS holds client TLS settings.
+type TLS struct {
+	CAFile             string `yaml:"ca_file"`
+	CertFile           string `yaml:"cert_file"`
+	KeyFile            string `yaml:"key_file"`
+	ServerName         string `yaml:"server_name"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+}
+
+// Kafka is an optional direct connection to brokers for consumer lag.
+type Kafka struct {
+	Brokers  []string `yaml:"brokers"`
+	ClientID string   `yaml:"client_id"`
+	TLS      *TLS     `yaml:"tls"`
+	SASL     *SASL    `yaml:"sasl"`
+	Timeout  Duration `yaml:"timeout"`
+}
+
+// SASL is Kafka SASL authentication.
+type SASL struct {
+	Mechanism string  `yaml:"mechanism"` // PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+	Username  string  `yaml:"username"`
+	Password  *Secret `yaml:"password"`
+}
+
+// Grafana is used only to build deep links into Explore.
+type Grafana struct {
+	URL                  string `yaml:"url"`
+	OrgID                int    `yaml:"org_id"`
+	LokiDatasource       string `yaml:"loki_datasource"`
+	PrometheusDatasource string `yaml:"prometheus_datasource"`
+	JaegerDatasource     string `yaml:"jaeger_datasource"`
+}
+
+// Duration is a time.Duration written as "30s", "5m" or "2d".
+type Duration time.Duration
+
+// Std returns the standard library duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// DefaultTimeout applies to a backend with no timeout set.
+const DefaultTimeout = 30 * time.Second
