@@ -282,11 +282,11 @@ func join(prefix, k string) string {
 // inlineSecretKeys are keys people reach for that would put a secret in
 // the file; they get a specific hint instead of a bare "unknown key".
 var inlineSecretKeys = map[string]string{
-	"password":     "inline passwords are not accepted; use password: {file: PATH} or password: {env: VAR}",
-	"token":        "inline tokens are not accepted; use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
-	"bearer":       "use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
-	"api_key":      "use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
-	"password_env": "write password: {env: VAR}",
+	"password":      "inline passwords are not accepted; use password: {file: PATH} or password: {env: VAR}",
+	"token":         "inline tokens are not accepted; use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
+	"bearer":        "use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
+	"api_key":       "use bearer_token: {file: PATH} or bearer_token: {env: VAR}",
+	"password_env":  "write password: {env: VAR}",
 	"password_file": "write password: {file: PATH}",
 }
 

@@ -43,7 +43,7 @@ type Backend struct {
 
 // BasicAuth is a user name and a password kept outside the file.
 type BasicAuth struct {
-	Username string `yaml:"username"`
+	Username string  `yaml:"username"`
 	Password *Secret `yaml:"password"`
 }
 
