@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui"
+)
+
+type consoleFlags struct {
+	theme string
+	since time.Duration
+}
+
+func addConsoleFlags(root *cobra.Command, f *consoleFlags) {
+	root.Flags().StringVar(&f.theme, "theme", os.Getenv("RELTUI_THEME"), "colour theme: dark, light, high-contrast, no-color (env RELTUI_THEME; NO_COLOR forces no-color)")
+	root.Flags().DurationVar(&f.since, "since", time.Hour, "initial time range, e.g. 15m, 6h")
+}
+
+// runConsole opens the console on the selected context.
+func runConsole(g *globals, f *consoleFlags) error {
+	if !isatty.IsTerminal(os.Stdout.Fd()) && !isatty.IsCygwinTerminal(os.Stdout.Fd()) {
+		return &exitError{code: 2, msg: "the console needs a terminal on stdout; for scripts use the headless commands (reltui --help)"}
+	}
+	if f.since <= 0 {
+		return &exitError{code: 2, msg: "--since must be positive"}
+	}
+	file, err := loadConfig(g)
+	if err != nil {
+		return &exitError{code: 1, msg: "invalid configuration:\n" + err.Error()}
+	}
+	name, c, err := file.Select(g.context)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	bs, err := buildBackends(c, config.OSEnv())
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+	}
+	defer bs.Close()
+
+	r := lipgloss.NewRenderer(os.Stdout)
+	pal, err := pickPalette(f.theme, r.ColorProfile())
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	m := ui.New(ui.Deps{
+		Context:  name,
+		Backends: bs.probes(),
+		Range:    ui.LiveRange(f.since),
+		Palette:  pal,
+		Renderer: r,
+		Version:  versionString(),
+	})
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(os.Stdout))
+	_, err = p.Run()
+	return err
+}
+
+// pickPalette honours NO_COLOR and an ASCII-only terminal before the theme
+// flag: a user who asked for no colour gets none.
+func pickPalette(name string, profile termenv.Profile) (themes.Palette, error) {
+	if os.Getenv("NO_COLOR") != "" || profile == termenv.Ascii {
+		return themes.NoColor(), nil
+	}
+	return themes.ByName(name)
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/sources/alertmanager"
+	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/sources/resilience"
+	"github.com/reltui/reltui/sources/transport"
+	"github.com/reltui/reltui/ui"
+)
+
+// backends are the clients of one context. A nil field is a backend the
+// context does not configure.
+type backends struct {
+	loki   *loki.Client
+	prom   *prom.Client
+	am     *alertmanager.Client
+	jaeger *jaeger.Client
+	addrs  map[string]string
+}
+
+func guardFor(name string, b *config.Backend) *resilience.Guard {
+	p := resilience.DefaultPolicy()
+	p.Timeout = b.TimeoutOr().Std()
+	return resilience.New(name, p)
+}
+
+// buildBackends creates a client for every backend the context names. It
+// resolves secrets but contacts nothing.
+func buildBackends(c *config.Context, env config.Env) (*backends, error) {
+	bs := &backends{addrs: map[string]string{}}
+	var errs []error
+	if b := c.Loki; b != nil {
+		errs = append(errs, withTransport("loki", b, env, func(o transport.Options) error {
+			cl, err := loki.New(loki.Config{Address: b.URL, Transport: o, Guard: guardFor("loki", b)})
+			bs.loki = cl
+			return err
+		}))
+		bs.addrs["loki"] = b.URL
+	}
+	if b := c.Prometheus; b != nil {
+		errs = append(errs, withTransport("prometheus", b, env, func(o transport.Options) error {
+			cl, err := prom.New(prom.Config{Address: b.URL, Transport: o, Guard: guardFor("prometheus", b)})
+			bs.prom = cl
+			return err
+		}))
+		bs.addrs["prometheus"] = b.URL
+	}
+	if b := c.Alertmanager; b != nil {
+		errs = append(errs, withTransport("alertmanager", b, env, func(o transport.Options) error {
+			cl, err := alertmanager.New(alertmanager.Config{Address: b.URL, Transport: o, Guard: guardFor("alertmanager", b)})
+			bs.am = cl
+			return err
+		}))
+		bs.addrs["alertmanager"] = b.URL
+	}
+	if b := c.Jaeger; b != nil {
+		errs = append(errs, withTransport("jaeger", b, env, func(o transport.Options) error {
+			addr, secure, err := b.GRPCTarget()
+			if err != nil {
+				return err
+			}
+			cl, err := jaeger.New(jaeger.Config{Address: addr, TLS: secure, Transport: o, Guard: guardFor("jaeger", b)})
+			bs.jaeger = cl
+			return err
+		}))
+		bs.addrs["jaeger"] = b.URL
+	}
+	if err := errors.Join(errs...); err != nil {
+		bs.Close()
+		return nil, err
+	}
+	return bs, nil
+}
+
+func withTransport(name string, b *config.Backend, env config.Env, fn func(transport.Options) error) error {
+	o, err := b.Transport(env)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := fn(o); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Close releases connections.
+func (bs *backends) Close() {
+	if bs != nil && bs.jaeger != nil {
+		_ = bs.jaeger.Close()
+	}
+}
+
+// probes lists the configured backends with their readiness probes, in a
+// fixed order.
+func (bs *backends) probes() []ui.Backend {
+	var out []ui.Backend
+	add := func(name string, ok bool, ping func(context.Context) error) {
+		if ok {
+			out = append(out, ui.Backend{Name: name, Addr: bs.addrs[name], Ping: ping})
+		}
+	}
+	add("loki", bs.loki != nil, func(ctx context.Context) error { return bs.loki.Ping(ctx) })
+	add("prometheus", bs.prom != nil, func(ctx context.Context) error { return bs.prom.Ping(ctx) })
+	add("alertmanager", bs.am != nil, func(ctx context.Context) error { return bs.am.Ping(ctx) })
+	add("jaeger", bs.jaeger != nil, func(ctx context.Context) error { return bs.jaeger.Ping(ctx) })
+	return out
+}

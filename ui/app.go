@@ -1,0 +1,343 @@
+// Package ui is reltui's console: a thin root model that lays out a header,
+// the active pane and a footer, and routes messages to panes. Every pane is
+// its own model. No I/O happens in Update or View: all of it runs in Cmds
+// that capture their inputs by value and carry a sequence number, so
+// stale results are dropped.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/themes"
+)
+
+// Deps is everything a console session needs from outside. It travels as a
+// typed struct, never through context values or package state.
+type Deps struct {
+	// Context is the selected config context's name.
+	Context  string
+	Backends []Backend
+	Range    TimeRange
+	Palette  themes.Palette
+	// Renderer is this session's lipgloss renderer (one per SSH session).
+	Renderer *lipgloss.Renderer
+	// Now is the clock; tests pin it.
+	Now func() time.Time
+	// Tick is how often ages refresh; probes run every third tick.
+	Tick time.Duration
+	// Version is shown in the help overlay.
+	Version string
+}
+
+// Model is the root model.
+type Model struct {
+	deps   Deps
+	styles Styles
+	keys   GlobalKeyMap
+	help   help.Model
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	panes         []Pane
+	active        int
+	rng           TimeRange
+	showHelp      bool
+
+	backends  []*backendStatus
+	probeSeq  int
+	pending   int
+	lastRound time.Time
+}
+
+// New builds the root model. Cancel the returned model's work with Close.
+func New(d Deps) *Model {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Tick <= 0 {
+		d.Tick = 5 * time.Second
+	}
+	if d.Range.Span == 0 {
+		d.Range = LiveRange(time.Hour)
+	}
+	if d.Renderer == nil {
+		d.Renderer = lipgloss.DefaultRenderer()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Model{deps: d, keys: DefaultGlobalKeyMap(), ctx: ctx, cancel: cancel, rng: d.Range}
+	m.styles = NewStyles(d.Renderer, d.Palette)
+	m.help = help.New()
+	m.help.Styles.ShortKey = m.styles.HelpKey
+	m.help.Styles.ShortDesc = m.styles.HelpDesc
+	m.help.Styles.FullKey = m.styles.HelpKey
+	m.help.Styles.FullDesc = m.styles.HelpDesc
+	m.help.Styles.ShortSeparator = m.styles.Muted
+	m.help.Styles.FullSeparator = m.styles.Muted
+	for _, b := range d.Backends {
+		m.backends = append(m.backends, &backendStatus{Backend: b})
+	}
+	st := &m.styles
+	for _, p := range []struct{ title, what string }{
+		{"Logs", "LogQL editor, live tail, level colours, detail view and filters (console shell issue)."},
+		{"Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue)."},
+		{"Traces", "Trace search and a virtualized waterfall with the critical path (metrics and traces issue)."},
+		{"Request", "Everything that happened to one request ID across logs and traces (correlate issue)."},
+		{"SLOs", "Multi-window, multi-burn-rate error-budget burn (SLO and lag issue)."},
+		{"Lag", "Kafka consumer lag in messages and seconds, with Burrow-style status (SLO and lag issue)."},
+		{"Alerts", "Firing alerts from Prometheus and Alertmanager (sources issue)."},
+		{"Incidents", "Incident timelines, milestones, evidence and MTTx (incidents issue)."},
+	} {
+		m.panes = append(m.panes, newComingSoon(p.title, p.what, st, m.statusTable))
+	}
+	return m
+}
+
+// Close cancels every in-flight Cmd of this session.
+func (m *Model) Close() { m.cancel() }
+
+// Init starts the first probe round and the clock.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick))
+}
+
+// probeRound starts a health probe of every backend unless one is still
+// running: an overlapping refresh is dropped, not queued.
+func (m *Model) probeRound() tea.Cmd {
+	if m.pending > 0 || len(m.backends) == 0 {
+		return nil
+	}
+	m.probeSeq++
+	m.pending = len(m.backends)
+	m.lastRound = m.deps.Now()
+	cmds := make([]tea.Cmd, 0, len(m.backends))
+	for _, b := range m.backends {
+		if b.state == healthUnknown {
+			b.state = healthChecking
+		}
+		cmds = append(cmds, probeCmd(m.ctx, m.probeSeq, b.Backend, m.deps.Now))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes messages. Global keys first, then the active pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case healthMsg:
+		if msg.seq != m.probeSeq {
+			return m, nil // a stale round
+		}
+		for _, b := range m.backends {
+			if b.Name == msg.name {
+				b.apply(msg)
+			}
+		}
+		if m.pending > 0 {
+			m.pending--
+		}
+		return m, nil
+	case tickMsg:
+		cmds := []tea.Cmd{tickCmd(m.deps.Tick)}
+		if m.deps.Now().Sub(m.lastRound) >= 3*m.deps.Tick {
+			cmds = append(cmds, m.probeRound())
+		}
+		return m, tea.Batch(cmds...)
+	case tea.KeyMsg:
+		if cmd, handled := m.handleKey(msg); handled {
+			return m, cmd
+		}
+	}
+	var cmd tea.Cmd
+	m.panes[m.active], cmd = m.panes[m.active].Update(msg)
+	return m, cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.keys
+	now := m.deps.Now()
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.cancel()
+		return tea.Quit, true
+	case m.showHelp && (key.Matches(msg, k.Help) || msg.Type == tea.KeyEsc):
+		m.showHelp = false
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.NextPane):
+		m.active = (m.active + 1) % len(m.panes)
+	case key.Matches(msg, k.PrevPane):
+		m.active = (m.active + len(m.panes) - 1) % len(m.panes)
+	case key.Matches(msg, k.Refresh):
+		return m.probeRound(), true
+	case key.Matches(msg, k.PanBack):
+		m.rng = m.rng.Pan(-1, now)
+	case key.Matches(msg, k.PanFwd):
+		m.rng = m.rng.Pan(1, now)
+	case key.Matches(msg, k.ZoomIn):
+		m.rng = m.rng.Zoom(true)
+	case key.Matches(msg, k.ZoomOut):
+		m.rng = m.rng.Zoom(false)
+	case key.Matches(msg, k.Live):
+		m.rng = LiveRange(m.rng.Span)
+	default:
+		for i, b := range k.Pane {
+			if key.Matches(msg, b) && i < len(m.panes) {
+				m.active = i
+				return nil, true
+			}
+		}
+		return nil, false
+	}
+	return nil, true
+}
+
+const headerLines, footerLines = 2, 1
+
+func (m *Model) layout() {
+	h := max(1, m.height-headerLines-footerLines)
+	for _, p := range m.panes {
+		p.SetSize(m.width, h)
+	}
+	m.help.Width = m.width
+}
+
+// View renders header, pane and footer. It does no I/O.
+func (m *Model) View() string {
+	if m.width == 0 {
+		return "starting reltui…"
+	}
+	body := m.panes[m.active].View()
+	if m.showHelp {
+		body = m.fullHelp()
+	}
+	bodyH := max(1, m.height-headerLines-footerLines)
+	body = lipgloss.NewStyle().Width(m.width).Height(bodyH).MaxHeight(bodyH).Render(body)
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.tabs(), body, m.footer())
+}
+
+func (m *Model) header() string {
+	now := m.deps.Now()
+	st := m.styles
+	left := st.HeaderKey.Render("ctx ") + st.HeaderVal.Render(m.deps.Context) +
+		st.Muted.Render(" │ ") + st.HeaderVal.Render(m.rng.Label(now))
+	for _, compact := range []bool{false, true} {
+		parts := make([]string, 0, len(m.backends))
+		for _, b := range m.backends {
+			parts = append(parts, m.healthBadge(b, now, compact))
+		}
+		line := left + st.Muted.Render(" │ ") + strings.Join(parts, " ")
+		if lipgloss.Width(line) <= m.width || compact {
+			return lipgloss.NewStyle().MaxWidth(m.width).Render(line)
+		}
+	}
+	return left
+}
+
+// shortNames keep the header on one line at 80 columns.
+var shortNames = map[string]string{"prometheus": "prom", "alertmanager": "am", "jaeger": "jgr", "loki": "loki"}
+
+func (m *Model) healthBadge(b *backendStatus, now time.Time, compact bool) string {
+	st := m.styles
+	name := b.Name
+	if compact {
+		if s, ok := shortNames[name]; ok {
+			name = s
+		}
+	}
+	switch b.state {
+	case healthOK:
+		age := ageLabel(now, b.lastOK)
+		return st.OK.Render("✓"+name) + st.Muted.Render(" "+age)
+	case healthDown:
+		label := "✗" + name + " " + b.errKind.String()
+		if !b.lastOK.IsZero() && !compact {
+			label += ", ok " + ageLabel(now, b.lastOK) + " ago"
+		}
+		return st.Error.Render(label)
+	case healthChecking:
+		return st.Muted.Render("…" + name)
+	}
+	return st.Muted.Render("?" + name)
+}
+
+func (m *Model) tabs() string {
+	parts := make([]string, len(m.panes))
+	for i, p := range m.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.Title())
+		if i == m.active {
+			if m.styles.Palette.Mono {
+				// Attributes may be stripped too (ASCII profile); brackets
+				// always show which pane is active.
+				label = "[" + label + "]"
+			}
+			parts[i] = m.styles.ActiveTab.Render(label)
+		} else {
+			parts[i] = m.styles.Tab.Render(label)
+		}
+	}
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(parts, ""))
+}
+
+func (m *Model) footer() string {
+	bindings := append(m.panes[m.active].ShortHelp(), m.keys.ShortHelp()...)
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(m.help.ShortHelpView(bindings))
+}
+
+func (m *Model) fullHelp() string {
+	groups := append(m.keys.FullHelp(), m.panes[m.active].FullHelp()...)
+	title := m.styles.Title.Render("Keys") + m.styles.Muted.Render("  (? or esc to close)")
+	if m.deps.Version != "" {
+		title += m.styles.Muted.Render("  reltui " + m.deps.Version)
+	}
+	return title + "\n\n" + m.help.FullHelpView(groups)
+}
+
+// statusTable shows each backend's state in full: address, last good
+// answer, latency, and the reason it is down.
+func (m *Model) statusTable(width int) string {
+	st := m.styles
+	now := m.deps.Now()
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Backends") + "\n")
+	if len(m.backends) == 0 {
+		b.WriteString(st.Warning.Render("No backends configured for this context; see `reltui config check`.") + "\n")
+	}
+	for _, s := range m.backends {
+		var state string
+		switch s.state {
+		case healthOK:
+			state = st.OK.Render("ok") + st.Muted.Render(fmt.Sprintf("  %s, checked %s ago", s.latency.Round(time.Millisecond), ageLabel(now, s.checked)))
+		case healthDown:
+			last := "never answered"
+			if !s.lastOK.IsZero() {
+				last = "last good answer " + ageLabel(now, s.lastOK) + " ago"
+			}
+			state = st.Error.Render(s.errKind.String()) + st.Muted.Render("  "+last)
+		case healthChecking:
+			state = st.Muted.Render("checking…")
+		default:
+			state = st.Muted.Render("not checked yet")
+		}
+		line := fmt.Sprintf("  %-13s %s  %s", s.Name, st.Subtle.Render(fmt.Sprintf("%-24s", s.Addr)), state)
+		b.WriteString(lipgloss.NewStyle().MaxWidth(width).Render(line) + "\n")
+		if s.state == healthDown && s.errMsg != "" {
+			for _, l := range strings.Split(wrapText(s.errMsg, max(20, width-6)), "\n") {
+				b.WriteString("    " + st.Muted.Render(l) + "\n")
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,259 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.t }
+
+func newTestModel(t *testing.T, profile termenv.Profile, pal themes.Palette, pings *atomic.Int32) (*Model, *fakeClock) {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	clk := &fakeClock{t: fixedNow}
+	ping := func(context.Context) error { pings.Add(1); return nil }
+	m := New(Deps{
+		Context: "dev",
+		Backends: []Backend{
+			{Name: "loki", Addr: "http://127.0.0.1:3100", Ping: ping},
+			{Name: "prometheus", Addr: "http://127.0.0.1:9090", Ping: ping},
+			{Name: "alertmanager", Addr: "http://127.0.0.1:9093", Ping: ping},
+			{Name: "jaeger", Addr: "grpc://127.0.0.1:16685", Ping: ping},
+		},
+		Range:    LiveRange(time.Hour),
+		Palette:  pal,
+		Renderer: r,
+		Now:      clk.Now,
+	})
+	t.Cleanup(m.Close)
+	return m, clk
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// healthy answers the first probe round: loki, prometheus and alertmanager
+// fine, jaeger refused.
+func healthy(m *Model, at time.Time) {
+	m.Update(healthMsg{seq: 1, name: "loki", at: at, latency: 3 * time.Millisecond})
+	m.Update(healthMsg{seq: 1, name: "prometheus", at: at, latency: 2 * time.Millisecond})
+	m.Update(healthMsg{seq: 1, name: "alertmanager", at: at, latency: 2 * time.Millisecond})
+	m.Update(healthMsg{seq: 1, name: "jaeger", at: at, latency: time.Millisecond,
+		err: &sources.Error{Backend: "jaeger", Op: "ping", Kind: sources.KindUnreachable, Msg: "127.0.0.1:16685: connection refused"}})
+}
+
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	cmd := m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, k := range []string{"tab", "tab", "shift+tab", "3", "?", "esc", "[", "]", "+", "-", "0"} {
+		m.Update(keyMsg(k))
+		_ = m.View()
+	}
+	if n := pings.Load(); n != 0 {
+		t.Fatalf("Update/View made %d backend calls", n)
+	}
+	// The work happens when the runtime runs the Cmd, not before.
+	runCmd(cmd)
+	if n := pings.Load(); n != 4 {
+		t.Fatalf("probe round made %d calls, want 4", n)
+	}
+}
+
+// runCmd executes a Cmd tree the way the runtime would, minus the Tick.
+func runCmd(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				runCmd(c)
+			}
+		}
+	case <-time.After(200 * time.Millisecond):
+		// A Tick; not run in tests.
+	}
+}
+
+func TestStaleHealthResultsDropped(t *testing.T) {
+	var pings atomic.Int32
+	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Init()
+	healthy(m, clk.t)
+	clk.t = clk.t.Add(20 * time.Second)
+	m.Update(tickMsg{at: clk.t}) // starts round 2
+	if m.probeSeq != 2 {
+		t.Fatalf("probeSeq = %d, want 2", m.probeSeq)
+	}
+	// A late answer from round 1 must not overwrite round 2's view.
+	m.Update(healthMsg{seq: 1, name: "loki", at: clk.t, err: errors.New("late")})
+	if m.backends[0].state != healthOK {
+		t.Fatalf("stale result applied: %+v", m.backends[0])
+	}
+}
+
+func TestOverlappingProbeRoundDropped(t *testing.T) {
+	var pings atomic.Int32
+	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Init() // round 1 in flight
+	clk.t = clk.t.Add(time.Minute)
+	m.Update(tickMsg{at: clk.t})
+	if m.probeSeq != 1 {
+		t.Fatalf("a second round started while the first was in flight (seq %d)", m.probeSeq)
+	}
+}
+
+func TestKeysSwitchPanesAndRange(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	steps := []struct {
+		key        string
+		wantActive int
+		wantRange  string
+	}{
+		{"tab", 1, "last 1h (live)"},
+		{"shift+tab", 0, "last 1h (live)"},
+		{"shift+tab", 7, "last 1h (live)"},
+		{"3", 2, "last 1h (live)"},
+		{"-", 2, "last 3h (live)"},
+		{"+", 2, "last 1h (live)"},
+		{"+", 2, "last 30m (live)"},
+		{"[", 2, "11-22 09:45 → 11-22 10:15 UTC (30m)"},
+		{"]", 2, "last 30m (live)"},
+		{"[", 2, "11-22 09:45 → 11-22 10:15 UTC (30m)"},
+		{"0", 2, "last 30m (live)"},
+	}
+	for i, s := range steps {
+		m.Update(keyMsg(s.key))
+		if m.active != s.wantActive {
+			t.Fatalf("step %d (%s): active = %d, want %d", i, s.key, m.active, s.wantActive)
+		}
+		if got := m.rng.Label(fixedNow); got != s.wantRange {
+			t.Fatalf("step %d (%s): range = %q, want %q", i, s.key, got, s.wantRange)
+		}
+	}
+	_, cmd := m.Update(keyMsg("q"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q did not quit")
+	}
+	if m.ctx.Err() == nil {
+		t.Fatal("quitting did not cancel in-flight work")
+	}
+}
+
+func TestZoomStaysWithinPresets(t *testing.T) {
+	r := LiveRange(5 * time.Minute)
+	if r.Zoom(true).Span != 5*time.Minute {
+		t.Fatal("zoomed in past 5m")
+	}
+	r = LiveRange(30 * 24 * time.Hour)
+	if r.Zoom(false).Span != 30*24*time.Hour {
+		t.Fatal("zoomed out past 30d")
+	}
+	if got := LiveRange(2 * time.Hour).Zoom(true).Span; got != time.Hour {
+		t.Fatalf("2h zoom in = %v", got)
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	cases := []struct {
+		name    string
+		w, h    int
+		profile termenv.Profile
+		pal     themes.Palette
+		keys    []string
+	}{
+		{"shell_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), nil},
+		{"shell_200x50_nocolor", 200, 50, termenv.Ascii, themes.NoColor(), nil},
+		{"shell_80x24_256", 80, 24, termenv.ANSI256, themes.Dark(), nil},
+		{"shell_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), nil},
+		{"help_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"?"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var pings atomic.Int32
+			m, clk := newTestModel(t, c.profile, c.pal, &pings)
+			m.Init()
+			m.Update(tea.WindowSizeMsg{Width: c.w, Height: c.h})
+			healthy(m, clk.t.Add(-3*time.Second))
+			for _, k := range c.keys {
+				m.Update(keyMsg(k))
+			}
+			got := m.View()
+			checkFrame(t, got, c.w, c.h)
+			golden(t, c.name, got)
+		})
+	}
+}
+
+// checkFrame asserts the frame fits the terminal exactly.
+func checkFrame(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Fatalf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			t.Fatalf("line %d is %d wide, terminal is %d: %q", i, lw, w, l)
+		}
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("missing golden %s (run go test ./ui -update): %v", path, err)
+	}
+	if string(want) != got {
+		t.Fatalf("view differs from %s (rerun with -update after checking):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
