@@ -227,20 +227,6 @@ func TestLoadRealFile(t *testing.T) {
 	}
 }
 
-func TestParseDuration(t *testing.T) {
-	cases := map[string]time.Duration{"30s": 30 * time.Second, "1h30m": 90 * time.Minute, "2d": 48 * time.Hour, "1w": 168 * time.Hour, "0.5d": 12 * time.Hour}
-	for in, want := range cases {
-		if got, err := ParseDuration(in); err != nil || got != want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "soon", "-5m", "1e300d", "d", "NaNd"} {
-		if _, err := ParseDuration(bad); err == nil {
-			t.Errorf("ParseDuration(%q) accepted", bad)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(full))
 	f.Add([]byte("contexts:\n  p:\n    loki: {url: http://x}\n"))
@@ -256,18 +242,6 @@ func FuzzParse(f *testing.F) {
 		}
 		if err != nil && err.Error() == "" {
 			t.Fatal("empty error text")
-		}
-	})
-}
-
-func FuzzParseDuration(f *testing.F) {
-	for _, s := range []string{"30s", "2d", "1w", "1.5h", "-1d", "9999999999999d"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDuration(s)
-		if err == nil && d < 0 {
-			t.Fatalf("negative duration %v from %q", d, s)
 		}
 	})
 }

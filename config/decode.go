@@ -1,9 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/reltui/reltui/timespec"
 )
 
 // Problem is one thing wrong with a configuration file.
@@ -211,34 +211,8 @@ func (d *decoder) scalarDuration(n *yaml.Node, v reflect.Value, key string) {
 	v.SetInt(int64(dur))
 }
 
-// ParseDuration accepts Go durations plus d (days) and w (weeks), e.g.
-// "90s", "1h30m", "7d", "2w".
-func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, errors.New("empty duration")
-	}
-	for _, u := range []struct {
-		suffix string
-		unit   time.Duration
-	}{{"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour}} {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) || f > float64(math.MaxInt64)/float64(u.unit) {
-				return 0, fmt.Errorf("invalid duration %q", s)
-			}
-			return time.Duration(f * float64(u.unit)), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("negative duration %q", s)
-	}
-	return d, nil
-}
+// ParseDuration accepts Go durations plus d (days) and w (weeks).
+func ParseDuration(s string) (time.Duration, error) { return timespec.ParseDuration(s) }
 
 func scalarBool(n *yaml.Node) (bool, bool) {
 	if n.Kind != yaml.ScalarNode {
