@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/themes"

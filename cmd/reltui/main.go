@@ -52,7 +52,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(stderr, "reltui: "+sanitize.Line(ee.msg))
+			// Our own messages may be several lines (config problems, one
+			// per line); they are still sanitized, as they quote input.
+			fmt.Fprintln(stderr, "reltui: "+sanitize.Text(ee.msg))
 		}
 		return ee.code
 	}
@@ -86,7 +88,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		g.configSet = g.configPath != ""
 	}
 	addConsoleFlags(root, cf)
-	root.AddCommand(newVersionCmd(g), newConfigCmd(g))
+	root.AddCommand(newVersionCmd(g), newConfigCmd(g), newLogsCmd(g), newMetricsCmd(g), newTracesCmd(g), newTraceCmd(g), newAlertsCmd(g))
 	return root
 }
 
@@ -121,3 +123,5 @@ func versionString() string {
 	}
 	return v + " " + info.GoVersion
 }
+
+func sanitizeLine(s string) string { return sanitize.Line(s) }

@@ -23,6 +23,7 @@ type backends struct {
 	am     *alertmanager.Client
 	jaeger *jaeger.Client
 	addrs  map[string]string
+	name   string
 }
 
 func guardFor(name string, b *config.Backend) *resilience.Guard {

@@ -1,0 +1,389 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/headless"
+)
+
+// window holds the shared --since / --from / --to flags.
+type window struct {
+	since, from, to string
+}
+
+func (w *window) add(cmd *cobra.Command, defSince string) {
+	cmd.Flags().StringVar(&w.since, "since", defSince, "how far back from now, e.g. 15m, 6h, 7d")
+	cmd.Flags().StringVar(&w.from, "from", "", "start time (RFC 3339, unix seconds, or now-1h); overrides --since")
+	cmd.Flags().StringVar(&w.to, "to", "", "end time (default now)")
+}
+
+// bounds resolves the window against now; errors are usage errors.
+func (w *window) bounds(now time.Time) (time.Time, time.Time, error) {
+	to := now
+	if w.to != "" {
+		t, err := timespec.ParseTime(w.to, now)
+		if err != nil {
+			return time.Time{}, time.Time{}, usage("--to: %v", err)
+		}
+		to = t
+	}
+	var from time.Time
+	if w.from != "" {
+		t, err := timespec.ParseTime(w.from, now)
+		if err != nil {
+			return time.Time{}, time.Time{}, usage("--from: %v", err)
+		}
+		from = t
+	} else {
+		d, err := timespec.ParseDuration(w.since)
+		if err != nil || d == 0 {
+			return time.Time{}, time.Time{}, usage("--since: invalid duration %q (examples: 15m, 6h, 7d)", w.since)
+		}
+		from = to.Add(-d)
+	}
+	if !from.Before(to) {
+		return time.Time{}, time.Time{}, usage("the window is empty: --from %s is not before --to %s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	}
+	return from, to, nil
+}
+
+func usage(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+// openContext loads config and builds the selected context's clients.
+func openContext(g *globals) (*backends, error) {
+	f, err := loadConfig(g)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
+	}
+	name, c, err := f.Select(g.context)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
+	}
+	bs, err := buildBackends(c, config.OSEnv())
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+	}
+	bs.name = name
+	return bs, nil
+}
+
+func (bs *backends) missing(backend string) error {
+	return &exitError{code: 1, msg: fmt.Sprintf("context %s has no %s configured", bs.name, backend)}
+}
+
+// signalContext is cancelled by Ctrl-C so a long query stops cleanly.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+func outputFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVarP(p, "output", "o", "text", "output format: text, json or jsonl")
+}
+
+func newLogsCmd(g *globals) *cobra.Command {
+	var w window
+	var out, direction string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "logs QUERY",
+		Short: "Run a LogQL log query",
+		Example: `  reltui logs '{service="payments"} |= "timeout"' --since 1h
+  reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl`,
+		Args: exactArgs(1, "a LogQL query, e.g. '{service=\"payments\"}'"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := headless.ParseFormat(out)
+			if err != nil {
+				return usage("%v", err)
+			}
+			from, to, err := w.bounds(time.Now())
+			if err != nil {
+				return err
+			}
+			dir := loki.Backward
+			switch direction {
+			case "backward":
+			case "forward":
+				dir = loki.Forward
+			default:
+				return usage("--direction must be backward or forward, not %q", direction)
+			}
+			if limit <= 0 {
+				return usage("--limit must be positive")
+			}
+			bs, err := openContext(g)
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			if bs.loki == nil {
+				return bs.missing("loki")
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			lw := headless.NewLogWriter(g.stdout, f)
+			warnings, err := bs.loki.QueryRangeFunc(ctx, loki.Query{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
+			if cerr := lw.Close(); err == nil {
+				err = cerr
+			}
+			printWarnings(g, warnings)
+			return err
+		},
+	}
+	w.add(cmd, "1h")
+	outputFlag(cmd, &out)
+	cmd.Flags().IntVar(&limit, "limit", 1000, "most lines to return (pages past Loki's per-query limit)")
+	cmd.Flags().StringVar(&direction, "direction", "backward", "backward (newest first) or forward")
+	return cmd
+}
+
+func newMetricsCmd(g *globals) *cobra.Command {
+	var w window
+	var out, step string
+	var instant bool
+	cmd := &cobra.Command{
+		Use:     "metrics QUERY",
+		Short:   "Run a PromQL query over a range (or at one instant with --instant)",
+		Example: `  reltui metrics 'sum by (service) (rate(http_requests_total[5m]))' --since 6h --output json`,
+		Args:    exactArgs(1, "a PromQL query"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := headless.ParseFormat(out)
+			if err != nil {
+				return usage("%v", err)
+			}
+			from, to, err := w.bounds(time.Now())
+			if err != nil {
+				return err
+			}
+			var st time.Duration
+			if step != "" {
+				if st, err = timespec.ParseDuration(step); err != nil || st == 0 {
+					return usage("--step: invalid duration %q", step)
+				}
+			}
+			bs, err := openContext(g)
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			if bs.prom == nil {
+				return bs.missing("prometheus")
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			var series []sources.Series
+			var warnings []string
+			if instant {
+				series, warnings, err = bs.prom.Query(ctx, args[0], to)
+			} else {
+				series, warnings, err = bs.prom.QueryRange(ctx, args[0], from, to, st)
+			}
+			if err != nil {
+				return err
+			}
+			printWarnings(g, warnings)
+			return headless.WriteSeries(g.stdout, f, series)
+		},
+	}
+	w.add(cmd, "1h")
+	outputFlag(cmd, &out)
+	cmd.Flags().StringVar(&step, "step", "", "resolution, e.g. 30s (default: automatic, ~250 points)")
+	cmd.Flags().BoolVar(&instant, "instant", false, "evaluate at --to only")
+	return cmd
+}
+
+func newTracesCmd(g *globals) *cobra.Command {
+	var w window
+	var out, service, operation, minDur, maxDur string
+	var tags []string
+	var limit int
+	cmd := &cobra.Command{
+		Use:     "traces",
+		Short:   "Search traces in Jaeger",
+		Example: `  reltui traces --service payments --min-duration 500ms --tag http.status_code=500 --limit 20`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := headless.ParseFormat(out)
+			if err != nil {
+				return usage("%v", err)
+			}
+			if service == "" {
+				return usage("--service is required (Jaeger cannot search without it)")
+			}
+			from, to, err := w.bounds(time.Now())
+			if err != nil {
+				return err
+			}
+			q := jaeger.FindQuery{Service: service, Operation: operation, Start: from, End: to, Limit: limit, Tags: map[string]string{}}
+			for _, t := range tags {
+				k, v, ok := strings.Cut(t, "=")
+				if !ok || k == "" {
+					return usage("--tag %q is not key=value", t)
+				}
+				q.Tags[k] = v
+			}
+			if minDur != "" {
+				if q.MinDuration, err = timespec.ParseDuration(minDur); err != nil {
+					return usage("--min-duration: %v", err)
+				}
+			}
+			if maxDur != "" {
+				if q.MaxDuration, err = timespec.ParseDuration(maxDur); err != nil {
+					return usage("--max-duration: %v", err)
+				}
+			}
+			if limit <= 0 {
+				return usage("--limit must be positive")
+			}
+			bs, err := openContext(g)
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			if bs.jaeger == nil {
+				return bs.missing("jaeger")
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			traces, err := bs.jaeger.FindTraces(ctx, q)
+			if err != nil {
+				return err
+			}
+			sums := make([]sources.TraceSummary, len(traces))
+			for i, t := range traces {
+				sums[i] = jaeger.Summarize(t)
+			}
+			sort.SliceStable(sums, func(i, j int) bool { return sums[i].Start.After(sums[j].Start) })
+			return headless.WriteTraceSummaries(g.stdout, f, sums)
+		},
+	}
+	w.add(cmd, "1h")
+	outputFlag(cmd, &out)
+	cmd.Flags().StringVar(&service, "service", "", "service name (required)")
+	cmd.Flags().StringVar(&operation, "operation", "", "operation name")
+	cmd.Flags().StringArrayVar(&tags, "tag", nil, "span tag key=value (repeatable; all must match)")
+	cmd.Flags().StringVar(&minDur, "min-duration", "", "only traces at least this long, e.g. 500ms")
+	cmd.Flags().StringVar(&maxDur, "max-duration", "", "only traces at most this long")
+	cmd.Flags().IntVar(&limit, "limit", 20, "most traces to return")
+	return cmd
+}
+
+func newTraceCmd(g *globals) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "trace TRACE_ID",
+		Short: "Fetch one trace by id",
+		Args:  exactArgs(1, "a trace id (up to 32 hex characters)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := headless.ParseFormat(out)
+			if err != nil {
+				return usage("%v", err)
+			}
+			bs, err := openContext(g)
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			if bs.jaeger == nil {
+				return bs.missing("jaeger")
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			t, err := bs.jaeger.GetTrace(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(g, t.Warnings)
+			return headless.WriteTrace(g.stdout, f, t)
+		},
+	}
+	outputFlag(cmd, &out)
+	return cmd
+}
+
+func newAlertsCmd(g *globals) *cobra.Command {
+	var out, source string
+	var filters []string
+	cmd := &cobra.Command{
+		Use:   "alerts",
+		Short: "List firing and pending alerts from Prometheus and Alertmanager",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := headless.ParseFormat(out)
+			if err != nil {
+				return usage("%v", err)
+			}
+			if source != "all" && source != "prometheus" && source != "alertmanager" {
+				return usage("--source must be all, prometheus or alertmanager, not %q", source)
+			}
+			bs, err := openContext(g)
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			ctx, cancel := signalContext()
+			defer cancel()
+			var all []sources.Alert
+			var errs []error
+			asked := 0
+			if (source == "all" || source == "prometheus") && bs.prom != nil {
+				asked++
+				a, err := bs.prom.Alerts(ctx)
+				errs = append(errs, err)
+				all = append(all, a...)
+			}
+			if (source == "all" || source == "alertmanager") && bs.am != nil {
+				asked++
+				a, err := bs.am.Alerts(ctx, filters)
+				errs = append(errs, err)
+				all = append(all, a...)
+			}
+			if asked == 0 {
+				if source == "all" {
+					return bs.missing("prometheus or alertmanager")
+				}
+				return bs.missing(source)
+			}
+			if err := errors.Join(errs...); err != nil {
+				return err
+			}
+			sort.SliceStable(all, func(i, j int) bool { return all[i].ActiveAt.After(all[j].ActiveAt) })
+			return headless.WriteAlerts(g.stdout, f, all)
+		},
+	}
+	outputFlag(cmd, &out)
+	cmd.Flags().StringVar(&source, "source", "all", "all, prometheus or alertmanager")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, `Alertmanager matcher, e.g. alertname="PaymentsErrorBurst" (repeatable)`)
+	return cmd
+}
+
+func printWarnings(g *globals, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(w))
+	}
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usage("%s needs %s (got %d arguments); see reltui %s --help", cmd.Name(), what, len(args), cmd.Name())
+		}
+		return nil
+	}
+}
