@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -59,6 +60,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return ee.code
 	}
 	fmt.Fprintln(stderr, "reltui: "+sanitize.Line(err.Error()))
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		return 2
+	}
 	return 1
 }
 
