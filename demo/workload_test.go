@@ -1,0 +1,186 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/golang/snappy"
+
+	"github.com/reltui/reltui/demo/fault"
+)
+
+func TestControlServer(t *testing.T) {
+	now := start
+	w, err := New(context.Background(), Config{Rate: 5, Env: "test", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w.ControlHandler())
+	defer srv.Close()
+	c, err := NewControl(strings.TrimPrefix(srv.URL, "http://"), srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	win, err := c.Inject(ctx, fault.Errors, 90*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if win.Kind != fault.Errors || win.Source != fault.Manual || !win.End.Equal(now.Add(90*time.Second)) {
+		t.Fatalf("Inject = %+v", win)
+	}
+	s, err := c.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Active) != 1 || s.Active[0].Kind != fault.Errors || s.Env != "test" || len(s.Kafka) != 3 {
+		t.Fatalf("Status = %+v", s)
+	}
+	if _, err := c.Inject(ctx, "meteor", time.Minute); err == nil || !strings.Contains(err.Error(), "unknown fault") {
+		t.Fatalf("unknown kind: %v", err)
+	}
+	if _, err := c.Inject(ctx, fault.Stall, 48*time.Hour); err == nil {
+		t.Fatal("48h fault accepted")
+	}
+	s, err = c.Clear(ctx, fault.Errors)
+	if err != nil || len(s.Active) != 0 {
+		t.Fatalf("Clear: %v, %+v", err, s.Active)
+	}
+}
+
+func TestControlRefusesNonLoopback(t *testing.T) {
+	for _, a := range []string{"0.0.0.0:7070", ":7070", "10.1.2.3:7070", "example.com:80"} {
+		if _, err := NewControl(a, nil); err == nil {
+			t.Errorf("%s accepted", a)
+		}
+		if _, err := New(context.Background(), Config{Rate: 1, Env: "x", ControlAddr: a}); err == nil {
+			t.Errorf("run accepted control address %s", a)
+		}
+	}
+	for _, a := range []string{"127.0.0.1:7070", "[::1]:7070", "localhost:7070"} {
+		if _, err := NewControl(a, nil); err != nil {
+			t.Errorf("%s: %v", a, err)
+		}
+	}
+}
+
+func TestWarningsAreRateLimited(t *testing.T) {
+	var out bytes.Buffer
+	h := newHealth(&out, map[string]bool{BackendLoki: true})
+	boom := errors.New("connection refused")
+	h.record(BackendLoki, start, boom)
+	h.record(BackendLoki, start.Add(10*time.Second), boom)
+	h.record(BackendLoki, start.Add(20*time.Second), boom)
+	if n := strings.Count(out.String(), "warning"); n != 1 {
+		t.Fatalf("%d warnings within 30s:\n%s", n, out.String())
+	}
+	h.record(BackendLoki, start.Add(31*time.Second), boom)
+	if !strings.Contains(out.String(), "2 more failures") {
+		t.Fatalf("second warning does not count the quiet ones:\n%s", out.String())
+	}
+	h.record(BackendLoki, start.Add(32*time.Second), nil)
+	if !strings.Contains(out.String(), "recovered") {
+		t.Fatalf("no recovery note:\n%s", out.String())
+	}
+	b := h.snapshot()[BackendLoki]
+	if b.Failures != 4 || b.LastError != "connection refused" || !b.LastSuccess.Equal(start.Add(32*time.Second)) {
+		t.Fatalf("status %+v", b)
+	}
+}
+
+// TestRunSurvivesBackends runs the real loop briefly against a Loki that
+// fails, a Prometheus that works and an OTLP endpoint nobody listens on.
+// It must keep going, requeue what failed and flush on cancel.
+func TestRunSurvivesBackends(t *testing.T) {
+	var lokiCalls, lokiOK, promCalls atomic.Int32
+	var mu sync.Mutex
+	var promBody []byte
+	loki := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The first push fails as if Loki were restarting.
+		if lokiCalls.Add(1) == 1 {
+			http.Error(w, "ingester not ready", http.StatusServiceUnavailable)
+			return
+		}
+		lokiOK.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer loki.Close()
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		promCalls.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		promBody = b
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer prom.Close()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+
+	var stderr bytes.Buffer
+	var errMu sync.Mutex
+	w, err := New(context.Background(), Config{
+		LokiURL: loki.URL, PrometheusURL: prom.URL, OTLPURL: deadURL,
+		Rate: 200, Env: "test", Seed: 1,
+		LogsInterval: 20 * time.Millisecond, MetricsInterval: 50 * time.Millisecond,
+		Stderr: lockedWriter{&errMu, &stderr},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	if err := w.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := w.Status()
+	if s.Counters.Requests == 0 || s.Counters.LogLinesPushed == 0 || s.Counters.MetricPushes == 0 {
+		t.Fatalf("counters %+v", s.Counters)
+	}
+	if s.Queued.LogLines != 0 || s.Counters.LogLinesDrop != 0 {
+		t.Fatalf("logs left behind after flush: %+v %+v", s.Queued, s.Counters)
+	}
+	if lokiOK.Load() == 0 || promCalls.Load() == 0 {
+		t.Fatalf("loki ok %d, prom %d", lokiOK.Load(), promCalls.Load())
+	}
+	if s.Counters.SpansExported != 0 || s.Backends[BackendOTLP].LastError == "" {
+		t.Fatalf("dead OTLP endpoint not reported: %+v", s.Backends[BackendOTLP])
+	}
+	mu.Lock()
+	raw, err := snappy.Decode(nil, promBody)
+	mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"http_requests_total", "kafka_consumergroup_lag", "db_pool_in_use_ratio", "env"} {
+		if !bytes.Contains(raw, []byte(want)) {
+			t.Errorf("remote write body lacks %s", want)
+		}
+	}
+	errMu.Lock()
+	defer errMu.Unlock()
+	if !strings.Contains(stderr.String(), "warning: loki") {
+		t.Errorf("no loki warning on stderr:\n%s", stderr.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
