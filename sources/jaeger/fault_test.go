@@ -126,7 +126,9 @@ func TestStreamHangTimesOut(t *testing.T) {
 			return err
 		}
 		<-s.Context().Done()
-		return nil
+		// End with the context's error, as a real server does; ending
+		// with OK would legitimately hand the client a partial trace.
+		return s.Context().Err()
 	}}
 	p := fastPolicy()
 	p.Timeout, p.MaxAttempts = 150*time.Millisecond, 1
