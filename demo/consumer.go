@@ -98,6 +98,11 @@ func (c *consumer) step(now time.Time) {
 	cursor := now.Add(-time.Duration(done) * each)
 	for p := range parts {
 		for _, m := range batches[p][:take[p]] {
+			// Never before the record existed: a consumer span that starts
+			// ahead of its producer span would be a lie in the trace view.
+			if earliest := m.produced.Add(time.Millisecond); cursor.Before(earliest) {
+				cursor = earliest
+			}
 			c.process(p, m, cursor, cursor.Add(each-time.Duration(c.e.rng.IntN(3000))*time.Microsecond))
 			cursor = cursor.Add(each)
 		}

@@ -35,11 +35,12 @@ type rig struct {
 	metrics  *meter.Registry
 	topic    *topic
 	count    *counters
+	rng      *rand.Rand // draws the requests; the emitter has its own
 }
 
 func newRig(t *testing.T, seed uint64) *rig {
 	t.Helper()
-	r := &rig{recorder: tracetest.NewSpanRecorder(), topic: newTopic(shop.Partitions), count: &counters{}}
+	r := &rig{recorder: tracetest.NewSpanRecorder(), topic: newTopic(shop.Partitions), count: &counters{}, rng: rand.New(rand.NewPCG(seed, 2))}
 	r.metrics = meter.New(shop.Buckets(), promwrite.Label{Name: "env", Value: "test"})
 	tracers := map[string]trace.Tracer{}
 	for _, svc := range tracedServices() {
@@ -58,12 +59,11 @@ func newRig(t *testing.T, seed uint64) *rig {
 
 // run emits n requests under c, one every 200ms of simulated time.
 func (r *rig) run(n int, c shop.Conditions, from time.Time) time.Time {
-	rng := rand.New(rand.NewPCG(1, 2))
 	t := from
 	for range n {
 		t = t.Add(200 * time.Millisecond)
-		q := shop.Sample(rng, c)
-		r.e.request(t, &q, newRequestID(rng))
+		q := shop.Sample(r.rng, c)
+		r.e.request(t, &q, newRequestID(r.rng))
 	}
 	return t
 }
@@ -72,11 +72,15 @@ var start = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func TestTraceContextCrossesEveryBoundary(t *testing.T) {
 	r := newRig(t, 1)
-	end := r.run(300, shop.Conditions{PaymentsFail: 0.3}, start)
-	board, _ := fault.NewBoard(nil)
-	c := newConsumer(newEmitterFrom(r, 3), board)
-	c.step(end)
-	c.step(end.Add(time.Minute))
+	c := newConsumer(newEmitterFrom(r, 3), mustBoard(t))
+	// The consumer runs as the requests arrive, as it does live, so a
+	// record is often consumed within milliseconds of being produced.
+	now := start
+	for range 300 {
+		now = r.run(1, shop.Conditions{PaymentsFail: 0.3}, now)
+		c.step(now)
+	}
+	c.step(now.Add(time.Minute))
 
 	spans := r.recorder.Ended()
 	byID := map[trace.SpanID]sdktrace.ReadOnlySpan{}
@@ -111,6 +115,12 @@ func TestTraceContextCrossesEveryBoundary(t *testing.T) {
 		}
 		if !s.Parent().IsRemote() && svc(p) != svc(s) {
 			t.Fatalf("%s span %q has a local parent in %s", svc(s), s.Name(), svc(p))
+		}
+		if s.StartTime().Before(p.StartTime()) {
+			t.Fatalf("%s span %q starts before its parent %q", svc(s), s.Name(), p.Name())
+		}
+		if s.SpanKind() == trace.SpanKindConsumer && s.StartTime().Before(p.EndTime()) {
+			t.Fatalf("consumer span starts before the produce call ended")
 		}
 		if svc(p) != svc(s) {
 			seen[edge{svc(p), svc(s)}]++

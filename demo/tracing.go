@@ -66,7 +66,7 @@ func newTracing(ctx context.Context, base, env string, count *counters, h *healt
 		opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sdktrace.AlwaysSample())}
 		if base != "" {
 			exp, err := otlptracehttp.New(ctx,
-				otlptracehttp.WithEndpointURL(strings.TrimRight(base, "/")+"/v1/traces"),
+				otlptracehttp.WithEndpointURL(tracesURL(base)),
 				otlptracehttp.WithTimeout(5*time.Second),
 				// Short retries: a span batch older than a few seconds is
 				// not worth blocking the queue for when Jaeger is down.
@@ -97,4 +97,14 @@ func (t *tracing) shutdown(ctx context.Context) error {
 		errs = append(errs, tp.Shutdown(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// tracesURL accepts either the OTLP/HTTP base URL or the full traces
+// endpoint, since both get copied out of collector docs.
+func tracesURL(base string) string {
+	base = strings.TrimRight(base, "/")
+	if strings.HasSuffix(base, "/v1/traces") {
+		return base
+	}
+	return base + "/v1/traces"
 }
