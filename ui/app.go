@@ -264,7 +264,7 @@ func (m *Model) healthBadge(b *backendStatus, now time.Time, compact bool) strin
 	case healthDown:
 		label := "✗" + name + " " + b.errKind.String()
 		if !b.lastOK.IsZero() && !compact {
-			label += ", ok " + ageLabel(now, b.lastOK) + " ago"
+			label += ", ok " + agoLabel(now, b.lastOK)
 		}
 		return st.Error.Render(label)
 	case healthChecking:
@@ -319,11 +319,11 @@ func (m *Model) statusTable(width int) string {
 		var state string
 		switch s.state {
 		case healthOK:
-			state = st.OK.Render("ok") + st.Muted.Render(fmt.Sprintf("  %s, checked %s ago", s.latency.Round(time.Millisecond), ageLabel(now, s.checked)))
+			state = st.OK.Render("ok") + st.Muted.Render(fmt.Sprintf("  %s, checked %s", s.latency.Round(time.Millisecond), agoLabel(now, s.checked)))
 		case healthDown:
 			last := "never answered"
 			if !s.lastOK.IsZero() {
-				last = "last good answer " + ageLabel(now, s.lastOK) + " ago"
+				last = "last good answer " + agoLabel(now, s.lastOK)
 			}
 			state = st.Error.Render(s.errKind.String()) + st.Muted.Render("  "+last)
 		case healthChecking:

@@ -105,3 +105,12 @@ func ageLabel(now, t time.Time) string {
 	}
 	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
 }
+
+// agoLabel is ageLabel as a phrase: "just now", "3s ago".
+func agoLabel(now, t time.Time) string {
+	a := ageLabel(now, t)
+	if a == "now" {
+		return "just now"
+	}
+	return a + " ago"
+}

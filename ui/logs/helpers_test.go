@@ -1,0 +1,269 @@
+package logs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/themes"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// fakeSource counts every call, so tests can prove Update and View make
+// none: only running the returned Cmds may.
+type fakeSource struct {
+	queries atomic.Int32
+	tails   atomic.Int32
+
+	mu      sync.Mutex
+	query   func(ctx context.Context, q loki.Query) (*loki.Result, error)
+	seen    []loki.Query
+	tailers []*fakeTail
+	starts  []time.Time
+}
+
+func (f *fakeSource) QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error) {
+	f.queries.Add(1)
+	f.mu.Lock()
+	f.seen = append(f.seen, q)
+	fn := f.query
+	f.mu.Unlock()
+	if fn == nil {
+		return &loki.Result{}, nil
+	}
+	return fn(ctx, q)
+}
+
+func (f *fakeSource) Tail(ctx context.Context, expr string, start time.Time) Tailer {
+	f.tails.Add(1)
+	t := newFakeTail(ctx)
+	f.mu.Lock()
+	f.tailers = append(f.tailers, t)
+	f.starts = append(f.starts, start)
+	f.mu.Unlock()
+	return t
+}
+
+func (f *fakeSource) setQuery(fn func(ctx context.Context, q loki.Query) (*loki.Result, error)) {
+	f.mu.Lock()
+	f.query = fn
+	f.mu.Unlock()
+}
+
+// returning answers every query with es (given newest first, as a
+// backward query returns them).
+func (f *fakeSource) returning(es []sources.LogEntry, warnings ...string) {
+	f.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+		return &loki.Result{Entries: es, Warnings: warnings}, nil
+	})
+}
+
+// fakeTail behaves like loki.Tail: C closes when its context ends.
+type fakeTail struct {
+	ch     chan []sources.LogEntry
+	done   chan struct{}
+	ctx    context.Context
+	mu     sync.Mutex
+	status loki.TailStatus
+	err    error
+	once   sync.Once
+}
+
+func newFakeTail(ctx context.Context) *fakeTail {
+	t := &fakeTail{ch: make(chan []sources.LogEntry, 64), done: make(chan struct{}), ctx: ctx}
+	t.status.State = loki.TailConnecting
+	go func() {
+		<-ctx.Done()
+		t.end(nil)
+	}()
+	return t
+}
+
+func (t *fakeTail) end(err error) {
+	t.once.Do(func() {
+		t.mu.Lock()
+		t.err = err
+		t.status.State = loki.TailStopped
+		t.status.LastErr = err
+		t.mu.Unlock()
+		close(t.ch)
+		close(t.done)
+	})
+}
+
+func (t *fakeTail) C() <-chan []sources.LogEntry { return t.ch }
+func (t *fakeTail) Done() <-chan struct{}        { return t.done }
+func (t *fakeTail) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+func (t *fakeTail) Status() loki.TailStatus {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.status
+}
+
+func (t *fakeTail) setState(s loki.TailState, err error) {
+	t.mu.Lock()
+	t.status.State, t.status.LastErr = s, err
+	if s == loki.TailReconnecting {
+		t.status.Reconnects++
+	}
+	t.mu.Unlock()
+}
+
+func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src *fakeSource, w, h int) (*Model, *fakeClock) {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	clk := &fakeClock{t: fixedNow}
+	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
+	m.SetSize(w, h)
+	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
+	t.Cleanup(m.Close)
+	return m, clk
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys one after another and returns the last Cmd.
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+// collect runs a Cmd tree the way the runtime does and returns the
+// messages that arrive within wait. Ticks (the spinner's, the tail's) and
+// blocked tail reads do not arrive in time and are left out.
+func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	out := make(chan tea.Msg, 64)
+	var wg sync.WaitGroup
+	var run func(c tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					run(c)
+				}
+				return
+			}
+			if msg != nil {
+				out <- msg
+			}
+		}()
+	}
+	run(cmd)
+	var msgs []tea.Msg
+	deadline := time.After(wait)
+	for {
+		select {
+		case msg := <-out:
+			msgs = append(msgs, msg)
+		case <-deadline:
+			return msgs
+		}
+	}
+}
+
+// settle feeds the messages of cmd back into the model until no more
+// arrive, the way the runtime would, minus ticks.
+func settle(m *Model, cmd tea.Cmd) {
+	for i := 0; cmd != nil && i < 20; i++ {
+		var next []tea.Cmd
+		for _, msg := range collect(cmd, 150*time.Millisecond) {
+			if _, ok := msg.(spinMsg); ok {
+				continue
+			}
+			_, c := m.Update(msg)
+			next = append(next, c)
+		}
+		cmd = tea.Batch(next...)
+	}
+}
+
+// entries builds n entries one second apart ending at end, newest first.
+func entries(n int, end time.Time, line func(i int) string) []sources.LogEntry {
+	labels := map[string]string{"app": "api", "env": "dev"}
+	es := make([]sources.LogEntry, n)
+	for i := 0; i < n; i++ {
+		// i = 0 is the oldest; the slice is newest first.
+		es[n-1-i] = sources.LogEntry{Time: end.Add(-time.Duration(n-1-i) * time.Second), Labels: labels, Line: line(i)}
+	}
+	return es
+}
+
+func plainLine(i int) string {
+	lv := [...]string{"info", "debug", "warn", "error"}[i%4]
+	return fmt.Sprintf("level=%s msg=\"request %d handled\" path=/api/orders/%d status=200", lv, i, i)
+}
+
+// loaded returns a model showing n lines of plainLine.
+func loaded(t testing.TB, n, w, h int, profile termenv.Profile, pal themes.Palette) (*Model, *fakeSource, *fakeClock) {
+	t.Helper()
+	src := &fakeSource{}
+	src.returning(entries(n, fixedNow.Add(-time.Second), plainLine))
+	m, clk := newTestModel(t, profile, pal, src, w, h)
+	m.editor.SetValue(`{app="api"}`)
+	settle(m, press(m, "i", "enter"))
+	if m.buf.Len() != n {
+		t.Fatalf("loaded %d lines, want %d", m.buf.Len(), n)
+	}
+	return m, src, clk
+}

@@ -1,0 +1,82 @@
+package logs
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the Logs pane's keys. It is data: Update matches bindings and
+// never raw key strings, so a session can rebind keys without code changes.
+type KeyMap struct {
+	// The list.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	// Views of the results.
+	Detail  key.Binding
+	Labels  key.Binding
+	Wrap    key.Binding
+	Expand  key.Binding
+	Copy    key.Binding
+	Tail    key.Binding
+	Filter  key.Binding
+	Next    key.Binding
+	Prev    key.Binding
+	Context key.Binding
+	Jump    key.Binding
+
+	// Inputs.
+	Edit     key.Binding
+	Run      key.Binding
+	HistPrev key.Binding
+	HistNext key.Binding
+	// Back leaves an input or the detail view, cancels a running query, or
+	// clears the filter, whichever applies first.
+	Back key.Binding
+}
+
+// DefaultKeyMap returns the default keys. None of them collide with the
+// root's global keys (tab, digits, [, ], +, -, ?, q).
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "oldest")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "newest")),
+
+		Detail:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Labels:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
+		Wrap:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
+		Expand:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expand line")),
+		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy line")),
+		Tail:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "live tail")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Next:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		Prev:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
+		Context: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "context lines")),
+		Jump:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "jump to time")),
+
+		Edit:     key.NewBinding(key.WithKeys("i", ":"), key.WithHelp("i", "edit query")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		HistPrev: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older query")),
+		HistNext: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer query")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// listShortHelp is the footer while the list has focus.
+func (k KeyMap) listShortHelp() []key.Binding {
+	return []key.Binding{k.Edit, k.Filter, k.Tail, k.Detail, k.Copy}
+}
+
+func (k KeyMap) fullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Jump},
+		{k.Edit, k.Run, k.HistPrev, k.HistNext, k.Back},
+		{k.Filter, k.Next, k.Prev, k.Context},
+		{k.Detail, k.Expand, k.Copy, k.Tail, k.Labels, k.Wrap},
+	}
+}

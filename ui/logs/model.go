@@ -1,0 +1,619 @@
+// Package logs is the console's Logs pane: a LogQL editor with history,
+// a virtualized list of results that stays smooth at a million buffered
+// lines, a `/` filter with context, a detail view, live tail, copy and
+// jump-to-time.
+//
+// The pane does no I/O in Update or View. Queries and the tail run in Cmds
+// that capture their inputs by value under a context the pane can cancel;
+// every result carries the pane's id and a sequence number, and stale
+// results are dropped. Every string from the backend is sanitized once, when
+// it is buffered.
+package logs
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultLimit        = 5000
+	DefaultMaxLines     = 1_000_000
+	DefaultTimeout      = 60 * time.Second
+	DefaultContextLines = 3
+	// maxHistory bounds the query history kept in memory and persisted.
+	maxHistory = 200
+)
+
+// Config is what the pane needs from outside. It travels as a typed struct;
+// nothing is read from package state or context values.
+type Config struct {
+	// ID names the pane in its messages; "" means "logs". Two Logs panes in
+	// one program need different IDs.
+	ID     string
+	Source Source
+	// Renderer is the session's lipgloss renderer; nil means the default.
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	// Keys overrides DefaultKeyMap.
+	Keys *KeyMap
+	// Now is the clock; tests pin it. Nil means time.Now.
+	Now func() time.Time
+	// Location is the zone times are shown in; nil means time.Local.
+	Location *time.Location
+	// Limit is the most lines one query fetches (DefaultLimit).
+	Limit int
+	// MaxLines bounds the buffer; the tail evicts the oldest lines past it
+	// (DefaultMaxLines).
+	MaxLines int
+	// Timeout bounds one query (DefaultTimeout).
+	Timeout time.Duration
+	// ContextLines is how many lines either side of a match the context
+	// view shows (DefaultContextLines).
+	ContextLines int
+	// Query, when set, is put in the editor and run by Init.
+	Query string
+	// Parent, when set, ends all of the pane's work when it is cancelled
+	// (the session's context). Close does the same.
+	Parent context.Context
+}
+
+type mode int
+
+const (
+	modeList mode = iota
+	modeEdit
+	modeFilter
+	modeJump
+	modeDetail
+)
+
+// Model is the Logs pane.
+type Model struct {
+	id    string
+	src   Source
+	st    Styles
+	keys  KeyMap
+	now   func() time.Time
+	loc   *time.Location
+	limit int
+	tmo   time.Duration
+	ctxN  int
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	mode          mode
+
+	editor  textinput.Model
+	history []string
+	histPos int
+	draft   string
+	input   textinput.Model // the filter or jump-to-time input
+	spin    spinner.Model
+	spinOn  bool
+	detail  viewport.Model
+	// detailAbs is the row the detail view shows; the selection may move
+	// under it while the tail appends.
+	detailAbs int64
+	flash     string
+
+	// The range the root gave us.
+	from, to time.Time
+	live     bool
+	rangeSet bool
+
+	// The query in flight and the results on screen.
+	seq         int
+	querying    bool
+	queryCancel context.CancelFunc
+	queryExpr   string
+	queryFrom   time.Time
+	queryTo     time.Time
+	shown       loki.Query // the query whose results are buffered
+	shownAt     time.Time
+	hasResult   bool
+	limitHit    bool
+	err         error
+	errAt       time.Time
+	warnings    []string
+
+	buf        *buffer
+	flt        *filter
+	showCtx    bool
+	sel, top   int // positions in the current view
+	expanded   map[int64]bool
+	showLabels bool
+	wrap       bool
+
+	// The live tail.
+	tailSeq    int
+	tailing    bool
+	wantTail   bool // restart the tail when the running query answers
+	tailer     Tailer
+	tailCtx    context.Context
+	tailCancel context.CancelFunc
+	tailStatus loki.TailStatus
+	tailErr    error
+	rate       rateMeter
+}
+
+// New builds the pane. It does not contact the backend.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "logs"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Limit <= 0 {
+		cfg.Limit = DefaultLimit
+	}
+	if cfg.MaxLines <= 0 {
+		cfg.MaxLines = DefaultMaxLines
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.ContextLines <= 0 {
+		cfg.ContextLines = DefaultContextLines
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{
+		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
+		limit: cfg.Limit, tmo: cfg.Timeout, ctxN: cfg.ContextLines,
+		st:       NewStyles(cfg.Renderer, cfg.Palette),
+		buf:      newBuffer(cfg.MaxLines),
+		expanded: map[int64]bool{},
+	}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	r := cfg.Renderer
+	m.editor = newInput(r, m.st, "logql› ", `{service_name=~".+"} |= "error"`)
+	m.editor.SetValue(sanitize.Line(cfg.Query))
+	m.input = newInput(r, m.st, "/", "")
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.detail = viewport.New(0, 0)
+	m.detail.Style = r.NewStyle()
+	return m
+}
+
+// newInput builds a textinput whose every style comes from this session's
+// renderer (the bubbles defaults use the global one) and whose cursor does
+// not blink, so frames are stable and no blink Cmd runs.
+func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Placeholder = placeholder
+	ti.PromptStyle = st.Prompt
+	ti.TextStyle = st.Query
+	ti.PlaceholderStyle = st.Muted
+	ti.CompletionStyle = st.Muted
+	ti.Cursor.Style = r.NewStyle()
+	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = 4096
+	return ti
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Logs" }
+
+// Init runs Config.Query, if there is one.
+func (m *Model) Init() tea.Cmd {
+	if q := m.editor.Value(); strings.TrimSpace(q) != "" {
+		return m.runQuery(q)
+	}
+	return nil
+}
+
+// Close cancels the running query and the tail. Call it when the pane is
+// left for good or the session ends.
+func (m *Model) Close() { m.cancel() }
+
+// Editing reports whether a text input has the keyboard (the query editor,
+// the filter or the jump-to-time input). While it does, the root must pass
+// printable keys to the pane instead of treating them as global shortcuts.
+func (m *Model) Editing() bool {
+	return m.mode == modeEdit || m.mode == modeFilter || m.mode == modeJump
+}
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.editor.Width = max(1, m.width-lipgloss.Width(m.editor.Prompt)-1)
+	m.input.Width = max(1, m.width-lipgloss.Width(m.input.Prompt)-1)
+	m.detail.Width, m.detail.Height = m.width, max(1, m.height-1)
+	if m.mode == modeDetail {
+		m.refreshDetail()
+	}
+	m.clampScroll()
+}
+
+// SetRange sets the time range the next query runs over. With live set
+// the window ends at the moment the query runs and keeps its length; from
+// and to are only used for that length. It does not re-run the query (send
+// RangeMsg for that).
+func (m *Model) SetRange(from, to time.Time, live bool) {
+	m.from, m.to, m.live, m.rangeSet = from, to, live, true
+}
+
+// History returns the query history, oldest first, for the root to persist.
+func (m *Model) History() []string { return append([]string(nil), m.history...) }
+
+// SetHistory replaces the history, e.g. with one loaded from disk. The
+// entries are sanitized: a history file is outside input too.
+func (m *Model) SetHistory(h []string) {
+	m.history = m.history[:0]
+	for _, q := range h {
+		if q = strings.TrimSpace(sanitize.Line(q)); q != "" {
+			m.history = append(m.history, q)
+		}
+	}
+	if len(m.history) > maxHistory {
+		m.history = m.history[len(m.history)-maxHistory:]
+	}
+	m.histPos = len(m.history)
+}
+
+// ShortHelp is the footer for the current mode.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case modeEdit:
+		return []key.Binding{k.Run, k.HistPrev, k.HistNext, k.Back}
+	case modeFilter, modeJump:
+		return []key.Binding{k.Run, k.Back}
+	case modeDetail:
+		return []key.Binding{k.Up, k.Down, k.Copy, k.Back}
+	}
+	if m.flt != nil {
+		return []key.Binding{k.Next, k.Prev, k.Context, k.Filter, k.Detail, k.Back}
+	}
+	return k.listShortHelp()
+}
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
+
+// Update handles one message. It returns the concrete type so the root
+// needs no type assertion.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case RangeMsg:
+		m.SetRange(msg.From, msg.To, msg.Live)
+		if m.queryExpr != "" {
+			return m, m.runQuery(m.queryExpr)
+		}
+	case resultMsg:
+		if msg.pane == m.id && msg.seq == m.seq {
+			return m, m.onResult(msg)
+		}
+	case tailStartedMsg:
+		if msg.pane == m.id && msg.seq == m.tailSeq {
+			m.tailer = msg.tailer
+			return m, tea.Batch(tailReadCmd(m.tailCtx, m.tailer, m.id, m.tailSeq), tailTickCmd(m.tailer, m.id, m.tailSeq))
+		}
+	case tailBatchMsg:
+		if msg.pane == m.id && msg.seq == m.tailSeq {
+			m.appendRows(msg.rows)
+			m.rate.add(m.now(), len(msg.rows))
+			return m, tailReadCmd(m.tailCtx, m.tailer, m.id, m.tailSeq)
+		}
+	case tailTickMsg:
+		if msg.pane == m.id && msg.seq == m.tailSeq && m.tailing {
+			m.tailStatus = msg.status
+			cmd := tailTickCmd(m.tailer, m.id, m.tailSeq)
+			if m.waiting() {
+				// A reconnect began: the spinner shows it.
+				cmd = tea.Batch(cmd, m.startSpin())
+			}
+			return m, cmd
+		}
+	case tailEndMsg:
+		if msg.pane == m.id && msg.seq == m.tailSeq {
+			m.stopTail()
+			m.tailStatus, m.tailErr = msg.status, msg.err
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+// waiting reports whether anything the spinner stands for is in flight.
+func (m *Model) waiting() bool {
+	return m.querying || (m.tailing && m.tailStatus.State != loki.TailLive)
+}
+
+// startSpin starts the spinner's tick loop unless it runs already.
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if !m.waiting() {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+// wrapSpin tags the spinner's tick with this pane, so the root can route it.
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	pane := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: pane, tick: t}
+		}
+		return msg
+	}
+}
+
+// window is the query's time window, resolved now for a live range.
+func (m *Model) window() (time.Time, time.Time) {
+	now := m.now()
+	switch {
+	case !m.rangeSet:
+		return now.Add(-time.Hour), now
+	case m.live:
+		return now.Add(-m.to.Sub(m.from)), now
+	}
+	return m.from, m.to
+}
+
+// runQuery cancels whatever query is in flight and starts expr.
+func (m *Model) runQuery(expr string) tea.Cmd {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		m.flash = `type a LogQL query first, e.g. {service_name=~".+"}`
+		return nil
+	}
+	if m.src == nil {
+		m.flash = "no Loki is configured for this context; see `reltui config check`"
+		return nil
+	}
+	m.addHistory(expr)
+	if m.queryCancel != nil {
+		m.queryCancel()
+	}
+	// The tail follows the shown query; a new query ends it, and it picks
+	// up again from the new results.
+	if m.tailing {
+		m.wantTail = true
+		m.stopTail()
+	}
+	m.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.queryCancel = cancel
+	m.querying = true
+	m.queryExpr = expr
+	m.queryFrom, m.queryTo = m.window()
+	q := loki.Query{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: loki.Backward}
+	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.startSpin())
+}
+
+// cancelQuery gives up on the running query; its answer will be stale.
+func (m *Model) cancelQuery() {
+	if m.queryCancel != nil {
+		m.queryCancel()
+		m.queryCancel = nil
+	}
+	m.seq++
+	m.querying, m.wantTail = false, false
+}
+
+func (m *Model) onResult(msg resultMsg) tea.Cmd {
+	m.querying = false
+	if m.queryCancel != nil {
+		m.queryCancel() // releases the context's resources
+		m.queryCancel = nil
+	}
+	if msg.err != nil {
+		// The previous results stay; the view marks them stale.
+		m.err, m.errAt, m.wantTail = msg.err, m.now(), false
+		return nil
+	}
+	m.err = nil
+	m.shown, m.shownAt, m.hasResult = msg.q, m.now(), true
+	m.warnings = msg.warnings
+	m.limitHit = len(msg.rows) >= msg.q.Limit
+	m.buf.reset(msg.rows)
+	clear(m.expanded)
+	if m.flt != nil {
+		m.flt.matches = m.flt.matches[:0]
+		m.flt.scan(m.buf, m.buf.first(), m.buf.end())
+		m.rebuildContext()
+	}
+	m.sel = m.viewLen() - 1 // newest at the bottom, as in a terminal
+	m.top = m.sel
+	m.clampScroll()
+	if m.wantTail {
+		m.wantTail = false
+		return m.startTail()
+	}
+	return nil
+}
+
+func (m *Model) addHistory(q string) {
+	if n := len(m.history); n == 0 || m.history[n-1] != q {
+		m.history = append(m.history, q)
+		if len(m.history) > maxHistory {
+			m.history = m.history[1:]
+		}
+	}
+	m.histPos = len(m.history)
+	m.draft = ""
+}
+
+// histMove walks the history: -1 older, +1 newer. The text typed before
+// walking is kept as a draft at the newest end.
+func (m *Model) histMove(d int) {
+	p := m.histPos + d
+	if p < 0 || p > len(m.history) {
+		return
+	}
+	if m.histPos == len(m.history) {
+		m.draft = m.editor.Value()
+	}
+	m.histPos = p
+	if p == len(m.history) {
+		m.editor.SetValue(m.draft)
+	} else {
+		m.editor.SetValue(m.history[p])
+	}
+	m.editor.CursorEnd()
+}
+
+// startTail follows the shown query. For a live range it resumes just
+// after the newest buffered line so nothing is missed or repeated; for a
+// past range it starts at now.
+func (m *Model) startTail() tea.Cmd {
+	expr := m.shown.Expr
+	if !m.hasResult || expr == "" {
+		m.flash = "run a query first (i, then enter); the tail follows it"
+		return nil
+	}
+	m.stopTail()
+	m.tailSeq++
+	m.tailCtx, m.tailCancel = context.WithCancel(m.ctx)
+	m.tailing, m.tailErr = true, nil
+	m.tailStatus = loki.TailStatus{State: loki.TailConnecting, Since: m.now()}
+	m.rate = rateMeter{start: m.now()}
+	var start time.Time
+	if m.live && m.buf.Len() > 0 {
+		start = m.buf.at(m.buf.end() - 1).e.Time.Add(time.Nanosecond)
+	}
+	open := tailOpenCmd(m.tailCtx, m.src, m.id, m.tailSeq, expr, start)
+	return tea.Batch(open, m.startSpin())
+}
+
+// stopTail ends the tail; anything it still sends is stale.
+func (m *Model) stopTail() {
+	if m.tailCancel != nil {
+		m.tailCancel()
+		m.tailCancel = nil
+	}
+	m.tailSeq++
+	m.tailing, m.tailer = false, nil
+	m.tailStatus.State = loki.TailStopped
+}
+
+// appendRows adds tailed rows, keeping the filter, the selection and the
+// scroll position in step with rows evicted at the front.
+func (m *Model) appendRows(rs []row) {
+	if len(rs) == 0 {
+		return
+	}
+	follow := m.sel >= m.viewLen()-1 && m.mode != modeDetail
+	oldEnd := m.buf.end()
+	m.buf.push(rs)
+	first := m.buf.first()
+	removed := m.viewCountBelow(first)
+	if m.flt != nil {
+		m.flt.trim(first)
+		m.flt.scan(m.buf, max(oldEnd, first), m.buf.end())
+		m.rebuildContext()
+	}
+	m.sel = max(0, m.sel-removed)
+	m.top = max(0, m.top-removed)
+	if follow {
+		m.sel = m.viewLen() - 1
+	}
+	m.clampScroll()
+}
+
+// rateMeter measures lines per second over the last rateWindow.
+type rateMeter struct {
+	start time.Time
+	ev    []rateEvent
+}
+
+type rateEvent struct {
+	at time.Time
+	n  int
+}
+
+const rateWindow = 10 * time.Second
+
+func (r *rateMeter) add(at time.Time, n int) {
+	r.ev = append(r.ev, rateEvent{at, n})
+	i := 0
+	for i < len(r.ev) && at.Sub(r.ev[i].at) > rateWindow {
+		i++
+	}
+	r.ev = r.ev[i:]
+}
+
+// perSecond divides the lines seen in the window by the window, or by the
+// time since the tail started while that is shorter.
+func (r *rateMeter) perSecond(now time.Time) float64 {
+	span := min(now.Sub(r.start), rateWindow)
+	span = max(span, time.Second)
+	n := 0
+	for _, e := range r.ev {
+		if now.Sub(e.at) <= rateWindow {
+			n += e.n
+		}
+	}
+	return float64(n) / span.Seconds()
+}
+
+// errText renders an error as kind and sanitized reason.
+func errText(err error) (kind, reason string) {
+	kind, reason = kindAndMsg(err)
+	return kind, sanitize.Line(reason)
+}
+
+// ageLabel is a short "5m" style age.
+func ageLabel(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

@@ -1,0 +1,267 @@
+package logs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// View draws the pane. It reads the model and the clock and nothing else;
+// only the rows on screen are drawn, so a frame costs the same whatever
+// the buffer holds.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.mode == modeDetail {
+		return m.detailView()
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.queryLine(), m.statusLine())
+	if s := m.errorLine(); s != "" {
+		lines = append(lines, s)
+	}
+	if s := m.warnLine(); s != "" {
+		lines = append(lines, s)
+	}
+	lines = append(lines, m.listLines()...)
+	lines = append(lines, m.bottomLine())
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fit cuts a styled line to the pane's width.
+func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
+
+// listHeight is the screen lines left for rows once the query, status,
+// error, warning and bottom lines are drawn.
+func (m *Model) listHeight() int {
+	n := 3
+	if m.hasErrorLine() {
+		n++
+	}
+	if len(m.warnings) > 0 {
+		n++
+	}
+	return max(1, m.height-n)
+}
+
+func (m *Model) queryLine() string {
+	if m.mode == modeEdit {
+		return m.editor.View()
+	}
+	q := sanitize.Line(m.editor.Value())
+	if strings.TrimSpace(q) == "" {
+		return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Muted.Render("press i to write a LogQL query"))
+	}
+	return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Query.Render(q))
+}
+
+func (m *Model) statusLine() string {
+	st := &m.st
+	sep := st.Muted.Render(" · ")
+	var parts []string
+	now := m.now()
+	switch {
+	case m.querying:
+		parts = append(parts, m.spin.View()+" "+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
+		if m.hasResult {
+			parts = append(parts, st.Muted.Render(fmt.Sprintf("showing %s earlier lines", commas(m.buf.Len()))))
+		}
+	case m.hasResult:
+		s := commas(m.buf.Len()) + " lines"
+		if m.limitHit {
+			s += fmt.Sprintf(" (limit %s: newest shown)", commas(m.shown.Limit))
+		}
+		parts = append(parts, st.Status.Render(s), st.Muted.Render(m.rangeLabel(m.shown.From, m.shown.To)))
+		if m.err != nil {
+			parts = append(parts, st.WarnMsg.Render("stale, "+ageLabel(now.Sub(m.shownAt))+" old"))
+		}
+	default:
+		parts = append(parts, st.Muted.Render("no results yet"))
+	}
+	if m.flt != nil {
+		s := fmt.Sprintf("/%s: %s matches", sanitize.Line(m.flt.text), commas(len(m.flt.matches)))
+		if m.showCtx {
+			s += fmt.Sprintf(" ±%d", m.ctxN)
+		}
+		parts = append(parts, st.Status.Render(s))
+	}
+	if t := m.tailLabel(now); t != "" {
+		parts = append(parts, t)
+	}
+	var flags []string
+	if m.wrap {
+		flags = append(flags, "wrap")
+	}
+	if m.showLabels {
+		flags = append(flags, "labels")
+	}
+	if len(flags) > 0 {
+		parts = append(parts, st.Muted.Render(strings.Join(flags, " ")))
+	}
+	left := strings.Join(parts, sep)
+	if n := m.viewLen(); n > 0 {
+		right := st.Muted.Render(fmt.Sprintf("%s/%s", commas(m.sel+1), commas(n)))
+		gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+		if gap >= 2 {
+			return left + strings.Repeat(" ", gap) + right
+		}
+	}
+	return m.fit(left)
+}
+
+func (m *Model) tailLabel(now time.Time) string {
+	st := &m.st
+	if !m.tailing {
+		if m.tailErr != nil {
+			kind, _ := errText(m.tailErr)
+			return st.ErrorMsg.Render("tail stopped: " + kind)
+		}
+		return ""
+	}
+	s := m.tailStatus
+	switch s.State {
+	case loki.TailLive:
+		label := fmt.Sprintf("● live %.1f lines/s", m.rate.perSecond(now))
+		if s.Dropped > 0 {
+			label += fmt.Sprintf(", %s dropped by Loki", commas(s.Dropped))
+		}
+		return st.OK.Render(label)
+	case loki.TailReconnecting:
+		label := fmt.Sprintf("tail reconnecting (%d)", s.Reconnects)
+		if s.LastErr != nil {
+			kind, _ := errText(s.LastErr)
+			label += ": " + kind
+		}
+		return m.spin.View() + " " + st.WarnMsg.Render(label)
+	}
+	return m.spin.View() + " " + st.Status.Render("tail connecting…")
+}
+
+func (m *Model) rangeLabel(from, to time.Time) string {
+	layout := "15:04:05"
+	if to.Sub(from) >= 24*time.Hour || from.In(m.loc).Day() != to.In(m.loc).Day() {
+		layout = "01-02 15:04"
+	}
+	return from.In(m.loc).Format(layout) + "–" + to.In(m.loc).Format(layout)
+}
+
+func (m *Model) hasErrorLine() bool {
+	return m.err != nil || (!m.tailing && m.tailErr != nil)
+}
+
+// errorLine says what failed, why, and what still works.
+func (m *Model) errorLine() string {
+	st := &m.st
+	switch {
+	case m.err != nil:
+		kind, reason := errText(m.err)
+		still := "no earlier results to show"
+		if m.hasResult {
+			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), ageLabel(m.now().Sub(m.shownAt)))
+		}
+		return m.fit(st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i to edit, enter re-runs"))
+	case !m.tailing && m.tailErr != nil:
+		kind, reason := errText(m.tailErr)
+		return m.fit(st.ErrorMsg.Render("✗ tail "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — lines received so far stay; t retries"))
+	}
+	return ""
+}
+
+func (m *Model) warnLine() string {
+	if len(m.warnings) == 0 {
+		return ""
+	}
+	return m.fit(m.st.WarnMsg.Render("! " + strings.Join(m.warnings, "; ")))
+}
+
+func (m *Model) bottomLine() string {
+	switch {
+	case m.mode == modeFilter || m.mode == modeJump:
+		return m.input.View()
+	case m.flash != "":
+		return m.fit(m.st.Status.Render(m.flash))
+	case m.flt != nil:
+		return m.fit(m.st.Muted.Render("n/N next/prev match · c context · / change · esc clear filter"))
+	}
+	return ""
+}
+
+// kindAndMsg splits an error into its kind and its reason.
+func kindAndMsg(err error) (string, string) {
+	var se *sources.Error
+	if errors.As(err, &se) {
+		msg := se.Msg
+		if msg == "" && se.Err != nil {
+			msg = sources.CleanMessage(se.Err)
+		}
+		if msg == "" {
+			msg = "no detail from " + se.Backend
+		}
+		return se.Kind.String(), msg
+	}
+	return sources.KindOf(err).String(), sources.CleanMessage(err)
+}
+
+// listLines draws exactly listHeight lines: the rows from top, or a
+// message saying why there are none.
+func (m *Model) listLines() []string {
+	lh := m.listHeight()
+	out := make([]string, 0, lh)
+	n := m.viewLen()
+	if n == 0 {
+		out = append(out, m.emptyMessage()...)
+	}
+	lay := m.rowLayout()
+	for p := m.top; p < n && len(out) < lh; p++ {
+		out = append(out, m.renderRow(p, p == m.sel, lay)...)
+	}
+	if len(out) > lh {
+		out = out[:lh]
+	}
+	for len(out) < lh {
+		out = append(out, "")
+	}
+	return out
+}
+
+func (m *Model) emptyMessage() []string {
+	st := &m.st
+	var s string
+	switch {
+	case m.flt != nil && m.buf.Len() > 0:
+		s = fmt.Sprintf("No buffered line contains %q. Press esc to clear the filter.", sanitize.Line(m.flt.text))
+	case m.querying:
+		s = m.spin.View() + " waiting for Loki: " + sanitize.Line(m.queryExpr)
+	case m.hasResult:
+		s = "No lines matched " + sanitize.Line(m.shown.Expr) + " in " + m.rangeLabel(m.shown.From, m.shown.To) + ". Widen the range ([ - ) or edit the query (i)."
+	case m.err != nil:
+		s = "Nothing to show yet; fix the query or the backend and press i, then enter."
+	default:
+		s = `No query yet. Press i, type a LogQL query such as {service_name=~".+"}, then enter.`
+	}
+	return strings.Split(ansi.Hardwrap(st.Subtle.Render(s), max(10, m.width), true), "\n")
+}
+
+func (m *Model) detailView() string {
+	st := &m.st
+	title := st.Title.Render("Line detail")
+	if m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end() {
+		title += st.Muted.Render("  " + detailTitle(m.posOf(m.detailAbs), m.viewLen()) + " · esc back · y copy · ↑/↓ scroll")
+	}
+	if m.flash != "" {
+		title += st.Status.Render("  " + m.flash)
+	}
+	return m.fit(title) + "\n" + m.detail.View()
+}
