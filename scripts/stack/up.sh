@@ -113,14 +113,17 @@ run_with_progress() {
 # build_go NAME MODDIR PKG OUT GOFLAGS LDFLAGS
 build_go() {
 	local name=$1 moddir=$2 pkg=$3 out=$4 goflags=$5 ldflags=$6
-	local tmp="$out.tmp.$$" log stats start=$SECONDS
+	local tmp="$out.tmp.$$" log stats start=$SECONDS trim=-trimpath
+	# The repo's own binaries share the build cache with go test and
+	# go build; -trimpath would give them different cache keys.
+	[[ $moddir == "$STACK_REPO_ROOT" ]] && trim=""
 	mkdir -p "$(dirname "$out")" "$STACK_LOGS"
 	log="$STACK_LOGS/build-$name.log"
 	stats="$STACK_LOGS/build-$name.stats"
 	rm -f "$stats"
 	info "building $name ($pkg) -> $out"
 	if ! (cd "$moddir" && run_with_progress "$name" "$log" "$stats" \
-		env GOFLAGS="$goflags" go build -trimpath -ldflags "$ldflags" -o "$tmp" "$pkg"); then
+		env GOFLAGS="$goflags" go build $trim -ldflags "$ldflags" -o "$tmp" "$pkg"); then
 		rm -f "$tmp"
 		tail -n 40 "$log" >&2 || true
 		die "build of $name failed (full log: $log)"
@@ -161,17 +164,9 @@ build_backends() {
 build_reltui() {
 	mkdir -p "$STACK_DIR/bin"
 	local goflags="-buildvcs=false"
-	if [[ -d $STACK_REPO_ROOT/cmd/reltui ]]; then
-		# The stack does not need reltui itself, so a broken tree only warns
-		# (tests that build reltui will report the compile error anyway).
-		if ! (build_go reltui "$STACK_REPO_ROOT" ./cmd/reltui "$RELTUI_BIN" "$goflags" ""); then
-			rm -f "$RELTUI_BIN"
-			loud_warn "cmd/reltui does not build (see $STACK_LOGS/build-reltui.log);" \
-				"the stack starts anyway, without $RELTUI_BIN."
-		fi
-	else
-		loud_warn "cmd/reltui does not exist yet: not building $RELTUI_BIN"
-	fi
+	# reltui itself is not part of the stack: make demo and the tests build
+	# it. Building it here too would compile the Loki client packages a
+	# second time on every start.
 	if [[ -d $STACK_REPO_ROOT/cmd/reltui-demo ]]; then
 		build_go reltui-demo "$STACK_REPO_ROOT" ./cmd/reltui-demo "$DEMO_BIN" "$goflags" ""
 	else
