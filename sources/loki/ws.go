@@ -1,0 +1,140 @@
+package loki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// tailIdleTimeout ends a tail connection that went quiet: Loki pings every
+// second, so this long without a ping or a frame means the link is dead even
+// if TCP has not noticed.
+const tailIdleTimeout = 15 * time.Second
+
+// wsTail reads one tail websocket on its own goroutine, so that frames keep
+// being read (and Loki does not drop them) while the Tail catches up with
+// query_range, and so that next can honour a context.
+type wsTail struct {
+	conn   *websocket.Conn
+	events chan wsEvent // closed by the reader when it exits
+	done   chan struct{}
+	once   sync.Once
+}
+
+type wsEvent struct {
+	ev  tailEvent
+	err error
+}
+
+func newWSTail(conn *websocket.Conn, in *labelInterner) *wsTail {
+	w := &wsTail{conn: conn, events: make(chan wsEvent, 64), done: make(chan struct{})}
+	go w.read(in)
+	return w
+}
+
+func (w *wsTail) push(e wsEvent) bool {
+	select {
+	case w.events <- e:
+		return true
+	case <-w.done:
+		return false
+	}
+}
+
+func (w *wsTail) read(in *labelInterner) {
+	defer close(w.events)
+	extend := func() { _ = w.conn.SetReadDeadline(time.Now().Add(tailIdleTimeout)) }
+	pinged := false
+	w.conn.SetPingHandler(func(data string) error {
+		extend()
+		if !pinged {
+			pinged = true
+			w.push(wsEvent{ev: tailEvent{ping: true}})
+		}
+		err := w.conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		var ne net.Error
+		if err == nil || errors.Is(err, websocket.ErrCloseSent) || errors.As(err, &ne) && ne.Timeout() {
+			return nil
+		}
+		return err
+	})
+	for {
+		extend()
+		_, data, err := w.conn.ReadMessage()
+		if err != nil {
+			w.push(wsEvent{err: tailReadError(err)})
+			return
+		}
+		f, err := decodeTailFrame(data, in)
+		if err != nil {
+			msg := cut(sanitize.Line(err.Error()), 200)
+			w.push(wsEvent{err: &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindBadResponse,
+				Msg: "could not decode a tail message: " + msg, Err: err}})
+			return
+		}
+		if !w.push(wsEvent{ev: tailEvent{frame: f}}) {
+			return
+		}
+	}
+}
+
+func (w *wsTail) next(ctx context.Context) (tailEvent, error) {
+	select {
+	case e, ok := <-w.events:
+		if !ok {
+			return tailEvent{}, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "connection closed"}
+		}
+		return e.ev, e.err
+	case <-ctx.Done():
+		return tailEvent{}, sources.Wrap(backend, "tail", ctx.Err())
+	}
+}
+
+func (w *wsTail) close() {
+	w.once.Do(func() {
+		close(w.done)
+		_ = w.conn.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(500*time.Millisecond))
+		_ = w.conn.Close()
+	})
+}
+
+// tailReadError types the end of a tail connection. Loki reports its own
+// failures (tail max duration reached, too many tails, ingesters gone) in
+// the close frame's text.
+func tailReadError(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		text := sanitize.Line(ce.Text)
+		kind := sources.KindUnreachable
+		if ce.Code == websocket.CloseInternalServerErr {
+			kind = kindFor(500, text)
+		}
+		if text == "" {
+			text = fmt.Sprintf("connection closed (code %d)", ce.Code)
+		}
+		return &sources.Error{Backend: backend, Op: "tail", Kind: kind, Msg: text, Err: err}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindTimeout,
+			Msg: fmt.Sprintf("no message or ping from Loki for %s", tailIdleTimeout), Err: err}
+	}
+	e := sources.Wrap(backend, "tail", err)
+	if se, ok := e.(*sources.Error); ok && se.Kind == sources.KindUnknown {
+		se.Kind = sources.KindUnreachable
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			se.Msg = "connection dropped"
+		}
+	}
+	return e
+}
