@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/reltui/reltui/sources/sanitize"
 )
@@ -175,10 +176,7 @@ func Wrap(backend, op string, err error) error {
 // HTTPError builds the error for a non-2xx answer, keeping the server's own
 // text (sanitized and cut to a readable length) as the detail.
 func HTTPError(backend, op string, status int, body string) *Error {
-	msg := sanitize.Line(body)
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
+	msg := Truncate(sanitize.Line(body), 400)
 	if msg == "" {
 		msg = fmt.Sprintf("HTTP %d", status)
 	}
@@ -206,4 +204,17 @@ func CleanMessage(err error) string {
 		return sanitize.Line(cause)
 	}
 	return sanitize.Line(err.Error())
+}
+
+// Truncate cuts s to at most n bytes on a rune boundary, marking the cut,
+// so a long server message never ends in half a UTF-8 character.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
