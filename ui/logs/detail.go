@@ -54,7 +54,7 @@ func detailContent(st *Styles, r *row, loc *time.Location, width int) string {
 	}
 	section("Line")
 	b.WriteString(sanitize.Text(line) + "\n")
-	return ansi.Hardwrap(b.String(), width, true)
+	return ansi.Wrap(b.String(), width, "")
 }
 
 func writeMap(m map[string]string, field func(k, v string, keyW int)) {

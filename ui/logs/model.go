@@ -220,6 +220,10 @@ func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) texti
 	ti.Cursor.TextStyle = r.NewStyle()
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.CharLimit = 4096
+	// ctrl+v would read the clipboard of the machine reltui runs on, which
+	// under `reltui serve` is not the user's; the terminal's own
+	// (bracketed) paste still works.
+	ti.KeyMap.Paste.SetEnabled(false)
 	return ti
 }
 

@@ -78,12 +78,8 @@ func (m *Model) rebuildContext() {
 // the nearest row after it.
 func (m *Model) reView(fn func()) {
 	abs, ok := m.selected()
-	follow := m.sel >= m.viewLen()-1
 	fn()
-	switch {
-	case follow:
-		m.sel = m.viewLen() - 1
-	case ok:
+	if ok {
 		m.sel = m.posOf(abs)
 	}
 	m.sel = max(0, m.sel)

@@ -76,7 +76,7 @@ func (m *Model) chunks(abs int64, avail int) []string {
 	if !m.wrap && !m.expanded[abs] {
 		return []string{ansi.Truncate(text, avail, "…")}
 	}
-	out := strings.Split(ansi.Hardwrap(text, avail, true), "\n")
+	out := strings.Split(ansi.Wrap(text, avail, ""), "\n")
 	if m.expanded[abs] {
 		out = out[:min(len(out), m.listHeight())]
 	}
@@ -115,16 +115,27 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 		}
 		return s
 	}
-	textStyle := st.level(r.level)
-	if m.flt != nil && m.showCtx && !m.flt.isMatch(abs) {
-		textStyle = st.Context
+	inContext := m.flt != nil && m.showCtx
+	isMatch := inContext && m.flt.isMatch(abs)
+	var text func(string) string
+	switch {
+	case inContext && !isMatch:
+		text = render(styled(st.Context))
+	case r.level == levelInfo || r.level == levelNone:
+		text = nil // set below with plain
+	default:
+		text = render(styled(st.line(r.level)))
 	}
-	textStyle = styled(textStyle)
 	matchStyle := styled(st.Match)
 
+	// The gutter carries selection and, with context on, which rows
+	// match: attributes alone vanish under NO_COLOR's ASCII profile.
 	gutter := " "
-	if sel {
+	switch {
+	case sel:
 		gutter = ">"
+	case isMatch:
+		gutter = "*"
 	}
 	ts := r.e.Time.In(m.loc).Format(lay.timeFmt)
 	labels := m.labelsText(abs, lay)
@@ -132,11 +143,25 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 	avail := max(1, m.width-lay.prefixW-labelsW)
 	chunks := m.chunks(abs, avail)
 
+	// Unstyled text is written as is: most of a frame is unselected rows,
+	// and a lipgloss Render per space would be most of its cost.
+	plain := func(s string) string { return s }
+	if sel {
+		selPlain := st.Plain.Inherit(st.Selected)
+		plain = func(s string) string { return selPlain.Render(s) }
+	}
+	if text == nil {
+		text = plain
+	}
 	var b strings.Builder
-	b.WriteString(styled(st.Plain).Render(gutter))
+	b.WriteString(plain(gutter))
 	b.WriteString(styled(st.Time).Render(ts + " "))
-	b.WriteString(styled(st.level(r.level)).Render(r.level.marker()))
-	b.WriteString(styled(st.Plain).Render(" "))
+	if r.level == levelNone {
+		b.WriteString(plain("  "))
+	} else {
+		b.WriteString(styled(st.level(r.level)).Render(r.level.marker()))
+		b.WriteString(plain(" "))
+	}
 	if labels != "" {
 		b.WriteString(styled(st.Labels).Render(labels))
 	}
@@ -145,12 +170,12 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 		if i > 0 {
 			out = append(out, b.String())
 			b.Reset()
-			b.WriteString(styled(st.Plain).Render(indent))
+			b.WriteString(plain(indent))
 		}
-		m.highlight(&b, c, textStyle, matchStyle)
+		m.highlight(&b, c, text, matchStyle)
 		if sel {
 			if pad := avail - ansi.StringWidth(c); pad > 0 {
-				b.WriteString(styled(st.Plain).Render(strings.Repeat(" ", pad)))
+				b.WriteString(plain(strings.Repeat(" ", pad)))
 			}
 		}
 	}
@@ -159,7 +184,7 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 }
 
 // highlight writes s with the filter's matches in the match style.
-func (m *Model) highlight(b *strings.Builder, s string, base, match lipgloss.Style) {
+func (m *Model) highlight(b *strings.Builder, s string, base func(string) string, match lipgloss.Style) {
 	if s == "" {
 		return
 	}
@@ -167,12 +192,16 @@ func (m *Model) highlight(b *strings.Builder, s string, base, match lipgloss.Sty
 	prev := 0
 	for _, sp := range spans {
 		if sp[0] > prev {
-			b.WriteString(base.Render(s[prev:sp[0]]))
+			b.WriteString(base(s[prev:sp[0]]))
 		}
 		b.WriteString(match.Render(s[sp[0]:sp[1]]))
 		prev = sp[1]
 	}
 	if prev < len(s) {
-		b.WriteString(base.Render(s[prev:]))
+		b.WriteString(base(s[prev:]))
 	}
+}
+
+func render(s lipgloss.Style) func(string) string {
+	return func(t string) string { return s.Render(t) }
 }

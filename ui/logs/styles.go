@@ -89,3 +89,13 @@ func (s *Styles) level(l level) lipgloss.Style {
 	}
 	return s.Plain
 }
+
+// line is the style of a line's text: error, warning and debug lines stand
+// out (or recede); info lines stay in the normal text colour so that the
+// exceptions are what the eye catches.
+func (s *Styles) line(l level) lipgloss.Style {
+	if l == levelInfo {
+		return s.Plain
+	}
+	return s.level(l)
+}

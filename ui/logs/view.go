@@ -26,9 +26,7 @@ func (m *Model) View() string {
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.queryLine(), m.statusLine())
-	if s := m.errorLine(); s != "" {
-		lines = append(lines, s)
-	}
+	lines = append(lines, m.errorLines()...)
 	if s := m.warnLine(); s != "" {
 		lines = append(lines, s)
 	}
@@ -46,10 +44,7 @@ func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
 // listHeight is the screen lines left for rows once the query, status,
 // error, warning and bottom lines are drawn.
 func (m *Model) listHeight() int {
-	n := 3
-	if m.hasErrorLine() {
-		n++
-	}
+	n := 3 + len(m.errorLines())
 	if len(m.warnings) > 0 {
 		n++
 	}
@@ -74,7 +69,7 @@ func (m *Model) statusLine() string {
 	now := m.now()
 	switch {
 	case m.querying:
-		parts = append(parts, m.spin.View()+" "+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
+		parts = append(parts, m.spin.View()+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
 		if m.hasResult {
 			parts = append(parts, st.Muted.Render(fmt.Sprintf("showing %s earlier lines", commas(m.buf.Len()))))
 		}
@@ -144,9 +139,9 @@ func (m *Model) tailLabel(now time.Time) string {
 			kind, _ := errText(s.LastErr)
 			label += ": " + kind
 		}
-		return m.spin.View() + " " + st.WarnMsg.Render(label)
+		return m.spin.View() + st.WarnMsg.Render(label)
 	}
-	return m.spin.View() + " " + st.Status.Render("tail connecting…")
+	return m.spin.View() + st.Status.Render("tail connecting…")
 }
 
 func (m *Model) rangeLabel(from, to time.Time) string {
@@ -157,13 +152,11 @@ func (m *Model) rangeLabel(from, to time.Time) string {
 	return from.In(m.loc).Format(layout) + "–" + to.In(m.loc).Format(layout)
 }
 
-func (m *Model) hasErrorLine() bool {
-	return m.err != nil || (!m.tailing && m.tailErr != nil)
-}
-
-// errorLine says what failed, why, and what still works.
-func (m *Model) errorLine() string {
+// errorLines say what failed, why, and what still works, in at most two
+// lines so that the reason is not cut off at 80 columns.
+func (m *Model) errorLines() []string {
 	st := &m.st
+	var s string
 	switch {
 	case m.err != nil:
 		kind, reason := errText(m.err)
@@ -171,12 +164,19 @@ func (m *Model) errorLine() string {
 		if m.hasResult {
 			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), ageLabel(m.now().Sub(m.shownAt)))
 		}
-		return m.fit(st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i to edit, enter re-runs"))
+		s = st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i edits, enter re-runs")
 	case !m.tailing && m.tailErr != nil:
 		kind, reason := errText(m.tailErr)
-		return m.fit(st.ErrorMsg.Render("✗ tail "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — lines received so far stay; t retries"))
+		s = st.ErrorMsg.Render("✗ tail "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — the lines it brought stay; t retries")
+	default:
+		return nil
 	}
-	return ""
+	lines := strings.Split(ansi.Wrap(s, m.width, " "), "\n")
+	if len(lines) > 2 {
+		lines = lines[:2]
+		lines[1] = ansi.Truncate(lines[1], m.width-1, "") + "…"
+	}
+	return lines
 }
 
 func (m *Model) warnLine() string {
@@ -243,7 +243,7 @@ func (m *Model) emptyMessage() []string {
 	case m.flt != nil && m.buf.Len() > 0:
 		s = fmt.Sprintf("No buffered line contains %q. Press esc to clear the filter.", sanitize.Line(m.flt.text))
 	case m.querying:
-		s = m.spin.View() + " waiting for Loki: " + sanitize.Line(m.queryExpr)
+		s = m.spin.View() + "waiting for Loki: " + sanitize.Line(m.queryExpr)
 	case m.hasResult:
 		s = "No lines matched " + sanitize.Line(m.shown.Expr) + " in " + m.rangeLabel(m.shown.From, m.shown.To) + ". Widen the range ([ - ) or edit the query (i)."
 	case m.err != nil:
@@ -251,7 +251,7 @@ func (m *Model) emptyMessage() []string {
 	default:
 		s = `No query yet. Press i, type a LogQL query such as {service_name=~".+"}, then enter.`
 	}
-	return strings.Split(ansi.Hardwrap(st.Subtle.Render(s), max(10, m.width), true), "\n")
+	return strings.Split(ansi.Wrap(st.Subtle.Render(s), max(10, m.width), ""), "\n")
 }
 
 func (m *Model) detailView() string {

@@ -1,0 +1,143 @@
+package logs
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+)
+
+// benchEntries makes n realistic entries over 20 streams, oldest first,
+// the way the loki client hands them over: label maps shared per stream.
+func benchEntries(n int) []sources.LogEntry {
+	streams := make([]map[string]string, 20)
+	for i := range streams {
+		streams[i] = map[string]string{"service_name": fmt.Sprintf("svc-%02d", i), "env": "prod", "namespace": "shop"}
+	}
+	es := make([]sources.LogEntry, n)
+	start := fixedNow.Add(-time.Duration(n) * time.Millisecond)
+	for i := range es {
+		var line string
+		switch i % 3 {
+		case 0:
+			line = fmt.Sprintf(`ts=2026-11-22T10:04:05.%06dZ level=info msg="request handled" method=GET path=/api/orders/%d status=200 duration_ms=%d`, i%1000000, i, i%300)
+		case 1:
+			line = fmt.Sprintf(`{"level":"warn","msg":"slow upstream","upstream":"inventory","took_ms":%d,"request_id":"req-%08x"}`, i%900, i)
+		case 2:
+			line = fmt.Sprintf(`level=error msg="charge failed" order_id=%d err="card declined" trace_id=%016x`, i, i*7919)
+		}
+		es[i] = sources.LogEntry{Time: start.Add(time.Duration(i) * time.Millisecond), Labels: streams[i%20], Line: line}
+	}
+	return es
+}
+
+func benchModel(b *testing.B, rows []row) *Model {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	m := New(Config{Source: &fakeSource{}, Renderer: r, Palette: themes.Dark(), Now: func() time.Time { return fixedNow }, Location: time.UTC, MaxLines: len(rows)})
+	b.Cleanup(m.Close)
+	m.SetSize(200, 50)
+	m.editor.SetValue(`{env="prod"}`)
+	m.seq = 1
+	m.Update(resultMsg{pane: m.id, seq: 1, rows: rows})
+	return m
+}
+
+// BenchmarkView renders a 200x50 frame over buffers of 10k, 100k and 1M
+// lines. A frame draws only the visible rows, so ns/op should stay flat.
+func BenchmarkView(b *testing.B) {
+	all := buildRows(benchEntries(1_000_000), false)
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		rows := all[len(all)-n:]
+		for _, v := range []struct {
+			name  string
+			setup func(m *Model)
+		}{
+			{"plain", func(*Model) {}},
+			{"labels+wrap+filter", func(m *Model) {
+				m.showLabels, m.wrap = true, true
+				m.setFilter("inventory")
+				m.clampScroll()
+			}},
+		} {
+			b.Run(fmt.Sprintf("%s/lines=%d", v.name, n), func(b *testing.B) {
+				m := benchModel(b, rows)
+				v.setup(m)
+				m.move(-m.listHeight() * 3) // somewhere in the middle of the screen history
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					_ = m.View()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkScroll is one key press (j) plus the frame it causes.
+func BenchmarkScroll(b *testing.B) {
+	m := benchModel(b, buildRows(benchEntries(1_000_000), false))
+	press(m, "g")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(keyMsg("j"))
+		_ = m.View()
+	}
+}
+
+// BenchmarkFilterScan is applying `/` to a million buffered lines: the one
+// operation that is linear in the buffer (tailed lines are tested as they
+// arrive instead).
+func BenchmarkFilterScan(b *testing.B) {
+	m := benchModel(b, buildRows(benchEntries(1_000_000), false))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.setFilter("INVENTORY")
+	}
+	b.ReportMetric(float64(len(m.flt.matches)), "matches")
+}
+
+// BenchmarkAppend is the cost of buffering one tailed line (sanitize,
+// level, labels, ring insert), reported per line, and the heap the buffer
+// retains per line. B/line-retained includes the line's own bytes (which
+// the client allocated anyway); overhead-B/line subtracts them.
+func BenchmarkAppend(b *testing.B) {
+	const chunk = 1000
+	es := benchEntries(chunk)
+	payload := 0
+	for _, e := range es {
+		payload += len(e.Line)
+	}
+	buf := newBuffer(max(b.N, chunk))
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for done := 0; done < b.N; done += chunk {
+		batch := make([]sources.LogEntry, min(chunk, b.N-done))
+		for i := range batch {
+			e := es[i]
+			// A fresh line, as the client would decode it.
+			e.Line = string(append([]byte(nil), e.Line...))
+			batch[i] = e
+		}
+		buf.push(buildRows(batch, false))
+	}
+	b.StopTimer()
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	per := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(b.N)
+	b.ReportMetric(per, "B/line-retained")
+	b.ReportMetric(per-float64(payload)/chunk, "overhead-B/line")
+	runtime.KeepAlive(buf)
+}

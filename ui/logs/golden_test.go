@@ -1,0 +1,186 @@
+package logs
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/themes"
+)
+
+// update is -update. The integration build imports teatest, whose golden
+// package defines the same flag; then that one is used.
+var update = boolFlag("update", "rewrite the golden files under testdata")
+
+func boolFlag(name, usage string) func() bool {
+	if f := flag.Lookup(name); f != nil {
+		return func() bool { return f.Value.String() == "true" }
+	}
+	p := flag.Bool(name, false, usage)
+	return func() bool { return *p }
+}
+
+// sampleEntries is a varied, deterministic set of lines: logfmt, JSON,
+// prose, CJK and one very long line, over three streams. Newest first.
+func sampleEntries(n int) []sources.LogEntry {
+	streams := []map[string]string{
+		{"service_name": "checkout", "env": "dev"},
+		{"service_name": "payments", "env": "dev"},
+		{"service_name": "gateway", "env": "dev", "pod": "gateway-7d9f"},
+	}
+	es := make([]sources.LogEntry, n)
+	for i := 0; i < n; i++ {
+		var line string
+		var md map[string]string
+		switch i % 7 {
+		case 0:
+			line = fmt.Sprintf(`level=info msg="order placed" order_id=%d amount=%d.%02d currency=EUR`, 1000+i, i%90+10, i%100)
+		case 1:
+			line = fmt.Sprintf(`{"level":"error","msg":"charge failed: card declined","order_id":%d,"attempt":%d}`, 1000+i, i%3+1)
+			md = map[string]string{"trace_id": fmt.Sprintf("%032x", i*7919)}
+		case 2:
+			line = fmt.Sprintf(`level=warn msg="slow upstream" upstream=inventory took=%dms`, 200+i%800)
+		case 3:
+			line = fmt.Sprintf(`level=debug msg="cache lookup" key=sku-%d hit=%v`, i, i%2 == 0)
+		case 4:
+			line = fmt.Sprintf(`GET /api/orders/%d 200 %dms "Mozilla/5.0"`, 1000+i, i%40)
+		case 5:
+			line = fmt.Sprintf(`level=info msg="注文を受け付けました 🚀" order_id=%d`, 1000+i)
+		case 6:
+			line = `level=error msg="upstream timeout" detail="` + strings.Repeat("context deadline exceeded; ", 20) + `"`
+		}
+		es[n-1-i] = sources.LogEntry{
+			Time:     fixedNow.Add(-time.Duration(n-i) * 1370 * time.Millisecond),
+			Labels:   streams[i%3],
+			Line:     line,
+			Metadata: md,
+		}
+	}
+	return es
+}
+
+func goldenModel(t *testing.T, profile termenv.Profile, w, h int) (*Model, *fakeSource, *fakeClock) {
+	t.Helper()
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	src := &fakeSource{}
+	src.returning(sampleEntries(300), "some entries were dropped: max entries limit")
+	m, clk := newTestModel(t, profile, pal, src, w, h)
+	m.editor.SetValue(`{env="dev"} |= "order"`)
+	return m, src, clk
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if update() {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui/logs -run Golden -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func checkSize(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("view has %d lines, pane is %d high", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := lipgloss.Width(l); got > w {
+			t.Errorf("line %d is %d wide, pane is %d: %q", i, got, w, l)
+		}
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	sizes := []struct{ w, h int }{{80, 24}, {200, 50}}
+	profiles := []struct {
+		name string
+		p    termenv.Profile
+	}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}}
+	scenes := []struct {
+		name string
+		run  func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock)
+	}{
+		{"empty", func(*testing.T, *Model, *fakeSource, *fakeClock) {}},
+		{"querying", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) { press(m, "i", "enter") }},
+		{"results", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			press(m, "k", "k", "k")
+		}},
+		{"labels_wrap", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			press(m, "l", "w", "k", "k")
+		}},
+		{"filter_context", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			press(m, "/", "TIMEOUT", "enter", "c", "N")
+		}},
+		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			clk.Add(3*time.Minute + 10*time.Second)
+			src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+				return nil, &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 60s"}
+			})
+			settle(m, press(m, "i", "enter"))
+		}},
+		{"detail_json", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			press(m, "T", "10:29:53.15", "enter", "enter") // a JSON line with metadata
+		}},
+		{"tail_live", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+			settle(m, press(m, "i", "enter"))
+			settle(m, press(m, "t"))
+			ft := src.tailers[0]
+			ft.setState(loki.TailLive, nil)
+			m.Update(tailTickMsg{pane: m.id, seq: m.tailSeq, status: ft.Status()})
+			clk.Add(4 * time.Second)
+			later := sampleEntries(37)
+			for i := range later {
+				later[i].Time = later[i].Time.Add(time.Minute)
+			}
+			m.Update(tailBatchMsg{pane: m.id, seq: m.tailSeq, rows: buildRows(later, true)})
+		}},
+	}
+	for _, sc := range scenes {
+		for _, sz := range sizes {
+			for _, pr := range profiles {
+				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
+				t.Run(name, func(t *testing.T) {
+					m, src, clk := goldenModel(t, pr.p, sz.w, sz.h)
+					sc.run(t, m, src, clk)
+					v := m.View()
+					checkSize(t, v, sz.w, sz.h)
+					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
+						t.Errorf("ASCII frame contains ESC:\n%q", v)
+					}
+					checkGolden(t, name, v)
+				})
+			}
+		}
+	}
+}
