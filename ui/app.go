@@ -8,6 +8,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/logs"
 )
 
 // Deps is everything a console session needs from outside. It travels as a
@@ -35,6 +37,11 @@ type Deps struct {
 	Tick time.Duration
 	// Version is shown in the help overlay.
 	Version string
+	// Logs is the log backend; nil when the context has no Loki.
+	Logs logs.Source
+	// Clipboard receives OSC 52 sequences for copy (the session's
+	// terminal); nil disables copying.
+	Clipboard io.Writer
 }
 
 // Model is the root model.
@@ -48,6 +55,7 @@ type Model struct {
 	cancel context.CancelFunc
 
 	width, height int
+	logs          *logs.Model
 	panes         []Pane
 	active        int
 	rng           TimeRange
@@ -87,8 +95,9 @@ func New(d Deps) *Model {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
 	}
 	st := &m.styles
+	m.logs = logs.New(logs.Config{Source: d.Logs, Renderer: d.Renderer, Palette: d.Palette, Now: d.Now, Parent: ctx})
+	m.panes = append(m.panes, logsPane{m.logs})
 	for _, p := range []struct{ title, what string }{
-		{"Logs", "LogQL editor, live tail, level colours, detail view and filters (console shell issue)."},
 		{"Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue)."},
 		{"Traces", "Trace search and a virtualized waterfall with the critical path (metrics and traces issue)."},
 		{"Request", "Everything that happened to one request ID across logs and traces (correlate issue)."},
@@ -103,11 +112,36 @@ func New(d Deps) *Model {
 }
 
 // Close cancels every in-flight Cmd of this session.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() {
+	m.logs.Close()
+	m.cancel()
+}
 
-// Init starts the first probe round and the clock.
+// Init starts the first probe round, the clock and the panes.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick))
+	from, to := m.rng.Bounds(m.deps.Now())
+	m.logs.SetRange(from, to, m.rng.Live())
+	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick), m.logs.Init())
+}
+
+// logsPane adapts the concrete logs model to the Pane list.
+type logsPane struct{ *logs.Model }
+
+func (p logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	mm, cmd := p.Model.Update(msg)
+	return logsPane{mm}, cmd
+}
+
+// copyCmd writes an OSC 52 sequence to the session's terminal. It runs as
+// a Cmd so Update stays free of I/O.
+func copyCmd(w io.Writer, seq string) tea.Cmd {
+	if w == nil || seq == "" {
+		return nil
+	}
+	return func() tea.Msg {
+		_, _ = io.WriteString(w, seq)
+		return nil
+	}
 }
 
 // probeRound starts a health probe of every backend unless one is still
@@ -155,14 +189,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.probeRound())
 		}
 		return m, tea.Batch(cmds...)
+	case logs.CopyMsg:
+		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
+	case logs.Msg:
+		// The logs pane's async results go to it even when another pane
+		// is showing, so a query finishes in the background.
+		var cmd tea.Cmd
+		m.logs, cmd = m.logs.Update(msg)
+		return m, cmd
 	case tea.KeyMsg:
+		if m.active == 0 && m.logs.Editing() && msg.Type != tea.KeyCtrlC {
+			// Typing a query: every key is text, not a shortcut.
+			var cmd tea.Cmd
+			m.logs, cmd = m.logs.Update(msg)
+			return m, cmd
+		}
 		if cmd, handled := m.handleKey(msg); handled {
 			return m, cmd
 		}
 	}
 	var cmd tea.Cmd
 	m.panes[m.active], cmd = m.panes[m.active].Update(msg)
+	if lp, ok := m.panes[0].(logsPane); ok {
+		m.logs = lp.Model
+	}
 	return m, cmd
+}
+
+// rangeChanged tells the panes the shared range moved.
+func (m *Model) rangeChanged() tea.Cmd {
+	from, to := m.rng.Bounds(m.deps.Now())
+	var cmd tea.Cmd
+	m.logs, cmd = m.logs.Update(logs.RangeMsg{From: from, To: to, Live: m.rng.Live()})
+	return cmd
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
@@ -184,14 +243,19 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.probeRound(), true
 	case key.Matches(msg, k.PanBack):
 		m.rng = m.rng.Pan(-1, now)
+		return m.rangeChanged(), true
 	case key.Matches(msg, k.PanFwd):
 		m.rng = m.rng.Pan(1, now)
+		return m.rangeChanged(), true
 	case key.Matches(msg, k.ZoomIn):
 		m.rng = m.rng.Zoom(true)
+		return m.rangeChanged(), true
 	case key.Matches(msg, k.ZoomOut):
 		m.rng = m.rng.Zoom(false)
+		return m.rangeChanged(), true
 	case key.Matches(msg, k.Live):
 		m.rng = LiveRange(m.rng.Span)
+		return m.rangeChanged(), true
 	default:
 		for i, b := range k.Pane {
 			if key.Matches(msg, b) && i < len(m.panes) {

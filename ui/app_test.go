@@ -205,6 +205,8 @@ func TestGoldenViews(t *testing.T) {
 		{"shell_80x24_256", 80, 24, termenv.ANSI256, themes.Dark(), nil},
 		{"shell_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), nil},
 		{"help_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"?"}},
+		{"status_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"2"}},
+		{"status_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), []string{"2"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui"
+	"github.com/reltui/reltui/ui/logs"
 )
 
 type consoleFlags struct {
@@ -53,13 +54,19 @@ func runConsole(g *globals, f *consoleFlags) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
+	var logSrc logs.Source
+	if bs.loki != nil {
+		logSrc = logs.LokiSource(bs.loki)
+	}
 	m := ui.New(ui.Deps{
-		Context:  name,
-		Backends: bs.probes(),
-		Range:    ui.LiveRange(f.since),
-		Palette:  pal,
-		Renderer: r,
-		Version:  versionString(),
+		Logs:      logSrc,
+		Clipboard: os.Stdout,
+		Context:   name,
+		Backends:  bs.probes(),
+		Range:     ui.LiveRange(f.since),
+		Palette:   pal,
+		Renderer:  r,
+		Version:   versionString(),
 	})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(os.Stdout))
