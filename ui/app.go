@@ -42,6 +42,34 @@ type Deps struct {
 	// Clipboard receives OSC 52 sequences for copy (the session's
 	// terminal); nil disables copying.
 	Clipboard io.Writer
+	// Contexts lists the config's context names for ":ctx".
+	Contexts []string
+	// OpenContext builds another context's clients. It is called from a
+	// Cmd, never from Update, because it resolves secret files.
+	OpenContext func(name string) (ContextDeps, error)
+	// PaletteHistory and LogQLHistory seed the two histories; the caller
+	// persists Histories() when the program ends.
+	PaletteHistory []string
+	LogQLHistory   []string
+	// CloseContext releases the first context's connections when the
+	// console switches away from it or ends.
+	CloseContext func()
+}
+
+// ContextDeps is what one context contributes: its backends and the log
+// source. Close releases its connections.
+type ContextDeps struct {
+	Name     string
+	Backends []Backend
+	Logs     logs.Source
+	Close    func()
+}
+
+// ctxOpenedMsg carries a context opened for ":ctx".
+type ctxOpenedMsg struct {
+	gen  int
+	deps ContextDeps
+	err  error
 }
 
 // Model is the root model.
@@ -53,6 +81,17 @@ type Model struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
+	// cctx is the current context's lifetime: switching context cancels
+	// every query, tail and probe of the old one.
+	cctx     context.Context
+	ccancel  context.CancelFunc
+	ctxName  string
+	ctxClose func()
+	gen      int // logs pane generations, for unique pane IDs
+	ctxGen   int // context switches; a slower, older switch is dropped
+
+	palette palette
+	flash   string
 
 	width, height int
 	logs          *logs.Model
@@ -82,20 +121,17 @@ func New(d Deps) *Model {
 		d.Renderer = lipgloss.DefaultRenderer()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{deps: d, keys: DefaultGlobalKeyMap(), ctx: ctx, cancel: cancel, rng: d.Range}
-	m.styles = NewStyles(d.Renderer, d.Palette)
+	m := &Model{deps: d, keys: DefaultGlobalKeyMap(), ctx: ctx, cancel: cancel, rng: d.Range, ctxName: d.Context, ctxClose: d.CloseContext}
 	m.help = help.New()
-	m.help.Styles.ShortKey = m.styles.HelpKey
-	m.help.Styles.ShortDesc = m.styles.HelpDesc
-	m.help.Styles.FullKey = m.styles.HelpKey
-	m.help.Styles.FullDesc = m.styles.HelpDesc
-	m.help.Styles.ShortSeparator = m.styles.Muted
-	m.help.Styles.FullSeparator = m.styles.Muted
+	m.applyTheme(d.Palette)
+	m.palette.history = append([]string(nil), d.PaletteHistory...)
+	m.palette.contexts = d.Contexts
+	m.cctx, m.ccancel = context.WithCancel(ctx)
 	for _, b := range d.Backends {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
 	}
 	st := &m.styles
-	m.logs = logs.New(logs.Config{Source: d.Logs, Renderer: d.Renderer, Palette: d.Palette, Now: d.Now, Parent: ctx})
+	m.logs = m.newLogs(d.Logs, "", d.LogQLHistory)
 	m.panes = append(m.panes, logsPane{m.logs})
 	for _, p := range []struct{ title, what string }{
 		{"Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue)."},
@@ -111,10 +147,54 @@ func New(d Deps) *Model {
 	return m
 }
 
-// Close cancels every in-flight Cmd of this session.
+// Close cancels every in-flight Cmd of this session and releases the
+// context's connections.
 func (m *Model) Close() {
 	m.logs.Close()
 	m.cancel()
+	if m.ctxClose != nil {
+		m.ctxClose()
+		m.ctxClose = nil
+	}
+}
+
+// Histories returns the palette and LogQL histories for the caller to
+// persist.
+func (m *Model) Histories() (palette, logql []string) {
+	return append([]string(nil), m.palette.history...), m.logs.History()
+}
+
+// ContextName is the context being shown.
+func (m *Model) ContextName() string { return m.ctxName }
+
+func (m *Model) newLogs(src logs.Source, query string, history []string) *logs.Model {
+	m.gen++
+	l := logs.New(logs.Config{
+		ID: fmt.Sprintf("logs-%d", m.gen), Source: src, Renderer: m.deps.Renderer,
+		Palette: m.styles.Palette, Now: m.deps.Now, Parent: m.cctx, Query: query,
+	})
+	l.SetHistory(history)
+	if m.width > 0 {
+		l.SetSize(m.width, max(1, m.height-headerLines-footerLines))
+	}
+	from, to := m.rng.Bounds(m.deps.Now())
+	l.SetRange(from, to, m.rng.Live())
+	return l
+}
+
+// applyTheme rebuilds every style of the root from p.
+func (m *Model) applyTheme(p themes.Palette) {
+	m.styles = NewStyles(m.deps.Renderer, p)
+	m.help.Styles.ShortKey = m.styles.HelpKey
+	m.help.Styles.ShortDesc = m.styles.HelpDesc
+	m.help.Styles.FullKey = m.styles.HelpKey
+	m.help.Styles.FullDesc = m.styles.HelpDesc
+	m.help.Styles.ShortSeparator = m.styles.Muted
+	m.help.Styles.FullSeparator = m.styles.Muted
+	hist := m.palette.history
+	m.palette = newPalette(m.deps.Renderer, m.styles)
+	m.palette.history = hist
+	m.palette.contexts = m.deps.Contexts
 }
 
 // Init starts the first probe round, the clock and the panes.
@@ -158,7 +238,7 @@ func (m *Model) probeRound() tea.Cmd {
 		if b.state == healthUnknown {
 			b.state = healthChecking
 		}
-		cmds = append(cmds, probeCmd(m.ctx, m.probeSeq, b.Backend, m.deps.Now))
+		cmds = append(cmds, probeCmd(m.cctx, m.probeSeq, b.Backend, m.deps.Now))
 	}
 	return tea.Batch(cmds...)
 }
@@ -197,7 +277,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.logs, cmd = m.logs.Update(msg)
 		return m, cmd
+	case paletteRunMsg:
+		return m, m.runPalette(msg)
+	case ctxOpenedMsg:
+		return m, m.switchContext(msg)
 	case tea.KeyMsg:
+		m.flash = ""
+		if m.palette.open && msg.Type != tea.KeyCtrlC {
+			return m, m.palette.update(msg)
+		}
 		if m.active == 0 && m.logs.Editing() && msg.Type != tea.KeyCtrlC {
 			// Typing a query: every key is text, not a shortcut.
 			var cmd tea.Cmd
@@ -235,6 +323,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.showHelp = false
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
+	case key.Matches(msg, m.palette.keys.Open):
+		return m.palette.show(), true
 	case key.Matches(msg, k.NextPane):
 		m.active = (m.active + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
@@ -288,6 +378,11 @@ func (m *Model) View() string {
 		body = m.fullHelp()
 	}
 	bodyH := max(1, m.height-headerLines-footerLines)
+	if m.palette.open && bodyH > 1 {
+		// The suggestion line takes the body's last row.
+		hint, _ := m.palette.view(m.styles, m.width)
+		body = lipgloss.NewStyle().Width(m.width).Height(bodyH-1).MaxHeight(bodyH-1).Render(body) + "\n" + hint
+	}
 	body = lipgloss.NewStyle().Width(m.width).Height(bodyH).MaxHeight(bodyH).Render(body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.tabs(), body, m.footer())
 }
@@ -295,7 +390,7 @@ func (m *Model) View() string {
 func (m *Model) header() string {
 	now := m.deps.Now()
 	st := m.styles
-	left := st.HeaderKey.Render("ctx ") + st.HeaderVal.Render(m.deps.Context) +
+	left := st.HeaderKey.Render("ctx ") + st.HeaderVal.Render(m.ctxName) +
 		st.Muted.Render(" │ ") + st.HeaderVal.Render(m.rng.Label(now))
 	for _, compact := range []bool{false, true} {
 		parts := make([]string, 0, len(m.backends))
@@ -356,6 +451,13 @@ func (m *Model) tabs() string {
 }
 
 func (m *Model) footer() string {
+	if m.palette.open {
+		_, line := m.palette.view(m.styles, m.width)
+		return line
+	}
+	if m.flash != "" {
+		return lipgloss.NewStyle().MaxWidth(m.width).Render(m.styles.Warning.Render(m.flash))
+	}
 	bindings := append(m.panes[m.active].ShortHelp(), m.keys.ShortHelp()...)
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(m.help.ShortHelpView(bindings))
 }

@@ -205,6 +205,7 @@ func TestGoldenViews(t *testing.T) {
 		{"shell_80x24_256", 80, 24, termenv.ANSI256, themes.Dark(), nil},
 		{"shell_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), nil},
 		{"help_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"?"}},
+		{"palette_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{":", "r"}},
 		{"status_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"2"}},
 		{"status_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), []string{"2"}},
 	}

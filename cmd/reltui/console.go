@@ -14,7 +14,6 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui"
-	"github.com/reltui/reltui/ui/logs"
 )
 
 type consoleFlags struct {
@@ -54,24 +53,48 @@ func runConsole(g *globals, f *consoleFlags) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	var logSrc logs.Source
-	if bs.loki != nil {
-		logSrc = logs.LokiSource(bs.loki)
-	}
+	hist := newHistoryFiles(os.Getenv)
 	m := ui.New(ui.Deps{
-		Logs:      logSrc,
-		Clipboard: os.Stdout,
-		Context:   name,
-		Backends:  bs.probes(),
-		Range:     ui.LiveRange(f.since),
-		Palette:   pal,
-		Renderer:  r,
-		Version:   versionString(),
+		Logs:           bs.logSource(),
+		Clipboard:      os.Stdout,
+		Contexts:       file.Names(),
+		OpenContext:    openContextFunc(file),
+		PaletteHistory: hist.load("palette_history"),
+		LogQLHistory:   hist.load("logql_history"),
+		CloseContext:   bs.Close,
+		Context:        name,
+		Backends:       bs.probes(),
+		Range:          ui.LiveRange(f.since),
+		Palette:        pal,
+		Renderer:       r,
+		Version:        versionString(),
 	})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(os.Stdout))
 	_, err = p.Run()
+	palHist, logql := m.Histories()
+	if herr := hist.save("palette_history", palHist); herr != nil {
+		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
+	}
+	if herr := hist.save("logql_history", logql); herr != nil {
+		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
+	}
 	return err
+}
+
+// openContextFunc opens another context of the same file for ":ctx".
+func openContextFunc(file *config.File) func(string) (ui.ContextDeps, error) {
+	return func(name string) (ui.ContextDeps, error) {
+		n, c, err := file.Select(name)
+		if err != nil {
+			return ui.ContextDeps{}, err
+		}
+		bs, err := buildBackends(c, config.OSEnv())
+		if err != nil {
+			return ui.ContextDeps{}, fmt.Errorf("context %s: %w", n, err)
+		}
+		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Close: bs.Close}, nil
+	}
 }
 
 // pickPalette honours NO_COLOR and an ASCII-only terminal before the theme

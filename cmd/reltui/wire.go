@@ -13,6 +13,7 @@ import (
 	"github.com/reltui/reltui/sources/resilience"
 	"github.com/reltui/reltui/sources/transport"
 	"github.com/reltui/reltui/ui"
+	"github.com/reltui/reltui/ui/logs"
 )
 
 // backends are the clients of one context. A nil field is a backend the
@@ -112,4 +113,12 @@ func (bs *backends) probes() []ui.Backend {
 	add("alertmanager", bs.am != nil, func(ctx context.Context) error { return bs.am.Ping(ctx) })
 	add("jaeger", bs.jaeger != nil, func(ctx context.Context) error { return bs.jaeger.Ping(ctx) })
 	return out
+}
+
+// logSource adapts the Loki client for the Logs pane; nil without Loki.
+func (bs *backends) logSource() logs.Source {
+	if bs.loki == nil {
+		return nil
+	}
+	return logs.LokiSource(bs.loki)
 }

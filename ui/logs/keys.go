@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 		Context: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "context lines")),
 		Jump:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "jump to time")),
 
-		Edit:     key.NewBinding(key.WithKeys("i", ":"), key.WithHelp("i", "edit query")),
+		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit query")),
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		HistPrev: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older query")),
 		HistNext: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer query")),

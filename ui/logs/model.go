@@ -238,6 +238,18 @@ func (m *Model) Init() tea.Cmd {
 	return nil
 }
 
+// Run puts expr in the editor and runs it, as if typed: the palette's
+// ":logs QUERY" uses it.
+func (m *Model) Run(expr string) tea.Cmd {
+	m.editor.SetValue(strings.TrimSpace(expr))
+	m.mode = modeList
+	m.editor.Blur()
+	return m.runQuery(expr)
+}
+
+// Query is the expression in the editor.
+func (m *Model) Query() string { return m.editor.Value() }
+
 // Close cancels the running query and the tail. Call it when the pane is
 // left for good or the session ends.
 func (m *Model) Close() { m.cancel() }

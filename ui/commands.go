@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+)
+
+// runPalette carries out one ":" command.
+func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
+	switch msg.verb {
+	case "q", "quit":
+		m.Close()
+		return tea.Quit
+	case "help":
+		m.showHelp = true
+	case "logs":
+		if msg.arg == "" {
+			m.flash = `:logs needs a LogQL query, e.g. :logs {service="payments"} |= "timeout"`
+			return nil
+		}
+		m.active = 0
+		return m.logs.Run(msg.arg)
+	case "range":
+		r, err := parseRange(msg.arg, m.rng, m.deps.Now())
+		if err != nil {
+			m.flash = ":range: " + sanitize.Line(err.Error())
+			return nil
+		}
+		m.rng = r
+		return m.rangeChanged()
+	case "theme":
+		p, err := themes.ByName(msg.arg)
+		if err != nil {
+			m.flash = ":theme: " + sanitize.Line(err.Error())
+			return nil
+		}
+		if m.styles.Palette.Mono && !p.Mono {
+			m.flash = "colours are off (NO_COLOR or a plain terminal); keeping no-color"
+			return nil
+		}
+		m.applyTheme(p)
+		// The pane's styles are fixed at construction; rebuild it around
+		// the same source, query and history.
+		return m.rebuildLogs()
+	case "ctx":
+		return m.openContext(msg.arg)
+	case "request", "trace":
+		m.flash = fmt.Sprintf(":%s arrives with the Request pane (correlate issue); for now use `reltui %s %s` in a shell", msg.verb, msg.verb, sanitize.Line(msg.arg))
+	default:
+		names := make([]string, len(paletteCommands))
+		for i, c := range paletteCommands {
+			names[i] = c.name
+		}
+		m.flash = fmt.Sprintf("unknown command %q; try %s", sanitize.Line(msg.verb), strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// rebuildLogs replaces the Logs pane, keeping its query and history.
+func (m *Model) rebuildLogs() tea.Cmd {
+	query := m.logs.Query()
+	hist := m.logs.History()
+	m.logs.Close()
+	m.logs = m.newLogs(m.deps.Logs, query, hist)
+	m.panes[0] = logsPane{m.logs}
+	return m.logs.Init()
+}
+
+// openContext starts opening another context in a Cmd.
+func (m *Model) openContext(name string) tea.Cmd {
+	if name == "" {
+		m.flash = ":ctx needs a name: " + strings.Join(m.deps.Contexts, ", ")
+		return nil
+	}
+	if name == m.ctxName {
+		m.flash = "already on context " + name
+		return nil
+	}
+	if m.deps.OpenContext == nil {
+		m.flash = "switching context is not available here"
+		return nil
+	}
+	m.ctxGen++
+	gen, open := m.ctxGen, m.deps.OpenContext
+	m.flash = "opening context " + sanitize.Line(name) + "…"
+	return func() tea.Msg {
+		d, err := open(name)
+		return ctxOpenedMsg{gen: gen, deps: d, err: err}
+	}
+}
+
+// switchContext drops every piece of per-context state: queries, tails,
+// results, health, and connections. Only the time range carries over.
+func (m *Model) switchContext(msg ctxOpenedMsg) tea.Cmd {
+	if msg.gen != m.ctxGen {
+		if msg.deps.Close != nil {
+			msg.deps.Close() // a newer switch won
+		}
+		return nil
+	}
+	if msg.err != nil {
+		m.flash = "cannot open context: " + sanitize.Line(msg.err.Error())
+		return nil
+	}
+	m.logs.Close()
+	m.ccancel()
+	if m.ctxClose != nil {
+		m.ctxClose()
+	}
+	m.cctx, m.ccancel = context.WithCancel(m.ctx)
+	m.ctxName, m.ctxClose = msg.deps.Name, msg.deps.Close
+	m.deps.Logs = msg.deps.Logs
+	m.backends = nil
+	for _, b := range msg.deps.Backends {
+		m.backends = append(m.backends, &backendStatus{Backend: b})
+	}
+	m.probeSeq++
+	m.pending = 0
+	m.logs = m.newLogs(msg.deps.Logs, "", m.logs.History())
+	m.panes[0] = logsPane{m.logs}
+	m.flash = "switched to context " + sanitize.Line(m.ctxName)
+	return m.probeRound()
+}

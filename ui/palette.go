@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/timespec"
+)
+
+// paletteCommand is one verb of the ":" palette.
+type paletteCommand struct {
+	name, args, help string
+}
+
+// paletteCommands are the verbs, in the order suggestions show them.
+var paletteCommands = []paletteCommand{
+	{"logs", "QUERY", "run a LogQL query in the Logs pane"},
+	{"range", "5m…30d | live | FROM TO", "set the time range"},
+	{"ctx", "NAME", "switch context (drops all per-context state)"},
+	{"theme", "dark|light|high-contrast|no-color", "switch colours"},
+	{"request", "ID", "open a request view"},
+	{"trace", "ID", "open a trace"},
+	{"help", "", "show all keys"},
+	{"q", "", "quit"},
+}
+
+// paletteKeyMap holds the palette's own keys.
+type paletteKeyMap struct {
+	Open     key.Binding
+	Run      key.Binding
+	Complete key.Binding
+	Prev     key.Binding
+	Next     key.Binding
+	Cancel   key.Binding
+}
+
+func defaultPaletteKeyMap() paletteKeyMap {
+	return paletteKeyMap{
+		Open:     key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		Prev:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older")),
+		Next:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+	}
+}
+
+// palette is the ":" command line with autosuggest and history.
+type palette struct {
+	keys    paletteKeyMap
+	input   textinput.Model
+	open    bool
+	history []string
+	histPos int
+	// names for argument suggestions, refreshed by the root.
+	contexts []string
+}
+
+// paletteRunMsg is a command the user entered.
+type paletteRunMsg struct {
+	verb, arg string
+}
+
+// maxHistory bounds the persisted history.
+const maxHistory = 200
+
+func newPalette(r *lipgloss.Renderer, st Styles) palette {
+	ti := textinput.New()
+	ti.Prompt = ":"
+	ti.PromptStyle = st.HeaderVal
+	ti.TextStyle = r.NewStyle()
+	ti.PlaceholderStyle = st.Muted
+	ti.Cursor.Style = r.NewStyle().Reverse(true)
+	ti.Placeholder = "logs {service=\"payments\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q"
+	ti.CharLimit = 4096
+	ti.KeyMap.Paste.SetEnabled(false)
+	return palette{keys: defaultPaletteKeyMap(), input: ti}
+}
+
+func (p *palette) show() tea.Cmd {
+	p.open = true
+	p.histPos = len(p.history)
+	p.input.SetValue("")
+	return p.input.Focus()
+}
+
+func (p *palette) hide() {
+	p.open = false
+	p.input.Blur()
+}
+
+// update handles a key while the palette is open.
+func (p *palette) update(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, p.keys.Cancel):
+		p.hide()
+		return nil
+	case key.Matches(msg, p.keys.Run):
+		line := strings.TrimSpace(p.input.Value())
+		p.hide()
+		if line == "" {
+			return nil
+		}
+		p.remember(line)
+		verb, arg, _ := strings.Cut(line, " ")
+		run := paletteRunMsg{verb: verb, arg: strings.TrimSpace(arg)}
+		return func() tea.Msg { return run }
+	case key.Matches(msg, p.keys.Complete):
+		if s := p.suggestions(); len(s) > 0 {
+			p.input.SetValue(s[0] + " ")
+			p.input.CursorEnd()
+		}
+		return nil
+	case key.Matches(msg, p.keys.Prev):
+		p.walk(-1)
+		return nil
+	case key.Matches(msg, p.keys.Next):
+		p.walk(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
+}
+
+func (p *palette) walk(d int) {
+	if len(p.history) == 0 {
+		return
+	}
+	p.histPos = max(0, min(len(p.history), p.histPos+d))
+	if p.histPos == len(p.history) {
+		p.input.SetValue("")
+	} else {
+		p.input.SetValue(p.history[p.histPos])
+	}
+	p.input.CursorEnd()
+}
+
+func (p *palette) remember(line string) {
+	if n := len(p.history); n > 0 && p.history[n-1] == line {
+		return
+	}
+	p.history = append(p.history, line)
+	if len(p.history) > maxHistory {
+		p.history = p.history[len(p.history)-maxHistory:]
+	}
+}
+
+// suggestions completes the verb, or the argument of verbs with a known
+// set of values, from what is typed so far.
+func (p *palette) suggestions() []string {
+	v := p.input.Value()
+	verb, arg, hasArg := strings.Cut(v, " ")
+	var out []string
+	if !hasArg {
+		for _, c := range paletteCommands {
+			if strings.HasPrefix(c.name, verb) {
+				out = append(out, c.name)
+			}
+		}
+		return out
+	}
+	var pool []string
+	switch verb {
+	case "ctx":
+		pool = p.contexts
+	case "theme":
+		pool = themes.Names()
+	case "range":
+		pool = []string{"5m", "15m", "30m", "1h", "3h", "6h", "12h", "24h", "2d", "7d", "30d", "live"}
+	}
+	for _, s := range pool {
+		if strings.HasPrefix(s, strings.TrimSpace(arg)) {
+			out = append(out, verb+" "+s)
+		}
+	}
+	return out
+}
+
+// view renders the input line and a line of suggestions above it.
+func (p *palette) view(st Styles, width int) (hint, line string) {
+	p.input.Width = max(10, width-3)
+	sugg := p.suggestions()
+	var parts []string
+	for i, s := range sugg {
+		if i >= 8 {
+			break
+		}
+		label := s
+		if !strings.Contains(s, " ") {
+			for _, c := range paletteCommands {
+				if c.name == s && c.args != "" {
+					label += " " + c.args
+				}
+			}
+		}
+		if i == 0 {
+			parts = append(parts, st.HelpKey.Render(label))
+		} else {
+			parts = append(parts, st.Muted.Render(label))
+		}
+	}
+	hint = st.Muted.Render("tab completes · ↑/↓ history · esc closes   ") + strings.Join(parts, st.Muted.Render("  "))
+	return lipgloss.NewStyle().MaxWidth(width).Render(hint), lipgloss.NewStyle().MaxWidth(width).Render(p.input.View())
+}
+
+// parseRange reads ":range" arguments: a preset span ("6h"), "live", or an
+// absolute "FROM TO" / "FROM..TO" in any timespec form.
+func parseRange(arg string, cur TimeRange, now time.Time) (TimeRange, error) {
+	arg = strings.TrimSpace(arg)
+	switch {
+	case arg == "" || arg == "live":
+		return LiveRange(cur.Span), nil
+	case strings.Contains(arg, "..") || strings.Count(arg, " ") == 1 && !strings.HasSuffix(arg, " ago"):
+		sep := ".."
+		if !strings.Contains(arg, "..") {
+			sep = " "
+		}
+		a, b, _ := strings.Cut(arg, sep)
+		from, err := timespec.ParseTime(a, now)
+		if err != nil {
+			return cur, err
+		}
+		to, err := timespec.ParseTime(b, now)
+		if err != nil {
+			return cur, err
+		}
+		if !from.Before(to) {
+			return cur, errRange("the range is empty: FROM must be before TO")
+		}
+		if !to.Before(now) {
+			return LiveRange(to.Sub(from)), nil
+		}
+		return TimeRange{Span: to.Sub(from), End: to}, nil
+	}
+	d, err := timespec.ParseDuration(arg)
+	if err != nil {
+		return cur, err
+	}
+	if d < time.Minute || d > 90*24*time.Hour {
+		return cur, errRange("a range must be between 1m and 90d")
+	}
+	return LiveRange(d), nil
+}
+
+type errRange string
+
+func (e errRange) Error() string { return string(e) }

@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/themes"
+)
+
+// typeLine opens the palette, types s and presses enter, then delivers the
+// resulting message the way the runtime would.
+func typeLine(t *testing.T, m *Model, s string) tea.Cmd {
+	t.Helper()
+	m.Update(keyMsg(":"))
+	if !m.palette.open {
+		t.Fatal("palette did not open")
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if m.palette.open {
+		t.Fatal("palette still open after enter")
+	}
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	_, next := m.Update(msg)
+	return next
+}
+
+func TestPaletteRange(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	typeLine(t, m, "range 6h")
+	if got := m.rng.Label(fixedNow); got != "last 6h (live)" {
+		t.Fatalf("range = %q", got)
+	}
+	typeLine(t, m, "range 2026-11-22T08:00:00Z..2026-11-22T09:30:00Z")
+	if got := m.rng.Label(fixedNow); got != "11-22 08:00 → 11-22 09:30 UTC (1h30m)" {
+		t.Fatalf("range = %q", got)
+	}
+	typeLine(t, m, "range live")
+	if !m.rng.Live() {
+		t.Fatal("not live")
+	}
+	typeLine(t, m, "range soon")
+	if !strings.Contains(m.flash, `invalid duration "soon"`) || !strings.Contains(m.View(), "invalid duration") {
+		t.Fatalf("flash = %q", m.flash)
+	}
+	typeLine(t, m, "bogus")
+	if !strings.Contains(m.flash, `unknown command "bogus"`) {
+		t.Fatalf("flash = %q", m.flash)
+	}
+	if pings.Load() != 0 {
+		t.Fatal("palette did I/O in Update")
+	}
+}
+
+func TestPaletteSuggestsAndCompletes(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.palette.contexts = []string{"prod", "staging"}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ct")})
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	if v := m.palette.input.Value(); v != "ctx " {
+		t.Fatalf("completed to %q", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("st")})
+	if s := m.palette.suggestions(); len(s) != 1 || s[0] != "ctx staging" {
+		t.Fatalf("suggestions = %v", s)
+	}
+	if !strings.Contains(m.View(), "ctx staging") {
+		t.Fatal("suggestion not on screen")
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if m.palette.open {
+		t.Fatal("esc did not close")
+	}
+}
+
+func TestPaletteHistory(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	typeLine(t, m, "range 3h")
+	typeLine(t, m, "range 6h")
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyUp})
+	if v := m.palette.input.Value(); v != "range 6h" {
+		t.Fatalf("up = %q", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyUp})
+	if v := m.palette.input.Value(); v != "range 3h" {
+		t.Fatalf("up up = %q", v)
+	}
+	pal, _ := m.Histories()
+	if len(pal) != 2 {
+		t.Fatalf("history = %v", pal)
+	}
+}
+
+func TestContextSwitchDropsPerContextState(t *testing.T) {
+	var pings atomic.Int32
+	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	var closed atomic.Int32
+	m.deps.OpenContext = func(name string) (ContextDeps, error) {
+		if name == "nope" {
+			return ContextDeps{}, errors.New(`context "nope" is not in c.yaml`)
+		}
+		return ContextDeps{Name: name, Close: func() { closed.Add(1) },
+			Backends: []Backend{{Name: "prometheus", Addr: "http://staging", Ping: func(context.Context) error { return nil }}}}, nil
+	}
+	m.ctxClose = func() { closed.Add(1) }
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	healthy(m, clk.t)
+	oldLogs := m.logs
+	oldCtx := m.cctx
+	typeLine(t, m, "range 6h")
+
+	openCtx := func(line string) {
+		t.Helper()
+		cmd := typeLine(t, m, line)
+		if cmd == nil {
+			t.Fatalf("%s returned no Cmd", line)
+		}
+		m.Update(cmd())
+	}
+	openCtx("ctx nope")
+	if !strings.Contains(m.flash, "cannot open context") || m.ctxName != "dev" {
+		t.Fatalf("failed switch: flash %q ctx %q", m.flash, m.ctxName)
+	}
+	openCtx("ctx staging")
+	if m.ctxName != "staging" || !strings.Contains(m.View(), "ctx staging") {
+		t.Fatalf("ctx = %q", m.ctxName)
+	}
+	if oldCtx.Err() == nil {
+		t.Fatal("old context's work not cancelled")
+	}
+	if m.logs == oldLogs {
+		t.Fatal("logs pane kept across contexts")
+	}
+	if len(m.backends) != 1 || m.backends[0].Name != "prometheus" || m.backends[0].state == healthOK {
+		t.Fatalf("backends not reset: %+v", m.backends)
+	}
+	if closed.Load() != 1 {
+		t.Fatalf("old context closed %d times", closed.Load())
+	}
+	if got := m.rng.Label(fixedNow); got != "last 6h (live)" {
+		t.Fatalf("the range should carry over, got %q", got)
+	}
+	// A probe answer from the old context's round is stale.
+	m.Update(healthMsg{seq: 1, name: "prometheus", at: clk.t, err: errors.New("old")})
+	if m.backends[0].state == healthDown {
+		t.Fatal("stale probe from the old context applied")
+	}
+}
+
+func TestStaleContextSwitchDropped(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	var closed atomic.Int32
+	m.deps.OpenContext = func(name string) (ContextDeps, error) {
+		return ContextDeps{Name: name, Close: func() { closed.Add(1) }}, nil
+	}
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ctx a")})
+	_, c1 := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	run1 := c1()
+	_, open1 := m.Update(run1)
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ctx b")})
+	_, c2 := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	_, open2 := m.Update(c2())
+	m.Update(open2()) // b arrives first
+	m.Update(open1()) // then the older a
+	if m.ctxName != "b" {
+		t.Fatalf("ctx = %q, want b", m.ctxName)
+	}
+	if closed.Load() != 1 {
+		t.Fatalf("the dropped context was not closed (%d)", closed.Load())
+	}
+}
