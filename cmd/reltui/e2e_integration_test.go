@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -305,5 +306,118 @@ func TestE2EConsoleInTmux(t *testing.T) {
 			keys("q")
 			waitFor("a clean exit", func(s string) bool { return strings.Contains(s, "EXITED=0") })
 		})
+	}
+}
+
+// TestE2EHostileContentNeverReachesTerminal pushes 10,000 hostile lines to
+// the real Loki, renders them in the real binary under tmux, records every
+// byte the program wrote (pipe-pane), and proves that no control sequence
+// from the content reached the terminal.
+func TestE2EHostileContentNeverReachesTerminal(t *testing.T) {
+	st := stacktest.Require(t)
+	bin := buildBinary(t)
+	run := fmt.Sprintf("hostile-%d", time.Now().UnixNano())
+	payloads := []string{
+		"osc52 \x1b]52;c;UkVMVFVJ\x07",
+		"title \x1b]0;RELTUI-PWNED\x07",
+		"sgr256 \x1b[38;5;196mRED\x1b[0m dsr \x1b[6n",
+		"dcs \x1bPq#0;2;0;0;0\x1b\\ apc \x1b_Gf=100;QUFB\x1b\\ pm \x1b^x\x1b\\",
+		"c1 \u009b38;5;196m \u009d0;RELTUI-C1\u009c",
+		"bidi \u202eRELTUI-BIDI\u202c cr\rBEL\x07 unterminated \x1b]52;c;",
+	}
+	end := time.Now().Add(-2 * time.Second)
+	const n = 10000
+	for off := 0; off < n; off += 2500 {
+		var values [][2]string
+		for i := off; i < off+2500; i++ {
+			ts := end.Add(-time.Duration(n-i) * time.Millisecond)
+			values = append(values, [2]string{fmt.Sprint(ts.UnixNano()), fmt.Sprintf("hostile %d 日本語 🔥 %s", i, payloads[i%len(payloads)])})
+		}
+		body, _ := json.Marshal(map[string]any{"streams": []any{map[string]any{
+			"stream": map[string]string{"service": "hostile", "e2e_run": run}, "values": values}}})
+		resp, err := http.Post(st.LokiURL+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Fatalf("push: HTTP %d", resp.StatusCode)
+		}
+	}
+
+	raw := filepath.Join(t.TempDir(), "raw.out")
+	sess := fmt.Sprintf("reltui-hostile-%d", time.Now().UnixNano())
+	shell := fmt.Sprintf("env NO_COLOR=1 %s --config %s --since 15m; echo EXITED=$?; sleep 30", bin, st.ConfigPath)
+	if out, err := exec.Command("tmux", "new-session", "-d", "-s", sess, "-x", "120", "-y", "40", shell).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	defer exec.Command("tmux", "kill-session", "-t", sess).Run()
+	if out, err := exec.Command("tmux", "pipe-pane", "-o", "-t", sess, "cat >> "+raw).CombinedOutput(); err != nil {
+		t.Fatalf("pipe-pane: %v %s", err, out)
+	}
+	keys := func(k ...string) {
+		if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", sess}, k...)...).CombinedOutput(); err != nil {
+			t.Fatalf("send-keys: %v %s", err, out)
+		}
+	}
+	capture := func() string {
+		out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", sess).Output()
+		return string(out)
+	}
+	waitFor := func(what string, ok func(string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !ok(capture()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("screen never showed %s:\n%s", what, capture())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	waitFor("the console", func(s string) bool { return strings.Contains(s, "ctx dev") })
+	// One query holds at most 5,000 lines, so the 10,000 are shown in two
+	// halves: the newest, then the oldest.
+	for _, half := range []struct{ filter, first string }{
+		{"", "hostile 5000 "},
+		{` |~ "hostile [0-9]{1,4} " !~ "hostile [5-9][0-9]{3} "`, "hostile 0 "},
+	} {
+		keys(":")
+		keys("-l", fmt.Sprintf(`logs {e2e_run=%q}%s`, run, half.filter))
+		keys("Enter")
+		waitFor("5,000 hostile lines", func(s string) bool { return strings.Contains(s, "5,000 lines") && strings.Contains(s, "hostile") })
+		// Page through the buffer so every line is drawn.
+		for i := 0; i < 140; i++ {
+			keys("PageUp")
+		}
+		keys("g")
+		waitFor("the oldest line "+half.first, func(s string) bool { return strings.Contains(s, half.first) })
+	}
+	keys("Enter")
+	waitFor("the detail of a hostile line", func(s string) bool { return strings.Contains(s, "Line detail") })
+	keys("Escape")
+	time.Sleep(300 * time.Millisecond)
+	keys("q")
+	waitFor("a clean exit", func(s string) bool { return strings.Contains(s, "EXITED=0") })
+
+	out, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 10000 {
+		t.Fatalf("only %d bytes recorded; pipe-pane did not capture the session", len(out))
+	}
+	for _, bad := range []struct{ name, seq string }{
+		{"OSC", "\x1b]"}, {"DCS", "\x1bP"}, {"APC", "\x1b_"}, {"PM", "\x1b^"}, {"SOS", "\x1bX"},
+		{"256-colour SGR from content", "\x1b[38;5;196m"}, {"DSR", "\x1b[6n"},
+		{"8-bit CSI", "\u009b"}, {"8-bit OSC", "\u009d"}, {"raw C1 CSI", "\x9b38"},
+		{"bidi override", "\u202e"}, {"BEL", "\x07"}, {"title payload", "RELTUI-PWNED"},
+	} {
+		if i := bytes.Index(out, []byte(bad.seq)); i >= 0 {
+			lo, hi := max(0, i-40), min(len(out), i+40)
+			t.Errorf("%s reached the terminal at byte %d: %q", bad.name, i, out[lo:hi])
+		}
+	}
+	if !bytes.Contains(out, []byte("日本語")) || !bytes.Contains(out, []byte("🔥")) {
+		t.Error("CJK or emoji did not pass through")
 	}
 }
