@@ -275,18 +275,18 @@ func mapErr(err error) error {
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %v", incidents.ErrNotFound, err)
+		return fmt.Errorf("%w: %w", incidents.ErrNotFound, err)
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR,
 			sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
-			return fmt.Errorf("%w: %v", incidents.ErrUnavailable, err)
+			return fmt.Errorf("%w: %w", incidents.ErrUnavailable, err)
 		case sqlite3.SQLITE_CONSTRAINT:
-			return fmt.Errorf("%w: %v", incidents.ErrConflict, err)
+			return fmt.Errorf("%w: %w", incidents.ErrConflict, err)
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%w: %v", incidents.ErrCorrupt, err)
+			return fmt.Errorf("%w: %w", incidents.ErrCorrupt, err)
 		}
 	}
 	return err

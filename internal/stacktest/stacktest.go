@@ -25,6 +25,7 @@ type Stack struct {
 	DemoControl string // host:port of the demo workload's control server
 	ConfigPath  string // the reltui config written for the stack
 	LogCLI      string // path of the logcli binary built from the same Loki
+	PostgresDSN string // the dev PostgreSQL (scripts/stack/postgres.sh); tests make their own schema in it
 	vars        map[string]string
 }
 
@@ -76,6 +77,7 @@ func Find() (Stack, error) {
 		DemoControl: vars["RELTUI_DEMO_CONTROL"],
 		ConfigPath:  filepath.Join(dir, "config.yaml"),
 		LogCLI:      vars["RELTUI_LOGCLI"],
+		PostgresDSN: vars["RELTUI_PG_DSN"],
 		vars:        vars,
 	}, nil
 }

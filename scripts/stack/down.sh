@@ -15,6 +15,7 @@ STOP_TIMEOUT="${RELTUI_STACK_STOP_TIMEOUT:-40}"
 
 down_locked() {
 	local clean=$1 i stopped
+	bash "$STACK_REPO_ROOT/scripts/stack/postgres.sh" stop || warn "postgres did not stop cleanly"
 	stopped=$(stop_stack "$STOP_TIMEOUT")
 
 	# Anything of this stack still alive (lost pid files, forked children)?

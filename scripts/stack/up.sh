@@ -729,6 +729,7 @@ reltui dev stack is up ($STACK_DIR)
   OTLP ingest     grpc $RELTUI_OTLP_GRPC, http $RELTUI_OTLP_HTTP_URL
   Jaeger admin    health http://127.0.0.1:$JAEGER_HEALTH_PORT/status, metrics http://127.0.0.1:$JAEGER_METRICS_PORT/metrics
   Demo control    ${RELTUI_DEMO_CONTROL:-(demo not running)}
+  PostgreSQL      ${RELTUI_PG_DSN:-(not running)}
   logcli          $RELTUI_LOGCLI
   reltui config   $STACK_DIR/config.yaml
   env             source $env
@@ -778,6 +779,7 @@ up_locked() {
 	local t0=$SECONDS
 	if stack_healthy; then
 		ok "stack already running and healthy"
+		bash "$STACK_REPO_ROOT/scripts/stack/postgres.sh" start
 		print_endpoints
 		return 0
 	fi
@@ -803,6 +805,8 @@ up_locked() {
 	wait_ready "${ENABLED_SERVICES[@]}"
 	start_demo
 	write_outputs
+	# After write_outputs: it rewrites stack.env, and this adds RELTUI_PG_DSN.
+	bash "$STACK_REPO_ROOT/scripts/stack/postgres.sh" start
 	UP_STARTED=0
 	trap - EXIT
 	ok "stack up in $((SECONDS - t0))s"
