@@ -1,0 +1,349 @@
+package slo
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Inline specs are reltui's own format: a YAML list of SLOs under a key
+// (in reltui's config this will be `slos:`). It follows Sloth's vocabulary
+// (objective in percent, {{.window}} templates) so a Sloth user can copy an
+// SLO across, and adds what Sloth leaves to the command line or lacks: the
+// window, a low-traffic floor, latency and lag SLIs.
+//
+//	slos:
+//	  - name: payments-availability
+//	    service: payments
+//	    objective: 99.9            # percent
+//	    window: 30d                # 7d, 28d or 30d; default 30d
+//	    low_traffic_min: 100       # events per alert window; 0 = off
+//	    description: Card payments succeed.
+//	    labels: {team: payments}
+//	    sli:
+//	      events:                  # exactly one of events, latency, lag, raw
+//	        bad: sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}]))
+//	        total: sum(rate(http_requests_total{service="payments"}[{{.window}}]))
+//	        # good: may replace bad; events: may count events explicitly
+//	  - name: payments-latency
+//	    service: payments
+//	    objective: 99
+//	    sli:
+//	      latency:
+//	        metric: http_request_duration_seconds   # histogram base name
+//	        matchers: service="payments"
+//	        le: "0.3"
+//	  - name: billing-lag
+//	    service: billing
+//	    objective: 99.5
+//	    sli:
+//	      lag:
+//	        query: max(kafka_consumergroup_group_lag_seconds{group="billing"})
+//	        max_seconds: 30
+//	        step: 1m
+//	  - name: checkout-raw
+//	    service: checkout
+//	    objective: 99.9
+//	    sli:
+//	      raw:
+//	        error_ratio: slo:sli_error:ratio_rate{{.window}}{service="checkout"}
+var (
+	inlineKeys    = []string{"name", "service", "objective", "window", "low_traffic_min", "description", "labels", "sli"}
+	inlineSLIKeys = []string{"events", "latency", "lag", "raw"}
+)
+
+// ReadInline reads the list of inline SLOs under the top-level key of a
+// YAML file. file is only used to name the file in errors.
+func ReadInline(file string, data []byte, key string) ([]SLO, error) {
+	w := &walker{file: file}
+	docs := w.documents(data)
+	if len(docs) == 0 {
+		if len(w.errs) == 0 {
+			w.fail(nil, key, "not found: the file is empty")
+		}
+		return nil, w.err()
+	}
+	top, ok := w.mapping(docs[0], "", nil)
+	if !ok {
+		return nil, w.err()
+	}
+	list, found := top[key]
+	if !found {
+		w.fail(docs[0], key, "not found")
+		return nil, w.err()
+	}
+	slos := w.inlineList(list, key)
+	if err := w.err(); err != nil {
+		return nil, err
+	}
+	return slos, nil
+}
+
+// DecodeInline decodes an already parsed list node, for a config loader
+// that owns the surrounding file. field is the list's dotted path (e.g.
+// "slos" or "contexts.prod.slos"), so errors name the field as the user
+// wrote it.
+func DecodeInline(file string, list *yaml.Node, field string) ([]SLO, error) {
+	w := &walker{file: file}
+	slos := w.inlineList(list, field)
+	if err := w.err(); err != nil {
+		return nil, err
+	}
+	return slos, nil
+}
+
+func (w *walker) inlineList(list *yaml.Node, field string) []SLO {
+	items, ok := w.sequence(list, field)
+	if !ok {
+		return nil
+	}
+	var out []SLO
+	seen := map[string]bool{}
+	for i, item := range items {
+		f := index(field, i)
+		s, ok := w.inlineSLO(item, f)
+		if !ok {
+			continue
+		}
+		if seen[s.Name] {
+			w.fail(mapChild(item)["name"], join(f, "name"), "another SLO is already named %q", s.Name)
+			continue
+		}
+		seen[s.Name] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+func (w *walker) inlineSLO(n *yaml.Node, field string) (SLO, bool) {
+	before := len(w.errs)
+	m, ok := w.mapping(n, field, inlineKeys)
+	if !ok {
+		return SLO{}, false
+	}
+	s := SLO{Window: DefaultWindow}
+	if v, present := m["name"]; present {
+		s.Name, _ = w.str(v, join(field, "name"))
+	} else {
+		w.fail(n, join(field, "name"), "is required")
+	}
+	if v, present := m["service"]; present {
+		s.Service, _ = w.str(v, join(field, "service"))
+	}
+	if v, present := m["objective"]; present {
+		s.Objective, _ = w.percentObjective(v, join(field, "objective"))
+	} else {
+		w.fail(n, join(field, "objective"), "is required (a percent such as 99.9)")
+	}
+	if v, present := m["window"]; present {
+		if d, ok := w.window(v, join(field, "window")); ok {
+			s.Window = d
+		}
+	}
+	if v, present := m["low_traffic_min"]; present {
+		f := join(field, "low_traffic_min")
+		if x, ok := w.number(v, f); ok {
+			if x < 0 {
+				w.fail(v, f, "must not be negative, got %s", formatNumber(x))
+			}
+			s.LowTrafficMin = x
+		}
+	}
+	if v, present := m["description"]; present {
+		s.Description, _ = w.str(v, join(field, "description"))
+	}
+	s.Labels = w.labels(m["labels"], join(field, "labels"))
+	if v, present := m["sli"]; present {
+		s.SLI = w.inlineSLI(v, join(field, "sli"))
+	} else {
+		w.fail(n, join(field, "sli"), "is required (one of events, latency, lag, raw)")
+	}
+	return s, len(w.errs) == before
+}
+
+func (w *walker) inlineSLI(n *yaml.Node, field string) SLI {
+	m, ok := w.mapping(n, field, inlineSLIKeys)
+	if !ok {
+		return SLI{}
+	}
+	if len(m) != 1 {
+		w.fail(n, field, "needs exactly one of events, latency, lag, raw; found %d", len(m))
+		return SLI{}
+	}
+	switch {
+	case m["events"] != nil:
+		return w.inlineEvents(m["events"], join(field, "events"))
+	case m["latency"] != nil:
+		return w.inlineLatency(m["latency"], join(field, "latency"))
+	case m["lag"] != nil:
+		return w.inlineLag(m["lag"], join(field, "lag"))
+	default:
+		return w.inlineRaw(m["raw"], join(field, "raw"))
+	}
+}
+
+// windowQuery reads a query template that must vary with the window.
+func (w *walker) windowQuery(n *yaml.Node, field string) (string, bool) {
+	q, ok := w.query(n, field)
+	if ok && !HasWindow(q) {
+		w.fail(n, field, "query must use {{.window}} for its range, e.g. rate(x[{{.window}}])")
+		return "", false
+	}
+	return q, ok
+}
+
+func (w *walker) inlineEvents(n *yaml.Node, field string) SLI {
+	m, ok := w.mapping(n, field, []string{"good", "bad", "total", "events"})
+	if !ok {
+		return SLI{}
+	}
+	e := &EventRatioSLI{}
+	_, hasGood := m["good"]
+	_, hasBad := m["bad"]
+	switch {
+	case hasGood == hasBad:
+		w.fail(n, field, "needs exactly one of good and bad")
+	case hasBad:
+		e.Bad, _ = w.windowQuery(m["bad"], join(field, "bad"))
+	default:
+		e.Good, _ = w.windowQuery(m["good"], join(field, "good"))
+	}
+	if v, present := m["total"]; present {
+		e.Total, _ = w.windowQuery(v, join(field, "total"))
+	} else {
+		w.fail(n, join(field, "total"), "is required")
+	}
+	if v, present := m["events"]; present {
+		e.EventsQuery, _ = w.windowQuery(v, join(field, "events"))
+	}
+	return SLI{Kind: KindEventRatio, Events: e}
+}
+
+func (w *walker) inlineLatency(n *yaml.Node, field string) SLI {
+	m, ok := w.mapping(n, field, []string{"metric", "matchers", "le"})
+	if !ok {
+		return SLI{}
+	}
+	l := &LatencySLI{}
+	if v, present := m["metric"]; present {
+		f := join(field, "metric")
+		if s, ok := w.str(v, f); ok {
+			if !metricName.MatchString(s) {
+				w.fail(v, f, "%q is not a metric name", s)
+			}
+			l.Metric = trimHistogramSuffix(s)
+		}
+	} else {
+		w.fail(n, join(field, "metric"), "is required (the histogram's base name)")
+	}
+	if v, present := m["matchers"]; present {
+		f := join(field, "matchers")
+		if s, ok := w.str(v, f); ok {
+			if err := checkMatchers(s); err != nil {
+				w.fail(v, f, "%v", err)
+			}
+			l.Matchers = s
+		}
+	}
+	if v, present := m["le"]; present {
+		f := join(field, "le")
+		if s, ok := w.str(v, f); ok {
+			if _, err := parseBound(s); err != nil {
+				w.fail(v, f, "must be a bucket bound such as 0.3, got %q", s)
+			}
+			l.LE = s
+		}
+	} else {
+		w.fail(n, join(field, "le"), "is required (the bucket bound that counts as fast enough)")
+	}
+	return SLI{Kind: KindLatency, Latency: l}
+}
+
+func (w *walker) inlineLag(n *yaml.Node, field string) SLI {
+	m, ok := w.mapping(n, field, []string{"query", "max_seconds", "step"})
+	if !ok {
+		return SLI{}
+	}
+	l := &LagSLI{}
+	if v, present := m["query"]; present {
+		f := join(field, "query")
+		if q, ok := w.query(v, f); ok {
+			if HasWindow(q) {
+				w.fail(v, f, "must be an instant query of lag in seconds, without {{.window}}")
+			} else if err := checkVector(q); err != nil {
+				w.fail(v, f, "query %v", err) // it is sampled with a subquery
+			}
+			l.Query = q
+		}
+	} else {
+		w.fail(n, join(field, "query"), "is required (lag in seconds)")
+	}
+	if v, present := m["max_seconds"]; present {
+		f := join(field, "max_seconds")
+		if x, ok := w.number(v, f); ok {
+			if x <= 0 {
+				w.fail(v, f, "must be above 0, got %s", formatNumber(x))
+			}
+			l.MaxSeconds = x
+		}
+	} else {
+		w.fail(n, join(field, "max_seconds"), "is required")
+	}
+	if v, present := m["step"]; present {
+		f := join(field, "step")
+		if d, ok := w.duration(v, f); ok {
+			if d < time.Second {
+				w.fail(v, f, "must be at least 1s")
+			}
+			l.Step = d
+		}
+	}
+	return SLI{Kind: KindLag, Lag: l}
+}
+
+func (w *walker) inlineRaw(n *yaml.Node, field string) SLI {
+	m, ok := w.mapping(n, field, []string{"error_ratio", "success_ratio"})
+	if !ok {
+		return SLI{}
+	}
+	r := &RawRatioSLI{}
+	e, hasErr := m["error_ratio"]
+	s, hasOK := m["success_ratio"]
+	switch {
+	case hasErr == hasOK:
+		w.fail(n, field, "needs exactly one of error_ratio and success_ratio")
+	case hasErr:
+		r.Query, _ = w.windowQuery(e, join(field, "error_ratio"))
+	default:
+		r.Query, _ = w.windowQuery(s, join(field, "success_ratio"))
+		r.Success = true
+	}
+	return SLI{Kind: KindRawRatio, Raw: r}
+}
+
+// metricName is Prometheus's metric name syntax.
+var metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
+
+// trimHistogramSuffix lets people name the histogram by any of its series.
+func trimHistogramSuffix(name string) string {
+	for _, suf := range []string{"_bucket", "_count", "_sum"} {
+		if base, ok := strings.CutSuffix(name, suf); ok && base != "" {
+			return base
+		}
+	}
+	return name
+}
+
+// parseBound reads an le label value, which Prometheus writes as a float
+// (+Inf included).
+func parseBound(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != v {
+		return 0, fmt.Errorf("not a bound: %q", s)
+	}
+	return v, nil
+}
