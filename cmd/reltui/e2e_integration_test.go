@@ -209,19 +209,27 @@ func TestE2EHeadlessAgainstRealStack(t *testing.T) {
 		}
 	})
 
-	t.Run("unreachable backend is fast and clear", func(t *testing.T) {
+	t.Run("unreachable backends are fast and clear for every command", func(t *testing.T) {
 		dead := filepath.Join(t.TempDir(), "dead.yaml")
-		if err := os.WriteFile(dead, []byte("contexts:\n  dead:\n    loki: {url: http://127.0.0.1:1}\n    prometheus: {url: http://127.0.0.1:1}\n"), 0o600); err != nil {
+		if err := os.WriteFile(dead, []byte("contexts:\n  dead:\n    loki: {url: http://127.0.0.1:1}\n    prometheus: {url: http://127.0.0.1:1}\n    alertmanager: {url: http://127.0.0.1:1}\n    jaeger: {url: grpc://127.0.0.1:1}\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
-		code, _, errs := runBin(t, bin, "logs", `{a="b"}`, "--config", dead)
-		if code != 1 || !strings.Contains(errs, "unreachable") {
-			t.Fatalf("exit %d stderr %q", code, errs)
-		}
-		// Not a speed target: a guard against a hang (retries are bounded).
-		if d := time.Since(start); d > 30*time.Second {
-			t.Fatalf("took %v: an unreachable backend must not hang", d)
+		for _, args := range [][]string{
+			{"logs", `{a="b"}`},
+			{"metrics", "up"},
+			{"traces", "--service", "x"},
+			{"trace", "0123456789abcdef0123456789abcdef"},
+			{"alerts"},
+		} {
+			start := time.Now()
+			code, _, errs := runBin(t, bin, append(args, "--config", dead)...)
+			if code != 1 || !strings.Contains(errs, "unreachable") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+				t.Errorf("%v: exit %d stderr %q", args, code, errs)
+			}
+			// Not a speed target: a guard against a hang (retries are bounded).
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("%v took %v: an unreachable backend must not hang", args, d)
+			}
 		}
 	})
 }
