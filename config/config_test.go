@@ -251,3 +251,51 @@ type fakeInfo struct{ fs.FileInfo }
 func (fakeInfo) IsDir() bool  { return false }
 func (fakeInfo) Size() int64  { return 10 }
 func (fakeInfo) Name() string { return "f" }
+
+func TestIncidentsBlock(t *testing.T) {
+	const ctx = "contexts:\n  p:\n    loki: {url: http://x}\n"
+	f, err := Parse([]byte(ctx+"incidents:\n  driver: postgres\n  dsn: {env: PG_DSN}\n"), "c.yaml", testEnv(map[string]string{"PG_DSN": "postgres://u:pw@db/incidents"}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.Incidents.DSN.Value(testEnv(map[string]string{"PG_DSN": "postgres://u:pw@db/incidents"}, nil)); err != nil || v != "postgres://u:pw@db/incidents" || f.Incidents.Driver != "postgres" {
+		t.Fatalf("incidents = %+v, dsn %q %v", f.Incidents, v, err)
+	}
+	f, err = Parse([]byte(ctx+"incidents:\n  path: /var/lib/reltui/incidents.db\n"), "c.yaml", testEnv(nil, nil))
+	if err != nil || f.Incidents.Path != "/var/lib/reltui/incidents.db" || f.Incidents.Driver != "" {
+		t.Fatalf("sqlite block: %+v %v", f, err)
+	}
+	if f, err := Parse([]byte(ctx), "c.yaml", testEnv(nil, nil)); err != nil || f.Incidents != nil {
+		t.Fatalf("no block: %+v %v", f, err)
+	}
+	cases := []struct{ doc, want string }{
+		{"incidents:\n  driver: mysql\n", `c.yaml:5:3: incidents.driver: driver "mysql" is not sqlite or postgres`},
+		{"incidents:\n  driver: postgres\n", "c.yaml:5:3: incidents.dsn: driver postgres needs dsn: {file: PATH} or dsn: {env: VAR}"},
+		{"incidents:\n  driver: postgres\n  dsn: {env: NOPE}\n", "c.yaml:6:9: incidents.dsn.env: environment variable NOPE is not set"},
+		{"incidents:\n  driver: postgres\n  dsn: {file: /run/pg}\n  path: /x.db\n", "c.yaml:7:3: incidents.path: path is for driver sqlite"},
+		{"incidents:\n  path: rel/incidents.db\n", `c.yaml:5:3: incidents.path: path "rel/incidents.db" must be absolute`},
+		{"incidents:\n  path: /dir\n", "c.yaml:5:3: incidents.path: /dir is a directory"},
+		{"incidents:\n  dsn: {env: PG}\n", "c.yaml:5:3: incidents.dsn: dsn is for driver postgres"},
+		{"incidents:\n  dns: {env: PG}\n", `c.yaml:5:3: incidents.dns: unknown key (did you mean "dsn"?)`},
+	}
+	env := testEnv(map[string]string{"PG": "x"}, map[string]string{"/run/pg": "postgres://db"})
+	env.Stat = func(p string) (fs.FileInfo, error) {
+		switch p {
+		case "/dir":
+			return dirInfo{}, nil
+		case "/run/pg":
+			return fakeInfo{}, nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(ctx+c.doc), "c.yaml", env)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s", c.doc, err, c.want)
+		}
+	}
+}
+
+type dirInfo struct{ fs.FileInfo }
+
+func (dirInfo) IsDir() bool { return true }

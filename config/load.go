@@ -168,6 +168,9 @@ func (f *File) problem(key, format string, args ...any) Problem {
 
 func (f *File) validate(env Env) []Problem {
 	var ps []Problem
+	if f.Incidents != nil {
+		ps = append(ps, f.validateIncidents("incidents", f.Incidents, env)...)
+	}
 	if len(f.Contexts) == 0 {
 		ps = append(ps, Problem{File: f.where(), Key: "contexts", Msg: "no contexts defined; add at least one under contexts:"})
 		return ps
@@ -241,6 +244,39 @@ func (f *File) validateBackend(key string, b *Backend, schemes []string, env Env
 	}
 	if t := b.Timeout.Std(); t != 0 && (t < 100*time.Millisecond || t > 10*time.Minute) {
 		ps = append(ps, f.problem(key+".timeout", "timeout %s is outside 100ms..10m", t))
+	}
+	return ps
+}
+
+func (f *File) validateIncidents(key string, in *Incidents, env Env) []Problem {
+	var ps []Problem
+	switch in.Driver {
+	case "", "sqlite":
+		if in.DSN != nil {
+			ps = append(ps, f.problem(key+".dsn", "dsn is for driver postgres; driver sqlite takes path"))
+		}
+		switch info, err := env.Stat(in.Path); {
+		case in.Path == "":
+		case !filepath.IsAbs(in.Path):
+			ps = append(ps, f.problem(key+".path", "path %q must be absolute", in.Path))
+		case err == nil && info.IsDir():
+			ps = append(ps, f.problem(key+".path", "%s is a directory; give the database file, e.g. %s", in.Path, filepath.Join(in.Path, "incidents.db")))
+		}
+	case "postgres":
+		if in.Path != "" {
+			ps = append(ps, f.problem(key+".path", "path is for driver sqlite; driver postgres takes dsn"))
+		}
+		if in.DSN == nil {
+			p := f.problem(key+".dsn", "driver postgres needs dsn: {file: PATH} or dsn: {env: VAR}")
+			if p.Line == 0 {
+				p.Line, p.Column = f.pos.at(key + ".driver")
+			}
+			ps = append(ps, p)
+		} else {
+			ps = append(ps, f.checkSecret(key+".dsn", in.DSN, env)...)
+		}
+	default:
+		ps = append(ps, f.problem(key+".driver", "driver %q is not sqlite or postgres", in.Driver))
 	}
 	return ps
 }

@@ -12,6 +12,9 @@ import "time"
 type File struct {
 	CurrentContext string              `yaml:"current_context"`
 	Contexts       map[string]*Context `yaml:"contexts"`
+	// Incidents is where the incident record is kept; nil means a SQLite
+	// file under $XDG_DATA_HOME, so incidents work with no setup.
+	Incidents *Incidents `yaml:"incidents"`
 	// Path is where the file was read from, or "" for the environment.
 	Path string `yaml:"-"`
 
@@ -86,6 +89,18 @@ type Grafana struct {
 	LokiDatasource       string `yaml:"loki_datasource"`
 	PrometheusDatasource string `yaml:"prometheus_datasource"`
 	JaegerDatasource     string `yaml:"jaeger_datasource"`
+}
+
+// Incidents selects the incident store. It is not per context: an
+// incident spans whatever environments it touched.
+type Incidents struct {
+	// Driver is "sqlite" (the default) or "postgres" (a team's shared record).
+	Driver string `yaml:"driver"`
+	// Path is the SQLite file (default $XDG_DATA_HOME/reltui/incidents.db).
+	Path string `yaml:"path"`
+	// DSN is the PostgreSQL connection string; it may hold a password, so
+	// it is a Secret like any other.
+	DSN *Secret `yaml:"dsn"`
 }
 
 // Duration is a time.Duration written as "30s", "5m" or "2d".

@@ -13,21 +13,22 @@ import (
 // --output json` and `incident export --format json` so scripts see one
 // schema.
 type View struct {
-	ID          int64          `json:"id"`
-	Ref         string         `json:"ref"`
-	Title       string         `json:"title"`
-	Severity    Severity       `json:"severity"`
-	Status      Status         `json:"status"`
-	Services    []string       `json:"services"`
-	Commander   string         `json:"commander"`
-	DeclaredAt  time.Time      `json:"declared_at"`
-	DeclaredBy  string         `json:"declared_by"`
-	Milestones  MilestonesView `json:"milestones"`
-	Events      []Event        `json:"events"`
-	MTTDSeconds *float64       `json:"mttd_seconds"`
-	MTTASeconds *float64       `json:"mtta_seconds"`
-	MTTMSeconds *float64       `json:"mttm_seconds"`
-	MTTRSeconds *float64       `json:"mttr_seconds"`
+	ID         int64          `json:"id"`
+	Ref        string         `json:"ref"`
+	Title      string         `json:"title"`
+	Severity   Severity       `json:"severity"`
+	Status     Status         `json:"status"`
+	Services   []string       `json:"services"`
+	Commander  string         `json:"commander"`
+	DeclaredAt time.Time      `json:"declared_at"`
+	DeclaredBy string         `json:"declared_by"`
+	Milestones MilestonesView `json:"milestones"`
+	// Events is the timeline; list output leaves it out.
+	Events      []Event  `json:"events,omitempty"`
+	MTTDSeconds *float64 `json:"mttd_seconds"`
+	MTTASeconds *float64 `json:"mtta_seconds"`
+	MTTMSeconds *float64 `json:"mttm_seconds"`
+	MTTRSeconds *float64 `json:"mttr_seconds"`
 }
 
 // MilestonesView is the JSON shape of the milestones; null when unset.

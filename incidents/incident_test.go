@@ -296,11 +296,14 @@ func FuzzParseRef(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := ParseRef(s)
-		if err == nil && (id <= 0 || (Ref(id) != strings.ToUpper(strings.TrimSpace(s)) && Ref(id) != "INC-"+strings.TrimSpace(s))) {
-			// Leading zeros and "+" are the only other spellings strconv takes.
-			if !strings.ContainsAny(s, "0+") {
-				t.Fatalf("ParseRef(%q) = %d", s, id)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v is not ErrInvalid", err)
 			}
+			return
+		}
+		if back, err := ParseRef(Ref(id)); id <= 0 || err != nil || back != id {
+			t.Fatalf("ParseRef(%q) = %d; Ref round trip gives %d, %v", s, id, back, err)
 		}
 	})
 }

@@ -265,9 +265,9 @@ func plan(inc Incident, w Write, now time.Time) (Event, error) {
 		}
 		if cur := inc.Milestones.Get(w.Milestone); !cur.IsZero() && ev.Text == "" {
 			if w.Milestone == Resolved {
-				return Event{}, fmt.Errorf("%w: %s is already resolved (at %s); to move the resolution time give a reason", ErrConflict, Ref(inc.ID), FormatTime(cur))
+				return Event{}, fmt.Errorf("%w: already resolved (at %s); moving the resolution time needs a reason", ErrConflict, FormatTime(cur))
 			}
-			return Event{}, fmt.Errorf("%w: %s of %s is already set to %s; moving it needs a reason", ErrConflict, w.Milestone, Ref(inc.ID), FormatTime(cur))
+			return Event{}, fmt.Errorf("%w: %s is already set (to %s); moving it needs a reason", ErrConflict, w.Milestone, FormatTime(cur))
 		}
 		ms := inc.Milestones
 		ms.set(w.Milestone, at)

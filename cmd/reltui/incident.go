@@ -1,0 +1,706 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/postgres"
+	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/timespec"
+)
+
+// storeTimeout bounds one command's store work; a locked SQLite file or an
+// unreachable PostgreSQL fails the command instead of hanging it.
+const storeTimeout = 30 * time.Second
+
+// incidentOpts are the flags every incident subcommand shares.
+type incidentOpts struct {
+	out string
+	key string
+}
+
+func (o *incidentOpts) addOutput(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&o.out, "output", "o", "text", "output format: text or json")
+}
+
+func (o *incidentOpts) addKey(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.key, "idempotency-key", "", "retrying with the same key never records twice (default: a new random key)")
+}
+
+func (o *incidentOpts) format() (string, error) {
+	if o.out != "text" && o.out != "json" {
+		return "", usage("invalid --output %q: use text or json", o.out)
+	}
+	return o.out, nil
+}
+
+// idemKey is the write's idempotency key: the user's, or a fresh one.
+func (o *incidentOpts) idemKey() string {
+	if o.key != "" {
+		return o.key
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "cli-" + hex.EncodeToString(b[:])
+}
+
+func newIncidentCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "incident",
+		Short: "Declare, update and report incidents",
+		Long: "Every change is recorded as a new event with its author (the OS user) and time; nothing is overwritten.\n" +
+			"The record is a SQLite file under $XDG_DATA_HOME/reltui unless the config's incidents block says otherwise.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newIncidentDeclareCmd(g), newIncidentListCmd(g), newIncidentShowCmd(g), newIncidentNoteCmd(g),
+		newIncidentMarkCmd(g), newIncidentResolveCmd(g), newIncidentExportCmd(g), newIncidentStatsCmd(g))
+	return cmd
+}
+
+// withStore opens the configured store, runs fn under a timeout and maps
+// store errors to exit codes: every rejection is exit 1 with the reason.
+func withStore(g *globals, fn func(ctx context.Context, s incidents.Store) error) error {
+	ctx, cancel := signalContext()
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, storeTimeout)
+	defer cancelT()
+	s, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := fn(ctx, s); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return err
+		}
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	return nil
+}
+
+// openStore opens the store the config names, or the default SQLite file
+// when there is no config file: incidents must work with no setup.
+func openStore(ctx context.Context, g *globals) (incidents.Store, error) {
+	var in *config.Incidents
+	path := g.configPath
+	if !g.configSet {
+		path = config.DefaultPath(os.Getenv)
+	}
+	if _, err := os.Stat(path); g.configSet || (path != "" && err == nil) {
+		f, err := loadConfig(g)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
+		}
+		in = f.Incidents
+	}
+	if in != nil && in.Driver == "postgres" {
+		dsn, err := in.DSN.Value(config.OSEnv())
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "incidents.dsn: " + err.Error()}
+		}
+		s, err := postgres.Open(ctx, dsn, postgres.Options{})
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "open the PostgreSQL incident store: " + err.Error()}
+		}
+		return s, nil
+	}
+	dbPath := ""
+	if in != nil {
+		dbPath = in.Path
+	}
+	if dbPath == "" {
+		p, err := sqlite.DefaultPath(os.Getenv)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: err.Error()}
+		}
+		dbPath = p
+	}
+	s, err := sqlite.Open(ctx, dbPath, sqlite.Options{})
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("open the incident store %s: %v", dbPath, err)}
+	}
+	return s, nil
+}
+
+// author is who a write is recorded as: the OS user for now (the SSH
+// server will supply the authenticated user).
+func author() string {
+	if u := strings.TrimSpace(os.Getenv("USER")); u != "" && sanitize.Line(u) == u {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" && sanitize.Line(u.Username) == u.Username {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// parseWhen reads a --started/--at value; "" means "now" (zero time, so
+// the store's clock decides and a retried command is the same request).
+func parseWhen(flag, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := timespec.ParseTime(s, now)
+	if err != nil {
+		return time.Time{}, usage("--%s: %v", flag, err)
+	}
+	return t, nil
+}
+
+// parseMark reads the arguments of `incident mark`: everything that can be
+// checked without the store is checked here, so bad input never opens it.
+func parseMark(ref, milestone, at string, now time.Time) (int64, incidents.Milestone, time.Time, error) {
+	id, err := incidents.ParseRef(ref)
+	if err != nil {
+		return 0, "", time.Time{}, usage("%s", strings.TrimPrefix(err.Error(), "invalid: "))
+	}
+	m, err := incidents.ParseMilestone(milestone)
+	if err != nil {
+		return 0, "", time.Time{}, usage("%s", strings.TrimPrefix(err.Error(), "invalid: "))
+	}
+	t, err := parseWhen("at", at, now)
+	if err != nil {
+		return 0, "", time.Time{}, err
+	}
+	return id, m, t, nil
+}
+
+func parseID(ref string) (int64, error) {
+	id, err := incidents.ParseRef(ref)
+	if err != nil {
+		return 0, usage("%s", strings.TrimPrefix(err.Error(), "invalid: "))
+	}
+	return id, nil
+}
+
+func newIncidentDeclareCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var title, severity, started, detected, fromAlert, commander string
+	var services []string
+	cmd := &cobra.Command{
+		Use:   "declare",
+		Short: "Open an incident (started defaults to now; --from-alert prefills it from a firing alert)",
+		Example: `  reltui incident declare --title "Payments 5xx" --severity sev2 --service payments --started "15m ago"
+  reltui incident declare --from-alert 3c0c7b4a0a6c9f1d`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			st, err := parseWhen("started", started, now)
+			if err != nil {
+				return err
+			}
+			det, err := parseWhen("detected", detected, now)
+			if err != nil {
+				return err
+			}
+			if severity != "" {
+				if _, err := incidents.ParseSeverity(severity); err != nil {
+					return usage("--severity: %s is not one of SEV1..SEV5", severity)
+				}
+			}
+			if strings.TrimSpace(title) == "" && fromAlert == "" {
+				return usage("declare needs --title (or --from-alert FINGERPRINT)")
+			}
+			d := incidents.Declaration{}
+			if fromAlert != "" {
+				if d, err = declarationFromAlert(g, fromAlert, now); err != nil {
+					return err
+				}
+			}
+			d.Key, d.Author = o.idemKey(), author()
+			if strings.TrimSpace(title) != "" {
+				d.Title = title
+			}
+			if severity != "" {
+				d.Severity = incidents.Severity(severity)
+			}
+			if !st.IsZero() {
+				d.Started = st
+			}
+			if !det.IsZero() {
+				d.Detected = det
+			}
+			if len(services) > 0 {
+				d.Services = services
+			}
+			d.Commander = commander
+			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+				inc, err := s.Declare(ctx, d)
+				if err != nil {
+					return err
+				}
+				if f == "json" {
+					return writeJSON(g.stdout, incidents.NewView(inc))
+				}
+				_, err = fmt.Fprintf(g.stdout, "declared %s: %s (%s), started %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title), inc.Severity, incidents.FormatTime(inc.Milestones.Started))
+				return err
+			})
+		},
+	}
+	o.addOutput(cmd)
+	o.addKey(cmd)
+	cmd.Flags().StringVar(&title, "title", "", "what is wrong, in a line")
+	cmd.Flags().StringVar(&severity, "severity", "", "SEV1 (worst) .. SEV5 (default SEV3, or from the alert's severity label)")
+	cmd.Flags().StringVar(&started, "started", "", "when impact began (RFC 3339, unix seconds, \"15m ago\"; default now, or the alert's start)")
+	cmd.Flags().StringVar(&detected, "detected", "", "when it was noticed (default now, or the alert's start)")
+	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "fingerprint of a firing alert (see reltui alerts) to prefill from and attach as evidence")
+	cmd.Flags().StringArrayVar(&services, "service", nil, "affected service (repeatable)")
+	cmd.Flags().StringVar(&commander, "commander", "", "incident commander")
+	return cmd
+}
+
+// declarationFromAlert finds the alert with fingerprint fp through the
+// context's Prometheus and Alertmanager and prefills a declaration.
+func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Declaration, error) {
+	f, err := loadConfig(g)
+	if err != nil {
+		return incidents.Declaration{}, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
+	}
+	name, c, err := f.Select(g.context)
+	if err != nil {
+		return incidents.Declaration{}, &exitError{code: 1, msg: err.Error()}
+	}
+	bs, err := buildBackends(c, config.OSEnv())
+	if err != nil {
+		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+	}
+	defer bs.Close()
+	bs.name = name
+	if bs.prom == nil && bs.am == nil {
+		return incidents.Declaration{}, bs.missing("prometheus or alertmanager")
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	var errs []error
+	var found *sources.Alert
+	lookups := []func() ([]sources.Alert, error){}
+	if bs.prom != nil {
+		lookups = append(lookups, func() ([]sources.Alert, error) { return bs.prom.Alerts(ctx) })
+	}
+	if bs.am != nil {
+		lookups = append(lookups, func() ([]sources.Alert, error) { return bs.am.Alerts(ctx, nil) })
+	}
+	for _, look := range lookups {
+		as, err := look()
+		errs = append(errs, err)
+		for i := range as {
+			if strings.EqualFold(as[i].Fingerprint, strings.TrimSpace(fp)) {
+				found = &as[i]
+				break
+			}
+		}
+		if found != nil {
+			break
+		}
+	}
+	if found == nil {
+		if err := errors.Join(errs...); err != nil {
+			return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("alert %s not found, and looking failed: %v", fp, err)}
+		}
+		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
+	}
+	d := incidents.FromAlert(*found, now)
+	if gr := c.Grafana; gr != nil {
+		for i := range d.Evidence {
+			d.Evidence[i].Link = incidents.ExploreLink(gr.URL, gr.OrgID, gr.PrometheusDatasource, d.Evidence[i])
+		}
+	}
+	return d, nil
+}
+
+func newIncidentListCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var status string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List incidents (--status open means not yet resolved)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			var filter incidents.Filter
+			switch status {
+			case "", "all":
+			case "open", "mitigated", "resolved":
+				filter.Status = incidents.Status(status)
+			default:
+				return usage("--status must be open, mitigated, resolved or all, not %q", status)
+			}
+			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+				incs, err := s.List(ctx, filter)
+				if err != nil {
+					return err
+				}
+				if f == "json" {
+					out := make([]incidents.View, len(incs))
+					for i, inc := range incs {
+						out[i] = incidents.NewView(inc)
+						out[i].Events = nil
+					}
+					return writeJSON(g.stdout, out)
+				}
+				return writeIncidentTable(g.stdout, incs, time.Now())
+			})
+		},
+	}
+	o.addOutput(cmd)
+	cmd.Flags().StringVar(&status, "status", "all", "open (not resolved), mitigated, resolved or all")
+	return cmd
+}
+
+func writeIncidentTable(w io.Writer, incs []incidents.Incident, now time.Time) error {
+	if len(incs) == 0 {
+		_, err := fmt.Fprintln(w, "no incidents")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tSTARTED\tDURATION\tTITLE")
+	for _, inc := range incs {
+		dur := "-"
+		if st := inc.Milestones.Started; !st.IsZero() {
+			if end := inc.Milestones.Resolved; !end.IsZero() {
+				dur = incidents.FormatDuration(end.Sub(st))
+			} else {
+				dur = incidents.FormatDuration(now.Sub(st)) + "+"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", incidents.Ref(inc.ID), inc.Severity, inc.Status(),
+			incidents.FormatTime(inc.Milestones.Started), dur, sanitize.Line(inc.Title))
+	}
+	return tw.Flush()
+}
+
+func newIncidentShowCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show an incident: milestones, MTTx and the whole timeline",
+		Args:  exactArgs(1, "an incident id, e.g. 42 or INC-42"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+				inc, err := s.Get(ctx, id)
+				if err != nil {
+					return err
+				}
+				if f == "json" {
+					return writeJSON(g.stdout, incidents.NewView(inc))
+				}
+				return writeIncidentText(g.stdout, inc)
+			})
+		},
+	}
+	o.addOutput(cmd)
+	return cmd
+}
+
+func writeIncidentText(w io.Writer, inc incidents.Incident) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title))
+	fmt.Fprintf(&b, "severity %s  status %s  commander %s  services %s\n", inc.Severity, inc.Status(),
+		orDash(sanitize.Line(inc.Commander)), orDash(sanitize.Line(strings.Join(inc.Services, ", "))))
+	fmt.Fprintf(&b, "declared %s by %s\n\nmilestones\n", incidents.FormatTime(inc.DeclaredAt), sanitize.Line(inc.DeclaredBy))
+	for _, m := range incidents.AllMilestones {
+		fmt.Fprintf(&b, "  %-13s %s\n", m, incidents.FormatTime(inc.Milestones.Get(m)))
+	}
+	b.WriteString("\n")
+	for i, m := range incidents.AllMetrics {
+		val := "n/a"
+		if d, ok := inc.Duration(m); ok {
+			val = incidents.FormatDuration(d)
+		}
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		fmt.Fprintf(&b, "%s %s", strings.ToUpper(string(m)), val)
+	}
+	b.WriteString("\n\ntimeline (UTC)\n")
+	for _, e := range incidents.Timeline(inc) {
+		fmt.Fprintf(&b, "  #%-3d %s  %-10s %s\n", e.Seq, incidents.FormatTime(e.Time), sanitize.Line(e.Author), e.Summary)
+		if ev := e.Evidence; ev != nil {
+			if ev.Query != "" {
+				fmt.Fprintf(&b, "        query %s\n", sanitize.Line(ev.Query))
+			}
+			if ev.Link != "" {
+				fmt.Fprintf(&b, "        link  %s\n", sanitize.Line(ev.Link))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newIncidentNoteCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	cmd := &cobra.Command{
+		Use:     "note ID TEXT",
+		Short:   "Add a note to the timeline",
+		Example: `  reltui incident note 42 "rolled back payments to v41"`,
+		Args:    exactArgs(2, "an incident id and the note text"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(args[1]) == "" {
+				return usage("the note is empty")
+			}
+			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindNote, Text: args[1]}
+			return appendAndReport(g, f, id, w)
+		},
+	}
+	o.addOutput(cmd)
+	o.addKey(cmd)
+	return cmd
+}
+
+func newIncidentMarkCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var at, reason string
+	cmd := &cobra.Command{
+		Use:   "mark ID MILESTONE",
+		Short: "Set or move a milestone: started, detected, acknowledged, mitigated, resolved",
+		Long: "Sets a milestone (default: now). Moving one that is already set needs --reason; the old value stays in the timeline.\n" +
+			"Milestones must keep the order started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved.",
+		Example: `  reltui incident mark 42 mitigated
+  reltui incident mark 42 started --at "2026-11-22 09:58" --reason "error rate rose at 09:58 per the SLO chart"`,
+		Args: exactArgs(2, "an incident id and a milestone"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			id, m, t, err := parseMark(args[0], args[1], at, time.Now())
+			if err != nil {
+				return err
+			}
+			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
+			return appendAndReport(g, f, id, w)
+		},
+	}
+	o.addOutput(cmd)
+	o.addKey(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "when (RFC 3339, \"2026-11-22 10:04\", unix seconds, \"5m ago\"; default now)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why: required to move a milestone that is already set")
+	return cmd
+}
+
+func newIncidentResolveCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var at string
+	cmd := &cobra.Command{
+		Use:   "resolve ID",
+		Short: "Mark an incident resolved (an already resolved one is refused; use mark --reason to move the time)",
+		Args:  exactArgs(1, "an incident id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			id, m, t, err := parseMark(args[0], string(incidents.Resolved), at, time.Now())
+			if err != nil {
+				return err
+			}
+			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t}
+			return appendAndReport(g, f, id, w)
+		},
+	}
+	o.addOutput(cmd)
+	o.addKey(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "when it was resolved (default now)")
+	return cmd
+}
+
+// appendAndReport writes w and prints the recorded event.
+func appendAndReport(g *globals, f string, id int64, w incidents.Write) error {
+	return withStore(g, func(ctx context.Context, s incidents.Store) error {
+		ev, err := s.Append(ctx, id, w)
+		if err != nil {
+			return err
+		}
+		if f == "json" {
+			return writeJSON(g.stdout, ev)
+		}
+		what := "note"
+		if ev.Kind == incidents.KindMilestone {
+			what = fmt.Sprintf("%s at %s", ev.Milestone, incidents.FormatTime(ev.At))
+		}
+		_, err = fmt.Fprintf(g.stdout, "%s #%d: %s (recorded by %s)\n", incidents.Ref(id), ev.Seq, what, sanitize.Line(ev.Author))
+		return err
+	})
+}
+
+func newIncidentExportCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export ID",
+		Short: "Export a postmortem skeleton (markdown) or the full record (json)",
+		Args:  exactArgs(1, "an incident id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "markdown" && format != "md" && format != "json" {
+				return usage("--format must be markdown or json, not %q", format)
+			}
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+				inc, err := s.Get(ctx, id)
+				if err != nil {
+					return err
+				}
+				if format == "json" {
+					return writeJSON(g.stdout, incidents.NewView(inc))
+				}
+				_, err = io.WriteString(g.stdout, incidents.Markdown(inc))
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
+	return cmd
+}
+
+func newIncidentStatsCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var since string
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "MTTD, MTTA, MTTM and MTTR (mean, median, p90) over incidents that started in the period",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			d, err := timespec.ParseDuration(since)
+			if err != nil || d == 0 {
+				return usage("--since: invalid duration %q (examples: 30d, 12w, 24h)", since)
+			}
+			to := time.Now().UTC()
+			from := to.Add(-d)
+			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+				incs, err := s.List(ctx, incidents.Filter{StartedFrom: from, StartedTo: to})
+				if err != nil {
+					return err
+				}
+				r := incidents.Aggregate(incs)
+				if f == "json" {
+					return writeJSON(g.stdout, incidents.NewReportView(r, from, to))
+				}
+				return writeStatsText(g.stdout, r, from, to)
+			})
+		},
+	}
+	o.addOutput(cmd)
+	cmd.Flags().StringVar(&since, "since", "90d", "period ending now, e.g. 30d, 12w")
+	return cmd
+}
+
+func writeStatsText(w io.Writer, r incidents.Report, from, to time.Time) error {
+	fmt.Fprintf(w, "%d incidents started between %s and %s\n\n", r.Count, incidents.FormatTime(from), incidents.FormatTime(to))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METRIC\tN\tMEAN\tMEDIAN\tP90")
+	for _, m := range incidents.AllMetrics {
+		s := r.Metrics[m]
+		if s.Count == 0 {
+			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\n", strings.ToUpper(string(m)))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", strings.ToUpper(string(m)), s.Count,
+			incidents.FormatDuration(s.Mean), incidents.FormatDuration(s.Median), incidents.FormatDuration(s.P90))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, group := range []struct {
+		name string
+		keys []string
+		get  func(string) incidents.Stats
+	}{
+		{"severity", sortedKeys(r.BySeverity), func(k string) incidents.Stats { return r.BySeverity[incidents.Severity(k)] }},
+		{"service", sortedKeys(r.ByService), func(k string) incidents.Stats { return r.ByService[k] }},
+	} {
+		if len(group.keys) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nby %s (median)\n", group.name)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(group.name)+"\tN\tMTTD\tMTTA\tMTTM\tMTTR")
+		for _, k := range group.keys {
+			st := group.get(k)
+			fmt.Fprintf(tw, "%s\t%d", sanitize.Line(k), st.Count)
+			for _, m := range incidents.AllMetrics {
+				if s := st.Metrics[m]; s.Count > 0 {
+					fmt.Fprintf(tw, "\t%s", incidents.FormatDuration(s.Median))
+				} else {
+					fmt.Fprint(tw, "\t-")
+				}
+			}
+			fmt.Fprintln(tw)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, string(k))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
