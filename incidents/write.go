@@ -82,13 +82,16 @@ type Tx interface {
 	CreateIncident(ctx context.Context, at time.Time) (int64, error)
 	// InsertEvents appends events exactly as given (Seq included).
 	InsertEvents(ctx context.Context, evs []Event) error
+	// Now is the store's clock, read after LockIncident: with a shared
+	// database that is the server's clock, so events from many machines
+	// are stamped by one clock, in lock order.
+	Now(ctx context.Context) (time.Time, error)
 }
 
 // DeclareTx is the body of every store's Declare: it validates d, answers
 // a replayed key with the incident it created, and writes the declared
 // event, the started and detected milestones and any evidence.
-func DeclareTx(ctx context.Context, tx Tx, d Declaration, now time.Time) (int64, error) {
-	now = Normalize(now)
+func DeclareTx(ctx context.Context, tx Tx, d Declaration) (int64, error) {
 	if err := checkKeyAuthor(d.Key, d.Author); err != nil {
 		return 0, err
 	}
@@ -101,6 +104,11 @@ func DeclareTx(ctx context.Context, tx Tx, d Declaration, now time.Time) (int64,
 		}
 		return prev.IncidentID, nil
 	}
+	now, err := tx.Now(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now = Normalize(now)
 	evs, err := planDeclare(d, now)
 	if err != nil {
 		return 0, err
@@ -119,8 +127,7 @@ func DeclareTx(ctx context.Context, tx Tx, d Declaration, now time.Time) (int64,
 // AppendTx is the body of every store's Append: it locks the incident,
 // answers a replayed key with the event it wrote, validates w against the
 // incident's history and appends one event.
-func AppendTx(ctx context.Context, tx Tx, id int64, w Write, now time.Time) (Event, error) {
-	now = Normalize(now)
+func AppendTx(ctx context.Context, tx Tx, id int64, w Write) (Event, error) {
 	if err := checkKeyAuthor(w.Key, w.Author); err != nil {
 		return Event{}, err
 	}
@@ -139,8 +146,12 @@ func AppendTx(ctx context.Context, tx Tx, id int64, w Write, now time.Time) (Eve
 		}
 		return prev, nil
 	}
+	now, err := tx.Now(ctx)
+	if err != nil {
+		return Event{}, err
+	}
 	inc := Build(id, history)
-	ev, err := plan(inc, w, now)
+	ev, err := plan(inc, w, Normalize(now))
 	if err != nil {
 		return Event{}, err
 	}

@@ -42,12 +42,12 @@ const SafetyPoll = 2 * time.Second
 type Store struct {
 	pool   *pgxpool.Pool
 	schema string
-	now    func() time.Time
+	now    func() time.Time // nil: the server's clock
 }
 
 // Options tune Open; the zero value is what the CLI uses.
 type Options struct {
-	// Now is the store's clock (default time.Now).
+	// Now replaces the server's clock (clock_timestamp()) for tests.
 	Now func() time.Time
 }
 
@@ -68,9 +68,6 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, mapErr(err)
 	}
 	s := &Store{pool: pool, now: opts.Now}
-	if s.now == nil {
-		s.now = time.Now
-	}
 	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&s.schema); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", mapErr(err))
@@ -133,7 +130,7 @@ func (s *Store) migrateOne(ctx context.Context, ms []incidents.Migration) (bool,
 	if _, err := tx.Exec(ctx, m.SQL); err != nil {
 		return false, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, mapErr(err))
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.Version, m.Name, s.now()); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, clock_timestamp())`, m.Version, m.Name); err != nil {
 		return false, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, mapErr(err))
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -170,7 +167,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(incidents.Tx) (int64, err
 		return err
 	}
 	defer tx.Rollback(context.Background())
-	id, err := fn(&pgTx{tx: tx})
+	id, err := fn(&pgTx{tx: tx, now: s.now})
 	if err != nil {
 		return err
 	}
@@ -188,7 +185,7 @@ func (s *Store) Declare(ctx context.Context, d incidents.Declaration) (incidents
 	var id int64
 	err := s.write(ctx, func(tx incidents.Tx) (int64, error) {
 		var err error
-		id, err = incidents.DeclareTx(ctx, tx, d, s.now())
+		id, err = incidents.DeclareTx(ctx, tx, d)
 		return id, err
 	})
 	if err != nil {
@@ -202,7 +199,7 @@ func (s *Store) Append(ctx context.Context, id int64, w incidents.Write) (incide
 	var ev incidents.Event
 	err := s.write(ctx, func(tx incidents.Tx) (int64, error) {
 		var err error
-		ev, err = incidents.AppendTx(ctx, tx, id, w, s.now())
+		ev, err = incidents.AppendTx(ctx, tx, id, w)
 		return id, err
 	})
 	if err != nil {

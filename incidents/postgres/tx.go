@@ -13,7 +13,24 @@ import (
 
 // pgTx is incidents.Tx on a READ COMMITTED transaction; LockIncident's
 // row lock is what serializes writers of one incident.
-type pgTx struct{ tx pgx.Tx }
+type pgTx struct {
+	tx  pgx.Tx
+	now func() time.Time
+}
+
+// Now reads the server's clock (clock_timestamp, not now(): the latter is
+// the transaction's start, before the row lock was granted), so every
+// machine's events are stamped by one clock.
+func (t *pgTx) Now(ctx context.Context) (time.Time, error) {
+	if t.now != nil {
+		return t.now(), nil
+	}
+	var now time.Time
+	if err := t.tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&now); err != nil {
+		return time.Time{}, mapErr(err)
+	}
+	return now.UTC(), nil
+}
 
 const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash`
 
@@ -21,6 +38,7 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
+// EventByKey implements incidents.Tx.
 func (t *pgTx) EventByKey(ctx context.Context, key string) (incidents.Event, bool, error) {
 	evs, err := queryEvents(ctx, t.tx, `WHERE idem_key = $1`, key)
 	if err != nil || len(evs) == 0 {
@@ -29,6 +47,7 @@ func (t *pgTx) EventByKey(ctx context.Context, key string) (incidents.Event, boo
 	return evs[0], true, nil
 }
 
+// LockIncident implements incidents.Tx.
 func (t *pgTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, int64, error) {
 	var last int64
 	// FOR UPDATE on the incident row: a second writer of this incident
@@ -47,12 +66,14 @@ func (t *pgTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, i
 	return evs, last, err
 }
 
+// CreateIncident implements incidents.Tx.
 func (t *pgTx) CreateIncident(ctx context.Context, at time.Time) (int64, error) {
 	var id int64
 	err := t.tx.QueryRow(ctx, `INSERT INTO incidents (created_at) VALUES ($1) RETURNING id`, at).Scan(&id)
 	return id, mapErr(err)
 }
 
+// InsertEvents implements incidents.Tx.
 func (t *pgTx) InsertEvents(ctx context.Context, evs []incidents.Event) error {
 	for _, e := range evs {
 		attrs, err := jsonOrNil(e.Attrs)

@@ -175,7 +175,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(incidents.Tx) error) erro
 		return mapErr(err)
 	}
 	defer tx.Rollback()
-	if err := fn(&sqlTx{tx: tx}); err != nil {
+	if err := fn(&sqlTx{tx: tx, now: s.now}); err != nil {
 		return mapErr(err)
 	}
 	return mapErr(tx.Commit())
@@ -185,7 +185,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(incidents.Tx) error) erro
 func (s *Store) Declare(ctx context.Context, d incidents.Declaration) (incidents.Incident, error) {
 	var id int64
 	err := s.write(ctx, func(tx incidents.Tx) (err error) {
-		id, err = incidents.DeclareTx(ctx, tx, d, s.now())
+		id, err = incidents.DeclareTx(ctx, tx, d)
 		return err
 	})
 	if err != nil {
@@ -198,7 +198,7 @@ func (s *Store) Declare(ctx context.Context, d incidents.Declaration) (incidents
 func (s *Store) Append(ctx context.Context, id int64, w incidents.Write) (incidents.Event, error) {
 	var ev incidents.Event
 	err := s.write(ctx, func(tx incidents.Tx) (err error) {
-		ev, err = incidents.AppendTx(ctx, tx, id, w, s.now())
+		ev, err = incidents.AppendTx(ctx, tx, id, w)
 		return err
 	})
 	if err != nil {

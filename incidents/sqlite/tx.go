@@ -13,7 +13,13 @@ import (
 
 // sqlTx is incidents.Tx on a BEGIN IMMEDIATE transaction: the database
 // write lock is already held, so LockIncident only has to check the id.
-type sqlTx struct{ tx *sql.Tx }
+type sqlTx struct {
+	tx  *sql.Tx
+	now func() time.Time
+}
+
+// Now is this machine's clock: a SQLite file has one writer machine.
+func (t *sqlTx) Now(context.Context) (time.Time, error) { return t.now(), nil }
 
 const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash`
 
@@ -21,6 +27,7 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// EventByKey implements incidents.Tx.
 func (t *sqlTx) EventByKey(ctx context.Context, key string) (incidents.Event, bool, error) {
 	evs, err := queryEvents(ctx, t.tx, `WHERE idem_key = ?`, key)
 	if err != nil || len(evs) == 0 {
@@ -29,6 +36,7 @@ func (t *sqlTx) EventByKey(ctx context.Context, key string) (incidents.Event, bo
 	return evs[0], true, nil
 }
 
+// LockIncident implements incidents.Tx.
 func (t *sqlTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, int64, error) {
 	var last int64
 	err := t.tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(seq) FROM events WHERE incident_id = i.id), 0) FROM incidents i WHERE i.id = ?`, id).Scan(&last)
@@ -44,6 +52,7 @@ func (t *sqlTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, 
 	return evs, last, err
 }
 
+// CreateIncident implements incidents.Tx.
 func (t *sqlTx) CreateIncident(ctx context.Context, at time.Time) (int64, error) {
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO incidents (created_at) VALUES (?)`, at.UnixMicro())
 	if err != nil {
@@ -53,6 +62,7 @@ func (t *sqlTx) CreateIncident(ctx context.Context, at time.Time) (int64, error)
 	return id, mapErr(err)
 }
 
+// InsertEvents implements incidents.Tx.
 func (t *sqlTx) InsertEvents(ctx context.Context, evs []incidents.Event) error {
 	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {

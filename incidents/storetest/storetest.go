@@ -465,6 +465,11 @@ func testConcurrentAppends(t *testing.T, s incidents.Store) {
 		if e.Seq != int64(i+1) {
 			t.Fatalf("seq %d at position %d", e.Seq, i)
 		}
+		// The clock is read under the incident's lock, so times follow
+		// the sequence.
+		if i > 0 && e.Time.Before(got.Events[i-1].Time) {
+			t.Fatalf("event %d at %v is stamped before event %d at %v", e.Seq, e.Time, e.Seq-1, got.Events[i-1].Time)
+		}
 		if e.Kind != incidents.KindNote {
 			continue
 		}
