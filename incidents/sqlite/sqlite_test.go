@@ -79,6 +79,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 		`UPDATE events SET text = 'rewritten' WHERE incident_id = ?`,
 		`DELETE FROM events WHERE incident_id = ?`,
 		`DELETE FROM incidents WHERE id = ?`,
+		`UPDATE incidents SET created_at = created_at WHERE id = ?`,
 	} {
 		_, err := s.DB().ExecContext(ctx, q, inc.ID)
 		if err == nil || !strings.Contains(err.Error(), "reltui:") {
@@ -94,15 +95,30 @@ func TestMigrations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "incidents.db")
 	ctx := context.Background()
 	s := open(t, path)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 1 {
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
 		t.Fatalf("schema version %d, %v", v, err)
 	}
 	s.Close()
 	// Reopening applies nothing twice.
 	s = open(t, path)
 	var n int
-	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("%d migration rows, %v", n, err)
+	}
+	// A file from before 0002 is brought up to date on open.
+	if _, err := s.Declare(ctx, incidents.Declaration{Key: "k", Author: "a", Title: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `DROP TRIGGER incidents_no_update; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, path)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
+		t.Fatalf("after upgrade: schema version %d, %v", v, err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `UPDATE incidents SET created_at = 0`); err == nil || !strings.Contains(err.Error(), "never rewritten") {
+		t.Fatalf("0002 not re-applied: %v", err)
 	}
 	// A file from a newer reltui is refused, not misread.
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations VALUES (99, 'future', 0)`); err != nil {
