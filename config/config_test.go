@@ -121,7 +121,7 @@ func TestProblemsNameFileLineAndKey(t *testing.T) {
 		name, doc, want string
 	}{
 		{"unknown key with suggestion", "contexts:\n  p:\n    loki:\n      urll: http://x\n", `c.yaml:4:7: contexts.p.loki.urll: unknown key (did you mean "url"?)`},
-		{"inline password", "contexts:\n  p:\n    loki:\n      url: http://x\n      basic_auth:\n        username: a\n        password: hunter2\n", "c.yaml:7:19: contexts.p.loki.basic_auth.password: expected a mapping of keys"},
+		{"inline password", "contexts:\n  p:\n    loki:\n      url: http://x\n      basic_auth:\n        username: a\n        password: hunter2\n", "c.yaml:7:19: contexts.p.loki.basic_auth.password: inline secrets are not accepted"},
 		{"password key hint", "contexts:\n  p:\n    loki:\n      url: http://x\n      password: x\n", "inline passwords are not accepted"},
 		{"bad url scheme", "contexts:\n  p:\n    loki:\n      url: ftp://x\n", `c.yaml:4:7: contexts.p.loki.url: URL "ftp://x" must start with http:// or https://`},
 		{"url without host", "contexts:\n  p:\n    prometheus:\n      url: http://\n", "contexts.p.prometheus.url: URL \"http://\" has no host"},
@@ -155,6 +155,19 @@ func TestProblemsNameFileLineAndKey(t *testing.T) {
 				t.Fatalf("error is not Problems: %T", err)
 			}
 		})
+	}
+}
+
+func TestInlineSecretsNeverEchoed(t *testing.T) {
+	for _, doc := range []string{
+		"contexts:\n  p:\n    loki:\n      url: http://x\n      basic_auth: {username: a, password: hunter2}\n",
+		"contexts:\n  p:\n    loki:\n      url: http://x\n      bearer_token: hunter2\n",
+		"contexts:\n  p:\n    loki:\n      url: http://x\n      bearer_token: [hunter2]\n",
+	} {
+		_, err := Parse([]byte(doc), "c.yaml", testEnv(nil, nil))
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Fatalf("secret echoed or accepted: %v", err)
+		}
 	}
 }
 

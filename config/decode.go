@@ -73,7 +73,10 @@ func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) {
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-var durationType = reflect.TypeOf(Duration(0))
+var (
+	durationType = reflect.TypeOf(Duration(0))
+	secretType   = reflect.TypeOf(Secret{})
+)
 
 // decode fills v from n, strictly. Problems are collected rather than
 // returned at the first one, so a user fixes a file in one pass.
@@ -85,6 +88,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		return // an empty value leaves the zero value
 	}
 	if v.Kind() == reflect.Pointer {
+		if v.Type().Elem() == secretType && n.Kind != yaml.MappingNode {
+			// Leave it nil so validation does not report it a second time.
+			d.fail(n, key, "inline secrets are not accepted; write {file: PATH} or {env: VAR}")
+			return
+		}
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
@@ -92,6 +100,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		return
 	}
 	switch {
+	case v.Type() == secretType && n.Kind != yaml.MappingNode:
+		// Never echo the value: it is the secret the user just pasted.
+		d.fail(n, key, "inline secrets are not accepted; write {file: PATH} or {env: VAR}")
 	case v.Type() == durationType:
 		d.scalarDuration(n, v, key)
 	case v.Kind() == reflect.Struct:
