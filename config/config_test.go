@@ -109,7 +109,7 @@ func TestRedactedNeverShowsSecrets(t *testing.T) {
 			t.Fatalf("secret %q in output:\n%s", secret, out)
 		}
 	}
-	for _, want := range []string{"from file /run/secrets/loki (redacted)", "from env PROM_TOKEN (redacted)", "X-Team: sre", "X-Api-Key: (redacted)"} {
+	for _, want := range []string{"incidents: sqlite at the default path", "from file /run/secrets/loki (redacted)", "from env PROM_TOKEN (redacted)", "X-Team: sre", "X-Api-Key: (redacted)"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}

@@ -28,6 +28,18 @@ func (f *File) Redacted(env Env) string {
 	}
 	fmt.Fprintf(&b, "source: %s\n", src)
 	fmt.Fprintf(&b, "current_context: %s\n", f.CurrentContext)
+	switch inc := f.Incidents; {
+	case inc == nil:
+		b.WriteString("incidents: sqlite at the default path ($XDG_DATA_HOME/reltui/incidents.db)\n")
+	case inc.Driver == "postgres":
+		fmt.Fprintf(&b, "incidents: postgres, dsn %s\n", inc.DSN.Describe(env))
+	default:
+		path := inc.Path
+		if path == "" {
+			path = "the default path ($XDG_DATA_HOME/reltui/incidents.db)"
+		}
+		fmt.Fprintf(&b, "incidents: sqlite at %s\n", path)
+	}
 	b.WriteString("contexts:\n")
 	for _, name := range f.Names() {
 		c := f.Contexts[name]
