@@ -312,3 +312,34 @@ func TestIncidentsBlock(t *testing.T) {
 type dirInfo struct{ fs.FileInfo }
 
 func (dirInfo) IsDir() bool { return true }
+
+// TestReadmeExampleIsValid keeps the README's full example true: with its
+// files and variables present, it parses without a single problem.
+func TestReadmeExampleIsValid(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, "A full example:")
+	if i < 0 {
+		t.Fatal("README has no full example")
+	}
+	j := strings.Index(s[i:], "```yaml\n")
+	k := strings.Index(s[i+j+8:], "```")
+	if j < 0 || k < 0 {
+		t.Fatal("README example is not a yaml block")
+	}
+	doc := s[i+j+8 : i+j+8+k]
+	files := map[string]string{}
+	for _, f := range []string{"/run/secrets/reltui-pg-dsn", "/run/secrets/loki-password", "/etc/ssl/internal-ca.pem", "/etc/reltui/client.pem", "/etc/reltui/client-key.pem", "/run/secrets/kafka"} {
+		files[f] = "x"
+	}
+	f, err := Parse([]byte(doc), "README.md", testEnv(map[string]string{"PROM_TOKEN": "t"}, files))
+	if err != nil {
+		t.Fatalf("README example does not parse:\n%v", err)
+	}
+	if len(f.Contexts) < 2 || f.Incidents == nil {
+		t.Fatalf("README example lost its contexts or incidents block: %+v", f)
+	}
+}
