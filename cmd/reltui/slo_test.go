@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reltui/reltui/sources"
+)
+
+// fakeProm answers instant queries with a function of the expression and
+// range queries from a table keyed by metric name prefix.
+type fakeProm struct {
+	mu      sync.Mutex
+	instant func(expr string) ([]sources.Series, error)
+	ranges  func(expr string, from, to time.Time) []sources.Series
+	queries []string
+}
+
+func (f *fakeProm) Query(_ context.Context, expr string, _ time.Time) ([]sources.Series, []string, error) {
+	f.mu.Lock()
+	f.queries = append(f.queries, expr)
+	f.mu.Unlock()
+	s, err := f.instant(expr)
+	return s, nil, err
+}
+
+func (f *fakeProm) QueryRange(_ context.Context, expr string, from, to time.Time, _ time.Duration) ([]sources.Series, []string, error) {
+	if f.ranges == nil {
+		return nil, nil, errors.New("no range data")
+	}
+	return f.ranges(expr, from, to), nil, nil
+}
+
+func one(v float64, labels map[string]string) sources.Series {
+	return sources.Series{Labels: labels, Samples: []sources.Sample{{Time: time.Now(), Value: v}}}
+}
+
+func withFake(t *testing.T, f *fakeProm) {
+	t.Helper()
+	old := openProm
+	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
+	t.Cleanup(func() { openProm = old })
+}
+
+func runSLOCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// ratioFake: every error-ratio query (they divide) gives ratio, every
+// events query gives events.
+func ratioFake(ratio, events float64) *fakeProm {
+	return &fakeProm{instant: func(expr string) ([]sources.Series, error) {
+		if strings.Contains(expr, "\n/\n") {
+			return []sources.Series{one(ratio, nil)}, nil
+		}
+		return []sources.Series{one(events, nil)}, nil
+	}}
+}
+
+func TestSLODefaultJSONShape(t *testing.T) {
+	f := ratioFake(0.02, 1e6)
+	withFake(t, f)
+	code, out, errs := runSLOCLI("slo", "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(got) != 4 {
+		t.Fatalf("want 4 default SLOs, got %d", len(got))
+	}
+	want := []string{"name", "objective", "window", "status", "budget_remaining", "time_to_exhaustion_seconds", "low_traffic", "burn_rates"}
+	for _, r := range got {
+		for _, k := range want {
+			if _, ok := r[k]; !ok {
+				t.Errorf("missing %s in %v", k, r)
+			}
+		}
+		var rates []map[string]any
+		if err := json.Unmarshal(r["burn_rates"], &rates); err != nil || len(rates) != 4 {
+			t.Fatalf("burn_rates: %v %s", err, r["burn_rates"])
+		}
+		for _, k := range []string{"long", "short", "factor", "long_rate", "short_rate", "firing", "severity"} {
+			if _, ok := rates[0][k]; !ok {
+				t.Errorf("burn_rates[0] missing %s", k)
+			}
+		}
+		var name string
+		var obj float64
+		json.Unmarshal(r["name"], &name)
+		json.Unmarshal(r["objective"], &obj)
+		// 2% errors: 20x on 99.9%, 2x on 99%.
+		wantRate := 0.02 / (1 - obj)
+		if lr := rates[0]["long_rate"].(float64); math.Abs(lr-wantRate) > 1e-6*wantRate {
+			t.Errorf("%s: 1h long_rate %v, want %v", name, lr, wantRate)
+		}
+		var status string
+		json.Unmarshal(r["status"], &status)
+		if wantRate >= 14.4 && status != "page" || wantRate < 1 && status != "ok" || wantRate == 2 && status != "ticket" {
+			t.Errorf("%s: status %q at burn %v", name, status, wantRate)
+		}
+	}
+	// 8 windows for a 30d SLO (5m 30m 1h 2h 6h 1d 3d 30d), a ratio and an
+	// events query each, 4 SLOs, plus the reachability probe.
+	if len(f.queries) != 4*8*2+1 {
+		t.Errorf("ran %d queries, want %d", len(f.queries), 4*8*2+1)
+	}
+}
+
+func TestSLOTextHasBarTableAndSentence(t *testing.T) {
+	withFake(t, ratioFake(0.0001, 1e6))
+	code, out, errs := runSLOCLI("slo", "payments-availability")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, s := range []string{"payments-availability", "OK", "[", "#", "severity", "1h", "3d", "budget"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("text lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "checkout") {
+		t.Errorf("NAME did not filter:\n%s", out)
+	}
+}
+
+func TestSLOUnknownNameListsNames(t *testing.T) {
+	withFake(t, ratioFake(0, 1))
+	code, _, errs := runSLOCLI("slo", "nope")
+	if code != 1 || !strings.Contains(errs, "payments-availability") || !strings.Contains(errs, "checkout-availability") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
+
+func TestSLOPromDownIsOneLine(t *testing.T) {
+	withFake(t, &fakeProm{instant: func(string) ([]sources.Series, error) {
+		return nil, errors.New("prometheus: connection refused")
+	}})
+	code, out, errs := runSLOCLI("slo")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	if n := strings.Count(strings.TrimSpace(errs), "\n"); n != 0 || !strings.Contains(errs, "connection refused") {
+		t.Fatalf("want one line, got:\n%s", errs)
+	}
+}
+
+func TestSLOMalformedSpecNamesFileAndField(t *testing.T) {
+	withFake(t, ratioFake(0, 1))
+	dir := t.TempDir()
+	cases := map[string]string{
+		"inline.yaml": "- name: a\n  objective: lots\n  sli:\n    events:\n      bad: sum(rate(x[{{.window}}]))\n      total: sum(rate(y[{{.window}}]))\n",
+		"sloth.yaml":  "version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: 200\n    sli:\n      events:\n        error_query: sum(rate(x[{{.window}}]))\n        total_query: sum(rate(y[{{.window}}]))\n",
+	}
+	for name, body := range cases {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runSLOCLI("slo", "--file", p)
+		if code != 1 || !strings.Contains(errs, p) || !strings.Contains(errs, "objective") {
+			t.Errorf("%s: exit %d: %s", name, code, errs)
+		}
+	}
+}
+
+func TestSLOReadsEveryFormat(t *testing.T) {
+	withFake(t, ratioFake(0, 1e6))
+	for _, f := range []string{"../../slo/testdata/sloth/getting-started.yml", "../../slo/testdata/openslo/readme-ratio.yaml", "../../slo/testdata/inline/payments.yaml"} {
+		code, out, errs := runSLOCLI("slo", "--file", f, "-o", "json")
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", f, code, errs)
+			continue
+		}
+		var got []map[string]any
+		if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) == 0 {
+			t.Errorf("%s: %v %s", f, err, out)
+		}
+		for _, r := range got {
+			if strings.HasSuffix(r["name"].(string), "availability") && r["name"] == "payments-availability" && strings.Contains(f, "sloth") {
+				t.Errorf("%s: default SLOs were added to a --file run", f)
+			}
+		}
+	}
+}
+
+func TestLagJSON(t *testing.T) {
+	now := time.Now()
+	lbl := func(p string) map[string]string {
+		return map[string]string{"consumergroup": "g", "topic": "t", "partition": p}
+	}
+	// Partition 0 is caught up; partition 1 has 100 messages of lag that
+	// never shrinks though offsets move (WARN), and the producer passed
+	// its committed offset 60s ago.
+	f := &fakeProm{
+		instant: func(expr string) ([]sources.Series, error) {
+			switch {
+			case strings.HasPrefix(expr, "kafka_consumergroup_lag"):
+				return []sources.Series{one(0, lbl("0")), one(100, lbl("1"))}, nil
+			case strings.HasPrefix(expr, "kafka_consumergroup_current_offset"):
+				return []sources.Series{one(500, lbl("0")), one(900, lbl("1"))}, nil
+			}
+			return nil, nil
+		},
+		ranges: func(expr string, from, to time.Time) []sources.Series {
+			series := func(p string, f func(i int) float64) sources.Series {
+				s := sources.Series{Labels: lbl(p)}
+				for i := 0; i <= 10; i++ {
+					s.Samples = append(s.Samples, sources.Sample{Time: to.Add(time.Duration(i-10) * 30 * time.Second), Value: f(i)})
+				}
+				return s
+			}
+			switch {
+			case strings.HasPrefix(expr, "kafka_topic_partition_current_offset"):
+				return []sources.Series{
+					series("0", func(int) float64 { return 500 }),
+					series("1", func(i int) float64 { return 500 + 50*float64(i) }), // 1000 at to, 900 at to-60s
+				}
+			case strings.HasPrefix(expr, "kafka_consumergroup_current_offset"):
+				return []sources.Series{series("0", func(int) float64 { return 500 }), series("1", func(i int) float64 { return 400 + 50*float64(i) })}
+			case strings.HasPrefix(expr, "kafka_consumergroup_lag"):
+				return []sources.Series{series("0", func(int) float64 { return 0 }), series("1", func(int) float64 { return 100 })}
+			}
+			return nil
+		},
+	}
+	withFake(t, f)
+	code, out, errs := runSLOCLI("lag", "--group", "g", "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) != 2 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var keys []string
+	for k := range got[1] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range []string{"group", "topic", "partition", "lag_messages", "lag_seconds", "lag_seconds_method", "status"} {
+		if _, ok := got[1][k]; !ok {
+			t.Errorf("missing %s (have %v)", k, keys)
+		}
+	}
+	p1 := got[1]
+	if p1["partition"].(float64) != 1 || p1["lag_messages"].(float64) != 100 || p1["status"] != "WARN" || p1["lag_seconds_method"] != "interpolated" {
+		t.Errorf("partition 1: %v", p1)
+	}
+	if s, _ := p1["lag_seconds"].(float64); math.Abs(s-(60+now.Sub(now.Truncate(time.Second)).Seconds())) > 2 {
+		t.Errorf("lag_seconds %v, want about 60", p1["lag_seconds"])
+	}
+	if got[0]["status"] != "OK" || got[0]["lag_messages"].(float64) != 0 {
+		t.Errorf("partition 0: %v", got[0])
+	}
+	_ = now
+}
+
+func TestLagBadSinceIsUsage(t *testing.T) {
+	withFake(t, ratioFake(0, 0))
+	if code, _, _ := runSLOCLI("lag", "--since", "soon"); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+}
