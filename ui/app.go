@@ -137,10 +137,10 @@ func New(d Deps) *Model {
 		{"Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue)."},
 		{"Traces", "Trace search and a virtualized waterfall with the critical path (metrics and traces issue)."},
 		{"Request", "Everything that happened to one request ID across logs and traces (correlate issue)."},
-		{"SLOs", "Multi-window, multi-burn-rate error-budget burn (SLO and lag issue)."},
-		{"Lag", "Kafka consumer lag in messages and seconds, with Burrow-style status (SLO and lag issue)."},
-		{"Alerts", "Firing alerts from Prometheus and Alertmanager (sources issue)."},
-		{"Incidents", "Incident timelines, milestones, evidence and MTTx (incidents issue)."},
+		{"SLOs", "Multi-window, multi-burn-rate error-budget burn (SLO and lag issue). Works today from a shell: reltui slo."},
+		{"Lag", "Kafka consumer lag in messages and seconds, with Burrow-style status (SLO and lag issue). Works today from a shell: reltui lag."},
+		{"Alerts", "Firing alerts from Prometheus and Alertmanager. Works today from a shell: reltui alerts."},
+		{"Incidents", "Incident timelines, milestones, evidence and MTTx (incidents issue). Works today from a shell: reltui incident --help."},
 	} {
 		m.panes = append(m.panes, newComingSoon(p.title, p.what, st, m.statusTable))
 	}
