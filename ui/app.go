@@ -282,6 +282,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ctxOpenedMsg:
 		return m, m.switchContext(msg)
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.palette.open && !(m.active == 0 && m.logs.Editing()) {
+			// Keys typed faster than one read (a fast typist, tmux, a
+			// laggy SSH link) arrive as one message; a shortcut like ":"
+			// must still work, so each rune is handled on its own.
+			return m, m.splitRunes(msg)
+		}
 		m.flash = ""
 		if m.palette.open && msg.Type != tea.KeyCtrlC {
 			return m, m.palette.update(msg)
@@ -302,6 +308,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.logs = lp.Model
 	}
 	return m, cmd
+}
+
+// splitRunes handles a burst of typed runes one key at a time.
+func (m *Model) splitRunes(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // rangeChanged tells the panes the shared range moved.

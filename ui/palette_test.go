@@ -189,3 +189,25 @@ func TestStaleContextSwitchDropped(t *testing.T) {
 		t.Fatalf("the dropped context was not closed (%d)", closed.Load())
 	}
 }
+
+// TestRuneBurstStillOpensPalette: keys that arrive in one read come as one
+// KeyRunes message; ":q" typed fast must still quit.
+func TestRuneBurstStillOpensPalette(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":range 6h")})
+	if !m.palette.open || m.palette.input.Value() != "range 6h" {
+		t.Fatalf("open=%v value=%q", m.palette.open, m.palette.input.Value())
+	}
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	m.Update(cmd())
+	if got := m.rng.Label(fixedNow); got != "last 6h (live)" {
+		t.Fatalf("range = %q", got)
+	}
+	// A bracketed paste is text, not shortcuts.
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":q"), Paste: true})
+	if m.palette.open || m.ctx.Err() != nil {
+		t.Fatal("a paste acted as shortcuts")
+	}
+}
