@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -336,21 +335,12 @@ func TestE2EHostileContentNeverReachesTerminal(t *testing.T) {
 	end := time.Now().Add(-2 * time.Second)
 	const n = 10000
 	for off := 0; off < n; off += 2500 {
-		var values [][2]string
+		var lines []stacktest.LokiLine
 		for i := off; i < off+2500; i++ {
 			ts := end.Add(-time.Duration(n-i) * time.Millisecond)
-			values = append(values, [2]string{fmt.Sprint(ts.UnixNano()), fmt.Sprintf("hostile %d 日本語 🔥 %s", i, payloads[i%len(payloads)])})
+			lines = append(lines, stacktest.LokiLine{TS: ts, Line: fmt.Sprintf("hostile %d 日本語 🔥 %s", i, payloads[i%len(payloads)])})
 		}
-		body, _ := json.Marshal(map[string]any{"streams": []any{map[string]any{
-			"stream": map[string]string{"service": "hostile", "e2e_run": run}, "values": values}}})
-		resp, err := http.Post(st.LokiURL+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			t.Fatalf("push: HTTP %d", resp.StatusCode)
-		}
+		stacktest.PushLoki(t, st.LokiURL, map[string]string{"service": "hostile", "e2e_run": run}, lines)
 	}
 
 	raw := filepath.Join(t.TempDir(), "raw.out")

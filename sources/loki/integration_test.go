@@ -3,11 +3,9 @@
 package loki
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -41,39 +39,6 @@ func runID(t *testing.T) string {
 	return strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_")) + "_" + hex.EncodeToString(b)
 }
 
-type pushLine struct {
-	ts   time.Time
-	line string
-	meta map[string]string
-}
-
-// push writes lines to one stream through Loki's JSON push API.
-func push(t *testing.T, addr string, stream map[string]string, lines []pushLine) {
-	t.Helper()
-	values := make([][]any, 0, len(lines))
-	for _, l := range lines {
-		v := []any{strconv.FormatInt(l.ts.UnixNano(), 10), l.line}
-		if l.meta != nil {
-			v = append(v, l.meta)
-		}
-		values = append(values, v)
-	}
-	body, err := json.Marshal(map[string]any{"streams": []any{map[string]any{"stream": stream, "values": values}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(addr+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("push: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		t.Fatalf("push: %d %s", resp.StatusCode, b.String())
-	}
-}
-
 func stackClient(t *testing.T) (*Client, string) {
 	t.Helper()
 	st := stacktest.Require(t)
@@ -99,14 +64,14 @@ func TestIntegrationPushQueryMetadata(t *testing.T) {
 	base := time.Now().Add(-10 * time.Minute).Truncate(time.Second)
 	sa := map[string]string{"test_run": id, "app": "a"}
 	sb := map[string]string{"test_run": id, "app": "b"}
-	var la, lb []pushLine
+	var la, lb []stacktest.LokiLine
 	for i := 0; i < 5; i++ {
-		la = append(la, pushLine{ts: base.Add(time.Duration(2*i) * time.Second), line: fmt.Sprintf("a%d", i),
-			meta: map[string]string{"trace_id": fmt.Sprintf("trace-a%d", i), "user": "u1"}})
-		lb = append(lb, pushLine{ts: base.Add(time.Duration(2*i+1) * time.Second), line: fmt.Sprintf("b%d", i)})
+		la = append(la, stacktest.LokiLine{TS: base.Add(time.Duration(2*i) * time.Second), Line: fmt.Sprintf("a%d", i),
+			Meta: map[string]string{"trace_id": fmt.Sprintf("trace-a%d", i), "user": "u1"}})
+		lb = append(lb, stacktest.LokiLine{TS: base.Add(time.Duration(2*i+1) * time.Second), Line: fmt.Sprintf("b%d", i)})
 	}
-	push(t, addr, sa, la)
-	push(t, addr, sb, lb)
+	stacktest.PushLoki(t, addr, sa, la)
+	stacktest.PushLoki(t, addr, sb, lb)
 
 	q := Query{Expr: fmt.Sprintf(`{test_run=%q}`, id), From: base.Add(-time.Minute), To: base.Add(time.Minute), Limit: 100}
 	res, err := c.QueryRange(ctxT(t), q)
@@ -152,8 +117,8 @@ func TestIntegrationLabelsValuesSeries(t *testing.T) {
 	c, addr := stackClient(t)
 	id := runID(t)
 	now := time.Now()
-	push(t, addr, map[string]string{"test_run": id, "app": "a"}, []pushLine{{ts: now, line: "x"}})
-	push(t, addr, map[string]string{"test_run": id, "app": "b"}, []pushLine{{ts: now, line: "y"}})
+	stacktest.PushLoki(t, addr, map[string]string{"test_run": id, "app": "a"}, []stacktest.LokiLine{{TS: now, Line: "x"}})
+	stacktest.PushLoki(t, addr, map[string]string{"test_run": id, "app": "b"}, []stacktest.LokiLine{{TS: now, Line: "y"}})
 	ctx := ctxT(t)
 	from, to := now.Add(-time.Minute), now.Add(time.Minute)
 	names, err := c.Labels(ctx, from, to)
@@ -206,16 +171,16 @@ func TestIntegrationPagedQuery(t *testing.T) {
 	const n = 12345
 	base := time.Now().Add(-20 * time.Minute).Truncate(time.Second)
 	streams := []map[string]string{{"test_run": id, "app": "a"}, {"test_run": id, "app": "b"}, {"test_run": id, "app": "c"}}
-	per := make([][]pushLine, 3)
+	per := make([][]stacktest.LokiLine, 3)
 	var all []sources.LogEntry
 	for i := 0; i < n; i++ {
 		ts := base.Add(time.Duration(i/12) * time.Millisecond)
-		l := pushLine{ts: ts, line: fmt.Sprintf("line-%05d", i)}
+		l := stacktest.LokiLine{TS: ts, Line: fmt.Sprintf("line-%05d", i)}
 		per[i%3] = append(per[i%3], l)
-		all = append(all, sources.LogEntry{Time: ts, Labels: streams[i%3], Line: l.line})
+		all = append(all, sources.LogEntry{Time: ts, Labels: streams[i%3], Line: l.Line})
 	}
 	for i, s := range streams {
-		push(t, addr, s, per[i])
+		stacktest.PushLoki(t, addr, s, per[i])
 	}
 	from, to := base.Add(-time.Minute), base.Add(time.Minute)
 	expr := fmt.Sprintf(`{test_run=%q}`, id)
@@ -256,11 +221,11 @@ func TestIntegrationMetricQuery(t *testing.T) {
 	counts := map[string]int{"a": 7, "b": 3}
 	total := 0
 	for app, k := range counts {
-		var ls []pushLine
+		var ls []stacktest.LokiLine
 		for i := 0; i < k; i++ {
-			ls = append(ls, pushLine{ts: base.Add(time.Duration(i) * 17 * time.Second), line: fmt.Sprintf("%s%d", app, i)})
+			ls = append(ls, stacktest.LokiLine{TS: base.Add(time.Duration(i) * 17 * time.Second), Line: fmt.Sprintf("%s%d", app, i)})
 		}
-		push(t, addr, map[string]string{"test_run": id, "app": app}, ls)
+		stacktest.PushLoki(t, addr, map[string]string{"test_run": id, "app": app}, ls)
 		total += k
 	}
 	ctx := ctxT(t)
@@ -337,14 +302,14 @@ func TestIntegrationTail(t *testing.T) {
 	s := map[string]string{"test_run": id, "app": "t"}
 	now := time.Now()
 	var want []string
-	var ls []pushLine
+	var ls []stacktest.LokiLine
 	for i := 0; i < 20; i++ {
 		l := fmt.Sprintf("tail-%02d", i)
-		ls = append(ls, pushLine{ts: now.Add(time.Duration(i) * time.Millisecond), line: l, meta: map[string]string{"seq": strconv.Itoa(i)}})
+		ls = append(ls, stacktest.LokiLine{TS: now.Add(time.Duration(i) * time.Millisecond), Line: l, Meta: map[string]string{"seq": strconv.Itoa(i)}})
 		want = append(want, l)
 	}
-	push(t, addr, s, ls[:10])
-	push(t, addr, s, ls[10:])
+	stacktest.PushLoki(t, addr, s, ls[:10])
+	stacktest.PushLoki(t, addr, s, ls[10:])
 	got := collect(t, tl, 20)
 	if strings.Join(lines(got), ",") != strings.Join(want, ",") {
 		t.Fatalf("got %v", lines(got))
@@ -484,22 +449,22 @@ func TestIntegrationTailSurvivesRestart(t *testing.T) {
 
 	t1 := time.Now()
 	at := func(ms int) time.Time { return t1.Add(time.Duration(ms) * time.Millisecond) }
-	before := []pushLine{{at(0), "a1", nil}, {at(1), "a2", nil}, {at(2), "a3", nil},
-		{at(3), "a4 at the resume timestamp", nil}, {at(3), "a5 at the resume timestamp", nil}}
-	push(t, lk.httpURL, s, before)
+	before := []stacktest.LokiLine{{TS: at(0), Line: "a1"}, {TS: at(1), Line: "a2"}, {TS: at(2), Line: "a3"},
+		{TS: at(3), Line: "a4 at the resume timestamp"}, {TS: at(3), Line: "a5 at the resume timestamp"}}
+	stacktest.PushLoki(t, lk.httpURL, s, before)
 	got := collect(t, tl, len(before))
 
 	lk.stop()
 	waitState(t, tl, TailReconnecting)
 	lk.start()
 
-	after := []pushLine{{at(3), "c0 written after the restart at the resume timestamp", nil},
-		{at(10), "c1", nil}, {at(11), "c2", nil}, {at(12), "c3", nil}}
-	push(t, lk.httpURL, s, after)
+	after := []stacktest.LokiLine{{TS: at(3), Line: "c0 written after the restart at the resume timestamp"},
+		{TS: at(10), Line: "c1"}, {TS: at(11), Line: "c2"}, {TS: at(12), Line: "c3"}}
+	stacktest.PushLoki(t, lk.httpURL, s, after)
 	got = append(got, collect(t, tl, len(after))...)
 	waitState(t, tl, TailLive)
-	live := []pushLine{{time.Now(), "d0 live after reconnecting", nil}, {time.Now().Add(time.Millisecond), "sentinel", nil}}
-	push(t, lk.httpURL, s, live)
+	live := []stacktest.LokiLine{{TS: time.Now(), Line: "d0 live after reconnecting"}, {TS: time.Now().Add(time.Millisecond), Line: "sentinel"}}
+	stacktest.PushLoki(t, lk.httpURL, s, live)
 	for len(got) == 0 || got[len(got)-1].Line != "sentinel" {
 		got = append(got, collect(t, tl, 1)...)
 	}
@@ -507,9 +472,9 @@ func TestIntegrationTailSurvivesRestart(t *testing.T) {
 	// Lines sharing a timestamp may come in either order; everything else
 	// must come in time order, and the whole must match what was pushed.
 	var want []sources.LogEntry
-	for _, group := range [][]pushLine{before, after, live} {
+	for _, group := range [][]stacktest.LokiLine{before, after, live} {
 		for _, l := range group {
-			want = append(want, sources.LogEntry{Time: l.ts, Line: l.line})
+			want = append(want, sources.LogEntry{Time: l.TS, Line: l.Line})
 		}
 	}
 	for i := 1; i < len(got); i++ {

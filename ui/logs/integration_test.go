@@ -6,11 +6,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,37 +26,6 @@ import (
 // These tests drive the pane in a real bubbletea program (teatest) against
 // the dev stack's real Loki. Each run labels its lines with its own run
 // value, so it sees neither other tests nor the demo workload.
-
-type itLine struct {
-	ts   time.Time
-	line string
-	meta map[string]string
-}
-
-func pushLines(t *testing.T, addr string, stream map[string]string, lines []itLine) {
-	t.Helper()
-	values := make([][]any, 0, len(lines))
-	for _, l := range lines {
-		v := []any{strconv.FormatInt(l.ts.UnixNano(), 10), l.line}
-		if l.meta != nil {
-			v = append(v, l.meta)
-		}
-		values = append(values, v)
-	}
-	body, err := json.Marshal(map[string]any{"streams": []any{map[string]any{"stream": stream, "values": values}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(addr+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("push: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("push: %d %s", resp.StatusCode, b)
-	}
-}
 
 // harness makes the pane a tea.Model, as the root does for its panes.
 type harness struct{ m *Model }
@@ -124,10 +90,10 @@ func TestLogsPaneAgainstRealLoki(t *testing.T) {
 	stream := map[string]string{"job": "reltui-ui-logs-it", "run": run}
 
 	now := time.Now()
-	var lines []itLine
+	var lines []stacktest.LokiLine
 	for i := 0; i < 30; i++ {
-		lines = append(lines, itLine{ts: now.Add(-time.Duration(60-i) * time.Second),
-			line: fmt.Sprintf("level=info msg=\"it-line-%04d\" run=%s", i, run)})
+		lines = append(lines, stacktest.LokiLine{TS: now.Add(-time.Duration(60-i) * time.Second),
+			Line: fmt.Sprintf("level=info msg=\"it-line-%04d\" run=%s", i, run)})
 	}
 	hostile := []string{
 		"it-hostile-osc52 \x1b]52;c;UkVMVFVJ\x07 end",
@@ -139,12 +105,12 @@ func TestLogsPaneAgainstRealLoki(t *testing.T) {
 		"it-cjk 日本語テキスト 🚀🔥 end",
 	}
 	for i, h := range hostile {
-		lines = append(lines, itLine{ts: now.Add(-time.Duration(20-i) * time.Second), line: h})
+		lines = append(lines, stacktest.LokiLine{TS: now.Add(-time.Duration(20-i) * time.Second), Line: h})
 	}
-	lines = append(lines, itLine{ts: now.Add(-5 * time.Second),
-		line: `{"level":"error","msg":"it-json-line","order_id":42}`,
-		meta: map[string]string{"trace_id": "it-trace-" + run}})
-	pushLines(t, st.LokiURL, stream, lines)
+	lines = append(lines, stacktest.LokiLine{TS: now.Add(-5 * time.Second),
+		Line: `{"level":"error","msg":"it-json-line","order_id":42}`,
+		Meta: map[string]string{"trace_id": "it-trace-" + run}})
+	stacktest.PushLoki(t, st.LokiURL, stream, lines)
 
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
@@ -182,7 +148,7 @@ func TestLogsPaneAgainstRealLoki(t *testing.T) {
 	// Live tail: lines pushed now arrive on screen.
 	s.keys("t")
 	s.waitFor(t, "● live", 30*time.Second)
-	pushLines(t, st.LokiURL, stream, []itLine{{ts: time.Now(), line: "it-tail-line \x1b]52;c;UkVMVFVJ\x07 fresh"}})
+	stacktest.PushLoki(t, st.LokiURL, stream, []stacktest.LokiLine{{TS: time.Now(), Line: "it-tail-line \x1b]52;c;UkVMVFVJ\x07 fresh"}})
 	s.waitFor(t, "it-tail-line", 30*time.Second)
 
 	// A bad query is shown with its kind and reason; the lines stay.
