@@ -83,6 +83,20 @@ func openContext(g *globals) (*backends, error) {
 	return bs, nil
 }
 
+// openWith opens the context and checks it configures the backend the
+// command needs, closing the clients again when it does not.
+func openWith(g *globals, backend string, has func(*backends) bool) (*backends, error) {
+	bs, err := openContext(g)
+	if err != nil {
+		return nil, err
+	}
+	if !has(bs) {
+		bs.Close()
+		return nil, bs.missing(backend)
+	}
+	return bs, nil
+}
+
 func (bs *backends) missing(backend string) error {
 	return &exitError{code: 1, msg: fmt.Sprintf("context %s has no %s configured", bs.name, backend)}
 }
@@ -126,14 +140,11 @@ func newLogsCmd(g *globals) *cobra.Command {
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
-			bs, err := openContext(g)
+			bs, err := openWith(g, "loki", func(bs *backends) bool { return bs.loki != nil })
 			if err != nil {
 				return err
 			}
 			defer bs.Close()
-			if bs.loki == nil {
-				return bs.missing("loki")
-			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			lw := headless.NewLogWriter(g.stdout, f)
@@ -176,14 +187,11 @@ func newMetricsCmd(g *globals) *cobra.Command {
 					return usage("--step: invalid duration %q", step)
 				}
 			}
-			bs, err := openContext(g)
+			bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
 			if err != nil {
 				return err
 			}
 			defer bs.Close()
-			if bs.prom == nil {
-				return bs.missing("prometheus")
-			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			var series []sources.Series
@@ -250,14 +258,11 @@ func newTracesCmd(g *globals) *cobra.Command {
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
-			bs, err := openContext(g)
+			bs, err := openWith(g, "jaeger", func(bs *backends) bool { return bs.jaeger != nil })
 			if err != nil {
 				return err
 			}
 			defer bs.Close()
-			if bs.jaeger == nil {
-				return bs.missing("jaeger")
-			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			traces, err := bs.jaeger.FindTraces(ctx, q)
@@ -294,14 +299,11 @@ func newTraceCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usage("%v", err)
 			}
-			bs, err := openContext(g)
+			bs, err := openWith(g, "jaeger", func(bs *backends) bool { return bs.jaeger != nil })
 			if err != nil {
 				return err
 			}
 			defer bs.Close()
-			if bs.jaeger == nil {
-				return bs.missing("jaeger")
-			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			t, err := bs.jaeger.GetTrace(ctx, args[0])
