@@ -81,21 +81,9 @@ func validateAddress(addr string) (*url.URL, error) {
 	bad := func(why string) error {
 		return &sources.Error{Backend: Backend, Op: "config", Kind: sources.KindUnknown, Msg: "invalid address: " + why}
 	}
-	if strings.TrimSpace(addr) == "" {
-		return nil, bad("empty")
-	}
-	u, err := url.Parse(addr)
+	u, err := transport.ParseBaseURL(addr)
 	if err != nil {
-		return nil, bad("not a URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, bad(fmt.Sprintf("scheme must be http or https, got %q", u.Scheme))
-	}
-	if u.Host == "" {
-		return nil, bad("no host")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, bad("must not have a query or fragment")
+		return nil, bad(err.Error())
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil

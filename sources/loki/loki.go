@@ -111,22 +111,9 @@ func configError(msg string) error {
 // parseAddress checks the address and moves any userinfo into opts. Errors
 // never quote the raw address, which may hold a password.
 func parseAddress(addr string, opts transport.Options) (*url.URL, transport.Options, error) {
-	addr = strings.TrimSpace(addr)
-	if addr == "" {
-		return nil, opts, configError("address is empty")
-	}
-	u, err := url.Parse(addr)
+	u, err := transport.ParseBaseURL(addr)
 	if err != nil {
-		return nil, opts, configError("address is not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, opts, configError("address scheme must be http or https")
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, opts, configError("address has no host")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, opts, configError("address must not have a query or fragment")
+		return nil, opts, configError("invalid address: " + err.Error())
 	}
 	if u.User != nil {
 		if opts.Username == "" && opts.BearerToken == "" {

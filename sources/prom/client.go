@@ -10,11 +10,9 @@ package prom
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -86,21 +84,9 @@ func validateAddress(backend, addr string) (*url.URL, error) {
 	bad := func(why string) error {
 		return &sources.Error{Backend: backend, Op: "config", Kind: sources.KindUnknown, Msg: "invalid address: " + why}
 	}
-	if strings.TrimSpace(addr) == "" {
-		return nil, bad("empty")
-	}
-	u, err := url.Parse(addr)
+	u, err := transport.ParseBaseURL(addr)
 	if err != nil {
-		return nil, bad("not a URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, bad(fmt.Sprintf("scheme must be http or https, got %q", u.Scheme))
-	}
-	if u.Host == "" {
-		return nil, bad("no host")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, bad("must not have a query or fragment")
+		return nil, bad(err.Error())
 	}
 	return u, nil
 }

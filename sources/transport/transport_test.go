@@ -3,6 +3,7 @@ package transport
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,20 @@ func TestTLSConfigErrors(t *testing.T) {
 	cfg, err := (Options{}).TLSConfig()
 	if err != nil || cfg != nil {
 		t.Fatalf("empty options: %v %v", cfg, err)
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	if u, err := ParseBaseURL(" https://loki.example.com/prefix "); err != nil || u.Host != "loki.example.com" || u.Path != "/prefix" {
+		t.Fatalf("good URL: %v %v", u, err)
+	}
+	for _, bad := range []string{"", "::", "ftp://x", "http://", "http://x/?q=1", "http://x/#f", "localhost:3100"} {
+		if _, err := ParseBaseURL(bad); err == nil {
+			t.Errorf("ParseBaseURL(%q) accepted", bad)
+		}
+	}
+	_, err := ParseBaseURL("http://user:hunter2@/x")
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("error echoes the password or accepts a hostless URL: %v", err)
 	}
 }
