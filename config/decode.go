@@ -76,6 +76,7 @@ func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) {
 var (
 	durationType = reflect.TypeOf(Duration(0))
 	secretType   = reflect.TypeOf(Secret{})
+	rawType      = reflect.TypeOf(RawYAML{})
 )
 
 // decode fills v from n, strictly. Problems are collected rather than
@@ -100,6 +101,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		return
 	}
 	switch {
+	case v.Type() == rawType:
+		v.Set(reflect.ValueOf(RawYAML{Node: n}))
 	case v.Type() == secretType && n.Kind != yaml.MappingNode:
 		// Never echo the value: it is the secret the user just pasted.
 		d.fail(n, key, "inline secrets are not accepted; write {file: PATH} or {env: VAR}")

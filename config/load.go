@@ -171,6 +171,9 @@ func (f *File) validate(env Env) []Problem {
 	if f.Incidents != nil {
 		ps = append(ps, f.validateIncidents("incidents", f.Incidents, env)...)
 	}
+	if f.Serve != nil {
+		ps = append(ps, f.validateServe("serve", f.Serve)...)
+	}
 	if len(f.Contexts) == 0 {
 		ps = append(ps, Problem{File: f.where(), Key: "contexts", Msg: "no contexts defined; add at least one under contexts:"})
 		return ps
@@ -198,6 +201,16 @@ func (f *File) validate(env Env) []Problem {
 			if p := f.checkURL(base+".grafana.url", c.Grafana.URL, []string{"http", "https"}); p != nil {
 				ps = append(ps, *p)
 			}
+		}
+		if c.Metrics != nil {
+			ps = append(ps, f.validateMetrics(base+".metrics", c.Metrics)...)
+		}
+		ps = append(ps, f.validateSLOs(base, c)...)
+		if c.Lag != nil {
+			ps = append(ps, f.validateLag(base+".lag", c.Lag)...)
+		}
+		if c.Correlate != nil {
+			ps = append(ps, f.validateCorrelate(base+".correlate", c.Correlate)...)
 		}
 		if c.Loki == nil && c.Prometheus == nil && c.Jaeger == nil && c.Alertmanager == nil {
 			ps = append(ps, f.problem(base, "context has no backends; configure at least one of loki, prometheus, alertmanager, jaeger"))

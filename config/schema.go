@@ -15,6 +15,8 @@ type File struct {
 	// Incidents is where the incident record is kept; nil means a SQLite
 	// file under $XDG_DATA_HOME, so incidents work with no setup.
 	Incidents *Incidents `yaml:"incidents"`
+	// Serve configures `reltui serve`.
+	Serve *Serve `yaml:"serve"`
 	// Path is where the file was read from, or "" for the environment.
 	Path string `yaml:"-"`
 
@@ -29,6 +31,16 @@ type Context struct {
 	Jaeger       *Backend `yaml:"jaeger"`
 	Kafka        *Kafka   `yaml:"kafka"`
 	Grafana      *Grafana `yaml:"grafana"`
+	// Metrics overrides the golden-signal PromQL templates.
+	Metrics *Metrics `yaml:"metrics"`
+	// SLOs are inline SLO specs (read by package slo); SLOFiles are Sloth
+	// or OpenSLO files.
+	SLOs     RawYAML  `yaml:"slos"`
+	SLOFiles []string `yaml:"slo_files"`
+	// Lag overrides the consumer-lag queries.
+	Lag *Lag `yaml:"lag"`
+	// Correlate configures ID extraction and the request view.
+	Correlate *Correlate `yaml:"correlate"`
 }
 
 // Backend is how to reach one HTTP or gRPC backend.
