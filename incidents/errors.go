@@ -22,4 +22,7 @@ var (
 	// ErrCorrupt: stored data cannot be read back (bad JSON, unknown
 	// kind). It means the database was edited outside reltui.
 	ErrCorrupt = errors.New("stored data is corrupt")
+	// ErrForbidden: the session's role may not make this write (see
+	// Allowed). Nothing was written.
+	ErrForbidden = errors.New("not allowed")
 )
