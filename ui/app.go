@@ -19,6 +19,7 @@ import (
 
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/logs"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Deps is everything a console session needs from outside. It travels as a
@@ -39,6 +40,11 @@ type Deps struct {
 	Version string
 	// Logs is the log backend; nil when the context has no Loki.
 	Logs logs.Source
+	// Sources are the first context's clients and settings for the other
+	// panes.
+	Sources ContextSources
+	// Session is who is at the keyboard and the incident store.
+	Session Session
 	// Clipboard receives OSC 52 sequences for copy (the session's
 	// terminal); nil disables copying.
 	Clipboard io.Writer
@@ -62,6 +68,7 @@ type ContextDeps struct {
 	Name     string
 	Backends []Backend
 	Logs     logs.Source
+	Sources  ContextSources
 	Close    func()
 }
 
@@ -96,7 +103,13 @@ type Model struct {
 	width, height int
 	logs          *logs.Model
 	panes         []Pane
-	active        int
+	// ids and targets run parallel to panes: routed results find their
+	// pane by id, pivots by target.
+	ids     []string
+	targets []pane.Target
+	active  int
+	// backStack holds the panes pivots left, for esc/backspace.
+	backStack []int
 	rng           TimeRange
 	showHelp      bool
 
@@ -130,27 +143,20 @@ func New(d Deps) *Model {
 	for _, b := range d.Backends {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
 	}
-	st := &m.styles
 	m.logs = m.newLogs(d.Logs, "", d.LogQLHistory)
-	m.panes = append(m.panes, logsPane{m.logs})
-	for _, p := range []struct{ title, what string }{
-		{"Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue)."},
-		{"Traces", "Trace search and a virtualized waterfall with the critical path (metrics and traces issue)."},
-		{"Request", "Everything that happened to one request ID across logs and traces (correlate issue)."},
-		{"SLOs", "Multi-window, multi-burn-rate error-budget burn (SLO and lag issue). Works today from a shell: reltui slo."},
-		{"Lag", "Kafka consumer lag in messages and seconds, with Burrow-style status (SLO and lag issue). Works today from a shell: reltui lag."},
-		{"Alerts", "Firing alerts from Prometheus and Alertmanager. Works today from a shell: reltui alerts."},
-		{"Incidents", "Incident timelines, milestones, evidence and MTTx (incidents issue). Works today from a shell: reltui incident --help."},
-	} {
-		m.panes = append(m.panes, newComingSoon(p.title, p.what, st, m.statusTable))
+	if m.deps.Sources.Name == "" {
+		m.deps.Sources.Name = d.Context
 	}
+	m.buildPanes()
 	return m
 }
 
 // Close cancels every in-flight Cmd of this session and releases the
 // context's connections.
 func (m *Model) Close() {
-	m.logs.Close()
+	for _, p := range m.panes {
+		paneClose(p)
+	}
 	m.cancel()
 	if m.ctxClose != nil {
 		m.ctxClose()
@@ -201,7 +207,7 @@ func (m *Model) applyTheme(p themes.Palette) {
 func (m *Model) Init() tea.Cmd {
 	from, to := m.rng.Bounds(m.deps.Now())
 	m.logs.SetRange(from, to, m.rng.Live())
-	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick), m.logs.Init())
+	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick), m.initPanes())
 }
 
 // logsPane adapts the concrete logs model to the Pane list.
@@ -271,18 +277,33 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case logs.CopyMsg:
 		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
+	case pane.CopyMsg:
+		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
 	case logs.Msg:
 		// The logs pane's async results go to it even when another pane
 		// is showing, so a query finishes in the background.
 		var cmd tea.Cmd
 		m.logs, cmd = m.logs.Update(msg)
 		return m, cmd
+	case pane.Routed:
+		return m, m.route(msg.PaneID(), msg)
+	case pane.FlashMsg:
+		m.flash = msg.Text
+		return m, nil
+	case pane.PivotMsg:
+		return m, m.pivot(msg)
+	case pane.BackMsg:
+		m.back()
+		return m, nil
+	case pane.PinMsg:
+		return m, m.deliverPin(msg)
 	case paletteRunMsg:
 		return m, m.runPalette(msg)
 	case ctxOpenedMsg:
 		return m, m.switchContext(msg)
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.palette.open && !(m.active == 0 && m.logs.Editing()) {
+		editing := paneEditing(m.panes[m.active])
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.palette.open && !editing {
 			// Keys typed faster than one read (a fast typist, tmux, a
 			// laggy SSH link) arrive as one message; a shortcut like ":"
 			// must still work, so each rune is handled on its own.
@@ -292,22 +313,30 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.palette.open && msg.Type != tea.KeyCtrlC {
 			return m, m.palette.update(msg)
 		}
-		if m.active == 0 && m.logs.Editing() && msg.Type != tea.KeyCtrlC {
+		if editing && msg.Type != tea.KeyCtrlC {
 			// Typing a query: every key is text, not a shortcut.
-			var cmd tea.Cmd
-			m.logs, cmd = m.logs.Update(msg)
-			return m, cmd
+			return m, m.updateActive(msg)
 		}
 		if cmd, handled := m.handleKey(msg); handled {
 			return m, cmd
 		}
 	}
+	return m, m.updateActive(msg)
+}
+
+// updateActive hands msg to the pane on screen.
+func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
+	return m.updatePane(m.active, msg)
+}
+
+// updatePane hands msg to pane i and keeps m.logs in step with it.
+func (m *Model) updatePane(i int, msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
-	m.panes[m.active], cmd = m.panes[m.active].Update(msg)
+	m.panes[i], cmd = m.panes[i].Update(msg)
 	if lp, ok := m.panes[0].(logsPane); ok {
 		m.logs = lp.Model
 	}
-	return m, cmd
+	return cmd
 }
 
 // splitRunes handles a burst of typed runes one key at a time.
@@ -325,7 +354,12 @@ func (m *Model) rangeChanged() tea.Cmd {
 	from, to := m.rng.Bounds(m.deps.Now())
 	var cmd tea.Cmd
 	m.logs, cmd = m.logs.Update(logs.RangeMsg{From: from, To: to, Live: m.rng.Live()})
-	return cmd
+	m.panes[0] = logsPane{m.logs}
+	cmds := []tea.Cmd{cmd}
+	for i := 1; i < len(m.panes); i++ {
+		cmds = append(cmds, m.updatePane(i, pane.RangeMsg{From: from, To: to, Live: m.rng.Live()}))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
@@ -341,10 +375,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.showHelp = true
 	case key.Matches(msg, m.palette.keys.Open):
 		return m.palette.show(), true
+	case key.Matches(msg, k.Pin):
+		return m.pin(), true
+	case key.Matches(msg, k.Back) && len(m.backStack) > 0 && paneAtRest(m.panes[m.active]):
+		m.back()
 	case key.Matches(msg, k.NextPane):
 		m.active = (m.active + 1) % len(m.panes)
+		m.backStack = nil
 	case key.Matches(msg, k.PrevPane):
 		m.active = (m.active + len(m.panes) - 1) % len(m.panes)
+		m.backStack = nil
 	case key.Matches(msg, k.Refresh):
 		return m.probeRound(), true
 	case key.Matches(msg, k.PanBack):
@@ -366,6 +406,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		for i, b := range k.Pane {
 			if key.Matches(msg, b) && i < len(m.panes) {
 				m.active = i
+				m.backStack = nil
 				return nil, true
 			}
 		}

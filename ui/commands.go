@@ -9,6 +9,7 @@ import (
 
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // runPalette carries out one ":" command.
@@ -45,13 +46,25 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 			return nil
 		}
 		m.applyTheme(p)
-		// The pane's styles are fixed at construction; rebuild it around
-		// the same source, query and history.
-		return m.rebuildLogs()
+		// Styles are fixed at construction: rebuild the panes. Logs keeps
+		// its query and history.
+		cmd := m.rebuildLogs()
+		m.buildPanes()
+		return tea.Batch(cmd, m.initPanes())
 	case "ctx":
 		return m.openContext(msg.arg)
-	case "request", "trace":
-		m.flash = fmt.Sprintf(":%s arrives with the Request pane (correlate issue); for now use `reltui %s %s` in a shell", msg.verb, msg.verb, sanitize.Line(msg.arg))
+	case "request":
+		if msg.arg == "" {
+			m.flash = ":request needs a request ID or trace ID"
+			return nil
+		}
+		return m.pivot(pane.PivotMsg{Target: pane.TargetRequest, RequestID: msg.arg})
+	case "trace":
+		if msg.arg == "" {
+			m.flash = ":trace needs a trace ID"
+			return nil
+		}
+		return m.pivot(pane.PivotMsg{Target: pane.TargetTraces, TraceID: msg.arg})
 	default:
 		names := make([]string, len(paletteCommands))
 		for i, c := range paletteCommands {
@@ -116,6 +129,10 @@ func (m *Model) switchContext(msg ctxOpenedMsg) tea.Cmd {
 	m.cctx, m.ccancel = context.WithCancel(m.ctx)
 	m.ctxName, m.ctxClose = msg.deps.Name, msg.deps.Close
 	m.deps.Logs = msg.deps.Logs
+	m.deps.Sources = msg.deps.Sources
+	if m.deps.Sources.Name == "" {
+		m.deps.Sources.Name = msg.deps.Name
+	}
 	m.backends = nil
 	for _, b := range msg.deps.Backends {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
@@ -124,6 +141,7 @@ func (m *Model) switchContext(msg ctxOpenedMsg) tea.Cmd {
 	m.pending = 0
 	m.logs = m.newLogs(msg.deps.Logs, "", m.logs.History())
 	m.panes[0] = logsPane{m.logs}
+	m.buildPanes()
 	m.flash = "switched to context " + sanitize.Line(m.ctxName)
-	return m.probeRound()
+	return tea.Batch(m.probeRound(), m.initPanes())
 }

@@ -15,6 +15,11 @@ type GlobalKeyMap struct {
 	ZoomOut  key.Binding
 	Live     key.Binding
 	Quit     key.Binding
+	// Pin attaches what is under the cursor to the current incident.
+	Pin key.Binding
+	// Back returns to where a pivot started, when the pane has nothing
+	// of its own to close.
+	Back key.Binding
 }
 
 // DefaultGlobalKeyMap returns the default global keys.
@@ -30,6 +35,8 @@ func DefaultGlobalKeyMap() GlobalKeyMap {
 		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out")),
 		Live:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "live")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Pin:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin to incident")),
+		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back after a pivot")),
 	}
 	for i := 1; i <= 8; i++ {
 		k := string(rune('0' + i))
@@ -48,6 +55,6 @@ func (k GlobalKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Pane[0], k.Refresh},
 		{k.PanBack, k.PanFwd, k.ZoomIn, k.ZoomOut, k.Live},
-		{k.Help, k.Quit},
+		{k.Pin, k.Back, k.Help, k.Quit},
 	}
 }

@@ -25,12 +25,12 @@ type Pane interface {
 type comingSoon struct {
 	title, what   string
 	width, height int
-	styles        *Styles
+	styles        Styles
 	status        func(width int) string
 }
 
-func newComingSoon(title, what string, st *Styles, status func(int) string) *comingSoon {
-	return &comingSoon{title: title, what: what, styles: st, status: status}
+func newComingSoon(title, what string, env PaneEnv) *comingSoon {
+	return &comingSoon{title: title, what: what, styles: NewStyles(env.Renderer, env.Palette), status: env.Status, width: env.Width, height: env.Height}
 }
 
 func (p *comingSoon) Title() string                  { return p.title }
@@ -44,7 +44,9 @@ func (p *comingSoon) View() string {
 	var b strings.Builder
 	b.WriteString(p.styles.Title.Render(p.title) + p.styles.Muted.Render(" — coming soon") + "\n")
 	b.WriteString(p.styles.Subtle.Render(wrapText(p.what, max(20, p.width-2))) + "\n\n")
-	b.WriteString(p.status(p.width))
+	if p.status != nil {
+		b.WriteString(p.status(p.width))
+	}
 	return lipgloss.NewStyle().MaxHeight(p.height).Render(b.String())
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -54,8 +55,20 @@ func runConsole(g *globals, f *consoleFlags) error {
 		return &exitError{code: 2, msg: err.Error()}
 	}
 	hist := newHistoryFiles(os.Getenv)
+	// The console works without an incident store; the Incidents pane then
+	// says why it cannot open one.
+	sctx, scancel := context.WithTimeout(context.Background(), storeTimeout)
+	store, serr := openStore(sctx, g)
+	scancel()
+	if serr != nil {
+		fmt.Fprintln(g.stderr, "reltui: warning: incidents unavailable: "+sanitizeLine(serr.Error()))
+	} else {
+		defer store.Close()
+	}
 	m := ui.New(ui.Deps{
 		Logs:           bs.logSource(),
+		Sources:        bs.sources(name),
+		Session:        ui.Session{User: author(), Role: "commander", Incidents: store},
 		Clipboard:      os.Stdout,
 		Contexts:       file.Names(),
 		OpenContext:    openContextFunc(file),
@@ -93,7 +106,7 @@ func openContextFunc(file *config.File) func(string) (ui.ContextDeps, error) {
 		if err != nil {
 			return ui.ContextDeps{}, fmt.Errorf("context %s: %w", n, err)
 		}
-		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Close: bs.Close}, nil
+		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Sources: bs.sources(n), Close: bs.Close}, nil
 	}
 }
 

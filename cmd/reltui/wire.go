@@ -25,6 +25,7 @@ type backends struct {
 	jaeger *jaeger.Client
 	addrs  map[string]string
 	name   string
+	cfg    *config.Context
 }
 
 func guardFor(name string, b *config.Backend) *resilience.Guard {
@@ -36,7 +37,7 @@ func guardFor(name string, b *config.Backend) *resilience.Guard {
 // buildBackends creates a client for every backend the context names. It
 // resolves secrets but contacts nothing.
 func buildBackends(c *config.Context, env config.Env) (*backends, error) {
-	bs := &backends{addrs: map[string]string{}}
+	bs := &backends{addrs: map[string]string{}, cfg: c}
 	var errs []error
 	if b := c.Loki; b != nil {
 		errs = append(errs, withTransport("loki", b, env, func(o transport.Options) error {
@@ -121,4 +122,10 @@ func (bs *backends) logSource() logs.Source {
 		return nil
 	}
 	return logs.LokiSource(bs.loki)
+}
+
+// sources hands the clients and the context's settings to the console's
+// panes.
+func (bs *backends) sources(name string) ui.ContextSources {
+	return ui.ContextSources{Name: name, Config: bs.cfg, Loki: bs.loki, Prom: bs.prom, Alertmanager: bs.am, Jaeger: bs.jaeger}
 }
