@@ -165,8 +165,9 @@ type Report struct {
 	TimeToExhaustionSeconds *float64         `json:"time_to_exhaustion_seconds"`
 	LowTraffic              bool             `json:"low_traffic"`
 	BurnRates               []BurnRateReport `json:"burn_rates"`
-	// Summary is the Sentence.
-	Summary string `json:"summary"`
+	// Summary is the Sentence, for text output; the JSON shape is the
+	// issue's field list, which has no summary.
+	Summary string `json:"-"`
 }
 
 // BurnRateReport is one alert condition in a Report.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,23 +9,18 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 
 	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
-// promQuerier is the part of prom.Client the slo and lag commands use; tests
-// replace it with a fake.
-type promQuerier interface {
-	Query(ctx context.Context, expr string, at time.Time) ([]sources.Series, []string, error)
-	QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error)
-}
+// promQuerier is the part of prom.Client the slo and lag commands use
+// (instant and range queries); tests replace it with a fake.
+type promQuerier = lag.Querier
 
 // openProm opens the selected context's Prometheus client. A variable so
 // unit tests can swap in a fake.
@@ -43,139 +36,55 @@ var openProm = func(g *globals) (promQuerier, func(), error) {
 	return bs.prom, func() { bs.Close() }, nil
 }
 
-// sloQueryParallelism bounds the instant queries in flight at once.
-const sloQueryParallelism = 4
-
-// defaultSLOs are the demo's SLOs, built from the metric names the demo
-// workload exports. They are used when no --file is given.
-func defaultSLOs() []slo.SLO {
-	avail := func(svc string) slo.SLO {
-		return slo.SLO{
-			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: slo.DefaultWindow,
-			SLI: slo.SLI{Kind: slo.KindEventRatio, Events: &slo.EventRatioSLI{
-				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
-				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
-			}},
-		}
+// configuredSLOs returns the selected context's SLOs (inline slos: and
+// slo_files:), and false when it configures none. A variable so unit tests
+// run without a config file.
+var configuredSLOs = func(g *globals) ([]slo.SLO, bool, error) {
+	f, err := loadConfig(g)
+	if err != nil {
+		return nil, false, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
 	}
-	return []slo.SLO{
-		avail("payments"),
-		avail("checkout"),
-		avail("frontend"),
-		{
-			Name: "payments-latency", Service: "payments", Objective: 0.99, Window: slo.DefaultWindow,
-			SLI: slo.SLI{Kind: slo.KindLatency, Latency: &slo.LatencySLI{
-				Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
-			}},
-		},
+	_, c, err := f.Select(g.context)
+	if err != nil {
+		return nil, false, &exitError{code: 1, msg: err.Error()}
 	}
+	return c.SLOSpecs(f.Path)
 }
 
-// readSpecFile reads one SLO spec, detecting its format by content: an
-// OpenSLO document (apiVersion openslo/...), a Sloth prometheus/v1 spec
-// (version), or reltui's inline list (a top-level list, or a list under
-// slos:).
+// readSpecFile reads one SLO spec of any format (slo.ReadSpec detects it).
 func readSpecFile(path string) ([]slo.SLO, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if derr := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); derr != nil && !errors.Is(derr, io.EOF) {
-		return slo.ReadSloth(path, data) // reports the syntax error with the file's position
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
-	}
-	switch root.Kind {
-	case yaml.SequenceNode:
-		return slo.DecodeInline(path, root, "")
-	case yaml.MappingNode:
-		keys := map[string]string{}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			keys[root.Content[i].Value] = root.Content[i+1].Value
-		}
-		if strings.HasPrefix(keys["apiVersion"], "openslo/") {
-			return slo.ReadOpenSLO(path, data)
-		}
-		if _, ok := keys["slos"]; ok {
-			if _, v := keys["version"]; !v {
-				return slo.ReadInline(path, data, "slos")
-			}
-		}
-	}
-	return slo.ReadSloth(path, data)
+	return slo.ReadSpec(path, data)
 }
 
-// evaluateSLO runs every query the SLO's alert table needs, at most
-// sloQueryParallelism at a time, and evaluates it.
-func evaluateSLO(ctx context.Context, p promQuerier, s slo.SLO, at time.Time, sem chan struct{}) (slo.Evaluation, []string, error) {
-	windows := slo.RequiredWindows(s)
-	in := slo.Inputs{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	var errs []error
-	var warnings []string
-	query := func(expr string, set func(float64)) {
-		defer wg.Done()
-		sem <- struct{}{}
-		defer func() { <-sem }()
-		series, warn, err := p.Query(ctx, expr, at)
-		mu.Lock()
-		defer mu.Unlock()
-		warnings = append(warnings, warn...)
+// pickSLOs is --file's specs, else the context's, else slo.Defaults.
+func pickSLOs(g *globals, files []string) ([]slo.SLO, error) {
+	var slos []slo.SLO
+	for _, f := range files {
+		s, err := readSpecFile(f)
 		if err != nil {
-			errs = append(errs, err)
-			return
+			return nil, &exitError{code: 1, msg: err.Error()}
 		}
-		set(scalarValue(series))
+		slos = append(slos, s...)
 	}
-	for _, w := range windows {
-		in[w] = slo.Observation{ErrorRatio: math.NaN(), Events: math.NaN()}
+	if len(files) > 0 {
+		return slos, nil
 	}
-	for _, w := range windows {
-		ratioQ, err := slo.ErrorRatioQuery(s, w)
-		if err != nil {
-			return slo.Evaluation{}, nil, err
+	slos, ok, err := configuredSLOs(g)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return nil, err
 		}
-		wg.Add(1)
-		go query(ratioQ, func(v float64) { o := in[w]; o.ErrorRatio = v; in[w] = o })
-		if evQ, ok := slo.EventsQuery(s, w); ok {
-			wg.Add(1)
-			go query(evQ, func(v float64) { o := in[w]; o.Events = v; in[w] = o })
-		}
+		return nil, &exitError{code: 1, msg: err.Error()}
 	}
-	wg.Wait()
-	if len(errs) > 0 {
-		// One line: the rest are the same failure. Parallel queries to a
-		// dead Prometheus trip its circuit breaker, so prefer the error that
-		// says why over "circuit open".
-		for _, err := range errs {
-			if !strings.Contains(err.Error(), "circuit open") {
-				return slo.Evaluation{}, warnings, err
-			}
-		}
-		return slo.Evaluation{}, warnings, errs[0]
+	if !ok {
+		return slo.Defaults(), nil
 	}
-	return slo.Evaluate(s, in), warnings, nil
-}
-
-// scalarValue is the single value of an instant query; NaN when the query
-// returned nothing. Several series (a query without sum) count as their
-// maximum, the worst case.
-func scalarValue(series []sources.Series) float64 {
-	v := math.NaN()
-	for _, s := range series {
-		if len(s.Samples) == 0 {
-			continue
-		}
-		x := s.Samples[len(s.Samples)-1].Value
-		if math.IsNaN(v) || x > v {
-			v = x
-		}
-	}
-	return v
+	return slos, nil
 }
 
 func newSLOCmd(g *globals) *cobra.Command {
@@ -192,16 +101,9 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if out != "text" && out != "json" {
 				return usage("--output must be text or json, not %q", out)
 			}
-			var slos []slo.SLO
-			if len(files) == 0 {
-				slos = defaultSLOs()
-			}
-			for _, f := range files {
-				s, err := readSpecFile(f)
-				if err != nil {
-					return &exitError{code: 1, msg: err.Error()}
-				}
-				slos = append(slos, s...)
+			slos, err := pickSLOs(g, files)
+			if err != nil {
+				return err
 			}
 			if len(args) == 1 {
 				var names []string
@@ -231,11 +133,11 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if _, _, err := p.Query(ctx, "vector(1)", now); err != nil {
 				return &exitError{code: 1, msg: sanitize.Line(err.Error())}
 			}
-			sem := make(chan struct{}, sloQueryParallelism)
+			sem := make(chan struct{}, slo.DefaultParallelism)
 			evals := make([]slo.Evaluation, len(slos))
 			for i, s := range slos {
-				e, warnings, err := evaluateSLO(ctx, p, s, now, sem)
-				printWarnings(g, dedupe(warnings))
+				e, warnings, err := slo.Measure(ctx, p, s, now, sem)
+				printWarnings(g, warnings)
 				if err != nil {
 					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("slo %s: %v", s.Name, err))}
 				}
@@ -263,20 +165,8 @@ func newSLOCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
-	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth prometheus/v1, OpenSLO v1 or an inline list; repeatable; default: the demo's SLOs)")
+	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth prometheus/v1, OpenSLO v1 or an inline list; repeatable; default: the context's slos and slo_files, else the built-in defaults)")
 	return cmd
-}
-
-func dedupe(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // budgetBar draws the remaining budget as [#####.....] in plain ASCII.

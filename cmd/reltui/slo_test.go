@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources"
 )
 
@@ -47,9 +49,13 @@ func one(v float64, labels map[string]string) sources.Series {
 
 func withFake(t *testing.T, f *fakeProm) {
 	t.Helper()
-	old := openProm
+	old, oldSLOs, oldLag := openProm, configuredSLOs, lagSourceFor
 	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
-	t.Cleanup(func() { openProm = old })
+	configuredSLOs = func(*globals) ([]slo.SLO, bool, error) { return nil, false, nil }
+	lagSourceFor = func(_ *globals, source string) (lag.Source, string, func(), error) {
+		return lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}, nil
+	}
+	t.Cleanup(func() { openProm, configuredSLOs, lagSourceFor = old, oldSLOs, oldLag })
 }
 
 func runSLOCLI(args ...string) (int, string, string) {
@@ -85,6 +91,10 @@ func TestSLODefaultJSONShape(t *testing.T) {
 	}
 	want := []string{"name", "objective", "window", "status", "budget_remaining", "time_to_exhaustion_seconds", "low_traffic", "burn_rates"}
 	for _, r := range got {
+		// Exactly the field list: no more, no fewer.
+		if len(r) != len(want) {
+			t.Errorf("%d fields, want exactly %v: %v", len(r), want, r)
+		}
 		for _, k := range want {
 			if _, ok := r[k]; !ok {
 				t.Errorf("missing %s in %v", k, r)
@@ -93,6 +103,9 @@ func TestSLODefaultJSONShape(t *testing.T) {
 		var rates []map[string]any
 		if err := json.Unmarshal(r["burn_rates"], &rates); err != nil || len(rates) != 4 {
 			t.Fatalf("burn_rates: %v %s", err, r["burn_rates"])
+		}
+		if len(rates[0]) != 7 {
+			t.Errorf("burn_rates[0] has %d fields, want exactly 7: %v", len(rates[0]), rates[0])
 		}
 		for _, k := range []string{"long", "short", "factor", "long_rate", "short_rate", "firing", "severity"} {
 			if _, ok := rates[0][k]; !ok {
@@ -251,7 +264,11 @@ func TestLagJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range []string{"group", "topic", "partition", "lag_messages", "lag_seconds", "lag_seconds_method", "status"} {
+	lagKeys := []string{"group", "topic", "partition", "lag_messages", "lag_seconds", "lag_seconds_method", "status"}
+	if len(keys) != len(lagKeys) {
+		t.Errorf("fields %v, want exactly %v", keys, lagKeys)
+	}
+	for _, k := range lagKeys {
 		if _, ok := got[1][k]; !ok {
 			t.Errorf("missing %s (have %v)", k, keys)
 		}
@@ -266,7 +283,19 @@ func TestLagJSON(t *testing.T) {
 	if got[0]["status"] != "OK" || got[0]["lag_messages"].(float64) != 0 {
 		t.Errorf("partition 0: %v", got[0])
 	}
-	_ = now
+	// --by-topic: one row per group and topic, without a partition, with
+	// the summed lag and the worst partition's status.
+	code, out, errs = runSLOCLI("lag", "--group", "g", "--by-topic", "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var topics []map[string]any
+	if err := json.Unmarshal([]byte(out), &topics); err != nil || len(topics) != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, ok := topics[0]["partition"]; ok || topics[0]["lag_messages"].(float64) != 100 || topics[0]["status"] != "WARN" {
+		t.Errorf("by topic: %v", topics[0])
+	}
 }
 
 func TestLagBadSinceIsUsage(t *testing.T) {
