@@ -1,7 +1,25 @@
 package ui
 
-// newMetricsPane builds the Metrics pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import "github.com/reltui/reltui/ui/metrics"
+
+// newMetricsPane builds the Metrics pane for one context: the context's
+// Prometheus and its metrics templates. Without a Prometheus the pane
+// says how to configure one.
 func newMetricsPane(env PaneEnv) Pane {
-	return newComingSoon("Metrics", "Golden signals per service with exemplars, and free PromQL (metrics and traces issue).", env)
+	cfg := metrics.Config{
+		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
+		Parent: env.Parent, From: env.From, To: env.To, Live: env.Live,
+	}
+	if env.Ctx.Prom != nil {
+		cfg.Source = env.Ctx.Prom
+	}
+	if env.Ctx.Config != nil {
+		cfg.Metrics = env.Ctx.Config.Metrics
+		if p := env.Ctx.Config.Prometheus; p != nil {
+			cfg.Timeout = p.TimeoutOr().Std()
+		}
+	}
+	m := metrics.New(cfg)
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

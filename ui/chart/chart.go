@@ -228,7 +228,7 @@ func titleLine(c *Chart, w int, st *Styles) string {
 	var b strings.Builder
 	b.WriteString(ts.Render(title))
 	used := ansi.StringWidth(title)
-	if n := c.Unit.Name(); n != "" && c.Unit != UnitRatio {
+	if n := c.Unit.Name(); n != "" && c.Unit != UnitRatio && w >= 60 {
 		s := " (" + n + ")"
 		b.WriteString(st.Label.Render(s))
 		used += ansi.StringWidth(s)
@@ -305,11 +305,12 @@ func yRange(c *Chart) (lo, hi float64, ok bool) {
 			see(p.T, p.V)
 		}
 	}
+	if !ok {
+		// Markers alone are no chart: they annotate lines.
+		return 0, 0, false
+	}
 	for _, m := range c.Markers {
 		see(m.T, m.V)
-	}
-	if !ok {
-		return 0, 0, false
 	}
 	if c.ZeroBased && lo > 0 {
 		lo = 0

@@ -234,3 +234,12 @@ func BenchmarkChartFrame200x50(b *testing.B) {
 		_ = Render(c, 200, 50, st)
 	}
 }
+
+func TestMarkersAloneAreNoData(t *testing.T) {
+	c := Chart{Title: "Latency", From: t0, To: t0.Add(time.Hour), Empty: "metric x not found",
+		Markers: []Marker{{T: t0.Add(time.Minute), V: 1}}}
+	out := Render(c, 40, 9, styles(termenv.Ascii))
+	if !strings.Contains(out, "metric x not found") || strings.Contains(out, "◆") {
+		t.Fatalf("markers without lines must show the empty message:\n%s", out)
+	}
+}

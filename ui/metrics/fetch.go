@@ -1,0 +1,333 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/chart"
+)
+
+// The pane's async results. Each carries the pane's id (pane.Routed) and
+// the sequence number of the request; stale ones are dropped.
+type (
+	servicesMsg struct {
+		pane     string
+		seq      int
+		services []string
+		err      error
+	}
+	signalsMsg struct {
+		pane    string
+		seq     int
+		service string
+		panels  []panel
+		ex      []exemplar
+		exErr   error
+	}
+	queryMsg struct {
+		pane string
+		seq  int
+		res  panel
+	}
+	spinMsg struct {
+		pane string
+		tick spinner.TickMsg
+	}
+)
+
+func (m servicesMsg) PaneID() string { return m.pane }
+func (m signalsMsg) PaneID() string  { return m.pane }
+func (m queryMsg) PaneID() string    { return m.pane }
+func (m spinMsg) PaneID() string     { return m.pane }
+
+// panel is one chart's data: what was asked and what came back.
+type panel struct {
+	name  string // a template name, or "query" in free mode
+	title string
+	unit  chart.Unit
+	zero  bool
+	// exprs are the queries run; for latency one per quantile.
+	exprs    []string
+	series   []chart.Series
+	labels   []map[string]string // the labels of each series, for the table
+	warnings []string
+	// empty says why there is nothing to draw: "no data", or "metric X
+	// not found". "" when there is data.
+	empty string
+	err   error
+	from  time.Time
+	to    time.Time
+	step  time.Duration
+}
+
+// exemplar is one exemplar with a trace id, ready to draw and open.
+type exemplar struct {
+	t       time.Time
+	v       float64
+	traceID string
+}
+
+// request is everything a fetch needs, captured by value.
+type request struct {
+	src      Source
+	from, to time.Time
+	step     time.Duration
+	timeout  time.Duration
+}
+
+// window is the rate window for a step: the step plus one scrape, at
+// least four 15 s scrapes, so rate() always has two samples.
+func window(step time.Duration) string {
+	w := max(step+15*time.Second, time.Minute)
+	return fmt.Sprintf("%ds", int(w.Seconds()))
+}
+
+// quantiles are the latency lines.
+var quantiles = []struct{ name, q string }{{"p50", "0.5"}, {"p95", "0.95"}, {"p99", "0.99"}}
+
+// signalSpecs are the four golden-signal charts.
+func signalSpecs() []panel {
+	return []panel{
+		{name: config.MetricsLatency, title: "Latency", unit: chart.UnitSeconds, zero: true},
+		{name: config.MetricsTraffic, title: "Traffic", unit: chart.UnitPerSecond, zero: true},
+		{name: config.MetricsErrors, title: "Errors", unit: chart.UnitRatio, zero: true},
+		{name: config.MetricsSaturation, title: "Saturation", unit: chart.UnitRatio, zero: true},
+	}
+}
+
+// signalsCmd runs the golden-signal queries for one service concurrently
+// and answers with all four panels at once.
+func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, r.timeout)
+		defer cancel()
+		vars := map[string]string{"service_label": label, "service": service, "window": window(r.step)}
+		panels := signalSpecs()
+		var wg sync.WaitGroup
+		for i := range panels {
+			p := &panels[i]
+			p.from, p.to, p.step = r.from, r.to, r.step
+			if p.name == config.MetricsLatency {
+				for _, q := range quantiles {
+					v := map[string]string{"quantile": q.q}
+					for k, s := range vars {
+						v[k] = s
+					}
+					p.exprs = append(p.exprs, config.ExpandMetricsTemplate(tmpl[p.name], v))
+				}
+			} else {
+				p.exprs = []string{config.ExpandMetricsTemplate(tmpl[p.name], vars)}
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runPanel(ctx, r, p, label)
+			}()
+		}
+		msg := signalsMsg{pane: pane, seq: seq, service: service}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			expr := config.ExpandMetricsTemplate(tmpl[config.MetricsExemplars], vars)
+			msg.ex, msg.exErr = fetchExemplars(ctx, r, expr)
+		}()
+		wg.Wait()
+		msg.panels = panels
+		return msg
+	}
+}
+
+// queryCmd runs one free PromQL query.
+func queryCmd(ctx context.Context, r request, pane string, seq int, expr string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, r.timeout)
+		defer cancel()
+		names := metricNames(expr)
+		p := panel{name: "query", title: "PromQL", exprs: []string{expr}, from: r.from, to: r.to, step: r.step}
+		if len(names) > 0 {
+			p.unit = chart.UnitFor(names[0])
+		}
+		runPanel(ctx, r, &p, "")
+		return queryMsg{pane: pane, seq: seq, res: p}
+	}
+}
+
+// runPanel runs p's queries and fills in its series, or its error, or
+// why it is empty. Latency's queries each give one line named after the
+// quantile; other panels name their lines by the labels that differ.
+func runPanel(ctx context.Context, r request, p *panel, serviceLabel string) {
+	for i, expr := range p.exprs {
+		ss, warns, err := r.src.QueryRange(ctx, expr, r.from, r.to, r.step)
+		for _, w := range warns {
+			p.warnings = append(p.warnings, sanitize.Line(w))
+		}
+		if err != nil {
+			p.err = err
+			return
+		}
+		for _, s := range ss {
+			cs := chart.Series{Points: make([]chart.Point, len(s.Samples))}
+			for j, smp := range s.Samples {
+				cs.Points[j] = chart.Point{T: smp.Time, V: smp.Value}
+			}
+			ls := make(map[string]string, len(s.Labels))
+			for k, v := range s.Labels {
+				ls[sanitize.Line(k)] = sanitize.Line(v)
+			}
+			if len(p.exprs) > 1 && i < len(quantiles) {
+				cs.Name = quantiles[i].name
+			}
+			p.series = append(p.series, cs)
+			p.labels = append(p.labels, ls)
+		}
+	}
+	if len(p.exprs) == 1 {
+		names := seriesNames(p.labels, serviceLabel, p.title)
+		for i := range p.series {
+			p.series[i].Name = names[i]
+		}
+	}
+	if !hasPoints(p.series) {
+		p.empty = explainEmpty(ctx, r, p.exprs)
+	}
+}
+
+func hasPoints(ss []chart.Series) bool {
+	for _, s := range ss {
+		for _, pt := range s.Points {
+			if !math.IsNaN(pt.V) && !math.IsInf(pt.V, 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// explainEmpty says why a query gave nothing: the metrics it names that
+// Prometheus has never seen in the window, else plain "no data".
+func explainEmpty(ctx context.Context, r request, exprs []string) string {
+	var missing []string
+	seen := map[string]bool{}
+	for _, e := range exprs {
+		for _, n := range metricNames(e) {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			vals, _, err := r.src.LabelValues(ctx, "__name__", []string{fmt.Sprintf("{__name__=%q}", n)}, r.from, r.to)
+			if err == nil && len(vals) == 0 {
+				missing = append(missing, sanitize.Line(n))
+			}
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return "no data"
+	case 1:
+		return "metric " + missing[0] + " not found"
+	}
+	return "metrics " + strings.Join(missing, ", ") + " not found"
+}
+
+// seriesNames names each series by the labels whose values differ across
+// the result (the service label, always the same here, is left out). A
+// lone series or one without labels takes the fallback.
+func seriesNames(ls []map[string]string, skip, fallback string) []string {
+	vary := map[string]bool{}
+	for k := range unionKeys(ls) {
+		if k == skip {
+			continue
+		}
+		first, all := "", true
+		for i, l := range ls {
+			if i == 0 {
+				first = l[k]
+			} else if l[k] != first {
+				all = false
+				break
+			}
+		}
+		if !all || (len(ls) == 1 && k == "__name__") {
+			vary[k] = true
+		}
+	}
+	keys := make([]string, 0, len(vary))
+	for k := range vary {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		var parts []string
+		for _, k := range keys {
+			if k == "__name__" {
+				parts = append(parts, l[k])
+				continue
+			}
+			parts = append(parts, k+"="+l[k])
+		}
+		out[i] = strings.Join(parts, ",")
+		if out[i] == "" {
+			out[i] = strings.ToLower(fallback)
+		}
+	}
+	return out
+}
+
+func unionKeys(ls []map[string]string) map[string]bool {
+	u := map[string]bool{}
+	for _, l := range ls {
+		for k := range l {
+			u[k] = true
+		}
+	}
+	return u
+}
+
+// maxExemplars bounds the exemplars kept for one chart: the slowest win,
+// since those are the traces worth opening.
+const maxExemplars = 500
+
+func fetchExemplars(ctx context.Context, r request, expr string) ([]exemplar, error) {
+	es, err := r.src.QueryExemplars(ctx, expr, r.from, r.to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exemplar, 0, len(es))
+	for _, e := range es {
+		if e.TraceID == "" || math.IsNaN(e.Value) {
+			continue
+		}
+		out = append(out, exemplar{t: e.Time, v: e.Value, traceID: sanitize.Line(e.TraceID)})
+	}
+	if len(out) > maxExemplars {
+		sort.Slice(out, func(i, j int) bool { return out[i].v > out[j].v })
+		out = out[:maxExemplars]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].t.Before(out[j].t) })
+	return out, nil
+}
+
+// kindAndMsg splits an error into its kind and its sanitized reason; for
+// a bad query that is Prometheus's own message.
+func kindAndMsg(err error) (string, string) {
+	if se, ok := err.(*sources.Error); ok {
+		msg := se.Msg
+		if msg == "" && se.Err != nil {
+			msg = sources.CleanMessage(se.Err)
+		}
+		return se.Kind.String(), sanitize.Line(msg)
+	}
+	return sources.KindOf(err).String(), sources.CleanMessage(err)
+}

@@ -1,0 +1,276 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+// fakeSource answers like a Prometheus holding the demo's series, and
+// counts every call so tests can prove Update and View make none.
+type fakeSource struct {
+	calls atomic.Int32
+
+	mu       sync.Mutex
+	queries  []string
+	steps    []time.Duration
+	fail     error // every QueryRange fails with this when set
+	exFail   error
+	missing  map[string]bool // metric names that do not exist
+	services []string
+}
+
+func newFake() *fakeSource {
+	return &fakeSource{services: []string{"checkout", "frontend", "payments"}, missing: map[string]bool{}}
+}
+
+// curve is a deterministic series over [from, to] at step: base with a
+// gentle wave and, from 10:05 to 10:15, the spike the fault makes.
+func curve(from, to time.Time, step time.Duration, base, spike float64) []sources.Sample {
+	var out []sources.Sample
+	i := 0
+	for t := from; !t.After(to); t = t.Add(step) {
+		v := base * (1 + 0.2*math.Sin(float64(i)/5))
+		if !t.Before(fixedNow.Add(-25*time.Minute)) && t.Before(fixedNow.Add(-15*time.Minute)) {
+			v *= spike
+		}
+		out = append(out, sources.Sample{Time: t, Value: v})
+		i++
+	}
+	return out
+}
+
+func (f *fakeSource) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	f.queries = append(f.queries, expr)
+	f.steps = append(f.steps, step)
+	fail, missing := f.fail, f.missing
+	f.mu.Unlock()
+	if fail != nil {
+		return nil, nil, fail
+	}
+	for n := range missing {
+		if strings.Contains(expr, n) {
+			return nil, nil, nil
+		}
+	}
+	svc := map[string]string{}
+	one := func(base, spike float64) []sources.Series {
+		return []sources.Series{{Labels: svc, Samples: curve(from, to, step, base, spike)}}
+	}
+	switch {
+	case strings.Contains(expr, "histogram_quantile(0.5,"):
+		return one(0.02, 3), nil, nil
+	case strings.Contains(expr, "histogram_quantile(0.95,"):
+		return one(0.08, 12), nil, nil
+	case strings.Contains(expr, "histogram_quantile(0.99,"):
+		return one(0.15, 12), nil, nil
+	case strings.Contains(expr, `code=~"5.."`):
+		return one(0.01, 4), nil, nil
+	case strings.Contains(expr, "http_requests_total") && strings.HasPrefix(expr, "sum(rate("):
+		return one(5, 0.9), nil, nil
+	case strings.Contains(expr, "__name__=~"):
+		return []sources.Series{
+			{Labels: map[string]string{"__name__": "db_pool_in_use_ratio"}, Samples: curve(from, to, step, 0.24, 3.9)},
+			{Labels: map[string]string{"__name__": "process_cpu_utilization"}, Samples: curve(from, to, step, 0.14, 0.7)},
+		}, nil, nil
+	case strings.Contains(expr, "by (code)"):
+		return []sources.Series{
+			{Labels: map[string]string{"code": "200", "service": "payments"}, Samples: curve(from, to, step, 4.5, 0.8)},
+			{Labels: map[string]string{"code": "500", "service": "payments"}, Samples: curve(from, to, step, 0.05, 6)},
+			{Labels: map[string]string{"code": "503", "service": "payments"}, Samples: curve(from, to, step, 0.01, 2)},
+		}, nil, nil
+	}
+	return nil, nil, nil
+}
+
+func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []string, from, to time.Time) ([]string, []string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if name == "__name__" && len(matchers) == 1 {
+		for n := range f.missing {
+			if matchers[0] == fmt.Sprintf("{__name__=%q}", n) {
+				return nil, nil, nil
+			}
+		}
+		return []string{strings.Trim(strings.TrimPrefix(matchers[0], "{__name__="), `"}`)}, nil, nil
+	}
+	return f.services, nil, nil
+}
+
+func (f *fakeSource) QueryExemplars(ctx context.Context, expr string, from, to time.Time) ([]sources.Exemplar, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.exFail != nil {
+		return nil, f.exFail
+	}
+	var out []sources.Exemplar
+	for i := 0; i < 12; i++ {
+		t := fixedNow.Add(-55*time.Minute + time.Duration(i)*5*time.Minute)
+		v := 0.1 + 0.01*float64(i)
+		if i == 7 || i == 6 {
+			v = 1.6 + 0.1*float64(i-6) // inside the spike
+		}
+		out = append(out, sources.Exemplar{Time: t, Value: v, TraceID: fmt.Sprintf("%032x", i+0xabc)})
+	}
+	out = append(out, sources.Exemplar{Time: fixedNow.Add(-time.Minute), Value: 9, TraceID: ""}) // no trace id: left out
+	return out, nil
+}
+
+func (f *fakeSource) lastQueries(n int) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.queries[max(0, len(f.queries)-n):]...)
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *fakeClock) {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	clk := &fakeClock{t: fixedNow}
+	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC,
+		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return m, clk
+}
+
+// loaded is a model showing the signals of the first service.
+func loaded(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSource, *fakeClock) {
+	t.Helper()
+	src := newFake()
+	m, clk := newTestModel(t, profile, src, w, h)
+	settle(m, m.Init())
+	if len(m.panels) != 4 {
+		t.Fatalf("signals not loaded: %d panels", len(m.panels))
+	}
+	return m, src, clk
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys one after another and returns the Cmds they gave.
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		_, cmd := m.Update(keyMsg(k))
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// collect runs a Cmd tree as the runtime does and returns the messages
+// that arrive within wait (spinner ticks are too slow to arrive).
+func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	out := make(chan tea.Msg, 64)
+	var run func(c tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					run(c)
+				}
+				return
+			}
+			if msg != nil {
+				out <- msg
+			}
+		}()
+	}
+	run(cmd)
+	var msgs []tea.Msg
+	deadline := time.After(wait)
+	for {
+		select {
+		case msg := <-out:
+			msgs = append(msgs, msg)
+		case <-deadline:
+			return msgs
+		}
+	}
+}
+
+// settle feeds cmd's messages back into the model until none arrive, and
+// returns the messages meant for the root (pivots, copies).
+func settle(m *Model, cmd tea.Cmd) []tea.Msg {
+	var outside []tea.Msg
+	for i := 0; cmd != nil && i < 10; i++ {
+		var next []tea.Cmd
+		for _, msg := range collect(cmd, 150*time.Millisecond) {
+			switch msg.(type) {
+			case spinMsg:
+				continue
+			case pane.PivotMsg, pane.CopyMsg:
+				outside = append(outside, msg)
+				continue
+			}
+			_, c := m.Update(msg)
+			next = append(next, c)
+		}
+		cmd = tea.Batch(next...)
+	}
+	return outside
+}

@@ -1,0 +1,326 @@
+package metrics
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	m.flash = ""
+	switch m.input {
+	case inputEditor:
+		return m.onEditorKey(msg)
+	case inputPicker:
+		return m.onPickerKey(msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Edit):
+		m.mode, m.input = modeQuery, inputEditor
+		m.editor.Focus()
+		m.editor.CursorEnd()
+	case key.Matches(msg, k.Service):
+		m.input, m.pick = inputPicker, 0
+		m.filter.SetValue("")
+		m.filter.Focus()
+		for i, s := range m.services {
+			if s == m.service {
+				m.pick = i
+			}
+		}
+		return m.loadServices()
+	case key.Matches(msg, k.Mode):
+		return m.toggleMode()
+	case key.Matches(msg, k.NextChart):
+		m.moveFocus(1)
+	case key.Matches(msg, k.PrevChart):
+		m.moveFocus(-1)
+	case key.Matches(msg, k.Left):
+		m.moveCursor(-1)
+	case key.Matches(msg, k.Right):
+		m.moveCursor(1)
+	case key.Matches(msg, k.Start):
+		if p, ok := m.cursorPanel(); ok {
+			m.cursor, m.exSel = p.from, -1
+		}
+	case key.Matches(msg, k.End):
+		if p, ok := m.cursorPanel(); ok {
+			m.cursor, m.exSel = p.to, -1
+		}
+	case key.Matches(msg, k.NextExemplar):
+		m.stepExemplar(1)
+	case key.Matches(msg, k.PrevExemplar):
+		m.stepExemplar(-1)
+	case key.Matches(msg, k.OpenTrace):
+		return m.openTrace()
+	case key.Matches(msg, k.Logs):
+		return m.openLogs()
+	case key.Matches(msg, k.Copy):
+		return m.copyQuery()
+	case key.Matches(msg, k.Back):
+		if m.exSel >= 0 {
+			m.exSel = -1
+		} else {
+			m.cursor = time.Time{}
+		}
+	}
+	return nil
+}
+
+func (m *Model) onEditorKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.input = inputNone
+		m.editor.Blur()
+		return nil
+	case key.Matches(msg, k.Run):
+		m.input = inputNone
+		m.editor.Blur()
+		m.cursor = time.Time{}
+		return m.runQuery(m.editor.Value())
+	case key.Matches(msg, k.HistPrev):
+		m.histMove(-1)
+		return nil
+	case key.Matches(msg, k.HistNext):
+		m.histMove(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.Update(msg)
+	return cmd
+}
+
+func (m *Model) onPickerKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	list := m.filtered()
+	switch {
+	case key.Matches(msg, k.Back):
+		m.input = inputNone
+		m.filter.Blur()
+		return nil
+	case key.Matches(msg, k.Run):
+		m.input = inputNone
+		m.filter.Blur()
+		if m.pick < len(list) {
+			m.mode = modeSignals
+			m.cursor = time.Time{}
+			return m.selectService(list[m.pick])
+		}
+		return nil
+	case key.Matches(msg, k.Up):
+		m.pick = max(0, m.pick-1)
+		return nil
+	case key.Matches(msg, k.Down):
+		m.pick = max(0, min(len(list)-1, m.pick+1))
+		return nil
+	}
+	before := m.filter.Value()
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	if m.filter.Value() != before {
+		m.pick = 0
+	}
+	return cmd
+}
+
+// filtered are the services whose name contains the picker's text.
+func (m *Model) filtered() []string {
+	f := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	if f == "" {
+		return m.services
+	}
+	var out []string
+	for _, s := range m.services {
+		if strings.Contains(strings.ToLower(s), f) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (m *Model) toggleMode() tea.Cmd {
+	m.cursor, m.exSel = time.Time{}, -1
+	if m.mode == modeSignals {
+		m.mode = modeQuery
+		if m.result == nil && m.qExpr == "" {
+			m.input = inputEditor
+			m.editor.Focus()
+		}
+		return nil
+	}
+	m.mode = modeSignals
+	if m.panels == nil {
+		return m.refresh()
+	}
+	return nil
+}
+
+func (m *Model) moveFocus(d int) {
+	if m.mode != modeSignals {
+		return
+	}
+	n := len(signalSpecs())
+	m.focus = (m.focus + d + n) % n
+}
+
+// cursorPanel is the chart the cursor walks: the focused one.
+func (m *Model) cursorPanel() (panel, bool) {
+	ps := m.shownPanels()
+	if len(ps) == 0 {
+		return panel{}, false
+	}
+	if m.mode == modeSignals {
+		return ps[min(m.focus, len(ps)-1)], true
+	}
+	return ps[0], true
+}
+
+// moveCursor moves the cursor by d steps; the first move puts it on the
+// last step of the window.
+func (m *Model) moveCursor(d int) {
+	p, ok := m.cursorPanel()
+	if !ok || p.step <= 0 {
+		m.flash = "nothing to read yet"
+		return
+	}
+	m.exSel = -1
+	if m.cursor.IsZero() {
+		m.cursor = lastStep(p)
+		return
+	}
+	c := m.cursor.Add(time.Duration(d) * p.step)
+	if c.Before(p.from) {
+		c = p.from
+	}
+	if c.After(p.to) {
+		c = p.to
+	}
+	m.cursor = c
+}
+
+// lastStep is the time of the panel's newest point, else its end.
+func lastStep(p panel) time.Time {
+	var t time.Time
+	for _, s := range p.series {
+		if n := len(s.Points); n > 0 && s.Points[n-1].T.After(t) {
+			t = s.Points[n-1].T
+		}
+	}
+	if t.IsZero() {
+		return p.to
+	}
+	return t
+}
+
+// stepExemplar selects the next (d=1) or previous exemplar in time. The
+// first press picks the slowest, or the first after the cursor if there
+// is one. The cursor follows the selection.
+func (m *Model) stepExemplar(d int) {
+	if m.mode != modeSignals {
+		m.flash = "exemplars are on the latency chart of the signals view (m)"
+		return
+	}
+	if len(m.exemplars) == 0 {
+		m.flash = "no exemplars with a trace id in this range"
+		if m.exErr != nil {
+			kind, msg := kindAndMsg(m.exErr)
+			m.flash = "exemplars: " + kind + ": " + msg
+		}
+		return
+	}
+	switch {
+	case m.exSel >= 0:
+		m.exSel = (m.exSel + d + len(m.exemplars)) % len(m.exemplars)
+	case !m.cursor.IsZero():
+		i := sort.Search(len(m.exemplars), func(i int) bool { return !m.exemplars[i].t.Before(m.cursor) })
+		if d < 0 {
+			i--
+		}
+		m.exSel = (i + len(m.exemplars)) % len(m.exemplars)
+	default:
+		best := 0
+		for i, e := range m.exemplars {
+			if e.v > m.exemplars[best].v {
+				best = i
+			}
+		}
+		m.exSel = best
+	}
+	m.focus = 0
+	m.cursor = m.exemplars[m.exSel].t
+}
+
+// openTrace asks the root to open the selected exemplar's trace.
+func (m *Model) openTrace() tea.Cmd {
+	e, ok := m.selectedExemplar()
+	if !ok {
+		if m.mode == modeQuery {
+			m.input = inputEditor
+			m.editor.Focus()
+			return nil
+		}
+		m.flash = "select an exemplar first (x), then enter opens its trace"
+		return nil
+	}
+	msg := pane.PivotMsg{Target: pane.TargetTraces, TraceID: e.traceID, Service: m.service,
+		From: e.t.Add(-pivotPad), To: e.t.Add(pivotPad)}
+	return func() tea.Msg { return msg }
+}
+
+// openLogs asks the root to show the service's logs around the cursor.
+func (m *Model) openLogs() tea.Cmd {
+	svc := m.service
+	if m.mode == modeQuery {
+		svc = m.queryService()
+	}
+	if svc == "" {
+		m.flash = "no service to open logs for; pick one with s"
+		return nil
+	}
+	at := m.moment()
+	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc,
+		Query: fmt.Sprintf(`{%s=%q}`, m.label, svc), From: at.Add(-pivotPad), To: at.Add(pivotPad)}
+	return func() tea.Msg { return msg }
+}
+
+// queryService is the service label shared by every series of the free
+// query's result, if there is one.
+func (m *Model) queryService() string {
+	if m.result == nil || len(m.result.labels) == 0 {
+		return ""
+	}
+	svc := m.result.labels[0][m.label]
+	for _, l := range m.result.labels[1:] {
+		if l[m.label] != svc {
+			return ""
+		}
+	}
+	return svc
+}
+
+func (m *Model) copyQuery() tea.Cmd {
+	var q string
+	if p, ok := m.cursorPanel(); ok {
+		q = p.exprs[len(p.exprs)-1]
+	} else if m.mode == modeQuery {
+		q = m.editor.Value()
+	}
+	q = sanitize.Line(q)
+	if q == "" {
+		m.flash = "no query to copy yet"
+		return nil
+	}
+	seq := osc52.New(q).String()
+	m.flash = fmt.Sprintf("copied the query (%d bytes, OSC 52)", len(q))
+	return func() tea.Msg { return pane.CopyMsg{Text: q, Sequence: seq} }
+}

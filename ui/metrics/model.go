@@ -1,0 +1,680 @@
+// Package metrics is the console's Metrics pane: the golden signals of a
+// service (latency p50/p95/p99 with exemplars, traffic, error ratio,
+// saturation) as four charts over the shared time range, and a free
+// PromQL mode with history, a chart and a table. A cursor reads values at
+// a moment; an exemplar opens its trace; the cursor's moment opens the
+// service's logs.
+//
+// The pane does no I/O in Update or View: queries run in Cmds that
+// capture their inputs by value under a context the pane cancels, and
+// every result carries the pane's id and a sequence number.
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/chart"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultTimeout = 60 * time.Second
+	maxHistory     = 200
+	// pivotPad widens a pivot's window either side of the moment.
+	pivotPad = 5 * time.Minute
+)
+
+// Config is what the pane needs from outside.
+type Config struct {
+	// ID names the pane in its messages; "" means "metrics".
+	ID string
+	// Source is the Prometheus to read; nil shows how to configure one.
+	Source   Source
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	Keys     *KeyMap
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Location is the zone of times on screen; nil means time.Local.
+	Location *time.Location
+	// Timeout bounds one refresh (DefaultTimeout).
+	Timeout time.Duration
+	// Metrics is the context's metrics config (templates, service
+	// label); nil means the defaults.
+	Metrics *config.Metrics
+	// Service, when set, is selected at start.
+	Service string
+	// Parent ends all of the pane's work when cancelled.
+	Parent context.Context
+	// From, To and Live are the initial range (the console's).
+	From, To time.Time
+	Live     bool
+}
+
+type mode int
+
+const (
+	modeSignals mode = iota
+	modeQuery
+)
+
+type input int
+
+const (
+	inputNone input = iota
+	inputEditor
+	inputPicker
+)
+
+// Model is the Metrics pane.
+type Model struct {
+	id   string
+	src  Source
+	st   Styles
+	keys KeyMap
+	now  func() time.Time
+	loc  *time.Location
+	tmo  time.Duration
+
+	tmpl  map[string]string
+	label string
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	mode          mode
+	input         input
+	focus         int // the focused chart in signals mode
+	flash         string
+
+	from, to time.Time
+	live     bool
+
+	editor  textinput.Model
+	history []string
+	histPos int
+	draft   string
+	filter  textinput.Model
+	pick    int // the highlighted service in the picker
+
+	spin   spinner.Model
+	spinOn bool
+
+	// Services.
+	svcSeq      int
+	services    []string
+	svcErr      error
+	service     string
+	svcLoading  bool
+	svcReqCount int
+
+	// Signals.
+	sigSeq     int
+	sigLoading bool
+	sigCancel  context.CancelFunc
+	panels     []panel
+	sigErr     error
+	sigErrAt   time.Time
+	exemplars  []exemplar
+	exErr      error
+	exSel      int // -1: none
+
+	// Free query.
+	qSeq     int
+	qLoading bool
+	qCancel  context.CancelFunc
+	qExpr    string
+	result   *panel
+	qErr     error
+	qErrAt   time.Time
+
+	// cursor is the moment read out; zero means none.
+	cursor time.Time
+}
+
+// New builds the pane. It does not contact the backend.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "metrics"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{
+		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
+		st:    NewStyles(cfg.Renderer, cfg.Palette),
+		tmpl:  cfg.Metrics.MetricsTemplates(),
+		label: cfg.Metrics.Label(),
+		exSel: -1,
+		from:  cfg.From, to: cfg.To, live: cfg.Live,
+		service: sanitize.Line(cfg.Service),
+	}
+	if m.from.IsZero() || !m.to.After(m.from) {
+		m.to = m.now()
+		m.from, m.live = m.to.Add(-time.Hour), true
+	}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	r := cfg.Renderer
+	m.editor = newInput(r, m.st, "promql› ", `sum by (code) (rate(http_requests_total[5m]))`)
+	m.filter = newInput(r, m.st, "service› ", "type to filter")
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	return m
+}
+
+// newInput builds a textinput styled from this session's renderer, with a
+// steady cursor (no blink Cmd) and no clipboard paste (under `reltui
+// serve` the clipboard is the server's, not the user's).
+func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Placeholder = placeholder
+	ti.PromptStyle = st.Prompt
+	ti.TextStyle = st.Query
+	ti.PlaceholderStyle = st.Muted
+	ti.Cursor.Style = r.NewStyle()
+	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = 4096
+	ti.KeyMap.Paste.SetEnabled(false)
+	return ti
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Metrics" }
+
+// Init loads the service list and, when a service is already chosen, its
+// signals; otherwise the signals follow the list.
+func (m *Model) Init() tea.Cmd {
+	if m.service != "" {
+		return tea.Batch(m.loadServices(), m.runSignals())
+	}
+	return m.loadServices()
+}
+
+// Close cancels everything in flight.
+func (m *Model) Close() { m.cancel() }
+
+// Editing reports whether a text input has the keyboard.
+func (m *Model) Editing() bool { return m.input != inputNone }
+
+// AtRest reports whether esc would do nothing here.
+func (m *Model) AtRest() bool {
+	return m.input == inputNone && m.exSel < 0 && m.cursor.IsZero()
+}
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.editor.Width = max(1, m.width-lipgloss.Width(m.editor.Prompt)-1)
+	m.filter.Width = max(1, m.width-lipgloss.Width(m.filter.Prompt)-1)
+}
+
+// History returns the PromQL history, oldest first, for the root to keep.
+func (m *Model) History() []string { return slices.Clone(m.history) }
+
+// SetHistory replaces the history (e.g. loaded from disk), sanitized.
+func (m *Model) SetHistory(h []string) {
+	m.history = m.history[:0]
+	for _, q := range h {
+		if q = strings.TrimSpace(sanitize.Line(q)); q != "" {
+			m.history = append(m.history, q)
+		}
+	}
+	if len(m.history) > maxHistory {
+		m.history = m.history[len(m.history)-maxHistory:]
+	}
+	m.histPos = len(m.history)
+}
+
+// ShortHelp is the footer for the current state.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.input == inputEditor:
+		return []key.Binding{k.Run, k.HistPrev, k.HistNext, k.Back}
+	case m.input == inputPicker:
+		return []key.Binding{k.Up, k.Down, k.Run, k.Back}
+	case m.mode == modeQuery:
+		return []key.Binding{k.Edit, k.Left, k.Right, k.Mode, k.Copy}
+	}
+	return []key.Binding{k.Service, k.Left, k.Right, k.NextExemplar, k.OpenTrace, k.Logs, k.Edit}
+}
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
+
+// Run switches to PromQL mode and runs expr, as if typed; the palette's
+// ":metrics QUERY" and a pivot use it.
+func (m *Model) Run(expr string) tea.Cmd {
+	expr = strings.TrimSpace(sanitize.Line(expr))
+	m.editor.SetValue(expr)
+	m.mode, m.input = modeQuery, inputNone
+	m.editor.Blur()
+	return m.runQuery(expr)
+}
+
+// Pivot shows what a pivot asks for: a PromQL query, or a service's
+// signals, over the pivot's window.
+func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
+	if !msg.From.IsZero() && msg.To.After(msg.From) {
+		m.from, m.to, m.live = msg.From, msg.To, false
+	}
+	m.cursor, m.exSel = time.Time{}, -1
+	if strings.TrimSpace(msg.Query) != "" {
+		return m.Run(msg.Query)
+	}
+	if msg.Service != "" {
+		m.mode = modeSignals
+		return m.selectService(sanitize.Line(msg.Service))
+	}
+	return m.refresh()
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pane.RangeMsg:
+		m.from, m.to, m.live = msg.From, msg.To, msg.Live
+		m.cursor, m.exSel = time.Time{}, -1
+		return m, m.refresh()
+	case servicesMsg:
+		if msg.pane == m.id && msg.seq == m.svcSeq {
+			return m, m.onServices(msg)
+		}
+	case signalsMsg:
+		if msg.pane == m.id && msg.seq == m.sigSeq {
+			m.onSignals(msg)
+		}
+	case queryMsg:
+		if msg.pane == m.id && msg.seq == m.qSeq {
+			m.onQuery(msg)
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+// refresh re-runs what the current mode shows.
+func (m *Model) refresh() tea.Cmd {
+	if m.mode == modeQuery {
+		if m.qExpr != "" {
+			return m.runQuery(m.qExpr)
+		}
+		return nil
+	}
+	if m.service == "" {
+		return m.loadServices()
+	}
+	return m.runSignals()
+}
+
+// resolve is the window a query runs over, now for a live range.
+func (m *Model) resolve() (time.Time, time.Time) {
+	if m.live {
+		now := m.now()
+		return now.Add(-m.to.Sub(m.from)), now
+	}
+	return m.from, m.to
+}
+
+// step is the automatic resolution: about one point per braille dot
+// column of the chart that will show it.
+func (m *Model) step(from, to time.Time) time.Duration {
+	return prom.AutoStep(from, to, max(20, m.plotWidth()*2))
+}
+
+func (m *Model) request() (request, bool) {
+	if m.src == nil {
+		m.flash = "no Prometheus is configured for this context; see `reltui config check`"
+		return request{}, false
+	}
+	from, to := m.resolve()
+	return request{src: m.src, from: from, to: to, step: m.step(from, to), timeout: m.tmo}, true
+}
+
+func (m *Model) loadServices() tea.Cmd {
+	r, ok := m.request()
+	if !ok {
+		return nil
+	}
+	m.svcSeq++
+	m.svcLoading = true
+	ctx, pane, seq, label := m.ctx, m.id, m.svcSeq, m.label
+	fetch := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, r.timeout)
+		defer cancel()
+		vals, _, err := r.src.LabelValues(ctx, label, nil, r.from, r.to)
+		out := make([]string, 0, len(vals))
+		for _, v := range vals {
+			if v = sanitize.Line(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		slices.Sort(out)
+		return servicesMsg{pane: pane, seq: seq, services: slices.Compact(out), err: err}
+	}
+	return tea.Batch(fetch, m.startSpin())
+}
+
+func (m *Model) onServices(msg servicesMsg) tea.Cmd {
+	m.svcLoading = false
+	if msg.err != nil {
+		m.svcErr = msg.err
+		return nil
+	}
+	m.svcErr = nil
+	m.services = msg.services
+	if m.service != "" {
+		return nil
+	}
+	if len(m.services) == 0 {
+		m.flash = fmt.Sprintf("no series carry the label %q; set metrics.service_label in the config", m.label)
+		return nil
+	}
+	m.service = m.services[0]
+	if m.mode == modeSignals {
+		return m.runSignals()
+	}
+	return nil
+}
+
+func (m *Model) selectService(s string) tea.Cmd {
+	if s == "" {
+		return nil
+	}
+	if s != m.service {
+		m.panels, m.exemplars, m.exSel = nil, nil, -1
+	}
+	m.service = s
+	return m.runSignals()
+}
+
+func (m *Model) runSignals() tea.Cmd {
+	r, ok := m.request()
+	if !ok {
+		return nil
+	}
+	if m.sigCancel != nil {
+		m.sigCancel()
+	}
+	m.sigSeq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.sigCancel = cancel
+	m.sigLoading = true
+	tmpl := make(map[string]string, len(m.tmpl))
+	for k, v := range m.tmpl {
+		tmpl[k] = v
+	}
+	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl), m.startSpin())
+}
+
+func (m *Model) onSignals(msg signalsMsg) {
+	m.sigLoading = false
+	if m.sigCancel != nil {
+		m.sigCancel()
+		m.sigCancel = nil
+	}
+	old := m.panels
+	m.panels = msg.panels
+	m.sigErr = nil
+	for i := range m.panels {
+		p := &m.panels[i]
+		if p.err == nil {
+			continue
+		}
+		// A failed chart keeps what it showed before, marked stale.
+		m.sigErr, m.sigErrAt = p.err, m.now()
+		if i < len(old) && old[i].err == nil && msg.service == m.service {
+			keep := old[i]
+			keep.err = p.err
+			*p = keep
+		}
+	}
+	if msg.exErr == nil {
+		m.exemplars, m.exErr = slowestPerSlot(msg.ex, msg.panels[0].from, msg.panels[0].to, max(8, m.plotWidth()/3)), nil
+		m.exSel = -1
+	} else {
+		m.exErr = msg.exErr
+	}
+}
+
+func (m *Model) runQuery(expr string) tea.Cmd {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		m.flash = "type a PromQL query first, e.g. rate(http_requests_total[5m])"
+		return nil
+	}
+	r, ok := m.request()
+	if !ok {
+		return nil
+	}
+	m.addHistory(expr)
+	if m.qCancel != nil {
+		m.qCancel()
+	}
+	m.qSeq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.qCancel = cancel
+	m.qLoading = true
+	m.qExpr = expr
+	return tea.Batch(queryCmd(ctx, r, m.id, m.qSeq, expr), m.startSpin())
+}
+
+func (m *Model) onQuery(msg queryMsg) {
+	m.qLoading = false
+	if m.qCancel != nil {
+		m.qCancel()
+		m.qCancel = nil
+	}
+	if msg.res.err != nil {
+		m.qErr, m.qErrAt = msg.res.err, m.now()
+		return
+	}
+	m.qErr = nil
+	res := msg.res
+	m.result = &res
+}
+
+func (m *Model) addHistory(q string) {
+	if n := len(m.history); n == 0 || m.history[n-1] != q {
+		m.history = append(m.history, q)
+		if len(m.history) > maxHistory {
+			m.history = m.history[1:]
+		}
+	}
+	m.histPos = len(m.history)
+	m.draft = ""
+}
+
+func (m *Model) histMove(d int) {
+	p := m.histPos + d
+	if p < 0 || p > len(m.history) {
+		return
+	}
+	if m.histPos == len(m.history) {
+		m.draft = m.editor.Value()
+	}
+	m.histPos = p
+	if p == len(m.history) {
+		m.editor.SetValue(m.draft)
+	} else {
+		m.editor.SetValue(m.history[p])
+	}
+	m.editor.CursorEnd()
+}
+
+func (m *Model) loading() bool { return m.svcLoading || m.sigLoading || m.qLoading }
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if !m.loading() {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+// wrapSpin tags the spinner's tick with this pane so the root routes it.
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	id := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: id, tick: t}
+		}
+		return msg
+	}
+}
+
+// shownPanels are the charts on screen in the current mode.
+func (m *Model) shownPanels() []panel {
+	if m.mode == modeQuery {
+		if m.result == nil {
+			return nil
+		}
+		return []panel{*m.result}
+	}
+	return m.panels
+}
+
+// moment is the cursor, or the end of the window without one.
+func (m *Model) moment() time.Time {
+	if !m.cursor.IsZero() {
+		return m.cursor
+	}
+	_, to := m.resolve()
+	if ps := m.shownPanels(); len(ps) > 0 {
+		to = ps[0].to
+	}
+	return to
+}
+
+// Selection is the focused chart, frozen as evidence: its query, window
+// and the values at the cursor.
+func (m *Model) Selection() (incidents.Evidence, bool) {
+	ps := m.shownPanels()
+	if len(ps) == 0 {
+		return incidents.Evidence{}, false
+	}
+	p := ps[0]
+	if m.mode == modeSignals {
+		p = ps[min(m.focus, len(ps)-1)]
+	}
+	q := p.exprs[len(p.exprs)-1] // latency: the p99 query
+	at := m.moment()
+	var b strings.Builder
+	who := "query"
+	if m.mode == modeSignals {
+		who = m.service + " " + strings.ToLower(p.title)
+	}
+	fmt.Fprintf(&b, "%s at %s:", who, at.In(m.loc).Format("2006-01-02 15:04:05 MST"))
+	if p.empty != "" {
+		b.WriteString(" " + p.empty)
+	}
+	for i, s := range p.series {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n… %d more series", len(p.series)-20)
+			break
+		}
+		val := "–"
+		if v, ok := chart.ValueAt(s.Points, at, p.step); ok {
+			val = p.unit.Format(v)
+		}
+		fmt.Fprintf(&b, "\n  %s = %s", s.Name, val)
+	}
+	if e, ok := m.selectedExemplar(); ok && m.mode == modeSignals {
+		fmt.Fprintf(&b, "\n  exemplar trace %s = %s at %s", e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.loc).Format("15:04:05"))
+	}
+	return incidents.Evidence{
+		Kind: incidents.EvidenceChart, Source: prom.Backend, Query: q,
+		From: p.from, To: p.to, Snapshot: sanitize.Text(b.String()),
+	}, true
+}
+
+// slowestPerSlot keeps the slowest exemplar in each of n equal slices of
+// [from, to]: the exemplars worth opening, spread out, without burying
+// the latency lines under a marker for every request.
+func slowestPerSlot(es []exemplar, from, to time.Time, n int) []exemplar {
+	span := to.Sub(from)
+	if span <= 0 || len(es) <= n {
+		return es
+	}
+	best := make([]int, n)
+	for i := range best {
+		best[i] = -1
+	}
+	for i, e := range es {
+		s := int(float64(e.t.Sub(from)) / float64(span) * float64(n))
+		s = min(n-1, max(0, s))
+		if best[s] < 0 || e.v > es[best[s]].v {
+			best[s] = i
+		}
+	}
+	out := make([]exemplar, 0, n)
+	for _, i := range best {
+		if i >= 0 {
+			out = append(out, es[i])
+		}
+	}
+	return out
+}
+
+func (m *Model) selectedExemplar() (exemplar, bool) {
+	if m.exSel < 0 || m.exSel >= len(m.exemplars) {
+		return exemplar{}, false
+	}
+	return m.exemplars[m.exSel], true
+}

@@ -1,0 +1,357 @@
+package metrics
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func TestInitPicksFirstServiceAndRunsTemplates(t *testing.T) {
+	m, src, _ := loaded(t, termenv.Ascii, 200, 50)
+	if m.service != "checkout" {
+		t.Fatalf("service = %q, want the first listed", m.service)
+	}
+	qs := src.lastQueries(6)
+	joined := strings.Join(qs, "\n")
+	for _, want := range []string{
+		`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{ service="checkout" }[`,
+		`sum(rate(http_requests_total{ service="checkout" }[60s]))`,
+		`code=~"5.."`,
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no query contains %q:\n%s", want, joined)
+		}
+	}
+	names := map[string]int{}
+	for _, p := range m.panels {
+		names[p.name] = len(p.series)
+	}
+	if names["latency"] != 3 || names["traffic"] != 1 || names["errors"] != 1 || names["saturation"] != 2 {
+		t.Fatalf("series per panel = %v", names)
+	}
+	if got := m.panels[0].series[2].Name; got != "p99" {
+		t.Errorf("third latency line is %q, want p99", got)
+	}
+	if got := m.panels[3].series[0].Name; got != "db_pool_in_use_ratio" {
+		t.Errorf("saturation lines are named %q, want the metric name", got)
+	}
+	if len(m.exemplars) == 0 || len(m.exemplars) > 12 {
+		t.Errorf("%d exemplars kept, want the 12 with trace ids (or fewer)", len(m.exemplars))
+	}
+}
+
+func TestStepFollowsRangeAndWidth(t *testing.T) {
+	src := newFake()
+	m, _ := newTestModel(t, termenv.Ascii, src, 200, 50)
+	settle(m, m.Init())
+	wide := m.panels[0].step
+	m.SetSize(80, 24)
+	settle(m, m.refresh())
+	narrow := m.panels[0].step
+	if narrow <= wide {
+		t.Errorf("a narrower chart should get a coarser step: %s at 200 cols, %s at 80", wide, narrow)
+	}
+	settle(m, func() tea.Msg { return pane.RangeMsg{From: fixedNow.Add(-24 * time.Hour), To: fixedNow} })
+	if day := m.panels[0].step; day <= narrow {
+		t.Errorf("a day's range should get a coarser step than an hour's: %s vs %s", day, narrow)
+	}
+	if m.live || !m.panels[0].from.Equal(fixedNow.Add(-24*time.Hour)) {
+		t.Errorf("range not applied: %v %v", m.panels[0].from, m.live)
+	}
+}
+
+func TestCustomTemplatesAndLabel(t *testing.T) {
+	src := newFake()
+	m := New(Config{Source: src, Now: func() time.Time { return fixedNow }, Metrics: &config.Metrics{
+		ServiceLabel: "app",
+		Templates:    map[string]string{"traffic": `sum(rate(reqs{app="{{service}}"}[{{window}}]))`},
+	}})
+	m.SetSize(120, 40)
+	t.Cleanup(m.Close)
+	settle(m, m.Init())
+	joined := strings.Join(src.lastQueries(6), "\n")
+	if !strings.Contains(joined, `sum(rate(reqs{app="checkout"}[`) {
+		t.Errorf("the override was not used:\n%s", joined)
+	}
+	if !strings.Contains(joined, `{ app="checkout" }`) {
+		t.Errorf("the service label was not used in the defaults:\n%s", joined)
+	}
+}
+
+func TestServicePicker(t *testing.T) {
+	m, src, _ := loaded(t, termenv.Ascii, 200, 50)
+	settle(m, press(m, "s"))
+	if !m.Editing() {
+		t.Fatal("the picker takes the keyboard")
+	}
+	settle(m, press(m, "p", "a", "y", "enter"))
+	if m.service != "payments" || m.Editing() {
+		t.Fatalf("service = %q editing=%v, want payments", m.service, m.Editing())
+	}
+	if !strings.Contains(strings.Join(src.lastQueries(6), "\n"), `service="payments"`) {
+		t.Error("signals not re-run for the new service")
+	}
+	press(m, "s", "esc")
+	if m.Editing() || m.service != "payments" {
+		t.Error("esc closes the picker without changing the service")
+	}
+}
+
+func TestExemplarPivotsToTrace(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	settle(m, press(m, "s", "payments", "enter"))
+	press(m, "x")
+	e, ok := m.selectedExemplar()
+	if !ok || e.v < 1.6 {
+		t.Fatalf("first x should pick the slowest exemplar, got %+v %v", e, ok)
+	}
+	if !m.cursor.Equal(e.t) || m.AtRest() {
+		t.Fatal("the cursor follows the exemplar and esc now has work")
+	}
+	out := settle(m, press(m, "enter"))
+	if len(out) != 1 {
+		t.Fatalf("enter gave %d messages, want one pivot", len(out))
+	}
+	p := out[0].(pane.PivotMsg)
+	if p.Target != pane.TargetTraces || p.TraceID != e.traceID || !p.From.Equal(e.t.Add(-5*time.Minute)) || !p.To.Equal(e.t.Add(5*time.Minute)) {
+		t.Fatalf("pivot = %+v", p)
+	}
+	press(m, "x")
+	if n, _ := m.selectedExemplar(); n.t.Before(e.t) || n.traceID == e.traceID {
+		t.Error("x again moves to the next exemplar in time")
+	}
+	press(m, "esc", "esc")
+	if !m.AtRest() {
+		t.Error("esc clears the exemplar, then the cursor")
+	}
+}
+
+func TestLogsPivotAtCursor(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	settle(m, press(m, "s", "payments", "enter"))
+	press(m, "right") // onto the last step
+	press(m, "left", "left")
+	at := m.cursor
+	if at.IsZero() || !at.Before(fixedNow) {
+		t.Fatalf("cursor = %v", at)
+	}
+	out := settle(m, press(m, "L"))
+	p := out[0].(pane.PivotMsg)
+	if p.Target != pane.TargetLogs || p.Query != `{service="payments"}` || !p.From.Equal(at.Add(-5*time.Minute)) || !p.To.Equal(at.Add(5*time.Minute)) {
+		t.Fatalf("pivot = %+v", p)
+	}
+}
+
+func TestFreeQueryHistoryAndTable(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	settle(m, press(m, "i", "up"))
+	settle(m, press(m, "enter"))
+	settle(m, press(m, "i"))
+	m.editor.SetValue(`sum by (code) (rate(http_requests_total{service="payments"}[5m]))`)
+	settle(m, press(m, "enter"))
+	if m.result == nil || len(m.result.series) != 3 {
+		t.Fatalf("result = %+v", m.result)
+	}
+	if m.result.series[1].Name != "code=500" {
+		t.Errorf("series named %q, want by the label that differs", m.result.series[1].Name)
+	}
+	v := m.View()
+	if !strings.Contains(v, `{code="500", service="payments"}`) {
+		t.Errorf("the table lists the series:\n%s", v)
+	}
+	press(m, "i", "x", "up")
+	if got := m.editor.Value(); !strings.Contains(got, "by (code)") {
+		t.Errorf("history up gave %q", got)
+	}
+	press(m, "down")
+	if got := m.editor.Value(); got != m.history[len(m.history)-1]+"x" {
+		t.Errorf("history down should restore the draft, got %q", got)
+	}
+	press(m, "esc")
+	out := settle(m, press(m, "L"))
+	if len(out) != 1 || out[0].(pane.PivotMsg).Query != `{service="payments"}` {
+		t.Errorf("logs pivot from a one-service query = %+v", out)
+	}
+}
+
+func TestMissingMetricAndNoData(t *testing.T) {
+	src := newFake()
+	m, _ := newTestModel(t, termenv.Ascii, src, 200, 50)
+	settle(m, m.Run(`rate(nonexistent_metric_total[5m])`))
+	src.mu.Lock()
+	src.missing["nonexistent_metric_total"] = true
+	src.mu.Unlock()
+	settle(m, m.Run(`rate(nonexistent_metric_total[5m])`))
+	if m.result.empty != "metric nonexistent_metric_total not found" {
+		t.Fatalf("empty = %q", m.result.empty)
+	}
+	if v := m.View(); !strings.Contains(v, "metric nonexistent_metric_total not found") {
+		t.Errorf("view does not say so:\n%s", v)
+	}
+	settle(m, m.Run(`up{job="nothing-here"}`))
+	if m.result.empty != "no data" || !strings.Contains(m.View(), "no data") {
+		t.Fatalf("an existing metric with no series says no data, got %q", m.result.empty)
+	}
+}
+
+func TestBadQueryShowsPrometheusMessageAndKeepsResults(t *testing.T) {
+	m, src, clk := loaded(t, termenv.Ascii, 200, 50)
+	settle(m, m.Run(`sum by (code) (rate(http_requests_total[5m]))`))
+	before := m.result
+	src.mu.Lock()
+	src.fail = &sources.Error{Backend: "prometheus", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
+		Msg: "invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis\x1b[31m"}
+	src.mu.Unlock()
+	clk.Add(2 * time.Minute)
+	settle(m, m.Run(`sum(`))
+	if m.result != before {
+		t.Fatal("the old result must stay on error")
+	}
+	v := m.View()
+	if !strings.Contains(v, "bad query: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis") {
+		t.Errorf("Prometheus's message not shown:\n%s", v)
+	}
+	if strings.ContainsRune(v, 0x1b) {
+		t.Error("an escape from the backend reached the screen")
+	}
+	if !strings.Contains(v, "showing the last good data") {
+		t.Error("stale results are not marked")
+	}
+}
+
+func TestSignalsErrorKeepsOldCharts(t *testing.T) {
+	m, src, _ := loaded(t, termenv.Ascii, 200, 50)
+	old := len(m.panels[1].series)
+	src.mu.Lock()
+	src.fail = &sources.Error{Backend: "prometheus", Kind: sources.KindTimeout, Msg: "context deadline exceeded"}
+	src.mu.Unlock()
+	settle(m, m.refresh())
+	if len(m.panels[1].series) != old || m.panels[1].err == nil {
+		t.Fatal("a failed refresh keeps the charts and marks them")
+	}
+	if v := m.View(); !strings.Contains(v, "timeout: context deadline exceeded") || !strings.Contains(v, "(stale)") {
+		t.Errorf("view:\n%s", v)
+	}
+}
+
+func TestStaleResultsDropped(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	seq := m.sigSeq
+	m.refresh() // a newer request is in flight
+	m.Update(signalsMsg{pane: m.id, seq: seq, panels: []panel{{name: "latency"}}})
+	if len(m.panels) != 4 {
+		t.Fatal("a stale answer replaced the charts")
+	}
+	m.Update(signalsMsg{pane: "other", seq: m.sigSeq, panels: []panel{{name: "latency"}}})
+	if len(m.panels) != 4 {
+		t.Fatal("another pane's answer replaced the charts")
+	}
+}
+
+func TestSelectionIsEvidence(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	press(m, "x")
+	ev, ok := m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceChart || ev.Source != "prometheus" {
+		t.Fatalf("evidence = %+v %v", ev, ok)
+	}
+	if !strings.Contains(ev.Query, "histogram_quantile(0.99") || !ev.From.Equal(fixedNow.Add(-time.Hour)) || !ev.To.Equal(fixedNow) {
+		t.Errorf("evidence query/window = %q %v %v", ev.Query, ev.From, ev.To)
+	}
+	for _, want := range []string{"checkout latency at", "p99 = ", "exemplar trace "} {
+		if !strings.Contains(ev.Snapshot, want) {
+			t.Errorf("snapshot lacks %q:\n%s", want, ev.Snapshot)
+		}
+	}
+	empty, _ := newTestModel(t, termenv.Ascii, newFake(), 80, 24)
+	if _, ok := empty.Selection(); ok {
+		t.Error("nothing loaded: nothing to pin")
+	}
+}
+
+func TestCopyQuery(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
+	press(m, "j") // traffic
+	out := settle(m, press(m, "y"))
+	c, ok := out[0].(pane.CopyMsg)
+	if !ok || !strings.HasPrefix(c.Text, "sum(rate(http_requests_total") || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") {
+		t.Fatalf("copy = %+v", out)
+	}
+}
+
+func TestNoPrometheus(t *testing.T) {
+	m := New(Config{Now: func() time.Time { return fixedNow }})
+	m.SetSize(80, 24)
+	if cmd := m.Init(); cmd != nil {
+		t.Fatal("no source: nothing to run")
+	}
+	if !strings.Contains(m.View(), "no Prometheus is configured") {
+		t.Errorf("view:\n%s", m.View())
+	}
+}
+
+// Update and View make no calls to the backend: only the Cmds they
+// return do.
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	src := newFake()
+	m, _ := newTestModel(t, termenv.ANSI256, src, 200, 50)
+	var cmds []tea.Cmd
+	cmds = append(cmds, m.Init())
+	for _, k := range []string{"s", "p", "enter", "x", "X", "right", "left", "j", "k", "i", "u", "p", "enter", "m", "L", "y", "esc"} {
+		cmds = append(cmds, press(m, k))
+		_ = m.View()
+	}
+	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
+	cmds = append(cmds, c)
+	_ = m.View()
+	if n := src.calls.Load(); n != 0 {
+		t.Fatalf("Update/View made %d backend calls", n)
+	}
+	// The Cmds do the work, and run under the pane's context.
+	m.Close()
+	for _, msg := range collect(tea.Batch(cmds...), 200*time.Millisecond) {
+		if q, ok := msg.(queryMsg); ok && q.res.err == nil && !strings.Contains(q.res.exprs[0], "u") {
+			t.Errorf("unexpected query %q", q.res.exprs[0])
+		}
+	}
+}
+
+func TestCloseCancelsInFlight(t *testing.T) {
+	block := &blockingSource{fakeSource: newFake(), started: make(chan struct{}, 8)}
+	m, _ := newTestModel(t, termenv.Ascii, block, 80, 24)
+	cmd := m.Run("up")
+	done := make(chan []tea.Msg)
+	go func() { done <- collect(cmd, 2*time.Second) }()
+	<-block.started
+	m.Close()
+	msgs := <-done
+	for _, msg := range msgs {
+		if q, ok := msg.(queryMsg); ok {
+			if sources.KindOf(q.res.err) != sources.KindCanceled {
+				t.Fatalf("query ended with %v, want canceled", q.res.err)
+			}
+			return
+		}
+	}
+	t.Fatal("the query did not end when the pane closed")
+}
+
+type blockingSource struct {
+	*fakeSource
+	started chan struct{}
+}
+
+func (b *blockingSource) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	b.started <- struct{}{}
+	<-ctx.Done()
+	return nil, nil, ctx.Err()
+}
