@@ -1,7 +1,22 @@
 package ui
 
-// newIncidentsPane builds the Incidents pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import (
+	incidentsui "github.com/reltui/reltui/ui/incidents"
+)
+
+// newIncidentsPane builds the Incidents pane on the session's incident
+// store, as the session's user and role.
 func newIncidentsPane(env PaneEnv) Pane {
-	return newComingSoon("Incidents", "Incident timelines, milestones, evidence and MTTx (incidents issue). Works today from a shell: reltui incident --help.", env)
+	m := incidentsui.New(incidentsui.Config{
+		ID:       env.ID,
+		Store:    env.Session.Incidents,
+		Author:   env.Session.User,
+		Role:     env.Session.Role,
+		Renderer: env.Renderer,
+		Palette:  env.Palette,
+		Now:      env.Now,
+		Parent:   env.Parent,
+	})
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

@@ -1,0 +1,286 @@
+package incidents
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/timespec"
+)
+
+// formKind is what a form writes.
+type formKind int
+
+const (
+	formNote formKind = iota
+	formMilestone
+	formResolve
+	formDeclare
+)
+
+// form is a small stack of labelled one-line inputs. A rejected write
+// keeps the form open with everything typed, and says why.
+type form struct {
+	kind   formKind
+	title  string
+	labels []string
+	inputs []textinput.Model
+	focus  int
+	err    string
+	busy   bool
+	// key is the idempotency key of the request in lastReq: a retry of
+	// the same request (after a timeout, say) reuses it, so it is never
+	// recorded twice; a different request gets a new key.
+	key     string
+	lastReq string
+}
+
+// newKey returns a fresh idempotency key. Keys are random so that two
+// consoles (or two sessions of `reltui serve`) never share one.
+func newKey() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "ui-" + hex.EncodeToString(b[:])
+}
+
+func newField(r *lipgloss.Renderer, st Styles, placeholder string, width int) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	ti.TextStyle = st.Input
+	ti.PlaceholderStyle = st.Muted
+	ti.Cursor.Style = r.NewStyle()
+	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = 2000
+	// ctrl+v would read the clipboard of the machine reltui runs on, which
+	// under `reltui serve` is not the user's.
+	ti.KeyMap.Paste.SetEnabled(false)
+	ti.Width = max(1, width)
+	return ti
+}
+
+// openForm builds a form of kind with the given labels, placeholders and
+// initial values, focused on its first field.
+func (m *Model) openForm(kind formKind, title string, fields ...[3]string) {
+	f := &form{kind: kind, title: title}
+	for _, fl := range fields {
+		ti := newField(m.renderer, m.st, fl[1], m.fieldWidth(fl[0]))
+		ti.SetValue(fl[2])
+		ti.CursorEnd()
+		f.labels = append(f.labels, fl[0])
+		f.inputs = append(f.inputs, ti)
+	}
+	f.inputs[0].Focus()
+	m.form = f
+}
+
+// fieldWidth is what is left of a line for an input after its indent,
+// label, ": " and the cursor cell.
+func (m *Model) fieldWidth(label string) int { return m.width - lipgloss.Width(label) - 6 }
+
+func (f *form) value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
+
+func (f *form) setFocus(i int) {
+	f.inputs[f.focus].Blur()
+	f.focus = (i + len(f.inputs)) % len(f.inputs)
+	f.inputs[f.focus].Focus()
+}
+
+// formKey drives the open form.
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	f, k := m.form, m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.form = nil
+		return nil
+	case key.Matches(msg, k.Save):
+		if f.busy {
+			return nil
+		}
+		return m.submit()
+	case key.Matches(msg, k.NextField):
+		f.setFocus(f.focus + 1)
+		return nil
+	case key.Matches(msg, k.PrevField):
+		f.setFocus(f.focus - 1)
+		return nil
+	}
+	var cmd tea.Cmd
+	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+	return cmd
+}
+
+// submit checks what can be checked without the store, then writes.
+func (m *Model) submit() tea.Cmd {
+	f := m.form
+	f.err = ""
+	now := m.now()
+	var req any
+	var w incidents.Write
+	var d incidents.Declaration
+	switch f.kind {
+	case formNote:
+		if f.value(0) == "" {
+			f.err = "type the note first"
+			return nil
+		}
+		w = incidents.Write{Kind: incidents.KindNote, Text: f.value(0)}
+		req = w
+	case formMilestone, formResolve:
+		ms := string(incidents.Resolved)
+		at, reason := f.value(0), f.value(1)
+		if f.kind == formMilestone {
+			ms, at, reason = f.value(0), f.value(1), f.value(2)
+		}
+		mm, err := incidents.ParseMilestone(ms)
+		if err != nil {
+			f.err = trimSentinel(err)
+			return nil
+		}
+		t, err := parseAt(at, now, m.loc)
+		if err != nil {
+			f.err = err.Error()
+			return nil
+		}
+		w = incidents.Write{Kind: incidents.KindMilestone, Milestone: mm, At: t, Text: reason}
+		req = w
+	case formDeclare:
+		sev := incidents.Severity("")
+		if s := f.value(1); s != "" {
+			v, err := incidents.ParseSeverity(s)
+			if err != nil {
+				f.err = trimSentinel(err)
+				return nil
+			}
+			sev = v
+		}
+		t, err := parseAt(f.value(3), now, m.loc)
+		if err != nil {
+			f.err = err.Error()
+			return nil
+		}
+		d = incidents.Declaration{Title: f.value(0), Severity: sev, Services: splitList(f.value(2)), Started: t, Author: m.author}
+		if d.Title == "" {
+			f.err = "an incident needs a title"
+			return nil
+		}
+		req = d
+	}
+	if err := incidents.Allowed(m.role, formAction(f.kind, w)); err != nil {
+		f.err = trimSentinel(err)
+		return nil
+	}
+	b, _ := json.Marshal(req)
+	if f.key == "" || string(b) != f.lastReq {
+		f.key, f.lastReq = newKey(), string(b)
+	}
+	f.busy = true
+	m.writeSeq++
+	if f.kind == formDeclare {
+		d.Key = f.key
+		return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.writeSeq, d, m.tmo), m.startSpin())
+	}
+	w.Key, w.Author = f.key, m.author
+	return tea.Batch(appendCmd(m.ctx, m.store, m.id, m.writeSeq, m.inc.ID, w, m.tmo), m.startSpin())
+}
+
+func formAction(k formKind, w incidents.Write) incidents.Action {
+	if k == formDeclare {
+		return incidents.ActionDeclare
+	}
+	return incidents.ActionOf(w)
+}
+
+// parseAt reads a time field; empty means now (the store's clock). A
+// clock time ("10:04", "10:04:30") is today in loc, or yesterday when
+// today's would be in the future: incidents are written up after the fact.
+func parseAt(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	if s == "" || strings.EqualFold(s, "now") {
+		return time.Time{}, nil
+	}
+	for _, l := range []string{"15:04", "15:04:05"} {
+		c, err := time.ParseInLocation(l, s, loc)
+		if err != nil {
+			continue
+		}
+		n := now.In(loc)
+		t := time.Date(n.Year(), n.Month(), n.Day(), c.Hour(), c.Minute(), c.Second(), 0, loc)
+		if t.After(now.Add(incidents.ClockSkew)) {
+			t = t.AddDate(0, 0, -1)
+		}
+		return t, nil
+	}
+	t, err := timespec.ParseTime(s, now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%v, or a clock time such as 10:04; empty is now", err)
+	}
+	return t, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// trimSentinel drops the "invalid: " style prefix of a store error whose
+// text already says what is wrong.
+func trimSentinel(err error) string {
+	s := err.Error()
+	for _, p := range []string{"invalid: ", "conflict: ", "not allowed: ", "not found: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return sanitize.Line(s)
+}
+
+// onWrite applies a write's answer: the form closes on success and stays,
+// with its text and the reason, on failure.
+func (m *Model) onWrite(msg writeMsg) tea.Cmd {
+	f := m.form
+	if f != nil {
+		f.busy = false
+	}
+	if msg.err != nil {
+		if f != nil {
+			f.err = errText(msg.err)
+			if !isRetryable(msg.err) {
+				// Nothing was written; the next attempt is a new request.
+				f.key = ""
+			}
+		} else {
+			m.flash = "✗ " + errText(msg.err)
+		}
+		return nil
+	}
+	m.form = nil
+	if msg.inc.ID != 0 {
+		m.flash = fmt.Sprintf("declared %s", incidents.Ref(msg.inc.ID))
+		return tea.Batch(m.openIncident(msg.inc.ID), m.reload())
+	}
+	m.applyEvents([]incidents.Event{msg.ev})
+	m.flash = "saved: " + writeLabel(msg.ev)
+	return nil
+}
+
+func writeLabel(e incidents.Event) string {
+	if e.Kind == incidents.KindMilestone {
+		return fmt.Sprintf("%s at %s (#%d)", e.Milestone, incidents.FormatTime(e.At), e.Seq)
+	}
+	return fmt.Sprintf("%s #%d", e.Kind, e.Seq)
+}

@@ -1,0 +1,275 @@
+package incidents
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/themes"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// countingStore counts every store call, so a test can prove that Update
+// and View make none: only the returned Cmds may.
+type countingStore struct {
+	incidents.Store
+	calls atomic.Int32
+	// failAfter, when set, makes Append commit and then report it failed,
+	// as a connection dropped after the commit would.
+	failAfter atomic.Bool
+}
+
+func (c *countingStore) Declare(ctx context.Context, d incidents.Declaration) (incidents.Incident, error) {
+	c.calls.Add(1)
+	return c.Store.Declare(ctx, d)
+}
+
+func (c *countingStore) Append(ctx context.Context, id int64, w incidents.Write) (incidents.Event, error) {
+	c.calls.Add(1)
+	ev, err := c.Store.Append(ctx, id, w)
+	if err == nil && c.failAfter.Load() {
+		return incidents.Event{}, fmt.Errorf("%w: connection reset after commit", incidents.ErrUnavailable)
+	}
+	return ev, err
+}
+
+func (c *countingStore) Get(ctx context.Context, id int64) (incidents.Incident, error) {
+	c.calls.Add(1)
+	return c.Store.Get(ctx, id)
+}
+
+func (c *countingStore) List(ctx context.Context, f incidents.Filter) ([]incidents.Incident, error) {
+	c.calls.Add(1)
+	return c.Store.List(ctx, f)
+}
+
+func (c *countingStore) Watch(ctx context.Context, id, after int64) (<-chan incidents.Event, error) {
+	c.calls.Add(1)
+	return c.Store.Watch(ctx, id, after)
+}
+
+// newStore opens a fresh SQLite store in t.TempDir() on clk.
+func newStore(t testing.TB, clk *clock) *countingStore {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "incidents.db"), sqlite.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &countingStore{Store: s}
+}
+
+type fixture struct {
+	m     *Model
+	store *countingStore
+	clk   *clock
+	out   chan tea.Msg
+}
+
+func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *fixture {
+	t.Helper()
+	clk := &clock{t: fixedNow}
+	st := newStore(t, clk)
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	m := New(Config{Store: st, Author: "alice", Role: role, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return &fixture{m: m, store: st, clk: clk, out: make(chan tea.Msg, 256)}
+}
+
+var keyN atomic.Int64
+
+func testKey() string { return fmt.Sprintf("test-%d", keyN.Add(1)) }
+
+// declare writes an incident straight to the store.
+func (f *fixture) declare(t testing.TB, d incidents.Declaration) incidents.Incident {
+	t.Helper()
+	d.Key, d.Author = testKey(), "bob"
+	inc, err := f.store.Store.Declare(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+func (f *fixture) write(t testing.TB, id int64, w incidents.Write) incidents.Event {
+	t.Helper()
+	w.Key, w.Author = testKey(), "bob"
+	ev, err := f.store.Store.Append(context.Background(), id, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys and returns the Cmds they produced, batched.
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		_, c := m.Update(keyMsg(k))
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// run executes a Cmd tree the way the runtime does and returns the
+// messages that arrive within wait. A Cmd still blocked when run returns
+// (a feed read) delivers later into the same channel, so a later run
+// sees it, as the runtime would.
+func (f *fixture) run(cmd tea.Cmd, wait time.Duration) []tea.Msg {
+	var exec func(c tea.Cmd)
+	exec = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					exec(c)
+				}
+				return
+			}
+			if msg != nil {
+				f.out <- msg
+			}
+		}()
+	}
+	exec(cmd)
+	var msgs []tea.Msg
+	deadline := time.After(wait)
+	for {
+		select {
+		case msg := <-f.out:
+			msgs = append(msgs, msg)
+		case <-deadline:
+			return msgs
+		}
+	}
+}
+
+// settle feeds cmd's messages back into the model until nothing is in
+// flight and returns the messages meant for the root (flashes, pivots,
+// copies). It waits on the model, not on a quiet period, so a slow
+// machine does not cut it short.
+func settle(f *fixture, cmd tea.Cmd) []tea.Msg {
+	var forRoot []tea.Msg
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs := f.run(cmd, 30*time.Millisecond)
+		cmd = nil
+		if len(msgs) == 0 && !f.m.waiting() {
+			break
+		}
+		cmd, forRoot = f.apply(msgs, forRoot)
+	}
+	return forRoot
+}
+
+// until applies arriving messages until cond holds or d passes.
+func (f *fixture) until(cond func() bool, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	var cmd tea.Cmd
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		cmd, _ = f.apply(f.run(cmd, 20*time.Millisecond), nil)
+	}
+	return true
+}
+
+func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
+	var next []tea.Cmd
+	for _, msg := range msgs {
+		switch msg.(type) {
+		case spinMsg, refreshMsg:
+			continue
+		case listMsg, openMsg, feedMsg, writeMsg, pinMsg:
+			_, c := f.m.Update(msg)
+			next = append(next, c)
+		default:
+			forRoot = append(forRoot, msg)
+		}
+	}
+	return tea.Batch(next...), forRoot
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *updateGolden {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui/incidents -run Golden -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
