@@ -1,0 +1,56 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func loadServe(t *testing.T, body string) (*File, error) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte("contexts:\n  dev:\n    prometheus:\n      url: http://127.0.0.1:9090\nserve:\n"+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return Load(p, true, OSEnv())
+}
+
+const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop"
+
+func TestServeConfig(t *testing.T) {
+	f, err := loadServe(t, `  listen: 127.0.0.1:2222
+  host_key: /var/lib/reltui/host_ed25519
+  authorized_keys: /etc/reltui/authorized_keys
+  idle_timeout: 15m
+  max_sessions: 20
+  connections_per_minute: 12
+  users:
+    alice: {role: commander, keys: ["`+testKey+`"]}
+    bob: {role: viewer}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Serve
+	if s.Listen != "127.0.0.1:2222" || s.IdleTimeout.Std().Minutes() != 15 || s.MaxSessions != 20 || s.Users["alice"].Role != "commander" || len(s.Users["alice"].Keys) != 1 {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestServeConfigProblems(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"  listen: 2222\n", "serve.listen: want host:port"},
+		{"  listen: \":2222\"\n", "an empty host"},
+		{"  users:\n    alice: {role: admin}\n", `:7:13: serve.users.alice.role: unknown role "admin"`},
+		{"  users:\n    alice: {role: viewer, keys: [\"ssh-ed25519 nope\"]}\n", "serve.users.alice.keys: key 1 is not a public key"},
+		{"  users:\n    alice: {role: viewer, keys: ['no-pty " + testKey + "']}\n", "without options"},
+		{"  max_sessions: -1\n", "serve.max_sessions: must not be negative"},
+		{"  idle_timeuot: 5m\n", `unknown key (did you mean "idle_timeout"?)`},
+	} {
+		_, err := loadServe(t, tc.body)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}
