@@ -1,7 +1,34 @@
 package ui
 
-// newSLOsPane builds the SLOs pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import (
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/ui/slos"
+)
+
+// newSLOsPane builds the SLOs pane for one context: its slos: and
+// slo_files: (or the built-in defaults when it configures none), judged
+// against its Prometheus.
 func newSLOsPane(env PaneEnv) Pane {
-	return newComingSoon("SLOs", "Multi-window, multi-burn-rate error-budget burn (SLO and lag issue). Works today from a shell: reltui slo.", env)
+	cfg := slos.Config{
+		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
+		Parent: env.Parent, To: env.To, Live: env.Live, SLOs: slo.Defaults(),
+	}
+	if env.Ctx.Prom != nil {
+		cfg.Source = env.Ctx.Prom
+	}
+	if c := env.Ctx.Config; c != nil {
+		specs, ok, err := c.SLOSpecs("config")
+		switch {
+		case err != nil:
+			cfg.SLOs, cfg.SpecErr = nil, err
+		case ok:
+			cfg.SLOs = specs
+		}
+		if p := c.Prometheus; p != nil {
+			cfg.Timeout = p.TimeoutOr().Std() * 2
+		}
+	}
+	m := slos.New(cfg)
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

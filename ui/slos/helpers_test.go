@@ -1,0 +1,222 @@
+package slos
+
+import (
+	"context"
+	"io"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+// fakeProm answers the SLO queries from a table: the error ratio per
+// service and window; every events query gets plenty of events, and the
+// burn history is a ramp per service. It counts every call, so tests can
+// prove Update and View make none.
+type fakeProm struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	ratio map[string]map[string]float64 // service → window → error ratio
+	err   error
+	block chan struct{} // when set, queries wait for it
+}
+
+var (
+	svcRe    = regexp.MustCompile(`service="([^"]+)"`)
+	windowRe = regexp.MustCompile(`\[(\d+[a-z]+)\]`)
+)
+
+func (f *fakeProm) Query(ctx context.Context, expr string, _ time.Time) ([]sources.Series, []string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	block, err := f.block, f.err
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	v := 1e6
+	if strings.Contains(expr, "\n/\n") {
+		svc, win := match(svcRe, expr), match(windowRe, expr)
+		f.mu.Lock()
+		v = f.ratio[svc][win]
+		f.mu.Unlock()
+	}
+	return []sources.Series{{Samples: []sources.Sample{{Time: fixedNow, Value: v}}}}, nil, nil
+}
+
+func (f *fakeProm) QueryRange(_ context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	err := f.err
+	f.mu.Unlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	peak := 1.0
+	if match(svcRe, expr) == "payments" {
+		peak = 25
+	}
+	var s sources.Series
+	n := int(to.Sub(from) / step)
+	for i := 0; i <= n; i++ {
+		// Quiet, then a burst in the last quarter.
+		v := 0.2 + 0.1*math.Sin(float64(i)/5)
+		if i > 3*n/4 {
+			v = peak * float64(i-3*n/4) / float64(n/4)
+		}
+		s.Samples = append(s.Samples, sources.Sample{Time: from.Add(time.Duration(i) * step), Value: v})
+	}
+	return []sources.Series{s}, nil, nil
+}
+
+func match(re *regexp.Regexp, s string) string {
+	if m := re.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// burning: payments pages (2% errors on 99.9% over 1h and 5m), checkout
+// has a ticket (0.5% over 1d and 2h), frontend is fine, latency is quiet.
+func burning() *fakeProm {
+	all := func(v float64) map[string]float64 {
+		m := map[string]float64{}
+		for _, w := range []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"} {
+			m[w] = v
+		}
+		return m
+	}
+	pay := all(0.0002)
+	pay["1h"], pay["5m"], pay["30d"] = 0.02, 0.03, 0.0006
+	co := all(0.0001)
+	co["1d"], co["2h"], co["30d"] = 0.005, 0.004, 0.0003
+	return &fakeProm{ratio: map[string]map[string]float64{
+		"payments": pay, "checkout": co, "frontend": all(0.00005),
+	}}
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int) (*Model, *fakeClock) {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	clk := &fakeClock{t: fixedNow}
+	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SLOs: slo.Defaults()}
+	if src != nil {
+		cfg.Source = src
+	}
+	m := New(cfg)
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return m, clk
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+// messages runs a Cmd tree and returns what arrives within wait; ticks
+// that fire later are left out.
+func messages(cmd tea.Cmd, wait time.Duration) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	out := make(chan tea.Msg, 64)
+	var run func(c tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					run(c)
+				}
+				return
+			}
+			if msg != nil {
+				out <- msg
+			}
+		}()
+	}
+	run(cmd)
+	var msgs []tea.Msg
+	deadline := time.After(wait)
+	for {
+		select {
+		case msg := <-out:
+			msgs = append(msgs, msg)
+		case <-deadline:
+			return msgs
+		}
+	}
+}
+
+// settle feeds a Cmd's results (not spinner ticks or timer ticks) back in.
+func settle(m *Model, cmd tea.Cmd) {
+	for i := 0; cmd != nil && i < 10; i++ {
+		var next []tea.Cmd
+		for _, msg := range messages(cmd, 300*time.Millisecond) {
+			if _, ok := msg.(resultMsg); !ok {
+				continue
+			}
+			_, c := m.Update(msg)
+			next = append(next, c)
+		}
+		cmd = tea.Batch(next...)
+	}
+}

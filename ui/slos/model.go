@@ -1,0 +1,487 @@
+// Package slos is the console's SLOs pane: every SLO's status (ok,
+// ticket, page, no data, insufficient traffic), its error budget as a bar,
+// the multi-window burn-rate table, a burn-history chart and the sentence
+// that explains it. It refreshes on a timer; a refresh still running when
+// the next is due is not queued but skipped.
+//
+// The pane does no I/O in Update or View: evaluation runs in Cmds that
+// capture their inputs by value, and every result carries the pane's id
+// and a sequence number so stale ones are dropped.
+package slos
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultRefresh = 30 * time.Second
+	DefaultTimeout = 60 * time.Second
+)
+
+// Config is what the pane needs from outside.
+type Config struct {
+	// ID names the pane in its messages; "" means "slos".
+	ID string
+	// Source is the context's Prometheus; nil shows how to configure one.
+	Source Source
+	// SLOs are the SLOs to show (the context's, or slo.Defaults).
+	SLOs []slo.SLO
+	// SpecErr is why the context's SLO specs could not be read; the pane
+	// shows it instead of pretending there are none.
+	SpecErr  error
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	Keys     *KeyMap
+	// Now is the clock; tests pin it.
+	Now func() time.Time
+	// Refresh is how often the SLOs are evaluated again (DefaultRefresh).
+	Refresh time.Duration
+	// Timeout bounds one refresh (DefaultTimeout).
+	Timeout time.Duration
+	// Parent ends the pane's work when cancelled; Close does the same.
+	Parent context.Context
+	// To and Live are the console's range: a past range (Live false) is
+	// judged at To; a live one at now.
+	To   time.Time
+	Live bool
+}
+
+// item is one SLO and what the pane last learnt about it.
+type item struct {
+	s       slo.SLO
+	eval    slo.Evaluation
+	hist    []slo.Point
+	has     bool // eval holds a good answer
+	err     error
+	histErr error
+}
+
+// Model is the SLOs pane.
+type Model struct {
+	id      string
+	src     Source
+	st      Styles
+	keys    KeyMap
+	now     func() time.Time
+	every   time.Duration
+	tmo     time.Duration
+	specErr error
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	items         []item
+	visible       []int // indexes into items that pass the filter
+	sel, top      int   // positions in visible
+
+	filtering bool
+	input     textinput.Model
+	filter    string
+
+	seq         int
+	fetching    bool
+	fetchCancel context.CancelFunc
+	tickGen     int
+	spin        spinner.Model
+	spinOn      bool
+
+	// The range the root gave us: a past range evaluates at its end.
+	to   time.Time
+	live bool
+
+	shownAt  time.Time // when the data on screen was evaluated
+	errAt    time.Time
+	lastErr  error
+	warnings []string
+	flash    string
+}
+
+// New builds the pane. It does not contact the backend.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "slos"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Refresh <= 0 {
+		cfg.Refresh = DefaultRefresh
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{
+		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, every: cfg.Refresh, tmo: cfg.Timeout,
+		st: NewStyles(cfg.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
+	}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	for _, s := range cfg.SLOs {
+		m.items = append(m.items, item{s: s})
+	}
+	m.applyFilter()
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.PromptStyle = m.st.Prompt
+	ti.TextStyle = cfg.Renderer.NewStyle()
+	ti.PlaceholderStyle = m.st.Muted
+	ti.Placeholder = "name, service or status"
+	ti.Cursor.Style = cfg.Renderer.NewStyle()
+	ti.Cursor.TextStyle = cfg.Renderer.NewStyle()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = 256
+	ti.KeyMap.Paste.SetEnabled(false)
+	m.input = ti
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	return m
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "SLOs" }
+
+// Init evaluates the SLOs and starts the refresh timer.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.refresh(), m.startTick())
+}
+
+// Close cancels the running refresh and stops the timer.
+func (m *Model) Close() {
+	m.cancel()
+	m.tickGen++
+}
+
+// Editing reports whether the filter input has the keyboard.
+func (m *Model) Editing() bool { return m.filtering }
+
+// AtRest reports whether esc would do nothing here.
+func (m *Model) AtRest() bool { return !m.filtering && m.filter == "" }
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.input.Width = max(1, m.width-2)
+	m.clamp()
+}
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.filtering {
+		return []key.Binding{m.keys.Apply, m.keys.Back}
+	}
+	if m.filter != "" {
+		return append(m.keys.ShortHelp(), m.keys.Back)
+	}
+	return m.keys.ShortHelp()
+}
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
+
+// Update handles one message and returns the concrete type.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pane.RangeMsg:
+		m.to, m.live = msg.To, msg.Live
+		return m, m.refresh()
+	case resultMsg:
+		if msg.pane == m.id && msg.seq == m.seq {
+			m.onResult(msg)
+		}
+	case tickMsg:
+		if msg.pane == m.id && msg.gen == m.tickGen {
+			// An overlapping refresh is dropped, not queued: the one
+			// running will be the fresh data.
+			var cmd tea.Cmd
+			if !m.fetching {
+				cmd = m.refresh()
+			}
+			return m, tea.Batch(cmd, tickCmd(m.id, m.tickGen, m.every))
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) startTick() tea.Cmd {
+	m.tickGen++
+	return tickCmd(m.id, m.tickGen, m.every)
+}
+
+// evalAt is when the SLOs are judged: now, or the end of a past range.
+func (m *Model) evalAt() time.Time {
+	if m.live || m.to.IsZero() {
+		return m.now()
+	}
+	return m.to
+}
+
+// refresh starts evaluating every SLO, cancelling one already running.
+func (m *Model) refresh() tea.Cmd {
+	if m.src == nil || len(m.items) == 0 {
+		return nil
+	}
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+	}
+	m.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.fetchCancel = cancel
+	m.fetching = true
+	slos := make([]slo.SLO, len(m.items))
+	for i, it := range m.items {
+		slos[i] = it.s
+	}
+	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, slos, m.evalAt(), m.tmo), m.startSpin())
+}
+
+func (m *Model) onResult(msg resultMsg) {
+	m.fetching = false
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+		m.fetchCancel = nil
+	}
+	m.warnings = msg.warnings
+	var firstErr error
+	good := 0
+	for i := range m.items {
+		if i >= len(msg.outcomes) {
+			break
+		}
+		o, it := msg.outcomes[i], &m.items[i]
+		it.err, it.histErr = o.err, o.histErr
+		if o.err != nil {
+			// The old evaluation stays on screen, marked stale.
+			if firstErr == nil {
+				firstErr = o.err
+			}
+		} else {
+			it.eval, it.has = o.eval, true
+			good++
+		}
+		if o.histErr == nil {
+			it.hist = o.hist
+		}
+	}
+	if good > 0 {
+		m.shownAt = msg.at
+	}
+	m.lastErr = firstErr
+	if firstErr != nil {
+		m.errAt = m.now()
+	}
+}
+
+func (m *Model) waiting() bool { return m.fetching }
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if !m.waiting() {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	id := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: id, tick: t}
+		}
+		return msg
+	}
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	m.flash = ""
+	k := m.keys
+	if m.filtering {
+		switch {
+		case key.Matches(msg, k.Apply):
+			m.filtering = false
+			m.input.Blur()
+			m.filter = strings.TrimSpace(m.input.Value())
+			m.applyFilter()
+		case key.Matches(msg, k.Back):
+			m.filtering = false
+			m.input.Blur()
+			m.input.SetValue(m.filter)
+		default:
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		m.sel--
+	case key.Matches(msg, k.Down):
+		m.sel++
+	case key.Matches(msg, k.PageUp):
+		m.sel -= max(1, m.listHeight())
+	case key.Matches(msg, k.PageDown):
+		m.sel += max(1, m.listHeight())
+	case key.Matches(msg, k.Top):
+		m.sel = 0
+	case key.Matches(msg, k.Bottom):
+		m.sel = len(m.visible) - 1
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.input.SetValue(m.filter)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Back):
+		if m.filter != "" {
+			m.filter = ""
+			m.input.SetValue("")
+			m.applyFilter()
+		}
+	case key.Matches(msg, k.Refresh):
+		if m.fetching {
+			m.flash = "a refresh is already running"
+			return nil
+		}
+		return m.refresh()
+	case key.Matches(msg, k.Metrics):
+		return m.pivotCmd()
+	}
+	m.clamp()
+	return nil
+}
+
+// applyFilter keeps the SLOs whose name, service or status contains the
+// filter (case-insensitive), keeping the selected SLO when it still shows.
+func (m *Model) applyFilter() {
+	cur := -1
+	if m.sel >= 0 && m.sel < len(m.visible) {
+		cur = m.visible[m.sel]
+	}
+	f := strings.ToLower(m.filter)
+	m.visible = m.visible[:0]
+	m.sel = 0
+	for i, it := range m.items {
+		hay := strings.ToLower(it.s.Name + " " + it.s.Service + " " + string(it.eval.Status))
+		if f == "" || strings.Contains(hay, f) {
+			if i == cur {
+				m.sel = len(m.visible)
+			}
+			m.visible = append(m.visible, i)
+		}
+	}
+	m.clamp()
+}
+
+func (m *Model) clamp() {
+	m.sel = min(max(m.sel, 0), max(len(m.visible)-1, 0))
+	lh := max(1, m.listHeight())
+	if m.sel < m.top {
+		m.top = m.sel
+	}
+	if m.sel >= m.top+lh {
+		m.top = m.sel - lh + 1
+	}
+	m.top = max(0, min(m.top, max(0, len(m.visible)-lh)))
+}
+
+// selected is the SLO under the cursor.
+func (m *Model) selected() (*item, bool) {
+	if m.sel < 0 || m.sel >= len(m.visible) {
+		return nil, false
+	}
+	return &m.items[m.visible[m.sel]], true
+}
+
+// pivotCmd opens the selected SLO's burn query in the Metrics pane.
+func (m *Model) pivotCmd() tea.Cmd {
+	it, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	q, err := slo.BurnHistoryQuery(it.s)
+	if err != nil {
+		return nil
+	}
+	to := m.evalAt()
+	msg := pane.PivotMsg{Target: pane.TargetMetrics, Query: q, Service: it.s.Service, From: to.Add(-History), To: to}
+	return func() tea.Msg { return msg }
+}
+
+// Selection is the selected SLO as chart evidence: its burn query over the
+// chart's window and a text snapshot of the verdict.
+func (m *Model) Selection() (incidents.Evidence, bool) {
+	it, ok := m.selected()
+	if !ok || !it.has {
+		return incidents.Evidence{}, false
+	}
+	q, err := slo.BurnHistoryQuery(it.s)
+	if err != nil {
+		return incidents.Evidence{}, false
+	}
+	to := m.shownAt
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s — %s\n", it.s.Name, it.eval.Status, it.eval.Sentence())
+	for _, c := range it.eval.Conditions {
+		fmt.Fprintf(&b, "%s %s/%s factor %s: long %s short %s firing %v\n", c.Severity,
+			slo.FormatPromDuration(c.Long), slo.FormatPromDuration(c.Short), slo.FormatRate(c.Factor),
+			rateText(c.LongRate), rateText(c.ShortRate), c.Firing)
+	}
+	return incidents.Evidence{
+		Kind: incidents.EvidenceChart, Source: "prometheus", Query: q,
+		From: to.Add(-History), To: to, Snapshot: sanitize.Text(b.String()),
+	}, true
+}
+
+func rateText(v float64) string {
+	if !finite(v) {
+		return "-"
+	}
+	return slo.FormatRate(v)
+}

@@ -1,0 +1,78 @@
+package slos
+
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/themes"
+)
+
+// Styles are the pane's styles for one session.
+type Styles struct {
+	Mono     bool
+	Title    lipgloss.Style
+	Header   lipgloss.Style
+	Muted    lipgloss.Style
+	Subtle   lipgloss.Style
+	Plain    lipgloss.Style
+	Selected lipgloss.Style
+	ErrorMsg lipgloss.Style
+	Spinner  lipgloss.Style
+	Prompt   lipgloss.Style
+
+	Page      lipgloss.Style
+	Ticket    lipgloss.Style
+	OK        lipgloss.Style
+	NoData    lipgloss.Style
+	BarFull   lipgloss.Style
+	BarEmpty  lipgloss.Style
+	Chart     lipgloss.Style
+	ChartHot  lipgloss.Style
+	Threshold lipgloss.Style
+}
+
+// NewStyles builds the styles for palette p on renderer r.
+func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
+	ns := r.NewStyle
+	s := Styles{Mono: p.Mono}
+	s.Plain = ns()
+	s.Title = ns().Foreground(p.Primary).Bold(true)
+	s.Header = ns().Foreground(p.Subtle).Bold(true)
+	s.Muted = ns().Foreground(p.Muted)
+	s.Subtle = ns().Foreground(p.Subtle)
+	s.Selected = ns().Background(p.Selection)
+	s.ErrorMsg = ns().Foreground(p.Error).Bold(true)
+	s.Spinner = ns().Foreground(p.Primary)
+	s.Prompt = ns().Foreground(p.Primary).Bold(true)
+	s.Page = ns().Foreground(p.Error).Bold(true)
+	s.Ticket = ns().Foreground(p.Warning).Bold(true)
+	s.OK = ns().Foreground(p.OK)
+	s.NoData = ns().Foreground(p.Muted)
+	s.BarFull = ns().Foreground(p.OK)
+	s.BarEmpty = ns().Foreground(p.Muted)
+	s.Chart = ns().Foreground(p.Info)
+	s.ChartHot = ns().Foreground(p.Error)
+	s.Threshold = ns().Foreground(p.Warning)
+	if p.Mono {
+		// Without colour the status word carries the meaning (upper case
+		// for page and ticket) and the selection is reversed.
+		s.Selected = ns().Reverse(true)
+		s.Page, s.Ticket = ns().Bold(true), ns().Bold(true)
+		s.ErrorMsg = ns().Bold(true)
+		s.OK, s.NoData, s.BarFull, s.BarEmpty = ns(), ns().Faint(true), ns(), ns()
+		s.Chart, s.ChartHot, s.Threshold = ns(), ns().Bold(true), ns()
+	}
+	return s
+}
+
+func (s *Styles) status(st slo.Status) lipgloss.Style {
+	switch st {
+	case slo.StatusPage:
+		return s.Page
+	case slo.StatusTicket:
+		return s.Ticket
+	case slo.StatusOK:
+		return s.OK
+	}
+	return s.NoData
+}
