@@ -81,6 +81,25 @@ func ExploreLink(grafanaURL string, orgID int, datasource string, e Evidence) st
 	return base + "/explore?" + v.Encode()
 }
 
+// Grafana says where Explore links point. The zero value makes no links.
+type Grafana struct {
+	URL   string
+	OrgID int
+	// Datasource is the UID of the Prometheus datasource alerts chart on.
+	Datasource string
+}
+
+// FromAlertLinked is FromAlert with an Explore link on the evidence when
+// g names a Grafana. The CLI's --from-alert and the console's Alerts pane
+// both declare through it, so the two record the same thing.
+func FromAlertLinked(a sources.Alert, now time.Time, g Grafana) Declaration {
+	d := FromAlert(a, now)
+	for i := range d.Evidence {
+		d.Evidence[i].Link = ExploreLink(g.URL, g.OrgID, g.Datasource, d.Evidence[i])
+	}
+	return d
+}
+
 // AlertWindow is how far before an alert's ActiveAt its evidence window
 // starts, so the chart shows the lead-up as well as the firing.
 const AlertWindow = 30 * time.Minute

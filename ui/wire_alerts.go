@@ -1,7 +1,36 @@
 package ui
 
-// newAlertsPane builds the Alerts pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import (
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/ui/alerts"
+)
+
+// newAlertsPane builds the Alerts pane on the context's Prometheus and
+// Alertmanager, declaring into the session's incident store.
 func newAlertsPane(env PaneEnv) Pane {
-	return newComingSoon("Alerts", "Firing alerts from Prometheus and Alertmanager. Works today from a shell: reltui alerts.", env)
+	var srcs []alerts.Source
+	if c := env.Ctx.Prom; c != nil {
+		srcs = append(srcs, alerts.PromSource(c))
+	}
+	if c := env.Ctx.Alertmanager; c != nil {
+		srcs = append(srcs, alerts.AlertmanagerSource(c))
+	}
+	var graf incidents.Grafana
+	if cfg := env.Ctx.Config; cfg != nil && cfg.Grafana != nil {
+		graf = incidents.Grafana{URL: cfg.Grafana.URL, OrgID: cfg.Grafana.OrgID, Datasource: cfg.Grafana.PrometheusDatasource}
+	}
+	m := alerts.New(alerts.Config{
+		ID:       env.ID,
+		Sources:  srcs,
+		Store:    env.Session.Incidents,
+		Author:   env.Session.User,
+		Role:     env.Session.Role,
+		Grafana:  graf,
+		Renderer: env.Renderer,
+		Palette:  env.Palette,
+		Now:      env.Now,
+		Parent:   env.Parent,
+	})
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

@@ -322,13 +322,11 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 		}
 		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
 	}
-	d := incidents.FromAlert(*found, now)
+	var graf incidents.Grafana
 	if gr := c.Grafana; gr != nil {
-		for i := range d.Evidence {
-			d.Evidence[i].Link = incidents.ExploreLink(gr.URL, gr.OrgID, gr.PrometheusDatasource, d.Evidence[i])
-		}
+		graf = incidents.Grafana{URL: gr.URL, OrgID: gr.OrgID, Datasource: gr.PrometheusDatasource}
 	}
-	return d, nil
+	return incidents.FromAlertLinked(*found, now, graf), nil
 }
 
 func newIncidentListCmd(g *globals) *cobra.Command {

@@ -1,0 +1,49 @@
+package alerts
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the Alerts pane's keys, as data; none collide with the
+// root's global keys.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Detail   key.Binding
+	Filter   key.Binding
+	State    key.Binding
+	Declare  key.Binding
+	Refresh  key.Binding
+	Apply    key.Binding
+	// Back closes the detail or the filter input, or clears the filter.
+	Back key.Binding
+}
+
+// DefaultKeyMap returns the default keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "labels & annotations")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		State:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "state filter")),
+		Declare:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "declare incident")),
+		Refresh:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
+		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k KeyMap) fullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Detail, k.Filter, k.State, k.Refresh, k.Back},
+		{k.Declare},
+	}
+}

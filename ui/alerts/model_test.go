@@ -1,0 +1,384 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+type fakeSource struct {
+	name   string
+	calls  atomic.Int32
+	alerts []sources.Alert
+	err    error
+}
+
+func (f *fakeSource) Name() string { return f.name }
+func (f *fakeSource) Alerts(context.Context) ([]sources.Alert, error) {
+	f.calls.Add(1)
+	return f.alerts, f.err
+}
+
+func alert(name, sev, state, fp string, active time.Duration, labels map[string]string, source string) sources.Alert {
+	l := map[string]string{"alertname": name, "severity": sev}
+	for k, v := range labels {
+		l[k] = v
+	}
+	return sources.Alert{Name: name, State: state, Labels: l, Annotations: map[string]string{"summary": name + " is happening"},
+		ActiveAt: fixedNow.Add(-active), Fingerprint: fp, Source: source, Value: "1.5e+00"}
+}
+
+func sample() (*fakeSource, *fakeSource) {
+	prom := &fakeSource{name: "prometheus", alerts: []sources.Alert{
+		alert("PaymentsErrorBurst", "critical", "firing", "aa01", 7*time.Minute, map[string]string{"service": "payments"}, "prometheus"),
+		alert("CheckoutLatencyHigh", "warning", "pending", "aa02", time.Minute, map[string]string{"service": "checkout"}, "prometheus"),
+		alert("ConsumerLagHigh", "warning", "firing", "aa03", 40*time.Minute, map[string]string{"consumergroup": "orders-consumer"}, "prometheus"),
+		alert("Watchdog", "none", "firing", "aa04", 72*time.Hour, nil, "prometheus"),
+		alert("Evil\x1b]52;c;aGk=\x07Alert", "critical", "firing", "aa05", 2*time.Hour, map[string]string{"note": "\x1b[2Jwipe"}, "prometheus"),
+	}}
+	am := &fakeSource{name: "alertmanager", alerts: []sources.Alert{
+		alert("PaymentsErrorBurst", "critical", "active", "aa01", 6*time.Minute, map[string]string{"service": "payments"}, "alertmanager"),
+		alert("DiskFull", "critical", "suppressed", "bb01", 3*time.Hour, map[string]string{"instance": "db-1"}, "alertmanager"),
+	}}
+	return prom, am
+}
+
+type fixture struct {
+	m     *Model
+	store incidents.Store
+	prom  *fakeSource
+	am    *fakeSource
+}
+
+func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *fixture {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "i.db"), sqlite.Options{Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	prom, am := sample()
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	m := New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: r, Palette: pal,
+		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"}})
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return &fixture{m: m, store: s, prom: prom, am: am}
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		_, c := m.Update(keyMsg(k))
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// settle runs cmd, feeds the pane's own answers back and returns the
+// rest (flashes, pivots) as the root would receive them.
+func settle(m *Model, cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		var msg tea.Msg
+		select {
+		case msg = <-done:
+		case <-time.After(500 * time.Millisecond):
+			continue // a tick
+		}
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case alertsMsg, declaredMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		case spinMsg, refreshMsg, nil:
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func loaded(t testing.TB, role string, profile termenv.Profile, w, h int) *fixture {
+	t.Helper()
+	f := newFixture(t, role, profile, w, h)
+	settle(f.m, f.m.fetch())
+	return f
+}
+
+func names(m *Model) []string {
+	var out []string
+	for _, it := range m.rows {
+		out = append(out, it.a.Name)
+	}
+	return out
+}
+
+func TestMergeSortsAndSanitizes(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 120, 30)
+	got := strings.Join(names(f.m), ",")
+	// critical firing oldest first (Evil 2h, Payments 7m), then suppressed;
+	// warning firing before pending; unknown severities last.
+	want := "EvilAlert,PaymentsErrorBurst,DiskFull,ConsumerLagHigh,CheckoutLatencyHigh,Watchdog"
+	if got != want {
+		t.Fatalf("order %s\nwant  %s", got, want)
+	}
+	p := f.m.rows[1]
+	if strings.Join(p.from, "+") != "prometheus+alertmanager" || p.a.Source != "prometheus" || p.state != "firing" {
+		t.Fatalf("PaymentsErrorBurst not joined: %+v", p)
+	}
+	if f.m.rows[2].state != "suppressed" {
+		t.Fatalf("DiskFull state %q", f.m.rows[2].state)
+	}
+	v := f.m.View()
+	if strings.ContainsRune(v, 0x1b) || strings.ContainsRune(v, 0x07) {
+		t.Fatalf("control characters from labels reached the view: %q", v)
+	}
+	if !strings.Contains(v, "4 firing, 1 pending") {
+		t.Fatalf("counts:\n%s", v)
+	}
+}
+
+func TestFilterAndStateFilter(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 120, 30)
+	m := f.m
+	press(m, "/")
+	if !m.Editing() {
+		t.Fatal("/ did not open the filter")
+	}
+	press(m, "service=pay", "enter")
+	if got := names(m); len(got) != 1 || got[0] != "PaymentsErrorBurst" {
+		t.Fatalf("label filter: %v", got)
+	}
+	press(m, "esc")
+	press(m, "s", "s") // pending
+	if got := names(m); len(got) != 1 || got[0] != "CheckoutLatencyHigh" {
+		t.Fatalf("pending filter: %v", got)
+	}
+	if m.AtRest() {
+		t.Fatal("AtRest with a filter set")
+	}
+	press(m, "esc")
+	if len(m.rows) != 6 || !m.AtRest() {
+		t.Fatalf("esc did not clear: %v", names(m))
+	}
+}
+
+func TestOneFailingSourceKeepsTheOther(t *testing.T) {
+	f := newFixture(t, "", termenv.Ascii, 120, 30)
+	f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: "connection refused"}
+	settle(f.m, f.m.fetch())
+	if len(f.m.rows) != 5 {
+		t.Fatalf("prometheus alerts lost: %v", names(f.m))
+	}
+	if v := f.m.View(); !strings.Contains(v, "alertmanager") || !strings.Contains(v, "connection refused") {
+		t.Fatalf("the failure is not named:\n%s", v)
+	}
+	// Both fail: the previous list stays.
+	f.prom.err = errors.New("boom")
+	settle(f.m, f.m.fetch())
+	if len(f.m.rows) != 5 {
+		t.Fatal("a failed refresh emptied the list")
+	}
+}
+
+func TestDeclareFromAlertPivotsToIncident(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 120, 30)
+	m := f.m
+	press(m, "j") // PaymentsErrorBurst
+	out := settle(m, press(m, "d"))
+	var pivot *pane.PivotMsg
+	var flash string
+	for _, msg := range out {
+		switch msg := msg.(type) {
+		case pane.PivotMsg:
+			pivot = &msg
+		case pane.FlashMsg:
+			flash = msg.Text
+		}
+	}
+	if pivot == nil || pivot.Target != pane.TargetIncidents || pivot.Query != "incident:1" {
+		t.Fatalf("no pivot to the incident: %v", out)
+	}
+	if !strings.HasPrefix(flash, "declared INC-1: PaymentsErrorBurst: PaymentsErrorBurst is happening") {
+		t.Fatalf("flash %q", flash)
+	}
+	inc, err := f.store.Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := fixedNow.Add(-7 * time.Minute)
+	if !inc.Milestones.Started.Equal(active) || !inc.Milestones.Detected.Equal(active) || inc.Severity != "SEV2" ||
+		len(inc.Services) != 1 || inc.Services[0] != "payments" || inc.DeclaredBy != "alice" {
+		t.Fatalf("declared %+v", inc)
+	}
+	var ev *incidents.Evidence
+	for _, e := range inc.Events {
+		if e.Evidence != nil {
+			ev = e.Evidence
+		}
+	}
+	if ev == nil || ev.Source != "prometheus" || !strings.Contains(ev.Query, `ALERTS{alertname="PaymentsErrorBurst"`) ||
+		!strings.HasPrefix(ev.Link, "https://grafana.example.com/explore?") || !strings.Contains(ev.Snapshot, "fingerprint aa01") {
+		t.Fatalf("alert evidence %+v", ev)
+	}
+	// d again on the same firing opens the same incident.
+	out = settle(m, press(m, "d"))
+	incs, _ := f.store.List(context.Background(), incidents.Filter{})
+	if len(incs) != 1 {
+		t.Fatalf("second d declared again: %d incidents", len(incs))
+	}
+	found := false
+	for _, msg := range out {
+		if p, ok := msg.(pane.PivotMsg); ok && p.Query == "incident:1" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("second d did not open INC-1: %v", out)
+	}
+}
+
+func TestViewerCannotDeclare(t *testing.T) {
+	f := loaded(t, "viewer", termenv.Ascii, 120, 30)
+	if cmd := press(f.m, "d"); settle(f.m, cmd) != nil {
+		t.Fatal("viewer declared")
+	}
+	if !strings.Contains(f.m.View(), "viewer cannot declare an incident") {
+		t.Fatalf("no reason shown:\n%s", f.m.View())
+	}
+	incs, _ := f.store.List(context.Background(), incidents.Filter{})
+	if len(incs) != 0 {
+		t.Fatal("a viewer's declaration was written")
+	}
+}
+
+func TestSelectionIsAlertEvidence(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 120, 30)
+	press(f.m, "j")
+	ev, ok := f.m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceChart || !strings.Contains(ev.Snapshot, "alert PaymentsErrorBurst") || ev.Link == "" {
+		t.Fatalf("Selection = %+v, %v", ev, ok)
+	}
+}
+
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 80, 24)
+	f.prom.calls.Store(0)
+	f.am.calls.Store(0)
+	var cmds []tea.Cmd
+	for _, msg := range []tea.Msg{keyMsg("j"), keyMsg("enter"), keyMsg("esc"), keyMsg("/"), keyMsg("x"), keyMsg("enter"), keyMsg("esc"),
+		keyMsg("s"), keyMsg("R"), keyMsg("G"), refreshMsg{pane: f.m.id, seq: f.m.refreshSeq}} {
+		_, c := f.m.Update(msg)
+		cmds = append(cmds, c)
+		_ = f.m.View()
+	}
+	if n := f.prom.calls.Load() + f.am.calls.Load(); n != 0 {
+		t.Fatalf("Update/View called the backends %d times", n)
+	}
+	for _, c := range cmds {
+		settle(f.m, c)
+	}
+	if f.prom.calls.Load() == 0 {
+		t.Fatal("the Cmds did no work")
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	scenes := []struct {
+		name string
+		run  func(m *Model)
+	}{
+		{"list", func(m *Model) { press(m, "j") }},
+		{"detail", func(m *Model) { press(m, "j", "enter") }},
+		{"filtered", func(m *Model) { press(m, "/", "lag", "enter") }},
+	}
+	for _, sc := range scenes {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+			for _, pr := range []struct {
+				name string
+				p    termenv.Profile
+			}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}} {
+				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
+				t.Run(name, func(t *testing.T) {
+					f := loaded(t, "", pr.p, sz.w, sz.h)
+					sc.run(f.m)
+					v := f.m.View()
+					lines := strings.Split(v, "\n")
+					if len(lines) > sz.h {
+						t.Errorf("%d lines in a %d-line pane", len(lines), sz.h)
+					}
+					for i, l := range lines {
+						if w := lipgloss.Width(l); w > sz.w {
+							t.Errorf("line %d is %d wide: %q", i, w, l)
+						}
+					}
+					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
+						t.Errorf("NO_COLOR frame holds an escape: %q", v)
+					}
+					path := filepath.Join("testdata", name+".golden")
+					if *updateGolden {
+						_ = os.MkdirAll("testdata", 0o755)
+						if err := os.WriteFile(path, []byte(v), 0o644); err != nil {
+							t.Fatal(err)
+						}
+						return
+					}
+					want, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatalf("%v (run with -update)", err)
+					}
+					if string(want) != v {
+						t.Errorf("%s differs from its golden file\n--- got ---\n%s\n--- want ---\n%s", name, v, want)
+					}
+				})
+			}
+		}
+	}
+}
