@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/serve"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/ui"
+)
+
+type serveFlags struct {
+	listen, hostKey, authorizedKeys string
+	idleTimeout, handshakeTimeout   time.Duration
+	maxSessions                     int
+	since                           time.Duration
+}
+
+func newServeCmd(g *globals) *cobra.Command {
+	f := &serveFlags{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the console over SSH to the on-call team",
+		Long: "Serve the console over SSH. Each authorized key maps to a user and a role (viewer, responder, commander)\n" +
+			"through authorized_keys options, e.g.\n\n" +
+			"  reltui-user=\"alice\",reltui-role=\"commander\" ssh-ed25519 AAAA... alice@laptop\n\n" +
+			"or through serve.users in the config. Flags override the config's serve block.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(g, cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to listen on (serve.listen)")
+	fl.StringVar(&f.hostKey, "host-key", "", "host private key, created (ed25519, mode 0600) if missing (serve.host_key)")
+	fl.StringVar(&f.authorizedKeys, "authorized-keys", "", "authorized_keys file with reltui-user and reltui-role options (serve.authorized_keys)")
+	fl.DurationVar(&f.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input (serve.idle_timeout)")
+	fl.DurationVar(&f.handshakeTimeout, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection that has not logged in by then (serve.handshake_timeout)")
+	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most concurrent sessions (serve.max_sessions)")
+	fl.DurationVar(&f.since, "since", time.Hour, "each session's initial time range")
+	return cmd
+}
+
+// serveSettings are the flags merged over the config's serve block.
+type serveSettings struct {
+	config.Serve
+	idle, handshake time.Duration
+}
+
+func mergeServe(cmd *cobra.Command, f *serveFlags, c *config.Serve) serveSettings {
+	var s serveSettings
+	if c != nil {
+		s.Serve = *c
+	}
+	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	if set("listen") || s.Listen == "" {
+		s.Listen = f.listen
+	}
+	if set("host-key") || s.HostKey == "" {
+		s.HostKey = f.hostKey
+	}
+	if set("authorized-keys") || s.AuthorizedKeys == "" {
+		s.AuthorizedKeys = f.authorizedKeys
+	}
+	s.idle, s.handshake = s.IdleTimeout.Std(), s.HandshakeTimeout.Std()
+	if set("idle-timeout") || s.idle == 0 {
+		s.idle = f.idleTimeout
+	}
+	if set("handshake-timeout") || s.handshake == 0 {
+		s.handshake = f.handshakeTimeout
+	}
+	if set("max-sessions") || s.MaxSessions == 0 {
+		s.MaxSessions = f.maxSessions
+	}
+	return s
+}
+
+// loadKeys builds the key list from the config's users and the
+// authorized_keys file; any problem refuses the start.
+func loadKeys(s serveSettings) (*serve.Keys, error) {
+	keys := serve.NewKeys()
+	roleOf := func(user string) (incidents.Role, bool) {
+		u, ok := s.Users[user]
+		if !ok || u == nil {
+			return "", false
+		}
+		r, err := serve.ParseRole(u.Role)
+		return r, err == nil
+	}
+	var errs []error
+	for name, u := range s.Users {
+		role, err := serve.ParseRole(u.Role)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("serve.users.%s: %w", name, err))
+			continue
+		}
+		for i, k := range u.Keys {
+			pk, _, _, _, err := gossh.ParseAuthorizedKey([]byte(k))
+			if err == nil {
+				err = keys.Add(pk, serve.Identity{User: name, Role: role})
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("serve.users.%s.keys[%d]: %w", name, i, err))
+			}
+		}
+	}
+	if s.AuthorizedKeys != "" {
+		data, err := os.ReadFile(s.AuthorizedKeys)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("authorized keys: %w", err))
+		} else if err := serve.ParseAuthorizedKeys(s.AuthorizedKeys, data, keys, roleOf); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if keys.Len() == 0 {
+		return nil, errors.New("no authorized keys: give --authorized-keys FILE or serve.users with keys")
+	}
+	return keys, nil
+}
+
+func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
+	file, err := loadConfig(g)
+	if err != nil {
+		return &exitError{code: 1, msg: "invalid configuration:\n" + err.Error()}
+	}
+	s := mergeServe(cmd, f, file.Serve)
+	keys, err := loadKeys(s)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	hostKey, created, err := serve.LoadOrCreateHostKey(s.HostKey)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	logger := log.New(g.stderr, "reltui serve: ", log.LstdFlags)
+	if created {
+		logger.Printf("created host key %s (%s)", s.HostKey, gossh.FingerprintSHA256(hostKey.PublicKey()))
+	}
+	name, c, err := file.Select(g.context)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	bs, err := buildBackends(c, config.OSEnv())
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+	}
+	defer bs.Close()
+	sctx, scancel := context.WithTimeout(context.Background(), storeTimeout)
+	store, serr := openStore(sctx, g)
+	scancel()
+	if serr != nil {
+		logger.Printf("warning: incidents unavailable: %s", sanitizeLine(serr.Error()))
+	} else {
+		defer store.Close()
+	}
+	// One set of clients and one tail per query for every session.
+	var hub *loki.TailHub
+	if bs.loki != nil {
+		hub = loki.NewTailHub(bs.loki)
+		defer hub.Close()
+	}
+	base := ui.Deps{
+		Context: name, Backends: serve.SharePings(bs.probes(), 5*time.Second),
+		Logs: serve.SharedLogs(bs.loki, hub), Sources: bs.sources(name),
+		Contexts: file.Names(), OpenContext: openContextFunc(file),
+		Range: ui.LiveRange(f.since), Version: versionString(),
+	}
+	srv, err := serve.New(serve.Config{
+		Addr: s.Listen, HostKey: hostKey, Keys: keys, App: serve.Console(base, store),
+		IdleTimeout: s.idle, HandshakeTimeout: s.handshake, MaxSessions: s.MaxSessions,
+		ConnsPerMinute: float64(s.ConnectionsPerMinute), ConnBurst: s.ConnectionBurst,
+		Logf: func(format string, args ...any) { logger.Print(sanitizeLine(fmt.Sprintf(format, args...))) },
+	})
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	l, err := net.Listen("tcp", s.Listen)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	logger.Printf("listening on %s (context %s, %d authorized keys, host key %s)", l.Addr(), name, keys.Len(), gossh.FingerprintSHA256(hostKey.PublicKey()))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Printf("shutting down")
+	sd, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sd)
+}
