@@ -1,7 +1,29 @@
 package ui
 
-// newTracesPane builds the Traces pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import "github.com/reltui/reltui/ui/traces"
+
+// newTracesPane builds the Traces pane for one context from its Jaeger
+// client. Without a Jaeger the pane says how to configure one.
 func newTracesPane(env PaneEnv) Pane {
-	return newComingSoon("Traces", "Trace search and a virtualized waterfall with the critical path (metrics and traces issue).", env)
+	cfg := traces.Config{
+		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
+		Parent: env.Parent,
+	}
+	if env.Ctx.Jaeger != nil {
+		// Only a non-nil client: a nil *jaeger.Client in the interface
+		// would look configured.
+		cfg.Source = env.Ctx.Jaeger
+	}
+	if c := env.Ctx.Config; c != nil {
+		if c.Jaeger != nil {
+			cfg.Timeout = c.Jaeger.TimeoutOr().Std()
+		}
+		if c.Correlate != nil && c.Correlate.Pad > 0 {
+			cfg.Pad = c.Correlate.Pad.Std()
+		}
+	}
+	m := traces.New(cfg)
+	m.SetRange(env.From, env.To, env.Live)
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

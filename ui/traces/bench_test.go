@@ -1,0 +1,63 @@
+package traces
+
+import (
+	"testing"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func paneTrace(id string) pane.PivotMsg { return pane.PivotMsg{Target: pane.TargetTraces, TraceID: id} }
+
+// loadedBig returns a 200x50 pane showing an n-span trace.
+func loadedBig(b *testing.B, n int) *Model {
+	big := bigTrace(n)
+	src := newFakeSource(big)
+	m, _ := newTestModel(b, termenv.ANSI256, themes.Dark(), src, 200, 50)
+	settle(m, m.Pivot(paneTrace(big.TraceID)))
+	if m.tr == nil || len(m.tr.nodes) != n {
+		b.Fatalf("trace not loaded")
+	}
+	return m
+}
+
+// BenchmarkFrame50k is the target: one frame of the waterfall
+// with a 50,000-span trace at 200x50 in ≤ 16 ms. Each iteration scrolls a
+// page, so every frame draws new rows.
+func BenchmarkFrame50k(b *testing.B) {
+	m := loadedBig(b, 50_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(keyMsg("pgdown"))
+		if m.sel >= len(m.visible)-1 {
+			m.sel, m.top = 0, 0
+		}
+		if len(m.View()) == 0 {
+			b.Fatal("empty frame")
+		}
+	}
+}
+
+// BenchmarkFold50k is the cost of one fold or unfold on a 50,000-span
+// trace: the visible rows are recomputed once per fold.
+func BenchmarkFold50k(b *testing.B) {
+	m := loadedBig(b, 50_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(keyMsg("x"))
+	}
+}
+
+// BenchmarkBuildTree50k is what the fetch Cmd spends off the UI goroutine
+// preparing a 50,000-span trace: sanitizing, linking, critical path.
+func BenchmarkBuildTree50k(b *testing.B) {
+	tr := bigTrace(50_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if t := buildTree(tr); len(t.order) != 50_000 {
+			b.Fatal("lost spans")
+		}
+	}
+}

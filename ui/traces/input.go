@@ -1,0 +1,282 @@
+package traces
+
+import (
+	"fmt"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	if m.mode != modeForm && m.mode != modeFilter {
+		m.flash = ""
+	}
+	switch m.mode {
+	case modeForm:
+		return m.formKey(msg)
+	case modeFilter:
+		return m.filterKey(msg)
+	case modeDetail:
+		return m.detailKey(msg)
+	case modeTrace:
+		return m.traceKey(msg)
+	}
+	return m.resultsKey(msg)
+}
+
+func (m *Model) openForm() {
+	m.mode = modeForm
+	m.formErr = ""
+	m.form.focusField(m.form.focus)
+}
+
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.form.blur()
+		m.mode = modeResults
+		return nil
+	case key.Matches(msg, k.Run):
+		q, err := m.form.query()
+		if err != nil {
+			m.formErr = err.Error()
+			return nil
+		}
+		m.form.blur()
+		m.formErr = ""
+		m.mode = modeResults
+		return m.runSearch(q)
+	case key.Matches(msg, k.NextField):
+		m.form.focusField(m.form.focus + 1)
+		return nil
+	case key.Matches(msg, k.PrevField):
+		m.form.focusField(m.form.focus - 1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.form.inputs[m.form.focus], cmd = m.form.inputs[m.form.focus].Update(msg)
+	return cmd
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.filterIn.Blur()
+		m.mode = modeTrace
+		return nil
+	case key.Matches(msg, m.keys.Run):
+		m.filterIn.Blur()
+		m.mode = modeTrace
+		m.setFilter(sanitize.Line(m.filterIn.Value()))
+		m.step(1, true)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.filterIn, cmd = m.filterIn.Update(msg)
+	return cmd
+}
+
+func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	th := m.tableHeight()
+	switch {
+	case key.Matches(msg, k.Up):
+		m.rsel--
+	case key.Matches(msg, k.Down):
+		m.rsel++
+	case key.Matches(msg, k.PageUp):
+		m.rsel -= th
+	case key.Matches(msg, k.PageDown):
+		m.rsel += th
+	case key.Matches(msg, k.Top):
+		m.rsel = 0
+	case key.Matches(msg, k.Bottom):
+		m.rsel = len(m.rows) - 1
+	case key.Matches(msg, k.Edit):
+		m.openForm()
+	case key.Matches(msg, k.Sort):
+		m.sortBy = (m.sortBy + 1) % numSortKeys
+		m.sortRows()
+		m.rsel, m.rtop = 0, 0
+	case key.Matches(msg, k.Open):
+		if m.rsel < len(m.rows) {
+			return m.openTrace(m.rows[m.rsel].TraceID)
+		}
+	case key.Matches(msg, k.CopyTrace):
+		if m.rsel < len(m.rows) {
+			return m.copy("trace id", m.rows[m.rsel].TraceID)
+		}
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.searching:
+			m.cancelSearch()
+			m.flash = "search cancelled"
+		case m.loading != "":
+			m.cancelTrace()
+			m.flash = "fetch cancelled"
+		case m.tr != nil:
+			m.mode = modeTrace // esc from the table returns to the last trace
+		}
+	}
+	m.clampResults()
+	return nil
+}
+
+func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	lh := m.listHeight()
+	cur := m.selSpan()
+	switch {
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.filter != "":
+			m.setFilter("")
+		case m.loading != "":
+			m.cancelTrace()
+			m.flash = "fetch cancelled"
+		default:
+			m.mode = modeResults
+		}
+		return nil
+	case key.Matches(msg, k.Edit):
+		m.openForm()
+		return nil
+	case key.Matches(msg, k.CopyTrace):
+		if m.tr != nil {
+			return m.copy("trace id", m.tr.traceID)
+		}
+		return nil
+	}
+	if m.tr == nil {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		m.sel--
+	case key.Matches(msg, k.Down):
+		m.sel++
+	case key.Matches(msg, k.PageUp):
+		m.sel -= lh
+	case key.Matches(msg, k.PageDown):
+		m.sel += lh
+	case key.Matches(msg, k.Top):
+		m.sel = 0
+	case key.Matches(msg, k.Bottom):
+		m.sel = len(m.visible) - 1
+	case key.Matches(msg, k.Collapse):
+		if cur >= 0 {
+			if len(m.tr.nodes[cur].children) > 0 && !m.collapsed[cur] {
+				m.collapsed[cur] = true
+				m.refold()
+			} else if p := m.tr.nodes[cur].parent; p >= 0 {
+				m.selectSpan(p)
+			}
+		}
+	case key.Matches(msg, k.Expand):
+		if cur >= 0 {
+			if m.collapsed[cur] {
+				delete(m.collapsed, cur)
+				m.refold()
+			} else if len(m.tr.nodes[cur].children) > 0 {
+				m.sel++
+			}
+		}
+	case key.Matches(msg, k.Toggle):
+		if cur >= 0 && len(m.tr.nodes[cur].children) > 0 {
+			m.collapsed[cur] = !m.collapsed[cur]
+			if !m.collapsed[cur] {
+				delete(m.collapsed, cur)
+			}
+			m.refold()
+		}
+	case key.Matches(msg, k.CollapseAll):
+		// Fold everything below the roots, so the top level shows.
+		for i := range m.tr.nodes {
+			if m.tr.nodes[i].parent >= 0 && len(m.tr.nodes[i].children) > 0 {
+				m.collapsed[int32(i)] = true
+			}
+		}
+		m.refold()
+	case key.Matches(msg, k.ExpandAll):
+		clear(m.collapsed)
+		m.refold()
+	case key.Matches(msg, k.Detail):
+		if cur >= 0 {
+			m.mode, m.detailSpan = modeDetail, cur
+			m.refreshDetail()
+			m.detail.GotoTop()
+		}
+	case key.Matches(msg, k.Filter):
+		m.mode = modeFilter
+		m.filterIn.SetValue(m.filter)
+		m.filterIn.CursorEnd()
+		m.filterIn.Focus()
+	case key.Matches(msg, k.Next):
+		m.step(1, false)
+	case key.Matches(msg, k.Prev):
+		m.step(-1, false)
+	case key.Matches(msg, k.CopySpan):
+		if cur >= 0 {
+			return m.copy("span id", m.tr.nodes[cur].span.SpanID)
+		}
+	case key.Matches(msg, k.Logs):
+		return m.logsPivot(cur)
+	}
+	m.clampTrace()
+	return nil
+}
+
+func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.mode = modeTrace
+		return nil
+	case key.Matches(msg, k.CopyTrace):
+		return m.copy("trace id", m.tr.traceID)
+	case key.Matches(msg, k.CopySpan):
+		return m.copy("span id", m.tr.nodes[m.detailSpan].span.SpanID)
+	case key.Matches(msg, k.Logs):
+		return m.logsPivot(m.detailSpan)
+	case key.Matches(msg, k.Up):
+		m.detail.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		m.detail.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		m.detail.PageUp()
+	case key.Matches(msg, k.PageDown):
+		m.detail.PageDown()
+	case key.Matches(msg, k.Top):
+		m.detail.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		m.detail.GotoBottom()
+	}
+	return nil
+}
+
+// refreshDetail renders the span detail into the viewport: on open and
+// resize, not per frame.
+func (m *Model) refreshDetail() {
+	if m.tr == nil || int(m.detailSpan) >= len(m.tr.nodes) {
+		m.mode = modeTrace
+		return
+	}
+	m.detail.SetContent(detailContent(&m.st, m.tr, m.detailSpan, m.loc, m.width))
+}
+
+// copy hands text to the root as an OSC 52 sequence; building the string
+// is not I/O, the root writes it.
+func (m *Model) copy(what, text string) tea.Cmd {
+	text = sanitize.Line(text)
+	if text == "" {
+		return nil
+	}
+	seq := osc52.New(text).String()
+	m.flash = fmt.Sprintf("copied %s %s (OSC 52; your terminal must allow clipboard writes)", what, text)
+	return func() tea.Msg { return pane.CopyMsg{Text: text, Sequence: seq} }
+}

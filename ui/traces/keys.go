@@ -1,0 +1,86 @@
+package traces
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the Traces pane's keys. It is data: Update matches bindings,
+// never raw key strings. None of them is a root key (tab, digits, ?, :,
+// [, ], +, =, -, q, p) outside the text inputs.
+type KeyMap struct {
+	// Moving.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	// The search.
+	Edit key.Binding
+	Sort key.Binding
+	Open key.Binding
+
+	// The waterfall.
+	Collapse    key.Binding
+	Expand      key.Binding
+	Toggle      key.Binding
+	CollapseAll key.Binding
+	ExpandAll   key.Binding
+	Detail      key.Binding
+	Filter      key.Binding
+	Next        key.Binding
+	Prev        key.Binding
+	CopyTrace   key.Binding
+	CopySpan    key.Binding
+	Logs        key.Binding
+
+	// The search form.
+	Run       key.Binding
+	NextField key.Binding
+	PrevField key.Binding
+	// Back leaves an input, the span detail or the trace, or cancels a
+	// running request, whichever applies first.
+	Back key.Binding
+}
+
+// DefaultKeyMap returns the default keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+
+		Edit: key.NewBinding(key.WithKeys("i", "f"), key.WithHelp("i", "search form")),
+		Sort: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open trace")),
+
+		Collapse:    key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("←/h", "collapse")),
+		Expand:      key.NewBinding(key.WithKeys("l", "right"), key.WithHelp("→/l", "expand")),
+		Toggle:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fold/unfold")),
+		CollapseAll: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "collapse all")),
+		ExpandAll:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "expand all")),
+		Detail:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "span detail")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find span")),
+		Next:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		Prev:        key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
+		CopyTrace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy trace id")),
+		CopySpan:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy span id")),
+		Logs:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "span's logs")),
+
+		Run:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k KeyMap) fullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Open, k.Back},
+		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.Detail},
+		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs},
+	}
+}

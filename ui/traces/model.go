@@ -1,0 +1,613 @@
+// Package traces is the console's Traces pane: a Jaeger search form, a
+// sortable result table, and a virtualized waterfall of one trace with its
+// critical path, error spans, a span filter and span detail.
+//
+// The pane does no I/O in Update or View. Searches and trace fetches run
+// in Cmds that capture their inputs by value under a context the pane can
+// cancel; the Cmd also builds the span tree and the critical path, so a
+// 50,000-span trace costs the UI goroutine nothing but swapping it in.
+// Every result carries the pane's id and a sequence number, and stale
+// results are dropped. Every string from the backend is sanitized once,
+// when the tree or the summary is built.
+package traces
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultTimeout  = 60 * time.Second
+	DefaultLogLabel = "service"
+	DefaultPad      = 5 * time.Minute
+)
+
+// Config is what the pane needs from outside, as a typed struct.
+type Config struct {
+	// ID names the pane in its messages; "" means "traces".
+	ID string
+	// Source is the trace backend; nil means the context has none, and
+	// the pane says so instead of searching.
+	Source Source
+	// Renderer is the session's lipgloss renderer; nil means the default.
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	// Keys overrides DefaultKeyMap.
+	Keys *KeyMap
+	// Now is the clock; tests pin it. Nil means time.Now.
+	Now func() time.Time
+	// Location is the zone times are shown in; nil means time.Local.
+	Location *time.Location
+	// Timeout bounds one search or fetch (DefaultTimeout).
+	Timeout time.Duration
+	// LogLabel is the Loki stream label that names a service, for the
+	// span-to-logs pivot (DefaultLogLabel, what the demo and most
+	// promtail/alloy setups use).
+	LogLabel string
+	// Pad widens a span's window for the logs pivot (DefaultPad).
+	Pad time.Duration
+	// Service, when set, is put in the search form.
+	Service string
+	// Parent, when set, ends all of the pane's work when it is cancelled.
+	Parent context.Context
+}
+
+type mode int
+
+const (
+	modeResults mode = iota
+	modeForm
+	modeTrace
+	modeFilter
+	modeDetail
+)
+
+// sortKey is the column the result table is sorted by, largest first
+// (newest first for start).
+type sortKey int
+
+const (
+	sortStart sortKey = iota
+	sortDuration
+	sortSpans
+	sortErrors
+	numSortKeys
+)
+
+var sortNames = [numSortKeys]string{"start", "duration", "spans", "errors"}
+
+// Model is the Traces pane.
+type Model struct {
+	id       string
+	src      Source
+	st       Styles
+	keys     KeyMap
+	now      func() time.Time
+	loc      *time.Location
+	tmo      time.Duration
+	logLabel string
+	pad      time.Duration
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	mode          mode
+	form          form
+	formErr       string
+	filterIn      textinput.Model
+	spin          spinner.Model
+	spinOn        bool
+	detail        viewport.Model
+	flash         string
+
+	// The range the root gave us.
+	from, to time.Time
+	live     bool
+	rangeSet bool
+
+	// The search.
+	searchSeq    int
+	searching    bool
+	searchCancel context.CancelFunc
+	shownQ       jaeger.FindQuery
+	hasResults   bool
+	rows         []sources.TraceSummary
+	sortBy       sortKey
+	rsel, rtop   int
+	resultsAt    time.Time
+	searchErr    error
+	warnings     []string
+
+	// The trace.
+	traceSeq    int
+	loading     string // id being fetched, "" when idle
+	traceCancel context.CancelFunc
+	tr          *tree
+	traceAt     time.Time
+	traceErr    error
+	fromPivot   bool // the trace was opened by a pivot, not from the table
+	collapsed   map[int32]bool
+	visible     []int32 // the rows: spans in tree order, minus folded subtrees
+	sel, top    int
+	detailSpan  int32
+
+	// The span filter.
+	filter  string
+	matches []int32
+	matchAt int // index into matches of the last step, -1 before the first
+}
+
+// New builds the pane. It does not contact the backend.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "traces"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.LogLabel == "" {
+		cfg.LogLabel = DefaultLogLabel
+	}
+	if cfg.Pad <= 0 {
+		cfg.Pad = DefaultPad
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{
+		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
+		tmo: cfg.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad,
+		st:        NewStyles(cfg.Renderer, cfg.Palette),
+		collapsed: map[int32]bool{},
+		sortBy:    sortStart,
+		matchAt:   -1,
+	}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	r := cfg.Renderer
+	m.form = newForm(r, m.st)
+	m.form.inputs[fieldService].SetValue(cfg.Service)
+	m.filterIn = newFilterInput(r, m.st)
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.detail = viewport.New(0, 0)
+	m.detail.Style = r.NewStyle()
+	return m
+}
+
+func newFilterInput(r *lipgloss.Renderer, st Styles) textinput.Model {
+	f := newForm(r, st).inputs[0]
+	f.Prompt = "/"
+	f.Placeholder = "service, operation, span id or tag text"
+	return f
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Traces" }
+
+// Init does nothing: a search needs a service, which the user or a pivot
+// gives.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Close cancels whatever is in flight.
+func (m *Model) Close() { m.cancel() }
+
+// Editing reports whether a text input has the keyboard.
+func (m *Model) Editing() bool { return m.mode == modeForm || m.mode == modeFilter }
+
+// AtRest reports whether esc would do nothing here, so the root may take
+// it as "back": the table with nothing running, or a trace a pivot opened
+// (there is no table behind it) with no filter or fetch to cancel.
+func (m *Model) AtRest() bool {
+	switch m.mode {
+	case modeResults:
+		return !m.searching && m.loading == ""
+	case modeTrace:
+		return m.fromPivot && !m.hasResults && m.filter == "" && m.loading == ""
+	}
+	return false
+}
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.form.setWidth(m.width - formLabelWidth - 1)
+	m.filterIn.Width = max(1, m.width-2)
+	m.detail.Width, m.detail.Height = m.width, max(1, m.height-1)
+	if m.mode == modeDetail {
+		m.refreshDetail()
+	}
+	m.clampTrace()
+	m.clampResults()
+}
+
+// SetRange sets the window the next search covers. With live set the
+// window ends when the search runs and keeps its length.
+func (m *Model) SetRange(from, to time.Time, live bool) {
+	m.from, m.to, m.live, m.rangeSet = from, to, live, true
+}
+
+// ShortHelp is the footer for the current mode.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case modeForm:
+		return []key.Binding{k.Run, k.NextField, k.PrevField, k.Back}
+	case modeFilter:
+		return []key.Binding{k.Run, k.Back}
+	case modeDetail:
+		return []key.Binding{k.Up, k.Down, k.CopySpan, k.Logs, k.Back}
+	case modeTrace:
+		if m.filter != "" {
+			return []key.Binding{k.Next, k.Prev, k.Filter, k.Detail, k.Back}
+		}
+		return []key.Binding{k.Collapse, k.Expand, k.Detail, k.Filter, k.CopyTrace, k.Logs, k.Back}
+	}
+	return []key.Binding{k.Edit, k.Open, k.Sort, k.CopyTrace}
+}
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
+
+// Update handles one message and returns the concrete type.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pane.RangeMsg:
+		m.SetRange(msg.From, msg.To, msg.Live)
+		if m.hasResults || m.searching {
+			return m, m.runSearch(m.shownQ)
+		}
+	case searchMsg:
+		if msg.pane == m.id && msg.seq == m.searchSeq {
+			m.onSearch(msg)
+		}
+	case traceMsg:
+		if msg.pane == m.id && msg.seq == m.traceSeq {
+			m.onTrace(msg)
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+// Pivot shows what another pane asked for: a trace by id, or a search of
+// a service over the sender's window.
+func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
+	if !p.From.IsZero() && !p.To.IsZero() {
+		m.SetRange(p.From, p.To, false)
+	}
+	if id := strings.TrimSpace(p.TraceID); id != "" {
+		cmd := m.openTrace(id)
+		m.fromPivot = true
+		return cmd
+	}
+	if svc := strings.TrimSpace(p.Service); svc != "" {
+		q := jaeger.FindQuery{Service: svc}
+		m.form.set(q)
+		m.mode = modeResults
+		return m.runSearch(q)
+	}
+	return nil
+}
+
+func (m *Model) waiting() bool { return m.searching || m.loading != "" }
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if !m.waiting() {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+// wrapSpin tags the spinner's tick with this pane, so the root routes it.
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	id := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: id, tick: t}
+		}
+		return msg
+	}
+}
+
+// window is the search window, resolved now for a live range.
+func (m *Model) window() (time.Time, time.Time) {
+	now := m.now()
+	switch {
+	case !m.rangeSet:
+		return now.Add(-time.Hour), now
+	case m.live:
+		return now.Add(-m.to.Sub(m.from)), now
+	}
+	return m.from, m.to
+}
+
+// runSearch cancels a running search and starts q over the current range.
+func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {
+	if m.src == nil {
+		m.flash = "no Jaeger is configured for this context; see `reltui config check`"
+		return nil
+	}
+	if m.searchCancel != nil {
+		m.searchCancel()
+	}
+	q.Start, q.End = m.window()
+	m.searchSeq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.searchCancel = cancel
+	m.searching = true
+	m.shownQ = q
+	return tea.Batch(searchCmd(ctx, m.src, m.id, m.searchSeq, q, m.tmo), m.startSpin())
+}
+
+func (m *Model) cancelSearch() {
+	if m.searchCancel != nil {
+		m.searchCancel()
+		m.searchCancel = nil
+	}
+	m.searchSeq++
+	m.searching = false
+}
+
+func (m *Model) onSearch(msg searchMsg) {
+	m.searching = false
+	if m.searchCancel != nil {
+		m.searchCancel()
+		m.searchCancel = nil
+	}
+	if msg.err != nil {
+		// The previous results stay; the view marks them stale.
+		m.searchErr = msg.err
+		return
+	}
+	m.searchErr = nil
+	m.hasResults, m.resultsAt = true, m.now()
+	m.rows, m.warnings = msg.rows, msg.warnings
+	m.sortRows()
+	m.rsel, m.rtop = 0, 0
+}
+
+// sortRows orders the table by the chosen column, largest (or newest)
+// first; ties keep the trace id order so the table is stable.
+func (m *Model) sortRows() {
+	by := m.sortBy
+	slices.SortStableFunc(m.rows, func(a, b sources.TraceSummary) int {
+		var c int
+		switch by {
+		case sortDuration:
+			c = cmpDesc(a.Duration, b.Duration)
+		case sortSpans:
+			c = cmpDesc(a.SpanCount, b.SpanCount)
+		case sortErrors:
+			c = cmpDesc(a.ErrorCount, b.ErrorCount)
+		}
+		if c == 0 {
+			c = b.Start.Compare(a.Start)
+		}
+		if c == 0 {
+			c = strings.Compare(a.TraceID, b.TraceID)
+		}
+		return c
+	})
+}
+
+func cmpDesc[T int | time.Duration](a, b T) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// openTrace fetches a trace; the waterfall shows it when it arrives.
+func (m *Model) openTrace(id string) tea.Cmd {
+	if m.src == nil {
+		m.flash = "no Jaeger is configured for this context; see `reltui config check`"
+		return nil
+	}
+	if m.traceCancel != nil {
+		m.traceCancel()
+	}
+	m.traceSeq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.traceCancel = cancel
+	m.loading = id
+	m.fromPivot = false
+	m.mode = modeTrace
+	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo), m.startSpin())
+}
+
+func (m *Model) cancelTrace() {
+	if m.traceCancel != nil {
+		m.traceCancel()
+		m.traceCancel = nil
+	}
+	m.traceSeq++
+	m.loading = ""
+}
+
+func (m *Model) onTrace(msg traceMsg) {
+	m.loading = ""
+	if m.traceCancel != nil {
+		m.traceCancel()
+		m.traceCancel = nil
+	}
+	if msg.err != nil {
+		m.traceErr = msg.err
+		return
+	}
+	m.traceErr = nil
+	m.tr, m.traceAt = msg.tree, m.now()
+	clear(m.collapsed)
+	m.visible = m.tr.walk(m.collapsed)
+	m.sel, m.top = 0, 0
+	m.setFilter(m.filter)
+	if m.mode == modeDetail {
+		m.mode = modeTrace
+	}
+}
+
+// refold recomputes the visible rows after a fold changed, keeping the
+// selected span selected, or its nearest ancestor that is still shown.
+func (m *Model) refold() {
+	cur := m.selSpan()
+	m.visible = m.tr.walk(m.collapsed)
+	for p := cur; p >= 0; p = m.tr.nodes[p].parent {
+		if i := slices.Index(m.visible, p); i >= 0 {
+			m.sel = i
+			break
+		}
+	}
+	m.clampTrace()
+}
+
+// selSpan is the span under the cursor, or -1.
+func (m *Model) selSpan() int32 {
+	if m.tr == nil || m.sel < 0 || m.sel >= len(m.visible) {
+		return -1
+	}
+	return m.visible[m.sel]
+}
+
+// selectSpan moves the cursor to span i, unfolding its ancestors first
+// when it is hidden.
+func (m *Model) selectSpan(i int32) {
+	if i < 0 || m.tr == nil {
+		return
+	}
+	unfolded := false
+	m.tr.ancestors(i, func(p int32) {
+		if m.collapsed[p] {
+			delete(m.collapsed, p)
+			unfolded = true
+		}
+	})
+	if unfolded {
+		m.visible = m.tr.walk(m.collapsed)
+	}
+	if p := slices.Index(m.visible, i); p >= 0 {
+		m.sel = p
+	}
+	m.clampTrace()
+}
+
+// listHeight is the number of waterfall rows on screen.
+func (m *Model) listHeight() int { return max(1, m.height-len(m.traceHeader())-1) }
+
+func (m *Model) clampTrace() {
+	n := len(m.visible)
+	m.sel = min(max(m.sel, 0), max(n-1, 0))
+	lh := m.listHeight()
+	if m.sel < m.top {
+		m.top = m.sel
+	}
+	if m.sel >= m.top+lh {
+		m.top = m.sel - lh + 1
+	}
+	m.top = min(max(m.top, 0), max(n-lh, 0))
+}
+
+// tableHeight is the number of result rows on screen.
+func (m *Model) tableHeight() int { return max(1, m.height-len(m.resultsHeader())-1) }
+
+func (m *Model) clampResults() {
+	n := len(m.rows)
+	m.rsel = min(max(m.rsel, 0), max(n-1, 0))
+	th := m.tableHeight()
+	if m.rsel < m.rtop {
+		m.rtop = m.rsel
+	}
+	if m.rsel >= m.rtop+th {
+		m.rtop = m.rsel - th + 1
+	}
+	m.rtop = min(max(m.rtop, 0), max(n-th, 0))
+}
+
+// setFilter sets the span filter and finds its matches in tree order.
+func (m *Model) setFilter(text string) {
+	m.filter = strings.TrimSpace(text)
+	m.matchAt = -1
+	m.matches = nil
+	if m.tr != nil && m.filter != "" {
+		m.matches = m.tr.matches(m.filter)
+	}
+}
+
+// step moves to the next (d = 1) or previous (d = -1) match from the
+// cursor, wrapping around, and unfolds what hides it. With inclusive, a
+// match under the cursor counts (used when a filter is first applied).
+func (m *Model) step(d int, inclusive bool) {
+	if len(m.matches) == 0 {
+		if m.filter != "" {
+			m.flash = "no span matches /" + m.filter
+		}
+		return
+	}
+	pos := int32(-1)
+	if cur := m.selSpan(); cur >= 0 {
+		pos = m.tr.pos[cur]
+	}
+	// matches are in tree order, so their positions are sorted.
+	k, found := slices.BinarySearchFunc(m.matches, pos, func(s, p int32) int { return int(m.tr.pos[s] - p) })
+	switch {
+	case found && inclusive:
+	case d > 0 && found:
+		k++
+	case d < 0:
+		k--
+	}
+	m.matchAt = (k + len(m.matches)) % len(m.matches)
+	m.selectSpan(m.matches[m.matchAt])
+	m.flash = ""
+}

@@ -1,0 +1,435 @@
+package traces
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func shopSource() *fakeSource {
+	return newFakeSource(
+		shopTrace("aaaa0000000000000000000000000001", fixedNow.Add(-3*time.Minute), 0, false),
+		shopTrace("aaaa0000000000000000000000000002", fixedNow.Add(-2*time.Minute), 1500*time.Millisecond, false),
+		shopTrace("aaaa0000000000000000000000000003", fixedNow.Add(-1*time.Minute), 0, true),
+	)
+}
+
+func TestSearchFormBuildsTheQuery(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	if m.Editing() {
+		t.Fatal("editing before the form is opened")
+	}
+	cmd := press(m, "i", "payments", "tab", "POST /v1/charge", "tab", `http.status_code=500 note="a b"`, "tab", "1s", "tab", "5s", "tab", "7")
+	if !m.Editing() {
+		t.Fatal("the form must say it is editing, so root shortcuts stand down")
+	}
+	if src.finds.Load() != 0 {
+		t.Fatal("typing searched")
+	}
+	settle(m, tea.Batch(cmd, press(m, "enter")))
+	if len(src.seen) != 1 {
+		t.Fatalf("%d searches, want 1", len(src.seen))
+	}
+	q := src.seen[0]
+	if q.Service != "payments" || q.Operation != "POST /v1/charge" || q.MinDuration != time.Second ||
+		q.MaxDuration != 5*time.Second || q.Limit != 7 || q.Tags["http.status_code"] != "500" || q.Tags["note"] != "a b" {
+		t.Errorf("query = %+v", q)
+	}
+	if !q.Start.Equal(fixedNow.Add(-time.Hour)) || !q.End.Equal(fixedNow) {
+		t.Errorf("window %v..%v, want the pane's range", q.Start, q.End)
+	}
+	if m.Editing() || m.mode != modeResults || len(m.rows) != 3 {
+		t.Errorf("after search: editing=%v mode=%v rows=%d", m.Editing(), m.mode, len(m.rows))
+	}
+}
+
+func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	press(m, "i", "enter")
+	if !strings.Contains(m.formErr, "service") || m.mode != modeForm {
+		t.Errorf("empty service: formErr=%q mode=%v", m.formErr, m.mode)
+	}
+	press(m, "frontend", "tab", "tab", "tab", "2s", "tab", "1s", "enter")
+	if !strings.Contains(m.formErr, "min duration is greater") {
+		t.Errorf("min>max: formErr=%q", m.formErr)
+	}
+	if !strings.Contains(m.View(), "min duration is greater") {
+		t.Error("the form error is not shown")
+	}
+	if src.finds.Load() != 0 {
+		t.Error("a bad form searched")
+	}
+}
+
+func TestResultsSortByEachColumn(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	search(m, "frontend")
+	ids := func() []string {
+		var out []string
+		for _, r := range m.rows {
+			out = append(out, r.TraceID[len(r.TraceID)-1:])
+		}
+		return out
+	}
+	if got := ids(); !slices.Equal(got, []string{"3", "2", "1"}) {
+		t.Errorf("by start: %v, want newest first", got)
+	}
+	press(m, "s")
+	if got := ids(); m.sortBy != sortDuration || got[0] != "2" {
+		t.Errorf("by duration: %v, want the slow trace first", got)
+	}
+	press(m, "s")
+	if m.sortBy != sortSpans {
+		t.Errorf("sort = %v", m.sortBy)
+	}
+	press(m, "s")
+	if got := ids(); m.sortBy != sortErrors || got[0] != "3" {
+		t.Errorf("by errors: %v, want the failed trace first", got)
+	}
+	press(m, "s")
+	if m.sortBy != sortStart {
+		t.Error("sort does not cycle back to start")
+	}
+}
+
+func TestOpenTraceShowsCriticalPath(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 200, 50)
+	search(m, "frontend")
+	press(m, "s") // by duration: the slow one first
+	settle(m, press(m, "enter"))
+	if m.mode != modeTrace || m.tr == nil || m.tr.traceID != "aaaa0000000000000000000000000002" {
+		t.Fatalf("mode=%v tree=%v", m.mode, m.tr != nil)
+	}
+	want := correlate.CriticalServices(shopTrace("x", fixedNow, 1500*time.Millisecond, false).Spans)
+	if !slices.Equal(m.tr.critSvcs, want) {
+		t.Errorf("critical services %v, want %v", m.tr.critSvcs, want)
+	}
+	v := m.View()
+	if !strings.Contains(v, "critical path "+strings.Join(want, " → ")) {
+		t.Errorf("view does not name the critical path:\n%s", v)
+	}
+	// The gateway span is on the path and drawn with the marker; the
+	// publish span (after payments, but inside checkout) is too, and the
+	// inventory db span as well. Every span of this sequential trace is.
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, "POST /v2/authorize") && !strings.HasPrefix(line, glyphCritical) {
+			t.Errorf("gateway row lacks the critical marker: %q", line)
+		}
+	}
+	if len(m.visible) != 10 {
+		t.Errorf("%d rows, want 10", len(m.visible))
+	}
+}
+
+func TestCollapseExpandKeepsSelection(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	search(m, "frontend")
+	settle(m, press(m, "enter"))
+	press(m, "j", "j") // c1, checkout server span
+	c1 := m.selSpan()
+	if m.tr.nodes[c1].span.SpanID != "c1" {
+		t.Fatalf("selected %s", m.tr.nodes[c1].span.SpanID)
+	}
+	press(m, "h")
+	if len(m.visible) != 3 || m.selSpan() != c1 {
+		t.Errorf("after collapse: %d rows, sel %d", len(m.visible), m.selSpan())
+	}
+	press(m, "h") // on a folded span, left goes to the parent
+	if m.tr.nodes[m.selSpan()].span.SpanID != "f2" {
+		t.Errorf("left on a folded span went to %s", m.tr.nodes[m.selSpan()].span.SpanID)
+	}
+	press(m, "j", "l")
+	if len(m.visible) != 10 || m.selSpan() != c1 {
+		t.Errorf("after expand: %d rows", len(m.visible))
+	}
+	press(m, "C")
+	if len(m.visible) != 2 { // the root and its one child, folded
+		t.Errorf("collapse all: %d rows", len(m.visible))
+	}
+	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "f2" {
+		t.Errorf("collapse all moved the cursor to %s, want the nearest shown ancestor f2", s)
+	}
+	press(m, "E")
+	if len(m.visible) != 10 {
+		t.Errorf("expand all: %d rows", len(m.visible))
+	}
+}
+
+func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	search(m, "frontend")
+	settle(m, press(m, "enter"))
+	press(m, "C") // fold everything: matches are hidden
+	press(m, "/")
+	if !m.Editing() {
+		t.Fatal("the filter input must say it is editing")
+	}
+	press(m, "PAYMENTS", "enter")
+	if len(m.matches) != 2 {
+		t.Fatalf("%d matches for payments, want 2", len(m.matches))
+	}
+	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
+		t.Errorf("first match %s, want p1 (unfolded)", s)
+	}
+	press(m, "n")
+	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
+		t.Errorf("n went to %s, want p2", s)
+	}
+	press(m, "n")
+	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
+		t.Errorf("n did not wrap: %s", s)
+	}
+	press(m, "N")
+	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
+		t.Errorf("N did not wrap back: %s", s)
+	}
+	if !strings.Contains(m.View(), "/PAYMENTS 2/2") {
+		t.Errorf("status does not show the match position:\n%s", m.View())
+	}
+	// Tag text matches too.
+	press(m, "/", "esc")
+	m.filterIn.SetValue("")
+	press(m, "/")
+	m.filterIn.SetValue("")
+	press(m, "req-00000000abcd", "enter")
+	if len(m.matches) != 1 || m.tr.nodes[m.selSpan()].span.SpanID != "f1" {
+		t.Errorf("tag match: %d, sel %s", len(m.matches), m.tr.nodes[m.selSpan()].span.SpanID)
+	}
+	if m.AtRest() {
+		t.Error("at rest with a filter set: esc clears it")
+	}
+	press(m, "esc")
+	if m.filter != "" || m.mode != modeTrace {
+		t.Errorf("esc: filter %q mode %v", m.filter, m.mode)
+	}
+}
+
+func TestDetailShowsTagsEventsProcess(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 60)
+	search(m, "frontend")
+	settle(m, press(m, "enter")) // the failed trace is newest
+	press(m, "/", "authorize", "enter", "enter")
+	if m.mode != modeDetail {
+		t.Fatalf("mode %v", m.mode)
+	}
+	v := m.View()
+	for _, want := range []string{"payments", "POST /v2/authorize", "Events (1)", "exception.message = payment gateway timeout",
+		"main.charge()", "Process (2)", "service.instance.id = payments-7c9f", "! error", "critical path"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	press(m, "esc")
+	if m.mode != modeTrace {
+		t.Errorf("esc from detail: mode %v", m.mode)
+	}
+}
+
+func TestCopyTraceAndSpanID(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	search(m, "frontend")
+	settle(m, press(m, "enter"))
+	press(m, "j")
+	for k, want := range map[string]string{"y": "aaaa0000000000000000000000000003", "Y": "f2"} {
+		msgs := run(press(m, k))
+		if len(msgs) != 1 {
+			t.Fatalf("%s: %d msgs", k, len(msgs))
+		}
+		c, ok := msgs[0].(pane.CopyMsg)
+		if !ok || c.Text != want || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") {
+			t.Errorf("%s: %#v", k, msgs[0])
+		}
+	}
+}
+
+func TestLogsPivotFromSpan(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	search(m, "frontend")
+	settle(m, press(m, "enter"))
+	press(m, "/", "authorize", "enter")
+	msgs := run(press(m, "L"))
+	if len(msgs) != 1 {
+		t.Fatalf("%d msgs", len(msgs))
+	}
+	p, ok := msgs[0].(pane.PivotMsg)
+	if !ok {
+		t.Fatalf("%T", msgs[0])
+	}
+	s := m.tr.nodes[m.selSpan()].span
+	if p.Target != pane.TargetLogs || p.Query != `{service="payments"} |= "aaaa0000000000000000000000000003"` ||
+		p.TraceID != m.tr.traceID || p.SpanID != "p2" || p.Service != "payments" ||
+		!p.From.Equal(s.Start.Add(-5*time.Minute)) || !p.To.Equal(s.End().Add(5*time.Minute)) {
+		t.Errorf("pivot = %+v", p)
+	}
+}
+
+func TestPivotInOpensTraceOrSearches(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	from, to := fixedNow.Add(-10*time.Minute), fixedNow.Add(-5*time.Minute)
+	settle(m, m.Pivot(pane.PivotMsg{Target: pane.TargetTraces, TraceID: "aaaa0000000000000000000000000001", From: from, To: to}))
+	if m.mode != modeTrace || m.tr == nil || m.tr.traceID != "aaaa0000000000000000000000000001" {
+		t.Fatalf("trace pivot: mode %v", m.mode)
+	}
+	if !m.AtRest() {
+		t.Error("a pivoted trace with nothing behind it must be at rest, so esc goes back")
+	}
+	settle(m, m.Pivot(pane.PivotMsg{Target: pane.TargetTraces, Service: "checkout", From: from, To: to}))
+	if len(src.seen) != 1 || src.seen[0].Service != "checkout" || !src.seen[0].Start.Equal(from) || !src.seen[0].End.Equal(to) {
+		t.Errorf("service pivot searched %+v", src.seen)
+	}
+	if m.mode != modeResults || len(m.rows) != 3 || !m.AtRest() {
+		t.Errorf("service pivot: mode %v rows %d", m.mode, len(m.rows))
+	}
+}
+
+func TestSelectionIsTheSpanUnderTheCursor(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	if _, ok := m.Selection(); ok {
+		t.Error("a selection with nothing shown")
+	}
+	search(m, "frontend")
+	ev, ok := m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceSpan || ev.Query != "aaaa0000000000000000000000000003" {
+		t.Errorf("table selection %+v", ev)
+	}
+	settle(m, press(m, "enter"))
+	press(m, "/", "authorize", "enter")
+	ev, ok = m.Selection()
+	s := m.tr.nodes[m.selSpan()].span
+	if !ok || ev.Kind != incidents.EvidenceSpan || ev.Source != "jaeger" || ev.Query != m.tr.traceID ||
+		!ev.From.Equal(s.Start) || !ev.To.Equal(s.End()) ||
+		!strings.Contains(ev.Snapshot, "span p2 payments: POST /v2/authorize") || !strings.Contains(ev.Snapshot, "error") {
+		t.Errorf("span selection %+v", ev)
+	}
+}
+
+func TestStaleResultsAreDropped(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	press(m, "i", "frontend")
+	first := press(m, "enter")
+	second := press(m, "i", "enter")
+	settle(m, first) // the first answer arrives late
+	if m.hasResults {
+		t.Error("a stale search answer was shown")
+	}
+	settle(m, second)
+	if !m.hasResults {
+		t.Error("the current answer was dropped")
+	}
+	// A search result addressed to another pane is ignored.
+	m.rows = nil
+	m.Update(searchMsg{pane: "other", seq: m.searchSeq, rows: []sources.TraceSummary{{TraceID: "x"}}})
+	if len(m.rows) != 0 {
+		t.Error("another pane's result was taken")
+	}
+}
+
+func TestErrorKeepsOldResults(t *testing.T) {
+	src := shopSource()
+	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	search(m, "frontend")
+	clk.Add(2 * time.Minute)
+	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
+	settle(m, press(m, "i", "enter"))
+	if len(m.rows) != 3 || m.searchErr == nil {
+		t.Fatalf("rows %d err %v", len(m.rows), m.searchErr)
+	}
+	v := m.View()
+	for _, want := range []string{"unreachable", "connection refused", "showing the previous 3 traces from 2m ago", "stale, 2m old"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.ContainsRune(v, 0x1b) {
+		t.Error("an escape from the error reached the view")
+	}
+}
+
+func TestCancelWithEsc(t *testing.T) {
+	src := shopSource()
+	src.block = make(chan struct{})
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	cmd := press(m, "i", "frontend", "enter")
+	if !m.searching || m.AtRest() {
+		t.Fatal("not searching")
+	}
+	press(m, "esc")
+	if m.searching {
+		t.Error("esc did not cancel")
+	}
+	settle(m, cmd) // the cancelled call returns; its answer is stale
+	if m.searchErr != nil || m.hasResults {
+		t.Errorf("a cancelled search changed the pane: err %v", m.searchErr)
+	}
+}
+
+func TestRangeMsgReruns(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	_, cmd := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
+	if cmd != nil {
+		t.Error("a range change without a search searched")
+	}
+	search(m, "frontend")
+	from, to := fixedNow.Add(-2*time.Hour), fixedNow.Add(-time.Hour)
+	_, cmd = m.Update(pane.RangeMsg{From: from, To: to})
+	settle(m, cmd)
+	if n := len(src.seen); n != 2 || !src.seen[1].Start.Equal(from) || !src.seen[1].End.Equal(to) {
+		t.Errorf("searches %+v", src.seen)
+	}
+}
+
+func TestNoSourceSaysSo(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), nil, 100, 20)
+	if !strings.Contains(m.View(), "No Jaeger is configured") {
+		t.Errorf("view:\n%s", m.View())
+	}
+	if cmd := press(m, "i", "frontend", "enter"); cmd != nil && len(run(cmd)) > 0 {
+		t.Error("searched without a source")
+	}
+	if !strings.Contains(m.flash, "no Jaeger") {
+		t.Errorf("flash %q", m.flash)
+	}
+}
+
+// TestUpdateAndViewDoNoIO drives every mode and key and checks that only
+// the returned Cmds call the source: Update and View never do.
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 120, 40)
+	var cmds []tea.Cmd
+	keys := []string{"i", "frontend", "tab", "shift+tab", "enter", "s", "j", "k", "enter",
+		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g"}
+	for _, k := range keys {
+		_, c := m.Update(keyMsg(k))
+		cmds = append(cmds, c)
+		_ = m.View()
+	}
+	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
+	cmds = append(cmds, c)
+	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
+	_ = m.View()
+	if f, g := src.finds.Load(), src.gets.Load(); f != 0 || g != 0 {
+		t.Fatalf("Update/View called the source: %d finds, %d gets", f, g)
+	}
+	for _, c := range cmds {
+		runNoTick(c)
+	}
+	if src.finds.Load() == 0 {
+		t.Error("the Cmds did not search: the test did not drive the pane")
+	}
+}

@@ -1,0 +1,18 @@
+package traces
+
+import (
+	"context"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
+)
+
+// Source is the trace backend the pane reads. It is declared here, on the
+// consumer side, so tests hand the pane a fake; *jaeger.Client satisfies
+// it as is.
+type Source interface {
+	FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error)
+	GetTrace(ctx context.Context, traceID string) (*sources.Trace, error)
+}
+
+var _ Source = (*jaeger.Client)(nil)
