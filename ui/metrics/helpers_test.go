@@ -255,11 +255,15 @@ func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
 
 // settle feeds cmd's messages back into the model until none arrive, and
 // returns the messages meant for the root (pivots, copies).
-func settle(m *Model, cmd tea.Cmd) []tea.Msg {
+func settle(m *Model, cmd tea.Cmd) []tea.Msg { return settleWithin(m, cmd, 150*time.Millisecond) }
+
+// settleWithin is settle giving each round wait to answer (a real
+// backend needs longer than a fake).
+func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) []tea.Msg {
 	var outside []tea.Msg
 	for i := 0; cmd != nil && i < 10; i++ {
 		var next []tea.Cmd
-		for _, msg := range collect(cmd, 150*time.Millisecond) {
+		for _, msg := range collect(cmd, wait) {
 			switch msg.(type) {
 			case spinMsg:
 				continue

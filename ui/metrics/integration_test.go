@@ -1,0 +1,200 @@
+//go:build integration
+
+package metrics
+
+// Against the dev stack's real Prometheus fed by the demo workload. The
+// test injects its own payments latency fault and judges the p99 the
+// pane computes against the level before the fault, so scheduled faults
+// and other tests' faults cannot make it pass or fail by accident.
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/demo"
+	"github.com/reltui/reltui/demo/fault"
+	"github.com/reltui/reltui/internal/stacktest"
+	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/themes"
+)
+
+// realPane is the pane on the stack's Prometheus showing payments over
+// the last span, live.
+func realPane(t *testing.T, src Source, span time.Duration) *Model {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.Ascii)
+	now := time.Now()
+	m := New(Config{Source: src, Renderer: r, Palette: themes.NoColor(), Service: "payments",
+		From: now.Add(-span), To: now, Live: true, Timeout: 30 * time.Second})
+	m.SetSize(200, 50)
+	t.Cleanup(m.Close)
+	return m
+}
+
+// p99 returns the finite p99 points of the latency chart.
+func p99(t *testing.T, m *Model) []float64 {
+	t.Helper()
+	if len(m.panels) == 0 {
+		t.Fatal("no panels")
+	}
+	lat := m.panels[0]
+	if lat.err != nil {
+		t.Fatalf("latency query failed: %v", lat.err)
+	}
+	var out []float64
+	for _, s := range lat.series {
+		if s.Name != "p99" {
+			continue
+		}
+		for _, p := range s.Points {
+			if !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
+				out = append(out, p.V)
+			}
+		}
+	}
+	return out
+}
+
+func TestPaymentsLatencyFaultIsAP99Jump(t *testing.T) {
+	s := stacktest.Require(t)
+	c, err := prom.New(prom.Config{Address: s.PromURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The usual level: the lower quartile of the last 30 minutes' p99,
+	// which a fault (a minority of the time) does not move.
+	before := realPane(t, c, 30*time.Minute)
+	settleWithin(before, before.Init(), 5*time.Second)
+	hist := p99(t, before)
+	if len(hist) < 10 {
+		t.Fatalf("only %d p99 points in the last 30m; is the demo workload running?", len(hist))
+	}
+	slices.Sort(hist)
+	base := hist[len(hist)/4]
+	t.Logf("payments p99 lower quartile over 30m: %.3fs", base)
+
+	ctl, err := demo.NewControl(s.DemoControl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A latency fault already running (scheduled, or another test's)
+	// would make any reading look like a jump: wait for it to end and
+	// for the rate window to forget it, then take the level just before
+	// ours.
+	waitNoLatencyFault(t, ctl)
+	pre := realPane(t, c, 5*time.Minute)
+	settleWithin(pre, pre.Init(), 5*time.Second)
+	prePts := p99(t, pre)
+	if len(prePts) == 0 {
+		t.Fatal("no p99 points in the last 5m")
+	}
+	level := prePts[len(prePts)-1]
+	t.Logf("payments p99 just before the fault: %.3fs", level)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	w, err := ctl.Inject(ctx, fault.Latency, 3*time.Minute)
+	cancel()
+	if err != nil {
+		t.Fatalf("inject latency fault: %v", err)
+	}
+	t.Logf("latency fault active until %s", w.End.Format(time.TimeOnly))
+
+	// The gateway slows by 0.8–2 s for most charges, so p99 passes
+	// 0.8 s; demand a jump well clear of the usual level too.
+	want := math.Max(math.Max(4*base, 3*level), 0.7)
+	deadline := time.Now().Add(150 * time.Second)
+	var last float64
+	for {
+		m := realPane(t, c, 5*time.Minute)
+		settleWithin(m, m.Init(), 5*time.Second)
+		if pts := p99(t, m); len(pts) > 0 {
+			last = pts[len(pts)-1]
+			if last >= want {
+				t.Logf("payments p99 now %.3fs (base %.3fs)", last, base)
+				// The data a trace pivot needs is there: a slow exemplar
+				// with a trace id.
+				slow := false
+				for _, e := range m.exemplars {
+					if e.v >= 0.7 && len(e.traceID) >= 16 && e.t.After(w.Start.Add(-time.Minute)) {
+						slow = true
+					}
+				}
+				if !slow {
+					t.Errorf("no slow exemplar with a trace id among %d after the fault", len(m.exemplars))
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("payments p99 never jumped: last %.3fs, want ≥ %.3fs (base %.3fs)", last, want, base)
+		}
+		time.Sleep(5 * time.Second)
+	}
+}
+
+// waitNoLatencyFault returns once no latency fault is active and the
+// 60-75 s rate window has moved past its end.
+func waitNoLatencyFault(t *testing.T, ctl *demo.Control) {
+	t.Helper()
+	deadline := time.Now().Add(6 * time.Minute)
+	waited := false
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		st, err := ctl.Status(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("demo status: %v", err)
+		}
+		active := false
+		for _, w := range st.Active {
+			if w.Kind == fault.Latency {
+				active = true
+			}
+		}
+		if !active {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a latency fault stayed active for 6 minutes; cannot measure a jump")
+		}
+		waited = true
+		time.Sleep(5 * time.Second)
+	}
+	if waited {
+		t.Log("waited for a running latency fault to end")
+		time.Sleep(100 * time.Second)
+	}
+}
+
+func TestRealErrorsAndEmptyResults(t *testing.T) {
+	s := stacktest.Require(t)
+	c, err := prom.New(prom.Config{Address: s.PromURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := realPane(t, c, 15*time.Minute)
+	settleWithin(m, m.Run(`rate(reltui_no_such_metric_total[5m])`), 3*time.Second)
+	if m.result == nil || m.result.empty != "metric reltui_no_such_metric_total not found" {
+		t.Fatalf("missing metric: %+v", m.result)
+	}
+	settleWithin(m, m.Run(`http_requests_total{service="no-such-service-xyz"}`), 3*time.Second)
+	if m.result.empty != "no data" {
+		t.Fatalf("existing metric, no series: empty = %q", m.result.empty)
+	}
+	good := m.result
+	settleWithin(m, m.Run(`sum(rate(http_requests_total[5m])`), 3*time.Second)
+	if m.qErr == nil || m.result != good {
+		t.Fatal("a bad query must fail and keep the last result")
+	}
+	kind, msg := kindAndMsg(m.qErr)
+	if kind != "bad query" || msg == "" {
+		t.Fatalf("error = %s: %s", kind, msg)
+	}
+	t.Logf("Prometheus said: %s", msg)
+}
