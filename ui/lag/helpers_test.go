@@ -1,0 +1,164 @@
+package lag
+
+import (
+	"context"
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/themes"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+// fakeSource answers with fixed partitions and counts calls.
+type fakeSource struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	parts []lag.Partition
+	err   error
+	block chan struct{}
+}
+
+func (f *fakeSource) Partitions(ctx context.Context, group string, from, now time.Time) ([]lag.Partition, []string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	parts, err, block := f.parts, f.err, f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	return parts, nil, err
+}
+
+func ramp(n int, from, step float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = from + step*float64(i)
+	}
+	return out
+}
+
+// sample: orders-consumer is stalled on partition 1, billing is fine,
+// audit is falling behind with no offset history.
+func sample() []lag.Partition {
+	p := func(g, t string, n int32, msgs, secs float64, m lag.Method, s lag.Status, reason string, trend []float64) lag.Partition {
+		return lag.Partition{Group: g, Topic: t, Partition: n, LagMessages: msgs, LagSeconds: secs, Method: m,
+			Verdict: lag.Verdict{Status: s, Reason: reason}, Trend: trend}
+	}
+	return []lag.Partition{
+		p("orders-consumer", "orders", 0, 3, 1.5, lag.MethodInterpolated, lag.StatusOK, "lag is shrinking", ramp(20, 10, -0.3)),
+		p("orders-consumer", "orders", 1, 1450, 192, lag.MethodInterpolated, lag.StatusStall, "committing offset 8812 over and over with 1450 messages of lag", ramp(20, 100, 70)),
+		p("orders-consumer", "orders", 2, 0, 0, lag.MethodInterpolated, lag.StatusOK, "no lag now", ramp(20, 0, 0)),
+		p("billing", "payments", 0, 12, 0.8, lag.MethodInterpolated, lag.StatusOK, "lag was zero within the window", ramp(20, 5, 0.2)),
+		p("audit", "payments", 0, 900, 45, lag.MethodRate, lag.StatusWarn, "lag never shrank across the window (100 → 900) though offsets moved", ramp(20, 100, 40)),
+		p("audit", "payments", 1, 20, math.NaN(), lag.MethodUnknown, lag.StatusErr, "need at least 2 commits in the window, have 1", nil),
+	}
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h int) (*Model, *fakeClock) {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	pal := themes.Dark()
+	if profile == termenv.Ascii {
+		pal = themes.NoColor()
+	}
+	clk := &fakeClock{t: fixedNow}
+	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SourceName: "prometheus"}
+	if src != nil {
+		cfg.Source = src
+	}
+	m := New(cfg)
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return m, clk
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+// load runs Init and feeds the fetch result back in.
+func load(m *Model) {
+	cmd := m.Init()
+	for _, msg := range run(cmd, 300*time.Millisecond) {
+		if r, ok := msg.(resultMsg); ok {
+			m.Update(r)
+		}
+	}
+}
+
+func run(cmd tea.Cmd, wait time.Duration) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	out := make(chan tea.Msg, 64)
+	var start func(c tea.Cmd)
+	start = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					start(c)
+				}
+				return
+			}
+			if msg != nil {
+				out <- msg
+			}
+		}()
+	}
+	start(cmd)
+	var msgs []tea.Msg
+	deadline := time.After(wait)
+	for {
+		select {
+		case msg := <-out:
+			msgs = append(msgs, msg)
+		case <-deadline:
+			return msgs
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package lag
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// Source is where the pane reads lag: lag.PromSource or a lag.KafkaSource.
+type Source = lag.Source
+
+type resultMsg struct {
+	pane     string
+	seq      int
+	at       time.Time
+	parts    []lag.Partition
+	warnings []string
+	err      error
+}
+
+type tickMsg struct {
+	pane string
+	gen  int
+}
+
+type spinMsg struct {
+	pane string
+	tick spinner.TickMsg
+}
+
+// PaneID implements pane.Routed.
+func (m resultMsg) PaneID() string { return m.pane }
+
+// PaneID implements pane.Routed.
+func (m tickMsg) PaneID() string { return m.pane }
+
+// PaneID implements pane.Routed.
+func (m spinMsg) PaneID() string { return m.pane }
+
+func fetchCmd(ctx context.Context, src Source, pane string, seq int, from, at time.Time, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		parts, warnings, err := src.Partitions(ctx, "", from, at)
+		for i := range warnings {
+			warnings[i] = sanitize.Line(warnings[i])
+		}
+		return resultMsg{pane: pane, seq: seq, at: at, parts: parts, warnings: warnings, err: err}
+	}
+}
+
+func tickCmd(pane string, gen int, every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{pane: pane, gen: gen} })
+}

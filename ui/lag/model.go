@@ -1,0 +1,548 @@
+// Package lag is the console's Lag pane: consumer lag per group and topic,
+// expandable to partitions, in messages and in seconds (with the method
+// that gave the seconds), Burrow's status and a trend sparkline. It sorts
+// by status, lag or name and refreshes on a timer, dropping a refresh that
+// would overlap a running one.
+//
+// The pane does no I/O in Update or View; fetches run in Cmds that
+// capture their inputs by value, and results carry the pane id and a
+// sequence number so stale ones are dropped.
+package lag
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultRefresh = 15 * time.Second
+	DefaultTimeout = 30 * time.Second
+	DefaultWindow  = 30 * time.Minute
+)
+
+// Config is what the pane needs from outside.
+type Config struct {
+	// ID names the pane in its messages; "" means "lag".
+	ID     string
+	Source Source
+	// SourceName is "prometheus" or "kafka", for the header and evidence.
+	SourceName string
+	// Queries are the Prometheus lag queries (for evidence and pivots).
+	Queries  lag.Queries
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	Keys     *KeyMap
+	Now      func() time.Time
+	// Window is the offset history Burrow's rules judge (DefaultWindow).
+	Window  time.Duration
+	Refresh time.Duration
+	Timeout time.Duration
+	Parent  context.Context
+}
+
+// SortKey orders the group/topic rows.
+type SortKey int
+
+// The sort orders, in the order s cycles through them.
+const (
+	SortStatus SortKey = iota // worst status first, then oldest lag
+	SortSeconds
+	SortMessages
+	SortName
+)
+
+var sortNames = map[SortKey]string{SortStatus: "status", SortSeconds: "lag seconds", SortMessages: "lag messages", SortName: "name"}
+
+// rowRef is one line of the list: a group/topic, or one of its partitions.
+type rowRef struct {
+	topic int
+	part  int // -1 for the group/topic row
+}
+
+// Model is the Lag pane.
+type Model struct {
+	id      string
+	src     Source
+	srcName string
+	queries lag.Queries
+	st      Styles
+	keys    KeyMap
+	now     func() time.Time
+	window  time.Duration
+	every   time.Duration
+	tmo     time.Duration
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	onClose []func()
+
+	width, height int
+
+	topics   []lag.Topic
+	expanded map[[2]string]bool
+	rows     []rowRef
+	sel, top int
+	sortKey  SortKey
+	reverse  bool
+
+	seq         int
+	fetching    bool
+	fetchCancel context.CancelFunc
+	tickGen     int
+	spin        spinner.Model
+	spinOn      bool
+
+	hasData  bool
+	shownAt  time.Time
+	err      error
+	errAt    time.Time
+	warnings []string
+	flash    string
+}
+
+// New builds the pane. It does not contact the backend.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "lag"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = DefaultWindow
+	}
+	if cfg.Refresh <= 0 {
+		cfg.Refresh = DefaultRefresh
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Queries == (lag.Queries{}) {
+		cfg.Queries = lag.DefaultQueries()
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{
+		id: cfg.ID, src: cfg.Source, srcName: cfg.SourceName, queries: cfg.Queries, keys: keys, now: cfg.Now,
+		window: cfg.Window, every: cfg.Refresh, tmo: cfg.Timeout,
+		st: NewStyles(cfg.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
+	}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	return m
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Lag" }
+
+// Init fetches lag and starts the refresh timer.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.refresh(), m.startTick()) }
+
+// Close cancels the running fetch, stops the timer and releases what
+// OnClose registered (a Kafka client's connections).
+func (m *Model) Close() {
+	m.cancel()
+	m.tickGen++
+	for _, f := range m.onClose {
+		f()
+	}
+	m.onClose = nil
+}
+
+// OnClose registers f to run when the pane closes.
+func (m *Model) OnClose(f func()) { m.onClose = append(m.onClose, f) }
+
+// AtRest reports whether esc would do nothing (no row is expanded).
+func (m *Model) AtRest() bool {
+	for _, v := range m.expanded {
+		if v {
+			return false
+		}
+	}
+	return true
+}
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.clamp()
+}
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
+
+// Update handles one message and returns the concrete type.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pane.RangeMsg:
+		// Lag is always "now"; the range does not change what it means.
+		return m, nil
+	case resultMsg:
+		if msg.pane == m.id && msg.seq == m.seq {
+			m.onResult(msg)
+		}
+	case tickMsg:
+		if msg.pane == m.id && msg.gen == m.tickGen {
+			var cmd tea.Cmd
+			if !m.fetching { // an overlapping refresh is dropped, not queued
+				cmd = m.refresh()
+			}
+			return m, tea.Batch(cmd, tickCmd(m.id, m.tickGen, m.every))
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) startTick() tea.Cmd {
+	m.tickGen++
+	return tickCmd(m.id, m.tickGen, m.every)
+}
+
+func (m *Model) refresh() tea.Cmd {
+	if m.src == nil {
+		return nil
+	}
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+	}
+	m.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.fetchCancel = cancel
+	m.fetching = true
+	at := m.now()
+	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, at.Add(-m.window), at, m.tmo), m.startSpin())
+}
+
+func (m *Model) onResult(msg resultMsg) {
+	m.fetching = false
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+		m.fetchCancel = nil
+	}
+	if msg.err != nil {
+		// The old rows stay; the view says how old they are.
+		m.err, m.errAt = msg.err, m.now()
+		return
+	}
+	m.err = nil
+	m.warnings = msg.warnings
+	m.hasData, m.shownAt = true, msg.at
+	cur, hadCur := m.current()
+	m.topics = lag.ByTopic(msg.parts)
+	m.resort()
+	if hadCur {
+		m.selectRef(cur)
+	}
+}
+
+// current names the selected row by group, topic and partition, so the
+// selection survives a refresh that reorders rows.
+func (m *Model) current() ([3]any, bool) {
+	if m.sel < 0 || m.sel >= len(m.rows) {
+		return [3]any{}, false
+	}
+	r := m.rows[m.sel]
+	t := m.topics[r.topic]
+	p := int32(-1)
+	if r.part >= 0 {
+		p = t.Partitions[r.part].Partition
+	}
+	return [3]any{t.Group, t.Topic, p}, true
+}
+
+func (m *Model) selectRef(ref [3]any) {
+	for i, r := range m.rows {
+		t := m.topics[r.topic]
+		p := int32(-1)
+		if r.part >= 0 {
+			p = t.Partitions[r.part].Partition
+		}
+		if t.Group == ref[0] && t.Topic == ref[1] && p == ref[2] {
+			m.sel = i
+			break
+		}
+	}
+	m.clamp()
+}
+
+// resort orders topics and their partitions by the sort key and rebuilds
+// the visible rows.
+func (m *Model) resort() {
+	cmpNaN := func(a, b float64) int { // unknown sorts as the smallest
+		switch {
+		case math.IsNaN(a) && math.IsNaN(b):
+			return 0
+		case math.IsNaN(a):
+			return -1
+		case math.IsNaN(b):
+			return 1
+		}
+		return cmp.Compare(a, b)
+	}
+	byName := func(a, b lag.Topic) int {
+		if c := cmp.Compare(a.Group, b.Group); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Topic, b.Topic)
+	}
+	var f func(a, b lag.Topic) int
+	switch m.sortKey {
+	case SortStatus:
+		f = func(a, b lag.Topic) int {
+			switch {
+			case lag.Worse(a.Status, b.Status):
+				return -1
+			case lag.Worse(b.Status, a.Status):
+				return 1
+			}
+			return cmp.Or(-cmpNaN(a.LagSeconds, b.LagSeconds), byName(a, b))
+		}
+	case SortSeconds:
+		f = func(a, b lag.Topic) int { return cmp.Or(-cmpNaN(a.LagSeconds, b.LagSeconds), byName(a, b)) }
+	case SortMessages:
+		f = func(a, b lag.Topic) int { return cmp.Or(-cmp.Compare(a.LagMessages, b.LagMessages), byName(a, b)) }
+	default:
+		f = byName
+	}
+	if m.reverse {
+		g := f
+		f = func(a, b lag.Topic) int { return g(b, a) }
+	}
+	slices.SortStableFunc(m.topics, f)
+	m.rebuild()
+}
+
+func (m *Model) rebuild() {
+	m.rows = m.rows[:0]
+	for i, t := range m.topics {
+		m.rows = append(m.rows, rowRef{i, -1})
+		if m.expanded[[2]string{t.Group, t.Topic}] {
+			for j := range t.Partitions {
+				m.rows = append(m.rows, rowRef{i, j})
+			}
+		}
+	}
+	m.clamp()
+}
+
+func (m *Model) listHeight() int {
+	return max(1, m.height-len(m.noticeLines())-2-detailLines)
+}
+
+func (m *Model) clamp() {
+	m.sel = min(max(m.sel, 0), max(len(m.rows)-1, 0))
+	lh := m.listHeight()
+	if m.sel < m.top {
+		m.top = m.sel
+	}
+	if m.sel >= m.top+lh {
+		m.top = m.sel - lh + 1
+	}
+	m.top = max(0, min(m.top, max(0, len(m.rows)-lh)))
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	m.flash = ""
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.sel--
+	case key.Matches(msg, k.Down):
+		m.sel++
+	case key.Matches(msg, k.PageUp):
+		m.sel -= m.listHeight()
+	case key.Matches(msg, k.PageDown):
+		m.sel += m.listHeight()
+	case key.Matches(msg, k.Top):
+		m.sel = 0
+	case key.Matches(msg, k.Bottom):
+		m.sel = len(m.rows) - 1
+	case key.Matches(msg, k.Expand):
+		if m.sel < len(m.rows) {
+			r := m.rows[m.sel]
+			t := m.topics[r.topic]
+			id := [2]string{t.Group, t.Topic}
+			m.expanded[id] = !m.expanded[id]
+			m.rebuild()
+			// Stay on the group/topic row (a partition row folds into it).
+			for i, rr := range m.rows {
+				if rr.topic == r.topic && rr.part < 0 {
+					m.sel = i
+				}
+			}
+		}
+	case key.Matches(msg, k.ExpandAll):
+		all := true
+		for _, t := range m.topics {
+			all = all && m.expanded[[2]string{t.Group, t.Topic}]
+		}
+		for _, t := range m.topics {
+			m.expanded[[2]string{t.Group, t.Topic}] = !all
+		}
+		cur, ok := m.current()
+		m.rebuild()
+		if ok {
+			cur[2] = int32(-1)
+			m.selectRef(cur)
+		}
+	case key.Matches(msg, k.Collapse):
+		cur, ok := m.current()
+		clear(m.expanded)
+		m.rebuild()
+		if ok {
+			cur[2] = int32(-1)
+			m.selectRef(cur)
+		}
+	case key.Matches(msg, k.Sort), key.Matches(msg, k.Reverse):
+		if key.Matches(msg, k.Sort) {
+			m.sortKey = (m.sortKey + 1) % 4
+		} else {
+			m.reverse = !m.reverse
+		}
+		cur, ok := m.current()
+		m.resort()
+		if ok {
+			m.selectRef(cur)
+		}
+		m.flash = "sorted by " + sortNames[m.sortKey]
+		if m.reverse {
+			m.flash += ", reversed"
+		}
+	case key.Matches(msg, k.Refresh):
+		if m.fetching {
+			m.flash = "a refresh is already running"
+			return nil
+		}
+		return m.refresh()
+	case key.Matches(msg, k.Metrics):
+		if q, ok := m.selectedQuery(); ok {
+			at := m.now()
+			pm := pane.PivotMsg{Target: pane.TargetMetrics, Query: q, From: at.Add(-m.window), To: at}
+			return func() tea.Msg { return pm }
+		}
+		m.flash = "lag comes straight from Kafka here; there is no series to chart"
+	}
+	m.clamp()
+	return nil
+}
+
+// selectedQuery is the PromQL for the selected row's lag series; false
+// when lag is read from the brokers (there is no series).
+func (m *Model) selectedQuery() (string, bool) {
+	if m.srcName == "kafka" || m.sel >= len(m.rows) {
+		return "", false
+	}
+	r := m.rows[m.sel]
+	t := m.topics[r.topic]
+	sel := fmt.Sprintf("consumergroup=%q, topic=%q", t.Group, t.Topic)
+	if r.part >= 0 {
+		sel += fmt.Sprintf(", partition=\"%d\"", t.Partitions[r.part].Partition)
+	}
+	q := m.queries.Lag
+	if isMetricName(q) {
+		return q + "{" + sel + "}", true
+	}
+	// An overridden query is an expression: matchers cannot be added to
+	// it, so the whole of it is charted.
+	return q, true
+}
+
+func isMetricName(q string) bool {
+	for i, r := range q {
+		ok := r == '_' || r == ':' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return q != ""
+}
+
+// Selection is the selected row as evidence: its lag query (Prometheus)
+// and a snapshot of what the row says.
+func (m *Model) Selection() (incidents.Evidence, bool) {
+	if !m.hasData || m.sel >= len(m.rows) {
+		return incidents.Evidence{}, false
+	}
+	r := m.rows[m.sel]
+	t := m.topics[r.topic]
+	var snap string
+	if r.part < 0 {
+		snap = fmt.Sprintf("%s/%s: %s, %.0f messages behind, %s (%s)", t.Group, t.Topic, t.Status, t.LagMessages, secondsText(t.LagSeconds), t.Method)
+	} else {
+		p := t.Partitions[r.part]
+		snap = fmt.Sprintf("%s/%s partition %d: %s, %.0f messages behind, %s (%s); %s", t.Group, t.Topic, p.Partition, p.Verdict.Status,
+			p.LagMessages, secondsText(p.LagSeconds), p.Method, p.Verdict.Reason)
+	}
+	ev := incidents.Evidence{Kind: incidents.EvidenceQuery, Source: m.srcName, From: m.shownAt.Add(-m.window), To: m.shownAt, Snapshot: sanitize.Text(snap)}
+	if q, ok := m.selectedQuery(); ok {
+		ev.Query = q
+	}
+	return ev, true
+}
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if !m.fetching {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	id := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: id, tick: t}
+		}
+		return msg
+	}
+}

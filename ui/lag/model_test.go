@@ -1,0 +1,162 @@
+package lag
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func TestGroupsSortAndExpand(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{parts: sample()}, 80, 24)
+	load(m)
+	// Worst status first: orders-consumer (STALL), audit (WARN), billing.
+	var order []string
+	for _, tp := range m.topics {
+		order = append(order, tp.Group+"/"+string(tp.Status))
+	}
+	if strings.Join(order, " ") != "orders-consumer/STALL audit/WARN billing/OK" {
+		t.Fatalf("order %v", order)
+	}
+	if tp := m.topics[0]; tp.LagMessages != 1453 || tp.LagSeconds != 192 {
+		t.Errorf("orders-consumer: %v messages, %v s", tp.LagMessages, tp.LagSeconds)
+	}
+	press(m, "enter")
+	if len(m.rows) != 6 || m.AtRest() {
+		t.Fatalf("expand: %d rows", len(m.rows))
+	}
+	press(m, "j", "j")
+	ev, ok := m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceQuery || ev.Query != `kafka_consumergroup_lag{consumergroup="orders-consumer", topic="orders", partition="1"}` ||
+		!strings.Contains(ev.Snapshot, "STALL") {
+		t.Errorf("evidence %+v", ev)
+	}
+	cmd := press(m, "m")
+	if p, ok := cmd().(pane.PivotMsg); !ok || p.Target != pane.TargetMetrics || p.Query != ev.Query {
+		t.Errorf("pivot %+v", p)
+	}
+	press(m, "esc")
+	if !m.AtRest() || len(m.rows) != 3 || m.sel != 0 {
+		t.Errorf("esc: rows %d sel %d", len(m.rows), m.sel)
+	}
+	// s cycles: lag seconds, messages, name.
+	press(m, "s")
+	if m.topics[0].Group != "orders-consumer" || m.topics[1].Group != "audit" {
+		t.Errorf("by seconds: %s %s", m.topics[0].Group, m.topics[1].Group)
+	}
+	press(m, "s", "s")
+	if m.topics[0].Group != "audit" || m.topics[2].Group != "orders-consumer" {
+		t.Errorf("by name: %v", m.topics)
+	}
+	press(m, "S")
+	if m.topics[0].Group != "orders-consumer" {
+		t.Errorf("reversed name: %s", m.topics[0].Group)
+	}
+}
+
+func TestSelectionSurvivesRefresh(t *testing.T) {
+	src := &fakeSource{parts: sample()}
+	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	load(m)
+	press(m, "G") // billing
+	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" {
+		t.Fatalf("selected %s", g)
+	}
+	// billing starts to stall: it moves up, and the cursor follows it.
+	parts := sample()
+	parts[3].Verdict.Status = lag.StatusStop
+	src.mu.Lock()
+	src.parts = parts
+	src.mu.Unlock()
+	cmd := press(m, "r")
+	for _, msg := range run(cmd, 300*time.Millisecond) {
+		if r, ok := msg.(resultMsg); ok {
+			m.Update(r)
+		}
+	}
+	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" || m.sel != 0 {
+		t.Errorf("selection moved to %s at %d", g, m.sel)
+	}
+}
+
+func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
+	src := &fakeSource{parts: sample()}
+	m, clk := newTestModel(t, termenv.Ascii, src, 80, 24)
+	load(m)
+	clk.Add(90 * time.Second)
+	src.mu.Lock()
+	src.err = &sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"}
+	src.mu.Unlock()
+	cmd := press(m, "r")
+	seq := m.seq
+	m.Update(resultMsg{pane: m.id, seq: seq - 1}) // stale: ignored
+	if !m.fetching {
+		t.Fatal("a stale result ended the refresh")
+	}
+	for _, msg := range run(cmd, 300*time.Millisecond) {
+		if r, ok := msg.(resultMsg); ok {
+			m.Update(r)
+		}
+	}
+	v := m.View()
+	if len(m.topics) != 3 || !strings.Contains(v, "unreachable") || !strings.Contains(v, "from 1m30s ago") || !strings.Contains(v, "orders-consumer") {
+		t.Errorf("after error:\n%s", v)
+	}
+}
+
+func TestOverlappingRefreshDropped(t *testing.T) {
+	src := &fakeSource{parts: sample(), block: make(chan struct{})}
+	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m.Init()
+	seq := m.seq
+	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen}); cmd == nil || m.seq != seq {
+		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.seq)
+	}
+	close(src.block)
+}
+
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	src := &fakeSource{parts: sample()}
+	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	var cmds []tea.Cmd
+	cmds = append(cmds, m.Init())
+	m.Update(resultMsg{pane: m.id, seq: m.seq, at: fixedNow, parts: sample()})
+	for _, k := range []string{"j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g"} {
+		_, c := m.Update(keyMsg(k))
+		cmds = append(cmds, c)
+		_ = m.View()
+	}
+	_, c := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
+	cmds = append(cmds, c)
+	if n := src.calls.Load(); n != 0 {
+		t.Fatalf("Update/View made %d calls", n)
+	}
+	for _, c := range cmds {
+		run(c, 200*time.Millisecond)
+	}
+	if src.calls.Load() == 0 {
+		t.Fatal("the Cmds did not fetch")
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	if got := sparkline([]float64{0, 1, 2, 3, 4, 5, 6, 7}, 8); got != "▁▂▃▄▅▆▇█" {
+		t.Errorf("ramp: %q", got)
+	}
+	if got := sparkline([]float64{0, 0, 0}, 10); got != "▁▁▁" {
+		t.Errorf("flat: %q", got)
+	}
+	// Squeezed, a spike survives (each cell is its share's maximum).
+	vs := make([]float64, 100)
+	vs[37] = 9
+	if got := sparkline(vs, 10); !strings.Contains(got, "█") {
+		t.Errorf("spike lost: %q", got)
+	}
+}
