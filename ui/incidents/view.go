@@ -198,7 +198,8 @@ func (m *Model) incidentLines() []string {
 	} else {
 		meta = append(meta, st.WarnMsg.Render("not live"))
 	}
-	lines := []string{st.Title.Render(incidents.Ref(inc.ID)+"  ") + st.Plain.Render(sanitize.Line(inc.Title)) + "  " + strings.Join(meta, sep)}
+	// Status first: a long title must not push it off a narrow screen.
+	lines := []string{st.Title.Render(incidents.Ref(inc.ID)+"  ") + strings.Join(meta, sep) + "  " + st.Plain.Render(sanitize.Line(inc.Title))}
 	lines = append(lines, m.milestoneBar()...)
 	lines = append(lines, m.mttxLine())
 	if s := m.errLine(m.openErr, "the timeline shown may be behind; esc and enter reopen it"); s != "" {
@@ -206,7 +207,7 @@ func (m *Model) incidentLines() []string {
 	}
 	formLines := m.formLines()
 	bottom := m.bottomLine()
-	rule := st.Muted.Render(fmt.Sprintf("── timeline, %d events (UTC in the record; shown in %s) ", len(inc.Events), m.loc.String()))
+	rule := st.Muted.Render(fmt.Sprintf("── timeline, %d events (times %s) ", len(inc.Events), m.now().In(m.loc).Format("MST")))
 	lines = append(lines, rule+st.Muted.Render(strings.Repeat("─", max(0, m.width-lipgloss.Width(rule)))))
 	avail := m.height - len(lines) - len(formLines) - 1
 	lines = append(lines, m.timelineLines(max(1, avail))...)
