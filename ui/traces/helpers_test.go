@@ -242,8 +242,12 @@ func run(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-// runNoTick skips the spinner's tick, which would sleep.
-func runNoTick(c tea.Cmd) []tea.Msg {
+// runNoTick runs c for up to 2 s; the spinner's tick comes back as a
+// spinMsg, which settle drops.
+func runNoTick(c tea.Cmd) []tea.Msg { return runFor(c, 2*time.Second) }
+
+// runFor runs c and gives up after d, like an answer that has not come.
+func runFor(c tea.Cmd, d time.Duration) []tea.Msg {
 	if c == nil {
 		return nil
 	}
@@ -252,16 +256,19 @@ func runNoTick(c tea.Cmd) []tea.Msg {
 	select {
 	case msgs := <-done:
 		return msgs
-	case <-time.After(2 * time.Second):
-		return nil // a tick or a blocked call: not delivered, like a slow answer
+	case <-time.After(d):
+		return nil
 	}
 }
 
 // settle feeds cmd's messages back until none are left, dropping ticks.
-func settle(m *Model, cmd tea.Cmd) {
+func settle(m *Model, cmd tea.Cmd) { settleWithin(m, cmd, 2*time.Second) }
+
+// settleWithin is settle with a longer wait per round, for real backends.
+func settleWithin(m *Model, cmd tea.Cmd, d time.Duration) {
 	for i := 0; cmd != nil && i < 10; i++ {
 		var next []tea.Cmd
-		for _, msg := range runNoTick(cmd) {
+		for _, msg := range runFor(cmd, d) {
 			if _, ok := msg.(spinMsg); ok {
 				continue
 			}

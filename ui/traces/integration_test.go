@@ -1,0 +1,197 @@
+//go:build integration
+
+package traces
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/demo"
+	"github.com/reltui/reltui/demo/fault"
+	"github.com/reltui/reltui/demo/shop"
+	"github.com/reltui/reltui/internal/stacktest"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/themes"
+)
+
+// flushLag is how far behind now a search ends: each demo service
+// flushes its spans in its own batch, so a trace younger than this may
+// still be missing a service.
+const flushLag = 20 * time.Second
+
+func realPane(t *testing.T) (*Model, *jaeger.Client) {
+	t.Helper()
+	s := stacktest.Require(t)
+	c, err := jaeger.New(jaeger.Config{Address: s.JaegerGRPC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), c, 200, 50)
+	m.now = time.Now
+	m.loc = time.Local
+	return m, c
+}
+
+// searchReal fills the form and runs the search against Jaeger.
+func searchReal(t *testing.T, m *Model, from, to time.Time, fields ...string) {
+	t.Helper()
+	m.SetRange(from, to, false)
+	keys := []string{"i"}
+	for i, f := range fields {
+		if i > 0 {
+			keys = append(keys, "tab")
+		}
+		// Clear what an earlier search left in the field.
+		m.form.inputs[i].SetValue("")
+		keys = append(keys, f)
+	}
+	keys = append(keys, "enter")
+	settleWithin(m, press(m, keys...), 30*time.Second)
+	if m.searchErr != nil {
+		t.Fatalf("search: %v", m.searchErr)
+	}
+}
+
+// expectedPath derives the services the demo puts on a checkout's critical
+// path from the trace's own spans: the shop makes its calls one after
+// another (frontend → checkout → inventory, then payments, then the
+// publish), so every span that runs inside the request is on the path,
+// and the services appear in the order their first span started. The
+// orders consumer continues the trace after the request ended and is not.
+func expectedPath(tr *sources.Trace) []string {
+	var root *sources.Span
+	for i := range tr.Spans {
+		if tr.Spans[i].ParentSpanID == "" {
+			root = &tr.Spans[i]
+		}
+	}
+	if root == nil {
+		return nil
+	}
+	spans := slices.Clone(tr.Spans)
+	slices.SortStableFunc(spans, func(a, b sources.Span) int { return a.Start.Compare(b.Start) })
+	var out []string
+	for _, s := range spans {
+		if s.Start.Before(root.End()) && !slices.Contains(out, s.Service) {
+			out = append(out, s.Service)
+		}
+	}
+	return out
+}
+
+func TestCriticalPathOfADemoTrace(t *testing.T) {
+	m, c := realPane(t)
+	to := time.Now().Add(-flushLag)
+	searchReal(t, m, to.Add(-5*time.Minute), to, shop.Frontend, "", "", "", "", "50")
+	if len(m.rows) == 0 {
+		t.Fatal("no frontend traces in the last 5 minutes; is the demo workload running?")
+	}
+	checked := 0
+	for i, r := range m.rows {
+		if !slices.Contains(r.Services, shop.Payments) || !slices.Contains(r.Services, shop.Inventory) {
+			continue
+		}
+		m.rsel = i
+		settleWithin(m, press(m, "enter"), 30*time.Second)
+		if m.traceErr != nil || m.tr == nil {
+			t.Fatalf("open %s: %v", r.TraceID, m.traceErr)
+		}
+		raw, err := c.GetTrace(context.Background(), r.TraceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := expectedPath(raw)
+		// What the demo's code says, as a sanity check on the derivation.
+		if len(want) < 4 || want[0] != shop.Frontend || want[1] != shop.Checkout {
+			t.Fatalf("trace %s: unexpected shape %v", r.TraceID, want)
+		}
+		if !slices.Equal(m.tr.critSvcs, want) {
+			t.Errorf("trace %s: critical path %v, want %v", r.TraceID, m.tr.critSvcs, want)
+		}
+		// The path covers the request: the own critical time of all
+		// spans adds up to the root's duration.
+		var sum time.Duration
+		var root time.Duration
+		for _, nd := range m.tr.nodes {
+			sum += nd.critical
+			if nd.parent < 0 && nd.span.Duration > root {
+				root = nd.span.Duration
+			}
+		}
+		if sum != root {
+			t.Errorf("trace %s: critical time %v, root lasts %v", r.TraceID, sum, root)
+		}
+		press(m, "esc")
+		if checked++; checked == 3 {
+			break
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("none of %d traces reached payments and inventory", len(m.rows))
+	}
+}
+
+func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
+	m, _ := realPane(t)
+	s := stacktest.Require(t)
+	ctl, err := demo.NewControl(s.DemoControl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	w, err := ctl.Inject(ctx, fault.Latency, 90*time.Second)
+	cancel()
+	if err != nil {
+		t.Fatalf("inject latency fault: %v", err)
+	}
+	// A stalled gateway adds 0.8–2 s; a healthy charge takes ~60 ms, so a
+	// payments span over 700 ms started after the injection is the fault's.
+	const slow = 700 * time.Millisecond
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		to := time.Now().Add(-flushLag)
+		if to.After(w.Start) {
+			searchReal(t, m, w.Start, to, shop.Payments, "", "", "700ms", "", "20")
+			if len(m.rows) > 0 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no payments trace over 700ms after injecting the latency fault")
+		}
+		time.Sleep(5 * time.Second)
+	}
+	press(m, "s") // by duration: the slowest first
+	if m.sortBy != sortDuration {
+		t.Fatalf("sort %v", m.sortBy)
+	}
+	settleWithin(m, press(m, "enter"), 30*time.Second)
+	if m.tr == nil {
+		t.Fatalf("open: %v", m.traceErr)
+	}
+	if !slices.Contains(m.tr.critSvcs, shop.Payments) {
+		t.Errorf("critical path %v lacks payments", m.tr.critSvcs)
+	}
+	// The stalled gateway call is the span with the most time on the path.
+	var top *node
+	for i := range m.tr.nodes {
+		if nd := &m.tr.nodes[i]; top == nil || nd.critical > top.critical {
+			top = nd
+		}
+	}
+	if top.span.Service != shop.Payments || top.critical < slow {
+		t.Errorf("most critical span %s %q with %v; want the payments gateway call over %v",
+			top.span.Service, top.span.Operation, top.critical, slow)
+	}
+	// And the pane finds it with the filter and marks it.
+	press(m, "/", "authorize", "enter")
+	if len(m.matches) == 0 || !slices.Contains(m.matches, m.selSpan()) {
+		t.Errorf("filter did not find the gateway span")
+	}
+}
