@@ -23,7 +23,7 @@ const (
 	// table header and four rows, chart label and time axis.
 	detailFixed = 9
 	minChart    = 3
-	maxChart    = 12
+	maxChart    = 24
 )
 
 // View draws the pane in exactly its area (never more lines or columns).
