@@ -108,7 +108,9 @@ type fixture struct {
 	log                          []string
 }
 
-func newFixture(t *testing.T, mod func(*Config)) *fixture {
+func newFixture(t *testing.T, mod func(*Config)) *fixture { return newFixtureTB(t, mod) }
+
+func newFixtureTB(t testing.TB, mod func(*Config)) *fixture {
 	t.Helper()
 	f := &fixture{commander: newTestKey(t), responder: newTestKey(t), viewer: newTestKey(t), seen: newSeen()}
 	keys := NewKeys()
