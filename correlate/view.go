@@ -201,16 +201,16 @@ func summarize(j *Joined) Summary {
 			sum.SlowestSpan = spanEvent(sp, i)
 		}
 	}
-	for i := range j.Logs {
+	for _, i := range j.LogOrder {
 		l := &j.Logs[i]
 		if !IsErrorLevel(l.Level) {
 			continue
 		}
 		if sum.FirstError == nil || l.Time.Before(sum.FirstError.Time) {
-			sum.FirstError = &Event{Time: l.Time, Kind: ItemLog, Ref: i, Service: l.Service, Text: l.Line,
+			sum.FirstError = &Event{Time: l.Time, Kind: ItemLog, Ref: int(i), Service: l.Service, Text: l.Line,
 				TraceID: l.TraceID, SpanID: l.SpanID}
 		}
-		break // logs are in time order: the first error line is the earliest
+		break // in time order: the first error line is the earliest
 	}
 	return sum
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/request"
+)
+
+func newRequestCmd(g *globals) *cobra.Command {
+	var w window
+	var out string
+	cmd := &cobra.Command{
+		Use:   "request ID",
+		Short: "Everything that happened to one request or trace id, across logs and traces",
+		Long: `Searches Loki and Jaeger in parallel for a request id or a trace id, follows the
+ids each one names (trace ids in the lines, request ids on the spans), joins the
+log lines to the spans they were written in, and prints one timeline grouped by
+service with a summary. When nothing is found the window is widened once.
+A backend that fails makes the result partial; that is said on stderr.
+Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
+		Example: `  reltui request req-e40849d5669c --since 24h
+  reltui request 807ab51aebce4c7a2deedf2f0bfaf0f2 --output json`,
+		Args: exactArgs(1, "a request id or a trace id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out != "text" && out != "json" {
+				return usage("--output must be text or json, not %q", out)
+			}
+			from, to, err := w.bounds(time.Now())
+			if err != nil {
+				return err
+			}
+			if _, _, ok := correlate.ClassifyInput(args[0]); !ok {
+				return usage("%q is not a request id or a trace id", sanitizeLine(args[0]))
+			}
+			bs, err := openWith(g, "loki or jaeger", func(bs *backends) bool { return bs.loki != nil || bs.jaeger != nil })
+			if err != nil {
+				return err
+			}
+			defer bs.Close()
+			f, _ := loadConfig(g) // loaded fine by openWith
+			var cc *config.Correlate
+			if f != nil {
+				if _, c, err := f.Select(g.context); err == nil {
+					cc = c.Correlate
+				}
+			}
+			rc, err := request.ResolverConfig(cc, bs.loki, bs.jaeger)
+			if err != nil {
+				return &exitError{code: 1, msg: err.Error()}
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			v, err := correlate.NewResolver(rc).Resolve(ctx, args[0], correlate.Window{From: from, To: to})
+			if err != nil {
+				return usage("%v", err)
+			}
+			if out == "json" {
+				enc := json.NewEncoder(g.stdout)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(v.Document()); err != nil {
+					return err
+				}
+			} else {
+				writeRequestText(g.stdout, v)
+			}
+			printWarnings(g, v.Warnings)
+			if note := v.PartialNote(); note != "" {
+				fmt.Fprintln(g.stderr, "reltui: "+note)
+			}
+			if v.Widened && v.Found() {
+				fmt.Fprintf(g.stderr, "reltui: nothing in %s; widened once to %s\n", v.Narrow, v.Searched)
+			}
+			if !v.Found() {
+				return &exitError{code: 1, msg: v.NotFound()}
+			}
+			return nil
+		},
+	}
+	w.add(cmd, "24h")
+	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// writeRequestText prints the summary and the timeline grouped by service.
+func writeRequestText(w io.Writer, v *correlate.View) {
+	if !v.Found() {
+		return
+	}
+	s := v.Summary
+	fmt.Fprintf(w, "request %s  traces %s\n", strings.Join(v.RequestIDs, ", "), strings.Join(v.TraceIDs, ", "))
+	fmt.Fprintf(w, "window  %s\n", v.Window)
+	fmt.Fprintf(w, "spans %d  logs %d  critical path %s\n", s.SpanCount, s.LogCount, strings.Join(s.CriticalServices, " → "))
+	if e := s.SlowestSpan; e != nil {
+		fmt.Fprintf(w, "slowest %s %s %s\n", e.Service, e.Text, e.Duration.Round(time.Microsecond))
+	}
+	if e := s.FirstError; e != nil {
+		fmt.Fprintf(w, "first error %s %s %s: %s\n", e.Time.UTC().Format("15:04:05.000"), e.Kind, e.Service, e.Text)
+	} else {
+		fmt.Fprintln(w, "no errors")
+	}
+	for g, svc := range v.Services {
+		fmt.Fprintf(w, "\n== %s\n", sanitizeLine(svc))
+		for _, it := range v.Group(g) {
+			ts := it.Time().UTC().Format("15:04:05.000000")
+			if it.Kind == correlate.ItemSpan {
+				sp := v.Spans[it.Ref]
+				mark := ""
+				if sp.Error {
+					mark = " ERROR"
+				}
+				fmt.Fprintf(w, "%s  span %s %s %s%s\n", ts, sp.SpanID, sanitizeLine(sp.Operation), sp.Duration.Round(time.Microsecond), mark)
+				continue
+			}
+			l := v.Logs[it.Ref]
+			fmt.Fprintf(w, "%s  log  %-5s %s\n", ts, l.Level, l.Line)
+		}
+	}
+}
