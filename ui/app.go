@@ -112,6 +112,7 @@ type Model struct {
 	backStack []int
 	rng           TimeRange
 	showHelp      bool
+	showStatus    bool
 
 	backends  []*backendStatus
 	probeSeq  int
@@ -178,6 +179,7 @@ func (m *Model) newLogs(src logs.Source, query string, history []string) *logs.M
 	l := logs.New(logs.Config{
 		ID: fmt.Sprintf("logs-%d", m.gen), Source: src, Renderer: m.deps.Renderer,
 		Palette: m.styles.Palette, Now: m.deps.Now, Parent: m.cctx, Query: query,
+		IDs: extractorFor(m.deps.Sources),
 	})
 	l.SetHistory(history)
 	if m.width > 0 {
@@ -371,6 +373,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Quit, true
 	case m.showHelp && (key.Matches(msg, k.Help) || msg.Type == tea.KeyEsc):
 		m.showHelp = false
+	case m.showStatus && msg.Type == tea.KeyEsc:
+		m.showStatus = false
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 	case key.Matches(msg, m.palette.keys.Open):
@@ -431,6 +435,9 @@ func (m *Model) View() string {
 		return "starting reltui…"
 	}
 	body := m.panes[m.active].View()
+	if m.showStatus {
+		body = m.statusTable(m.width) + "\n" + m.styles.Muted.Render("esc to close")
+	}
 	if m.showHelp {
 		body = m.fullHelp()
 	}

@@ -206,8 +206,8 @@ func TestGoldenViews(t *testing.T) {
 		{"shell_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), nil},
 		{"help_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"?"}},
 		{"palette_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{":", "r"}},
-		{"status_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"2"}},
-		{"status_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), []string{"2"}},
+		{"status_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"run:status"}},
+		{"status_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), []string{"run:status"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -217,6 +217,10 @@ func TestGoldenViews(t *testing.T) {
 			m.Update(tea.WindowSizeMsg{Width: c.w, Height: c.h})
 			healthy(m, clk.t.Add(-3*time.Second))
 			for _, k := range c.keys {
+				if verb, ok := strings.CutPrefix(k, "run:"); ok {
+					m.Update(paletteRunMsg{verb: verb})
+					continue
+				}
 				m.Update(keyMsg(k))
 			}
 			got := m.View()

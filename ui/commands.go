@@ -20,6 +20,8 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		return tea.Quit
 	case "help":
 		m.showHelp = true
+	case "status":
+		m.showStatus = true
 	case "logs":
 		if msg.arg == "" {
 			m.flash = `:logs needs a LogQL query, e.g. :logs {service="payments"} |= "timeout"`

@@ -26,6 +26,7 @@ var paletteCommands = []paletteCommand{
 	{"theme", "dark|light|high-contrast|no-color", "switch colours"},
 	{"request", "ID", "open a request view"},
 	{"trace", "ID", "open a trace"},
+	{"status", "", "show every backend's state and last good answer"},
 	{"help", "", "show all keys"},
 	{"q", "", "quit"},
 }

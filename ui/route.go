@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -140,6 +141,23 @@ func (m *Model) deliverPin(msg pane.PinMsg) tea.Cmd {
 		return nil
 	}
 	return m.updatePane(i, msg)
+}
+
+// extractorFor builds the context's ID rules; a rule the config check
+// would already have refused falls back to the defaults.
+func extractorFor(cs ContextSources) *correlate.Extractor {
+	if cs.Config == nil || cs.Config.Correlate == nil || len(cs.Config.Correlate.Rules) == 0 {
+		return correlate.DefaultExtractor()
+	}
+	specs := make([]correlate.RuleSpec, len(cs.Config.Correlate.Rules))
+	for i, r := range cs.Config.Correlate.Rules {
+		specs[i] = correlate.RuleSpec{ID: r.ID, From: r.From, Key: r.Key, Regex: r.Regex}
+	}
+	x, err := correlate.NewExtractor(specs)
+	if err != nil {
+		return correlate.DefaultExtractor()
+	}
+	return x
 }
 
 // localUser names the author of local writes.

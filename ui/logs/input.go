@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // onKey sends a key to the part of the pane that has focus. Each mode has
@@ -108,6 +109,10 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 			text = m.flt.text
 		}
 		return m.openInput(modeFilter, "/", text, "text to find (case-insensitive); empty clears")
+	case key.Matches(msg, k.Request):
+		return m.pivotFromLine(pane.TargetRequest)
+	case key.Matches(msg, k.Trace):
+		return m.pivotFromLine(pane.TargetTraces)
 	case key.Matches(msg, k.Jump):
 		return m.openInput(modeJump, "jump to› ", "", "10:04, 10:04:05, 2026-11-22T10:04:05Z, 15m ago")
 	case key.Matches(msg, k.Next):
@@ -166,6 +171,10 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeList
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
+	case key.Matches(msg, k.Request):
+		return m.pivotFromLine(pane.TargetRequest)
+	case key.Matches(msg, k.Trace):
+		return m.pivotFromLine(pane.TargetTraces)
 	case key.Matches(msg, k.Up):
 		m.detail.ScrollUp(1)
 	case key.Matches(msg, k.Down):

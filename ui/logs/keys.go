@@ -25,6 +25,9 @@ type KeyMap struct {
 	Prev    key.Binding
 	Context key.Binding
 	Jump    key.Binding
+	// Pivots from the selected line.
+	Request key.Binding
+	Trace   key.Binding
 
 	// Inputs.
 	Edit     key.Binding
@@ -58,6 +61,8 @@ func DefaultKeyMap() KeyMap {
 		Prev:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
 		Context: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "context lines")),
 		Jump:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "jump to time")),
+		Request: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "request view")),
+		Trace:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open trace")),
 
 		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit query")),
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
@@ -78,5 +83,6 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		{k.Edit, k.Run, k.HistPrev, k.HistNext, k.Back},
 		{k.Filter, k.Next, k.Prev, k.Context},
 		{k.Detail, k.Expand, k.Copy, k.Tail, k.Labels, k.Wrap},
+		{k.Request, k.Trace},
 	}
 }

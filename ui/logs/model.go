@@ -24,6 +24,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
@@ -70,6 +71,9 @@ type Config struct {
 	// Parent, when set, ends all of the pane's work when it is cancelled
 	// (the session's context). Close does the same.
 	Parent context.Context
+	// IDs finds request, trace and span ids in a line for pivots; nil
+	// means correlate.DefaultExtractor().
+	IDs *correlate.Extractor
 }
 
 type mode int
@@ -84,6 +88,7 @@ const (
 
 // Model is the Logs pane.
 type Model struct {
+	ids   *correlate.Extractor
 	id    string
 	src   Source
 	st    Styles
@@ -167,6 +172,9 @@ func New(cfg Config) *Model {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
+	if cfg.IDs == nil {
+		cfg.IDs = correlate.DefaultExtractor()
+	}
 	if cfg.Limit <= 0 {
 		cfg.Limit = DefaultLimit
 	}
@@ -188,7 +196,7 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{
-		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
+		ids: cfg.IDs, id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
 		limit: cfg.Limit, tmo: cfg.Timeout, ctxN: cfg.ContextLines,
 		st:       NewStyles(cfg.Renderer, cfg.Palette),
 		buf:      newBuffer(cfg.MaxLines),

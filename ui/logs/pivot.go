@@ -77,3 +77,35 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 		Snapshot: sanitize.Text(snap),
 	}, true
 }
+
+// PivotPad is how far either side of a line a pivot searches.
+const PivotPad = 5 * time.Minute
+
+// pivotFromLine opens the selected line's request view or trace. The IDs
+// come from the line, its labels and its structured metadata, so a trace id
+// kept only in metadata is found too.
+func (m *Model) pivotFromLine(to pane.Target) tea.Cmd {
+	abs, ok := m.selected()
+	if m.mode == modeDetail {
+		abs, ok = m.detailAbs, m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end()
+	}
+	if !ok {
+		m.flash = "no line selected"
+		return nil
+	}
+	e := m.buf.at(abs).e
+	f := m.ids.Extract(e)
+	msg := pane.PivotMsg{Target: to, TraceID: f.TraceID, SpanID: f.SpanID, RequestID: f.RequestID,
+		From: e.Time.Add(-PivotPad), To: e.Time.Add(PivotPad)}
+	switch {
+	case to == pane.TargetTraces && f.TraceID == "":
+		m.flash = "this line carries no trace id (looked in the line, its labels and structured metadata)"
+		return nil
+	case to == pane.TargetRequest && f.RequestID == "" && f.TraceID == "":
+		m.flash = "this line carries no request id or trace id"
+		return nil
+	case to == pane.TargetRequest && f.RequestID == "":
+		msg.RequestID = f.TraceID
+	}
+	return func() tea.Msg { return msg }
+}
