@@ -29,6 +29,12 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		}
 		m.active = 0
 		return m.logs.Run(msg.arg)
+	case "metrics":
+		if msg.arg == "" {
+			m.flash = `:metrics needs a PromQL query, e.g. :metrics sum by (service) (rate(http_requests_total[5m]))`
+			return nil
+		}
+		return m.pivot(pane.PivotMsg{Target: pane.TargetMetrics, Query: msg.arg})
 	case "range":
 		r, err := parseRange(msg.arg, m.rng, m.deps.Now())
 		if err != nil {
