@@ -88,7 +88,7 @@ func pickSLOs(g *globals, files []string) ([]slo.SLO, error) {
 }
 
 func newSLOCmd(g *globals) *cobra.Command {
-	var out string
+	var out, atFlag string
 	var files []string
 	cmd := &cobra.Command{
 		Use:   "slo [NAME]",
@@ -128,6 +128,13 @@ func newSLOCmd(g *globals) *cobra.Command {
 			ctx, cancel := signalContext()
 			defer cancel()
 			now := time.Now()
+			if atFlag != "" {
+				t, err := time.Parse(time.RFC3339, atFlag)
+				if err != nil {
+					return usage("--at: %q is not an RFC 3339 time such as 2026-03-01T12:00:00Z", atFlag)
+				}
+				now = t
+			}
 			// One probe first: when Prometheus is down, the parallel
 			// queries would trip its circuit breaker and hide the reason.
 			if _, _, err := p.Query(ctx, "vector(1)", now); err != nil {
@@ -165,6 +172,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&atFlag, "at", "", "judge the SLOs at this moment (RFC 3339) instead of now")
 	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth prometheus/v1, OpenSLO v1 or an inline list; repeatable; default: the context's slos and slo_files, else the built-in defaults)")
 	return cmd
 }
