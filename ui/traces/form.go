@@ -30,13 +30,15 @@ const (
 
 var fieldLabels = [numFields]string{"service", "operation", "tags", "min duration", "max duration", "limit"}
 
+// fieldHints are the placeholders. They start with "e.g." or say
+// "(default)", so that without colour they cannot be taken for values.
 var fieldHints = [numFields]string{
-	"frontend",
-	"any",
-	"http.status_code=500 request_id=abc",
+	"e.g. frontend (required)",
+	"e.g. POST /v1/charge (default any)",
+	"e.g. http.status_code=500 request_id=abc",
 	"e.g. 500ms",
 	"e.g. 5s",
-	"20",
+	"20 (default)",
 }
 
 // form is the search form: one text input per field.

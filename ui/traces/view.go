@@ -291,7 +291,9 @@ type rowLayout struct {
 func (m *Model) layout() rowLayout {
 	const marks, durW = 2, 8
 	avail := m.width - marks - 1 - durW - 1 - 1
-	name := max(12, avail*2/5)
+	// Narrow screens give the names half: a bar of 30 cells still shows
+	// the shape, a name cut to 20 does not say what the span is.
+	name := max(12, avail/2)
 	if m.width >= 160 {
 		name = max(12, avail/3)
 	}

@@ -1,0 +1,82 @@
+package traces
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+)
+
+// hostile strings a span can carry: clipboard writes, screen clears,
+// title changes, bidi overrides and C1 controls.
+var hostile = []string{
+	"osc52 \x1b]52;c;ZXZpbA==\x07 clipboard",
+	"clear \x1b[2J\x1b[H screen",
+	"title \x1b]0;pwned\x1b\\ end",
+	"bidi \u202e gnp.exe",
+	"c1 \u009b31m red",
+}
+
+// TestHostileSpanTextNeverReachesTheTerminal feeds escape sequences in
+// every string a trace has (ids, service, operation, tags, events,
+// process, warnings) and checks no frame carries them, with or without
+// colour.
+func TestHostileSpanTextNeverReachesTheTerminal(t *testing.T) {
+	id := "aaaa00000000000000000000000000ee"
+	var tags []sources.KV
+	for _, h := range hostile {
+		tags = append(tags, sources.KV{Key: "k " + h, Value: "v " + h + "\nsecond line " + h})
+	}
+	tr := &sources.Trace{TraceID: id, Warnings: []string{"warn " + hostile[0]}}
+	for i, h := range hostile {
+		parent := ""
+		if i > 0 {
+			parent = "s0"
+		}
+		tr.Spans = append(tr.Spans, sources.Span{
+			TraceID: id, SpanID: "s" + string(rune('0'+i)), ParentSpanID: parent,
+			Service: "svc " + h, Operation: "op " + h,
+			Start: fixedNow.Add(time.Duration(i) * time.Millisecond), Duration: 10 * time.Millisecond,
+			Tags: tags, Process: tags, Error: i%2 == 0,
+			Events: []sources.SpanEvent{{Time: fixedNow, Fields: tags}},
+		})
+	}
+	for _, prof := range []struct {
+		p   termenv.Profile
+		pal themes.Palette
+	}{{termenv.Ascii, themes.NoColor()}, {termenv.ANSI256, themes.Dark()}} {
+		src := newFakeSource(tr)
+		m, _ := newTestModel(t, prof.p, prof.pal, src, 200, 50)
+		var frames []string
+		search(m, "svc")
+		frames = append(frames, m.View())
+		settle(m, press(m, "enter"))
+		frames = append(frames, m.View())
+		press(m, "/", "osc52", "enter")
+		frames = append(frames, m.View())
+		press(m, "enter")
+		frames = append(frames, m.View())
+		ev, ok := m.Selection()
+		if !ok {
+			t.Fatal("no selection in the detail view")
+		}
+		frames = append(frames, ev.Snapshot)
+		for i, f := range frames {
+			for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\u202e", "\u009b"} {
+				if strings.Contains(f, bad) {
+					t.Errorf("profile %v frame %d contains %q", prof.p, i, bad)
+				}
+			}
+			if prof.p == termenv.Ascii && strings.ContainsRune(f, 0x1b) {
+				t.Errorf("ASCII frame %d contains ESC", i)
+			}
+		}
+		if !strings.Contains(frames[1], "warn osc52") {
+			t.Error("the warning text was dropped instead of cleaned")
+		}
+	}
+}
