@@ -128,6 +128,9 @@ type Model struct {
 	feed       <-chan incidents.Event
 	live       bool
 	tsel       int // the selected timeline event
+	// entries is the open incident's timeline in words, built when events
+	// arrive rather than on every frame.
+	entries []incidents.Entry
 	ttop       int
 
 	form     *form
@@ -433,7 +436,7 @@ func (m *Model) closeIncident() {
 	}
 	m.openSeq++
 	m.hasInc, m.live, m.feed, m.opening = false, false, nil, false
-	m.inc = incidents.Incident{}
+	m.inc, m.entries = incidents.Incident{}, nil
 	m.tsel, m.ttop = 0, 0
 }
 
@@ -444,6 +447,7 @@ func (m *Model) onOpen(msg openMsg) tea.Cmd {
 		return nil
 	}
 	m.inc, m.hasInc = msg.inc, true
+	m.entries = incidents.Timeline(m.inc)
 	m.tsel = max(0, len(m.inc.Events)-1)
 	if msg.err != nil || msg.feed == nil {
 		m.openErr = fmt.Errorf("live updates are off: %w", msg.err)
@@ -478,6 +482,9 @@ func (m *Model) applyEvents(evs []incidents.Event) {
 		return
 	}
 	m.inc = incidents.Build(m.inc.ID, m.inc.Events)
+	// Timeline describes each event against the ones before it, so new
+	// events never change the old entries' words: only the tail is new.
+	m.entries = incidents.Timeline(m.inc)
 	if follow {
 		m.tsel = len(m.inc.Events) - 1
 	}

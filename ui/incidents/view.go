@@ -269,7 +269,7 @@ func (m *Model) mttxLine() string {
 // timelineLines draws the events from ttop so that the selected one (with
 // its evidence detail) is on screen, in exactly h lines.
 func (m *Model) timelineLines(h int) []string {
-	entries := incidents.Timeline(m.inc)
+	entries := m.entries
 	if len(entries) == 0 {
 		return padTo(nil, h)
 	}
