@@ -201,15 +201,30 @@ func buildTree(spans []sources.Span, base time.Time) ([]cpSpan, int) {
 		nodes = append(nodes, cpSpan{src: i, parent: -1, start: st, end: end})
 	}
 	root := -1
+	counts := make([]int, len(nodes)+1)
 	for i := range nodes {
 		s := &spans[nodes[i].src]
 		if p, ok := index[s.ParentSpanID]; ok && s.ParentSpanID != "" && p != i {
 			nodes[i].parent = p
-			nodes[p].children = append(nodes[p].children, i)
+			counts[p+1]++
 			continue
 		}
 		if root < 0 || longerRoot(&nodes[i], &nodes[root]) {
 			root = i
+		}
+	}
+	// All children lists share one backing array (offsets from the
+	// counts), instead of one small slice per parent grown by append.
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	all := make([]int, counts[len(nodes)])
+	for i := range nodes {
+		nodes[i].children = all[counts[i]:counts[i]:counts[i+1]]
+	}
+	for i := range nodes {
+		if p := nodes[i].parent; p >= 0 {
+			nodes[p].children = append(nodes[p].children, i)
 		}
 	}
 	return nodes, root
