@@ -85,6 +85,10 @@ func keyOf(ls map[string]string) (partKey, bool) {
 	return partKey{ls["consumergroup"], ls["topic"], int32(p)}, true
 }
 
+// MinProducedHistory is the least log-end offset history FromPrometheus
+// reads for interpolating lag in seconds.
+const MinProducedHistory = 30 * time.Minute
+
 // FromPrometheus reads the queries' series for the window from..now (one
 // group, or all when group is "") and evaluates every partition, sorted
 // by group, topic and partition. Label values are sanitized.
@@ -101,7 +105,11 @@ func FromPrometheus(ctx context.Context, p Querier, qs Queries, group string, fr
 		}
 		return s, nil
 	}
-	ranged := func(expr string) ([]sources.Series, error) {
+	// The producer's history reaches further back than the window judged:
+	// a consumer stuck for longer than the window is on an offset produced
+	// before it, and lag in seconds needs that moment.
+	producedFrom := now.Add(-max(KeepFactor*now.Sub(from), MinProducedHistory))
+	rangedFrom := func(expr string, from time.Time) ([]sources.Series, error) {
 		s, w, err := p.QueryRange(ctx, expr, from, now, 0)
 		warnings = append(warnings, w...)
 		if err != nil {
@@ -117,7 +125,8 @@ func FromPrometheus(ctx context.Context, p Querier, qs Queries, group string, fr
 	if err != nil {
 		return nil, warnings, err
 	}
-	produced, err := ranged(qs.Produced)
+	ranged := func(expr string) ([]sources.Series, error) { return rangedFrom(expr, from) }
+	produced, err := rangedFrom(qs.Produced, producedFrom)
 	if err != nil {
 		return nil, warnings, err
 	}
