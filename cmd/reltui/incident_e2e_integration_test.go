@@ -220,7 +220,9 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	keys("r")
 	waitFor("the resolve form", has("resolved at:"))
 	keys("Enter")
-	screen = waitFor("resolved", func(s string) bool { return strings.Contains(s, "saved: resolved at") && strings.Contains(s, "INC-1  SEV2 · resolved") })
+	screen = waitFor("resolved", func(s string) bool {
+		return strings.Contains(s, "saved: resolved at") && strings.Contains(s, "INC-1  SEV2 · resolved")
+	})
 	time.Sleep(300 * time.Millisecond)
 	keys("Escape")
 	time.Sleep(300 * time.Millisecond)

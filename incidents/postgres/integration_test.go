@@ -5,9 +5,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,48 +13,10 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/storetest"
-	"github.com/reltui/reltui/internal/stacktest"
 )
 
-// freshSchema creates an empty schema in the dev stack's PostgreSQL and
-// returns a DSN whose search_path points at it; the schema is dropped when
-// the test ends.
-func freshSchema(t *testing.T) string {
-	t.Helper()
-	base := stacktest.Require(t).PostgresDSN
-	if base == "" {
-		t.Fatal("RELTUI_PG_DSN is not in .devstack/stack.env: run scripts/stack/up.sh (or scripts/stack/postgres.sh start)")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to the dev PostgreSQL: %v", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("reltui_test_%d_%d", time.Now().UnixNano(), rand.IntN(1e6))
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), `DROP SCHEMA `+pgx.Identifier{name}.Sanitize()+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// freshSchema is an empty schema of the dev PostgreSQL for one test.
+func freshSchema(t *testing.T) string { return storetest.PostgresSchema(t) }
 
 func open(t *testing.T, dsn string) *Store {
 	t.Helper()

@@ -124,4 +124,3 @@ func (it item) matches(text string) bool {
 	}
 	return false
 }
-

@@ -131,7 +131,7 @@ type Model struct {
 	// entries is the open incident's timeline in words, built when events
 	// arrive rather than on every frame.
 	entries []incidents.Entry
-	ttop       int
+	ttop    int
 
 	form     *form
 	writeSeq int

@@ -1,0 +1,79 @@
+//go:build integration
+
+package incidents
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/postgres"
+	"github.com/reltui/reltui/incidents/storetest"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// console is one Incidents pane on its own PostgreSQL connection pool, as
+// a second person's console (or `reltui serve` session) would have.
+func console(t *testing.T, dsn, author string) *fixture {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	cs := &countingStore{Store: s}
+	m := New(Config{Store: cs, Author: author, Role: "commander", Renderer: r, Palette: themes.NoColor(), Location: time.UTC})
+	m.SetSize(120, 40)
+	t.Cleanup(m.Close)
+	return &fixture{m: m, store: cs, clk: &clock{t: time.Now()}, out: make(chan tea.Msg, 256)}
+}
+
+// TestTwoConsolesOnPostgres: an event written in one console shows in the
+// other, which has the incident open, within a second (LISTEN/NOTIFY).
+func TestTwoConsolesOnPostgres(t *testing.T) {
+	dsn := storetest.PostgresSchema(t)
+	a, b := console(t, dsn, "alice"), console(t, dsn, "bob")
+	inc, err := a.store.Declare(context.Background(), incidents.Declaration{Key: "k1", Author: "alice", Title: "Payments 5xx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []*fixture{a, b} {
+		settle(f, f.m.Pivot(paneQuery(inc.ID)))
+		if !f.m.live {
+			t.Fatalf("%s is not following the incident", f.m.author)
+		}
+	}
+	// Bob adds a note through his form; Alice's pane shows it.
+	press(b.m, "a", "rolled back to v41")
+	settle(b, press(b.m, "enter"))
+	if b.m.form != nil {
+		t.Fatalf("bob's note refused: %s", b.m.form.err)
+	}
+	start := time.Now()
+	if !a.until(func() bool { return strings.Contains(a.m.View(), "note: rolled back to v41") }, time.Second) {
+		t.Fatalf("alice did not see bob's note within 1s:\n%s", a.m.View())
+	}
+	t.Logf("seen after %v", time.Since(start))
+	// Alice marks mitigated; Bob's milestone bar and MTTM follow.
+	press(a.m, "m", "ctrl+u", "mitigated")
+	settle(a, press(a.m, "enter"))
+	if !b.until(func() bool {
+		return b.m.inc.Status() == incidents.StatusMitigated && strings.Contains(b.m.View(), "MTTM ")
+	}, time.Second) {
+		t.Fatalf("bob did not see the mitigation within 1s:\n%s", b.m.View())
+	}
+}
+
+func paneQuery(id int64) pane.PivotMsg {
+	return pane.PivotMsg{Target: pane.TargetIncidents, Query: PivotQuery(id)}
+}
