@@ -325,27 +325,40 @@ func (m *Model) chart(it *item, h int) []string {
 		}
 		var b strings.Builder
 		b.WriteString(st.Muted.Render(padLeft(yl, labelW) + "│"))
+		// Cells are styled in runs: one Render per run of the same style,
+		// not one per cell.
+		var run strings.Builder
+		runStyle := -1
+		styles := []*lipgloss.Style{&st.Chart, &st.ChartHot, &st.Threshold}
+		emit := func(style int, cell string) {
+			if style != runStyle && run.Len() > 0 {
+				if runStyle < 0 {
+					b.WriteString(run.String())
+				} else {
+					b.WriteString(styles[runStyle].Render(run.String()))
+				}
+				run.Reset()
+			}
+			runStyle = style
+			run.WriteString(cell)
+		}
 		for _, v := range cols {
-			cell := " "
+			cell, style := " ", -1
 			if finite(v) {
 				eighths := int(math.Round(v / top * float64(h*8)))
-				lvl := min(max(eighths-(h-1-r)*8, 0), 8)
-				cell = string([]rune(" ▁▂▃▄▅▆▇█")[lvl])
-				if lvl > 0 {
-					sty := st.Chart
+				if lvl := min(max(eighths-(h-1-r)*8, 0), 8); lvl > 0 {
+					cell, style = string([]rune(" ▁▂▃▄▅▆▇█")[lvl]), 0
 					if finite(factor) && v >= factor {
-						sty = st.ChartHot
+						style = 1
 					}
-					b.WriteString(sty.Render(cell))
-					continue
 				}
 			}
-			if r == thresholdRow {
-				b.WriteString(st.Threshold.Render("┄"))
-				continue
+			if style < 0 && r == thresholdRow {
+				cell, style = "┄", 2
 			}
-			b.WriteString(cell)
+			emit(style, cell)
 		}
+		emit(-2, "")
 		out = append(out, b.String())
 	}
 	axis := strings.Repeat(" ", labelW) + "└"
