@@ -1,7 +1,32 @@
 package ui
 
-// newRequestPane builds the Request pane for one context. This file belongs to the
-// pane's owner; until the pane lands it is a placeholder.
+import (
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/request"
+)
+
+// newRequestPane builds the Request pane for one context: a resolver over
+// the context's Loki and Jaeger, with its correlate settings. Without
+// either backend the pane says so when asked to search.
 func newRequestPane(env PaneEnv) Pane {
-	return newComingSoon("Request", "Everything that happened to one request ID across logs and traces (correlate issue).", env)
+	cfg := request.Config{
+		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
+	}
+	var cc *config.Correlate
+	if env.Ctx.Config != nil {
+		cc = env.Ctx.Config.Correlate
+	}
+	// config validation has checked the rules, so err is not expected;
+	// with one the pane still opens and says there is nothing to search.
+	rc, err := request.ResolverConfig(cc, env.Ctx.Loki, env.Ctx.Jaeger)
+	if err == nil && (rc.Logs != nil || rc.Traces != nil) {
+		r := correlate.NewResolver(rc)
+		cfg.Source = r
+		cfg.Pad = r.Pad()
+	}
+	m := request.New(cfg)
+	m.SetRange(env.From, env.To, env.Live)
+	m.SetSize(env.Width, env.Height)
+	return adapt(m)
 }

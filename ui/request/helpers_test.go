@@ -1,0 +1,203 @@
+package request
+
+import (
+	"context"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+)
+
+var update = boolFlag("update", "rewrite the golden files under testdata")
+
+func boolFlag(name, usage string) func() bool {
+	if f := flag.Lookup(name); f != nil {
+		return func() bool { return f.Value.String() == "true" }
+	}
+	p := flag.Bool(name, false, usage)
+	return func() bool { return *p }
+}
+
+var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+
+const (
+	reqID  = "req-e40849d5669c"
+	traceA = "807ab51aebce4c7a2deedf2f0bfaf0f2"
+)
+
+// sampleView is one checkout request through four services: frontend and
+// checkout log JSON with ids in the line, inventory logfmt with the trace
+// id only in structured metadata (and a failing reservation), an edge
+// proxy a line with the request id only.
+func sampleView() *correlate.View {
+	at := fixedNow.Add(-10 * time.Minute)
+	ms := func(n int) time.Time { return at.Add(time.Duration(n) * time.Millisecond) }
+	sp := func(id, parent, svc, op string, start, dur int, err bool) sources.Span {
+		return sources.Span{TraceID: traceA, SpanID: id, ParentSpanID: parent, Service: svc, Operation: op,
+			Start: ms(start), Duration: time.Duration(dur) * time.Millisecond, Error: err,
+			Tags: []sources.KV{{Key: "request_id", Value: reqID}}}
+	}
+	spans := []sources.Span{
+		sp("44c57f89a22c0d5f", "", "frontend", "POST /api/checkout", 0, 120, true),
+		sp("829143b73bbfd68c", "44c57f89a22c0d5f", "checkout", "POST /checkout", 5, 110, true),
+		sp("61e29d1992c537bb", "829143b73bbfd68c", "inventory", "POST /v1/reserve", 10, 90, true),
+		sp("21ee09869a2d85a7", "61e29d1992c537bb", "inventory", "UPDATE inventory.stock", 12, 80, false),
+	}
+	lbl := func(svc string) map[string]string { return map[string]string{"service_name": svc, "env": "demo"} }
+	lg := func(n int, svc, level, line, span string) correlate.Log {
+		return correlate.Log{Time: ms(n), Service: svc, Level: level, Line: line, Labels: lbl(svc),
+			Fields: correlate.Fields{RequestID: reqID, TraceID: traceA, SpanID: span}}
+	}
+	logs := []correlate.Log{
+		lg(1, "frontend", "debug", `{"level":"debug","msg":"incoming request","route":"/api/checkout","request_id":"`+reqID+`"}`, "44c57f89a22c0d5f"),
+		lg(7, "checkout", "info", `{"level":"info","msg":"cart loaded","cart_items":3,"request_id":"`+reqID+`"}`, "829143b73bbfd68c"),
+		lg(95, "inventory", "error", `level=error msg="reservation failed: lock wait timeout" sku=SKU-1221 request_id=`+reqID, "61e29d1992c537bb"),
+		lg(121, "frontend", "error", `{"level":"error","msg":"request failed","status":500,"request_id":"`+reqID+`"}`, "44c57f89a22c0d5f"),
+		{Time: ms(-3), Service: "edge", Level: "info", Line: `level=info msg=accepted request_id=` + reqID + ` path=/api/checkout`,
+			Labels: lbl("edge"), Fields: correlate.Fields{RequestID: reqID}},
+	}
+	v := &correlate.View{Input: reqID, Kind: correlate.IDRequest, RequestIDs: []string{reqID}, TraceIDs: []string{traceA},
+		Window:   correlate.Window{From: ms(-3).Add(-5 * time.Minute), To: ms(121).Add(5 * time.Minute)},
+		Searched: correlate.Window{From: fixedNow.Add(-time.Hour), To: fixedNow}, Selectors: []string{`{service_name=~".+"}`},
+		TraceTag: "request_id", Took: 912 * time.Millisecond}
+	v.Joined = correlate.Join(spans, logs)
+	v.Summary = correlate.Summary{SpanCount: 4, LogCount: 5, CriticalServices: []string{"frontend", "checkout", "inventory"},
+		FirstError:  &correlate.Event{Time: ms(10), Kind: correlate.ItemSpan, Service: "inventory", Text: "POST /v1/reserve"},
+		SlowestSpan: &correlate.Event{Time: ms(0), Kind: correlate.ItemSpan, Service: "frontend", Text: "POST /api/checkout", Duration: 120 * time.Millisecond}}
+	return v
+}
+
+// fakeSource counts its calls so tests can prove Update and View make
+// none; only running the returned Cmds may.
+type fakeSource struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	fn    func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)
+	seen  []correlate.Window
+}
+
+func (f *fakeSource) Resolve(ctx context.Context, id string, w correlate.Window) (*correlate.View, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	f.seen = append(f.seen, w)
+	fn := f.fn
+	f.mu.Unlock()
+	if fn == nil {
+		return sampleView(), nil
+	}
+	return fn(ctx, id, w)
+}
+
+func (f *fakeSource) set(fn func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)) {
+	f.mu.Lock()
+	f.fn = fn
+	f.mu.Unlock()
+}
+
+func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src Source, w, h int) *Model {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(profile)
+	clk := fixedNow
+	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: func() time.Time { return clk }, Location: time.UTC})
+	m.SetSize(w, h)
+	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
+	t.Cleanup(m.Close)
+	return m
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+// run executes a Cmd tree and returns the messages, leaving out the
+// spinner's ticks.
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, run(c)...)
+		}
+		return out
+	}
+	if _, ok := msg.(spinMsg); ok || msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+// settle feeds a Cmd's messages back into the model.
+func settle(m *Model, cmd tea.Cmd) {
+	for _, msg := range run(cmd) {
+		m.Update(msg)
+	}
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if update() {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui/request -run Golden -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func checkSize(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("view has %d lines, pane is %d high", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := lipgloss.Width(l); got > w {
+			t.Errorf("line %d is %d wide, pane is %d: %q", i, got, w, l)
+		}
+	}
+}

@@ -1,0 +1,411 @@
+// Package request is the console's Request pane: paste a request id or a
+// trace id and see everything that happened to that request, in every
+// service, as one timeline of spans and log lines grouped by service,
+// under a summary (first error, slowest span, critical-path services).
+//
+// The pane does no I/O in Update or View: the resolution runs in a Cmd
+// under a context the pane cancels, and its result carries the pane's id
+// and a sequence number so stale answers are dropped.
+package request
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultTimeout = 60 * time.Second
+	// DefaultWindow is searched before the root gives the pane a range.
+	DefaultWindow = 24 * time.Hour
+)
+
+// Config is what the pane needs from outside.
+type Config struct {
+	// ID names the pane in its messages ("request" when empty).
+	ID string
+	// Source resolves IDs; nil means neither Loki nor Jaeger is configured.
+	Source   Source
+	Renderer *lipgloss.Renderer
+	Palette  themes.Palette
+	Keys     *KeyMap
+	Now      func() time.Time
+	Location *time.Location
+	// Timeout bounds one resolution (DefaultTimeout).
+	Timeout time.Duration
+	// Pad is the window pivots search around a span or line
+	// (correlate.DefaultPad).
+	Pad    time.Duration
+	Parent context.Context
+}
+
+type mode int
+
+const (
+	modeList mode = iota
+	modeInput
+	modeFilter
+)
+
+// Model is the Request pane.
+type Model struct {
+	id   string
+	src  Source
+	st   Styles
+	keys KeyMap
+	now  func() time.Time
+	loc  *time.Location
+	tmo  time.Duration
+	pad  time.Duration
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	width, height int
+	mode          mode
+	input         textinput.Model
+	filterIn      textinput.Model
+	spin          spinner.Model
+	spinOn        bool
+	flash         string
+
+	from, to time.Time
+	live     bool
+	rangeSet bool
+
+	seq       int
+	loading   string // the id being resolved, "" when idle
+	loadStart time.Time
+	reqCancel context.CancelFunc
+
+	view   *correlate.View
+	shown  string // the id whose view is shown
+	err    error
+	errID  string
+	filter string
+	rows   []row
+	sel    int
+	top    int
+}
+
+// New builds the pane; it contacts nothing.
+func New(cfg Config) *Model {
+	if cfg.ID == "" {
+		cfg.ID = "request"
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Pad <= 0 {
+		cfg.Pad = correlate.DefaultPad
+	}
+	parent := cfg.Parent
+	if parent == nil {
+		parent = context.Background()
+	}
+	keys := DefaultKeyMap()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	m := &Model{id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout, pad: cfg.Pad,
+		st: NewStyles(cfg.Renderer, cfg.Palette)}
+	m.ctx, m.cancel = context.WithCancel(parent)
+	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
+	m.filterIn = newInput(cfg.Renderer, m.st, "/", "")
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	return m
+}
+
+// newInput builds a textinput styled from this session's renderer, with a
+// static cursor so frames are stable and no blink Cmd runs.
+func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Placeholder = placeholder
+	ti.PromptStyle = st.Prompt
+	ti.TextStyle = st.Text
+	ti.PlaceholderStyle = st.Muted
+	ti.Cursor.Style = r.NewStyle()
+	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = 256
+	ti.KeyMap.Paste.SetEnabled(false) // the terminal's own paste still works
+	return ti
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Request" }
+
+// Init starts with the ID input focused when nothing is shown.
+func (m *Model) Init() tea.Cmd {
+	if m.view == nil && m.loading == "" {
+		m.mode = modeInput
+		return m.input.Focus()
+	}
+	return nil
+}
+
+// Close cancels any running resolution.
+func (m *Model) Close() { m.cancel() }
+
+// Editing reports whether a text input has the keyboard.
+func (m *Model) Editing() bool { return m.mode == modeInput || m.mode == modeFilter }
+
+// AtRest reports whether esc would do nothing here.
+func (m *Model) AtRest() bool { return m.mode == modeList && m.filter == "" && m.loading == "" }
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(1, w), max(1, h)
+	m.input.Width = max(1, m.width-lipgloss.Width(m.input.Prompt)-1)
+	m.filterIn.Width = max(1, m.width-lipgloss.Width(m.filterIn.Prompt)-1)
+	m.clamp()
+}
+
+// SetRange sets the window the next resolution searches.
+func (m *Model) SetRange(from, to time.Time, live bool) {
+	m.from, m.to, m.live, m.rangeSet = from, to, live, true
+}
+
+// ShortHelp is the footer for the current mode.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case modeInput, modeFilter:
+		return []key.Binding{k.Run, k.Back}
+	}
+	return []key.Binding{k.Edit, k.Open, k.SpanLogs, k.Filter, k.NextSvc}
+}
+
+// FullHelp is the pane's part of the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
+
+// Update handles one message and returns the concrete type.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case pane.RangeMsg:
+		m.SetRange(msg.From, msg.To, msg.Live)
+		if m.shown != "" && m.loading == "" {
+			return m, m.resolve(m.shown)
+		}
+	case resultMsg:
+		if msg.pane == m.id && msg.seq == m.seq {
+			m.onResult(msg)
+		}
+	case spinMsg:
+		if msg.pane == m.id {
+			return m, m.onSpin(msg)
+		}
+	}
+	return m, nil
+}
+
+// window is the range to search, resolved now for a live range.
+func (m *Model) window() correlate.Window {
+	now := m.now()
+	switch {
+	case !m.rangeSet:
+		return correlate.Window{From: now.Add(-DefaultWindow), To: now}
+	case m.live:
+		return correlate.Window{From: now.Add(-m.to.Sub(m.from)), To: now}
+	}
+	return correlate.Window{From: m.from, To: m.to}
+}
+
+// Resolve shows id, as if typed and entered.
+func (m *Model) Resolve(id string) tea.Cmd {
+	m.input.SetValue(sanitize.Line(id))
+	m.mode = modeList
+	m.input.Blur()
+	return m.resolve(id)
+}
+
+// resolve cancels what runs and starts resolving id.
+func (m *Model) resolve(id string) tea.Cmd {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		m.flash = "paste a request id or a trace id first (i, then enter)"
+		return nil
+	}
+	if _, _, ok := correlate.ClassifyInput(id); !ok {
+		m.flash = "not a request id or a trace id: 1-128 characters without spaces or quotes"
+		return nil
+	}
+	if m.src == nil {
+		m.flash = "no Loki or Jaeger is configured for this context; see `reltui config check`"
+		return nil
+	}
+	if m.reqCancel != nil {
+		m.reqCancel()
+	}
+	m.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.reqCancel = cancel
+	m.loading, m.loadStart, m.flash = id, m.now(), ""
+	return tea.Batch(resolveCmd(ctx, m.src, m.id, m.seq, id, m.window(), m.tmo), m.startSpin())
+}
+
+func (m *Model) cancelResolve() {
+	if m.reqCancel != nil {
+		m.reqCancel()
+		m.reqCancel = nil
+	}
+	m.seq++
+	m.loading = ""
+}
+
+func (m *Model) onResult(msg resultMsg) {
+	m.loading = ""
+	if m.reqCancel != nil {
+		m.reqCancel()
+		m.reqCancel = nil
+	}
+	if msg.err != nil {
+		// The previous view stays on screen; the error says it is not
+		// the answer to what was asked.
+		m.err, m.errID = msg.err, msg.id
+		return
+	}
+	m.err = nil
+	m.view, m.shown = msg.view, msg.id
+	m.rebuild()
+	m.sel, m.top = 0, 0
+	m.clamp()
+}
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.wrapSpin(m.spin.Tick)
+}
+
+func (m *Model) onSpin(msg spinMsg) tea.Cmd {
+	if m.loading == "" {
+		m.spinOn = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg.tick)
+	return m.wrapSpin(cmd)
+}
+
+// wrapSpin tags the spinner's tick with this pane so the root routes it.
+func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		m.spinOn = false
+		return nil
+	}
+	id := m.id
+	return func() tea.Msg {
+		msg := cmd()
+		if t, ok := msg.(spinner.TickMsg); ok {
+			return spinMsg{pane: id, tick: t}
+		}
+		return msg
+	}
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch m.mode {
+	case modeInput:
+		switch {
+		case key.Matches(msg, k.Back):
+			m.mode = modeList
+			m.input.Blur()
+			return nil
+		case key.Matches(msg, k.Run):
+			m.mode = modeList
+			m.input.Blur()
+			return m.resolve(m.input.Value())
+		}
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	case modeFilter:
+		switch {
+		case key.Matches(msg, k.Back):
+			m.mode = modeList
+			m.filterIn.Blur()
+			m.setFilter("")
+			return nil
+		case key.Matches(msg, k.Run):
+			m.mode = modeList
+			m.filterIn.Blur()
+			m.setFilter(m.filterIn.Value())
+			return nil
+		}
+		var cmd tea.Cmd
+		m.filterIn, cmd = m.filterIn.Update(msg)
+		return cmd
+	}
+	m.flash = ""
+	switch {
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.loading != "":
+			m.cancelResolve()
+			m.flash = "search cancelled"
+		case m.filter != "":
+			m.setFilter("")
+		}
+	case key.Matches(msg, k.Edit):
+		m.mode = modeInput
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Filter):
+		m.mode = modeFilter
+		m.filterIn.SetValue(m.filter)
+		m.filterIn.CursorEnd()
+		return m.filterIn.Focus()
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.move(-m.listHeight())
+	case key.Matches(msg, k.PageDown):
+		m.move(m.listHeight())
+	case key.Matches(msg, k.Top):
+		m.move(-len(m.rows))
+	case key.Matches(msg, k.Bottom):
+		m.move(len(m.rows))
+	case key.Matches(msg, k.NextSvc):
+		m.jumpService(1)
+	case key.Matches(msg, k.PrevSvc):
+		m.jumpService(-1)
+	case key.Matches(msg, k.Open):
+		return m.open()
+	case key.Matches(msg, k.SpanLogs):
+		return m.logsOf()
+	case key.Matches(msg, k.Copy):
+		return m.copySelected()
+	}
+	return nil
+}

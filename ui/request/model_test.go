@@ -1,0 +1,294 @@
+package request
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+func loaded(t *testing.T) (*Model, *fakeSource) {
+	t.Helper()
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m.Init()
+	press(m, reqID)
+	settle(m, press(m, "enter"))
+	if m.view == nil {
+		t.Fatal("no view after resolving")
+	}
+	return m, src
+}
+
+func TestTypingAnIDResolvesIt(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m.Init()
+	if !m.Editing() || m.AtRest() {
+		t.Fatal("the id input should have the keyboard at start")
+	}
+	press(m, reqID)
+	cmd := press(m, "enter")
+	if m.Editing() || m.loading != reqID || m.AtRest() {
+		t.Fatalf("after enter: editing %v loading %q", m.Editing(), m.loading)
+	}
+	if !strings.Contains(m.View(), "searching Loki and Jaeger for "+reqID) {
+		t.Errorf("no spinner line:\n%s", m.View())
+	}
+	settle(m, cmd)
+	if m.loading != "" || m.view == nil || len(m.rows) != 4+4+5 || !m.AtRest() {
+		t.Fatalf("loading %q, %d rows", m.loading, len(m.rows))
+	}
+	// The window is the root's range: live, an hour ending now.
+	if w := src.seen[0]; w.From != fixedNow.Add(-time.Hour) || w.To != fixedNow {
+		t.Errorf("searched %v", w)
+	}
+}
+
+func TestStaleResultDropped(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	first := m.Resolve("req-first")
+	second := m.Resolve(reqID)
+	old := sampleView()
+	old.Input = "req-first"
+	m.Update(resultMsg{pane: m.id, seq: m.seq - 1, id: "req-first", view: old})
+	if m.view != nil {
+		t.Fatal("a stale result was shown")
+	}
+	_ = first
+	settle(m, second)
+	if m.shown != reqID {
+		t.Errorf("shown %q", m.shown)
+	}
+	// Another pane's result with the same seq is not ours either.
+	m.Update(resultMsg{pane: "other", seq: m.seq, id: "x", view: &correlate.View{}})
+	if m.shown != reqID {
+		t.Error("took another pane's result")
+	}
+}
+
+func TestErrorKeepsThePreviousView(t *testing.T) {
+	m, src := loaded(t)
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		return nil, &sources.Error{Backend: "loki", Kind: sources.KindTimeout, Msg: "context deadline exceeded"}
+	})
+	settle(m, m.Resolve("req-other"))
+	v := m.View()
+	if m.view == nil || !strings.Contains(v, "✗ req-other: timeout: context deadline exceeded (showing the previous result)") {
+		t.Errorf("error view:\n%s", v)
+	}
+	if !strings.Contains(v, "request "+reqID) {
+		t.Error("the previous view is gone")
+	}
+}
+
+func TestNavigationAndFilter(t *testing.T) {
+	m, _ := loaded(t)
+	press(m, "J")
+	if r, _ := m.selected(); r.kind != rowService || m.view.Services[r.svc] != "frontend" {
+		t.Fatalf("J went to %+v", r)
+	}
+	press(m, "G")
+	if m.sel != len(m.rows)-1 {
+		t.Errorf("G: sel %d of %d", m.sel, len(m.rows))
+	}
+	press(m, "/", "lock wait")
+	if !m.Editing() {
+		t.Fatal("filter input should have the keyboard")
+	}
+	press(m, "enter")
+	if len(m.rows) != 2 || m.rows[1].kind != rowLog || m.AtRest() {
+		t.Fatalf("filtered rows %+v", m.rows)
+	}
+	press(m, "esc")
+	if m.filter != "" || len(m.rows) != 13 || !m.AtRest() {
+		t.Errorf("esc left filter %q, %d rows", m.filter, len(m.rows))
+	}
+}
+
+func TestPivots(t *testing.T) {
+	m, _ := loaded(t)
+	find := func(kind rowKind, svc string) {
+		t.Helper()
+		for i, r := range m.rows {
+			if r.kind == kind && m.view.Services[r.svc] == svc {
+				m.sel = i
+				return
+			}
+		}
+		t.Fatalf("no %v row of %s", kind, svc)
+	}
+	pv := func(keys ...string) pane.PivotMsg {
+		t.Helper()
+		msgs := run(press(m, keys...))
+		if len(msgs) != 1 {
+			t.Fatalf("%v sent %d messages", keys, len(msgs))
+		}
+		p, ok := msgs[0].(pane.PivotMsg)
+		if !ok {
+			t.Fatalf("%v sent %T", keys, msgs[0])
+		}
+		return p
+	}
+	find(rowSpan, "inventory")
+	p := pv("enter")
+	sp := m.view.Spans[m.rows[m.sel].ref]
+	if p.Target != pane.TargetTraces || p.TraceID != traceA || p.SpanID != sp.SpanID ||
+		p.From != sp.Start.Add(-5*time.Minute) || p.To != sp.End().Add(5*time.Minute) {
+		t.Errorf("span pivot %+v", p)
+	}
+	p = pv("L")
+	if p.Target != pane.TargetLogs || p.Query != `{service_name="inventory"} |= "`+traceA+`"` {
+		t.Errorf("span logs pivot %+v", p)
+	}
+	find(rowLog, "edge")
+	l := m.view.Logs[m.rows[m.sel].ref]
+	p = pv("enter")
+	if p.Target != pane.TargetLogs || p.Query != `{service_name="edge"}` || p.From != l.Time.Add(-5*time.Minute) || p.To != l.Time.Add(5*time.Minute) {
+		t.Errorf("log pivot %+v", p)
+	}
+	find(rowService, "checkout")
+	p = pv("enter")
+	if p.Target != pane.TargetLogs || p.Query != `{service_name="checkout"} |= "`+reqID+`"` || p.From != m.view.Window.From {
+		t.Errorf("service pivot %+v", p)
+	}
+}
+
+func TestPivotIntoThePane(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
+	cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetRequest, TraceID: traceA, From: from, To: to})
+	if m.loading != traceA || m.Editing() {
+		t.Fatalf("pivot: loading %q", m.loading)
+	}
+	settle(m, cmd)
+	if w := src.seen[0]; w.From != from || w.To != to {
+		t.Errorf("pivot searched %v, want its own window", w)
+	}
+	if m.Pivot(pane.PivotMsg{Target: pane.TargetRequest}) != nil {
+		t.Error("a pivot without an id did something")
+	}
+	// A request id wins over the trace id.
+	m.Pivot(pane.PivotMsg{RequestID: reqID, TraceID: traceA})
+	if m.loading != reqID {
+		t.Errorf("loading %q", m.loading)
+	}
+}
+
+func TestSelectionIsEvidence(t *testing.T) {
+	m, _ := loaded(t)
+	if _, ok := m.Selection(); ok {
+		t.Error("a service heading is not evidence")
+	}
+	press(m, "j")
+	ev, ok := m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceLog || ev.Source != "loki" || !strings.Contains(ev.Snapshot, "msg=accepted") {
+		t.Errorf("edge line evidence %+v", ev)
+	}
+	for i, r := range m.rows {
+		if r.kind == rowSpan {
+			m.sel = i
+			break
+		}
+	}
+	ev, ok = m.Selection()
+	if !ok || ev.Kind != incidents.EvidenceSpan || ev.Query != traceA {
+		t.Errorf("span evidence %+v", ev)
+	}
+}
+
+func TestRangeMsgReruns(t *testing.T) {
+	m, src := loaded(t)
+	_, cmd := m.Update(pane.RangeMsg{From: fixedNow.Add(-6 * time.Hour), To: fixedNow.Add(-5 * time.Hour)})
+	settle(m, cmd)
+	if n := len(src.seen); n != 2 || src.seen[1].From != fixedNow.Add(-6*time.Hour) {
+		t.Errorf("range change: %d calls, last %v", n, src.seen[n-1])
+	}
+}
+
+func TestEscCancelsASearch(t *testing.T) {
+	src := &fakeSource{}
+	block := make(chan struct{})
+	src.set(func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error) {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-block:
+			return sampleView(), nil
+		}
+	})
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	cmd := m.Resolve(reqID)
+	press(m, "esc")
+	if m.loading != "" || !m.AtRest() {
+		t.Fatal("esc did not cancel")
+	}
+	msgs := run(cmd) // the cancelled Cmd returns at once, and is stale
+	for _, msg := range msgs {
+		m.Update(msg)
+	}
+	close(block)
+	if m.view != nil || m.err != nil {
+		t.Errorf("a cancelled search changed the pane: view %v err %v", m.view != nil, m.err)
+	}
+}
+
+func TestNoSourceSaysSo(t *testing.T) {
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), nil, 120, 40)
+	if m.Resolve(reqID) != nil || !strings.Contains(m.View(), "no Loki or Jaeger is configured") {
+		t.Errorf("view:\n%s", m.View())
+	}
+	if m.Resolve("two words") != nil || !strings.Contains(m.flash, "not a request id") {
+		t.Errorf("flash %q", m.flash)
+	}
+}
+
+// Update and View never call the backend: only the Cmds they return do.
+func TestUpdateAndViewDoNoIO(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 80, 24)
+	var cmds []any
+	for _, k := range []string{"i", reqID, "enter", "j", "J", "/", "x", "enter", "esc", "G", "enter", "L", "y"} {
+		_, cmd := m.Update(keyMsg(k))
+		cmds = append(cmds, cmd)
+		_ = m.View()
+	}
+	m.Update(pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow})
+	m.Pivot(pane.PivotMsg{TraceID: traceA})
+	_ = m.View()
+	if n := src.calls.Load(); n != 0 {
+		t.Fatalf("Update/View made %d backend calls", n)
+	}
+	_ = cmds
+}
+
+func TestHostileLinesAreNotInterpreted(t *testing.T) {
+	src := &fakeSource{}
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		v := sampleView()
+		v.Logs[0].Line = "evil \x1b]52;c;ZXZpbA==\x07 \x1b[31mred"
+		v.Spans[0].Operation = "op\x1b[2J"
+		return v, nil
+	})
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 200, 50)
+	settle(m, m.Resolve(reqID))
+	if v := m.View(); strings.ContainsRune(v, 0x1b) {
+		t.Errorf("escape reached the view: %q", v)
+	}
+	m.err = errors.New("boom \x1b[2J")
+	m.errID = "x"
+	if strings.ContainsRune(m.View(), 0x1b) {
+		t.Error("escape in an error reached the view")
+	}
+}
