@@ -88,16 +88,19 @@ const (
 
 // Model is the Logs pane.
 type Model struct {
-	ids   *correlate.Extractor
-	id    string
-	src   Source
-	st    Styles
-	keys  KeyMap
-	now   func() time.Time
-	loc   *time.Location
-	limit int
-	tmo   time.Duration
-	ctxN  int
+	ids *correlate.Extractor
+	// fallback is a pivot's structured-metadata query, run when its line
+	// filter (fallbackFor) finds nothing.
+	fallback, fallbackFor string
+	id       string
+	src      Source
+	st       Styles
+	keys     KeyMap
+	now      func() time.Time
+	loc      *time.Location
+	limit    int
+	tmo      time.Duration
+	ctxN     int
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -498,7 +501,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		m.wantTail = false
 		return m.startTail()
 	}
-	return nil
+	return m.pivotFallback(len(msg.rows), msg.q.Expr)
 }
 
 func (m *Model) addHistory(q string) {

@@ -8,34 +8,68 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
 // Pivot shows what another pane asked for: a query over the sender's
-// padded window. Without a query, a trace id becomes a line filter over
-// every service, so a trace's logs are found whatever their format.
+// padded window. Without a query, an id becomes a line filter over the
+// service (or every service); when no line mentions it, the pane asks
+// again through structured metadata, where some loggers keep their ids.
 func (m *Model) Pivot(p pane.PivotMsg) (*Model, tea.Cmd) {
 	q := strings.TrimSpace(p.Query)
+	m.fallback, m.fallbackFor = "", ""
 	if q == "" {
 		sel := `{service=~".+"}`
-		if p.Service != "" {
+		switch {
+		case p.Selector != "":
+			sel = p.Selector
+		case p.Service != "":
 			sel = fmt.Sprintf("{service=%q}", p.Service)
 		}
-		switch {
-		case p.TraceID != "":
-			q = fmt.Sprintf("%s |= %q", sel, p.TraceID)
-		case p.RequestID != "":
-			q = fmt.Sprintf("%s |= %q", sel, p.RequestID)
-		default:
-			q = sel
+		kind, id := correlate.IDTrace, p.TraceID
+		if id == "" {
+			kind, id = correlate.IDRequest, p.RequestID
+		}
+		q = sel
+		if id != "" {
+			q = fmt.Sprintf("%s |= %q", sel, id)
+			m.fallback = metadataQuery(sel, m.ids.MetadataKeys(kind), id)
+			m.fallbackFor = q
 		}
 	}
 	if !p.From.IsZero() && !p.To.IsZero() {
 		m.SetRange(p.From, p.To, false)
 	}
 	return m, m.Run(q)
+}
+
+// metadataQuery is `sel | k1="id" or k2="id"`: LogQL's label filter
+// reaches structured metadata too.
+func metadataQuery(sel string, keys []string, id string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%q", k, id)
+	}
+	return sel + " | " + strings.Join(parts, " or ")
+}
+
+// pivotFallback runs the structured-metadata form of a pivot's query
+// when the line filter found nothing. A result of any other query (the
+// user typed one meanwhile) drops the fallback.
+func (m *Model) pivotFallback(found int, expr string) tea.Cmd {
+	q, want := m.fallback, m.fallbackFor
+	m.fallback, m.fallbackFor = "", ""
+	if q == "" || found > 0 || expr != want {
+		return nil
+	}
+	m.flash = "no line mentions the id; searching structured metadata"
+	return m.Run(q)
 }
 
 // AtRest reports whether esc would do nothing here: no input, no detail

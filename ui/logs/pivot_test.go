@@ -95,11 +95,43 @@ func TestPivotRunsQueryOverSendersWindow(t *testing.T) {
 	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
 	_, cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetLogs, Service: "payments", TraceID: pivotTrace, From: from, To: to})
 	settle(m, cmd)
-	q := src.seen[len(src.seen)-1]
+	q := src.seen[0]
 	if q.Expr != `{service="payments"} |= "`+pivotTrace+`"` || !q.From.Equal(from) || !q.To.Equal(to) {
 		t.Fatalf("pivot query = %+v", q)
 	}
 	if !m.AtRest() {
 		t.Fatal("after the query finished the pane should be at rest")
+	}
+}
+
+func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
+	pivot := pane.PivotMsg{Target: pane.TargetLogs, Selector: `{service="inventory"}`, TraceID: pivotTrace,
+		From: fixedNow.Add(-time.Hour), To: fixedNow}
+	src := &fakeSource{}
+	src.returning(nil) // no line mentions the trace id
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
+	_, cmd := m.Pivot(pivot)
+	settle(m, cmd)
+	if len(src.seen) != 2 {
+		t.Fatalf("sent %d queries, want the line filter and then the metadata filter", len(src.seen))
+	}
+	if got := src.seen[0].Expr; got != `{service="inventory"} |= "`+pivotTrace+`"` {
+		t.Fatalf("first query = %q", got)
+	}
+	if got := src.seen[1].Expr; !strings.HasPrefix(got, `{service="inventory"} | trace_id="`+pivotTrace+`"`) {
+		t.Fatalf("fallback query = %q", got)
+	}
+	if !src.seen[1].From.Equal(pivot.From) || !src.seen[1].To.Equal(pivot.To) {
+		t.Fatalf("fallback left the pivot's window: %v..%v", src.seen[1].From, src.seen[1].To)
+	}
+
+	// When the line filter finds something, nothing more is asked.
+	src2 := &fakeSource{}
+	src2.returning([]sources.LogEntry{{Time: fixedNow.Add(-time.Minute), Labels: map[string]string{"service": "inventory"}, Line: "x " + pivotTrace}})
+	m2, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src2, 80, 24)
+	_, cmd = m2.Pivot(pivot)
+	settle(m2, cmd)
+	if len(src2.seen) != 1 {
+		t.Fatalf("sent %d queries though the line filter found the line", len(src2.seen))
 	}
 }

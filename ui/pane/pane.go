@@ -54,7 +54,10 @@ const (
 type PivotMsg struct {
 	Target Target
 	// Query is a LogQL or PromQL query for the logs or metrics pane.
-	Query     string
+	Query string
+	// Selector is the LogQL stream selector the logs pane searches for
+	// the ids when Query is empty (default: the service, or every one).
+	Selector  string
 	TraceID   string
 	SpanID    string
 	RequestID string

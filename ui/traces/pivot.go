@@ -29,13 +29,13 @@ func (m *Model) logsPivotMsg(i int32) pane.PivotMsg {
 		sel = fmt.Sprintf("{%s=%q}", m.logLabel, s.Service)
 	}
 	return pane.PivotMsg{
-		Target:  pane.TargetLogs,
-		Query:   fmt.Sprintf("%s |= %q", sel, m.tr.traceID),
-		TraceID: m.tr.traceID,
-		SpanID:  s.SpanID,
-		Service: s.Service,
-		From:    s.Start.Add(-m.pad),
-		To:      s.End().Add(m.pad),
+		Target:   pane.TargetLogs,
+		Selector: sel,
+		TraceID:  m.tr.traceID,
+		SpanID:   s.SpanID,
+		Service:  s.Service,
+		From:     s.Start.Add(-m.pad),
+		To:       s.End().Add(m.pad),
 	}
 }
 
