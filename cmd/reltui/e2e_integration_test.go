@@ -291,7 +291,7 @@ func TestE2EConsoleInTmux(t *testing.T) {
 				}
 			}
 			keys("3")
-			waitFor("the Traces pane", func(s string) bool { return strings.Contains(s, "Traces — coming soon") })
+			waitFor("the Traces pane", func(s string) bool { return strings.Contains(s, "No search yet") })
 			keys("-")
 			waitFor("the zoomed range", func(s string) bool { return strings.Contains(s, "last 3h (live)") })
 			keys("?")
