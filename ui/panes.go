@@ -10,6 +10,7 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/alertmanager"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/loki"
@@ -27,6 +28,12 @@ type ContextSources struct {
 	Prom         *prom.Client
 	Alertmanager *alertmanager.Client
 	Jaeger       *jaeger.Client
+	// SLOs are the context's configured SLOs, read when the context was
+	// opened (never in Update); SLOsConfigured is false when the context
+	// names none, and SLOErr says why they could not be read.
+	SLOs           []slo.SLO
+	SLOsConfigured bool
+	SLOErr         error
 }
 
 // Session is who is at the keyboard and where incidents are kept. In

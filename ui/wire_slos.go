@@ -16,14 +16,13 @@ func newSLOsPane(env PaneEnv) Pane {
 	if env.Ctx.Prom != nil {
 		cfg.Source = env.Ctx.Prom
 	}
+	switch {
+	case env.Ctx.SLOErr != nil:
+		cfg.SLOs, cfg.SpecErr = nil, env.Ctx.SLOErr
+	case env.Ctx.SLOsConfigured:
+		cfg.SLOs = env.Ctx.SLOs
+	}
 	if c := env.Ctx.Config; c != nil {
-		specs, ok, err := c.SLOSpecs("config")
-		switch {
-		case err != nil:
-			cfg.SLOs, cfg.SpecErr = nil, err
-		case ok:
-			cfg.SLOs = specs
-		}
 		if p := c.Prometheus; p != nil {
 			cfg.Timeout = p.TimeoutOr().Std() * 2
 		}

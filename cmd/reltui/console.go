@@ -67,7 +67,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 	}
 	m := ui.New(ui.Deps{
 		Logs:           bs.logSource(),
-		Sources:        bs.sources(name),
+		Sources:        bs.sources(name, file.Path),
 		Session:        ui.Session{User: author(), Role: "commander", Incidents: store},
 		Clipboard:      os.Stdout,
 		Contexts:       file.Names(),
@@ -106,7 +106,7 @@ func openContextFunc(file *config.File) func(string) (ui.ContextDeps, error) {
 		if err != nil {
 			return ui.ContextDeps{}, fmt.Errorf("context %s: %w", n, err)
 		}
-		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Sources: bs.sources(n), Close: bs.Close}, nil
+		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Sources: bs.sources(n, file.Path), Close: bs.Close}, nil
 	}
 }
 

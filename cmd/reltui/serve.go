@@ -174,7 +174,7 @@ func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 	}
 	base := ui.Deps{
 		Context: name, Backends: serve.SharePings(bs.probes(), 5*time.Second),
-		Logs: serve.SharedLogs(bs.loki, hub), Sources: bs.sources(name),
+		Logs: serve.SharedLogs(bs.loki, hub), Sources: bs.sources(name, file.Path),
 		Contexts: file.Names(), OpenContext: openContextFunc(file),
 		Range: ui.LiveRange(f.since), Version: versionString(),
 	}

@@ -125,7 +125,15 @@ func (bs *backends) logSource() logs.Source {
 }
 
 // sources hands the clients and the context's settings to the console's
-// panes.
-func (bs *backends) sources(name string) ui.ContextSources {
-	return ui.ContextSources{Name: name, Config: bs.cfg, Loki: bs.loki, Prom: bs.prom, Alertmanager: bs.am, Jaeger: bs.jaeger}
+// panes. It reads the context's SLO files, so it runs where I/O may: at
+// startup, or inside the Cmd that opens another context.
+func (bs *backends) sources(name, file string) ui.ContextSources {
+	cs := ui.ContextSources{Name: name, Config: bs.cfg, Loki: bs.loki, Prom: bs.prom, Alertmanager: bs.am, Jaeger: bs.jaeger}
+	if bs.cfg != nil {
+		if file == "" {
+			file = "config"
+		}
+		cs.SLOs, cs.SLOsConfigured, cs.SLOErr = bs.cfg.SLOSpecs(file)
+	}
+	return cs
 }
