@@ -339,7 +339,14 @@ func TestReadmeExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README example does not parse:\n%v", err)
 	}
-	if len(f.Contexts) < 2 || f.Incidents == nil {
-		t.Fatalf("README example lost its contexts or incidents block: %+v", f)
+	if len(f.Contexts) < 2 || f.Incidents == nil || f.Serve == nil {
+		t.Fatalf("README example lost its contexts, incidents or serve block: %+v", f)
+	}
+	prod := f.Contexts["prod"]
+	if prod == nil || prod.Metrics == nil || prod.SLOs.IsZero() || prod.Lag == nil || prod.Correlate == nil || len(prod.Correlate.Rules) == 0 {
+		t.Fatalf("README example lost a block of the prod context: %+v", prod)
+	}
+	if specs, ok, err := prod.SLOSpecs("README.md"); err != nil || !ok || len(specs) != 1 {
+		t.Fatalf("README example's inline SLO does not read: %v %v %d", err, ok, len(specs))
 	}
 }

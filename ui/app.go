@@ -522,7 +522,11 @@ func (m *Model) footer() string {
 	if m.flash != "" {
 		return lipgloss.NewStyle().MaxWidth(m.width).Render(m.styles.Warning.Render(m.flash))
 	}
-	bindings := append(m.panes[m.active].ShortHelp(), m.keys.ShortHelp()...)
+	bindings := m.panes[m.active].ShortHelp()
+	if !paneEditing(m.panes[m.active]) {
+		// While a pane's input has the keyboard, the global keys are text.
+		bindings = append(bindings, m.keys.ShortHelp()...)
+	}
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(m.help.ShortHelpView(bindings))
 }
 
