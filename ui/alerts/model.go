@@ -174,7 +174,7 @@ func (m *Model) Init() tea.Cmd {
 	if len(m.srcs) == 0 {
 		return nil
 	}
-	return tea.Batch(m.fetch(), refreshCmd(m.every, m.id, m.refreshSeq))
+	return tea.Batch(m.fetch(), refreshCmd(m.ctx, m.every, m.id, m.refreshSeq))
 }
 
 // Close cancels everything in flight.
@@ -285,8 +285,8 @@ func declareCmd(ctx context.Context, s incidents.Store, id string, seq int, d in
 	}
 }
 
-func refreshCmd(every time.Duration, id string, seq int) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
+func refreshCmd(ctx context.Context, every time.Duration, id string, seq int) tea.Cmd {
+	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
 }
 
 // Update handles one message.
@@ -304,7 +304,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		}
 	case refreshMsg:
 		if msg.pane == m.id && msg.seq == m.refreshSeq {
-			cmd := refreshCmd(m.every, m.id, m.refreshSeq)
+			cmd := refreshCmd(m.ctx, m.every, m.id, m.refreshSeq)
 			if !m.loading {
 				cmd = tea.Batch(cmd, m.fetch())
 			}

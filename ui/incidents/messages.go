@@ -191,8 +191,8 @@ func pinCmd(ctx context.Context, s incidents.Store, id string, target int64, w i
 	}
 }
 
-func refreshCmd(every time.Duration, id string, seq int) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
+func refreshCmd(ctx context.Context, every time.Duration, id string, seq int) tea.Cmd {
+	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
 }
 
 func flashCmd(text string) tea.Cmd {

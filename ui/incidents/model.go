@@ -194,7 +194,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.store == nil {
 		return nil
 	}
-	return tea.Batch(m.reload(), refreshCmd(m.every, m.id, m.refreshSeq))
+	return tea.Batch(m.reload(), refreshCmd(m.ctx, m.every, m.id, m.refreshSeq))
 }
 
 // Close ends the live feed and every request in flight.
@@ -286,7 +286,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		}
 	case refreshMsg:
 		if msg.pane == m.id && msg.seq == m.refreshSeq {
-			cmd := refreshCmd(m.every, m.id, m.refreshSeq)
+			cmd := refreshCmd(m.ctx, m.every, m.id, m.refreshSeq)
 			if m.mode == modeList && !m.listing {
 				// An overlapping refresh is dropped, not queued.
 				cmd = tea.Batch(cmd, m.reload())

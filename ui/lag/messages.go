@@ -9,6 +9,7 @@ import (
 
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Source is where the pane reads lag: lag.PromSource or a lag.KafkaSource.
@@ -54,6 +55,6 @@ func fetchCmd(ctx context.Context, src Source, pane string, seq int, from, at ti
 	}
 }
 
-func tickCmd(pane string, gen int, every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{pane: pane, gen: gen} })
+func tickCmd(ctx context.Context, id string, gen int, every time.Duration) tea.Cmd {
+	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }

@@ -217,7 +217,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			if !m.fetching { // an overlapping refresh is dropped, not queued
 				cmd = m.refresh()
 			}
-			return m, tea.Batch(cmd, tickCmd(m.id, m.tickGen, m.every))
+			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
 		}
 	case spinMsg:
 		if msg.pane == m.id {
@@ -229,7 +229,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 func (m *Model) startTick() tea.Cmd {
 	m.tickGen++
-	return tickCmd(m.id, m.tickGen, m.every)
+	return tickCmd(m.ctx, m.id, m.tickGen, m.every)
 }
 
 func (m *Model) refresh() tea.Cmd {

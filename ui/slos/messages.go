@@ -11,6 +11,7 @@ import (
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Source is the Prometheus the pane evaluates SLOs against; *prom.Client
@@ -101,8 +102,8 @@ func fetchCmd(ctx context.Context, src Source, pane string, seq int, slos []slo.
 	}
 }
 
-func tickCmd(pane string, gen int, every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{pane: pane, gen: gen} })
+func tickCmd(ctx context.Context, id string, gen int, every time.Duration) tea.Cmd {
+	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -225,7 +225,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			if !m.fetching {
 				cmd = m.refresh()
 			}
-			return m, tea.Batch(cmd, tickCmd(m.id, m.tickGen, m.every))
+			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
 		}
 	case spinMsg:
 		if msg.pane == m.id {
@@ -237,7 +237,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 func (m *Model) startTick() tea.Cmd {
 	m.tickGen++
-	return tickCmd(m.id, m.tickGen, m.every)
+	return tickCmd(m.ctx, m.id, m.tickGen, m.every)
 }
 
 // evalAt is when the SLOs are judged: now, or the end of a past range.
