@@ -20,7 +20,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -82,8 +81,7 @@ type Model struct {
 	cancel context.CancelFunc
 
 	width, height int
-	spin          spinner.Model
-	spinOn        bool
+	spin          pane.Spinner
 	flash         string
 
 	seq        int
@@ -154,7 +152,7 @@ func New(cfg Config) *Model {
 		m.store = incidents.Guard(cfg.Store, role)
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.PromptStyle, ti.TextStyle = m.st.Prompt, m.st.Input
@@ -249,15 +247,9 @@ type refreshMsg struct {
 	seq  int
 }
 
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 func (m alertsMsg) PaneID() string   { return m.pane }
 func (m declaredMsg) PaneID() string { return m.pane }
 func (m refreshMsg) PaneID() string  { return m.pane }
-func (m spinMsg) PaneID() string     { return m.pane }
 
 func fetchCmd(ctx context.Context, srcs []Source, id string, seq int, tmo time.Duration) tea.Cmd {
 	return func() tea.Msg {
@@ -310,10 +302,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, cmd
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
@@ -324,7 +314,7 @@ func (m *Model) fetch() tea.Cmd {
 	}
 	m.seq++
 	m.loading = true
-	return tea.Batch(fetchCmd(m.ctx, m.srcs, m.id, m.seq, m.tmo), m.startSpin())
+	return tea.Batch(fetchCmd(m.ctx, m.srcs, m.id, m.seq, m.tmo), m.spin.Start())
 }
 
 func (m *Model) onAlerts(msg alertsMsg) {
@@ -479,7 +469,7 @@ func (m *Model) declare() tea.Cmd {
 	m.declSeq++
 	m.declaring = true
 	m.flash = "declaring an incident from " + it.a.Name + "…"
-	return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.declSeq, d, firing, m.tmo), m.startSpin())
+	return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.declSeq, d, firing, m.tmo), m.spin.Start())
 }
 
 func newKey() string {
@@ -515,36 +505,3 @@ func (m *Model) pivotTo(id int64, text string) tea.Cmd {
 }
 
 func (m *Model) waiting() bool { return m.loading || m.declaring }
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.waiting() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
-}

@@ -137,7 +137,7 @@ func settle(m *Model, cmd tea.Cmd) []tea.Msg {
 		case alertsMsg, declaredMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
-		case spinMsg, refreshMsg, nil:
+		case pane.SpinMsg, refreshMsg, nil:
 		default:
 			out = append(out, msg)
 		}

@@ -190,10 +190,10 @@ func (m *Model) submit() tea.Cmd {
 	m.writeSeq++
 	if f.kind == formDeclare {
 		d.Key = f.key
-		return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.writeSeq, d, m.tmo), m.startSpin())
+		return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.writeSeq, d, m.tmo), m.spin.Start())
 	}
 	w.Key, w.Author = f.key, m.author
-	return tea.Batch(appendCmd(m.ctx, m.store, m.id, m.writeSeq, m.inc.ID, w, m.tmo), m.startSpin())
+	return tea.Batch(appendCmd(m.ctx, m.store, m.id, m.writeSeq, m.inc.ID, w, m.tmo), m.spin.Start())
 }
 
 func formAction(k formKind, w incidents.Write) incidents.Action {

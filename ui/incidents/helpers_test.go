@@ -19,6 +19,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -241,7 +242,7 @@ func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
 	var next []tea.Cmd
 	for _, msg := range msgs {
 		switch msg.(type) {
-		case spinMsg, refreshMsg:
+		case pane.SpinMsg, refreshMsg:
 			continue
 		case listMsg, openMsg, feedMsg, writeMsg, pinMsg:
 			_, c := f.m.Update(msg)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/incidents"
@@ -71,23 +70,15 @@ type refreshMsg struct {
 	seq  int
 }
 
-// spinMsg wraps the spinner's tick so the root can route it.
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 func (m listMsg) PaneID() string    { return m.pane }
 func (m openMsg) PaneID() string    { return m.pane }
 func (m feedMsg) PaneID() string    { return m.pane }
 func (m writeMsg) PaneID() string   { return m.pane }
 func (m pinMsg) PaneID() string     { return m.pane }
 func (m refreshMsg) PaneID() string { return m.pane }
-func (m spinMsg) PaneID() string    { return m.pane }
 
 var (
 	_ pane.Routed = listMsg{}
-	_ pane.Routed = spinMsg{}
 )
 
 func listCmd(ctx context.Context, s incidents.Store, id string, seq int, tmo time.Duration) tea.Cmd {

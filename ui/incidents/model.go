@@ -21,7 +21,6 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -100,8 +99,7 @@ type Model struct {
 
 	width, height int
 	mode          mode
-	spin          spinner.Model
-	spinOn        bool
+	spin          pane.Spinner
 	flash         string
 
 	// The list.
@@ -182,7 +180,7 @@ func New(cfg Config) *Model {
 		m.store = incidents.Guard(cfg.Store, role)
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -293,49 +291,14 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, cmd
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
 
 func (m *Model) waiting() bool {
 	return m.listing || m.opening || m.pins > 0 || (m.form != nil && m.form.busy)
-}
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.waiting() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
 }
 
 // reload re-reads the list.
@@ -345,7 +308,7 @@ func (m *Model) reload() tea.Cmd {
 	}
 	m.listSeq++
 	m.listing = true
-	return tea.Batch(listCmd(m.ctx, m.store, m.id, m.listSeq, m.tmo), m.startSpin())
+	return tea.Batch(listCmd(m.ctx, m.store, m.id, m.listSeq, m.tmo), m.spin.Start())
 }
 
 func (m *Model) onList(msg listMsg) {
@@ -425,7 +388,7 @@ func (m *Model) openIncident(id int64) tea.Cmd {
 	m.opening, m.openErr = true, nil
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.feedCancel = cancel
-	return tea.Batch(openCmd(m.ctx, ctx, m.store, m.id, m.openSeq, id, m.tmo), m.startSpin())
+	return tea.Batch(openCmd(m.ctx, ctx, m.store, m.id, m.openSeq, id, m.tmo), m.spin.Start())
 }
 
 // closeIncident stops following the open incident.
@@ -515,7 +478,7 @@ func (m *Model) pin(ev incidents.Evidence) tea.Cmd {
 	}
 	w := incidents.Write{Key: newKey(), Author: m.author, Kind: incidents.KindEvidence, Evidence: &ev, Text: pinCaption(ev)}
 	m.pins++
-	return tea.Batch(pinCmd(m.ctx, m.store, m.id, target, w, m.tmo), m.startSpin())
+	return tea.Batch(pinCmd(m.ctx, m.store, m.id, target, w, m.tmo), m.spin.Start())
 }
 
 func pinCaption(ev incidents.Evidence) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/slo/lag"
@@ -29,19 +28,11 @@ type tickMsg struct {
 	gen  int
 }
 
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 // PaneID implements pane.Routed.
 func (m resultMsg) PaneID() string { return m.pane }
 
 // PaneID implements pane.Routed.
 func (m tickMsg) PaneID() string { return m.pane }
-
-// PaneID implements pane.Routed.
-func (m spinMsg) PaneID() string { return m.pane }
 
 func fetchCmd(ctx context.Context, src Source, pane string, seq int, from, at time.Time, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -105,8 +104,7 @@ type Model struct {
 	fetching    bool
 	fetchCancel context.CancelFunc
 	tickGen     int
-	spin        spinner.Model
-	spinOn      bool
+	spin        pane.Spinner
 
 	hasData  bool
 	shownAt  time.Time
@@ -153,7 +151,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -219,10 +217,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.fetching)
 	}
 	return m, nil
 }
@@ -244,7 +240,7 @@ func (m *Model) refresh() tea.Cmd {
 	m.fetchCancel = cancel
 	m.fetching = true
 	at := m.now()
-	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, at.Add(-m.window), at, m.tmo), m.startSpin())
+	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, at.Add(-m.window), at, m.tmo), m.spin.Start())
 }
 
 func (m *Model) onResult(msg resultMsg) {
@@ -512,37 +508,4 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 		ev.Query = q
 	}
 	return ev, true
-}
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.fetching {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
 }

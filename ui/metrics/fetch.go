@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/config"
@@ -40,16 +39,11 @@ type (
 		seq  int
 		res  panel
 	}
-	spinMsg struct {
-		pane string
-		tick spinner.TickMsg
-	}
 )
 
 func (m servicesMsg) PaneID() string { return m.pane }
 func (m signalsMsg) PaneID() string  { return m.pane }
 func (m queryMsg) PaneID() string    { return m.pane }
-func (m spinMsg) PaneID() string     { return m.pane }
 
 // panel is one chart's data: what was asked and what came back.
 type panel struct {

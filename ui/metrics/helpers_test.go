@@ -265,7 +265,7 @@ func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) []tea.Msg {
 		var next []tea.Cmd
 		for _, msg := range collect(cmd, wait) {
 			switch msg.(type) {
-			case spinMsg:
+			case pane.SpinMsg:
 				continue
 			case pane.PivotMsg, pane.CopyMsg:
 				outside = append(outside, msg)

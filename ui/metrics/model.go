@@ -19,7 +19,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -115,8 +114,7 @@ type Model struct {
 	filter  textinput.Model
 	pick    int // the highlighted service in the picker
 
-	spin   spinner.Model
-	spinOn bool
+	spin pane.Spinner
 
 	// Services.
 	svcSeq      int
@@ -192,7 +190,7 @@ func New(cfg Config) *Model {
 	r := cfg.Renderer
 	m.editor = newInput(r, m.st, "promql› ", `sum by (code) (rate(http_requests_total[5m]))`)
 	m.filter = newInput(r, m.st, "service› ", "type to filter")
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -326,10 +324,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.qSeq {
 			m.onQuery(msg)
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.loading())
 	}
 	return m, nil
 }
@@ -393,7 +389,7 @@ func (m *Model) loadServices() tea.Cmd {
 		slices.Sort(out)
 		return servicesMsg{pane: pane, seq: seq, services: slices.Compact(out), err: err}
 	}
-	return tea.Batch(fetch, m.startSpin())
+	return tea.Batch(fetch, m.spin.Start())
 }
 
 func (m *Model) onServices(msg servicesMsg) tea.Cmd {
@@ -445,7 +441,7 @@ func (m *Model) runSignals() tea.Cmd {
 	for k, v := range m.tmpl {
 		tmpl[k] = v
 	}
-	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl), m.startSpin())
+	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl), m.spin.Start())
 }
 
 func (m *Model) onSignals(msg signalsMsg) {
@@ -497,7 +493,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	m.qCancel = cancel
 	m.qLoading = true
 	m.qExpr = expr
-	return tea.Batch(queryCmd(ctx, r, m.id, m.qSeq, expr), m.startSpin())
+	return tea.Batch(queryCmd(ctx, r, m.id, m.qSeq, expr), m.spin.Start())
 }
 
 func (m *Model) onQuery(msg queryMsg) {
@@ -544,40 +540,6 @@ func (m *Model) histMove(d int) {
 }
 
 func (m *Model) loading() bool { return m.svcLoading || m.sigLoading || m.qLoading }
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.loading() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-// wrapSpin tags the spinner's tick with this pane so the root routes it.
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
-}
 
 // shownPanels are the charts on screen in the current mode.
 func (m *Model) shownPanels() []panel {

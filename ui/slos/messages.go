@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/slo"
@@ -41,20 +40,11 @@ type tickMsg struct {
 	gen  int
 }
 
-// spinMsg wraps the spinner's tick so the root routes it to this pane.
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 // PaneID implements pane.Routed.
 func (m resultMsg) PaneID() string { return m.pane }
 
 // PaneID implements pane.Routed.
 func (m tickMsg) PaneID() string { return m.pane }
-
-// PaneID implements pane.Routed.
-func (m spinMsg) PaneID() string { return m.pane }
 
 // History is how far back the burn chart reaches and HistoryStep its
 // resolution: 120 points, enough for a 200-column chart.

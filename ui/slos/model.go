@@ -17,7 +17,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -100,8 +99,7 @@ type Model struct {
 	fetching    bool
 	fetchCancel context.CancelFunc
 	tickGen     int
-	spin        spinner.Model
-	spinOn      bool
+	spin        pane.Spinner
 
 	// The range the root gave us: a past range evaluates at its end.
 	to   time.Time
@@ -160,7 +158,7 @@ func New(cfg Config) *Model {
 	ti.CharLimit = 256
 	ti.KeyMap.Paste.SetEnabled(false)
 	m.input = ti
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -227,10 +225,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
@@ -264,7 +260,7 @@ func (m *Model) refresh() tea.Cmd {
 	for i, it := range m.items {
 		slos[i] = it.s
 	}
-	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, slos, m.evalAt(), m.tmo), m.startSpin())
+	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, slos, m.evalAt(), m.tmo), m.spin.Start())
 }
 
 func (m *Model) onResult(msg resultMsg) {
@@ -305,39 +301,6 @@ func (m *Model) onResult(msg resultMsg) {
 }
 
 func (m *Model) waiting() bool { return m.fetching }
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.waiting() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
-}
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""

@@ -16,6 +16,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
@@ -243,7 +244,7 @@ func run(cmd tea.Cmd) []tea.Msg {
 }
 
 // runNoTick runs c for up to 2 s; the spinner's tick comes back as a
-// spinMsg, which settle drops.
+// pane.SpinMsg, which settle drops.
 func runNoTick(c tea.Cmd) []tea.Msg { return runFor(c, 2*time.Second) }
 
 // runFor runs c and gives up after d, like an answer that has not come.
@@ -269,7 +270,7 @@ func settleWithin(m *Model, cmd tea.Cmd, d time.Duration) {
 	for i := 0; cmd != nil && i < 10; i++ {
 		var next []tea.Cmd
 		for _, msg := range runFor(cmd, d) {
-			if _, ok := msg.(spinMsg); ok {
+			if _, ok := msg.(pane.SpinMsg); ok {
 				continue
 			}
 			_, c := m.Update(msg)

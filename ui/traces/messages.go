@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources"
@@ -33,25 +32,15 @@ type traceMsg struct {
 	err  error
 }
 
-// spinMsg wraps the spinner's tick so the root can route it to this pane.
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 // PaneID makes the messages pane.Routed.
 func (m searchMsg) PaneID() string { return m.pane }
 
 // PaneID makes the messages pane.Routed.
 func (m traceMsg) PaneID() string { return m.pane }
 
-// PaneID makes the messages pane.Routed.
-func (m spinMsg) PaneID() string { return m.pane }
-
 var (
 	_ pane.Routed = searchMsg{}
 	_ pane.Routed = traceMsg{}
-	_ pane.Routed = spinMsg{}
 )
 
 // searchCmd runs one search. It captures its inputs by value and touches

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -111,8 +110,7 @@ type Model struct {
 	form          form
 	formErr       string
 	filterIn      textinput.Model
-	spin          spinner.Model
-	spinOn        bool
+	spin          pane.Spinner
 	detail        viewport.Model
 	flash         string
 
@@ -197,7 +195,7 @@ func New(cfg Config) *Model {
 	m.form = newForm(r, m.st)
 	m.form.inputs[fieldService].SetValue(cfg.Service)
 	m.filterIn = newFilterInput(r, m.st)
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	m.detail = viewport.New(0, 0)
 	m.detail.Style = r.NewStyle()
 	return m
@@ -295,10 +293,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.traceSeq {
 			m.onTrace(msg)
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
@@ -324,40 +320,6 @@ func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 }
 
 func (m *Model) waiting() bool { return m.searching || m.loading != "" }
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.waiting() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-// wrapSpin tags the spinner's tick with this pane, so the root routes it.
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
-}
 
 // window is the search window, resolved now for a live range.
 func (m *Model) window() (time.Time, time.Time) {
@@ -386,7 +348,7 @@ func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {
 	m.searchCancel = cancel
 	m.searching = true
 	m.shownQ = q
-	return tea.Batch(searchCmd(ctx, m.src, m.id, m.searchSeq, q, m.tmo), m.startSpin())
+	return tea.Batch(searchCmd(ctx, m.src, m.id, m.searchSeq, q, m.tmo), m.spin.Start())
 }
 
 func (m *Model) cancelSearch() {
@@ -465,7 +427,7 @@ func (m *Model) openTrace(id string) tea.Cmd {
 	m.loading = id
 	m.fromPivot = false
 	m.mode = modeTrace
-	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo), m.startSpin())
+	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo), m.spin.Start())
 }
 
 func (m *Model) cancelTrace() {
