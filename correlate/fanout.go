@@ -148,21 +148,30 @@ func (p Problem) String() string {
 	return p.Backend + " " + p.Kind.String() + ": " + p.Reason
 }
 
-// search is the state of one resolution, shared by its goroutines.
+// search is the state of one resolution, shared by its goroutines. Each
+// answer that names an ID not yet followed starts the calls that follow
+// it at once, so the follow-up calls overlap the first ones instead of
+// waiting for the slowest of them.
 type search struct {
-	r     *Resolver
-	round int
+	r   *Resolver
+	ctx context.Context
+	wg  sync.WaitGroup
 
-	mu       sync.Mutex
-	logs     []Log
-	seen     map[logKey]struct{}
-	traces   map[string]*sources.Trace
-	tried    map[string]bool // trace ids asked of Jaeger
+	mu      sync.Mutex
+	logs    []Log
+	seen    map[logKey]struct{}
+	traces  map[string]*sources.Trace
+	tried   map[string]bool // trace ids asked of Jaeger
+	pending map[string]bool // trace ids Jaeger has not answered yet
+	// finding counts the tag searches not answered yet.
+	finding  int
 	failed   map[string][]error
 	calls    []Call
 	warnings []string
 	// lokiDone records, per ID, the window it was searched over.
 	lokiDone map[string]Window
+	// followed are the trace ids followed, at most MaxTraces.
+	followed map[string]bool
 	// findSvcs are the Jaeger services a tag search covered.
 	findSvcs []string
 }
@@ -173,9 +182,22 @@ type logKey struct {
 	line  string
 }
 
+// Rounds of Call.Round.
+const (
+	roundInput  = 1 // a call searching the ID as given
+	roundFollow = 2 // a call following an ID an answer named
+)
+
 // Resolve builds the view of one request or trace id over w. Backend
 // failures do not fail it: the view comes back partial and says which
 // backend failed and why. It fails only for input that is no ID.
+//
+// Loki (the ID in lines, labels and structured metadata) and Jaeger (the
+// trace, or traces whose spans carry the ID as a tag) are asked at once.
+// Every trace found has its lines searched by trace id over its own
+// padded window; every trace id a line names is fetched; request ids on
+// the spans are searched too. When nothing at all is found the window is
+// widened once.
 func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, error) {
 	id, kind, ok := ClassifyInput(input)
 	if !ok {
@@ -185,82 +207,173 @@ func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, 
 		return nil, errors.New("the window to search is empty")
 	}
 	t0 := time.Now()
-	s := &search{r: r, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
-		failed: map[string][]error{}, lokiDone: map[string]Window{}}
+	s := &search{r: r, ctx: ctx, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
+		pending: map[string]bool{}, failed: map[string][]error{}, lokiDone: map[string]Window{}, followed: map[string]bool{}}
 	v := &View{Input: id, Kind: kind, Searched: w, TraceTag: r.cfg.TraceTag}
 
-	s.round = 1
-	s.byInput(ctx, id, kind, w)
+	s.start(id, kind, w)
+	s.settle()
 	if !s.found() && ctx.Err() == nil && !s.allFailed() {
 		v.Widened, v.Narrow = true, w
 		w = w.Widened()
 		v.Searched = w
-		s.round = 2
-		s.byInput(ctx, id, kind, w)
+		s.start(id, kind, w)
+		s.settle()
 	}
-	s.round++
-	s.discovered(ctx, id, kind)
 	v.Selectors = r.cachedSelectors()
 	s.finish(v)
 	v.Took = time.Since(t0)
 	return v, nil
 }
 
-// byInput searches Loki and Jaeger for the ID as typed, in parallel.
-func (s *search) byInput(ctx context.Context, id string, kind IDKind, w Window) {
-	var wg sync.WaitGroup
-	if lg := s.r.cfg.Logs; lg != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sels := s.r.selectorsFor(ctx, s, w)
-			s.lokiQueries(ctx, &wg, sels, kind, []string{id}, w)
-		}()
-		s.mu.Lock()
-		s.lokiDone[id] = w
-		s.mu.Unlock()
-	}
-	if tf := s.r.cfg.Traces; tf != nil {
-		if kind == IDTrace {
-			s.getTraces(ctx, &wg, []string{id})
-		} else {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				svcs := s.r.servicesFor(ctx, s)
-				s.mu.Lock()
-				s.findSvcs = svcs
-				s.mu.Unlock()
-				for _, svc := range svcs {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						s.findByTag(ctx, svc, id, w)
-					}()
-				}
-			}()
-		}
-	}
-	wg.Wait()
+// settle waits for every call, then follows what is left that needed the
+// traces to be known first (request ids found without a trace), once.
+func (s *search) settle() {
+	s.wg.Wait()
+	s.mu.Lock()
+	s.follow(true)
+	s.mu.Unlock()
+	s.wg.Wait()
 }
 
-// lokiQueries starts, per selector, a line-filter query and a label /
-// structured-metadata filter query for ids of kind, over w.
-func (s *search) lokiQueries(ctx context.Context, wg *sync.WaitGroup, sels []string, kind IDKind, ids []string, w Window) {
-	if len(ids) == 0 {
+// spawn runs f in its own goroutine, counted until it returns.
+func (s *search) spawn(f func()) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+}
+
+// start searches Loki and Jaeger for the ID as given, in parallel.
+func (s *search) start(id string, kind IDKind, w Window) {
+	s.mu.Lock()
+	if s.r.cfg.Logs != nil {
+		s.lokiDone[id] = w
+		s.searchLoki(kind, []string{id}, w, roundInput)
+	}
+	if s.r.cfg.Traces != nil {
+		if kind == IDTrace {
+			s.followed[id] = true
+			s.getTrace(id, roundInput)
+		} else {
+			s.finding++ // until findAll knows how many services it asks
+			s.spawn(func() { s.findAll(id, w) })
+		}
+	}
+	s.mu.Unlock()
+}
+
+// findAll searches every Jaeger service for spans tagged with the id.
+func (s *search) findAll(id string, w Window) {
+	svcs := s.r.servicesFor(s.ctx, s)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.findSvcs = svcs
+	s.finding += len(svcs) - 1
+	for _, svc := range svcs {
+		s.spawn(func() { s.findByTag(svc, id, w) })
+	}
+	if len(svcs) == 0 {
+		s.follow(false)
+	}
+}
+
+// searchLoki starts, per selector, a line-filter query and a label /
+// structured-metadata filter query for ids of kind over w.
+func (s *search) searchLoki(kind IDKind, ids []string, w Window, round int) {
+	if len(ids) == 0 || s.r.cfg.Logs == nil {
 		return
 	}
 	keys := s.r.cfg.Extractor.MetadataKeys(kind)
-	for _, sel := range sels {
-		for _, expr := range []string{lineFilter(sel, ids), metadataFilter(sel, keys, ids)} {
-			if expr == "" {
+	s.spawn(func() {
+		sels := s.r.selectorsFor(s.ctx, s, w)
+		for _, sel := range sels {
+			for _, expr := range []string{lineFilter(sel, ids), metadataFilter(sel, keys, ids)} {
+				if expr != "" {
+					s.spawn(func() { s.queryLogs(expr, w, ids, round) })
+				}
+			}
+		}
+	})
+}
+
+// follow starts the calls for IDs the answers so far named and that were
+// not followed yet: trace ids are fetched from Jaeger and their lines
+// searched over the trace's own padded window (the lines' window while the
+// trace is not known); request ids on spans or lines are searched over
+// the traces' windows. final also follows request ids when no trace is
+// known. Called with s.mu held.
+func (s *search) follow(final bool) {
+	win := map[string]Window{}
+	for id, t := range s.traces {
+		win[id] = spanWindow(t.Spans)
+	}
+	reqs := map[string]bool{}
+	for _, l := range s.logs {
+		if l.TraceID != "" {
+			if _, known := s.traces[l.TraceID]; !known {
+				win[l.TraceID] = win[l.TraceID].Union(Window{l.Time, l.Time})
+			}
+		}
+		if l.RequestID != "" {
+			reqs[l.RequestID] = true
+		}
+	}
+	for _, t := range s.traces {
+		for _, sp := range t.Spans {
+			if v, ok := sp.Tag(s.r.cfg.TraceTag); ok {
+				if rid, ok := NormalizeRequestID(v); ok {
+					reqs[rid] = true
+				}
+			}
+		}
+	}
+	ids := make([]string, 0, len(win))
+	for id := range win {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var all Window
+	for _, id := range ids {
+		if !s.followed[id] {
+			if len(s.followed) >= s.r.cfg.MaxTraces {
+				s.warn(fmt.Sprintf("more than %d traces are tied to this id; following the first %d", s.r.cfg.MaxTraces, s.r.cfg.MaxTraces))
 				continue
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s.queryLogs(ctx, expr, w, ids)
-			}()
+			s.followed[id] = true
+		}
+		// A trace id only the lines name: its logs wait for the trace,
+		// whose own window is the one to search, unless Jaeger cannot
+		// give it (not configured, failed, or does not have it).
+		if _, known := s.traces[id]; !known && !final {
+			if s.finding > 0 || s.pending[id] {
+				continue
+			}
+			if s.r.cfg.Traces != nil && !s.tried[id] {
+				s.getTrace(id, roundFollow)
+				continue
+			}
+		}
+		w := win[id].Padded(s.r.cfg.Pad)
+		all = all.Union(w)
+		if done, ok := s.lokiDone[id]; !ok || !done.Covers(w) {
+			s.lokiDone[id] = w.Union(done)
+			s.searchLoki(IDTrace, []string{id}, w, roundFollow)
+		}
+	}
+	if len(s.traces) == 0 && !final {
+		return // request ids wait for a trace's window
+	}
+	rids := make([]string, 0, len(reqs))
+	for id := range reqs {
+		rids = append(rids, id)
+	}
+	slices.Sort(rids)
+	for _, id := range rids {
+		if done, ok := s.lokiDone[id]; !all.IsZero() && (!ok || !done.Covers(all)) {
+			s.lokiDone[id] = all.Union(done)
+			s.searchLoki(IDRequest, []string{id}, all, roundFollow)
 		}
 	}
 }
@@ -300,11 +413,11 @@ func altRegex(ids []string) string {
 
 // queryLogs runs one Loki query and keeps the lines that really mention
 // one of ids (a line filter also matches longer ids that contain it).
-func (s *search) queryLogs(ctx context.Context, expr string, w Window, ids []string) {
+func (s *search) queryLogs(expr string, w Window, ids []string, round int) {
 	lg, limit := s.r.cfg.Logs, s.r.cfg.LogLimit
 	q := loki.Query{Expr: expr, From: w.From, To: w.To, Limit: limit, Direction: loki.Backward}
 	t0 := time.Now()
-	res, err := lg.QueryRange(ctx, q)
+	res, err := lg.QueryRange(s.ctx, q)
 	took := time.Since(t0)
 	var kept []Log
 	if err == nil {
@@ -317,7 +430,7 @@ func (s *search) queryLogs(ctx context.Context, expr string, w Window, ids []str
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record("loki", "query_range", expr, took, err, func(ctx context.Context) error {
+	s.record("loki", "query_range", expr, round, took, err, func(ctx context.Context) error {
 		_, err := lg.QueryRange(ctx, q)
 		return err
 	})
@@ -338,6 +451,7 @@ func (s *search) queryLogs(ctx context.Context, expr string, w Window, ids []str
 		s.seen[k] = struct{}{}
 		s.logs = append(s.logs, l)
 	}
+	s.follow(false)
 }
 
 // prepare extracts a line's IDs and keeps it when it mentions one of ids.
@@ -389,46 +503,41 @@ func idChar(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_'
 }
 
-// getTraces fetches traces by id, each in its own goroutine.
-func (s *search) getTraces(ctx context.Context, wg *sync.WaitGroup, ids []string) {
+// getTrace fetches one trace. Called with s.mu held.
+func (s *search) getTrace(id string, round int) {
 	tf := s.r.cfg.Traces
-	for _, id := range ids {
+	s.tried[id], s.pending[id] = true, true
+	s.spawn(func() {
+		t0 := time.Now()
+		t, err := tf.GetTrace(s.ctx, id)
+		took := time.Since(t0)
 		s.mu.Lock()
-		s.tried[id] = true
-		s.mu.Unlock()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t0 := time.Now()
-			t, err := tf.GetTrace(ctx, id)
-			took := time.Since(t0)
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			replay := func(ctx context.Context) error { _, err := tf.GetTrace(ctx, id); return err }
-			if sources.KindOf(err) == sources.KindNotFound {
-				// Not an outage: the trace is just not there.
-				s.record("jaeger", "get_trace", id, took, nil, replay)
-				return
-			}
-			s.record("jaeger", "get_trace", id, took, err, replay)
-			if err == nil {
-				s.addTrace(t)
-			}
-		}()
-	}
+		defer s.mu.Unlock()
+		delete(s.pending, id)
+		replay := func(ctx context.Context) error { _, err := tf.GetTrace(ctx, id); return err }
+		if sources.KindOf(err) == sources.KindNotFound {
+			err = nil // not an outage: the trace is just not there
+		}
+		s.record("jaeger", "get_trace", id, round, took, err, replay)
+		if t != nil {
+			s.addTrace(t)
+		}
+		// Found or not, what waited for this trace can go on.
+		s.follow(false)
+	})
 }
 
 // findByTag searches one service's traces for a span tagged with the id.
-func (s *search) findByTag(ctx context.Context, svc, id string, w Window) {
+func (s *search) findByTag(svc, id string, w Window) {
 	tf := s.r.cfg.Traces
 	q := jaeger.FindQuery{Service: svc, Tags: map[string]string{s.r.cfg.TraceTag: id}, Start: w.From, End: w.To,
 		Limit: s.r.cfg.MaxTraces}
 	t0 := time.Now()
-	ts, err := tf.FindTraces(ctx, q)
+	ts, err := tf.FindTraces(s.ctx, q)
 	took := time.Since(t0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record("jaeger", "find_traces", svc+" "+s.r.cfg.TraceTag+"="+id, took, err, func(ctx context.Context) error {
+	s.record("jaeger", "find_traces", svc+" "+s.r.cfg.TraceTag+"="+id, roundInput, took, err, func(ctx context.Context) error {
 		_, err := tf.FindTraces(ctx, q)
 		return err
 	})
@@ -436,6 +545,8 @@ func (s *search) findByTag(ctx context.Context, svc, id string, w Window) {
 		s.tried[ts[i].TraceID] = true
 		s.addTrace(&ts[i])
 	}
+	s.finding--
+	s.follow(false)
 }
 
 // addTrace keeps t unless it is known already or the view has enough.
@@ -459,8 +570,8 @@ func (s *search) addTrace(t *sources.Trace) {
 
 // record notes a call and, when it failed, the failure. Called with s.mu
 // held.
-func (s *search) record(backend, op, what string, took time.Duration, err error, replay func(context.Context) error) {
-	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: s.round, Took: took, Err: err, replay: replay})
+func (s *search) record(backend, op, what string, round int, took time.Duration, err error, replay func(context.Context) error) {
+	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: round, Took: took, Err: err, replay: replay})
 	if err != nil && sources.KindOf(err) != sources.KindCanceled {
 		s.failed[backend] = append(s.failed[backend], err)
 	}
@@ -490,92 +601,6 @@ func (s *search) allFailed() bool {
 		return false
 	}
 	return true
-}
-
-// discovered follows the IDs the first search turned up, both ways: trace
-// ids in the logs are fetched from Jaeger; each trace's logs are searched
-// by its trace id over the trace's own padded window; request ids found on
-// spans or lines are searched over the same window. All in parallel.
-func (s *search) discovered(ctx context.Context, input string, kind IDKind) {
-	s.mu.Lock()
-	traceWin := map[string]Window{}
-	addWin := func(id string, w Window) { traceWin[id] = traceWin[id].Union(w) }
-	reqs := map[string]bool{}
-	for id, t := range s.traces {
-		addWin(id, spanWindow(t.Spans))
-		for _, sp := range t.Spans {
-			if v, ok := sp.Tag(s.r.cfg.TraceTag); ok {
-				if rid, ok := NormalizeRequestID(v); ok {
-					reqs[rid] = true
-				}
-			}
-		}
-	}
-	for _, l := range s.logs {
-		if l.TraceID != "" {
-			addWin(l.TraceID, Window{l.Time, l.Time})
-		}
-		if l.RequestID != "" {
-			reqs[l.RequestID] = true
-		}
-	}
-	var fetch, traceIDs []string
-	var all Window
-	ids := make([]string, 0, len(traceWin))
-	for id := range traceWin {
-		ids = append(ids, id)
-	}
-	// The traces already fetched first, then by id, so the cut at
-	// MaxTraces is deterministic.
-	slices.SortFunc(ids, func(a, b string) int {
-		_, ka := s.traces[a]
-		_, kb := s.traces[b]
-		if ka != kb {
-			if ka {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a, b)
-	})
-	if len(ids) > s.r.cfg.MaxTraces {
-		s.warn(fmt.Sprintf("the lines name %d traces; following the first %d", len(ids), s.r.cfg.MaxTraces))
-		ids = ids[:s.r.cfg.MaxTraces]
-	}
-	for _, id := range ids {
-		w := traceWin[id].Padded(s.r.cfg.Pad)
-		all = all.Union(w)
-		if !s.tried[id] {
-			fetch = append(fetch, id)
-		}
-		if done, ok := s.lokiDone[id]; !ok || !done.Covers(w) {
-			traceIDs = append(traceIDs, id)
-		}
-	}
-	var reqIDs []string
-	for id := range reqs {
-		if _, ok := s.lokiDone[id]; !ok && id != input {
-			reqIDs = append(reqIDs, id)
-		}
-	}
-	slices.Sort(fetch)
-	slices.Sort(traceIDs)
-	slices.Sort(reqIDs)
-	for _, id := range append(traceIDs, reqIDs...) {
-		s.lokiDone[id] = all
-	}
-	s.mu.Unlock()
-
-	var wg sync.WaitGroup
-	if s.r.cfg.Traces != nil {
-		s.getTraces(ctx, &wg, fetch)
-	}
-	if s.r.cfg.Logs != nil && !all.IsZero() && (len(traceIDs) > 0 || len(reqIDs) > 0) {
-		sels := s.r.selectorsFor(ctx, s, all)
-		s.lokiQueries(ctx, &wg, sels, IDTrace, traceIDs, all)
-		s.lokiQueries(ctx, &wg, sels, IDRequest, reqIDs, all)
-	}
-	wg.Wait()
 }
 
 // spanWindow is the time from the first span's start to the last end.
@@ -609,7 +634,7 @@ func (m *memo[T]) fetch(ctx context.Context, s *search, backend, op string, call
 	v, err := call(ctx)
 	took := time.Since(t0)
 	s.mu.Lock()
-	s.record(backend, op, "", took, err, func(ctx context.Context) error { _, err := call(ctx); return err })
+	s.record(backend, op, "", roundInput, took, err, func(ctx context.Context) error { _, err := call(ctx); return err })
 	s.mu.Unlock()
 	if err == nil {
 		m.mu.Lock()

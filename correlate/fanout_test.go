@@ -305,7 +305,7 @@ func TestResolveFansOutInParallel(t *testing.T) {
 			lk.mu.Lock()
 			m := len(lk.queries)
 			lk.mu.Unlock()
-			if n == 3 && m == 2 {
+			if n == 3 && m >= 1 {
 				close(lk.gate)
 				return
 			}

@@ -196,7 +196,10 @@ func compileRule(s RuleSpec) (rule, error) {
 
 // MetadataKeys returns the label and structured-metadata names that can
 // hold an ID of kind k and that LogQL can filter on: the configured ones
-// first, then the defaults.
+// first, then the defaults. The defaults are trace and span ids only,
+// which is what OpenTelemetry pipelines put in structured metadata; a
+// request id is searched there only when a rule says it lives there, since
+// a metadata filter costs Loki a second scan of the window.
 func (x *Extractor) MetadataKeys(k IDKind) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -216,10 +219,6 @@ func (x *Extractor) MetadataKeys(k IDKind) []string {
 	switch k {
 	case IDTrace:
 		for _, key := range []string{"trace_id", "traceID", "traceId"} {
-			add(key)
-		}
-	case IDRequest:
-		for _, key := range []string{"request_id", "x_request_id", "requestId"} {
 			add(key)
 		}
 	case IDSpan:

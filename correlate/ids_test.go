@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/reltui/reltui/sources"
@@ -80,8 +81,11 @@ func TestExtractConfiguredRules(t *testing.T) {
 			t.Errorf("Extract(%q)\n got %+v\nwant %+v", c.e.Line, got, c.want)
 		}
 	}
-	if got := x.MetadataKeys(IDRequest); got[0] != "edge_id" || len(got) != 4 {
-		t.Errorf("MetadataKeys(request) = %v, want edge_id first then the 3 defaults", got)
+	if got := x.MetadataKeys(IDRequest); len(got) != 1 || got[0] != "edge_id" {
+		t.Errorf("MetadataKeys(request) = %v, want the configured edge_id only", got)
+	}
+	if got := x.MetadataKeys(IDTrace); strings.Join(got, ",") != "tid,trace_id,traceID,traceId" {
+		t.Errorf("MetadataKeys(trace) = %v, want the label rule tid, then the defaults", got)
 	}
 }
 
