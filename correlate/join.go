@@ -177,13 +177,14 @@ type nanoPair struct {
 }
 
 // timeOrder returns the logs' indices and times in time order (ties in
-// input order). Logs are not moved: they are large and full of pointers,
+// input order), numbering their services on the way. Logs are not moved: they are large and full of pointers,
 // and moving a million of them costs more than the rest of the join.
-func timeOrder(logs []Log) []nanoPair {
+func timeOrder(logs []Log, svcs *interner, logSvc []int32) []nanoPair {
 	ps := make([]nanoPair, len(logs))
 	sorted := true
 	for i := range logs {
 		ps[i] = nanoPair{logs[i].Time.UnixNano(), int32(i)}
+		logSvc[i] = svcs.id(logs[i].Service)
 		if i > 0 && ps[i].k < ps[i-1].k {
 			sorted = false
 		}
@@ -282,7 +283,13 @@ func (r ranges[K]) get(k K) []int32 {
 // O((s + l) log(s + l)) for s spans and l logs.
 func Join(spans []sources.Span, logs []Log) *Joined {
 	spans = byStart(spans)
-	order := timeOrder(logs)
+	var svcs interner
+	spanSvc := make([]int32, len(spans))
+	for i := range spans {
+		spanSvc[i] = svcs.id(spans[i].Service)
+	}
+	logSvc := make([]int32, len(logs))
+	order := timeOrder(logs, &svcs, logSvc)
 	j := &Joined{Spans: spans, Logs: logs, SpanOf: make([]int32, len(logs)), How: make([]Match, len(logs))}
 
 	byID := make(map[idKey]int32, len(spans))
@@ -351,66 +358,69 @@ func Join(spans []sources.Span, logs []Log) *Joined {
 			j.SpanOf[i], j.How[i] = si, MatchTraceTime
 		}
 	}
-	j.buildTimeline(starts, order)
+	j.buildTimeline(starts, order, spanSvc, logSvc, svcs.names)
 	return j
 }
 
-// buildTimeline merges spans and logs in time order and groups them by
-// service, services in order of first appearance. Both inputs are sorted,
-// so this is two merge walks (count, then place): linear, and no
-// intermediate copy of the timeline.
-func (j *Joined) buildTimeline(spanStarts []int64, logs []nanoPair) {
-	svcIdx := map[string]int32{}
-	idx := func(s string) int32 {
-		if i, ok := svcIdx[s]; ok {
-			return i
-		}
-		i := int32(len(j.Services))
-		svcIdx[s] = i
-		j.Services = append(j.Services, s)
-		return i
+// interner numbers service names in the order it first sees them.
+type interner struct {
+	ids   map[string]int32
+	names []string
+	last  string
+	lastN int32
+}
+
+func (in *interner) id(s string) int32 {
+	if in.ids == nil {
+		in.ids, in.lastN = map[string]int32{}, -1
 	}
-	spanSvc := make([]int32, len(j.Spans))
-	logSvc := make([]int32, len(j.Logs))
+	if in.lastN >= 0 && s == in.last {
+		return in.lastN // lines of one service often come in runs
+	}
+	n, ok := in.ids[s]
+	if !ok {
+		n = int32(len(in.names))
+		in.ids[s] = n
+		in.names = append(in.names, s)
+	}
+	in.last, in.lastN = s, n
+	return n
+}
+
+// buildTimeline merges spans and logs in time order and groups them by
+// service, services in order of first appearance. Both inputs are sorted
+// and services are already numbered (spanSvc, logSvc index names), so
+// this is two merge walks over small integers (count, then place): linear,
+// and it never touches the large Log values again.
+func (j *Joined) buildTimeline(spanStarts []int64, logs []nanoPair, spanSvc, logSvc []int32, names []string) {
+	remap := make([]int32, len(names))
+	for i := range remap {
+		remap[i] = -1
+	}
 	var counts []int
 	walk := func(emit func(it Item)) {
 		si, li := 0, 0
-		for si < len(j.Spans) || li < len(logs) {
-			if li >= len(logs) || si < len(j.Spans) && spanStarts[si] <= logs[li].k {
-				emit(Item{Nanos: spanStarts[si], Ref: int32(si), Svc: spanSvc[si], Kind: ItemSpan})
+		for si < len(spanStarts) || li < len(logs) {
+			var it Item
+			if li >= len(logs) || si < len(spanStarts) && spanStarts[si] <= logs[li].k {
+				it = Item{Nanos: spanStarts[si], Ref: int32(si), Svc: spanSvc[si], Kind: ItemSpan}
 				si++
 			} else {
-				emit(Item{Nanos: logs[li].k, Ref: logs[li].i, Svc: logSvc[logs[li].i], Kind: ItemLog})
+				it = Item{Nanos: logs[li].k, Ref: logs[li].i, Svc: logSvc[logs[li].i], Kind: ItemLog}
 				li++
 			}
+			emit(it)
 		}
 	}
 	// First walk: services in order of first appearance, and their counts.
-	si, li := 0, 0
-	var last string
-	lastIdx := int32(-1)
-	svc := func(s string) int32 {
-		if lastIdx < 0 || s != last {
-			last, lastIdx = s, idx(s)
-		}
-		return lastIdx
-	}
-	for si < len(j.Spans) || li < len(logs) {
-		var x int32
-		if li >= len(logs) || si < len(j.Spans) && spanStarts[si] <= logs[li].k {
-			x = svc(j.Spans[si].Service)
-			spanSvc[si] = x
-			si++
-		} else {
-			x = svc(j.Logs[logs[li].i].Service)
-			logSvc[logs[li].i] = x
-			li++
-		}
-		for int(x) >= len(counts) {
+	walk(func(it Item) {
+		if remap[it.Svc] < 0 {
+			remap[it.Svc] = int32(len(j.Services))
+			j.Services = append(j.Services, names[it.Svc])
 			counts = append(counts, 0)
 		}
-		counts[x]++
-	}
+		counts[remap[it.Svc]]++
+	})
 	j.Groups = make([]int, len(j.Services))
 	at := 0
 	for i := range j.Services {
@@ -420,6 +430,7 @@ func (j *Joined) buildTimeline(spanStarts []int64, logs []nanoPair) {
 	next := append([]int(nil), j.Groups...)
 	j.Timeline = make([]Item, at)
 	walk(func(it Item) {
+		it.Svc = remap[it.Svc]
 		j.Timeline[next[it.Svc]] = it
 		next[it.Svc]++
 	})

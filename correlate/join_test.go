@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -114,14 +115,44 @@ func benchData(nSpans, nLogs int) ([]sources.Span, []Log) {
 		}
 		logs[i] = l
 	}
-	rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
 	return spans, logs
 }
 
+// asLokiReturnsThem puts logs into the order the resolver gets them in:
+// a few query results, each newest first, one after another.
+func asLokiReturnsThem(logs []Log, runs int) {
+	slices.SortFunc(logs, func(a, b Log) int { return b.Time.Compare(a.Time) })
+	rng := rand.New(rand.NewPCG(3, 4))
+	parts := make([][]Log, runs)
+	for _, l := range logs {
+		k := rng.IntN(runs)
+		parts[k] = append(parts[k], l)
+	}
+	logs = logs[:0]
+	for _, p := range parts {
+		logs = append(logs, p...)
+	}
+}
+
+// BenchmarkJoin joins n lines with 100k spans. "loki" orders the input as
+// the resolver gets it (spans trace by trace, lines as four query results
+// newest first); "shuffled" is the worst case, both in random order.
 func BenchmarkJoin(b *testing.B) {
-	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("logs=%d/spans=100k", n), func(b *testing.B) {
+	type tc struct {
+		n     int
+		order string
+	}
+	for _, c := range []tc{{10_000, "loki"}, {100_000, "loki"}, {1_000_000, "loki"}, {1_000_000, "shuffled"}} {
+		n := c.n
+		b.Run(fmt.Sprintf("logs=%d/spans=100k/%s", n, c.order), func(b *testing.B) {
 			spans, logs := benchData(100_000, n)
+			if c.order == "loki" {
+				asLokiReturnsThem(logs, 4)
+			} else {
+				rng := rand.New(rand.NewPCG(5, 6))
+				rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
+				rng.Shuffle(len(logs), func(i, j int) { logs[i], logs[j] = logs[j], logs[i] })
+			}
 			sp := make([]sources.Span, len(spans))
 			lg := make([]Log, len(logs))
 			b.ReportAllocs()
