@@ -3,10 +3,9 @@ package alerts
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -24,7 +23,7 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
@@ -91,25 +90,6 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
 	return &fixture{m: m, store: s, prom: prom, am: am}
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmds []tea.Cmd
-	for _, k := range keys {
-		_, c := m.Update(keyMsg(k))
-		cmds = append(cmds, c)
-	}
-	return tea.Batch(cmds...)
 }
 
 // settle runs cmd, feeds the pane's own answers back and returns the
@@ -188,23 +168,23 @@ func TestMergeSortsAndSanitizes(t *testing.T) {
 func TestFilterAndStateFilter(t *testing.T) {
 	f := loaded(t, "", termenv.Ascii, 120, 30)
 	m := f.m
-	press(m, "/")
+	panetest.Press(m, "/")
 	if !m.Editing() {
 		t.Fatal("/ did not open the filter")
 	}
-	press(m, "service=pay", "enter")
+	panetest.Press(m, "service=pay", "enter")
 	if got := names(m); len(got) != 1 || got[0] != "PaymentsErrorBurst" {
 		t.Fatalf("label filter: %v", got)
 	}
-	press(m, "esc")
-	press(m, "s", "s") // pending
+	panetest.Press(m, "esc")
+	panetest.Press(m, "s", "s") // pending
 	if got := names(m); len(got) != 1 || got[0] != "CheckoutLatencyHigh" {
 		t.Fatalf("pending filter: %v", got)
 	}
 	if m.AtRest() {
 		t.Fatal("AtRest with a filter set")
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if len(m.rows) != 6 || !m.AtRest() {
 		t.Fatalf("esc did not clear: %v", names(m))
 	}
@@ -231,8 +211,8 @@ func TestOneFailingSourceKeepsTheOther(t *testing.T) {
 func TestDeclareFromAlertPivotsToIncident(t *testing.T) {
 	f := loaded(t, "", termenv.Ascii, 120, 30)
 	m := f.m
-	press(m, "j") // PaymentsErrorBurst
-	out := settle(m, press(m, "d"))
+	panetest.Press(m, "j") // PaymentsErrorBurst
+	out := settle(m, panetest.Press(m, "d"))
 	var pivot *pane.PivotMsg
 	var flash string
 	for _, msg := range out {
@@ -269,7 +249,7 @@ func TestDeclareFromAlertPivotsToIncident(t *testing.T) {
 		t.Fatalf("alert evidence %+v", ev)
 	}
 	// d again on the same firing opens the same incident.
-	out = settle(m, press(m, "d"))
+	out = settle(m, panetest.Press(m, "d"))
 	incs, _ := f.store.List(context.Background(), incidents.Filter{})
 	if len(incs) != 1 {
 		t.Fatalf("second d declared again: %d incidents", len(incs))
@@ -287,7 +267,7 @@ func TestDeclareFromAlertPivotsToIncident(t *testing.T) {
 
 func TestViewerCannotDeclare(t *testing.T) {
 	f := loaded(t, "viewer", termenv.Ascii, 120, 30)
-	if cmd := press(f.m, "d"); settle(f.m, cmd) != nil {
+	if cmd := panetest.Press(f.m, "d"); settle(f.m, cmd) != nil {
 		t.Fatal("viewer declared")
 	}
 	if !strings.Contains(f.m.View(), "viewer cannot declare an incident") {
@@ -301,7 +281,7 @@ func TestViewerCannotDeclare(t *testing.T) {
 
 func TestSelectionIsAlertEvidence(t *testing.T) {
 	f := loaded(t, "", termenv.Ascii, 120, 30)
-	press(f.m, "j")
+	panetest.Press(f.m, "j")
 	ev, ok := f.m.Selection()
 	if !ok || ev.Kind != incidents.EvidenceChart || !strings.Contains(ev.Snapshot, "alert PaymentsErrorBurst") || ev.Link == "" {
 		t.Fatalf("Selection = %+v, %v", ev, ok)
@@ -313,8 +293,8 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	f.prom.calls.Store(0)
 	f.am.calls.Store(0)
 	var cmds []tea.Cmd
-	for _, msg := range []tea.Msg{keyMsg("j"), keyMsg("enter"), keyMsg("esc"), keyMsg("/"), keyMsg("x"), keyMsg("enter"), keyMsg("esc"),
-		keyMsg("s"), keyMsg("R"), keyMsg("G"), refreshMsg{pane: f.m.id, seq: f.m.refreshSeq}} {
+	for _, msg := range []tea.Msg{panetest.Key("j"), panetest.Key("enter"), panetest.Key("esc"), panetest.Key("/"), panetest.Key("x"), panetest.Key("enter"), panetest.Key("esc"),
+		panetest.Key("s"), panetest.Key("R"), panetest.Key("G"), refreshMsg{pane: f.m.id, seq: f.m.refreshSeq}} {
 		_, c := f.m.Update(msg)
 		cmds = append(cmds, c)
 		_ = f.m.View()
@@ -335,9 +315,9 @@ func TestGoldenViews(t *testing.T) {
 		name string
 		run  func(m *Model)
 	}{
-		{"list", func(m *Model) { press(m, "j") }},
-		{"detail", func(m *Model) { press(m, "j", "enter") }},
-		{"filtered", func(m *Model) { press(m, "/", "lag", "enter") }},
+		{"list", func(m *Model) { panetest.Press(m, "j") }},
+		{"detail", func(m *Model) { panetest.Press(m, "j", "enter") }},
+		{"filtered", func(m *Model) { panetest.Press(m, "/", "lag", "enter") }},
 	}
 	for _, sc := range scenes {
 		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
@@ -362,21 +342,7 @@ func TestGoldenViews(t *testing.T) {
 					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
 						t.Errorf("NO_COLOR frame holds an escape: %q", v)
 					}
-					path := filepath.Join("testdata", name+".golden")
-					if *updateGolden {
-						_ = os.MkdirAll("testdata", 0o755)
-						if err := os.WriteFile(path, []byte(v), 0o644); err != nil {
-							t.Fatal(err)
-						}
-						return
-					}
-					want, err := os.ReadFile(path)
-					if err != nil {
-						t.Fatalf("%v (run with -update)", err)
-					}
-					if string(want) != v {
-						t.Errorf("%s differs from its golden file\n--- got ---\n%s\n--- want ---\n%s", name, v, want)
-					}
+					panetest.Golden(t, name, v, update())
 				})
 			}
 		}

@@ -2,6 +2,7 @@ package incidents
 
 import (
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 
@@ -15,14 +16,14 @@ func TestGoldenViews(t *testing.T) {
 		run  func(f *fixture)
 	}{
 		{"list", func(f *fixture) {}},
-		{"incident", func(f *fixture) { settle(f, press(f.m, "enter")) }},
+		{"incident", func(f *fixture) { settle(f, panetest.Press(f.m, "enter")) }},
 		{"milestone_error", func(f *fixture) {
-			settle(f, press(f.m, "enter"))
-			press(f.m, "m", "ctrl+u", "mitigated", "tab", "10:05")
-			settle(f, press(f.m, "enter"))
+			settle(f, panetest.Press(f.m, "enter"))
+			panetest.Press(f.m, "m", "ctrl+u", "mitigated", "tab", "10:05")
+			settle(f, panetest.Press(f.m, "enter"))
 		}},
-		{"declare_form", func(f *fixture) { press(f.m, "d", "Checkout 502s", "tab", "sev2") }},
-		{"resolved", func(f *fixture) { settle(f, press(f.m, "G", "enter")) }},
+		{"declare_form", func(f *fixture) { panetest.Press(f.m, "d", "Checkout 502s", "tab", "sev2") }},
+		{"resolved", func(f *fixture) { settle(f, panetest.Press(f.m, "G", "enter")) }},
 	}
 	for _, sc := range scenes {
 		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {

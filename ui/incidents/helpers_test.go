@@ -2,12 +2,10 @@ package incidents
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
-	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,26 +20,9 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // countingStore counts every store call, so a test can prove that Update
 // and View make none: only the returned Cmds may.
@@ -83,7 +64,7 @@ func (c *countingStore) Watch(ctx context.Context, id, after int64) (<-chan inci
 }
 
 // newStore opens a fresh SQLite store in t.TempDir() on clk.
-func newStore(t testing.TB, clk *clock) *countingStore {
+func newStore(t testing.TB, clk *panetest.Clock) *countingStore {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "incidents.db"), sqlite.Options{Now: clk.Now})
 	if err != nil {
@@ -96,13 +77,15 @@ func newStore(t testing.TB, clk *clock) *countingStore {
 type fixture struct {
 	m     *Model
 	store *countingStore
-	clk   *clock
-	out   chan tea.Msg
+	clk   *panetest.Clock
+	// run executes Cmds; a Cmd still blocked when it returns (a feed
+	// read) delivers to a later call, as the runtime would.
+	run func(tea.Cmd, time.Duration) []tea.Msg
 }
 
 func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *fixture {
 	t.Helper()
-	clk := &clock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	st := newStore(t, clk)
 	pal := themes.Dark()
 	if profile == termenv.Ascii {
@@ -113,7 +96,7 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	m := New(Config{Store: st, Author: "alice", Role: role, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
-	return &fixture{m: m, store: st, clk: clk, out: make(chan tea.Msg, 256)}
+	return &fixture{m: m, store: st, clk: clk, run: panetest.NewRunner(256).Run}
 }
 
 var keyN atomic.Int64
@@ -139,72 +122,6 @@ func (f *fixture) write(t testing.TB, id int64, w incidents.Write) incidents.Eve
 		t.Fatal(err)
 	}
 	return ev
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "ctrl+u":
-		return tea.KeyMsg{Type: tea.KeyCtrlU}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
-// press sends keys and returns the Cmds they produced, batched.
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmds []tea.Cmd
-	for _, k := range keys {
-		_, c := m.Update(keyMsg(k))
-		cmds = append(cmds, c)
-	}
-	return tea.Batch(cmds...)
-}
-
-// run executes a Cmd tree the way the runtime does and returns the
-// messages that arrive within wait. A Cmd still blocked when run returns
-// (a feed read) delivers later into the same channel, so a later run
-// sees it, as the runtime would.
-func (f *fixture) run(cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	var exec func(c tea.Cmd)
-	exec = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		go func() {
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					exec(c)
-				}
-				return
-			}
-			if msg != nil {
-				f.out <- msg
-			}
-		}()
-	}
-	exec(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-f.out:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
-		}
-	}
 }
 
 // settle feeds cmd's messages back into the model until nothing is in
@@ -254,23 +171,4 @@ func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
 	return tea.Batch(next...), forRoot
 }
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *updateGolden {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/incidents -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
+func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }

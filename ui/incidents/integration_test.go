@@ -4,12 +4,12 @@ package incidents
 
 import (
 	"context"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -35,7 +35,7 @@ func console(t *testing.T, dsn, author string) *fixture {
 	m := New(Config{Store: cs, Author: author, Role: "commander", Renderer: r, Palette: themes.NoColor(), Location: time.UTC})
 	m.SetSize(120, 40)
 	t.Cleanup(m.Close)
-	return &fixture{m: m, store: cs, clk: &clock{t: time.Now()}, out: make(chan tea.Msg, 256)}
+	return &fixture{m: m, store: cs, clk: panetest.NewClock(time.Now()), run: panetest.NewRunner(256).Run}
 }
 
 // TestTwoConsolesOnPostgres: an event written in one console shows in the
@@ -54,8 +54,8 @@ func TestTwoConsolesOnPostgres(t *testing.T) {
 		}
 	}
 	// Bob adds a note through his form; Alice's pane shows it.
-	press(b.m, "a", "rolled back to v41")
-	settle(b, press(b.m, "enter"))
+	panetest.Press(b.m, "a", "rolled back to v41")
+	settle(b, panetest.Press(b.m, "enter"))
 	if b.m.form != nil {
 		t.Fatalf("bob's note refused: %s", b.m.form.err)
 	}
@@ -65,8 +65,8 @@ func TestTwoConsolesOnPostgres(t *testing.T) {
 	}
 	t.Logf("seen after %v", time.Since(start))
 	// Alice marks mitigated; Bob's milestone bar and MTTM follow.
-	press(a.m, "m", "ctrl+u", "mitigated")
-	settle(a, press(a.m, "enter"))
+	panetest.Press(a.m, "m", "ctrl+u", "mitigated")
+	settle(a, panetest.Press(a.m, "enter"))
 	if !b.until(func() bool {
 		return b.m.inc.Status() == incidents.StatusMitigated && strings.Contains(b.m.View(), "MTTM ")
 	}, time.Second) {

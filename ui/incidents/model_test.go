@@ -3,6 +3,7 @@ package incidents
 import (
 	"context"
 	"errors"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -63,26 +64,26 @@ func TestListFiltersByStatusAndSeverity(t *testing.T) {
 	if got := rowIDs(m); len(got) != 3 || got[0] != 2 || got[1] != 3 || got[2] != 1 {
 		t.Fatalf("rows %v; want [2 3 1]", got)
 	}
-	press(m, "s") // open (not resolved)
+	panetest.Press(m, "s") // open (not resolved)
 	if got := rowIDs(m); len(got) != 2 || got[0] != 2 || got[1] != 3 {
 		t.Fatalf("open filter: %v", got)
 	}
-	press(m, "s") // mitigated
+	panetest.Press(m, "s") // mitigated
 	if got := rowIDs(m); len(got) != 1 || got[0] != 3 {
 		t.Fatalf("mitigated filter: %v", got)
 	}
-	press(m, "s", "v") // resolved, SEV1: none
+	panetest.Press(m, "s", "v") // resolved, SEV1: none
 	if len(m.rows) != 0 || !strings.Contains(m.View(), "No incident matches the filters") {
 		t.Fatalf("resolved+SEV1 should be empty: %v\n%s", rowIDs(m), m.View())
 	}
 	if m.AtRest() {
 		t.Fatal("AtRest with filters set: esc has work to do")
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if len(m.rows) != 3 || !m.AtRest() {
 		t.Fatalf("esc did not clear the filters: %v", rowIDs(m))
 	}
-	press(m, "v", "v") // SEV2
+	panetest.Press(m, "v", "v") // SEV2
 	if got := rowIDs(m); len(got) != 1 || got[0] != 1 {
 		t.Fatalf("SEV2 filter: %v", got)
 	}
@@ -96,18 +97,18 @@ func TestListScrolls(t *testing.T) {
 	m := f.m
 	settle(f, m.reload())
 	h := m.listHeight()
-	press(m, "pgdown")
+	panetest.Press(m, "pgdown")
 	if m.sel != h || m.top == 0 {
 		t.Fatalf("pgdown: sel=%d top=%d (height %d)", m.sel, m.top, h)
 	}
-	press(m, "G")
+	panetest.Press(m, "G")
 	if m.sel != 39 || m.top != 40-h {
 		t.Fatalf("G: sel=%d top=%d", m.sel, m.top)
 	}
 	if v := m.View(); !strings.Contains(v, "INC-1 ") || strings.Contains(v, "INC-40") {
 		t.Fatalf("bottom of the list not shown:\n%s", v)
 	}
-	press(m, "g")
+	panetest.Press(m, "g")
 	if m.sel != 0 || m.top != 0 || !strings.Contains(m.View(), "INC-40") {
 		t.Fatalf("g: sel=%d top=%d", m.sel, m.top)
 	}
@@ -116,8 +117,8 @@ func TestListScrolls(t *testing.T) {
 func TestIncidentViewShowsMilestonesAndMTTx(t *testing.T) {
 	f := loadedFixture(t, "", 200, 50)
 	m := f.m
-	press(m, "G") // INC-1, resolved
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "G") // INC-1, resolved
+	settle(f, panetest.Press(m, "enter"))
 	if !m.hasInc || m.inc.ID != 1 {
 		t.Fatalf("INC-1 not open: %+v", m.inc.ID)
 	}
@@ -138,7 +139,7 @@ func TestIncidentViewShowsMilestonesAndMTTx(t *testing.T) {
 func TestTimelineShowsEvidenceSanitized(t *testing.T) {
 	f := loadedFixture(t, "", 200, 50)
 	m := f.m
-	settle(f, press(m, "enter")) // INC-2 is first
+	settle(f, panetest.Press(m, "enter")) // INC-2 is first
 	v := m.View()
 	for _, want := range []string{"MTTD 2m00s", "MTTA n/a", "(ongoing 20m00s)", "note: rolled back payments to v41",
 		"evidence: log from loki: pinned log from loki", `query {service_name="payments"} |= "error"`,
@@ -154,7 +155,7 @@ func TestTimelineShowsEvidenceSanitized(t *testing.T) {
 		t.Log(v)
 	}
 	// Only the selected event shows its evidence.
-	press(m, "k")
+	panetest.Press(m, "k")
 	if strings.Contains(m.View(), "second line") {
 		t.Error("evidence detail shown for an unselected event")
 	}
@@ -163,14 +164,14 @@ func TestTimelineShowsEvidenceSanitized(t *testing.T) {
 func TestNoteIsWrittenAndFormClosed(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter"))
-	press(m, "a")
+	settle(f, panetest.Press(m, "enter"))
+	panetest.Press(m, "a")
 	if !m.Editing() {
 		t.Fatal("a did not open the note form")
 	}
-	press(m, "q", "p", "1") // keys the root reserves are text in a form
-	press(m, " checked the dashboards")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "q", "p", "1") // keys the root reserves are text in a form
+	panetest.Press(m, " checked the dashboards")
+	settle(f, panetest.Press(m, "enter"))
 	if m.Editing() {
 		t.Fatalf("form still open: %+v", m.form.err)
 	}
@@ -190,14 +191,14 @@ func TestNoteIsWrittenAndFormClosed(t *testing.T) {
 func TestMilestoneOutOfOrderKeepsTheForm(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter")) // INC-2: started 10:10, detected 10:12
+	settle(f, panetest.Press(m, "enter")) // INC-2: started 10:10, detected 10:12
 	before := len(m.inc.Events)
-	press(m, "m")
+	panetest.Press(m, "m")
 	if got := m.form.inputs[0].Value(); got != "acknowledged" {
 		t.Fatalf("milestone prefilled %q; want the next one, acknowledged", got)
 	}
-	press(m, "ctrl+u", "mitigated", "tab", "10:05") // before started
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "ctrl+u", "mitigated", "tab", "10:05") // before started
+	settle(f, panetest.Press(m, "enter"))
 	if m.form == nil {
 		t.Fatal("a refused write closed the form")
 	}
@@ -212,8 +213,8 @@ func TestMilestoneOutOfOrderKeepsTheForm(t *testing.T) {
 		t.Fatalf("a refused write wrote %d events", len(inc.Events)-before)
 	}
 	// Fix the time: saved.
-	press(m, "ctrl+u", "10:25")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "ctrl+u", "10:25")
+	settle(f, panetest.Press(m, "enter"))
 	if m.form != nil {
 		t.Fatalf("still refused: %s", m.form.err)
 	}
@@ -221,13 +222,13 @@ func TestMilestoneOutOfOrderKeepsTheForm(t *testing.T) {
 		t.Fatalf("mitigated = %v", got)
 	}
 	// Moving it needs a reason; the store says so.
-	press(m, "m", "ctrl+u", "mitigated", "tab", "10:26")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "m", "ctrl+u", "mitigated", "tab", "10:26")
+	settle(f, panetest.Press(m, "enter"))
 	if m.form == nil || !strings.Contains(m.form.err, "needs a reason") {
 		t.Fatalf("move without reason: %+v", m.form)
 	}
-	press(m, "tab", "rollback finished at 10:26 per deploy log")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "tab", "rollback finished at 10:26 per deploy log")
+	settle(f, panetest.Press(m, "enter"))
 	if m.form != nil || !m.inc.Milestones.Mitigated.Equal(time.Date(2026, 11, 22, 10, 26, 0, 0, time.UTC)) {
 		t.Fatalf("move with reason: form=%+v mitigated=%v", m.form, m.inc.Milestones.Mitigated)
 	}
@@ -236,20 +237,20 @@ func TestMilestoneOutOfOrderKeepsTheForm(t *testing.T) {
 func TestResolveAndDeclare(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter"))
-	settle(f, press(m, "r", "enter"))
+	settle(f, panetest.Press(m, "enter"))
+	settle(f, panetest.Press(m, "r", "enter"))
 	if m.inc.Status() != incidents.StatusResolved || !m.inc.Milestones.Resolved.Equal(fixedNow) {
 		t.Fatalf("resolve now: %v %v", m.inc.Status(), m.inc.Milestones.Resolved)
 	}
-	press(m, "r")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "r")
+	settle(f, panetest.Press(m, "enter"))
 	if m.form == nil || !strings.Contains(m.form.err, "already resolved") {
 		t.Fatalf("second resolve: %+v", m.form)
 	}
-	press(m, "esc", "esc") // close form, back to the list
+	panetest.Press(m, "esc", "esc") // close form, back to the list
 	settle(f, nil)
-	press(m, "d", "DB failover", "tab", "sev2", "tab", "db, api", "tab", "15m ago")
-	msgs := settle(f, press(m, "enter"))
+	panetest.Press(m, "d", "DB failover", "tab", "sev2", "tab", "db, api", "tab", "15m ago")
+	msgs := settle(f, panetest.Press(m, "enter"))
 	_ = msgs
 	if m.form != nil {
 		t.Fatalf("declare refused: %s", m.form.err)
@@ -263,16 +264,16 @@ func TestResolveAndDeclare(t *testing.T) {
 func TestRetryAfterUnavailableWritesOnce(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter"))
+	settle(f, panetest.Press(m, "enter"))
 	before := len(m.inc.Events)
 	f.store.failAfter.Store(true)
-	press(m, "a", "paged the DB team")
-	settle(f, press(m, "enter"))
+	panetest.Press(m, "a", "paged the DB team")
+	settle(f, panetest.Press(m, "enter"))
 	if m.form == nil || !strings.Contains(m.form.err, "safe to retry") {
 		t.Fatalf("unavailable not reported: %+v", m.form)
 	}
 	f.store.failAfter.Store(false)
-	settle(f, press(m, "enter")) // the same request, the same key
+	settle(f, panetest.Press(m, "enter")) // the same request, the same key
 	inc, _ := f.store.Get(context.Background(), 2)
 	notes := 0
 	for _, e := range inc.Events[before:] {
@@ -288,7 +289,7 @@ func TestRetryAfterUnavailableWritesOnce(t *testing.T) {
 func TestLiveUpdateFromAnotherWriter(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter"))
+	settle(f, panetest.Press(m, "enter"))
 	if !m.live {
 		t.Fatal("not following the incident")
 	}
@@ -303,7 +304,7 @@ func TestLiveUpdateFromAnotherWriter(t *testing.T) {
 		t.Fatalf("event not shown or feed not re-issued:\n%s", m.View())
 	}
 	// Leaving the incident ends the feed; its last answer is stale.
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.hasInc || m.live {
 		t.Fatal("still following after esc")
 	}
@@ -311,15 +312,15 @@ func TestLiveUpdateFromAnotherWriter(t *testing.T) {
 
 func TestRoles(t *testing.T) {
 	v := loadedFixture(t, "viewer", 80, 24)
-	settle(v, press(v.m, "enter"))
+	settle(v, panetest.Press(v.m, "enter"))
 	for _, k := range []string{"a", "m", "r"} {
-		press(v.m, k)
+		panetest.Press(v.m, k)
 		if v.m.Editing() || !strings.Contains(v.m.flash, "viewer cannot") {
 			t.Fatalf("viewer %s: editing=%v flash=%q", k, v.m.Editing(), v.m.flash)
 		}
 	}
-	press(v.m, "esc")
-	press(v.m, "d")
+	panetest.Press(v.m, "esc")
+	panetest.Press(v.m, "d")
 	if v.m.Editing() {
 		t.Fatal("viewer may not declare")
 	}
@@ -329,21 +330,21 @@ func TestRoles(t *testing.T) {
 	}
 
 	r := loadedFixture(t, "responder", 80, 24)
-	settle(r, press(r.m, "enter"))
-	press(r.m, "m")
+	settle(r, panetest.Press(r.m, "enter"))
+	panetest.Press(r.m, "m")
 	if r.m.Editing() || !strings.Contains(r.m.flash, "responder cannot set or move a milestone") {
 		t.Fatalf("responder m: %q", r.m.flash)
 	}
-	press(r.m, "r")
+	panetest.Press(r.m, "r")
 	if r.m.Editing() {
 		t.Fatal("responder may not resolve")
 	}
-	press(r.m, "a", "responder note")
-	settle(r, press(r.m, "enter"))
+	panetest.Press(r.m, "a", "responder note")
+	settle(r, panetest.Press(r.m, "enter"))
 	if r.m.Editing() {
 		t.Fatalf("responder note refused: %s", r.m.form.err)
 	}
-	press(r.m, "k")
+	panetest.Press(r.m, "k")
 	if !strings.Contains(r.m.View(), "role: responder") {
 		t.Error("the role is not shown")
 	}
@@ -391,7 +392,7 @@ func TestPin(t *testing.T) {
 	}
 
 	// The open incident takes it, and its timeline shows it live.
-	settle(f, press(f.m, "enter")) // INC-2
+	settle(f, panetest.Press(f.m, "enter")) // INC-2
 	msgs = settle(f, pinVia(f.m, ev))
 	if fl := flashes(msgs); len(fl) != 1 || fl[0] != "pinned to INC-2" {
 		t.Fatalf("pin to the open incident: %v", fl)
@@ -419,7 +420,7 @@ func TestPivotOpensIncident(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
-	settle(f, press(m, "enter"))
+	settle(f, panetest.Press(m, "enter"))
 	f.store.calls.Store(0)
 	var cmds []tea.Cmd
 	step := func(msg tea.Msg) {
@@ -428,7 +429,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		_ = m.View()
 	}
 	for _, k := range []string{"j", "k", "a", "note", "enter", "m", "enter", "esc", "r", "enter", "esc", "y", "esc", "s", "v", "esc", "G", "enter", "esc", "d", "t", "enter", "esc"} {
-		step(keyMsg(k))
+		step(panetest.Key(k))
 	}
 	step(pane.PinMsg{Evidence: incidents.Evidence{Kind: incidents.EvidenceLog}})
 	step(pane.PivotMsg{Query: PivotQuery(1)})

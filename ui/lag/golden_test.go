@@ -1,10 +1,8 @@
 package lag
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -15,45 +13,26 @@ import (
 	"github.com/reltui/reltui/sources"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/lag -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
+func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }
 
 func TestGoldenViews(t *testing.T) {
 	scenes := []struct {
 		name string
-		run  func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock)
+		run  func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock)
 	}{
-		{"loading", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) { m.Init() }},
-		{"groups", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) { load(m) }},
-		{"expanded", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"loading", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { m.Init() }},
+		{"groups", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { load(m) }},
+		{"expanded", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			load(m)
 			press(m, "enter", "j", "j")
 		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			load(m)
 			clk.Add(2 * time.Minute)
 			src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
-			for _, msg := range run(press(m, "r"), 300*time.Millisecond) {
+			for _, msg := range panetest.Collect(press(m, "r"), 300*time.Millisecond) {
 				if r, ok := msg.(resultMsg); ok {
 					m.Update(r)
 				}

@@ -2,6 +2,7 @@ package lag
 
 import (
 	"context"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
 	"sync"
@@ -68,19 +69,7 @@ func sample() []lag.Partition {
 	}
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h int) (*Model, *fakeClock) {
+func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
@@ -88,7 +77,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h i
 	if profile == termenv.Ascii {
 		pal = themes.NoColor()
 	}
-	clk := &fakeClock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SourceName: "prometheus"}
 	if src != nil {
 		cfg.Source = src
@@ -99,20 +88,10 @@ func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h i
 	return m, clk
 }
 
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
 func press(m *Model, keys ...string) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
-		_, cmd = m.Update(keyMsg(k))
+		_, cmd = m.Update(panetest.Key(k))
 	}
 	return cmd
 }
@@ -120,45 +99,9 @@ func press(m *Model, keys ...string) tea.Cmd {
 // load runs Init and feeds the fetch result back in.
 func load(m *Model) {
 	cmd := m.Init()
-	for _, msg := range run(cmd, 300*time.Millisecond) {
+	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
 		if r, ok := msg.(resultMsg); ok {
 			m.Update(r)
-		}
-	}
-}
-
-func run(cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	out := make(chan tea.Msg, 64)
-	var start func(c tea.Cmd)
-	start = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		go func() {
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					start(c)
-				}
-				return
-			}
-			if msg != nil {
-				out <- msg
-			}
-		}()
-	}
-	start(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-out:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
 		}
 	}
 }

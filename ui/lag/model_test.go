@@ -1,6 +1,7 @@
 package lag
 
 import (
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestSelectionSurvivesRefresh(t *testing.T) {
 	src.parts = parts
 	src.mu.Unlock()
 	cmd := press(m, "r")
-	for _, msg := range run(cmd, 300*time.Millisecond) {
+	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
 		if r, ok := msg.(resultMsg); ok {
 			m.Update(r)
 		}
@@ -100,7 +101,7 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 	if !m.fetching {
 		t.Fatal("a stale result ended the refresh")
 	}
-	for _, msg := range run(cmd, 300*time.Millisecond) {
+	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
 		if r, ok := msg.(resultMsg); ok {
 			m.Update(r)
 		}
@@ -129,7 +130,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	cmds = append(cmds, m.Init())
 	m.Update(resultMsg{pane: m.id, seq: m.seq, at: fixedNow, parts: sample()})
 	for _, k := range []string{"j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g"} {
-		_, c := m.Update(keyMsg(k))
+		_, c := m.Update(panetest.Key(k))
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
@@ -139,7 +140,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		t.Fatalf("Update/View made %d calls", n)
 	}
 	for _, c := range cmds {
-		run(c, 200*time.Millisecond)
+		panetest.Collect(c, 200*time.Millisecond)
 	}
 	if src.calls.Load() == 0 {
 		t.Fatal("the Cmds did not fetch")

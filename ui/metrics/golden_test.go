@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -16,35 +17,35 @@ import (
 func TestGoldenViews(t *testing.T) {
 	scenes := []struct {
 		name string
-		run  func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock)
+		run  func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock)
 	}{
-		{"loading", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) { m.Init() }},
-		{"signals", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"loading", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { m.Init() }},
+		{"signals", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, m.Init())
-			settle(m, press(m, "s", "pay", "enter"))
+			settle(m, panetest.Press(m, "s", "pay", "enter"))
 		}},
-		{"exemplar_cursor", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"exemplar_cursor", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, m.Init())
-			settle(m, press(m, "s", "pay", "enter"))
-			press(m, "x")
+			settle(m, panetest.Press(m, "s", "pay", "enter"))
+			panetest.Press(m, "x")
 		}},
-		{"picker", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"picker", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, m.Init())
-			settle(m, press(m, "s"))
-			press(m, "down")
+			settle(m, panetest.Press(m, "s"))
+			panetest.Press(m, "down")
 		}},
-		{"query_table", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"query_table", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, m.Run(`sum by (code) (rate(http_requests_total{service="payments"}[5m]))`))
-			press(m, "right", "left", "left", "left")
+			panetest.Press(m, "right", "left", "left", "left")
 		}},
-		{"query_error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+		{"query_error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, m.Run(`sum by (code) (rate(http_requests_total[5m]))`))
 			src.fail = &sources.Error{Backend: "prometheus", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
 				Msg: `invalid parameter "query": 1:5: parse error: unclosed left parenthesis`}
 			clk.Add(90 * time.Second)
 			settle(m, m.Run(`sum(`))
 		}},
-		{"metric_not_found", func(t *testing.T, m *Model, src *fakeSource, _ *fakeClock) {
+		{"metric_not_found", func(t *testing.T, m *Model, src *fakeSource, _ *panetest.Clock) {
 			src.missing["http_request_duration_seconds_bucket"] = true
 			settle(m, m.Init())
 		}},
@@ -81,7 +82,7 @@ func TestGoldenViews(t *testing.T) {
 
 func BenchmarkPaneFrame200x50(b *testing.B) {
 	m, _, _ := loaded(b, termenv.ANSI256, 200, 50)
-	press(m, "x")
+	panetest.Press(m, "x")
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()

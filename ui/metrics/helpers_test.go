@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
 	"strings"
@@ -142,24 +143,7 @@ func (f *fakeSource) lastQueries(n int) []string {
 	return append([]string(nil), f.queries[max(0, len(f.queries)-n):]...)
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *fakeClock) {
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
@@ -167,7 +151,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (
 	if profile == termenv.Ascii {
 		pal = themes.NoColor()
 	}
-	clk := &fakeClock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC,
 		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
 	m.SetSize(w, h)
@@ -176,7 +160,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (
 }
 
 // loaded is a model showing the signals of the first service.
-func loaded(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSource, *fakeClock) {
+func loaded(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
 	src := newFake()
 	m, clk := newTestModel(t, profile, src, w, h)
@@ -185,72 +169,6 @@ func loaded(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSourc
 		t.Fatalf("signals not loaded: %d panels", len(m.panels))
 	}
 	return m, src, clk
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
-// press sends keys one after another and returns the Cmds they gave.
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmds []tea.Cmd
-	for _, k := range keys {
-		_, cmd := m.Update(keyMsg(k))
-		cmds = append(cmds, cmd)
-	}
-	return tea.Batch(cmds...)
-}
-
-// collect runs a Cmd tree as the runtime does and returns the messages
-// that arrive within wait (spinner ticks are too slow to arrive).
-func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	out := make(chan tea.Msg, 64)
-	var run func(c tea.Cmd)
-	run = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		go func() {
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					run(c)
-				}
-				return
-			}
-			if msg != nil {
-				out <- msg
-			}
-		}()
-	}
-	run(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-out:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
-		}
-	}
 }
 
 // settle feeds cmd's messages back into the model until none arrive, and
@@ -263,7 +181,7 @@ func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) []tea.Msg {
 	var outside []tea.Msg
 	for i := 0; cmd != nil && i < 10; i++ {
 		var next []tea.Cmd
-		for _, msg := range collect(cmd, wait) {
+		for _, msg := range panetest.Collect(cmd, wait) {
 			switch msg.(type) {
 			case pane.SpinMsg:
 				continue

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -89,18 +90,18 @@ func TestCustomTemplatesAndLabel(t *testing.T) {
 
 func TestServicePicker(t *testing.T) {
 	m, src, _ := loaded(t, termenv.Ascii, 200, 50)
-	settle(m, press(m, "s"))
+	settle(m, panetest.Press(m, "s"))
 	if !m.Editing() {
 		t.Fatal("the picker takes the keyboard")
 	}
-	settle(m, press(m, "p", "a", "y", "enter"))
+	settle(m, panetest.Press(m, "p", "a", "y", "enter"))
 	if m.service != "payments" || m.Editing() {
 		t.Fatalf("service = %q editing=%v, want payments", m.service, m.Editing())
 	}
 	if !strings.Contains(strings.Join(src.lastQueries(6), "\n"), `service="payments"`) {
 		t.Error("signals not re-run for the new service")
 	}
-	press(m, "s", "esc")
+	panetest.Press(m, "s", "esc")
 	if m.Editing() || m.service != "payments" {
 		t.Error("esc closes the picker without changing the service")
 	}
@@ -108,8 +109,8 @@ func TestServicePicker(t *testing.T) {
 
 func TestExemplarPivotsToTrace(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	settle(m, press(m, "s", "payments", "enter"))
-	press(m, "x")
+	settle(m, panetest.Press(m, "s", "payments", "enter"))
+	panetest.Press(m, "x")
 	e, ok := m.selectedExemplar()
 	if !ok || e.v < 1.6 {
 		t.Fatalf("first x should pick the slowest exemplar, got %+v %v", e, ok)
@@ -117,7 +118,7 @@ func TestExemplarPivotsToTrace(t *testing.T) {
 	if !m.cursor.Equal(e.t) || m.AtRest() {
 		t.Fatal("the cursor follows the exemplar and esc now has work")
 	}
-	out := settle(m, press(m, "enter"))
+	out := settle(m, panetest.Press(m, "enter"))
 	if len(out) != 1 {
 		t.Fatalf("enter gave %d messages, want one pivot", len(out))
 	}
@@ -125,11 +126,11 @@ func TestExemplarPivotsToTrace(t *testing.T) {
 	if p.Target != pane.TargetTraces || p.TraceID != e.traceID || !p.From.Equal(e.t.Add(-5*time.Minute)) || !p.To.Equal(e.t.Add(5*time.Minute)) {
 		t.Fatalf("pivot = %+v", p)
 	}
-	press(m, "x")
+	panetest.Press(m, "x")
 	if n, _ := m.selectedExemplar(); n.t.Before(e.t) || n.traceID == e.traceID {
 		t.Error("x again moves to the next exemplar in time")
 	}
-	press(m, "esc", "esc")
+	panetest.Press(m, "esc", "esc")
 	if !m.AtRest() {
 		t.Error("esc clears the exemplar, then the cursor")
 	}
@@ -137,14 +138,14 @@ func TestExemplarPivotsToTrace(t *testing.T) {
 
 func TestLogsPivotAtCursor(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	settle(m, press(m, "s", "payments", "enter"))
-	press(m, "right") // onto the last step
-	press(m, "left", "left")
+	settle(m, panetest.Press(m, "s", "payments", "enter"))
+	panetest.Press(m, "right") // onto the last step
+	panetest.Press(m, "left", "left")
 	at := m.cursor
 	if at.IsZero() || !at.Before(fixedNow) {
 		t.Fatalf("cursor = %v", at)
 	}
-	out := settle(m, press(m, "L"))
+	out := settle(m, panetest.Press(m, "L"))
 	p := out[0].(pane.PivotMsg)
 	if p.Target != pane.TargetLogs || p.Query != `{service="payments"}` || !p.From.Equal(at.Add(-5*time.Minute)) || !p.To.Equal(at.Add(5*time.Minute)) {
 		t.Fatalf("pivot = %+v", p)
@@ -153,11 +154,11 @@ func TestLogsPivotAtCursor(t *testing.T) {
 
 func TestFreeQueryHistoryAndTable(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	settle(m, press(m, "i", "up"))
-	settle(m, press(m, "enter"))
-	settle(m, press(m, "i"))
+	settle(m, panetest.Press(m, "i", "up"))
+	settle(m, panetest.Press(m, "enter"))
+	settle(m, panetest.Press(m, "i"))
 	m.editor.SetValue(`sum by (code) (rate(http_requests_total{service="payments"}[5m]))`)
-	settle(m, press(m, "enter"))
+	settle(m, panetest.Press(m, "enter"))
 	if m.result == nil || len(m.result.series) != 3 {
 		t.Fatalf("result = %+v", m.result)
 	}
@@ -168,16 +169,16 @@ func TestFreeQueryHistoryAndTable(t *testing.T) {
 	if !strings.Contains(v, `{code="500", service="payments"}`) {
 		t.Errorf("the table lists the series:\n%s", v)
 	}
-	press(m, "i", "x", "up")
+	panetest.Press(m, "i", "x", "up")
 	if got := m.editor.Value(); !strings.Contains(got, "by (code)") {
 		t.Errorf("history up gave %q", got)
 	}
-	press(m, "down")
+	panetest.Press(m, "down")
 	if got := m.editor.Value(); got != m.history[len(m.history)-1]+"x" {
 		t.Errorf("history down should restore the draft, got %q", got)
 	}
-	press(m, "esc")
-	out := settle(m, press(m, "L"))
+	panetest.Press(m, "esc")
+	out := settle(m, panetest.Press(m, "L"))
 	if len(out) != 1 || out[0].(pane.PivotMsg).Query != `{service="payments"}` {
 		t.Errorf("logs pivot from a one-service query = %+v", out)
 	}
@@ -259,7 +260,7 @@ func TestStaleResultsDropped(t *testing.T) {
 
 func TestSelectionIsEvidence(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	press(m, "x")
+	panetest.Press(m, "x")
 	ev, ok := m.Selection()
 	if !ok || ev.Kind != incidents.EvidenceChart || ev.Source != "prometheus" {
 		t.Fatalf("evidence = %+v %v", ev, ok)
@@ -280,8 +281,8 @@ func TestSelectionIsEvidence(t *testing.T) {
 
 func TestCopyQuery(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	press(m, "j") // traffic
-	out := settle(m, press(m, "y"))
+	panetest.Press(m, "j") // traffic
+	out := settle(m, panetest.Press(m, "y"))
 	c, ok := out[0].(pane.CopyMsg)
 	if !ok || !strings.HasPrefix(c.Text, "sum(rate(http_requests_total") || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") {
 		t.Fatalf("copy = %+v", out)
@@ -307,7 +308,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	var cmds []tea.Cmd
 	cmds = append(cmds, m.Init())
 	for _, k := range []string{"s", "p", "enter", "x", "X", "right", "left", "j", "k", "i", "u", "p", "enter", "m", "L", "y", "esc"} {
-		cmds = append(cmds, press(m, k))
+		cmds = append(cmds, panetest.Press(m, k))
 		_ = m.View()
 	}
 	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
@@ -318,7 +319,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	// The Cmds do the work, and run under the pane's context.
 	m.Close()
-	for _, msg := range collect(tea.Batch(cmds...), 200*time.Millisecond) {
+	for _, msg := range panetest.Collect(tea.Batch(cmds...), 200*time.Millisecond) {
 		if q, ok := msg.(queryMsg); ok && q.res.err == nil && !strings.Contains(q.res.exprs[0], "u") {
 			t.Errorf("unexpected query %q", q.res.exprs[0])
 		}
@@ -330,7 +331,7 @@ func TestCloseCancelsInFlight(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, block, 80, 24)
 	cmd := m.Run("up")
 	done := make(chan []tea.Msg)
-	go func() { done <- collect(cmd, 2*time.Second) }()
+	go func() { done <- panetest.Collect(cmd, 2*time.Second) }()
 	<-block.started
 	m.Close()
 	msgs := <-done

@@ -1,10 +1,8 @@
 package slos
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -15,47 +13,28 @@ import (
 	"github.com/reltui/reltui/sources"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/slos -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
+func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }
 
 func TestGoldenViews(t *testing.T) {
 	scenes := []struct {
 		name string
-		run  func(t *testing.T, m *Model, src *fakeProm, clk *fakeClock)
+		run  func(t *testing.T, m *Model, src *fakeProm, clk *panetest.Clock)
 	}{
-		{"loading", func(t *testing.T, m *Model, _ *fakeProm, _ *fakeClock) { m.Init() }},
-		{"burning", func(t *testing.T, m *Model, _ *fakeProm, _ *fakeClock) { settle(m, m.Init()) }},
-		{"ticket_selected", func(t *testing.T, m *Model, _ *fakeProm, _ *fakeClock) {
+		{"loading", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) { m.Init() }},
+		{"burning", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) { settle(m, m.Init()) }},
+		{"ticket_selected", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) {
 			settle(m, m.Init())
 			press(m, "j")
 		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeProm, clk *fakeClock) {
+		{"error_stale", func(t *testing.T, m *Model, src *fakeProm, clk *panetest.Clock) {
 			settle(m, m.Init())
 			clk.Add(3 * time.Minute)
 			src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
 			settle(m, press(m, "r"))
 		}},
-		{"filter", func(t *testing.T, m *Model, _ *fakeProm, _ *fakeClock) {
+		{"filter", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) {
 			settle(m, m.Init())
 			press(m, "/", "latency", "enter")
 		}},

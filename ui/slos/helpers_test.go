@@ -2,6 +2,7 @@ package slos
 
 import (
 	"context"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
 	"regexp"
@@ -115,19 +116,7 @@ func burning() *fakeProm {
 	}}
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int) (*Model, *fakeClock) {
+func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
@@ -135,7 +124,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int
 	if profile == termenv.Ascii {
 		pal = themes.NoColor()
 	}
-	clk := &fakeClock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SLOs: slo.Defaults()}
 	if src != nil {
 		cfg.Source = src
@@ -146,71 +135,19 @@ func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int
 	return m, clk
 }
 
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
 func press(m *Model, keys ...string) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
-		_, cmd = m.Update(keyMsg(k))
+		_, cmd = m.Update(panetest.Key(k))
 	}
 	return cmd
-}
-
-// messages runs a Cmd tree and returns what arrives within wait; ticks
-// that fire later are left out.
-func messages(cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	out := make(chan tea.Msg, 64)
-	var run func(c tea.Cmd)
-	run = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		go func() {
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					run(c)
-				}
-				return
-			}
-			if msg != nil {
-				out <- msg
-			}
-		}()
-	}
-	run(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-out:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
-		}
-	}
 }
 
 // settle feeds a Cmd's results (not spinner ticks or timer ticks) back in.
 func settle(m *Model, cmd tea.Cmd) {
 	for i := 0; cmd != nil && i < 10; i++ {
 		var next []tea.Cmd
-		for _, msg := range messages(cmd, 300*time.Millisecond) {
+		for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
 			if _, ok := msg.(resultMsg); !ok {
 				continue
 			}

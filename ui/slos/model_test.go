@@ -2,6 +2,7 @@ package slos
 
 import (
 	"errors"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	cmds = append(cmds, m.Init())
 	_ = m.View()
 	for _, k := range []string{"j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter"} {
-		step(keyMsg(k))
+		step(panetest.Key(k))
 	}
 	step(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
 	step(tickMsg{pane: m.id, gen: m.tickGen})
@@ -56,7 +57,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		t.Fatalf("Update/View made %d backend calls", n)
 	}
 	for _, c := range cmds {
-		messages(c, 200*time.Millisecond)
+		panetest.Collect(c, 200*time.Millisecond)
 	}
 	if src.calls.Load() == 0 {
 		t.Fatal("the Cmds did not query")
@@ -172,7 +173,7 @@ func TestPastRangeIsJudgedAtItsEnd(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
 	end := fixedNow.Add(-24 * time.Hour)
 	_, cmd := m.Update(pane.RangeMsg{From: end.Add(-time.Hour), To: end})
-	for _, msg := range messages(cmd, 300*time.Millisecond) {
+	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
 		if r, ok := msg.(resultMsg); ok && !r.at.Equal(end) {
 			t.Errorf("evaluated at %v, want %v", r.at, end)
 		}

@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"testing"
 
 	"github.com/muesli/termenv"
@@ -30,7 +31,7 @@ func BenchmarkFrame50k(b *testing.B) {
 	m := loadedBig(b, 50_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Update(keyMsg("pgdown"))
+		m.Update(panetest.Key("pgdown"))
 		if m.sel >= len(m.visible)-1 {
 			m.sel, m.top = 0, 0
 		}
@@ -46,7 +47,7 @@ func BenchmarkFold50k(b *testing.B) {
 	m := loadedBig(b, 50_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Update(keyMsg("x"))
+		m.Update(panetest.Key("x"))
 	}
 }
 

@@ -1,10 +1,8 @@
 package traces
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -18,36 +16,9 @@ import (
 
 // update is -update. The integration build may import teatest, whose
 // golden package defines the same flag; then that one is used.
-var update = boolFlag("update", "rewrite the golden files under testdata")
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
-func boolFlag(name, usage string) func() bool {
-	if f := flag.Lookup(name); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	p := flag.Bool(name, false, usage)
-	return func() bool { return *p }
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if update() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/traces -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
+func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }
 
 func checkSize(t *testing.T, view string, w, h int) {
 	t.Helper()
@@ -71,44 +42,44 @@ func TestGoldenViews(t *testing.T) {
 	}{{"nocolor", termenv.Ascii, themes.NoColor()}, {"256", termenv.ANSI256, themes.Dark()}}
 	scenes := []struct {
 		name string
-		run  func(m *Model, src *fakeSource, clk *fakeClock)
+		run  func(m *Model, src *fakeSource, clk *panetest.Clock)
 	}{
-		{"empty", func(*Model, *fakeSource, *fakeClock) {}},
-		{"form", func(m *Model, _ *fakeSource, _ *fakeClock) {
-			press(m, "i", "payments", "tab", "tab", "http.status_code=500", "tab", "1s")
+		{"empty", func(*Model, *fakeSource, *panetest.Clock) {}},
+		{"form", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
+			panetest.Press(m, "i", "payments", "tab", "tab", "http.status_code=500", "tab", "1s")
 		}},
-		{"results", func(m *Model, _ *fakeSource, _ *fakeClock) {
+		{"results", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			search(m, "frontend")
-			press(m, "s", "j")
+			panetest.Press(m, "s", "j")
 		}},
-		{"trace", func(m *Model, _ *fakeSource, _ *fakeClock) {
+		{"trace", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			search(m, "frontend")
-			press(m, "s")
-			settle(m, press(m, "enter"))
-			press(m, "j", "j", "j")
+			panetest.Press(m, "s")
+			settle(m, panetest.Press(m, "enter"))
+			panetest.Press(m, "j", "j", "j")
 		}},
-		{"trace_error_filter", func(m *Model, _ *fakeSource, _ *fakeClock) {
+		{"trace_error_filter", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			search(m, "frontend")
-			settle(m, press(m, "enter"))
-			press(m, "/", "payments", "enter", "n")
+			settle(m, panetest.Press(m, "enter"))
+			panetest.Press(m, "/", "payments", "enter", "n")
 		}},
-		{"detail", func(m *Model, _ *fakeSource, _ *fakeClock) {
+		{"detail", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			search(m, "frontend")
-			settle(m, press(m, "enter"))
-			press(m, "/", "authorize", "enter", "enter")
+			settle(m, panetest.Press(m, "enter"))
+			panetest.Press(m, "/", "authorize", "enter", "enter")
 		}},
-		{"truncated", func(m *Model, src *fakeSource, _ *fakeClock) {
+		{"truncated", func(m *Model, src *fakeSource, _ *panetest.Clock) {
 			big := bigTrace(300)
 			big.Warnings = []string{"trace has more than 250 spans; showing the first 250"}
 			src.traces[big.TraceID] = big
 			settle(m, m.Pivot(paneTrace(big.TraceID)))
-			press(m, "G")
+			panetest.Press(m, "G")
 		}},
-		{"error_stale", func(m *Model, src *fakeSource, clk *fakeClock) {
+		{"error_stale", func(m *Model, src *fakeSource, clk *panetest.Clock) {
 			search(m, "frontend")
 			clk.Add(3*time.Minute + 10*time.Second)
 			src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 60s"})
-			settle(m, press(m, "i", "enter"))
+			settle(m, panetest.Press(m, "i", "enter"))
 		}},
 	}
 	for _, sc := range scenes {

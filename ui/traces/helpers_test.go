@@ -3,6 +3,7 @@ package traces
 import (
 	"context"
 	"fmt"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -20,23 +21,6 @@ import (
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fakeSource counts every call, so tests can prove Update and View make
 // none: only the Cmds they return may.
@@ -177,50 +161,16 @@ func bigTrace(n int) *sources.Trace {
 	return tr
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src Source, w, h int) (*Model, *fakeClock) {
+func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
-	clk := &fakeClock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
 	t.Cleanup(m.Close)
 	return m, clk
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
-// press sends keys one after another and returns the Cmds they gave.
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmds []tea.Cmd
-	for _, k := range keys {
-		_, c := m.Update(keyMsg(k))
-		cmds = append(cmds, c)
-	}
-	return tea.Batch(cmds...)
 }
 
 // run executes a Cmd tree the way the runtime does, minus ticks, and
@@ -284,5 +234,5 @@ func settleWithin(m *Model, cmd tea.Cmd, d time.Duration) {
 func search(m *Model, service string, extra ...string) {
 	keys := append([]string{"i", service}, extra...)
 	keys = append(keys, "enter")
-	settle(m, press(m, keys...))
+	settle(m, panetest.Press(m, keys...))
 }

@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -54,11 +55,11 @@ func TestHostileSpanTextNeverReachesTheTerminal(t *testing.T) {
 		var frames []string
 		search(m, "svc")
 		frames = append(frames, m.View())
-		settle(m, press(m, "enter"))
+		settle(m, panetest.Press(m, "enter"))
 		frames = append(frames, m.View())
-		press(m, "/", "osc52", "enter")
+		panetest.Press(m, "/", "osc52", "enter")
 		frames = append(frames, m.View())
-		press(m, "enter")
+		panetest.Press(m, "enter")
 		frames = append(frames, m.View())
 		ev, ok := m.Selection()
 		if !ok {

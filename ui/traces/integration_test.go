@@ -4,6 +4,7 @@ package traces
 
 import (
 	"context"
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"slices"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func searchReal(t *testing.T, m *Model, from, to time.Time, fields ...string) {
 		keys = append(keys, f)
 	}
 	keys = append(keys, "enter")
-	settleWithin(m, press(m, keys...), 30*time.Second)
+	settleWithin(m, panetest.Press(m, keys...), 30*time.Second)
 	if m.searchErr != nil {
 		t.Fatalf("search: %v", m.searchErr)
 	}
@@ -98,7 +99,7 @@ func TestCriticalPathOfADemoTrace(t *testing.T) {
 			continue
 		}
 		m.rsel = i
-		settleWithin(m, press(m, "enter"), 30*time.Second)
+		settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
 		if m.traceErr != nil || m.tr == nil {
 			t.Fatalf("open %s: %v", r.TraceID, m.traceErr)
 		}
@@ -127,7 +128,7 @@ func TestCriticalPathOfADemoTrace(t *testing.T) {
 		if sum != root {
 			t.Errorf("trace %s: critical time %v, root lasts %v", r.TraceID, sum, root)
 		}
-		press(m, "esc")
+		panetest.Press(m, "esc")
 		if checked++; checked == 3 {
 			break
 		}
@@ -167,11 +168,11 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 		}
 		time.Sleep(5 * time.Second)
 	}
-	press(m, "s") // by duration: the slowest first
+	panetest.Press(m, "s") // by duration: the slowest first
 	if m.sortBy != sortDuration {
 		t.Fatalf("sort %v", m.sortBy)
 	}
-	settleWithin(m, press(m, "enter"), 30*time.Second)
+	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
 	if m.tr == nil {
 		t.Fatalf("open: %v", m.traceErr)
 	}
@@ -190,7 +191,7 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 			top.span.Service, top.span.Operation, top.critical, slow)
 	}
 	// And the pane finds it with the filter and marks it.
-	press(m, "/", "authorize", "enter")
+	panetest.Press(m, "/", "authorize", "enter")
 	if len(m.matches) == 0 || !slices.Contains(m.matches, m.selSpan()) {
 		t.Errorf("filter did not find the gateway span")
 	}

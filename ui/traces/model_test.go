@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"github.com/reltui/reltui/ui/pane/panetest"
 	"slices"
 	"strings"
 	"testing"
@@ -30,14 +31,14 @@ func TestSearchFormBuildsTheQuery(t *testing.T) {
 	if m.Editing() {
 		t.Fatal("editing before the form is opened")
 	}
-	cmd := press(m, "i", "payments", "tab", "POST /v1/charge", "tab", `http.status_code=500 note="a b"`, "tab", "1s", "tab", "5s", "tab", "7")
+	cmd := panetest.Press(m, "i", "payments", "tab", "POST /v1/charge", "tab", `http.status_code=500 note="a b"`, "tab", "1s", "tab", "5s", "tab", "7")
 	if !m.Editing() {
 		t.Fatal("the form must say it is editing, so root shortcuts stand down")
 	}
 	if src.finds.Load() != 0 {
 		t.Fatal("typing searched")
 	}
-	settle(m, tea.Batch(cmd, press(m, "enter")))
+	settle(m, tea.Batch(cmd, panetest.Press(m, "enter")))
 	if len(src.seen) != 1 {
 		t.Fatalf("%d searches, want 1", len(src.seen))
 	}
@@ -57,11 +58,11 @@ func TestSearchFormBuildsTheQuery(t *testing.T) {
 func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
 	src := shopSource()
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
-	press(m, "i", "enter")
+	panetest.Press(m, "i", "enter")
 	if !strings.Contains(m.formErr, "service") || m.mode != modeForm {
 		t.Errorf("empty service: formErr=%q mode=%v", m.formErr, m.mode)
 	}
-	press(m, "frontend", "tab", "tab", "tab", "2s", "tab", "1s", "enter")
+	panetest.Press(m, "frontend", "tab", "tab", "tab", "2s", "tab", "1s", "enter")
 	if !strings.Contains(m.formErr, "min duration is greater") {
 		t.Errorf("min>max: formErr=%q", m.formErr)
 	}
@@ -86,19 +87,19 @@ func TestResultsSortByEachColumn(t *testing.T) {
 	if got := ids(); !slices.Equal(got, []string{"3", "2", "1"}) {
 		t.Errorf("by start: %v, want newest first", got)
 	}
-	press(m, "s")
+	panetest.Press(m, "s")
 	if got := ids(); m.sortBy != sortDuration || got[0] != "2" {
 		t.Errorf("by duration: %v, want the slow trace first", got)
 	}
-	press(m, "s")
+	panetest.Press(m, "s")
 	if m.sortBy != sortSpans {
 		t.Errorf("sort = %v", m.sortBy)
 	}
-	press(m, "s")
+	panetest.Press(m, "s")
 	if got := ids(); m.sortBy != sortErrors || got[0] != "3" {
 		t.Errorf("by errors: %v, want the failed trace first", got)
 	}
-	press(m, "s")
+	panetest.Press(m, "s")
 	if m.sortBy != sortStart {
 		t.Error("sort does not cycle back to start")
 	}
@@ -107,8 +108,8 @@ func TestResultsSortByEachColumn(t *testing.T) {
 func TestOpenTraceShowsCriticalPath(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 200, 50)
 	search(m, "frontend")
-	press(m, "s") // by duration: the slow one first
-	settle(m, press(m, "enter"))
+	panetest.Press(m, "s") // by duration: the slow one first
+	settle(m, panetest.Press(m, "enter"))
 	if m.mode != modeTrace || m.tr == nil || m.tr.traceID != "aaaa0000000000000000000000000002" {
 		t.Fatalf("mode=%v tree=%v", m.mode, m.tr != nil)
 	}
@@ -136,32 +137,32 @@ func TestOpenTraceShowsCriticalPath(t *testing.T) {
 func TestCollapseExpandKeepsSelection(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
 	search(m, "frontend")
-	settle(m, press(m, "enter"))
-	press(m, "j", "j") // c1, checkout server span
+	settle(m, panetest.Press(m, "enter"))
+	panetest.Press(m, "j", "j") // c1, checkout server span
 	c1 := m.selSpan()
 	if m.tr.nodes[c1].span.SpanID != "c1" {
 		t.Fatalf("selected %s", m.tr.nodes[c1].span.SpanID)
 	}
-	press(m, "h")
+	panetest.Press(m, "h")
 	if len(m.visible) != 3 || m.selSpan() != c1 {
 		t.Errorf("after collapse: %d rows, sel %d", len(m.visible), m.selSpan())
 	}
-	press(m, "h") // on a folded span, left goes to the parent
+	panetest.Press(m, "h") // on a folded span, left goes to the parent
 	if m.tr.nodes[m.selSpan()].span.SpanID != "f2" {
 		t.Errorf("left on a folded span went to %s", m.tr.nodes[m.selSpan()].span.SpanID)
 	}
-	press(m, "j", "l")
+	panetest.Press(m, "j", "l")
 	if len(m.visible) != 10 || m.selSpan() != c1 {
 		t.Errorf("after expand: %d rows", len(m.visible))
 	}
-	press(m, "C")
+	panetest.Press(m, "C")
 	if len(m.visible) != 2 { // the root and its one child, folded
 		t.Errorf("collapse all: %d rows", len(m.visible))
 	}
 	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "f2" {
 		t.Errorf("collapse all moved the cursor to %s, want the nearest shown ancestor f2", s)
 	}
-	press(m, "E")
+	panetest.Press(m, "E")
 	if len(m.visible) != 10 {
 		t.Errorf("expand all: %d rows", len(m.visible))
 	}
@@ -170,28 +171,28 @@ func TestCollapseExpandKeepsSelection(t *testing.T) {
 func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
 	search(m, "frontend")
-	settle(m, press(m, "enter"))
-	press(m, "C") // fold everything: matches are hidden
-	press(m, "/")
+	settle(m, panetest.Press(m, "enter"))
+	panetest.Press(m, "C") // fold everything: matches are hidden
+	panetest.Press(m, "/")
 	if !m.Editing() {
 		t.Fatal("the filter input must say it is editing")
 	}
-	press(m, "PAYMENTS", "enter")
+	panetest.Press(m, "PAYMENTS", "enter")
 	if len(m.matches) != 2 {
 		t.Fatalf("%d matches for payments, want 2", len(m.matches))
 	}
 	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
 		t.Errorf("first match %s, want p1 (unfolded)", s)
 	}
-	press(m, "n")
+	panetest.Press(m, "n")
 	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
 		t.Errorf("n went to %s, want p2", s)
 	}
-	press(m, "n")
+	panetest.Press(m, "n")
 	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
 		t.Errorf("n did not wrap: %s", s)
 	}
-	press(m, "N")
+	panetest.Press(m, "N")
 	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
 		t.Errorf("N did not wrap back: %s", s)
 	}
@@ -199,18 +200,18 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 		t.Errorf("status does not show the match position:\n%s", m.View())
 	}
 	// Tag text matches too.
-	press(m, "/", "esc")
+	panetest.Press(m, "/", "esc")
 	m.filterIn.SetValue("")
-	press(m, "/")
+	panetest.Press(m, "/")
 	m.filterIn.SetValue("")
-	press(m, "req-00000000abcd", "enter")
+	panetest.Press(m, "req-00000000abcd", "enter")
 	if len(m.matches) != 1 || m.tr.nodes[m.selSpan()].span.SpanID != "f1" {
 		t.Errorf("tag match: %d, sel %s", len(m.matches), m.tr.nodes[m.selSpan()].span.SpanID)
 	}
 	if m.AtRest() {
 		t.Error("at rest with a filter set: esc clears it")
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.filter != "" || m.mode != modeTrace {
 		t.Errorf("esc: filter %q mode %v", m.filter, m.mode)
 	}
@@ -219,8 +220,8 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 func TestDetailShowsTagsEventsProcess(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 60)
 	search(m, "frontend")
-	settle(m, press(m, "enter")) // the failed trace is newest
-	press(m, "/", "authorize", "enter", "enter")
+	settle(m, panetest.Press(m, "enter")) // the failed trace is newest
+	panetest.Press(m, "/", "authorize", "enter", "enter")
 	if m.mode != modeDetail {
 		t.Fatalf("mode %v", m.mode)
 	}
@@ -231,7 +232,7 @@ func TestDetailShowsTagsEventsProcess(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", want, v)
 		}
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.mode != modeTrace {
 		t.Errorf("esc from detail: mode %v", m.mode)
 	}
@@ -240,10 +241,10 @@ func TestDetailShowsTagsEventsProcess(t *testing.T) {
 func TestCopyTraceAndSpanID(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
 	search(m, "frontend")
-	settle(m, press(m, "enter"))
-	press(m, "j")
+	settle(m, panetest.Press(m, "enter"))
+	panetest.Press(m, "j")
 	for k, want := range map[string]string{"y": "aaaa0000000000000000000000000003", "Y": "f2"} {
-		msgs := run(press(m, k))
+		msgs := run(panetest.Press(m, k))
 		if len(msgs) != 1 {
 			t.Fatalf("%s: %d msgs", k, len(msgs))
 		}
@@ -257,9 +258,9 @@ func TestCopyTraceAndSpanID(t *testing.T) {
 func TestLogsPivotFromSpan(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
 	search(m, "frontend")
-	settle(m, press(m, "enter"))
-	press(m, "/", "authorize", "enter")
-	msgs := run(press(m, "L"))
+	settle(m, panetest.Press(m, "enter"))
+	panetest.Press(m, "/", "authorize", "enter")
+	msgs := run(panetest.Press(m, "L"))
 	if len(msgs) != 1 {
 		t.Fatalf("%d msgs", len(msgs))
 	}
@@ -305,8 +306,8 @@ func TestSelectionIsTheSpanUnderTheCursor(t *testing.T) {
 	if !ok || ev.Kind != incidents.EvidenceSpan || ev.Query != "aaaa0000000000000000000000000003" {
 		t.Errorf("table selection %+v", ev)
 	}
-	settle(m, press(m, "enter"))
-	press(m, "/", "authorize", "enter")
+	settle(m, panetest.Press(m, "enter"))
+	panetest.Press(m, "/", "authorize", "enter")
 	ev, ok = m.Selection()
 	s := m.tr.nodes[m.selSpan()].span
 	if !ok || ev.Kind != incidents.EvidenceSpan || ev.Source != "jaeger" || ev.Query != m.tr.traceID ||
@@ -319,9 +320,9 @@ func TestSelectionIsTheSpanUnderTheCursor(t *testing.T) {
 func TestStaleResultsAreDropped(t *testing.T) {
 	src := shopSource()
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
-	press(m, "i", "frontend")
-	first := press(m, "enter")
-	second := press(m, "i", "enter")
+	panetest.Press(m, "i", "frontend")
+	first := panetest.Press(m, "enter")
+	second := panetest.Press(m, "i", "enter")
 	settle(m, first) // the first answer arrives late
 	if m.hasResults {
 		t.Error("a stale search answer was shown")
@@ -344,7 +345,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 	search(m, "frontend")
 	clk.Add(2 * time.Minute)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
-	settle(m, press(m, "i", "enter"))
+	settle(m, panetest.Press(m, "i", "enter"))
 	if len(m.rows) != 3 || m.searchErr == nil {
 		t.Fatalf("rows %d err %v", len(m.rows), m.searchErr)
 	}
@@ -363,11 +364,11 @@ func TestCancelWithEsc(t *testing.T) {
 	src := shopSource()
 	src.block = make(chan struct{})
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
-	cmd := press(m, "i", "frontend", "enter")
+	cmd := panetest.Press(m, "i", "frontend", "enter")
 	if !m.searching || m.AtRest() {
 		t.Fatal("not searching")
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.searching {
 		t.Error("esc did not cancel")
 	}
@@ -398,7 +399,7 @@ func TestNoSourceSaysSo(t *testing.T) {
 	if !strings.Contains(m.View(), "No Jaeger is configured") {
 		t.Errorf("view:\n%s", m.View())
 	}
-	if cmd := press(m, "i", "frontend", "enter"); cmd != nil && len(run(cmd)) > 0 {
+	if cmd := panetest.Press(m, "i", "frontend", "enter"); cmd != nil && len(run(cmd)) > 0 {
 		t.Error("searched without a source")
 	}
 	if !strings.Contains(m.flash, "no Jaeger") {
@@ -415,7 +416,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	keys := []string{"i", "frontend", "tab", "shift+tab", "enter", "s", "j", "k", "enter",
 		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g"}
 	for _, k := range keys {
-		_, c := m.Update(keyMsg(k))
+		_, c := m.Update(panetest.Key(k))
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
