@@ -115,8 +115,8 @@ type Call struct {
 	Round int
 	Took  time.Duration
 	Err   error
-	// Cached marks answers served from the resolver's cache, not made.
-	Cached bool
+	// replay makes the call again; calls answered from the resolver's
+	// cache are not recorded at all.
 	replay func(context.Context) error
 }
 
