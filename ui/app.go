@@ -109,10 +109,10 @@ type Model struct {
 	targets []pane.Target
 	active  int
 	// backStack holds the panes pivots left, for esc/backspace.
-	backStack []int
-	rng           TimeRange
-	showHelp      bool
-	showStatus    bool
+	backStack  []int
+	rng        TimeRange
+	showHelp   bool
+	showStatus bool
 
 	backends  []*backendStatus
 	probeSeq  int
@@ -209,7 +209,7 @@ func (m *Model) applyTheme(p themes.Palette) {
 func (m *Model) Init() tea.Cmd {
 	from, to := m.rng.Bounds(m.deps.Now())
 	m.logs.SetRange(from, to, m.rng.Live())
-	return tea.Batch(m.probeRound(), tickCmd(m.deps.Tick), m.initPanes())
+	return tea.Batch(m.probeRound(), tickCmd(m.ctx, m.deps.Tick), m.initPanes())
 }
 
 // logsPane adapts the concrete logs model to the Pane list.
@@ -272,7 +272,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tickMsg:
-		cmds := []tea.Cmd{tickCmd(m.deps.Tick)}
+		cmds := []tea.Cmd{tickCmd(m.ctx, m.deps.Tick)}
 		if m.deps.Now().Sub(m.lastRound) >= 3*m.deps.Tick {
 			cmds = append(cmds, m.probeRound())
 		}

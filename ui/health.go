@@ -6,6 +6,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/ui/pane"
+
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 )
@@ -67,8 +69,9 @@ func probeCmd(ctx context.Context, seq int, b Backend, now func() time.Time) tea
 	}
 }
 
-func tickCmd(every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(t time.Time) tea.Msg { return tickMsg{at: t} })
+// tickCmd ends with ctx, so a closed session leaves no timer behind.
+func tickCmd(ctx context.Context, every time.Duration) tea.Cmd {
+	return pane.Tick(ctx, every, func(t time.Time) tea.Msg { return tickMsg{at: t} })
 }
 
 func (s *backendStatus) apply(m healthMsg) {

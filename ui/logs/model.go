@@ -92,15 +92,15 @@ type Model struct {
 	// fallback is a pivot's structured-metadata query, run when its line
 	// filter (fallbackFor) finds nothing.
 	fallback, fallbackFor string
-	id       string
-	src      Source
-	st       Styles
-	keys     KeyMap
-	now      func() time.Time
-	loc      *time.Location
-	limit    int
-	tmo      time.Duration
-	ctxN     int
+	id                    string
+	src                   Source
+	st                    Styles
+	keys                  KeyMap
+	now                   func() time.Time
+	loc                   *time.Location
+	limit                 int
+	tmo                   time.Duration
+	ctxN                  int
 
 	ctx    context.Context
 	cancel context.CancelFunc
