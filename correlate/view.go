@@ -189,12 +189,22 @@ func sortedKeys(m map[string]bool, first string) []string {
 	return out
 }
 
-// summarize finds the first error and the slowest span.
+// summarize finds the first error and the slowest span. The first error
+// span is taken among error spans with no failing child: an error that
+// propagates up marks every ancestor, and the root always starts first,
+// but the user wants where it began.
 func summarize(j *Joined) Summary {
 	sum := Summary{SpanCount: len(j.Spans), LogCount: len(j.Logs)}
+	failingParent := map[string]bool{}
+	for i := range j.Spans {
+		if sp := &j.Spans[i]; sp.Error && sp.ParentSpanID != "" {
+			failingParent[sp.TraceID+"/"+sp.ParentSpanID] = true
+		}
+	}
 	for i := range j.Spans {
 		sp := &j.Spans[i]
-		if sp.Error && (sum.FirstError == nil || sp.Start.Before(sum.FirstError.Time)) {
+		origin := sp.Error && !failingParent[sp.TraceID+"/"+sp.SpanID]
+		if origin && (sum.FirstError == nil || sp.Start.Before(sum.FirstError.Time)) {
 			sum.FirstError = spanEvent(sp, i)
 		}
 		if sum.SlowestSpan == nil || sp.Duration > sum.SlowestSpan.Duration {
