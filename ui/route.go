@@ -30,7 +30,7 @@ func (m *Model) buildPanes() {
 		paneClose(m.panes[i])
 	}
 	m.panes = []Pane{logsPane{m.logs}}
-	m.ids = []string{"logs"}
+	m.ids = []string{m.logs.ID()}
 	m.targets = []pane.Target{pane.TargetLogs}
 	if m.deps.Session.User == "" {
 		m.deps.Session.User = localUser()

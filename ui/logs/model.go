@@ -241,6 +241,9 @@ func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) texti
 // Title is the tab label.
 func (m *Model) Title() string { return "Logs" }
 
+// ID names the pane in its routed messages.
+func (m *Model) ID() string { return m.id }
+
 // Init runs Config.Query, if there is one.
 func (m *Model) Init() tea.Cmd {
 	if q := m.editor.Value(); strings.TrimSpace(q) != "" {
