@@ -35,13 +35,29 @@ func stackClients(t *testing.T) (*loki.Client, *jaeger.Client) {
 }
 
 // sampleRequestIDs picks n request ids of demo requests that completed
-// between 2 and 10 minutes ago, from the frontend's own lines in Loki, so
-// every service has flushed its spans and lines by now.
+// between 30 seconds and 10 minutes ago, from the frontend's own lines in
+// Loki, so every service has flushed its spans and lines by then. On a
+// stack that has just started it waits (up to 3 minutes) for enough.
 func sampleRequestIDs(t *testing.T, lc *loki.Client, n int) []string {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		ids := requestIDsNow(t, lc, n)
+		if len(ids) >= n {
+			return ids
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("found %d demo request ids in Loki, want %d (is the demo workload running?)", len(ids), n)
+		}
+		time.Sleep(5 * time.Second)
+	}
+}
+
+func requestIDsNow(t *testing.T, lc *loki.Client, n int) []string {
 	t.Helper()
 	now := time.Now()
 	res, err := lc.QueryRange(context.Background(), loki.Query{Expr: `{service="frontend"} |= "request completed"`,
-		From: now.Add(-10 * time.Minute), To: now.Add(-2 * time.Minute), Limit: 2000})
+		From: now.Add(-10 * time.Minute), To: now.Add(-30 * time.Second), Limit: 2000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +71,6 @@ func sampleRequestIDs(t *testing.T, lc *loki.Client, n int) []string {
 			seen[id] = true
 			ids = append(ids, id)
 		}
-	}
-	if len(ids) < n {
-		t.Fatalf("found %d demo request ids in Loki, want %d (is the demo workload running?)", len(ids), n)
 	}
 	return ids
 }
