@@ -12,6 +12,7 @@ import (
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // benchEntries makes n realistic entries over 20 streams, oldest first,
@@ -88,7 +89,7 @@ func BenchmarkScroll(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.Update(keyMsg("j"))
+		m.Update(panetest.Key("j"))
 		_ = m.View()
 	}
 }

@@ -2,10 +2,7 @@ package logs
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +13,12 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // update is -update. The integration build imports teatest, whose golden
 // package defines the same flag; then that one is used.
-var update = boolFlag("update", "rewrite the golden files under testdata")
-
-func boolFlag(name, usage string) func() bool {
-	if f := flag.Lookup(name); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	p := flag.Bool(name, false, usage)
-	return func() bool { return *p }
-}
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
 // sampleEntries is a varied, deterministic set of lines: logfmt, JSON,
 // prose, CJK and one very long line, over three streams. Newest first.
@@ -69,7 +59,7 @@ func sampleEntries(n int) []sources.LogEntry {
 	return es
 }
 
-func goldenModel(t *testing.T, profile termenv.Profile, w, h int) (*Model, *fakeSource, *fakeClock) {
+func goldenModel(t *testing.T, profile termenv.Profile, w, h int) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
 	pal := themes.Dark()
 	if profile == termenv.Ascii {
@@ -80,27 +70,6 @@ func goldenModel(t *testing.T, profile termenv.Profile, w, h int) (*Model, *fake
 	m, clk := newTestModel(t, profile, pal, src, w, h)
 	m.editor.SetValue(`{env="dev"} |= "order"`)
 	return m, src, clk
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if update() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/logs -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
 }
 
 func checkSize(t *testing.T, view string, w, h int) {
@@ -124,23 +93,23 @@ func TestGoldenViews(t *testing.T) {
 	}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}}
 	scenes := []struct {
 		name string
-		run  func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock)
+		run  func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock)
 	}{
-		{"empty", func(*testing.T, *Model, *fakeSource, *fakeClock) {}},
-		{"querying", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) { press(m, "i", "enter") }},
-		{"results", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"empty", func(*testing.T, *Model, *fakeSource, *panetest.Clock) {}},
+		{"querying", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { press(m, "i", "enter") }},
+		{"results", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "k", "k", "k")
 		}},
-		{"labels_wrap", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"labels_wrap", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "l", "w", "k", "k")
 		}},
-		{"filter_context", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"filter_context", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "/", "TIMEOUT", "enter", "c", "N")
 		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			clk.Add(3*time.Minute + 10*time.Second)
 			src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
@@ -148,11 +117,11 @@ func TestGoldenViews(t *testing.T) {
 			})
 			settle(m, press(m, "i", "enter"))
 		}},
-		{"detail_json", func(t *testing.T, m *Model, _ *fakeSource, _ *fakeClock) {
+		{"detail_json", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "T", "10:29:53.15", "enter", "enter") // a JSON line with metadata
 		}},
-		{"tail_live", func(t *testing.T, m *Model, src *fakeSource, clk *fakeClock) {
+		{"tail_live", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			settle(m, press(m, "t"))
 			ft := src.tailers[0]
@@ -178,7 +147,7 @@ func TestGoldenViews(t *testing.T) {
 					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
 						t.Errorf("ASCII frame contains ESC:\n%q", v)
 					}
-					checkGolden(t, name, v)
+					panetest.Golden(t, name, v, update())
 				})
 			}
 		}

@@ -16,26 +16,11 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fakeSource counts every call, so tests can prove Update and View make
 // none: only running the returned Cmds may.
@@ -141,11 +126,11 @@ func (t *fakeTail) setState(s loki.TailState, err error) {
 	t.mu.Unlock()
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src *fakeSource, w, h int) (*Model, *fakeClock) {
+func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src *fakeSource, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
-	clk := &fakeClock{t: fixedNow}
+	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
@@ -153,73 +138,13 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	return m, clk
 }
 
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyMsg{Type: tea.KeyPgUp}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
 // press sends keys one after another and returns the last Cmd.
 func press(m *Model, keys ...string) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
-		_, cmd = m.Update(keyMsg(k))
+		_, cmd = m.Update(panetest.Key(k))
 	}
 	return cmd
-}
-
-// collect runs a Cmd tree the way the runtime does and returns the
-// messages that arrive within wait. Ticks (the spinner's, the tail's) and
-// blocked tail reads do not arrive in time and are left out.
-func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	out := make(chan tea.Msg, 64)
-	var wg sync.WaitGroup
-	var run func(c tea.Cmd)
-	run = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					run(c)
-				}
-				return
-			}
-			if msg != nil {
-				out <- msg
-			}
-		}()
-	}
-	run(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-out:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
-		}
-	}
 }
 
 // settle feeds the messages of cmd back into the model until no more
@@ -227,8 +152,8 @@ func collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
 func settle(m *Model, cmd tea.Cmd) {
 	for i := 0; cmd != nil && i < 20; i++ {
 		var next []tea.Cmd
-		for _, msg := range collect(cmd, 150*time.Millisecond) {
-			if _, ok := msg.(spinMsg); ok {
+		for _, msg := range panetest.Collect(cmd, 150*time.Millisecond) {
+			if _, ok := msg.(pane.SpinMsg); ok {
 				continue
 			}
 			_, c := m.Update(msg)
@@ -255,7 +180,7 @@ func plainLine(i int) string {
 }
 
 // loaded returns a model showing n lines of plainLine.
-func loaded(t testing.TB, n, w, h int, profile termenv.Profile, pal themes.Palette) (*Model, *fakeSource, *fakeClock) {
+func loaded(t testing.TB, n, w, h int, profile termenv.Profile, pal themes.Palette) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
 	src := &fakeSource{}
 	src.returning(entries(n, fixedNow.Add(-time.Second), plainLine))

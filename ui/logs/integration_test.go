@@ -21,6 +21,7 @@ import (
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // These tests drive the pane in a real bubbletea program (teatest) against
@@ -72,7 +73,7 @@ func (s *screen) waitFor(t *testing.T, want string, d time.Duration) {
 
 func (s *screen) keys(ks ...string) {
 	for _, k := range ks {
-		s.tm.Send(keyMsg(k))
+		s.tm.Send(panetest.Key(k))
 	}
 }
 

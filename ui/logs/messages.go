@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources/loki"
@@ -13,8 +12,8 @@ import (
 
 // Msg is implemented by every message the pane sends itself from its Cmds.
 // The root routes any Msg to the Logs pane even while another pane is
-// showing, so that a query or a tail finishing in the background is not lost
-// and the spinner keeps its rhythm.
+// showing, so that a query or a tail finishing in the background is not lost.
+// The spinner's ticks are pane.SpinMsgs, routed by the pane's ID.
 type Msg interface{ logsMsg() }
 
 // CopyMsg asks the root to put Text on the clipboard. Sequence is the
@@ -75,18 +74,11 @@ type tailTickMsg struct {
 	status loki.TailStatus
 }
 
-// spinMsg wraps the spinner's tick so that the root can route it by type.
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 func (resultMsg) logsMsg()      {}
 func (tailStartedMsg) logsMsg() {}
 func (tailBatchMsg) logsMsg()   {}
 func (tailEndMsg) logsMsg()     {}
 func (tailTickMsg) logsMsg()    {}
-func (spinMsg) logsMsg()        {}
 
 // queryCmd runs one query. It captures everything by value and touches no
 // model state; rows are prepared here so Update only swaps them in.

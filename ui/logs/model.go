@@ -18,7 +18,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,6 +27,7 @@ import (
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Defaults for Config's zero values.
@@ -113,8 +113,7 @@ type Model struct {
 	histPos int
 	draft   string
 	input   textinput.Model // the filter or jump-to-time input
-	spin    spinner.Model
-	spinOn  bool
+	spin    pane.Spinner
 	detail  viewport.Model
 	// detailAbs is the row the detail view shows; the selection may move
 	// under it while the tail appends.
@@ -210,7 +209,7 @@ func New(cfg Config) *Model {
 	m.editor = newInput(r, m.st, "logql› ", `{service_name=~".+"} |= "error"`)
 	m.editor.SetValue(sanitize.Line(cfg.Query))
 	m.input = newInput(r, m.st, "/", "")
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	m.detail = viewport.New(0, 0)
 	m.detail.Style = r.NewStyle()
 	return m
@@ -365,7 +364,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			cmd := tailTickCmd(m.tailer, m.id, m.tailSeq)
 			if m.waiting() {
 				// A reconnect began: the spinner shows it.
-				cmd = tea.Batch(cmd, m.startSpin())
+				cmd = tea.Batch(cmd, m.spin.Start())
 			}
 			return m, cmd
 		}
@@ -374,10 +373,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			m.stopTail()
 			m.tailStatus, m.tailErr = msg.status, msg.err
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
@@ -385,41 +382,6 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 // waiting reports whether anything the spinner stands for is in flight.
 func (m *Model) waiting() bool {
 	return m.querying || (m.tailing && m.tailStatus.State != loki.TailLive)
-}
-
-// startSpin starts the spinner's tick loop unless it runs already.
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if !m.waiting() {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-// wrapSpin tags the spinner's tick with this pane, so the root can route it.
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	pane := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: pane, tick: t}
-		}
-		return msg
-	}
 }
 
 // window is the query's time window, resolved now for a live range.
@@ -462,7 +424,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	m.queryExpr = expr
 	m.queryFrom, m.queryTo = m.window()
 	q := loki.Query{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: loki.Backward}
-	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.startSpin())
+	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.spin.Start())
 }
 
 // cancelQuery gives up on the running query; its answer will be stale.
@@ -557,7 +519,7 @@ func (m *Model) startTail() tea.Cmd {
 		start = m.buf.at(m.buf.end() - 1).e.Time.Add(time.Nanosecond)
 	}
 	open := tailOpenCmd(m.tailCtx, m.src, m.id, m.tailSeq, expr, start)
-	return tea.Batch(open, m.startSpin())
+	return tea.Batch(open, m.spin.Start())
 }
 
 // stopTail ends the tail; anything it still sends is stale.

@@ -13,6 +13,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestQueryShowsSpinnerThenResults(t *testing.T) {
@@ -101,7 +102,7 @@ func TestCancelOnNewQuery(t *testing.T) {
 	m.editor.SetValue(`{app="slow"}`)
 	slow := press(m, "i", "enter")
 	slowMsgs := make(chan []tea.Msg, 1)
-	go func() { slowMsgs <- collect(slow, 2*time.Second) }()
+	go func() { slowMsgs <- panetest.Collect(slow, 2*time.Second) }()
 	first := <-ctxs
 	if _, ok := first.Deadline(); !ok {
 		t.Error("query context has no deadline")
@@ -125,7 +126,7 @@ func TestCancelOnNewQuery(t *testing.T) {
 	// esc while a query runs cancels it and keeps the results.
 	m.editor.SetValue(`{app="slow"}`)
 	slow = press(m, "i", "enter")
-	go collect(slow, time.Second)
+	go panetest.Collect(slow, time.Second)
 	second := <-ctxs
 	press(m, "esc")
 	select {
@@ -303,7 +304,7 @@ func TestFilterNextPrevAndContext(t *testing.T) {
 func TestFilterFollowsTailAndEviction(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(entries(10, fixedNow, plainLine))
-	r := New(Config{Source: src, Now: (&fakeClock{t: fixedNow}).Now, Location: time.UTC, MaxLines: 12, Renderer: nil})
+	r := New(Config{Source: src, Now: panetest.NewClock(fixedNow).Now, Location: time.UTC, MaxLines: 12, Renderer: nil})
 	defer r.Close()
 	r.SetSize(80, 20)
 	r.editor.SetValue(`{app="api"}`)
@@ -386,7 +387,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 	if src.tails.Load() != 0 {
 		t.Fatal("Update opened the tail itself")
 	}
-	msgs := collect(cmd, 200*time.Millisecond)
+	msgs := panetest.Collect(cmd, 200*time.Millisecond)
 	var read tea.Cmd
 	for _, msg := range msgs {
 		if _, ok := msg.(tailStartedMsg); ok {
@@ -406,10 +407,10 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 
 	// Two batches: 50 lines after 1s, 73 lines after 5s.
 	feed := func(n int, at time.Duration) {
-		clk.t = fixedNow.Add(at)
+		clk.Add(fixedNow.Add(at).Sub(clk.Now()))
 		ft.ch <- entries(n, fixedNow.Add(at), plainLine)
 		var next tea.Cmd
-		for _, msg := range collect(read, 300*time.Millisecond) {
+		for _, msg := range panetest.Collect(read, 300*time.Millisecond) {
 			_, next = m.Update(msg)
 		}
 		read = next
@@ -422,7 +423,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 	if abs, _ := m.selected(); abs != m.buf.end()-1 {
 		t.Errorf("did not follow the newest line")
 	}
-	clk.t = fixedNow.Add(10 * time.Second)
+	clk.Add(fixedNow.Add(10 * time.Second).Sub(clk.Now()))
 	if v := m.View(); !strings.Contains(v, "● live 12.3 lines/s") {
 		t.Errorf("rate missing:\n%s", v)
 	}
@@ -486,20 +487,20 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	// Results are delivered by hand, so no Cmd runs.
 	for _, k := range []string{"i", `{app="api"}`, "enter", "esc", "t", "/", "x", "enter", "esc", "n", "c", "w", "l", "T", "10:00", "enter", "y", "e", "enter", "esc", "G"} {
-		step(keyMsg(k))
+		step(panetest.Key(k))
 	}
 	step(resultMsg{pane: "logs", seq: m.seq, q: loki.Query{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)})
 	step(RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow, Live: false})
-	step(keyMsg("t"))
+	step(panetest.Key("t"))
 	for _, k := range []string{"j", "k", "pgdown", "g", "enter", "y", "esc"} {
-		step(keyMsg(k))
+		step(panetest.Key(k))
 	}
 	if q, tl := src.queries.Load(), src.tails.Load(); q != 0 || tl != 0 {
 		t.Fatalf("Update/View made backend calls: queries=%d tails=%d", q, tl)
 	}
 	// Only running the returned Cmds reaches the backend.
 	for _, c := range cmds {
-		collect(c, 100*time.Millisecond)
+		panetest.Collect(c, 100*time.Millisecond)
 	}
 	if src.queries.Load() == 0 || src.tails.Load() == 0 {
 		t.Fatalf("Cmds did not do the work: queries=%d tails=%d", src.queries.Load(), src.tails.Load())
@@ -563,7 +564,7 @@ func TestCopyProducesOSC52(t *testing.T) {
 	m, _, _ := loaded(t, 3, 80, 24, termenv.Ascii, themes.NoColor())
 	m.buf.at(m.buf.end() - 1).e.Line = "secret\x1b]0;x\x07 value"
 	cmd := press(m, "y")
-	msgs := collect(cmd, 100*time.Millisecond)
+	msgs := panetest.Collect(cmd, 100*time.Millisecond)
 	if len(msgs) != 1 {
 		t.Fatalf("copy msgs = %v", msgs)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 const pivotTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -29,7 +30,7 @@ func pivotModel(t *testing.T, es []sources.LogEntry) *Model {
 
 func pivotOf(t *testing.T, m *Model, k string) (pane.PivotMsg, bool) {
 	t.Helper()
-	for _, msg := range collect(press(m, k), 200*time.Millisecond) {
+	for _, msg := range panetest.Collect(press(m, k), 200*time.Millisecond) {
 		if p, ok := msg.(pane.PivotMsg); ok {
 			return p, true
 		}
