@@ -11,6 +11,7 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestGoldenViews(t *testing.T) {
@@ -81,7 +82,7 @@ func TestGoldenViews(t *testing.T) {
 					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
 						t.Errorf("ASCII frame contains ESC:\n%q", v)
 					}
-					checkGolden(t, name, v)
+					panetest.Golden(t, name, v, update())
 				})
 			}
 		}

@@ -2,10 +2,7 @@ package request
 
 import (
 	"context"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,17 +16,11 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = boolFlag("update", "rewrite the golden files under testdata")
-
-func boolFlag(name, usage string) func() bool {
-	if f := flag.Lookup(name); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	p := flag.Bool(name, false, usage)
-	return func() bool { return *p }
-}
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
@@ -119,24 +110,10 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	return m
 }
 
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
 func press(m *Model, keys ...string) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
-		_, cmd = m.Update(keyMsg(k))
+		_, cmd = m.Update(panetest.Key(k))
 	}
 	return cmd
 }
@@ -155,7 +132,7 @@ func run(cmd tea.Cmd) []tea.Msg {
 		}
 		return out
 	}
-	if _, ok := msg.(spinMsg); ok || msg == nil {
+	if _, ok := msg.(pane.SpinMsg); ok || msg == nil {
 		return nil
 	}
 	return []tea.Msg{msg}
@@ -165,27 +142,6 @@ func run(cmd tea.Cmd) []tea.Msg {
 func settle(m *Model, cmd tea.Cmd) {
 	for _, msg := range run(cmd) {
 		m.Update(msg)
-	}
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if update() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/request -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/correlate"
@@ -27,17 +26,8 @@ type resultMsg struct {
 	err  error
 }
 
-// spinMsg wraps the spinner's tick so the root routes it to this pane.
-type spinMsg struct {
-	pane string
-	tick spinner.TickMsg
-}
-
 // PaneID routes the message to its pane.
 func (m resultMsg) PaneID() string { return m.pane }
-
-// PaneID routes the message to its pane.
-func (m spinMsg) PaneID() string { return m.pane }
 
 // resolveCmd resolves id over w. It captures its inputs by value and
 // touches no model state.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -78,8 +77,7 @@ type Model struct {
 	mode          mode
 	input         textinput.Model
 	filterIn      textinput.Model
-	spin          spinner.Model
-	spinOn        bool
+	spin          pane.Spinner
 	flash         string
 
 	from, to time.Time
@@ -134,7 +132,7 @@ func New(cfg Config) *Model {
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
 	m.filterIn = newInput(cfg.Renderer, m.st, "/", "")
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(m.st.Spinner))
+	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -216,10 +214,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.seq {
 			m.onResult(msg)
 		}
-	case spinMsg:
-		if msg.pane == m.id {
-			return m, m.onSpin(msg)
-		}
+	case pane.SpinMsg:
+		return m, m.spin.Update(msg, m.loading != "")
 	}
 	return m, nil
 }
@@ -266,7 +262,7 @@ func (m *Model) resolve(id string) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.reqCancel = cancel
 	m.loading, m.loadStart, m.flash = id, m.now(), ""
-	return tea.Batch(resolveCmd(ctx, m.src, m.id, m.seq, id, m.window(), m.tmo), m.startSpin())
+	return tea.Batch(resolveCmd(ctx, m.src, m.id, m.seq, id, m.window(), m.tmo), m.spin.Start())
 }
 
 func (m *Model) cancelResolve() {
@@ -295,40 +291,6 @@ func (m *Model) onResult(msg resultMsg) {
 	m.rebuild()
 	m.sel, m.top = 0, 0
 	m.clamp()
-}
-
-func (m *Model) startSpin() tea.Cmd {
-	if m.spinOn {
-		return nil
-	}
-	m.spinOn = true
-	return m.wrapSpin(m.spin.Tick)
-}
-
-func (m *Model) onSpin(msg spinMsg) tea.Cmd {
-	if m.loading == "" {
-		m.spinOn = false
-		return nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg.tick)
-	return m.wrapSpin(cmd)
-}
-
-// wrapSpin tags the spinner's tick with this pane so the root routes it.
-func (m *Model) wrapSpin(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		m.spinOn = false
-		return nil
-	}
-	id := m.id
-	return func() tea.Msg {
-		msg := cmd()
-		if t, ok := msg.(spinner.TickMsg); ok {
-			return spinMsg{pane: id, tick: t}
-		}
-		return msg
-	}
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {

@@ -14,6 +14,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func loaded(t *testing.T) (*Model, *fakeSource) {
@@ -260,7 +261,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	m := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 80, 24)
 	var cmds []any
 	for _, k := range []string{"i", reqID, "enter", "j", "J", "/", "x", "enter", "esc", "G", "enter", "L", "y"} {
-		_, cmd := m.Update(keyMsg(k))
+		_, cmd := m.Update(panetest.Key(k))
 		cmds = append(cmds, cmd)
 		_ = m.View()
 	}
