@@ -531,12 +531,60 @@ func (m *Model) footer() string {
 }
 
 func (m *Model) fullHelp() string {
-	groups := append(m.keys.FullHelp(), m.panes[m.active].FullHelp()...)
 	title := m.styles.Title.Render("Keys") + m.styles.Muted.Render("  (? or esc to close)")
 	if m.deps.Version != "" {
 		title += m.styles.Muted.Render("  reltui " + m.deps.Version)
 	}
-	return title + "\n\n" + m.help.FullHelpView(groups)
+	p := m.panes[m.active]
+	return title + "\n\n" +
+		m.styles.Subtle.Render(p.Title()) + "\n" + m.helpBlocks(p.FullHelp()) + "\n" +
+		m.styles.Subtle.Render("Everywhere") + "\n" + m.helpBlocks(m.keys.FullHelp())
+}
+
+// helpBlocks lays key groups out as columns that wrap onto more rows when
+// the terminal is narrow, so no key is cut off at 80 columns.
+func (m *Model) helpBlocks(groups [][]key.Binding) string {
+	var blocks []string
+	for _, g := range groups {
+		kw := 0
+		for _, b := range g {
+			if b.Enabled() {
+				kw = max(kw, lipgloss.Width(b.Help().Key))
+			}
+		}
+		var lines []string
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" {
+				continue
+			}
+			k := b.Help().Key
+			lines = append(lines, m.styles.HelpKey.Render(k+strings.Repeat(" ", kw-lipgloss.Width(k)))+" "+m.styles.HelpDesc.Render(b.Help().Desc))
+		}
+		if len(lines) > 0 {
+			blocks = append(blocks, strings.Join(lines, "\n"))
+		}
+	}
+	var rows []string
+	var row []string
+	rowW := 0
+	const gap = 3
+	for _, bl := range blocks {
+		w := lipgloss.Width(bl)
+		if len(row) > 0 && rowW+gap+w > m.width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, strings.Repeat(" ", gap))
+			rowW += gap
+		}
+		row = append(row, bl)
+		rowW += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // statusTable shows each backend's state in full: address, last good
