@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
@@ -48,9 +49,9 @@ type EventJSON struct {
 	SpanID     string    `json:"span_id,omitempty"`
 }
 
-// SpanJSON is a span: the fields `reltui trace` prints, plus trace_id.
-type SpanJSON struct {
-	TraceID      string            `json:"trace_id"`
+// TraceSpanJSON is a span as `reltui trace` prints it: within its trace,
+// so without the trace id.
+type TraceSpanJSON struct {
 	SpanID       string            `json:"span_id"`
 	ParentSpanID string            `json:"parent_span_id"`
 	Service      string            `json:"service"`
@@ -59,6 +60,25 @@ type SpanJSON struct {
 	DurationUS   int64             `json:"duration_us"`
 	Error        bool              `json:"error"`
 	Tags         map[string]string `json:"tags"`
+}
+
+// SpanJSON is a span of the request document: the fields `reltui trace`
+// prints, after trace_id.
+type SpanJSON struct {
+	TraceID string `json:"trace_id"`
+	TraceSpanJSON
+}
+
+// NewTraceSpanJSON converts s, passing its service, operation and tags
+// through clean (sanitize.Line, or the identity where the JSON encoder's
+// escaping is enough).
+func NewTraceSpanJSON(s sources.Span, clean func(string) string) TraceSpanJSON {
+	tags := make(map[string]string, len(s.Tags))
+	for _, kv := range s.Tags {
+		tags[clean(kv.Key)] = clean(kv.Value)
+	}
+	return TraceSpanJSON{SpanID: s.SpanID, ParentSpanID: s.ParentSpanID, Service: clean(s.Service), Operation: clean(s.Operation),
+		Start: s.Start.UTC(), DurationUS: s.Duration.Microseconds(), Error: s.Error, Tags: tags}
 }
 
 // LogJSON is one log line.
@@ -96,13 +116,7 @@ func (v *View) Document() Document {
 		d.Services = append(d.Services, sanitize.Line(s))
 	}
 	for _, s := range j.Spans {
-		tags := make(map[string]string, len(s.Tags))
-		for _, kv := range s.Tags {
-			tags[sanitize.Line(kv.Key)] = sanitize.Line(kv.Value)
-		}
-		d.Spans = append(d.Spans, SpanJSON{TraceID: s.TraceID, SpanID: s.SpanID, ParentSpanID: s.ParentSpanID,
-			Service: sanitize.Line(s.Service), Operation: sanitize.Line(s.Operation), Start: s.Start.UTC(),
-			DurationUS: s.Duration.Microseconds(), Error: s.Error, Tags: tags})
+		d.Spans = append(d.Spans, SpanJSON{TraceID: s.TraceID, TraceSpanJSON: NewTraceSpanJSON(s, sanitize.Line)})
 	}
 	// Logs in time order; docRef maps a log's index to its place in d.Logs.
 	docRef := make([]int, len(j.Logs))

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 )
@@ -51,35 +52,20 @@ func WriteTraceSummaries(w io.Writer, f Format, sums []sources.TraceSummary) err
 	return encodeAll(w, f, out)
 }
 
-// SpanJSON is one span of `reltui trace`.
-type SpanJSON struct {
-	SpanID       string            `json:"span_id"`
-	ParentSpanID string            `json:"parent_span_id"`
-	Service      string            `json:"service"`
-	Operation    string            `json:"operation"`
-	Start        time.Time         `json:"start"`
-	DurationUS   int64             `json:"duration_us"`
-	Error        bool              `json:"error"`
-	Tags         map[string]string `json:"tags"`
-}
-
 // TraceJSON is the document `reltui trace --output json` prints.
 type TraceJSON struct {
-	TraceID  string     `json:"trace_id"`
-	Spans    []SpanJSON `json:"spans"`
-	Warnings []string   `json:"warnings"`
+	TraceID  string                    `json:"trace_id"`
+	Spans    []correlate.TraceSpanJSON `json:"spans"`
+	Warnings []string                  `json:"warnings"`
 }
 
 // SpansJSON converts spans to their JSON shape, in start order.
-func SpansJSON(spans []sources.Span) []SpanJSON {
-	out := make([]SpanJSON, len(spans))
+func SpansJSON(spans []sources.Span) []correlate.TraceSpanJSON {
+	out := make([]correlate.TraceSpanJSON, len(spans))
 	for i, s := range spans {
-		tags := make(map[string]string, len(s.Tags))
-		for _, kv := range s.Tags {
-			tags[kv.Key] = kv.Value
-		}
-		out[i] = SpanJSON{SpanID: s.SpanID, ParentSpanID: s.ParentSpanID, Service: s.Service, Operation: s.Operation,
-			Start: s.Start.UTC(), DurationUS: s.Duration.Microseconds(), Error: s.Error, Tags: tags}
+		// As `reltui trace` has always printed them: unsanitized, the JSON
+		// encoder escapes the C0 control characters.
+		out[i] = correlate.NewTraceSpanJSON(s, func(v string) string { return v })
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
 	return out
