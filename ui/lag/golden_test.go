@@ -28,6 +28,14 @@ func TestGoldenViews(t *testing.T) {
 			load(m)
 			press(m, "enter", "j", "j")
 		}},
+		{"filtering", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+			load(m)
+			press(m, "/", "Pay")
+		}},
+		{"filtered", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+			load(m)
+			press(m, "/", "Pay", "enter", "enter")
+		}},
 		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			load(m)
 			clk.Add(2 * time.Minute)

@@ -18,8 +18,12 @@ type KeyMap struct {
 	Refresh   key.Binding
 	// Metrics opens the row's lag series in the Metrics pane.
 	Metrics key.Binding
-	// Collapse folds the open rows (esc).
+	// Collapse clears the text filter, or folds the open rows (esc).
 	Collapse key.Binding
+	// Filter edits the text filter over group and topic; Apply applies
+	// it, Collapse (esc) abandons the edit.
+	Filter key.Binding
+	Apply  key.Binding
 }
 
 // DefaultKeyMap returns the default keys; none collides with the root's.
@@ -37,13 +41,15 @@ func DefaultKeyMap() KeyMap {
 		Reverse:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Metrics:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "lag in metrics")),
-		Collapse:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "collapse")),
+		Collapse:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / collapse")),
+		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 	}
 }
 
 // ShortHelp is the footer.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Expand, k.Sort, k.Metrics, k.Refresh}
+	return []key.Binding{k.Up, k.Down, k.Expand, k.Filter, k.Sort, k.Metrics, k.Refresh}
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -51,6 +57,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Expand, k.ExpandAll, k.Collapse},
+		{k.Filter, k.Apply},
 		{k.Sort, k.Reverse, k.Metrics, k.Refresh},
 	}
 }

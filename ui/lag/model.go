@@ -15,9 +15,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -100,6 +103,12 @@ type Model struct {
 	sortKey  SortKey
 	reverse  bool
 
+	// The text filter over group and topic: filtering while its input
+	// has the keyboard, filter once applied.
+	filtering bool
+	input     textinput.Model
+	filter    string
+
 	seq         int
 	fetching    bool
 	fetchCancel context.CancelFunc
@@ -152,6 +161,12 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.input = textinput.New()
+	m.input.Prompt, m.input.Placeholder, m.input.CharLimit = "/", "group or topic", 256
+	m.input.PromptStyle, m.input.PlaceholderStyle = m.st.Prompt, m.st.Muted
+	m.input.TextStyle, m.input.Cursor.Style, m.input.Cursor.TextStyle = cfg.Renderer.NewStyle(), cfg.Renderer.NewStyle(), cfg.Renderer.NewStyle()
+	m.input.Cursor.SetMode(cursor.CursorStatic) // stable frames, no blink Cmd
+	m.input.KeyMap.Paste.SetEnabled(false)      // the clipboard under serve is not the user's
 	return m
 }
 
@@ -175,8 +190,15 @@ func (m *Model) Close() {
 // OnClose registers f to run when the pane closes.
 func (m *Model) OnClose(f func()) { m.onClose = append(m.onClose, f) }
 
-// AtRest reports whether esc would do nothing (no row is expanded).
+// Editing reports whether the filter input has the keyboard.
+func (m *Model) Editing() bool { return m.filtering }
+
+// AtRest reports whether esc would do nothing (no filter, no row is
+// expanded).
 func (m *Model) AtRest() bool {
+	if m.filtering || m.filter != "" {
+		return false
+	}
 	for _, v := range m.expanded {
 		if v {
 			return false
@@ -188,11 +210,17 @@ func (m *Model) AtRest() bool {
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
+	m.input.Width = max(1, m.width-2)
 	m.clamp()
 }
 
 // ShortHelp is the footer.
-func (m *Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
+func (m *Model) ShortHelp() []key.Binding {
+	if m.filtering {
+		return []key.Binding{m.keys.Apply, m.keys.Collapse}
+	}
+	return m.keys.ShortHelp()
+}
 
 // FullHelp is the pane's part of the help overlay.
 func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
@@ -344,7 +372,11 @@ func (m *Model) resort() {
 
 func (m *Model) rebuild() {
 	m.rows = m.rows[:0]
+	f := strings.ToLower(m.filter)
 	for i, t := range m.topics {
+		if f != "" && !strings.Contains(strings.ToLower(sanitize.Line(t.Group+" / "+t.Topic)), f) {
+			continue
+		}
 		m.rows = append(m.rows, rowRef{i, -1})
 		if m.expanded[[2]string{t.Group, t.Topic}] {
 			for j := range t.Partitions {
@@ -371,8 +403,52 @@ func (m *Model) clamp() {
 	m.top = max(0, min(m.top, max(0, len(m.rows)-lh)))
 }
 
+// shownTopics is how many group/topic rows pass the filter.
+func (m *Model) shownTopics() int {
+	n := 0
+	for _, r := range m.rows {
+		if r.part < 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// setFilter applies f, keeping the selected group/topic when it still
+// shows.
+func (m *Model) setFilter(f string) {
+	cur, ok := m.current()
+	m.filter = f
+	m.rebuild()
+	if ok {
+		m.selectRef(cur)
+	}
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Apply):
+		m.filtering = false
+		m.input.Blur()
+		m.setFilter(strings.TrimSpace(sanitize.Line(m.input.Value())))
+	case key.Matches(msg, m.keys.Collapse):
+		m.filtering = false
+		m.input.Blur()
+		m.input.SetValue(m.filter)
+		m.clamp()
+	default:
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""
+	if m.filtering {
+		return m.filterKey(msg)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -415,6 +491,15 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			cur[2] = int32(-1)
 			m.selectRef(cur)
 		}
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.input.SetValue(m.filter)
+		m.input.CursorEnd()
+		m.clamp()
+		return m.input.Focus()
+	case key.Matches(msg, k.Collapse) && m.filter != "":
+		m.input.SetValue("")
+		m.setFilter("")
 	case key.Matches(msg, k.Collapse):
 		cur, ok := m.current()
 		clear(m.expanded)

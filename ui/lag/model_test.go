@@ -161,3 +161,61 @@ func TestSparkline(t *testing.T) {
 		t.Errorf("spike lost: %q", got)
 	}
 }
+
+func TestTextFilter(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{parts: sample()}, 80, 24)
+	load(m)
+	press(m, "G") // billing/payments, the last row
+	if m.Editing() || !m.AtRest() {
+		t.Fatal("editing or not at rest before /")
+	}
+	press(m, "/")
+	if !m.Editing() || m.AtRest() {
+		t.Fatal("/ did not give the input the keyboard")
+	}
+	// Keys are text while typing: j does not move, e does not expand.
+	press(m, "P", "a", "j", "e")
+	if m.sel != 2 || len(m.rows) != 3 || m.input.Value() != "Paje" {
+		t.Fatalf("typing moved or filtered early: sel %d, %d rows, input %q", m.sel, len(m.rows), m.input.Value())
+	}
+	m.input.SetValue("PAY")
+	press(m, "enter")
+	if m.Editing() || m.filter != "PAY" {
+		t.Fatalf("enter: editing %v, filter %q", m.Editing(), m.filter)
+	}
+	var shown []string
+	for _, r := range m.rows {
+		shown = append(shown, m.topics[r.topic].Group)
+	}
+	// Case-insensitive, over group and topic; the selection stays on billing.
+	if strings.Join(shown, " ") != "audit billing" || m.topics[m.rows[m.sel].topic].Group != "billing" {
+		t.Fatalf("PAY shows %v, selected row %d", shown, m.sel)
+	}
+	if v := m.View(); !strings.Contains(v, "filter: PAY  (2 of 3 group/topics shown; esc clears)") || strings.Contains(v, "orders-consumer") {
+		t.Errorf("filtered view:\n%s", v)
+	}
+	if m.AtRest() {
+		t.Error("AtRest with a filter set")
+	}
+	// esc while editing abandons the edit and keeps the applied filter.
+	press(m, "/", "x", "esc")
+	if m.filter != "PAY" || m.Editing() || len(m.rows) != 2 {
+		t.Fatalf("esc while editing: filter %q, %d rows", m.filter, len(m.rows))
+	}
+	// A filter matching nothing says so.
+	press(m, "/", "ctrl+u", "z", "z", "enter")
+	if v := m.View(); len(m.rows) != 0 || !strings.Contains(v, `No group or topic matches "zz"`) || !strings.Contains(v, "0 of 3") {
+		t.Errorf("no match, %d rows:\n%s", len(m.rows), v)
+	}
+	// esc clears the filter before it collapses anything.
+	press(m, "esc")
+	if m.filter != "" || len(m.rows) != 3 || !m.AtRest() {
+		t.Errorf("esc: filter %q, %d rows, at rest %v", m.filter, len(m.rows), m.AtRest())
+	}
+	// The filter holds across a refresh.
+	press(m, "/", "orders", "enter")
+	m.Update(resultMsg{pane: m.id, seq: m.seq, at: fixedNow, parts: sample()})
+	if len(m.rows) != 1 || m.topics[m.rows[0].topic].Group != "orders-consumer" {
+		t.Errorf("after a refresh %d rows", len(m.rows))
+	}
+}

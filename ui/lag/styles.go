@@ -18,6 +18,7 @@ type Styles struct {
 	ErrorMsg lipgloss.Style
 	Spinner  lipgloss.Style
 	Spark    lipgloss.Style
+	Prompt   lipgloss.Style
 
 	OK   lipgloss.Style
 	Warn lipgloss.Style
@@ -36,6 +37,7 @@ func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	s.ErrorMsg = ns().Foreground(p.Error).Bold(true)
 	s.Spinner = ns().Foreground(p.Primary)
 	s.Spark = ns().Foreground(p.Info)
+	s.Prompt = ns().Foreground(p.Primary).Bold(true)
 	s.OK = ns().Foreground(p.OK)
 	s.Warn = ns().Foreground(p.Warning).Bold(true)
 	s.Bad = ns().Foreground(p.Error).Bold(true)

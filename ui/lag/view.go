@@ -85,6 +85,12 @@ func (m *Model) noticeLines() []string {
 	if m.flash != "" {
 		out = append(out, st.Subtle.Render(m.flash))
 	}
+	switch {
+	case m.filtering:
+		out = append(out, m.input.View())
+	case m.filter != "":
+		out = append(out, st.Subtle.Render("filter: ")+m.filter+st.Muted.Render(fmt.Sprintf("  (%d of %d group/topics shown; esc clears)", m.shownTopics(), len(m.topics))))
+	}
 	return out
 }
 
@@ -114,6 +120,8 @@ func (m *Model) body() []string {
 			st.Muted.Render("Check that kafka_exporter is scraped, or set lag.queries in the context.")}
 	case !m.hasData:
 		return nil
+	case len(m.rows) == 0:
+		return []string{st.Muted.Render(fmt.Sprintf("No group or topic matches %q (esc clears the filter).", m.filter))}
 	}
 	c := m.cols()
 	head := "  " + pad("STATUS", 8) + pad("GROUP / TOPIC", c.name+1) + padLeft("LAG MSGS", c.msgs) + padLeft("LAG SECS", c.secs) + "  " + pad("METHOD", c.method) + " TREND"
