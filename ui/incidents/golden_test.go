@@ -16,6 +16,8 @@ func TestGoldenViews(t *testing.T) {
 		run  func(f *fixture)
 	}{
 		{"list", func(f *fixture) {}},
+		{"filtering", func(f *fixture) { panetest.Press(f.m, "/", "Pay") }},
+		{"filtered", func(f *fixture) { panetest.Press(f.m, "/", "CHECKOUT", "enter") }},
 		{"incident", func(f *fixture) { settle(f, panetest.Press(f.m, "enter")) }},
 		{"milestone_error", func(f *fixture) {
 			settle(f, panetest.Press(f.m, "enter"))

@@ -18,6 +18,10 @@ type KeyMap struct {
 	Status   key.Binding
 	Severity key.Binding
 	Declare  key.Binding
+	// Filter edits the text filter over id, title, services and
+	// commander; Apply (enter) applies it, Back (esc) abandons the edit.
+	Filter key.Binding
+	Apply  key.Binding
 
 	// The incident view.
 	Note      key.Binding
@@ -49,6 +53,8 @@ func DefaultKeyMap() KeyMap {
 		Status:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
 		Severity: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "severity filter")),
 		Declare:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "declare")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 
 		Note:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add note")),
 		Milestone: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark/move milestone")),
@@ -66,7 +72,7 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Status, k.Severity, k.Declare, k.Back},
+		{k.Open, k.Filter, k.Apply, k.Status, k.Severity, k.Declare, k.Back},
 		{k.Note, k.Milestone, k.Resolve, k.Copy},
 		{k.Save, k.NextField, k.PrevField},
 	}

@@ -1,5 +1,5 @@
 // Package incidents is the console's Incidents pane: the incident list
-// filtered by status and severity, the incident view (a milestone bar with
+// filtered by status, severity and text (/), the incident view (a milestone bar with
 // the time between milestones, MTTD/MTTA/MTTM/MTTR, the live timeline with
 // its evidence) and forms to declare, add notes, move milestones and
 // resolve. It also takes evidence pinned from any pane (pane.PinMsg).
@@ -21,6 +21,7 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -103,15 +104,20 @@ type Model struct {
 	flash         string
 
 	// The list.
-	listSeq    int
-	listing    bool
-	listed     bool
-	listErr    error
-	listAt     time.Time
-	all        []incidents.Incident
-	rows       []incidents.Incident // all, filtered and sorted
-	statusIdx  int
-	sevFilter  incidents.Severity
+	listSeq   int
+	listing   bool
+	listed    bool
+	listErr   error
+	listAt    time.Time
+	all       []incidents.Incident
+	rows      []incidents.Incident // all, filtered and sorted
+	statusIdx int
+	sevFilter incidents.Severity
+	// The text filter: filtering while its input has the keyboard, text
+	// once applied.
+	filtering  bool
+	textIn     textinput.Model
+	text       string
 	sel, top   int
 	refreshSeq int
 
@@ -181,6 +187,8 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.textIn = newField(cfg.Renderer, m.st, "id, title, service or commander", 1)
+	m.textIn.Prompt, m.textIn.PromptStyle, m.textIn.CharLimit = "/", m.st.Prompt, 256
 	return m
 }
 
@@ -198,18 +206,19 @@ func (m *Model) Init() tea.Cmd {
 // Close ends the live feed and every request in flight.
 func (m *Model) Close() { m.cancel() }
 
-// Editing reports whether a form has the keyboard.
-func (m *Model) Editing() bool { return m.form != nil }
+// Editing reports whether a form or the filter input has the keyboard.
+func (m *Model) Editing() bool { return m.form != nil || m.filtering }
 
 // AtRest reports whether esc would do nothing here: the list with no
 // filter and no form.
 func (m *Model) AtRest() bool {
-	return m.form == nil && m.mode == modeList && m.statusIdx == 0 && m.sevFilter == ""
+	return m.form == nil && m.mode == modeList && m.statusIdx == 0 && m.sevFilter == "" && !m.filtering && m.text == ""
 }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
+	m.textIn.Width = max(1, m.width-2)
 	if f := m.form; f != nil {
 		for i := range f.inputs {
 			f.inputs[i].Width = max(1, m.fieldWidth(f.labels[i]))
@@ -224,10 +233,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil:
 		return []key.Binding{k.Save, k.NextField, k.Back}
+	case m.filtering:
+		return []key.Binding{k.Apply, k.Back}
 	case m.mode == modeIncident:
 		return []key.Binding{k.Note, k.Milestone, k.Resolve, k.Copy, k.Back}
 	}
-	return []key.Binding{k.Open, k.Declare, k.Status, k.Severity}
+	return []key.Binding{k.Open, k.Declare, k.Filter, k.Status, k.Severity}
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -330,9 +341,10 @@ func (m *Model) onList(msg listMsg) {
 // keeps the selection on incident keep when it is still shown.
 func (m *Model) filter(keep int64) {
 	f := incidents.Filter{Status: statusFilters[m.statusIdx]}
+	text := strings.ToLower(m.text)
 	m.rows = m.rows[:0]
 	for _, inc := range m.all {
-		if f.Match(inc) && (m.sevFilter == "" || inc.Severity == m.sevFilter) {
+		if f.Match(inc) && (m.sevFilter == "" || inc.Severity == m.sevFilter) && (text == "" || strings.Contains(searchText(inc), text)) {
 			m.rows = append(m.rows, inc)
 		}
 	}
@@ -351,6 +363,12 @@ func (m *Model) filter(keep int64) {
 	m.clampList()
 }
 
+// searchText is what the text filter matches: the incident's id, title,
+// services and commander, as the pane shows them, lower-cased.
+func searchText(inc incidents.Incident) string {
+	return strings.ToLower(sanitize.Line(strings.Join([]string{incidents.Ref(inc.ID), inc.Title, strings.Join(inc.Services, " "), inc.Commander}, " ")))
+}
+
 // statusRank puts what is still burning first.
 func statusRank(inc incidents.Incident) int {
 	switch inc.Status() {
@@ -362,7 +380,9 @@ func statusRank(inc incidents.Incident) int {
 	return 2
 }
 
-func (m *Model) listHeight() int { return max(1, m.height-4-len(m.formLines())) }
+func (m *Model) listHeight() int {
+	return max(1, m.height-4-len(m.formLines())-len(m.filterLines()))
+}
 
 func (m *Model) clampList() {
 	n, h := len(m.rows), m.listHeight()
@@ -383,6 +403,8 @@ func (m *Model) openIncident(id int64) tea.Cmd {
 	}
 	m.closeIncident()
 	m.mode = modeIncident
+	m.filtering = false // a pivot can open an incident mid-edit
+	m.textIn.Blur()
 	m.wantID = id
 	m.openSeq++
 	m.opening, m.openErr = true, nil
@@ -508,10 +530,33 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.formKey(msg)
 	}
 	m.flash = ""
-	if m.mode == modeIncident {
+	switch {
+	case m.mode == modeIncident:
 		return m.incidentKey(msg)
+	case m.filtering:
+		return m.filterKey(msg)
 	}
 	return m.listKey(msg)
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Apply):
+		m.filtering = false
+		m.textIn.Blur()
+		m.text = strings.TrimSpace(sanitize.Line(m.textIn.Value()))
+		m.filter(m.selectedID())
+	case key.Matches(msg, m.keys.Back):
+		m.filtering = false
+		m.textIn.Blur()
+		m.textIn.SetValue(m.text)
+		m.clampList()
+	default:
+		var cmd tea.Cmd
+		m.textIn, cmd = m.textIn.Update(msg)
+		return cmd
+	}
+	return nil
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
@@ -541,8 +586,15 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		m.filter(m.selectedID())
 	case key.Matches(msg, k.Declare):
 		return m.declareForm()
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.textIn.SetValue(m.text)
+		m.textIn.CursorEnd()
+		m.clampList()
+		return m.textIn.Focus()
 	case key.Matches(msg, k.Back):
-		m.statusIdx, m.sevFilter = 0, ""
+		m.statusIdx, m.sevFilter, m.text = 0, "", ""
+		m.textIn.SetValue("")
 		m.filter(m.selectedID())
 	}
 	m.clampList()

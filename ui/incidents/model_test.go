@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/reltui/reltui/ui/pane/panetest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -442,5 +443,67 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	if f.store.calls.Load() == 0 {
 		t.Fatal("the Cmds did no work")
+	}
+}
+
+func TestListTextFilter(t *testing.T) {
+	f := loadedFixture(t, "", 80, 24)
+	m := f.m
+	filter := func(text string) []int64 {
+		t.Helper()
+		panetest.Press(m, "/", "ctrl+u", text, "enter")
+		if m.Editing() {
+			t.Fatalf("still editing after enter")
+		}
+		return rowIDs(m)
+	}
+	panetest.Press(m, "/")
+	if !m.Editing() || m.AtRest() {
+		t.Fatal("/ did not give the filter input the keyboard")
+	}
+	// Keys are text while typing: s does not cycle the status filter, d
+	// does not open the declare form, j does not move.
+	panetest.Press(m, "s", "d", "j")
+	if m.statusIdx != 0 || m.form != nil || m.sel != 0 || m.textIn.Value() != "sdj" || len(m.rows) != 3 {
+		t.Fatalf("typing acted on the list: status %d, form %v, sel %d, input %q", m.statusIdx, m.form != nil, m.sel, m.textIn.Value())
+	}
+	panetest.Press(m, "esc") // abandons the edit
+	if m.Editing() || m.text != "" || !m.AtRest() {
+		t.Fatalf("esc while editing: editing %v, text %q", m.Editing(), m.text)
+	}
+	// Case-insensitive over id, title, services and commander.
+	for _, c := range []struct {
+		text string
+		want []int64
+	}{
+		{"CAROL", []int64{2}},        // commander
+		{"checkout", []int64{1}},     // title and service
+		{"orders", []int64{3}},       // service
+		{"inc-3", []int64{3}},        // id
+		{"s", []int64{2, 3, 1}},      // every title has an s
+		{"nothing", []int64(nil)},    // none
+		{"payments 5XX", []int64{2}}, // across the title's words
+	} {
+		if got := filter(c.text); !slices.Equal(got, c.want) {
+			t.Errorf("filter %q: %v, want %v", c.text, got, c.want)
+		}
+	}
+	if v := m.View(); !strings.Contains(v, "filter: payments 5XX  (1 of 3 shown; esc clears the filters)") || strings.Contains(v, "Orders consumer lag") {
+		t.Errorf("filtered view:\n%s", v)
+	}
+	// The text filter combines with the status filter.
+	filter("o")
+	panetest.Press(m, "s", "s") // mitigated
+	if got := rowIDs(m); !slices.Equal(got, []int64{3}) {
+		t.Errorf("o + mitigated: %v", got)
+	}
+	filter("zzz")
+	if v := m.View(); !strings.Contains(v, `No incident matches "zzz"`) {
+		t.Errorf("no match:\n%s", v)
+	}
+	// esc clears every filter, the text one included.
+	panetest.Press(m, "esc")
+	if len(m.rows) != 3 || m.text != "" || !m.AtRest() {
+		t.Errorf("esc left %v, text %q", rowIDs(m), m.text)
 	}
 }

@@ -82,7 +82,8 @@ func (m *Model) listLines() []string {
 	if m.listing {
 		head += sep + m.spin.View() + st.Status.Render("loading…")
 	}
-	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-8s %-5s %-10s %-15s %-9s %s", "ID", "SEV", "STATUS", "STARTED", "DURATION", "TITLE"))}
+	lines := append([]string{head}, m.filterLines()...)
+	lines = append(lines, st.Header.Render(fmt.Sprintf("  %-8s %-5s %-10s %-15s %-9s %s", "ID", "SEV", "STATUS", "STARTED", "DURATION", "TITLE")))
 	h := m.listHeight()
 	body := make([]string, 0, h)
 	if len(m.rows) == 0 {
@@ -100,12 +101,26 @@ func (m *Model) listLines() []string {
 	return lines
 }
 
+// filterLines is the filter input while it has the keyboard, or the
+// applied text filter and how many incidents pass all the filters.
+func (m *Model) filterLines() []string {
+	switch {
+	case m.filtering:
+		return []string{m.textIn.View()}
+	case m.text != "":
+		return []string{m.st.Subtle.Render("filter: ") + m.text + m.st.Muted.Render(fmt.Sprintf("  (%d of %d shown; esc clears the filters)", len(m.rows), len(m.all)))}
+	}
+	return nil
+}
+
 func (m *Model) emptyText() string {
 	switch {
 	case !m.listed && m.listing:
 		return "Reading the incident record…"
 	case !m.listed:
 		return "The incident record could not be read yet."
+	case len(m.all) > 0 && m.text != "":
+		return fmt.Sprintf("No incident matches %q and the status and severity filters; esc clears them all.", m.text)
 	case len(m.all) > 0:
 		return "No incident matches the filters. s cycles the status filter, v the severity filter, esc clears both."
 	}
