@@ -24,6 +24,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 // storeTimeout bounds one command's store work; a locked SQLite file or an
@@ -697,7 +698,7 @@ func sortedKeys[K ~string, V any](m map[K]V) []string {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(headless.EscapeJSON(w))
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)

@@ -14,6 +14,7 @@ import (
 	"github.com/reltui/reltui/sources/kafka"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 // lagSourceFor opens where the selected context's lag comes from: the
@@ -129,7 +130,7 @@ func newLagCmd(g *globals) *cobra.Command {
 				}
 			}
 			if out == "json" {
-				enc := json.NewEncoder(g.stdout)
+				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
 				enc.SetIndent("", "  ")
 				return enc.Encode(rows)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/headless"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -63,7 +64,7 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 				return usage("%v", err)
 			}
 			if out == "json" {
-				enc := json.NewEncoder(g.stdout)
+				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(v.Document()); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 // promQuerier is the part of prom.Client the slo and lag commands use
@@ -158,7 +159,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 					r.Summary = sanitize.Line(r.Summary)
 					reports[i] = r
 				}
-				enc := json.NewEncoder(g.stdout)
+				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
 				enc.SetIndent("", "  ")
 				return enc.Encode(reports)
 			}

@@ -56,7 +56,7 @@ type LogWriter struct {
 // NewLogWriter starts a log stream on w.
 func NewLogWriter(w io.Writer, f Format) *LogWriter {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
+	enc := json.NewEncoder(EscapeJSON(bw))
 	enc.SetEscapeHTML(false)
 	lw := &LogWriter{w: bw, format: f, enc: enc}
 	if f == JSON {
@@ -158,7 +158,7 @@ func WriteSeries(w io.Writer, f Format, series []sources.Series) error {
 				out[i].Samples[j] = [2]any{float64(p.Time.UnixMilli()) / 1000, v}
 			}
 		}
-		enc := json.NewEncoder(bw)
+		enc := json.NewEncoder(EscapeJSON(bw))
 		enc.SetEscapeHTML(false)
 		if f == JSON {
 			if err := enc.Encode(out); err != nil {
@@ -190,7 +190,7 @@ func formatValue(v float64) string {
 // encodeAll writes v as one JSON document, or each element of items as a
 // line for jsonl.
 func encodeAll[T any](w io.Writer, f Format, items []T) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(EscapeJSON(w))
 	enc.SetEscapeHTML(false)
 	if f == JSONL {
 		for _, it := range items {

@@ -63,8 +63,9 @@ type TraceJSON struct {
 func SpansJSON(spans []sources.Span) []correlate.TraceSpanJSON {
 	out := make([]correlate.TraceSpanJSON, len(spans))
 	for i, s := range spans {
-		// As `reltui trace` has always printed them: unsanitized, the JSON
-		// encoder escapes the C0 control characters.
+		// The values stay as Jaeger sent them, for scripts; the encoder
+		// escapes C0 controls and EscapeJSON the C1 and bidi ones, so the
+		// terminal never sees them raw.
 		out[i] = correlate.NewTraceSpanJSON(s, func(v string) string { return v })
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
@@ -79,7 +80,7 @@ func WriteTrace(w io.Writer, f Format, t *sources.Trace) error {
 		if doc.Warnings == nil {
 			doc.Warnings = []string{}
 		}
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(EscapeJSON(w))
 		enc.SetEscapeHTML(false)
 		if f == JSON {
 			enc.SetIndent("", "  ")
