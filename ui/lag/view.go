@@ -48,7 +48,7 @@ func (m *Model) headerLine() string {
 	}
 	parts := []string{st.Title.Render("Lag"), "from " + src}
 	if m.hasData {
-		parts = append(parts, fmt.Sprintf("%d groups, %d topics", len(groups), len(m.topics)))
+		parts = append(parts, counted(len(groups), "group", "groups")+", "+counted(len(m.topics), "topic", "topics"))
 		for _, s := range []lag.Status{lag.StatusStop, lag.StatusStall, lag.StatusRewind, lag.StatusWarn, lag.StatusErr} {
 			if n := counts[s]; n > 0 {
 				parts = append(parts, st.status(s).Render(fmt.Sprintf("%d %s", n, s)))
@@ -312,4 +312,12 @@ func errText(err error) (string, string) {
 		return se.Kind.String(), sanitize.Line(msg)
 	}
 	return sources.KindOf(err).String(), sanitize.Line(sources.CleanMessage(err))
+}
+
+// counted writes "1 group" or "3 groups".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
