@@ -33,6 +33,13 @@ func (s sharedLogs) Tail(ctx context.Context, expr string, start time.Time) logs
 	return s.hub.Tail(ctx, expr, start)
 }
 
+// Labels lets each session's Logs pane suggest a selector Loki has.
+func (s sharedLogs) Labels(ctx context.Context, from, to time.Time) ([]string, error) {
+	return s.c.Labels(ctx, from, to)
+}
+
+var _ logs.Labeler = sharedLogs{}
+
 // SharePings makes every session's health probe of a backend share one
 // probe per ttl: twenty consoles re-checking Loki every 15 s would
 // otherwise send it twenty probes.

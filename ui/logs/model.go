@@ -92,15 +92,18 @@ type Model struct {
 	// fallback is a pivot's structured-metadata query, run when its line
 	// filter (fallbackFor) finds nothing.
 	fallback, fallbackFor string
-	id                    string
-	src                   Source
-	st                    Styles
-	keys                  KeyMap
-	now                   func() time.Time
-	loc                   *time.Location
-	limit                 int
-	tmo                   time.Duration
-	ctxN                  int
+	// hintLabel names services in the hints (service_name until Loki
+	// says which labels it has).
+	hintLabel string
+	id        string
+	src       Source
+	st        Styles
+	keys      KeyMap
+	now       func() time.Time
+	loc       *time.Location
+	limit     int
+	tmo       time.Duration
+	ctxN      int
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -206,7 +209,8 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	r := cfg.Renderer
-	m.editor = newInput(r, m.st, "logql› ", `{service_name=~".+"} |= "error"`)
+	m.editor = newInput(r, m.st, "logql› ", "")
+	m.setHintLabel("service_name")
 	m.editor.SetValue(sanitize.Line(cfg.Query))
 	m.input = newInput(r, m.st, "/", "")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
@@ -248,7 +252,7 @@ func (m *Model) Init() tea.Cmd {
 	if q := m.editor.Value(); strings.TrimSpace(q) != "" {
 		return m.runQuery(q)
 	}
-	return nil
+	return m.hintCmd()
 }
 
 // Run puts expr in the editor and runs it, as if typed: the palette's
@@ -343,6 +347,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if m.queryExpr != "" {
 			return m, m.runQuery(m.queryExpr)
 		}
+	case labelsMsg:
+		if msg.pane == m.id {
+			m.setHintLabel(msg.label)
+		}
 	case resultMsg:
 		if msg.pane == m.id && msg.seq == m.seq {
 			return m, m.onResult(msg)
@@ -400,7 +408,7 @@ func (m *Model) window() (time.Time, time.Time) {
 func (m *Model) runQuery(expr string) tea.Cmd {
 	expr = strings.TrimSpace(expr)
 	if expr == "" {
-		m.flash = `type a LogQL query first, e.g. {service_name=~".+"}`
+		m.flash = "type a LogQL query first, e.g. " + m.exampleSelector()
 		return nil
 	}
 	if m.src == nil {

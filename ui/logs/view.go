@@ -249,7 +249,7 @@ func (m *Model) emptyMessage() []string {
 	case m.err != nil:
 		s = "Nothing to show yet; fix the query or the backend and press i, then enter."
 	default:
-		s = `No query yet. Press i, type a LogQL query such as {service_name=~".+"}, then enter.`
+		s = "No query yet. Press i, type a LogQL query such as " + m.exampleSelector() + ", then enter."
 	}
 	return strings.Split(ansi.Wrap(st.Subtle.Render(s), max(10, m.width), ""), "\n")
 }
