@@ -155,6 +155,10 @@ func (p Problem) String() string {
 type search struct {
 	r   *Resolver
 	ctx context.Context
+	// now is when the resolution started: no line can be newer, so a
+	// padded window is cut there and one already searched up to now
+	// counts as covering it.
+	now time.Time
 	wg  sync.WaitGroup
 
 	mu      sync.Mutex
@@ -207,7 +211,13 @@ func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, 
 		return nil, errors.New("the window to search is empty")
 	}
 	t0 := time.Now()
-	s := &search{r: r, ctx: ctx, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
+	now := t0
+	if d := t0.Sub(w.To); d >= 0 && d < 10*time.Second {
+		// A window that ends "now" as the caller read the clock a moment
+		// ago: its end is the present of this search.
+		now = w.To
+	}
+	s := &search{r: r, ctx: ctx, now: now, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
 		pending: map[string]bool{}, failed: map[string][]error{}, lokiDone: map[string]Window{}, followed: map[string]bool{}}
 	v := &View{Input: id, Kind: kind, Searched: w, TraceTag: r.cfg.TraceTag}
 
@@ -356,6 +366,9 @@ func (s *search) follow(final bool) {
 			}
 		}
 		w := win[id].Padded(s.r.cfg.Pad)
+		if w.To.After(s.now) {
+			w.To = s.now
+		}
 		all = all.Union(w)
 		if done, ok := s.lokiDone[id]; !ok || !done.Covers(w) {
 			s.lokiDone[id] = w.Union(done)

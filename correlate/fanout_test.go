@@ -331,3 +331,32 @@ func TestResolveRejectsNonIDs(t *testing.T) {
 		}
 	}
 }
+
+// With a live window (ending now), the trace's padded window reaches into
+// the future; cut at now, it is covered by the request-id search already
+// made, so that search is not made again, and no query asks for lines
+// newer than now.
+func TestLiveWindowDoesNotSearchTheRequestIDTwice(t *testing.T) {
+	now := time.Now()
+	lk, jg := shop(now.Add(-time.Minute))
+	r := NewResolver(Config{Logs: lk, Traces: jg})
+	v, err := r.Resolve(context.Background(), reqID, Window{From: now.Add(-time.Hour), To: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Found() || len(v.Logs) != 4 {
+		t.Fatalf("found %v with %d logs, want the 4 lines", v.Found(), len(v.Logs))
+	}
+	n := 0
+	for _, q := range lk.queries {
+		if strings.Contains(q.Expr, reqID) {
+			n++
+		}
+		if q.To.After(now) {
+			t.Errorf("query %q asks up to %v, after the window's end %v", q.Expr, q.To, now)
+		}
+	}
+	if n != 1 {
+		t.Errorf("the request id was searched %d times, want once", n)
+	}
+}
