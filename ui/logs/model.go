@@ -112,9 +112,7 @@ type Model struct {
 	mode          mode
 
 	editor  textinput.Model
-	history []string
-	histPos int
-	draft   string
+	history pane.History
 	input   textinput.Model // the filter or jump-to-time input
 	spin    pane.Spinner
 	detail  viewport.Model
@@ -201,7 +199,8 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{
-		ids: cfg.IDs, id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
+		history: pane.NewHistory(maxHistory),
+		ids:     cfg.IDs, id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
 		limit: cfg.Limit, tmo: cfg.Timeout, ctxN: cfg.ContextLines,
 		st:       NewStyles(cfg.Renderer, cfg.Palette),
 		buf:      newBuffer(cfg.MaxLines),
@@ -299,22 +298,11 @@ func (m *Model) SetRange(from, to time.Time, live bool) {
 }
 
 // History returns the query history, oldest first, for the root to persist.
-func (m *Model) History() []string { return append([]string(nil), m.history...) }
+func (m *Model) History() []string { return m.history.Entries() }
 
 // SetHistory replaces the history, e.g. with one loaded from disk. The
 // entries are sanitized: a history file is outside input too.
-func (m *Model) SetHistory(h []string) {
-	m.history = m.history[:0]
-	for _, q := range h {
-		if q = strings.TrimSpace(sanitize.Line(q)); q != "" {
-			m.history = append(m.history, q)
-		}
-	}
-	if len(m.history) > maxHistory {
-		m.history = m.history[len(m.history)-maxHistory:]
-	}
-	m.histPos = len(m.history)
-}
+func (m *Model) SetHistory(h []string) { m.history.Set(h) }
 
 // ShortHelp is the footer for the current mode.
 func (m *Model) ShortHelp() []key.Binding {
@@ -415,7 +403,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 		m.flash = "no Loki is configured for this context; see `reltui config check`"
 		return nil
 	}
-	m.addHistory(expr)
+	m.history.Add(expr)
 	if m.queryCancel != nil {
 		m.queryCancel()
 	}
@@ -477,34 +465,11 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	return m.pivotFallback(len(msg.rows), msg.q.Expr)
 }
 
-func (m *Model) addHistory(q string) {
-	if n := len(m.history); n == 0 || m.history[n-1] != q {
-		m.history = append(m.history, q)
-		if len(m.history) > maxHistory {
-			m.history = m.history[1:]
-		}
-	}
-	m.histPos = len(m.history)
-	m.draft = ""
-}
-
-// histMove walks the history: -1 older, +1 newer. The text typed before
-// walking is kept as a draft at the newest end.
 func (m *Model) histMove(d int) {
-	p := m.histPos + d
-	if p < 0 || p > len(m.history) {
-		return
+	if text, ok := m.history.Move(d, m.editor.Value()); ok {
+		m.editor.SetValue(text)
+		m.editor.CursorEnd()
 	}
-	if m.histPos == len(m.history) {
-		m.draft = m.editor.Value()
-	}
-	m.histPos = p
-	if p == len(m.history) {
-		m.editor.SetValue(m.draft)
-	} else {
-		m.editor.SetValue(m.history[p])
-	}
-	m.editor.CursorEnd()
 }
 
 // startTail follows the shown query. For a live range it resumes just

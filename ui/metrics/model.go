@@ -108,9 +108,7 @@ type Model struct {
 	live     bool
 
 	editor  textinput.Model
-	history []string
-	histPos int
-	draft   string
+	history pane.History
 	filter  textinput.Model
 	pick    int // the highlighted service in the picker
 
@@ -174,7 +172,8 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{
-		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
+		history: pane.NewHistory(maxHistory),
+		id:      cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
 		st:    NewStyles(cfg.Renderer, cfg.Palette),
 		tmpl:  cfg.Metrics.MetricsTemplates(),
 		label: cfg.Metrics.Label(),
@@ -243,21 +242,10 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // History returns the PromQL history, oldest first, for the root to keep.
-func (m *Model) History() []string { return slices.Clone(m.history) }
+func (m *Model) History() []string { return m.history.Entries() }
 
 // SetHistory replaces the history (e.g. loaded from disk), sanitized.
-func (m *Model) SetHistory(h []string) {
-	m.history = m.history[:0]
-	for _, q := range h {
-		if q = strings.TrimSpace(sanitize.Line(q)); q != "" {
-			m.history = append(m.history, q)
-		}
-	}
-	if len(m.history) > maxHistory {
-		m.history = m.history[len(m.history)-maxHistory:]
-	}
-	m.histPos = len(m.history)
-}
+func (m *Model) SetHistory(h []string) { m.history.Set(h) }
 
 // ShortHelp is the footer for the current state.
 func (m *Model) ShortHelp() []key.Binding {
@@ -484,7 +472,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.addHistory(expr)
+	m.history.Add(expr)
 	if m.qCancel != nil {
 		m.qCancel()
 	}
@@ -511,32 +499,11 @@ func (m *Model) onQuery(msg queryMsg) {
 	m.result = &res
 }
 
-func (m *Model) addHistory(q string) {
-	if n := len(m.history); n == 0 || m.history[n-1] != q {
-		m.history = append(m.history, q)
-		if len(m.history) > maxHistory {
-			m.history = m.history[1:]
-		}
-	}
-	m.histPos = len(m.history)
-	m.draft = ""
-}
-
 func (m *Model) histMove(d int) {
-	p := m.histPos + d
-	if p < 0 || p > len(m.history) {
-		return
+	if text, ok := m.history.Move(d, m.editor.Value()); ok {
+		m.editor.SetValue(text)
+		m.editor.CursorEnd()
 	}
-	if m.histPos == len(m.history) {
-		m.draft = m.editor.Value()
-	}
-	m.histPos = p
-	if p == len(m.history) {
-		m.editor.SetValue(m.draft)
-	} else {
-		m.editor.SetValue(m.history[p])
-	}
-	m.editor.CursorEnd()
 }
 
 func (m *Model) loading() bool { return m.svcLoading || m.sigLoading || m.qLoading }

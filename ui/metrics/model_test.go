@@ -174,7 +174,8 @@ func TestFreeQueryHistoryAndTable(t *testing.T) {
 		t.Errorf("history up gave %q", got)
 	}
 	panetest.Press(m, "down")
-	if got := m.editor.Value(); got != m.history[len(m.history)-1]+"x" {
+	if h := m.History(); m.editor.Value() != h[len(h)-1]+"x" {
+		got := m.editor.Value()
 		t.Errorf("history down should restore the draft, got %q", got)
 	}
 	panetest.Press(m, "esc")
