@@ -1,0 +1,43 @@
+package lag
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/ui/chart/frametest"
+)
+
+// TestHostileGroupAndTopicNamesNeverReachTheTerminal: Kafka group and
+// topic names, Burrow reasons and backend errors are outside text; every
+// frame stays clean and fits, expanded, selected, filtered and failed.
+func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
+	var parts []lag.Partition
+	for i, h := range frametest.Hostile {
+		parts = append(parts, lag.Partition{Group: "g " + h, Topic: "t " + h, Partition: int32(i), LagMessages: 10, LagSeconds: 5,
+			Method: lag.MethodRate, Verdict: lag.Verdict{Status: lag.StatusWarn, Reason: "r " + h}, Trend: ramp(20, 1, 1)})
+	}
+	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+			src := &fakeSource{parts: parts}
+			m, _ := newTestModel(t, prof, src, sz[0], sz[1])
+			load(m)
+			check := func(what string) { t.Helper(); frametest.Check(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
+			check("list")
+			for range frametest.Hostile {
+				press(m, "enter", "j")
+				check("expanded")
+			}
+			press(m, "/", "o", "s", "c")
+			check("filtering")
+			press(m, "enter")
+			check("filtered")
+			src.err = errors.New(frametest.One())
+			load(m)
+			check("error")
+		}
+	}
+}
