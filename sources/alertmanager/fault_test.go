@@ -6,38 +6,16 @@ package alertmanager
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/reltui/reltui/internal/faulttest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/resilience"
 	"github.com/reltui/reltui/sources/transport"
 )
-
-func testPolicy() resilience.Policy {
-	return resilience.Policy{
-		Timeout: 2 * time.Second, MaxAttempts: 3,
-		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		MaxConcurrent: 4, BreakerFailures: 100, BreakerOpenFor: time.Hour,
-	}
-}
-
-func fakeServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
-	t.Helper()
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
-}
 
 func newTestClient(t *testing.T, addr string, p resilience.Policy) *Client {
 	t.Helper()
@@ -48,42 +26,12 @@ func newTestClient(t *testing.T, addr string, p resilience.Policy) *Client {
 	return c
 }
 
-func asError(t *testing.T, err error) *sources.Error {
-	t.Helper()
-	var se *sources.Error
-	if !errors.As(err, &se) {
-		t.Fatalf("error %T %v is not a *sources.Error", err, err)
-	}
-	return se
-}
-
 func TestHangTimesOutAndOpensBreaker(t *testing.T) {
-	release := make(chan struct{})
-	srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	defer close(release)
-	p := testPolicy()
-	p.Timeout = 100 * time.Millisecond
-	p.MaxAttempts = 1
-	p.BreakerFailures = 2
-	c := newTestClient(t, srv.URL, p)
-	for i := 0; i < 2; i++ {
-		_, err := c.Alerts(context.Background(), nil)
-		if se := asError(t, err); se.Kind != sources.KindTimeout {
-			t.Fatalf("call %d: kind = %v (%v), want timeout", i, se.Kind, err)
-		}
-	}
-	before := hits.Load()
-	if se := asError(t, c.Ping(context.Background())); se.Kind != sources.KindCircuitOpen {
-		t.Fatalf("kind = %v, want circuit open", se.Kind)
-	}
-	if hits.Load() != before {
-		t.Fatalf("open breaker let a request through")
-	}
+	srv, hits := faulttest.Hang(t)
+	c := newTestClient(t, srv.URL, faulttest.HangPolicy())
+	faulttest.TimeoutsOpenBreaker(t, hits,
+		func() error { _, err := c.Alerts(context.Background(), nil); return err },
+		func() error { return c.Ping(context.Background()) })
 	if h := c.Health(); h.Breaker != "open" {
 		t.Fatalf("health = %+v", h)
 	}
@@ -98,11 +46,10 @@ func TestGarbageIsBadResponse(t *testing.T) {
 		"empty":     ``,
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) })
-			p := testPolicy()
-			c := newTestClient(t, srv.URL, p)
+			srv, hits := faulttest.Server(t, faulttest.Reply(http.StatusOK, body))
+			c := newTestClient(t, srv.URL, faulttest.Policy())
 			_, err := c.Alerts(context.Background(), nil)
-			if se := asError(t, err); se.Kind != sources.KindBadResponse {
+			if se := faulttest.AsError(t, err); se.Kind != sources.KindBadResponse {
 				t.Fatalf("kind = %v (%v), want bad response", se.Kind, err)
 			}
 			// A bad response is the server's fault and may be transient
@@ -126,14 +73,11 @@ func TestStormsRetryBoundedThenFail(t *testing.T) {
 		{500, `{"code":500,"message":"internal failure"}`, sources.KindServerError, "internal failure"},
 	} {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
-			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			})
-			p := testPolicy()
+			srv, hits := faulttest.Server(t, faulttest.Reply(tc.status, tc.body))
+			p := faulttest.Policy()
 			c := newTestClient(t, srv.URL, p)
 			_, err := c.Alerts(context.Background(), []string{`alertname="X"`})
-			se := asError(t, err)
+			se := faulttest.AsError(t, err)
 			if se.Kind != tc.want || se.Status != tc.status || !strings.Contains(se.Msg, tc.inMsg) {
 				t.Fatalf("got %v/%d %q, want %v/%d containing %q", se.Kind, se.Status, se.Msg, tc.want, tc.status, tc.inMsg)
 			}
@@ -156,13 +100,10 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		{403, "<html>forbidden</html>", sources.KindUnauthorized, "forbidden"},
 	} {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
-			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			})
-			c := newTestClient(t, srv.URL, testPolicy())
+			srv, hits := faulttest.Server(t, faulttest.Reply(tc.status, tc.body))
+			c := newTestClient(t, srv.URL, faulttest.Policy())
 			_, err := c.Alerts(context.Background(), []string{"foo"})
-			se := asError(t, err)
+			se := faulttest.AsError(t, err)
 			if se.Kind != tc.want || !strings.Contains(se.Msg, tc.inMsg) {
 				t.Fatalf("got %v %q, want %v containing %q", se.Kind, se.Msg, tc.want, tc.inMsg)
 			}
@@ -175,15 +116,15 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 
 func TestOversizedBodyIsTooMuchData(t *testing.T) {
 	body := "[" + strings.Repeat(`{"labels":{"alertname":"A"},"startsAt":"2026-01-01T00:00:00Z","status":{"state":"active"}},`, 200) + "{}]"
-	srv, _ := fakeServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) })
-	c, err := New(Config{Address: srv.URL, Guard: resilience.New(Backend, testPolicy()), MaxResponseBytes: 1024})
+	srv, _ := faulttest.Server(t, faulttest.Reply(http.StatusOK, body))
+	c, err := New(Config{Address: srv.URL, Guard: resilience.New(Backend, faulttest.Policy()), MaxResponseBytes: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Alerts(context.Background(), nil); sources.KindOf(err) != sources.KindTooMuchData {
 		t.Fatalf("err = %v, want too much data", err)
 	}
-	got, err := newTestClient(t, srv.URL, testPolicy()).Alerts(context.Background(), nil)
+	got, err := newTestClient(t, srv.URL, faulttest.Policy()).Alerts(context.Background(), nil)
 	if err != nil || len(got) != 201 {
 		t.Fatalf("under the default limit: %d alerts, %v", len(got), err)
 	}
@@ -196,7 +137,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := testPolicy()
+	p := faulttest.Policy()
 	p.MaxAttempts = 1
 	c, err := New(Config{
 		Address:   "http://bob:hunter2pw@" + addr,
@@ -207,7 +148,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Alerts(context.Background(), []string{`team="secret-team"`})
-	if se := asError(t, err); se.Kind != sources.KindUnreachable {
+	if se := faulttest.AsError(t, err); se.Kind != sources.KindUnreachable {
 		t.Fatalf("kind = %v", se.Kind)
 	}
 	for _, s := range []string{"hunter2pw", "pw-s3cret", "bob", "secret-team"} {
@@ -222,7 +163,7 @@ func TestNewRejectsBadAddresses(t *testing.T) {
 		if _, err := New(Config{Address: addr}); err == nil {
 			t.Errorf("New(%q) accepted", addr)
 		} else {
-			asError(t, err)
+			faulttest.AsError(t, err)
 		}
 	}
 }

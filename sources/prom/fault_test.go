@@ -6,39 +6,18 @@ package prom
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/internal/faulttest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/resilience"
 	"github.com/reltui/reltui/sources/transport"
 )
-
-func testPolicy() resilience.Policy {
-	return resilience.Policy{
-		Timeout: 2 * time.Second, MaxAttempts: 3,
-		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		MaxConcurrent: 4, BreakerFailures: 100, BreakerOpenFor: time.Hour,
-	}
-}
-
-// fakeServer counts requests and answers each with h.
-func fakeServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
-	t.Helper()
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
-}
 
 func newTestClient(t *testing.T, addr string, p resilience.Policy) *Client {
 	t.Helper()
@@ -47,15 +26,6 @@ func newTestClient(t *testing.T, addr string, p resilience.Policy) *Client {
 		t.Fatalf("New: %v", err)
 	}
 	return c
-}
-
-func asError(t *testing.T, err error) *sources.Error {
-	t.Helper()
-	var se *sources.Error
-	if !errors.As(err, &se) {
-		t.Fatalf("error %T %v is not a *sources.Error", err, err)
-	}
-	return se
 }
 
 // everyCall runs each read method once; fault tests use it so that no
@@ -90,34 +60,10 @@ func everyCall(c *Client) map[string]func(context.Context) error {
 }
 
 func TestHangTimesOutAndOpensBreaker(t *testing.T) {
-	release := make(chan struct{})
-	srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	defer close(release)
-	p := testPolicy()
-	p.Timeout = 100 * time.Millisecond
-	p.MaxAttempts = 1
-	p.BreakerFailures = 2
-	c := newTestClient(t, srv.URL, p)
-
-	for i := 0; i < 2; i++ {
-		_, _, err := c.Query(context.Background(), "up", time.Time{})
-		if se := asError(t, err); se.Kind != sources.KindTimeout {
-			t.Fatalf("call %d: kind = %v (%v), want timeout", i, se.Kind, err)
-		}
-	}
-	before := hits.Load()
-	_, _, err := c.Query(context.Background(), "up", time.Time{})
-	if se := asError(t, err); se.Kind != sources.KindCircuitOpen {
-		t.Fatalf("after %d timeouts: kind = %v (%v), want circuit open", before, se.Kind, err)
-	}
-	if hits.Load() != before {
-		t.Fatalf("open breaker still let a request through (%d → %d)", before, hits.Load())
-	}
+	srv, hits := faulttest.Hang(t)
+	c := newTestClient(t, srv.URL, faulttest.HangPolicy())
+	query := func() error { _, _, err := c.Query(context.Background(), "up", time.Time{}); return err }
+	faulttest.TimeoutsOpenBreaker(t, hits, query, query)
 	if h := c.Health(); h.Breaker != "open" || h.LastErr == nil {
 		t.Fatalf("health = %+v, want open breaker with last error", h)
 	}
@@ -132,14 +78,11 @@ func TestGarbageIsBadResponse(t *testing.T) {
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
-			srv, _ := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write([]byte(body))
-			})
-			c := newTestClient(t, srv.URL, testPolicy())
+			srv, _ := faulttest.Server(t, faulttest.Reply(http.StatusOK, body, "Content-Type", "application/json"))
+			c := newTestClient(t, srv.URL, faulttest.Policy())
 			for op, fn := range everyCall(c) {
 				err := fn(context.Background())
-				if se := asError(t, err); se.Kind != sources.KindBadResponse {
+				if se := faulttest.AsError(t, err); se.Kind != sources.KindBadResponse {
 					t.Errorf("%s: kind = %v (%v), want bad response", op, se.Kind, err)
 				}
 			}
@@ -162,15 +105,11 @@ func TestStormsRetryBoundedThenFail(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Retry-After", "1")
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			})
-			p := testPolicy()
+			srv, hits := faulttest.Server(t, faulttest.Reply(tc.status, tc.body, "Retry-After", "1"))
+			p := faulttest.Policy()
 			c := newTestClient(t, srv.URL, p)
 			_, _, err := c.QueryRange(context.Background(), "up", time.Now().Add(-time.Hour), time.Now(), time.Minute)
-			se := asError(t, err)
+			se := faulttest.AsError(t, err)
 			if se.Kind != tc.want || se.Status != tc.status {
 				t.Fatalf("kind/status = %v/%d (%v), want %v/%d", se.Kind, se.Status, err, tc.want, tc.status)
 			}
@@ -203,14 +142,10 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			})
-			c := newTestClient(t, srv.URL, testPolicy())
+			srv, hits := faulttest.Server(t, faulttest.Reply(tc.status, tc.body, "Content-Type", "application/json"))
+			c := newTestClient(t, srv.URL, faulttest.Policy())
 			_, _, err := c.Query(context.Background(), "sum(", time.Time{})
-			se := asError(t, err)
+			se := faulttest.AsError(t, err)
 			if se.Kind != tc.want || se.Status != tc.status {
 				t.Fatalf("kind/status = %v/%d (%v), want %v/%d", se.Kind, se.Status, err, tc.want, tc.status)
 			}
@@ -230,18 +165,18 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 func TestOversizedBodyIsTooMuchData(t *testing.T) {
 	big := `{"status":"success","data":{"resultType":"vector","result":[` +
 		strings.Repeat(`{"metric":{"a":"b"},"value":[1,"1"]},`, 1000) + `{"metric":{},"value":[1,"1"]}]}}`
-	srv, _ := fakeServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(big)) })
-	c, err := New(Config{Address: srv.URL, Guard: resilience.New(Backend, testPolicy()), MaxResponseBytes: 4096})
+	srv, _ := faulttest.Server(t, faulttest.Reply(http.StatusOK, big))
+	c, err := New(Config{Address: srv.URL, Guard: resilience.New(Backend, faulttest.Policy()), MaxResponseBytes: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = c.Query(context.Background(), "up", time.Time{})
-	if se := asError(t, err); se.Kind != sources.KindTooMuchData {
+	if se := faulttest.AsError(t, err); se.Kind != sources.KindTooMuchData {
 		t.Fatalf("kind = %v (%v), want too much data", se.Kind, err)
 	}
 	// The same body under a generous limit decodes, so the limit, not the
 	// body, caused the failure above.
-	c2 := newTestClient(t, srv.URL, testPolicy())
+	c2 := newTestClient(t, srv.URL, faulttest.Policy())
 	got, _, err := c2.Query(context.Background(), "up", time.Time{})
 	if err != nil || len(got) != 1001 {
 		t.Fatalf("under default limit: %d series, err %v", len(got), err)
@@ -255,7 +190,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens now: connection refused
-	p := testPolicy()
+	p := faulttest.Policy()
 	p.MaxAttempts = 1
 	c, err := New(Config{
 		Address:   "http://alice:hunter2pw@" + addr + "/prom",
@@ -267,7 +202,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	}
 	for op, fn := range everyCall(c) {
 		err := fn(context.Background())
-		se := asError(t, err)
+		se := faulttest.AsError(t, err)
 		if se.Kind != sources.KindUnreachable {
 			t.Errorf("%s: kind = %v, want unreachable", op, se.Kind)
 		}
@@ -289,7 +224,7 @@ func TestNewRejectsBadAddresses(t *testing.T) {
 			t.Errorf("New(%q) accepted", addr)
 			continue
 		}
-		asError(t, err)
+		faulttest.AsError(t, err)
 		if strings.Contains(err.Error(), "pw") {
 			t.Errorf("New(%q) error leaks the password: %v", addr, err)
 		}
@@ -301,7 +236,7 @@ func TestWarningsComeBackWithResultsAndErrors(t *testing.T) {
 		`"data":{"resultType":"vector","result":[]}}`
 	bad := `{"status":"error","errorType":"execution","error":"cannot run","warnings":["hint: use rate()"]}`
 	var fail atomic.Bool
-	srv, _ := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := faulttest.Server(t, func(w http.ResponseWriter, r *http.Request) {
 		if fail.Load() {
 			w.WriteHeader(422)
 			_, _ = w.Write([]byte(bad))
@@ -309,7 +244,7 @@ func TestWarningsComeBackWithResultsAndErrors(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(ok))
 	})
-	c := newTestClient(t, srv.URL, testPolicy())
+	c := newTestClient(t, srv.URL, faulttest.Policy())
 	_, w, err := c.Query(context.Background(), "up", time.Time{})
 	if err != nil || len(w) != 2 || w[0] != "partial result: store B down" || w[1] != "metric might not be a counter" {
 		t.Fatalf("warnings %q, err %v", w, err)
