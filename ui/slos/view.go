@@ -106,8 +106,10 @@ func (m *Model) body() []string {
 	switch {
 	case m.specErr != nil:
 		out := []string{st.ErrorMsg.Render("The context's SLO specs could not be read:")}
+		// Text keeps the error's lines; a tab would move the terminal's
+		// cursor by a width nothing here measures, so it becomes spaces.
 		for _, l := range strings.Split(sanitize.Text(m.specErr.Error()), "\n") {
-			out = append(out, "  "+l)
+			out = append(out, "  "+strings.ReplaceAll(l, "\t", "    "))
 		}
 		return append(out, st.Muted.Render("Fix them and run `reltui config check`; nothing else on this pane depends on them."))
 	case m.src == nil:
