@@ -1,0 +1,56 @@
+package alerts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/chart/frametest"
+	"github.com/reltui/reltui/ui/pane/panetest"
+)
+
+// TestHostileAlertTextNeverReachesTheTerminal: alert names, labels,
+// annotations, values and backend errors are outside text; every frame
+// (list, detail, filter, failed refresh, declare flash) stays clean and
+// fits.
+func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
+	var hostile []sources.Alert
+	for i, h := range frametest.Hostile {
+		a := alert("A "+h, "critical", "firing", fmt.Sprintf("f%d %s", i, h), time.Duration(i+1)*time.Minute,
+			map[string]string{"service": h, "l " + h: h}, "prometheus "+h)
+		a.Annotations = map[string]string{"summary": h, "description " + h: frametest.One()}
+		a.Value = h
+		hostile = append(hostile, a)
+	}
+	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+			f := newFixture(t, "", prof, sz[0], sz[1])
+			f.prom.alerts, f.am.alerts = hostile, hostile[:3]
+			m := f.m
+			check := func(what string) { t.Helper(); frametest.Check(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
+			settle(m, m.fetch())
+			check("list")
+			if !strings.Contains(m.View(), "A csi red") {
+				t.Fatalf("the hostile alerts were dropped, not cleaned:\n%s", m.View())
+			}
+			settle(m, panetest.Press(m, "j", "j", "enter"))
+			check("detail")
+			panetest.Press(m, "esc", "/", "c", "s", "i")
+			check("filtering")
+			panetest.Press(m, "enter")
+			check("filtered")
+			panetest.Press(m, "esc")
+			settle(m, panetest.Press(m, "d"))
+			check("declared")
+			f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: frametest.One()}
+			f.prom.err = errors.New(frametest.One())
+			settle(m, m.fetch())
+			check("both failed")
+		}
+	}
+}
