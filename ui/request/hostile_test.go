@@ -2,7 +2,7 @@ package request
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"testing"
 
 	"github.com/muesli/termenv"

@@ -1,6 +1,9 @@
 package traces
 
 import (
+	"fmt"
+
+	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
@@ -14,13 +17,13 @@ import (
 
 // hostile strings a span can carry: clipboard writes, screen clears,
 // title changes, bidi overrides and C1 controls.
-var hostile = []string{
+var hostile = append([]string{
 	"osc52 \x1b]52;c;ZXZpbA==\x07 clipboard",
 	"clear \x1b[2J\x1b[H screen",
 	"title \x1b]0;pwned\x1b\\ end",
 	"bidi \u202e gnp.exe",
 	"c1 \u009b31m red",
-}
+}, frametest.Hostile...)
 
 // TestHostileSpanTextNeverReachesTheTerminal feeds escape sequences in
 // every string a trace has (ids, service, operation, tags, events,
@@ -66,6 +69,9 @@ func TestHostileSpanTextNeverReachesTheTerminal(t *testing.T) {
 			t.Fatal("no selection in the detail view")
 		}
 		frames = append(frames, ev.Snapshot)
+		for i, f := range frames[:len(frames)-1] {
+			frametest.Check(t, fmt.Sprint(prof.p, " frame ", i), f, 200)
+		}
 		for i, f := range frames {
 			for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\u202e", "\u009b"} {
 				if strings.Contains(f, bad) {
