@@ -60,9 +60,9 @@ func runConfigCheck(ctx context.Context, g *globals, offline bool, timeout time.
 		fmt.Fprintf(g.stdout, "\ncontext %s: configuration OK (backends not contacted)\n", name)
 		return nil
 	}
-	bs, err := buildBackends(c, config.OSEnv())
+	bs, err := contextBackends(name, c)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+		return err
 	}
 	defer bs.Close()
 	if ctx == nil {

@@ -43,9 +43,9 @@ func runConsole(g *globals, f *consoleFlags) error {
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	bs, err := buildBackends(c, config.OSEnv())
+	bs, err := contextBackends(name, c)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+		return err
 	}
 	defer bs.Close()
 

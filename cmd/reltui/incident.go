@@ -38,7 +38,7 @@ type incidentOpts struct {
 }
 
 func (o *incidentOpts) addOutput(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&o.out, "output", "o", "text", "output format: text or json")
+	textOrJSONFlag(cmd, &o.out)
 }
 
 func (o *incidentOpts) addKey(cmd *cobra.Command) {
@@ -50,6 +50,18 @@ func (o *incidentOpts) format() (string, error) {
 		return "", usage("invalid --output %q: use text or json", o.out)
 	}
 	return o.out, nil
+}
+
+// runE checks --output before run sees the arguments, so a bad format
+// never opens the store.
+func (o *incidentOpts) runE(run func(f string, args []string) error) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) error {
+		f, err := o.format()
+		if err != nil {
+			return err
+		}
+		return run(f, args)
+	}
 }
 
 // idemKey is the write's idempotency key: the user's, or a fresh one.
@@ -97,6 +109,30 @@ func withStore(g *globals, fn func(ctx context.Context, s incidents.Store) error
 	}
 	return nil
 }
+
+// storeReport runs get against the store and prints its answer: asJSON's
+// value as JSON when f is "json", else text's rendering.
+func storeReport[T any](g *globals, f string, get func(context.Context, incidents.Store) (T, error),
+	asJSON func(T) any, text func(io.Writer, T) error) error {
+	return withStore(g, func(ctx context.Context, s incidents.Store) error {
+		v, err := get(ctx, s)
+		if err != nil {
+			return err
+		}
+		if f == "json" {
+			return writeJSON(g.stdout, asJSON(v))
+		}
+		return text(g.stdout, v)
+	})
+}
+
+// getIncident reads incident id, for storeReport.
+func getIncident(id int64) func(context.Context, incidents.Store) (incidents.Incident, error) {
+	return func(ctx context.Context, s incidents.Store) (incidents.Incident, error) { return s.Get(ctx, id) }
+}
+
+// incidentJSON is an incident's full JSON view, timeline included.
+func incidentJSON(inc incidents.Incident) any { return incidents.NewView(inc) }
 
 // openStore opens the store the config names, or the default SQLite file
 // when there is no config file: incidents must work with no setup.
@@ -203,11 +239,7 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 		Example: `  reltui incident declare --title "Payments 5xx" --severity sev2 --service payments --started "15m ago"
   reltui incident declare --from-alert 3c0c7b4a0a6c9f1d`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, _ []string) error {
 			now := time.Now()
 			st, err := parseWhen("started", started, now)
 			if err != nil {
@@ -248,18 +280,12 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 				d.Services = services
 			}
 			d.Commander = commander
-			return withStore(g, func(ctx context.Context, s incidents.Store) error {
-				inc, err := s.Declare(ctx, d)
-				if err != nil {
-					return err
-				}
-				if f == "json" {
-					return writeJSON(g.stdout, incidents.NewView(inc))
-				}
-				_, err = fmt.Fprintf(g.stdout, "declared %s: %s (%s), started %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title), inc.Severity, incidents.FormatTime(inc.Milestones.Started))
+			declare := func(ctx context.Context, s incidents.Store) (incidents.Incident, error) { return s.Declare(ctx, d) }
+			return storeReport(g, f, declare, incidentJSON, func(w io.Writer, inc incidents.Incident) error {
+				_, err := fmt.Fprintf(w, "declared %s: %s (%s), started %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title), inc.Severity, incidents.FormatTime(inc.Milestones.Started))
 				return err
 			})
-		},
+		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
@@ -276,23 +302,11 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 // declarationFromAlert finds the alert with fingerprint fp through the
 // context's Prometheus and Alertmanager and prefills a declaration.
 func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Declaration, error) {
-	f, err := loadConfig(g)
+	bs, err := openWith(g, "prometheus or alertmanager", func(bs *backends) bool { return bs.prom != nil || bs.am != nil })
 	if err != nil {
-		return incidents.Declaration{}, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
-	}
-	name, c, err := f.Select(g.context)
-	if err != nil {
-		return incidents.Declaration{}, &exitError{code: 1, msg: err.Error()}
-	}
-	bs, err := buildBackends(c, config.OSEnv())
-	if err != nil {
-		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+		return incidents.Declaration{}, err
 	}
 	defer bs.Close()
-	bs.name = name
-	if bs.prom == nil && bs.am == nil {
-		return incidents.Declaration{}, bs.missing("prometheus or alertmanager")
-	}
 	ctx, cancel := signalContext()
 	defer cancel()
 	var errs []error
@@ -324,7 +338,7 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
 	}
 	var graf incidents.Grafana
-	if gr := c.Grafana; gr != nil {
+	if gr := bs.cfg.Grafana; gr != nil {
 		graf = incidents.Grafana{URL: gr.URL, OrgID: gr.OrgID, Datasource: gr.PrometheusDatasource}
 	}
 	return incidents.FromAlertLinked(*found, now, graf), nil
@@ -337,11 +351,7 @@ func newIncidentListCmd(g *globals) *cobra.Command {
 		Use:   "list",
 		Short: "List incidents (--status open means not yet resolved)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, _ []string) error {
 			var filter incidents.Filter
 			switch status {
 			case "", "all":
@@ -350,22 +360,16 @@ func newIncidentListCmd(g *globals) *cobra.Command {
 			default:
 				return usage("--status must be open, mitigated, resolved or all, not %q", status)
 			}
-			return withStore(g, func(ctx context.Context, s incidents.Store) error {
-				incs, err := s.List(ctx, filter)
-				if err != nil {
-					return err
+			list := func(ctx context.Context, s incidents.Store) ([]incidents.Incident, error) { return s.List(ctx, filter) }
+			return storeReport(g, f, list, func(incs []incidents.Incident) any {
+				out := make([]incidents.View, len(incs))
+				for i, inc := range incs {
+					out[i] = incidents.NewView(inc)
+					out[i].Events = nil
 				}
-				if f == "json" {
-					out := make([]incidents.View, len(incs))
-					for i, inc := range incs {
-						out[i] = incidents.NewView(inc)
-						out[i].Events = nil
-					}
-					return writeJSON(g.stdout, out)
-				}
-				return writeIncidentTable(g.stdout, incs, time.Now())
-			})
-		},
+				return out
+			}, func(w io.Writer, incs []incidents.Incident) error { return writeIncidentTable(w, incs, time.Now()) })
+		}),
 	}
 	o.addOutput(cmd)
 	cmd.Flags().StringVar(&status, "status", "all", "open (not resolved), mitigated, resolved or all")
@@ -400,26 +404,13 @@ func newIncidentShowCmd(g *globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "Show an incident: milestones, MTTx and the whole timeline",
 		Args:  exactArgs(1, "an incident id, e.g. 42 or INC-42"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
 				return err
 			}
-			return withStore(g, func(ctx context.Context, s incidents.Store) error {
-				inc, err := s.Get(ctx, id)
-				if err != nil {
-					return err
-				}
-				if f == "json" {
-					return writeJSON(g.stdout, incidents.NewView(inc))
-				}
-				return writeIncidentText(g.stdout, inc)
-			})
-		},
+			return storeReport(g, f, getIncident(id), incidentJSON, writeIncidentText)
+		}),
 	}
 	o.addOutput(cmd)
 	return cmd
@@ -475,11 +466,7 @@ func newIncidentNoteCmd(g *globals) *cobra.Command {
 		Short:   "Add a note to the timeline",
 		Example: `  reltui incident note 42 "rolled back payments to v41"`,
 		Args:    exactArgs(2, "an incident id and the note text"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
 				return err
@@ -489,7 +476,7 @@ func newIncidentNoteCmd(g *globals) *cobra.Command {
 			}
 			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindNote, Text: args[1]}
 			return appendAndReport(g, f, id, w)
-		},
+		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
@@ -507,18 +494,14 @@ func newIncidentMarkCmd(g *globals) *cobra.Command {
 		Example: `  reltui incident mark 42 mitigated
   reltui incident mark 42 started --at "2026-11-22 09:58" --reason "error rate rose at 09:58 per the SLO chart"`,
 		Args: exactArgs(2, "an incident id and a milestone"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, args []string) error {
 			id, m, t, err := parseMark(args[0], args[1], at, time.Now())
 			if err != nil {
 				return err
 			}
 			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
 			return appendAndReport(g, f, id, w)
-		},
+		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
@@ -534,18 +517,14 @@ func newIncidentResolveCmd(g *globals) *cobra.Command {
 		Use:   "resolve ID",
 		Short: "Mark an incident resolved (an already resolved one is refused; use mark --reason to move the time)",
 		Args:  exactArgs(1, "an incident id"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, args []string) error {
 			id, m, t, err := parseMark(args[0], string(incidents.Resolved), at, time.Now())
 			if err != nil {
 				return err
 			}
 			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t}
 			return appendAndReport(g, f, id, w)
-		},
+		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
@@ -555,19 +534,13 @@ func newIncidentResolveCmd(g *globals) *cobra.Command {
 
 // appendAndReport writes w and prints the recorded event.
 func appendAndReport(g *globals, f string, id int64, w incidents.Write) error {
-	return withStore(g, func(ctx context.Context, s incidents.Store) error {
-		ev, err := s.Append(ctx, id, w)
-		if err != nil {
-			return err
-		}
-		if f == "json" {
-			return writeJSON(g.stdout, ev)
-		}
+	appendW := func(ctx context.Context, s incidents.Store) (incidents.Event, error) { return s.Append(ctx, id, w) }
+	return storeReport(g, f, appendW, func(ev incidents.Event) any { return ev }, func(out io.Writer, ev incidents.Event) error {
 		what := "note"
 		if ev.Kind == incidents.KindMilestone {
 			what = fmt.Sprintf("%s at %s", ev.Milestone, incidents.FormatTime(ev.At))
 		}
-		_, err = fmt.Fprintf(g.stdout, "%s #%d: %s (recorded by %s)\n", incidents.Ref(id), ev.Seq, what, sanitize.Line(ev.Author))
+		_, err := fmt.Fprintf(out, "%s #%d: %s (recorded by %s)\n", incidents.Ref(id), ev.Seq, what, sanitize.Line(ev.Author))
 		return err
 	})
 }
@@ -586,15 +559,8 @@ func newIncidentExportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withStore(g, func(ctx context.Context, s incidents.Store) error {
-				inc, err := s.Get(ctx, id)
-				if err != nil {
-					return err
-				}
-				if format == "json" {
-					return writeJSON(g.stdout, incidents.NewView(inc))
-				}
-				_, err = io.WriteString(g.stdout, incidents.Markdown(inc))
+			return storeReport(g, format, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
+				_, err := io.WriteString(w, incidents.Markdown(inc))
 				return err
 			})
 		},
@@ -610,29 +576,23 @@ func newIncidentStatsCmd(g *globals) *cobra.Command {
 		Use:   "stats",
 		Short: "MTTD, MTTA, MTTM and MTTR (mean, median, p90) over incidents that started in the period",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := o.format()
-			if err != nil {
-				return err
-			}
+		RunE: o.runE(func(f string, _ []string) error {
 			d, err := timespec.ParseDuration(since)
 			if err != nil || d == 0 {
 				return usage("--since: invalid duration %q (examples: 30d, 12w, 24h)", since)
 			}
 			to := time.Now().UTC()
 			from := to.Add(-d)
-			return withStore(g, func(ctx context.Context, s incidents.Store) error {
+			aggregate := func(ctx context.Context, s incidents.Store) (incidents.Report, error) {
 				incs, err := s.List(ctx, incidents.Filter{StartedFrom: from, StartedTo: to})
 				if err != nil {
-					return err
+					return incidents.Report{}, err
 				}
-				r := incidents.Aggregate(incs)
-				if f == "json" {
-					return writeJSON(g.stdout, incidents.NewReportView(r, from, to))
-				}
-				return writeStatsText(g.stdout, r, from, to)
-			})
-		},
+				return incidents.Aggregate(incs), nil
+			}
+			return storeReport(g, f, aggregate, func(r incidents.Report) any { return incidents.NewReportView(r, from, to) },
+				func(w io.Writer, r incidents.Report) error { return writeStatsText(w, r, from, to) })
+		}),
 	}
 	o.addOutput(cmd)
 	cmd.Flags().StringVar(&since, "since", "90d", "period ending now, e.g. 30d, 12w")

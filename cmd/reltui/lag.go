@@ -21,13 +21,9 @@ import (
 // --source flag, else lag.source, else prometheus when configured, else
 // kafka. A variable so unit tests swap in a fake.
 var lagSourceFor = func(g *globals, source string) (lag.Source, string, func(), error) {
-	f, err := loadConfig(g)
+	_, name, c, err := selectContext(g)
 	if err != nil {
-		return nil, "", nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
-	}
-	name, c, err := f.Select(g.context)
-	if err != nil {
-		return nil, "", nil, &exitError{code: 1, msg: err.Error()}
+		return nil, "", nil, err
 	}
 	if source == "" {
 		source = c.LagSource()
@@ -78,8 +74,8 @@ func newLagCmd(g *globals) *cobra.Command {
   reltui lag --source kafka`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out != "text" && out != "json" {
-				return usage("--output must be text or json, not %q", out)
+			if err := checkTextOrJSON(out); err != nil {
+				return err
 			}
 			d, err := timespec.ParseDuration(since)
 			if err != nil || d <= 0 {
@@ -138,7 +134,7 @@ func newLagCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
+	textOrJSONFlag(cmd, &out)
 	cmd.Flags().StringVar(&group, "group", "", "consumer group (default: all)")
 	cmd.Flags().StringVar(&since, "since", "30m", "offset history Burrow's rules judge, e.g. 30m, 2h")
 	cmd.Flags().StringVar(&source, "source", "", "prometheus (kafka_exporter series) or kafka (the brokers; takes 3 snapshots 2s apart); default: lag.source, else prometheus if configured")

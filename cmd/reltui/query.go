@@ -65,16 +65,32 @@ func usage(format string, args ...any) error {
 	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
 }
 
-// openContext loads config and builds the selected context's clients.
-func openContext(g *globals) (*backends, error) {
+// selectContext loads config and picks the --context context (or the
+// current one); failures are exit 1 with the reason on one line.
+func selectContext(g *globals) (*config.File, string, *config.Context, error) {
 	f, err := loadConfig(g)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
+		return nil, "", nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
 	}
 	name, c, err := f.Select(g.context)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: err.Error()}
+		return nil, "", nil, &exitError{code: 1, msg: err.Error()}
 	}
+	return f, name, c, nil
+}
+
+// openContext loads config and builds the selected context's clients.
+func openContext(g *globals) (*backends, error) {
+	_, name, c, err := selectContext(g)
+	if err != nil {
+		return nil, err
+	}
+	return contextBackends(name, c)
+}
+
+// contextBackends builds the clients of context name; a failure is exit 1
+// naming the context.
+func contextBackends(name string, c *config.Context) (*backends, error) {
 	bs, err := buildBackends(c, config.OSEnv())
 	if err != nil {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
@@ -84,13 +100,14 @@ func openContext(g *globals) (*backends, error) {
 }
 
 // openWith opens the context and checks it configures the backend the
-// command needs, closing the clients again when it does not.
+// command needs (has; nil needs none), closing the clients again when it
+// does not.
 func openWith(g *globals, backend string, has func(*backends) bool) (*backends, error) {
 	bs, err := openContext(g)
 	if err != nil {
 		return nil, err
 	}
-	if !has(bs) {
+	if has != nil && !has(bs) {
 		bs.Close()
 		return nil, bs.missing(backend)
 	}
@@ -101,6 +118,19 @@ func (bs *backends) missing(backend string) error {
 	return &exitError{code: 1, msg: fmt.Sprintf("context %s has no %s configured", bs.name, backend)}
 }
 
+// withBackends opens the context, checks it configures backend (has; nil
+// asks for nothing), and runs fn under a context Ctrl-C cancels.
+func withBackends(g *globals, backend string, has func(*backends) bool, fn func(ctx context.Context, bs *backends) error) error {
+	bs, err := openWith(g, backend, has)
+	if err != nil {
+		return err
+	}
+	defer bs.Close()
+	ctx, cancel := signalContext()
+	defer cancel()
+	return fn(ctx, bs)
+}
+
 // signalContext is cancelled by Ctrl-C so a long query stops cleanly.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
@@ -108,6 +138,29 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 func outputFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVarP(p, "output", "o", "text", "output format: text, json or jsonl")
+}
+
+// parseFormat reads --output as bound by outputFlag; a bad one is a usage
+// error.
+func parseFormat(out string) (headless.Format, error) {
+	f, err := headless.ParseFormat(out)
+	if err != nil {
+		return f, usage("%v", err)
+	}
+	return f, nil
+}
+
+// textOrJSONFlag binds --output for commands that print text or JSON.
+func textOrJSONFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVarP(p, "output", "o", "text", "output format: text or json")
+}
+
+// checkTextOrJSON validates --output as bound by textOrJSONFlag.
+func checkTextOrJSON(out string) error {
+	if out != "text" && out != "json" {
+		return usage("--output must be text or json, not %q", out)
+	}
+	return nil
 }
 
 func newLogsCmd(g *globals) *cobra.Command {
@@ -121,9 +174,9 @@ func newLogsCmd(g *globals) *cobra.Command {
   reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl`,
 		Args: exactArgs(1, "a LogQL query, e.g. '{service=\"payments\"}'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := headless.ParseFormat(out)
+			f, err := parseFormat(out)
 			if err != nil {
-				return usage("%v", err)
+				return err
 			}
 			from, to, err := w.bounds(time.Now())
 			if err != nil {
@@ -140,20 +193,15 @@ func newLogsCmd(g *globals) *cobra.Command {
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
-			bs, err := openWith(g, "loki", func(bs *backends) bool { return bs.loki != nil })
-			if err != nil {
+			return withBackends(g, "loki", func(bs *backends) bool { return bs.loki != nil }, func(ctx context.Context, bs *backends) error {
+				lw := headless.NewLogWriter(g.stdout, f)
+				warnings, err := bs.loki.QueryRangeFunc(ctx, loki.Query{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
+				if cerr := lw.Close(); err == nil {
+					err = cerr
+				}
+				printWarnings(g, warnings)
 				return err
-			}
-			defer bs.Close()
-			ctx, cancel := signalContext()
-			defer cancel()
-			lw := headless.NewLogWriter(g.stdout, f)
-			warnings, err := bs.loki.QueryRangeFunc(ctx, loki.Query{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
-			if cerr := lw.Close(); err == nil {
-				err = cerr
-			}
-			printWarnings(g, warnings)
-			return err
+			})
 		},
 	}
 	w.add(cmd, "1h")
@@ -173,9 +221,9 @@ func newMetricsCmd(g *globals) *cobra.Command {
 		Example: `  reltui metrics 'sum by (service) (rate(http_requests_total[5m]))' --since 6h --output json`,
 		Args:    exactArgs(1, "a PromQL query"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := headless.ParseFormat(out)
+			f, err := parseFormat(out)
 			if err != nil {
-				return usage("%v", err)
+				return err
 			}
 			from, to, err := w.bounds(time.Now())
 			if err != nil {
@@ -187,25 +235,21 @@ func newMetricsCmd(g *globals) *cobra.Command {
 					return usage("--step: invalid duration %q", step)
 				}
 			}
-			bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
-			if err != nil {
-				return err
-			}
-			defer bs.Close()
-			ctx, cancel := signalContext()
-			defer cancel()
-			var series []sources.Series
-			var warnings []string
-			if instant {
-				series, warnings, err = bs.prom.Query(ctx, args[0], to)
-			} else {
-				series, warnings, err = bs.prom.QueryRange(ctx, args[0], from, to, st)
-			}
-			if err != nil {
-				return err
-			}
-			printWarnings(g, warnings)
-			return headless.WriteSeries(g.stdout, f, series)
+			return withBackends(g, "prometheus", func(bs *backends) bool { return bs.prom != nil }, func(ctx context.Context, bs *backends) error {
+				var series []sources.Series
+				var warnings []string
+				var err error
+				if instant {
+					series, warnings, err = bs.prom.Query(ctx, args[0], to)
+				} else {
+					series, warnings, err = bs.prom.QueryRange(ctx, args[0], from, to, st)
+				}
+				if err != nil {
+					return err
+				}
+				printWarnings(g, warnings)
+				return headless.WriteSeries(g.stdout, f, series)
+			})
 		},
 	}
 	w.add(cmd, "1h")
@@ -226,9 +270,9 @@ func newTracesCmd(g *globals) *cobra.Command {
 		Example: `  reltui traces --service payments --min-duration 500ms --tag http.status_code=500 --limit 20`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := headless.ParseFormat(out)
+			f, err := parseFormat(out)
 			if err != nil {
-				return usage("%v", err)
+				return err
 			}
 			if service == "" {
 				return usage("--service is required (Jaeger cannot search without it)")
@@ -258,23 +302,18 @@ func newTracesCmd(g *globals) *cobra.Command {
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
-			bs, err := openWith(g, "jaeger", func(bs *backends) bool { return bs.jaeger != nil })
-			if err != nil {
-				return err
-			}
-			defer bs.Close()
-			ctx, cancel := signalContext()
-			defer cancel()
-			traces, err := bs.jaeger.FindTraces(ctx, q)
-			if err != nil {
-				return err
-			}
-			sums := make([]sources.TraceSummary, len(traces))
-			for i, t := range traces {
-				sums[i] = jaeger.Summarize(t)
-			}
-			sort.SliceStable(sums, func(i, j int) bool { return sums[i].Start.After(sums[j].Start) })
-			return headless.WriteTraceSummaries(g.stdout, f, sums)
+			return withBackends(g, "jaeger", hasJaeger, func(ctx context.Context, bs *backends) error {
+				traces, err := bs.jaeger.FindTraces(ctx, q)
+				if err != nil {
+					return err
+				}
+				sums := make([]sources.TraceSummary, len(traces))
+				for i, t := range traces {
+					sums[i] = jaeger.Summarize(t)
+				}
+				sort.SliceStable(sums, func(i, j int) bool { return sums[i].Start.After(sums[j].Start) })
+				return headless.WriteTraceSummaries(g.stdout, f, sums)
+			})
 		},
 	}
 	w.add(cmd, "1h")
@@ -288,6 +327,8 @@ func newTracesCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+func hasJaeger(bs *backends) bool { return bs.jaeger != nil }
+
 func newTraceCmd(g *globals) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
@@ -295,23 +336,18 @@ func newTraceCmd(g *globals) *cobra.Command {
 		Short: "Fetch one trace by id",
 		Args:  exactArgs(1, "a trace id (up to 32 hex characters)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := headless.ParseFormat(out)
-			if err != nil {
-				return usage("%v", err)
-			}
-			bs, err := openWith(g, "jaeger", func(bs *backends) bool { return bs.jaeger != nil })
+			f, err := parseFormat(out)
 			if err != nil {
 				return err
 			}
-			defer bs.Close()
-			ctx, cancel := signalContext()
-			defer cancel()
-			t, err := bs.jaeger.GetTrace(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			printWarnings(g, t.Warnings)
-			return headless.WriteTrace(g.stdout, f, t)
+			return withBackends(g, "jaeger", hasJaeger, func(ctx context.Context, bs *backends) error {
+				t, err := bs.jaeger.GetTrace(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				printWarnings(g, t.Warnings)
+				return headless.WriteTrace(g.stdout, f, t)
+			})
 		},
 	}
 	outputFlag(cmd, &out)
@@ -326,52 +362,52 @@ func newAlertsCmd(g *globals) *cobra.Command {
 		Short: "List firing and pending alerts from Prometheus and Alertmanager",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := headless.ParseFormat(out)
+			f, err := parseFormat(out)
 			if err != nil {
-				return usage("%v", err)
+				return err
 			}
 			if source != "all" && source != "prometheus" && source != "alertmanager" {
 				return usage("--source must be all, prometheus or alertmanager, not %q", source)
 			}
-			bs, err := openContext(g)
-			if err != nil {
-				return err
-			}
-			defer bs.Close()
-			ctx, cancel := signalContext()
-			defer cancel()
-			var all []sources.Alert
-			var errs []error
-			asked := 0
-			if (source == "all" || source == "prometheus") && bs.prom != nil {
-				asked++
-				a, err := bs.prom.Alerts(ctx)
-				errs = append(errs, err)
-				all = append(all, a...)
-			}
-			if (source == "all" || source == "alertmanager") && bs.am != nil {
-				asked++
-				a, err := bs.am.Alerts(ctx, filters)
-				errs = append(errs, err)
-				all = append(all, a...)
-			}
-			if asked == 0 {
-				if source == "all" {
-					return bs.missing("prometheus or alertmanager")
-				}
-				return bs.missing(source)
-			}
-			if err := errors.Join(errs...); err != nil {
-				return err
-			}
-			sort.SliceStable(all, func(i, j int) bool { return all[i].ActiveAt.After(all[j].ActiveAt) })
-			return headless.WriteAlerts(g.stdout, f, all)
+			return withBackends(g, "", nil, func(ctx context.Context, bs *backends) error {
+				return listAlerts(ctx, g, bs, f, source, filters)
+			})
 		},
 	}
 	outputFlag(cmd, &out)
 	cmd.Flags().StringVar(&source, "source", "all", "all, prometheus or alertmanager")
 	cmd.Flags().StringArrayVar(&filters, "filter", nil, `Alertmanager matcher, e.g. alertname="PaymentsErrorBurst" (repeatable)`)
 	return cmd
+}
+
+// listAlerts prints the alerts of the sources that source names.
+func listAlerts(ctx context.Context, g *globals, bs *backends, f headless.Format, source string, filters []string) error {
+	var all []sources.Alert
+	var errs []error
+	asked := 0
+	if (source == "all" || source == "prometheus") && bs.prom != nil {
+		asked++
+		a, err := bs.prom.Alerts(ctx)
+		errs = append(errs, err)
+		all = append(all, a...)
+	}
+	if (source == "all" || source == "alertmanager") && bs.am != nil {
+		asked++
+		a, err := bs.am.Alerts(ctx, filters)
+		errs = append(errs, err)
+		all = append(all, a...)
+	}
+	if asked == 0 {
+		if source == "all" {
+			return bs.missing("prometheus or alertmanager")
+		}
+		return bs.missing(source)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ActiveAt.After(all[j].ActiveAt) })
+	return headless.WriteAlerts(g.stdout, f, all)
 }
 
 func printWarnings(g *globals, warnings []string) {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -9,9 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/ui/headless"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -31,8 +29,8 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
   reltui request 807ab51aebce4c7a2deedf2f0bfaf0f2 --output json`,
 		Args: exactArgs(1, "a request id or a trace id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out != "text" && out != "json" {
-				return usage("--output must be text or json, not %q", out)
+			if err := checkTextOrJSON(out); err != nil {
+				return err
 			}
 			from, to, err := w.bounds(time.Now())
 			if err != nil {
@@ -41,54 +39,46 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 			if _, _, ok := correlate.ClassifyInput(args[0]); !ok {
 				return usage("%q is not a request id or a trace id", sanitizeLine(args[0]))
 			}
-			bs, err := openWith(g, "loki or jaeger", func(bs *backends) bool { return bs.loki != nil || bs.jaeger != nil })
-			if err != nil {
-				return err
-			}
-			defer bs.Close()
-			f, _ := loadConfig(g) // loaded fine by openWith
-			var cc *config.Correlate
-			if f != nil {
-				if _, c, err := f.Select(g.context); err == nil {
-					cc = c.Correlate
+			has := func(bs *backends) bool { return bs.loki != nil || bs.jaeger != nil }
+			return withBackends(g, "loki or jaeger", has, func(ctx context.Context, bs *backends) error {
+				rc, err := request.ResolverConfig(bs.cfg.Correlate, bs.loki, bs.jaeger)
+				if err != nil {
+					return &exitError{code: 1, msg: err.Error()}
 				}
-			}
-			rc, err := request.ResolverConfig(cc, bs.loki, bs.jaeger)
-			if err != nil {
-				return &exitError{code: 1, msg: err.Error()}
-			}
-			ctx, cancel := signalContext()
-			defer cancel()
-			v, err := correlate.NewResolver(rc).Resolve(ctx, args[0], correlate.Window{From: from, To: to})
-			if err != nil {
-				return usage("%v", err)
-			}
-			if out == "json" {
-				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(v.Document()); err != nil {
-					return err
+				v, err := correlate.NewResolver(rc).Resolve(ctx, args[0], correlate.Window{From: from, To: to})
+				if err != nil {
+					return usage("%v", err)
 				}
-			} else {
-				writeRequestText(g.stdout, v)
-			}
-			printWarnings(g, v.Warnings)
-			if note := v.PartialNote(); note != "" {
-				fmt.Fprintln(g.stderr, "reltui: "+note)
-			}
-			if v.Widened && v.Found() {
-				fmt.Fprintf(g.stderr, "reltui: nothing in %s; widened once to %s\n", v.Narrow, v.Searched)
-			}
-			if !v.Found() {
-				return &exitError{code: 1, msg: v.NotFound()}
-			}
-			return nil
+				return reportRequest(g, out, v)
+			})
 		},
 	}
 	w.add(cmd, "24h")
-	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
+	textOrJSONFlag(cmd, &out)
 	return cmd
+}
+
+// reportRequest prints what was found about a request and says on stderr
+// what limits it; a request not found is exit 1.
+func reportRequest(g *globals, out string, v *correlate.View) error {
+	if out == "json" {
+		if err := writeJSON(g.stdout, v.Document()); err != nil {
+			return err
+		}
+	} else {
+		writeRequestText(g.stdout, v)
+	}
+	printWarnings(g, v.Warnings)
+	if note := v.PartialNote(); note != "" {
+		fmt.Fprintln(g.stderr, "reltui: "+note)
+	}
+	if v.Widened && v.Found() {
+		fmt.Fprintf(g.stderr, "reltui: nothing in %s; widened once to %s\n", v.Narrow, v.Searched)
+	}
+	if !v.Found() {
+		return &exitError{code: 1, msg: v.NotFound()}
+	}
+	return nil
 }
 
 // writeRequestText prints the summary and the timeline grouped by service.

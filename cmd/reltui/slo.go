@@ -26,13 +26,9 @@ type promQuerier = lag.Querier
 // openProm opens the selected context's Prometheus client. A variable so
 // unit tests can swap in a fake.
 var openProm = func(g *globals) (promQuerier, func(), error) {
-	bs, err := openContext(g)
+	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
 	if err != nil {
 		return nil, nil, err
-	}
-	if bs.prom == nil {
-		bs.Close()
-		return nil, nil, bs.missing("prometheus")
 	}
 	return bs.prom, func() { bs.Close() }, nil
 }
@@ -41,13 +37,9 @@ var openProm = func(g *globals) (promQuerier, func(), error) {
 // slo_files:), and false when it configures none. A variable so unit tests
 // run without a config file.
 var configuredSLOs = func(g *globals) ([]slo.SLO, bool, error) {
-	f, err := loadConfig(g)
+	f, _, c, err := selectContext(g)
 	if err != nil {
-		return nil, false, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
-	}
-	_, c, err := f.Select(g.context)
-	if err != nil {
-		return nil, false, &exitError{code: 1, msg: err.Error()}
+		return nil, false, err
 	}
 	return c.SLOSpecs(f.Path)
 }
@@ -99,8 +91,8 @@ func newSLOCmd(g *globals) *cobra.Command {
   reltui slo --file slos/sloth.yaml --file slos/openslo.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out != "text" && out != "json" {
-				return usage("--output must be text or json, not %q", out)
+			if err := checkTextOrJSON(out); err != nil {
+				return err
 			}
 			slos, err := pickSLOs(g, files)
 			if err != nil {
@@ -172,7 +164,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "text", "output format: text or json")
+	textOrJSONFlag(cmd, &out)
 	cmd.Flags().StringVar(&atFlag, "at", "", "judge the SLOs at this moment (RFC 3339) instead of now")
 	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth prometheus/v1, OpenSLO v1 or an inline list; repeatable; default: the context's slos and slo_files, else the built-in defaults)")
 	return cmd
