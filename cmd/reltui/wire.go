@@ -39,58 +39,46 @@ func guardFor(name string, b *config.Backend) *resilience.Guard {
 func buildBackends(c *config.Context, env config.Env) (*backends, error) {
 	bs := &backends{addrs: map[string]string{}, cfg: c}
 	var errs []error
-	if b := c.Loki; b != nil {
-		errs = append(errs, withTransport("loki", b, env, func(o transport.Options) error {
-			cl, err := loki.New(loki.Config{Address: b.URL, Transport: o, Guard: guardFor("loki", b)})
-			bs.loki = cl
-			return err
-		}))
-		bs.addrs["loki"] = b.URL
+	// add builds one backend's client when the context names it; a failure
+	// is reported under the backend's name.
+	add := func(name string, b *config.Backend, build func(b *config.Backend, o transport.Options, g *resilience.Guard) error) {
+		if b == nil {
+			return
+		}
+		bs.addrs[name] = b.URL
+		o, err := b.Transport(env)
+		if err == nil {
+			err = build(b, o, guardFor(name, b))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
 	}
-	if b := c.Prometheus; b != nil {
-		errs = append(errs, withTransport("prometheus", b, env, func(o transport.Options) error {
-			cl, err := prom.New(prom.Config{Address: b.URL, Transport: o, Guard: guardFor("prometheus", b)})
-			bs.prom = cl
+	add("loki", c.Loki, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
+		bs.loki, err = loki.New(loki.Config{Address: b.URL, Transport: o, Guard: g})
+		return err
+	})
+	add("prometheus", c.Prometheus, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
+		bs.prom, err = prom.New(prom.Config{Address: b.URL, Transport: o, Guard: g})
+		return err
+	})
+	add("alertmanager", c.Alertmanager, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
+		bs.am, err = alertmanager.New(alertmanager.Config{Address: b.URL, Transport: o, Guard: g})
+		return err
+	})
+	add("jaeger", c.Jaeger, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
+		addr, secure, err := b.GRPCTarget()
+		if err != nil {
 			return err
-		}))
-		bs.addrs["prometheus"] = b.URL
-	}
-	if b := c.Alertmanager; b != nil {
-		errs = append(errs, withTransport("alertmanager", b, env, func(o transport.Options) error {
-			cl, err := alertmanager.New(alertmanager.Config{Address: b.URL, Transport: o, Guard: guardFor("alertmanager", b)})
-			bs.am = cl
-			return err
-		}))
-		bs.addrs["alertmanager"] = b.URL
-	}
-	if b := c.Jaeger; b != nil {
-		errs = append(errs, withTransport("jaeger", b, env, func(o transport.Options) error {
-			addr, secure, err := b.GRPCTarget()
-			if err != nil {
-				return err
-			}
-			cl, err := jaeger.New(jaeger.Config{Address: addr, TLS: secure, Transport: o, Guard: guardFor("jaeger", b)})
-			bs.jaeger = cl
-			return err
-		}))
-		bs.addrs["jaeger"] = b.URL
-	}
+		}
+		bs.jaeger, err = jaeger.New(jaeger.Config{Address: addr, TLS: secure, Transport: o, Guard: g})
+		return err
+	})
 	if err := errors.Join(errs...); err != nil {
 		bs.Close()
 		return nil, err
 	}
 	return bs, nil
-}
-
-func withTransport(name string, b *config.Backend, env config.Env, fn func(transport.Options) error) error {
-	o, err := b.Transport(env)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if err := fn(o); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
 }
 
 // Close releases connections.
