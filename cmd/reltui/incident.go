@@ -495,12 +495,7 @@ func newIncidentMarkCmd(g *globals) *cobra.Command {
   reltui incident mark 42 started --at "2026-11-22 09:58" --reason "error rate rose at 09:58 per the SLO chart"`,
 		Args: exactArgs(2, "an incident id and a milestone"),
 		RunE: o.runE(func(f string, args []string) error {
-			id, m, t, err := parseMark(args[0], args[1], at, time.Now())
-			if err != nil {
-				return err
-			}
-			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
-			return appendAndReport(g, f, id, w)
+			return o.mark(g, f, args[0], args[1], at, reason)
 		}),
 	}
 	o.addOutput(cmd)
@@ -518,18 +513,24 @@ func newIncidentResolveCmd(g *globals) *cobra.Command {
 		Short: "Mark an incident resolved (an already resolved one is refused; use mark --reason to move the time)",
 		Args:  exactArgs(1, "an incident id"),
 		RunE: o.runE(func(f string, args []string) error {
-			id, m, t, err := parseMark(args[0], string(incidents.Resolved), at, time.Now())
-			if err != nil {
-				return err
-			}
-			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t}
-			return appendAndReport(g, f, id, w)
+			return o.mark(g, f, args[0], string(incidents.Resolved), at, "")
 		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "when it was resolved (default now)")
 	return cmd
+}
+
+// mark sets (or, with a reason, moves) a milestone of incident ref at at,
+// default now, and prints the recorded event.
+func (o *incidentOpts) mark(g *globals, f, ref, milestone, at, reason string) error {
+	id, m, t, err := parseMark(ref, milestone, at, time.Now())
+	if err != nil {
+		return err
+	}
+	w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
+	return appendAndReport(g, f, id, w)
 }
 
 // appendAndReport writes w and prints the recorded event.
