@@ -10,7 +10,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -20,10 +19,10 @@ import (
 // fits.
 func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
 	var hostile []sources.Alert
-	for i, h := range frametest.Hostile {
+	for i, h := range panetest.Hostile {
 		a := alert("A "+h, "critical", "firing", fmt.Sprintf("f%d %s", i, h), time.Duration(i+1)*time.Minute,
 			map[string]string{"service": h, "l " + h: h}, "prometheus "+h)
-		a.Annotations = map[string]string{"summary": h, "description " + h: frametest.One()}
+		a.Annotations = map[string]string{"summary": h, "description " + h: panetest.HostileLine()}
 		a.Value = h
 		hostile = append(hostile, a)
 	}
@@ -32,7 +31,7 @@ func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
 			f := newFixture(t, "", prof, sz[0], sz[1])
 			f.prom.alerts, f.am.alerts = hostile, hostile[:3]
 			m := f.m
-			check := func(what string) { t.Helper(); frametest.Check(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
+			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			settle(m, m.fetch())
 			check("list")
 			if !strings.Contains(m.View(), "A csi red") {
@@ -47,8 +46,8 @@ func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
 			panetest.Press(m, "esc")
 			settle(m, panetest.Press(m, "d"))
 			check("declared")
-			f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: frametest.One()}
-			f.prom.err = errors.New(frametest.One())
+			f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: panetest.HostileLine()}
+			f.prom.err = errors.New(panetest.HostileLine())
 			settle(m, m.fetch())
 			check("both failed")
 		}

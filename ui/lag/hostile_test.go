@@ -8,7 +8,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo/lag"
-	"github.com/reltui/reltui/ui/chart/frametest"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // TestHostileGroupAndTopicNamesNeverReachTheTerminal: Kafka group and
@@ -16,7 +16,7 @@ import (
 // frame stays clean and fits, expanded, selected, filtered and failed.
 func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 	var parts []lag.Partition
-	for i, h := range frametest.Hostile {
+	for i, h := range panetest.Hostile {
 		parts = append(parts, lag.Partition{Group: "g " + h, Topic: "t " + h, Partition: int32(i), LagMessages: 10, LagSeconds: 5,
 			Method: lag.MethodRate, Verdict: lag.Verdict{Status: lag.StatusWarn, Reason: "r " + h}, Trend: ramp(20, 1, 1)})
 	}
@@ -25,9 +25,9 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 			src := &fakeSource{parts: parts}
 			m, _ := newTestModel(t, prof, src, sz[0], sz[1])
 			load(m)
-			check := func(what string) { t.Helper(); frametest.Check(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
+			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			check("list")
-			for range frametest.Hostile {
+			for range panetest.Hostile {
 				press(m, "enter", "j")
 				check("expanded")
 			}
@@ -35,7 +35,7 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 			check("filtering")
 			press(m, "enter")
 			check("filtered")
-			src.err = errors.New(frametest.One())
+			src.err = errors.New(panetest.HostileLine())
 			load(m)
 			check("error")
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -19,25 +18,25 @@ type hostileProm struct{ fail bool }
 
 func (h hostileProm) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
 	if h.fail {
-		return nil, nil, &sources.Error{Backend: "prometheus", Kind: sources.KindBadQuery, Msg: frametest.One()}
+		return nil, nil, &sources.Error{Backend: "prometheus", Kind: sources.KindBadQuery, Msg: panetest.HostileLine()}
 	}
 	var out []sources.Series
-	for i, s := range frametest.Hostile {
+	for i, s := range panetest.Hostile {
 		out = append(out, sources.Series{
 			Labels:  map[string]string{"__name__": s, "k " + s: s, "service": s, "i": string(rune('a' + i))},
 			Samples: curve(from, to, step, float64(i+1), 2),
 		})
 	}
-	return out, frametest.Hostile, nil
+	return out, panetest.Hostile, nil
 }
 
 func (h hostileProm) LabelValues(ctx context.Context, name string, matchers []string, from, to time.Time) ([]string, []string, error) {
-	return frametest.Hostile, nil, nil
+	return panetest.Hostile, nil, nil
 }
 
 func (h hostileProm) QueryExemplars(ctx context.Context, expr string, from, to time.Time) ([]sources.Exemplar, error) {
 	var out []sources.Exemplar
-	for i, s := range frametest.Hostile {
+	for i, s := range panetest.Hostile {
 		out = append(out, sources.Exemplar{Time: fixedNow.Add(-time.Duration(i+1) * time.Minute), Value: 1, TraceID: s})
 	}
 	return out, nil
@@ -51,7 +50,7 @@ func TestHostileMetricTextNeverReachesTheTerminal(t *testing.T) {
 		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
 			src := &hostileProm{}
 			m, _ := newTestModel(t, prof, src, sz[0], sz[1])
-			check := func(what string) { t.Helper(); frametest.Check(t, what, m.View(), sz[0]) }
+			check := func(what string) { t.Helper(); panetest.CheckFrame(t, what, m.View(), sz[0]) }
 			settle(m, m.Init())
 			check("signals")
 			settle(m, panetest.Press(m, "x"))

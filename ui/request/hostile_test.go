@@ -10,7 +10,6 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
-	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -22,23 +21,23 @@ func hostileView() *correlate.View {
 	var spans []sources.Span
 	var logs []correlate.Log
 	for _, s := range v.Spans {
-		s.Operation += " " + frametest.One()
-		s.Service += " " + frametest.Hostile[1]
-		s.Tags = append(s.Tags, sources.KV{Key: "k " + frametest.Hostile[0], Value: frametest.One()})
+		s.Operation += " " + panetest.HostileLine()
+		s.Service += " " + panetest.Hostile[1]
+		s.Tags = append(s.Tags, sources.KV{Key: "k " + panetest.Hostile[0], Value: panetest.HostileLine()})
 		spans = append(spans, s)
 	}
 	for _, l := range v.Logs {
-		l.Line += " " + frametest.One()
-		l.Service += " " + frametest.Hostile[4]
-		l.Labels = map[string]string{"l " + frametest.Hostile[2]: frametest.One()}
+		l.Line += " " + panetest.HostileLine()
+		l.Service += " " + panetest.Hostile[4]
+		l.Labels = map[string]string{"l " + panetest.Hostile[2]: panetest.HostileLine()}
 		logs = append(logs, l)
 	}
 	v.Joined = correlate.Join(spans, logs)
-	v.Selectors = frametest.Hostile
-	v.Warnings = frametest.Hostile
-	v.Partial = []correlate.Problem{{Backend: "jaeger " + frametest.Hostile[0], Reason: frametest.One()}}
-	v.Summary.FirstError.Text += frametest.One()
-	v.Summary.SlowestSpan.Service += frametest.Hostile[5]
+	v.Selectors = panetest.Hostile
+	v.Warnings = panetest.Hostile
+	v.Partial = []correlate.Problem{{Backend: "jaeger " + panetest.Hostile[0], Reason: panetest.HostileLine()}}
+	v.Summary.FirstError.Text += panetest.HostileLine()
+	v.Summary.SlowestSpan.Service += panetest.Hostile[5]
 	return v
 }
 
@@ -51,7 +50,7 @@ func TestHostileRequestTextNeverReachesTheTerminal(t *testing.T) {
 			src := &fakeSource{}
 			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return hostileView(), nil })
 			m := newTestModel(t, prof, themes.Dark(), src, sz[0], sz[1])
-			check := func(what string) { t.Helper(); frametest.Check(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
+			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			settle(m, m.Resolve(reqID))
 			check("resolved")
 			for range 12 {
@@ -62,7 +61,7 @@ func TestHostileRequestTextNeverReachesTheTerminal(t *testing.T) {
 			check("filtering")
 			panetest.Press(m, "esc", "esc")
 			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
-				return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: frametest.One()}
+				return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: panetest.HostileLine()}
 			})
 			settle(m, m.Resolve("other-id"))
 			check("failed")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/themes"
-	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -21,7 +20,7 @@ import (
 func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 	var specs []slo.SLO
 	for _, s := range slo.Defaults() {
-		for _, h := range frametest.Hostile[:3] {
+		for _, h := range panetest.Hostile[:3] {
 			s.Name, s.Description, s.Labels = s.Name+" "+h, "d "+h, map[string]string{"l " + h: h}
 			specs = append(specs, s)
 		}
@@ -34,19 +33,19 @@ func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 			m.SetSize(sz[0], sz[1])
 			t.Cleanup(m.Close)
 			settle(m, m.Init())
-			frametest.Check(t, what("list"), m.View(), sz[0])
+			panetest.CheckFrame(t, what("list"), m.View(), sz[0])
 			settle(m, press(m, "enter"))
-			frametest.Check(t, what("detail"), m.View(), sz[0])
+			panetest.CheckFrame(t, what("detail"), m.View(), sz[0])
 			press(m, "esc")
 			src.mu.Lock()
-			src.err = errors.New(frametest.One())
+			src.err = errors.New(panetest.HostileLine())
 			src.mu.Unlock()
 			settle(m, m.refresh())
-			frametest.Check(t, what("error"), m.View(), sz[0])
+			panetest.CheckFrame(t, what("error"), m.View(), sz[0])
 
-			bad := New(Config{Renderer: renderer(prof), Palette: themes.Dark(), SpecErr: errors.New(frametest.One()), Source: src})
+			bad := New(Config{Renderer: renderer(prof), Palette: themes.Dark(), SpecErr: errors.New(panetest.HostileLine()), Source: src})
 			bad.SetSize(sz[0], sz[1])
-			frametest.Check(t, what("spec error"), bad.View(), sz[0])
+			panetest.CheckFrame(t, what("spec error"), bad.View(), sz[0])
 		}
 	}
 }

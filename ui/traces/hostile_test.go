@@ -3,7 +3,6 @@ package traces
 import (
 	"fmt"
 
-	"github.com/reltui/reltui/ui/chart/frametest"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ var hostile = append([]string{
 	"title \x1b]0;pwned\x1b\\ end",
 	"bidi \u202e gnp.exe",
 	"c1 \u009b31m red",
-}, frametest.Hostile...)
+}, panetest.Hostile...)
 
 // TestHostileSpanTextNeverReachesTheTerminal feeds escape sequences in
 // every string a trace has (ids, service, operation, tags, events,
@@ -70,7 +69,7 @@ func TestHostileSpanTextNeverReachesTheTerminal(t *testing.T) {
 		}
 		frames = append(frames, ev.Snapshot)
 		for i, f := range frames[:len(frames)-1] {
-			frametest.Check(t, fmt.Sprint(prof.p, " frame ", i), f, 200)
+			panetest.CheckFrame(t, fmt.Sprint(prof.p, " frame ", i), f, 200)
 		}
 		for i, f := range frames {
 			for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\u202e", "\u009b"} {

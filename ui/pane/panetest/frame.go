@@ -1,8 +1,8 @@
-// Package frametest checks that a pane's frame is safe to write to a
-// terminal however hostile the text fed into it: the only escape
-// sequences left are the styles' own SGR, and no line is wider than the
-// pane. It is for tests; the panes' hostile-text tests share it.
-package frametest
+package panetest
+
+// The frame checks: a pane's frame must be safe to write to a terminal
+// however hostile the text fed into it — the only escape sequences left
+// are the styles' own SGR, and no line is wider than the pane.
 
 import (
 	"regexp"
@@ -29,17 +29,17 @@ var Hostile = []string{
 	"wide 日本語テキスト🚀🔥ｱｲｳ " + strings.Repeat("x", 300),
 }
 
-// One is every Hostile piece in one string.
-func One() string { return strings.Join(Hostile, " ") }
+// HostileLine is every Hostile piece in one string.
+func HostileLine() string { return strings.Join(Hostile, " ") }
 
 // sgr is a Select Graphic Rendition sequence, the only escape a style
 // writes.
 var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 
-// Check fails t when frame holds a control character or sequence other
+// CheckFrame fails t when frame holds a control character or sequence other
 // than newlines and SGR, is not valid UTF-8, or has a line wider than
 // width cells (measured as the terminal will, not in bytes).
-func Check(t testing.TB, what, frame string, width int) {
+func CheckFrame(t testing.TB, what, frame string, width int) {
 	t.Helper()
 	if !utf8.ValidString(frame) {
 		t.Errorf("%s: frame is not valid UTF-8", what)
