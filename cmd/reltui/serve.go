@@ -153,9 +153,9 @@ func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	bs, err := buildBackends(c, config.OSEnv())
+	bs, err := contextBackends(name, c)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+		return err
 	}
 	defer bs.Close()
 	sctx, scancel := context.WithTimeout(context.Background(), storeTimeout)
