@@ -87,14 +87,7 @@ func TestPaymentsLatencyFaultIsAP99Jump(t *testing.T) {
 	// would make any reading look like a jump: wait for it to end and
 	// for the rate window to forget it, then take the level just before
 	// ours.
-	waitNoLatencyFault(t, ctl)
-	pre := realPane(t, c, 5*time.Minute)
-	settleWithin(pre, pre.Init(), 5*time.Second)
-	prePts := p99(t, pre)
-	if len(prePts) == 0 {
-		t.Fatal("no p99 points in the last 5m")
-	}
-	level := prePts[len(prePts)-1]
+	level := settledLevel(t, c, ctl, base)
 	t.Logf("payments p99 just before the fault: %.3fs", level)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -135,6 +128,33 @@ func TestPaymentsLatencyFaultIsAP99Jump(t *testing.T) {
 			t.Fatalf("payments p99 never jumped: last %.3fs, want ≥ %.3fs (base %.3fs)", last, want, base)
 		}
 		time.Sleep(5 * time.Second)
+	}
+}
+
+// settledLevel waits until no latency fault is active and the p99 is back
+// near the usual level (a fault that just ended, e.g. another package's
+// test, lingers in the rate window), and returns that level.
+func settledLevel(t *testing.T, c *prom.Client, ctl *demo.Control, base float64) float64 {
+	t.Helper()
+	calm := math.Max(2*base, 0.5)
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		waitNoLatencyFault(t, ctl)
+		pre := realPane(t, c, 5*time.Minute)
+		settleWithin(pre, pre.Init(), 5*time.Second)
+		pts := p99(t, pre)
+		if len(pts) == 0 {
+			t.Fatal("no p99 points in the last 5m")
+		}
+		level := pts[len(pts)-1]
+		if level <= calm {
+			return level
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("payments p99 stayed at %.3fs (usual %.3fs) for 5 minutes with no latency fault active", level, base)
+		}
+		t.Logf("payments p99 still %.3fs after a fault; waiting for it to settle", level)
+		time.Sleep(10 * time.Second)
 	}
 }
 
