@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -153,14 +152,7 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.PromptStyle, ti.TextStyle = m.st.Prompt, m.st.Input
-	ti.Cursor.Style, ti.Cursor.TextStyle = cfg.Renderer.NewStyle(), cfg.Renderer.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 200
-	ti.KeyMap.Paste.SetEnabled(false)
-	m.input = ti
+	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted}, "/", "", 200)
 	return m
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,6 +16,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // formKind is what a form writes.
@@ -55,18 +55,7 @@ func newKey() string {
 }
 
 func newField(r *lipgloss.Renderer, st Styles, placeholder string, width int) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = ""
-	ti.Placeholder = placeholder
-	ti.TextStyle = st.Input
-	ti.PlaceholderStyle = st.Muted
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 2000
-	// ctrl+v would read the clipboard of the machine reltui runs on, which
-	// under `reltui serve` is not the user's.
-	ti.KeyMap.Paste.SetEnabled(false)
+	ti := pane.NewInput(r, pane.InputStyle{Prompt: r.NewStyle(), Text: st.Input, Placeholder: st.Muted}, "", placeholder, 2000)
 	ti.Width = max(1, width)
 	return ti
 }

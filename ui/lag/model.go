@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -161,12 +160,7 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.input = textinput.New()
-	m.input.Prompt, m.input.Placeholder, m.input.CharLimit = "/", "group or topic", 256
-	m.input.PromptStyle, m.input.PlaceholderStyle = m.st.Prompt, m.st.Muted
-	m.input.TextStyle, m.input.Cursor.Style, m.input.Cursor.TextStyle = cfg.Renderer.NewStyle(), cfg.Renderer.NewStyle(), cfg.Renderer.NewStyle()
-	m.input.Cursor.SetMode(cursor.CursorStatic) // stable frames, no blink Cmd
-	m.input.KeyMap.Paste.SetEnabled(false)      // the clipboard under serve is not the user's
+	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted}, "/", "group or topic", 256)
 	return m
 }
 

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -218,26 +217,9 @@ func New(cfg Config) *Model {
 	return m
 }
 
-// newInput builds a textinput whose every style comes from this session's
-// renderer (the bubbles defaults use the global one) and whose cursor does
-// not blink, so frames are stable and no blink Cmd runs.
+// newInput builds the pane's text inputs (see pane.NewInput).
 func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = prompt
-	ti.Placeholder = placeholder
-	ti.PromptStyle = st.Prompt
-	ti.TextStyle = st.Query
-	ti.PlaceholderStyle = st.Muted
-	ti.CompletionStyle = st.Muted
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 4096
-	// ctrl+v would read the clipboard of the machine reltui runs on, which
-	// under `reltui serve` is not the user's; the terminal's own
-	// (bracketed) paste still works.
-	ti.KeyMap.Paste.SetEnabled(false)
-	return ti
+	return pane.NewInput(r, pane.InputStyle{Prompt: st.Prompt, Text: st.Query, Placeholder: st.Muted}, prompt, placeholder, 4096)
 }
 
 // Title is the tab label.

@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -193,22 +192,9 @@ func New(cfg Config) *Model {
 	return m
 }
 
-// newInput builds a textinput styled from this session's renderer, with a
-// steady cursor (no blink Cmd) and no clipboard paste (under `reltui
-// serve` the clipboard is the server's, not the user's).
+// newInput builds the pane's text inputs (see pane.NewInput).
 func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = prompt
-	ti.Placeholder = placeholder
-	ti.PromptStyle = st.Prompt
-	ti.TextStyle = st.Query
-	ti.PlaceholderStyle = st.Muted
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 4096
-	ti.KeyMap.Paste.SetEnabled(false)
-	return ti
+	return pane.NewInput(r, pane.InputStyle{Prompt: st.Prompt, Text: st.Query, Placeholder: st.Muted}, prompt, placeholder, 4096)
 }
 
 // Title is the tab label.

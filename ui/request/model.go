@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -136,21 +135,9 @@ func New(cfg Config) *Model {
 	return m
 }
 
-// newInput builds a textinput styled from this session's renderer, with a
-// static cursor so frames are stable and no blink Cmd runs.
+// newInput builds the pane's id input (see pane.NewInput).
 func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = prompt
-	ti.Placeholder = placeholder
-	ti.PromptStyle = st.Prompt
-	ti.TextStyle = st.Text
-	ti.PlaceholderStyle = st.Muted
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 256
-	ti.KeyMap.Paste.SetEnabled(false) // the terminal's own paste still works
-	return ti
+	return pane.NewInput(r, pane.InputStyle{Prompt: st.Prompt, Text: st.Text, Placeholder: st.Muted}, prompt, placeholder, 256)
 }
 
 // Title is the tab label.

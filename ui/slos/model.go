@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -146,18 +145,7 @@ func New(cfg Config) *Model {
 		m.items = append(m.items, item{s: s})
 	}
 	m.applyFilter()
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.PromptStyle = m.st.Prompt
-	ti.TextStyle = cfg.Renderer.NewStyle()
-	ti.PlaceholderStyle = m.st.Muted
-	ti.Placeholder = "name, service or status"
-	ti.Cursor.Style = cfg.Renderer.NewStyle()
-	ti.Cursor.TextStyle = cfg.Renderer.NewStyle()
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = 256
-	ti.KeyMap.Paste.SetEnabled(false)
-	m.input = ti
+	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted}, "/", "name, service or status", 256)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }

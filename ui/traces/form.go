@@ -9,12 +9,12 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // The search form's fields, in tab order.
@@ -50,21 +50,7 @@ type form struct {
 func newForm(r *lipgloss.Renderer, st Styles) form {
 	var f form
 	for i := range f.inputs {
-		ti := textinput.New()
-		ti.Prompt = ""
-		ti.Placeholder = fieldHints[i]
-		ti.PromptStyle = st.Prompt
-		ti.TextStyle = st.Query
-		ti.PlaceholderStyle = st.Muted
-		ti.CompletionStyle = st.Muted
-		ti.Cursor.Style = r.NewStyle()
-		ti.Cursor.TextStyle = r.NewStyle()
-		ti.Cursor.SetMode(cursor.CursorStatic)
-		ti.CharLimit = 1024
-		// ctrl+v would read the clipboard of the machine reltui runs on,
-		// which under `reltui serve` is not the user's.
-		ti.KeyMap.Paste.SetEnabled(false)
-		f.inputs[i] = ti
+		f.inputs[i] = pane.NewInput(r, pane.InputStyle{Prompt: st.Prompt, Text: st.Query, Placeholder: st.Muted}, "", fieldHints[i], 1024)
 	}
 	return f
 }
