@@ -1,7 +1,6 @@
 package lag
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -11,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reltui/reltui/slo/lag"
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // detailLines is the selected row's explanation under the list.
@@ -72,7 +71,7 @@ func (m *Model) noticeLines() []string {
 	st := m.st
 	var out []string
 	if m.err != nil {
-		kind, msg := errText(m.err)
+		kind, msg := pane.ErrText(m.err)
 		age := "no results yet"
 		if m.hasData {
 			age = "results from " + shortDur(m.now().Sub(m.shownAt)) + " ago"
@@ -300,18 +299,6 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
-}
-
-func errText(err error) (string, string) {
-	var se *sources.Error
-	if errors.As(err, &se) {
-		msg := se.Msg
-		if msg == "" && se.Err != nil {
-			msg = sources.CleanMessage(se.Err)
-		}
-		return se.Kind.String(), sanitize.Line(msg)
-	}
-	return sources.KindOf(err).String(), sanitize.Line(sources.CleanMessage(err))
 }
 
 // counted writes "1 group" or "3 groups".

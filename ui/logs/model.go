@@ -548,12 +548,6 @@ func (r *rateMeter) perSecond(now time.Time) float64 {
 	return float64(n) / span.Seconds()
 }
 
-// errText renders an error as kind and sanitized reason.
-func errText(err error) (kind, reason string) {
-	kind, reason = kindAndMsg(err)
-	return kind, sanitize.Line(reason)
-}
-
 // ageLabel is a short "5m" style age.
 func ageLabel(d time.Duration) string {
 	switch {

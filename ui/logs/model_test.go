@@ -13,6 +13,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -658,7 +659,7 @@ func TestLabelsToggleAndRangeMsg(t *testing.T) {
 func TestErrorsAreNotInterpreted(t *testing.T) {
 	// errors.Join of a sources.Error keeps its kind.
 	err := errors.Join(&sources.Error{Kind: sources.KindRateLimited, Msg: "slow down"})
-	if k, msg := errText(err); k != "rate limited" || msg != "slow down" {
+	if k, msg := pane.ErrText(err); k != "rate limited" || msg != "slow down" {
 		t.Fatalf("errText = %q, %q", k, msg)
 	}
 }

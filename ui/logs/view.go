@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,9 +8,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // View draws the pane. It reads the model and the clock and nothing else;
@@ -120,7 +119,7 @@ func (m *Model) tailLabel(now time.Time) string {
 	st := &m.st
 	if !m.tailing {
 		if m.tailErr != nil {
-			kind, _ := errText(m.tailErr)
+			kind, _ := pane.ErrText(m.tailErr)
 			return st.ErrorMsg.Render("tail stopped: " + kind)
 		}
 		return ""
@@ -136,7 +135,7 @@ func (m *Model) tailLabel(now time.Time) string {
 	case loki.TailReconnecting:
 		label := fmt.Sprintf("tail reconnecting (%d)", s.Reconnects)
 		if s.LastErr != nil {
-			kind, _ := errText(s.LastErr)
+			kind, _ := pane.ErrText(s.LastErr)
 			label += ": " + kind
 		}
 		return m.spin.View() + st.WarnMsg.Render(label)
@@ -159,14 +158,14 @@ func (m *Model) errorLines() []string {
 	var s string
 	switch {
 	case m.err != nil:
-		kind, reason := errText(m.err)
+		kind, reason := pane.ErrText(m.err)
 		still := "no earlier results to show"
 		if m.hasResult {
 			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), ageLabel(m.now().Sub(m.shownAt)))
 		}
 		s = st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i edits, enter re-runs")
 	case !m.tailing && m.tailErr != nil:
-		kind, reason := errText(m.tailErr)
+		kind, reason := pane.ErrText(m.tailErr)
 		s = st.ErrorMsg.Render("✗ tail "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — the lines it brought stay; t retries")
 	default:
 		return nil
@@ -196,22 +195,6 @@ func (m *Model) bottomLine() string {
 		return m.fit(m.st.Muted.Render("n/N next/prev match · c context · / change · esc clear filter"))
 	}
 	return ""
-}
-
-// kindAndMsg splits an error into its kind and its reason.
-func kindAndMsg(err error) (string, string) {
-	var se *sources.Error
-	if errors.As(err, &se) {
-		msg := se.Msg
-		if msg == "" && se.Err != nil {
-			msg = sources.CleanMessage(se.Err)
-		}
-		if msg == "" {
-			msg = "no detail from " + se.Backend
-		}
-		return se.Kind.String(), msg
-	}
-	return sources.KindOf(err).String(), sources.CleanMessage(err)
 }
 
 // listLines draws exactly listHeight lines: the rows from top, or a

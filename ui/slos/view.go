@@ -1,7 +1,6 @@
 package slos
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -11,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Fixed parts of the layout, in lines.
@@ -79,7 +78,7 @@ func (m *Model) noticeLines() []string {
 	st := m.st
 	var out []string
 	if m.lastErr != nil {
-		kind, msg := errText(m.lastErr)
+		kind, msg := pane.ErrText(m.lastErr)
 		age := "no results yet"
 		if !m.shownAt.IsZero() {
 			age = "results from " + ago(m.now().Sub(m.shownAt)) + " ago"
@@ -238,7 +237,7 @@ func (m *Model) detail() []string {
 		title += st.Muted.Render(" · service " + sanitize.Line(s.Service))
 	}
 	if it.err != nil {
-		kind, msg := errText(it.err)
+		kind, msg := pane.ErrText(it.err)
 		title += st.ErrorMsg.Render(" · stale: ") + kind + ": " + msg
 	}
 	out := []string{title}
@@ -301,7 +300,7 @@ func (m *Model) chart(it *item, h int) []string {
 	if len(it.hist) == 0 {
 		label += " · no history"
 		if it.histErr != nil {
-			_, msg := errText(it.histErr)
+			_, msg := pane.ErrText(it.histErr)
 			label += ": " + msg
 		}
 	} else {
@@ -420,19 +419,6 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
-}
-
-// errText is an error's kind and sanitized reason.
-func errText(err error) (string, string) {
-	var se *sources.Error
-	if errors.As(err, &se) {
-		msg := se.Msg
-		if msg == "" && se.Err != nil {
-			msg = sources.CleanMessage(se.Err)
-		}
-		return se.Kind.String(), sanitize.Line(msg)
-	}
-	return sources.KindOf(err).String(), sanitize.Line(sources.CleanMessage(err))
 }
 
 func ago(d time.Duration) string {
