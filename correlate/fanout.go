@@ -51,6 +51,10 @@ const (
 	// are reused: they change slowly, and re-asking would put a call in
 	// front of every search.
 	cacheFor = 5 * time.Minute
+	// maxFinds bounds the tag searches in flight at once: Jaeger's
+	// api_v2 needs a service per search, and a team with hundreds of
+	// services must not get hundreds of concurrent searches per view.
+	maxFinds = 8
 )
 
 // Config is what a Resolver needs. Logs or Traces may be nil when the
@@ -80,6 +84,15 @@ type Resolver struct {
 
 	selectors memo[[]string]
 	services  memo[[]string]
+
+	// finds holds a slot per tag search in flight (maxFinds).
+	finds chan struct{}
+	// entryMu guards entry: the services that owned the first span
+	// carrying the trace tag in a trace seen before. A tag search asks
+	// those services first and the others only when they find nothing,
+	// because one hit returns the whole trace.
+	entryMu sync.Mutex
+	entry   map[string]bool
 }
 
 // NewResolver fills cfg's defaults.
@@ -99,7 +112,7 @@ func NewResolver(cfg Config) *Resolver {
 	if cfg.MaxTraces <= 0 {
 		cfg.MaxTraces = DefaultMaxTraces
 	}
-	return &Resolver{cfg: cfg}
+	return &Resolver{cfg: cfg, finds: make(chan struct{}, maxFinds), entry: map[string]bool{}}
 }
 
 // Pad is the resolver's padding.
@@ -113,8 +126,10 @@ type Call struct {
 	// What is the query, trace id or service searched.
 	What  string
 	Round int
-	Took  time.Duration
-	Err   error
+	// At is when the call started, counted from the start of the view.
+	At   time.Duration
+	Took time.Duration
+	Err  error
 	// replay makes the call again; calls answered from the resolver's
 	// cache are not recorded at all.
 	replay func(context.Context) error
@@ -159,7 +174,9 @@ type search struct {
 	// padded window is cut there and one already searched up to now
 	// counts as covering it.
 	now time.Time
-	wg  sync.WaitGroup
+	// began is when the resolution started, for Call.At.
+	began time.Time
+	wg    sync.WaitGroup
 
 	mu      sync.Mutex
 	logs    []Log
@@ -178,6 +195,10 @@ type search struct {
 	followed map[string]bool
 	// findSvcs are the Jaeger services a tag search covered.
 	findSvcs []string
+	// findRest are the services left for when the likely ones find no
+	// trace; tagHits counts the traces tag searches found.
+	findRest []string
+	tagHits  int
 }
 
 type logKey struct {
@@ -217,7 +238,7 @@ func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, 
 		// ago: its end is the present of this search.
 		now = w.To
 	}
-	s := &search{r: r, ctx: ctx, now: now, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
+	s := &search{r: r, ctx: ctx, now: now, began: t0, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
 		pending: map[string]bool{}, failed: map[string][]error{}, lokiDone: map[string]Window{}, followed: map[string]bool{}}
 	v := &View{Input: id, Kind: kind, Searched: w, TraceTag: r.cfg.TraceTag}
 
@@ -274,18 +295,28 @@ func (s *search) start(id string, kind IDKind, w Window) {
 	s.mu.Unlock()
 }
 
-// findAll searches every Jaeger service for spans tagged with the id.
+// findAll searches Jaeger's services for spans tagged with the id: first
+// the services where earlier traces began carrying the tag, and all the
+// others only if those find no trace.
 func (s *search) findAll(id string, w Window) {
 	svcs := s.r.servicesFor(s.ctx, s)
+	first, rest := s.r.splitByEntry(svcs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.findSvcs = svcs
-	s.finding += len(svcs) - 1
-	for _, svc := range svcs {
-		s.spawn(func() { s.findByTag(svc, id, w) })
-	}
+	s.finding--
+	s.findSvcs, s.findRest = nil, rest
+	s.findIn(first, id, w)
 	if len(svcs) == 0 {
 		s.follow(false)
+	}
+}
+
+// findIn starts a tag search per service. Called with s.mu held.
+func (s *search) findIn(svcs []string, id string, w Window) {
+	s.findSvcs = append(s.findSvcs, svcs...)
+	s.finding += len(svcs)
+	for _, svc := range svcs {
+		s.spawn(func() { s.findByTag(svc, id, w) })
 	}
 }
 
@@ -443,7 +474,7 @@ func (s *search) queryLogs(expr string, w Window, ids []string, round int) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record("loki", "query_range", expr, round, took, err, func(ctx context.Context) error {
+	s.record("loki", "query_range", expr, round, t0, took, err, func(ctx context.Context) error {
 		_, err := lg.QueryRange(ctx, q)
 		return err
 	})
@@ -531,7 +562,7 @@ func (s *search) getTrace(id string, round int) {
 		if sources.KindOf(err) == sources.KindNotFound {
 			err = nil // not an outage: the trace is just not there
 		}
-		s.record("jaeger", "get_trace", id, round, took, err, replay)
+		s.record("jaeger", "get_trace", id, round, t0, took, err, replay)
 		if t != nil {
 			s.addTrace(t)
 		}
@@ -545,12 +576,21 @@ func (s *search) findByTag(svc, id string, w Window) {
 	tf := s.r.cfg.Traces
 	q := jaeger.FindQuery{Service: svc, Tags: map[string]string{s.r.cfg.TraceTag: id}, Start: w.From, End: w.To,
 		Limit: s.r.cfg.MaxTraces}
+	held := false
+	select {
+	case s.r.finds <- struct{}{}:
+		held = true
+	case <-s.ctx.Done(): // FindTraces fails at once with the context's error
+	}
 	t0 := time.Now()
 	ts, err := tf.FindTraces(s.ctx, q)
 	took := time.Since(t0)
+	if held {
+		<-s.r.finds
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record("jaeger", "find_traces", svc+" "+s.r.cfg.TraceTag+"="+id, roundInput, took, err, func(ctx context.Context) error {
+	s.record("jaeger", "find_traces", svc+" "+s.r.cfg.TraceTag+"="+id, roundInput, t0, took, err, func(ctx context.Context) error {
 		_, err := tf.FindTraces(ctx, q)
 		return err
 	})
@@ -558,7 +598,13 @@ func (s *search) findByTag(svc, id string, w Window) {
 		s.tried[ts[i].TraceID] = true
 		s.addTrace(&ts[i])
 	}
+	s.tagHits += len(ts)
 	s.finding--
+	if s.finding == 0 && s.tagHits == 0 && len(s.findRest) > 0 && s.ctx.Err() == nil {
+		rest := s.findRest
+		s.findRest = nil
+		s.findIn(rest, id, w)
+	}
 	s.follow(false)
 }
 
@@ -576,6 +622,7 @@ func (s *search) addTrace(t *sources.Trace) {
 		return
 	}
 	s.traces[t.TraceID] = t
+	s.r.learnEntry(t)
 	for _, w := range t.Warnings {
 		s.warn(sanitize.Line(w))
 	}
@@ -583,8 +630,8 @@ func (s *search) addTrace(t *sources.Trace) {
 
 // record notes a call and, when it failed, the failure. Called with s.mu
 // held.
-func (s *search) record(backend, op, what string, round int, took time.Duration, err error, replay func(context.Context) error) {
-	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: round, Took: took, Err: err, replay: replay})
+func (s *search) record(backend, op, what string, round int, t0 time.Time, took time.Duration, err error, replay func(context.Context) error) {
+	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: round, At: t0.Sub(s.began), Took: took, Err: err, replay: replay})
 	if err != nil && sources.KindOf(err) != sources.KindCanceled {
 		s.failed[backend] = append(s.failed[backend], err)
 	}
@@ -647,7 +694,7 @@ func (m *memo[T]) fetch(ctx context.Context, s *search, backend, op string, call
 	v, err := call(ctx)
 	took := time.Since(t0)
 	s.mu.Lock()
-	s.record(backend, op, "", roundInput, took, err, func(ctx context.Context) error { _, err := call(ctx); return err })
+	s.record(backend, op, "", roundInput, t0, took, err, func(ctx context.Context) error { _, err := call(ctx); return err })
 	s.mu.Unlock()
 	if err == nil {
 		m.mu.Lock()
@@ -703,4 +750,40 @@ func (r *Resolver) cachedSelectors() []string {
 func (r *Resolver) servicesFor(ctx context.Context, s *search) []string {
 	svcs, _ := r.services.fetch(ctx, s, "jaeger", "services", r.cfg.Traces.Services)
 	return svcs
+}
+
+// learnEntry notes the service of t's earliest span carrying the trace
+// tag: a tag search in that service finds t.
+func (r *Resolver) learnEntry(t *sources.Trace) {
+	var first *sources.Span
+	for i := range t.Spans {
+		sp := &t.Spans[i]
+		if _, ok := sp.Tag(r.cfg.TraceTag); ok && sp.Service != "" && (first == nil || sp.Start.Before(first.Start)) {
+			first = sp
+		}
+	}
+	if first == nil {
+		return
+	}
+	r.entryMu.Lock()
+	r.entry[first.Service] = true
+	r.entryMu.Unlock()
+}
+
+// splitByEntry splits svcs into the services learned as entries and the
+// rest. With none learned, or all of them, every service comes first.
+func (r *Resolver) splitByEntry(svcs []string) (first, rest []string) {
+	r.entryMu.Lock()
+	defer r.entryMu.Unlock()
+	for _, svc := range svcs {
+		if r.entry[svc] {
+			first = append(first, svc)
+		} else {
+			rest = append(rest, svc)
+		}
+	}
+	if len(first) == 0 {
+		return rest, nil
+	}
+	return first, rest
 }

@@ -2,6 +2,8 @@ package correlate
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -358,5 +360,111 @@ func TestLiveWindowDoesNotSearchTheRequestIDTwice(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("the request id was searched %d times, want once", n)
+	}
+}
+
+func findServices(jg *fakeJaeger, from int) []string {
+	jg.mu.Lock()
+	defer jg.mu.Unlock()
+	var out []string
+	for _, q := range jg.finds[from:] {
+		out = append(out, q.Service)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Once a trace showed where the tag begins (frontend, whose span carrying
+// it starts first), later tag searches ask that service alone; one hit
+// returns the whole trace, so the view is the same.
+func TestTagSearchAsksTheEntryServiceFirst(t *testing.T) {
+	lk, jg := shop(at)
+	r := NewResolver(Config{Logs: lk, Traces: jg})
+	v1, err := r.Resolve(context.Background(), reqID, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findServices(jg, 0); strings.Join(got, ",") != "checkout,frontend,inventory" {
+		t.Fatalf("first view searched %v, want every service", got)
+	}
+	n := len(jg.finds)
+	v2, err := r.Resolve(context.Background(), reqID, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findServices(jg, n); strings.Join(got, ",") != "frontend" {
+		t.Errorf("second view searched %v, want only frontend", got)
+	}
+	if len(v2.Spans) != len(v1.Spans) || len(v2.Logs) != len(v1.Logs) || strings.Join(v2.JaegerServices, ",") != "frontend" {
+		t.Errorf("second view: %d spans %d logs services %v; first: %d spans %d logs", len(v2.Spans), len(v2.Logs), v2.JaegerServices, len(v1.Spans), len(v1.Logs))
+	}
+}
+
+// When the learned services find no trace, every other service is asked:
+// a request that never passed the frontend is still found by its tag.
+func TestTagSearchFallsBackToEveryService(t *testing.T) {
+	lk, jg := shop(at)
+	r := NewResolver(Config{Logs: lk, Traces: jg})
+	if _, err := r.Resolve(context.Background(), reqID, day()); err != nil {
+		t.Fatal(err)
+	}
+	const other, traceB = "req-batch000001", "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb"
+	jg.mu.Lock()
+	jg.traces = append(jg.traces, sources.Trace{TraceID: traceB, Spans: []sources.Span{{TraceID: traceB, SpanID: "2222222222222222",
+		Service: "inventory", Operation: "reindex", Start: at, Duration: time.Second, Tags: []sources.KV{{Key: "request_id", Value: other}}}}})
+	jg.mu.Unlock()
+	n := len(jg.finds)
+	v, err := r.Resolve(context.Background(), other, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findServices(jg, n); strings.Join(got, ",") != "checkout,frontend,inventory" {
+		t.Errorf("searched %v, want frontend then the rest", got)
+	}
+	if strings.Join(v.TraceIDs, ",") != traceB || v.Widened {
+		t.Errorf("traces %v widened %v, want %s found in the first window", v.TraceIDs, v.Widened, traceB)
+	}
+}
+
+// manyServices counts the tag searches in flight at once.
+type manyServices struct {
+	fakeJaeger
+	n, now, peak int
+}
+
+func (m *manyServices) Services(context.Context) ([]string, error) {
+	out := make([]string, m.n)
+	for i := range out {
+		out[i] = fmt.Sprintf("svc-%03d", i)
+	}
+	return out, nil
+}
+
+func (m *manyServices) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
+	m.mu.Lock()
+	m.now++
+	m.peak = max(m.peak, m.now)
+	m.finds = append(m.finds, q)
+	m.mu.Unlock()
+	time.Sleep(2 * time.Millisecond)
+	m.mu.Lock()
+	m.now--
+	m.mu.Unlock()
+	return nil, nil
+}
+
+// A Jaeger with 60 services gets every one searched, never more than
+// maxFinds at a time.
+func TestTagSearchesAreBounded(t *testing.T) {
+	jg := &manyServices{n: 60}
+	v, err := NewResolver(Config{Traces: jg}).Resolve(context.Background(), reqID, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jg.finds) != 2*60 || !v.Widened {
+		t.Errorf("%d searches (widened %v), want 60 per window", len(jg.finds), v.Widened)
+	}
+	if jg.peak > maxFinds || jg.peak < 2 {
+		t.Errorf("%d searches in flight at once, want between 2 and %d", jg.peak, maxFinds)
 	}
 }

@@ -4,14 +4,24 @@
 // the view's wall time divided by the slowest single call and by the sum
 // of the calls made sequentially. The order alternates between ids so
 // neither side always runs on warm caches.
+//
+// With -pids it also reads the CPU time the backends (and this process)
+// used, and prints the floor that CPU puts under view/sequential on this
+// machine's cores. With -rtt the backends are reached through a loopback
+// delay line, as if they were that round trip away.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/reltui/reltui/correlate"
@@ -24,14 +34,25 @@ func main() {
 	jaegerAddr := flag.String("jaeger", os.Getenv("RELTUI_JAEGER_GRPC"), "Jaeger query gRPC host:port")
 	n := flag.Int("n", 10, "request ids to measure")
 	since := flag.Duration("since", time.Hour, "window searched, ending now")
+	verbose := flag.Bool("v", false, "print every call of every view: round, start, duration, replayed duration")
+	pids := flag.String("pids", "", "comma-separated pids of the backends whose CPU time to count")
+	rtt := flag.Duration("rtt", 0, "reach the backends through a delay line adding this round trip")
 	flag.Parse()
-	if err := run(*lokiURL, *jaegerAddr, *n, *since); err != nil {
+	if *rtt > 0 {
+		var err error
+		if *lokiURL, *jaegerAddr, err = delayed(*lokiURL, *jaegerAddr, *rtt); err != nil {
+			fmt.Fprintln(os.Stderr, "requestfanout:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("backends reached through a %v round-trip delay line\n", *rtt)
+	}
+	if err := run(*lokiURL, *jaegerAddr, *n, *since, *verbose, parsePids(*pids)); err != nil {
 		fmt.Fprintln(os.Stderr, "requestfanout:", err)
 		os.Exit(1)
 	}
 }
 
-func run(lokiURL, jaegerAddr string, n int, since time.Duration) error {
+func run(lokiURL, jaegerAddr string, n int, since time.Duration, verbose bool, pids []int) error {
 	lc, err := loki.New(loki.Config{Address: lokiURL})
 	if err != nil {
 		return err
@@ -55,12 +76,26 @@ func run(lokiURL, jaegerAddr string, n int, since time.Duration) error {
 		return err
 	}
 	var slowest, sequential []float64
+	var viewCPU, seqCPU, viewWall, seqWall time.Duration
+	// The backends also ingest the demo workload's telemetry all the
+	// while: that CPU, measured here over a quiet moment, is taken off.
+	var background float64 // CPU seconds per wall second
+	if len(pids) > 0 {
+		c0, t0 := cpuOf(pids), time.Now()
+		time.Sleep(3 * time.Second)
+		background = (cpuOf(pids) - c0).Seconds() / time.Since(t0).Seconds()
+	}
+	busy := func(c0 time.Duration, t0 time.Time) time.Duration {
+		return cpuOf(pids) - c0 - time.Duration(background*float64(time.Since(t0)))
+	}
 	for i, id := range ids[1:] {
 		var par time.Duration
 		var v *correlate.View
 		seqFirst := i%2 == 1
 		replay := func() (time.Duration, time.Duration, error) {
 			var sum, top time.Duration
+			c0, t0 := cpuOf(pids), time.Now()
+			defer func() { seqCPU += busy(c0, t0); seqWall += sum }()
 			for _, c := range v.Calls {
 				took, err := c.Replay(ctx)
 				if err != nil {
@@ -68,13 +103,20 @@ func run(lokiURL, jaegerAddr string, n int, since time.Duration) error {
 				}
 				sum += took
 				top = max(top, took)
+				if verbose {
+					fmt.Printf("    round %d  at %5.0fms  took %5.0fms  alone %5.0fms  %s %s %s\n",
+						c.Round, ms(c.At), ms(c.Took), ms(took), c.Backend, c.Op, c.What)
+				}
 			}
 			return sum, top, nil
 		}
 		resolve := func() error {
+			c0 := cpuOf(pids)
 			t0 := time.Now()
 			v, err = r.Resolve(ctx, id, w)
 			par = time.Since(t0)
+			viewCPU += busy(c0, t0)
+			viewWall += par
 			if err == nil && (v.IsPartial() || !v.Found()) {
 				err = fmt.Errorf("%s: found %v %s", id, v.Found(), v.PartialNote())
 			}
@@ -108,7 +150,77 @@ func run(lokiURL, jaegerAddr string, n int, since time.Duration) error {
 	}
 	fmt.Printf("median over %d requests: view/slowest-call %.2f (target <= 1.15), view/sequential %.2f (target <= 0.50)\n",
 		len(slowest), median(slowest), median(sequential))
+	if len(pids) > 0 {
+		views := time.Duration(len(slowest))
+		if seqFirstViews := time.Duration(len(slowest) / 2); seqFirstViews > 0 {
+			views += seqFirstViews // those ids were resolved twice
+		}
+		cores := runtime.NumCPU()
+		perView := viewCPU / views
+		perSeq := seqCPU / time.Duration(len(slowest))
+		seq := seqWall / time.Duration(len(slowest))
+		fmt.Printf("background CPU of the backends (demo ingest): %.0f%% of a core, taken off below\n", background*100)
+		fmt.Printf("CPU (backends + this process): %.0fms per view, %.0fms per sequential replay (%.0fms wall); "+
+			"on %d cores a view cannot take less than %.0fms, so view/sequential cannot go below %.2f here\n",
+			ms(perView), ms(perSeq), ms(seq), cores, ms(perView)/float64(cores), ms(perView)/float64(cores)/ms(seq))
+	}
 	return nil
+}
+
+// cpuOf is the user+system CPU time of the processes pids and of this
+// process.
+func cpuOf(pids []int) time.Duration {
+	var ru syscall.Rusage
+	var total time.Duration
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the parenthesised command name; utime and stime are
+		// the 14th and 15th fields, in clock ticks (100 per second).
+		rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+		f := strings.Fields(rest)
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(u+st) * 10 * time.Millisecond
+	}
+	return total
+}
+
+func parsePids(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// delayed starts delay lines in front of Loki and Jaeger and returns the
+// addresses that reach them through it.
+func delayed(lokiURL, jaegerAddr string, rtt time.Duration) (string, string, error) {
+	u, err := url.Parse(lokiURL)
+	if err != nil {
+		return "", "", err
+	}
+	ld, err := startDelayLine(u.Host, rtt/2)
+	if err != nil {
+		return "", "", err
+	}
+	jd, err := startDelayLine(jaegerAddr, rtt/2)
+	if err != nil {
+		return "", "", err
+	}
+	u.Host = ld.Addr()
+	return u.String(), jd.Addr(), nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
