@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reltui/reltui/sources"
@@ -177,8 +178,20 @@ type search struct {
 	// began is when the resolution started, for Call.At.
 	began time.Time
 	wg    sync.WaitGroup
+	// inflight counts the goroutines making calls.
+	inflight atomic.Int32
 
-	mu      sync.Mutex
+	// progress, when set, gets a snapshot after each answer that changed
+	// what is known; pmu keeps the snapshots in order.
+	progress func(*View)
+	pmu      sync.Mutex
+	emitted  int
+
+	mu sync.Mutex
+	// head is the view's header (input, kind, window searched), copied
+	// into every snapshot; version counts the answers recorded.
+	head    View
+	version int
 	logs    []Log
 	seen    map[logKey]struct{}
 	traces  map[string]*sources.Trace
@@ -224,6 +237,15 @@ const (
 // the spans are searched too. When nothing at all is found the window is
 // widened once.
 func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, error) {
+	return r.ResolveProgress(ctx, input, w, nil)
+}
+
+// ResolveProgress is Resolve that also hands progress snapshots of the
+// view, Searching and with what is known so far, to progress (when not
+// nil) as answers arrive: the trace Jaeger found can be shown while Loki
+// still searches. Snapshots come one at a time, in order, from the
+// resolution's goroutines, and never after ResolveProgress returns.
+func (r *Resolver) ResolveProgress(ctx context.Context, input string, w Window, progress func(*View)) (*View, error) {
 	id, kind, ok := ClassifyInput(input)
 	if !ok {
 		return nil, fmt.Errorf("%q is not a request id or a trace id (1-128 printable characters without spaces or quotes)", sanitize.Line(input))
@@ -241,6 +263,7 @@ func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, 
 	s := &search{r: r, ctx: ctx, now: now, began: t0, seen: map[logKey]struct{}{}, traces: map[string]*sources.Trace{}, tried: map[string]bool{},
 		pending: map[string]bool{}, failed: map[string][]error{}, lokiDone: map[string]Window{}, followed: map[string]bool{}}
 	v := &View{Input: id, Kind: kind, Searched: w, TraceTag: r.cfg.TraceTag}
+	s.head, s.progress = *v, progress
 
 	s.start(id, kind, w)
 	s.settle()
@@ -248,13 +271,43 @@ func (r *Resolver) Resolve(ctx context.Context, input string, w Window) (*View, 
 		v.Widened, v.Narrow = true, w
 		w = w.Widened()
 		v.Searched = w
+		s.mu.Lock()
+		s.head = *v
+		s.mu.Unlock()
 		s.start(id, kind, w)
 		s.settle()
 	}
 	v.Selectors = r.cachedSelectors()
 	s.finish(v)
 	v.Took = time.Since(t0)
+	// Every snapshot was handed over before the last goroutine ended;
+	// taking pmu makes sure the last of them has returned too.
+	s.pmu.Lock()
+	s.progress = nil
+	s.pmu.Unlock()
 	return v, nil
+}
+
+// emit hands a snapshot to the progress function when an answer changed
+// what is known since the last one.
+func (s *search) emit() {
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	if s.progress == nil {
+		return
+	}
+	s.mu.Lock()
+	version, v := s.version, s.head
+	s.mu.Unlock()
+	if version == s.emitted {
+		return
+	}
+	s.emitted = version
+	v.Selectors = s.r.cachedSelectors()
+	s.finish(&v)
+	v.Took = time.Since(s.began)
+	v.Searching, v.Pending = true, int(s.inflight.Load())
+	s.progress(&v)
 }
 
 // settle waits for every call, then follows what is left that needed the
@@ -270,9 +323,14 @@ func (s *search) settle() {
 // spawn runs f in its own goroutine, counted until it returns.
 func (s *search) spawn(f func()) {
 	s.wg.Add(1)
+	s.inflight.Add(1)
 	go func() {
 		defer s.wg.Done()
 		f()
+		s.inflight.Add(-1)
+		if s.progress != nil {
+			s.emit()
+		}
 	}()
 }
 
@@ -631,6 +689,7 @@ func (s *search) addTrace(t *sources.Trace) {
 // record notes a call and, when it failed, the failure. Called with s.mu
 // held.
 func (s *search) record(backend, op, what string, round int, t0 time.Time, took time.Duration, err error, replay func(context.Context) error) {
+	s.version++
 	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: round, At: t0.Sub(s.began), Took: took, Err: err, replay: replay})
 	if err != nil && sources.KindOf(err) != sources.KindCanceled {
 		s.failed[backend] = append(s.failed[backend], err)

@@ -468,3 +468,55 @@ func TestTagSearchesAreBounded(t *testing.T) {
 		t.Errorf("%d searches in flight at once, want between 2 and %d", jg.peak, maxFinds)
 	}
 }
+
+// While Loki is still searching, a progress snapshot already holds the
+// trace Jaeger found, marked Searching; the final view is not.
+func TestResolveProgressShowsTheTraceFirst(t *testing.T) {
+	lk, jg := shop(at)
+	lk.gate = make(chan struct{})
+	var mu sync.Mutex
+	var snaps []*View
+	progress := func(v *View) {
+		mu.Lock()
+		defer mu.Unlock()
+		snaps = append(snaps, v)
+		if len(v.Spans) > 0 && len(snaps) > 0 && v.Searching {
+			select {
+			case <-lk.gate:
+			default:
+				close(lk.gate) // let Loki answer once the trace was shown
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := NewResolver(Config{Logs: lk, Traces: jg}).ResolveProgress(ctx, reqID, day(), progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var first *View
+	for _, s := range snaps {
+		if len(s.Spans) > 0 {
+			first = s
+			break
+		}
+	}
+	if first == nil {
+		t.Fatalf("%d snapshots, none with the trace", len(snaps))
+	}
+	if !first.Searching || first.Pending == 0 || len(first.Logs) != 0 || first.Input != reqID {
+		t.Errorf("first snapshot with spans: searching %v pending %d logs %d input %q; want searching, Loki pending, no logs yet",
+			first.Searching, first.Pending, len(first.Logs), first.Input)
+	}
+	if v.Searching || v.Pending != 0 || len(v.Spans) != 3 || len(v.Logs) != 4 {
+		t.Errorf("final view: searching %v pending %d, %d spans %d logs", v.Searching, v.Pending, len(v.Spans), len(v.Logs))
+	}
+	// Later snapshots never know less than earlier ones.
+	for i := 1; i < len(snaps); i++ {
+		if len(snaps[i].Calls) < len(snaps[i-1].Calls) {
+			t.Errorf("snapshot %d has %d calls, the one before %d", i, len(snaps[i].Calls), len(snaps[i-1].Calls))
+		}
+	}
+}

@@ -46,6 +46,10 @@ type View struct {
 	Calls []Call
 	// Took is the wall time of the whole resolution.
 	Took time.Duration
+	// Searching is set on the snapshots handed to a progress function
+	// while calls are still out; Pending then counts them.
+	Searching bool
+	Pending   int
 }
 
 // Summary leads the view.
@@ -86,9 +90,11 @@ func (s *search) finish(v *View) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.r
-	v.Calls = s.calls
-	v.Warnings = s.warnings
-	v.JaegerServices = s.findSvcs
+	// Clones: a snapshot taken while calls are out must not share what
+	// later answers append to.
+	v.Calls = slices.Clone(s.calls)
+	v.Warnings = slices.Clone(s.warnings)
+	v.JaegerServices = slices.Clone(s.findSvcs)
 
 	traceIDs := make([]string, 0, len(s.traces))
 	for id := range s.traces {
@@ -136,7 +142,7 @@ func (s *search) finish(v *View) {
 	}
 	v.TraceIDs = sortedKeys(tids, "")
 	v.RequestIDs = sortedKeys(reqs, v.Input)
-	v.Joined = Join(spans, s.logs)
+	v.Joined = Join(spans, slices.Clone(s.logs))
 	v.Summary = summarize(v.Joined)
 	v.Summary.CriticalServices = crit
 

@@ -27,6 +27,11 @@ func TestGoldenViews(t *testing.T) {
 	}{
 		{"empty", func(m *Model, _ *fakeSource) { m.Init() }},
 		{"searching", func(m *Model, _ *fakeSource) { m.Init(); press(m, reqID, "enter") }},
+		{"early", func(m *Model, _ *fakeSource) {
+			m.Init()
+			press(m, reqID, "enter")
+			m.Update(progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly()})
+		}},
 		{"view", func(m *Model, _ *fakeSource) {
 			m.Init()
 			press(m, reqID)

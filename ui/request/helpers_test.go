@@ -78,14 +78,20 @@ type fakeSource struct {
 	mu    sync.Mutex
 	fn    func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)
 	seen  []correlate.Window
+	// snaps are handed to the progress function, in order, before the
+	// answer.
+	snaps []*correlate.View
 }
 
-func (f *fakeSource) Resolve(ctx context.Context, id string, w correlate.Window) (*correlate.View, error) {
+func (f *fakeSource) ResolveProgress(ctx context.Context, id string, w correlate.Window, progress func(*correlate.View)) (*correlate.View, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
 	f.seen = append(f.seen, w)
-	fn := f.fn
+	fn, snaps := f.fn, f.snaps
 	f.mu.Unlock()
+	for _, s := range snaps {
+		progress(s)
+	}
 	if fn == nil {
 		return sampleView(), nil
 	}
@@ -138,10 +144,14 @@ func run(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-// settle feeds a Cmd's messages back into the model.
+// settle feeds a Cmd's messages back into the model, and the messages of
+// the Cmds the model returns (a progress snapshot's wait for the next).
 func settle(m *Model, cmd tea.Cmd) {
 	for _, msg := range run(cmd) {
-		m.Update(msg)
+		_, next := m.Update(msg)
+		if _, ok := msg.(progressMsg); ok {
+			settle(m, next)
+		}
 	}
 }
 

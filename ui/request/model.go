@@ -83,8 +83,11 @@ type Model struct {
 	live     bool
 	rangeSet bool
 
-	seq       int
-	loading   string // the id being resolved, "" when idle
+	seq     int
+	loading string // the id being resolved, "" when idle
+	// early is set once a snapshot of the running resolution is shown:
+	// the answer then keeps the cursor where the user moved it.
+	early     bool
 	loadStart time.Time
 	reqCancel context.CancelFunc
 
@@ -201,6 +204,13 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.seq {
 			m.onResult(msg)
 		}
+	case progressMsg:
+		// A stale resolution's snapshots stop here: its goroutine ends
+		// into buffered channels nobody reads.
+		if msg.pane == m.id && msg.seq == m.seq && m.loading != "" {
+			m.onProgress(msg)
+			return m, msg.next
+		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.loading != "")
 	}
@@ -248,7 +258,7 @@ func (m *Model) resolve(id string) tea.Cmd {
 	m.seq++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.reqCancel = cancel
-	m.loading, m.loadStart, m.flash = id, m.now(), ""
+	m.loading, m.loadStart, m.flash, m.early = id, m.now(), "", false
 	return tea.Batch(resolveCmd(ctx, m.src, m.id, m.seq, id, m.window(), m.tmo), m.spin.Start())
 }
 
@@ -274,9 +284,29 @@ func (m *Model) onResult(msg resultMsg) {
 		return
 	}
 	m.err = nil
+	keep := m.early && m.shown == msg.id
+	m.early = false
 	m.view, m.shown = msg.view, msg.id
 	m.rebuild()
-	m.sel, m.top = 0, 0
+	if !keep {
+		m.sel, m.top = 0, 0
+	}
+	m.clamp()
+}
+
+// onProgress shows a snapshot of the running resolution once it has found
+// something: the trace usually answers long before a wide log search.
+func (m *Model) onProgress(msg progressMsg) {
+	if msg.view == nil || !msg.view.Found() {
+		return
+	}
+	keep := m.early && m.shown == msg.id
+	m.err, m.early = nil, true
+	m.view, m.shown = msg.view, msg.id
+	m.rebuild()
+	if !keep {
+		m.sel, m.top = 0, 0
+	}
 	m.clamp()
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
@@ -291,5 +292,112 @@ func TestHostileLinesAreNotInterpreted(t *testing.T) {
 	m.errID = "x"
 	if strings.ContainsRune(m.View(), 0x1b) {
 		t.Error("escape in an error reached the view")
+	}
+}
+
+// traceOnly is the sample request as known when Jaeger has answered and
+// Loki has not: spans, no lines, still searching.
+func traceOnly() *correlate.View {
+	v := sampleView()
+	v.Joined = correlate.Join(v.Spans, nil)
+	v.Summary.LogCount = 0
+	v.Searching, v.Pending, v.Calls = true, 2, make([]correlate.Call, 1)
+	return v
+}
+
+// The trace shows while Loki still searches, with the spinner and how
+// many calls are out; moving the cursor meanwhile is kept when the
+// answer replaces the snapshot.
+func TestSnapshotShownWhileSearching(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m.Init()
+	press(m, reqID)
+	cmd := press(m, "enter")
+	msgs := run(cmd)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	// The fake answers at once; replay a snapshot by hand first.
+	snap := progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly(), next: func() tea.Msg { return msgs[0] }}
+	_, next := m.Update(snap)
+	if m.loading != reqID || m.view == nil || len(m.rows) == 0 {
+		t.Fatalf("snapshot not shown: loading %q rows %d", m.loading, len(m.rows))
+	}
+	frame := m.View()
+	for _, want := range []string{"POST /api/checkout", "searching Loki and Jaeger for " + reqID, "1 answered, 2 out"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("frame lacks %q:\n%s", want, frame)
+		}
+	}
+	if next == nil {
+		t.Fatal("no wait for the next snapshot")
+	}
+	press(m, "j", "j")
+	sel := m.sel
+	m.Update(next())
+	if m.loading != "" || len(m.rows) != 4+4+5 {
+		t.Fatalf("after the answer: loading %q, %d rows", m.loading, len(m.rows))
+	}
+	if m.sel != sel || sel == 0 {
+		t.Errorf("cursor %d after the answer, was moved to %d", m.sel, sel)
+	}
+	if strings.Contains(m.View(), "answered") {
+		t.Error("the finished view still says calls are out")
+	}
+	// A snapshot after the answer, or of an older search, changes nothing.
+	m.Update(progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly()})
+	m.Update(progressMsg{pane: m.id, seq: m.seq - 1, id: reqID, view: traceOnly()})
+	if len(m.rows) != 4+4+5 {
+		t.Errorf("a late snapshot replaced the answer: %d rows", len(m.rows))
+	}
+}
+
+// A snapshot that found nothing yet does not replace the previous view
+// with "not found".
+func TestEmptySnapshotKeepsThePreviousView(t *testing.T) {
+	m, _ := loaded(t)
+	m.Resolve("req-other")
+	empty := &correlate.View{Input: "req-other", Kind: correlate.IDRequest, Joined: correlate.Join(nil, nil), Searching: true, Pending: 3}
+	m.Update(progressMsg{pane: m.id, seq: m.seq, id: "req-other", view: empty})
+	if m.shown != reqID || strings.Contains(m.View(), "not found") {
+		t.Errorf("shown %q:\n%s", m.shown, m.View())
+	}
+}
+
+// Through the real Cmd: the fake's snapshots arrive before its answer.
+func TestResolveCmdDeliversSnapshotsThenTheAnswer(t *testing.T) {
+	shown := make(chan struct{})
+	src := &fakeSource{snaps: []*correlate.View{traceOnly()}}
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		<-shown // the answer comes after the snapshot was on screen
+		return sampleView(), nil
+	})
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m.Init()
+	press(m, reqID)
+	cmd := press(m, "enter")
+	var kinds []string
+	for _, msg := range run(cmd) {
+		for msg != nil {
+			_, next := m.Update(msg)
+			switch msg.(type) {
+			case progressMsg:
+				kinds = append(kinds, "progress")
+				close(shown)
+				msg = next()
+			case resultMsg:
+				kinds = append(kinds, "result")
+				msg = nil
+			default:
+				msg = nil
+			}
+		}
+	}
+	if got := strings.Join(kinds, ","); got != "progress,result" {
+		t.Errorf("messages %s, want progress then result", got)
+	}
+	if m.loading != "" || len(m.rows) != 4+4+5 {
+		t.Errorf("loading %q, %d rows", m.loading, len(m.rows))
 	}
 }

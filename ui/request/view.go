@@ -213,7 +213,11 @@ func (m *Model) statusLine() string {
 		return m.filterIn.View()
 	case m.loading != "":
 		took := m.now().Sub(m.loadStart).Round(100 * time.Millisecond)
-		return m.spin.View() + st.Subtle.Render(m.fit(fmt.Sprintf(" searching Loki and Jaeger for %s… %s", m.loading, took)))
+		text := fmt.Sprintf(" searching Loki and Jaeger for %s… %s", m.loading, took)
+		if v := m.view; m.early && v != nil && v.Searching {
+			text += fmt.Sprintf(" · %d answered, %d out", len(v.Calls), v.Pending)
+		}
+		return m.spin.View() + st.Subtle.Render(m.fit(text))
 	case m.flash != "":
 		return st.WarnMsg.Render(m.fit(m.flash))
 	case m.view == nil:
