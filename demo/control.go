@@ -41,6 +41,7 @@ type Status struct {
 	Now      time.Time                `json:"now"`
 	Schedule bool                     `json:"schedule"`
 	Active   []fault.Window           `json:"active_faults"`
+	Manual   []fault.Window           `json:"manual_faults"`
 	Upcoming []fault.Window           `json:"upcoming_faults"`
 	Counters Counters                 `json:"counters"`
 	Queued   Queued                   `json:"queued"`
@@ -68,6 +69,7 @@ func (w *Workload) Status() Status {
 		Now:      now,
 		Schedule: w.cfg.Schedule,
 		Active:   nonNil(w.board.Active(now)),
+		Manual:   nonNil(w.board.Manual(now)),
 		Upcoming: nonNil(w.board.Upcoming(now)),
 		Counters: c,
 		Queued:   Queued{LogLines: w.logs.Len(), MetricPushes: w.pending.Len()},
@@ -86,8 +88,12 @@ func nonNil(ws []fault.Window) []fault.Window {
 // ControlHandler serves the control API:
 //
 //	GET    /status               state, faults and counters
-//	POST   /faults/{kind}?for=2m start a fault now
-//	DELETE /faults/{kind}        end a fault now
+//	POST   /faults/{kind}?for=2m start a fault now; answers its window, with its id
+//	DELETE /faults/{kind}/{id}   end that one window now; other faults of the kind stay
+//	DELETE /faults/{kind}        end every fault of the kind now (manual and scheduled)
+//
+// Tests sharing one workload end only the window they injected, so one
+// test's cleanup never ends another's fault.
 func (w *Workload) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(rw http.ResponseWriter, _ *http.Request) {
@@ -109,6 +115,26 @@ func (w *Workload) ControlHandler() http.Handler {
 		win, err := w.board.Inject(k, w.cfg.Now(), d)
 		if err != nil {
 			writeJSON(rw, http.StatusBadRequest, apiError{err.Error()})
+			return
+		}
+		writeJSON(rw, http.StatusOK, win)
+	})
+	mux.HandleFunc("DELETE /faults/{kind}/{id}", func(rw http.ResponseWriter, r *http.Request) {
+		k, err := fault.ParseKind(r.PathValue("kind"))
+		if err != nil {
+			writeJSON(rw, http.StatusNotFound, apiError{err.Error()})
+			return
+		}
+		id := r.PathValue("id")
+		// IDs are never reused and a window's kind never changes, so the
+		// lookup and End agree.
+		if win, ok := w.board.Lookup(id); ok && win.Kind != k {
+			writeJSON(rw, http.StatusNotFound, apiError{fmt.Sprintf("fault %q is a %s fault, not %s", id, win.Kind, k)})
+			return
+		}
+		win, err := w.board.End(id, w.cfg.Now())
+		if err != nil {
+			writeJSON(rw, http.StatusNotFound, apiError{err.Error()})
 			return
 		}
 		writeJSON(rw, http.StatusOK, win)
@@ -185,7 +211,21 @@ func (c *Control) Inject(ctx context.Context, k fault.Kind, d time.Duration) (fa
 	return w, err
 }
 
-// Clear ends fault k.
+// End ends the window w that Inject returned, and only it: other faults
+// of its kind, another test's or the schedule's, stay in force. It answers
+// the window as ended. A window that is unknown or already over is an
+// error.
+func (c *Control) End(ctx context.Context, w fault.Window) (fault.Window, error) {
+	if w.ID == "" {
+		return fault.Window{}, fmt.Errorf("%s fault from %s has no id: only an injected window can be ended alone", w.Kind, w.Source)
+	}
+	var out fault.Window
+	err := c.do(ctx, http.MethodDelete, "/faults/"+url.PathEscape(string(w.Kind))+"/"+url.PathEscape(w.ID), &out)
+	return out, err
+}
+
+// Clear ends every fault of kind k in force, whoever started it: for
+// people, not for tests sharing the workload (they use End).
 func (c *Control) Clear(ctx context.Context, k fault.Kind) (Status, error) {
 	var s Status
 	err := c.do(ctx, http.MethodDelete, "/faults/"+url.PathEscape(string(k)), &s)

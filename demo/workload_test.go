@@ -18,18 +18,26 @@ import (
 	"github.com/reltui/reltui/demo/fault"
 )
 
-func TestControlServer(t *testing.T) {
-	now := start
-	w, err := New(context.Background(), Config{Rate: 5, Env: "test", Now: func() time.Time { return now }})
+// controlServer serves a workload's control API whose clock reads *now,
+// and returns it with a client.
+func controlServer(t *testing.T, now *time.Time) (*httptest.Server, *Control) {
+	t.Helper()
+	w, err := New(context.Background(), Config{Rate: 5, Env: "test", Now: func() time.Time { return *now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(w.ControlHandler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	c, err := NewControl(strings.TrimPrefix(srv.URL, "http://"), srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, c
+}
+
+func TestControlServer(t *testing.T) {
+	now := start
+	_, c := controlServer(t, &now)
 	ctx := context.Background()
 	win, err := c.Inject(ctx, fault.Errors, 90*time.Second)
 	if err != nil {
@@ -54,6 +62,88 @@ func TestControlServer(t *testing.T) {
 	s, err = c.Clear(ctx, fault.Errors)
 	if err != nil || len(s.Active) != 0 {
 		t.Fatalf("Clear: %v, %+v", err, s.Active)
+	}
+}
+
+// Two clients (say, two tests) inject the same kind; each ends only its own
+// window over the API, and the kind stays active until the other's ends.
+func TestControlEndOwnWindow(t *testing.T) {
+	now := start
+	srv, c := controlServer(t, &now)
+	ctx := context.Background()
+	active := func() []fault.Window {
+		t.Helper()
+		s, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Active
+	}
+	mine, err := c.Inject(ctx, fault.Latency, 8*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	theirs, err := c.Inject(ctx, fault.Latency, 2*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine.ID == "" || theirs.ID == "" || mine.ID == theirs.ID {
+		t.Fatalf("ids %q %q", mine.ID, theirs.ID)
+	}
+	s, err := c.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Active) != 1 || len(s.Manual) != 2 {
+		t.Fatalf("two latency windows: active %+v, manual %+v", s.Active, s.Manual)
+	}
+	// The other test finishes first and ends its window: mine stays.
+	now = now.Add(30 * time.Second)
+	ended, err := c.End(ctx, theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ended.ID != theirs.ID || !ended.End.Equal(now) {
+		t.Fatalf("End = %+v", ended)
+	}
+	if a := active(); len(a) != 1 || a[0].ID != mine.ID {
+		t.Fatalf("after the other's End: active %+v, want %s", a, mine.ID)
+	}
+	// Ending it again, an unknown id, or an id under the wrong kind: 404.
+	for _, bad := range []fault.Window{theirs, {ID: "nope", Kind: fault.Latency}, {ID: mine.ID, Kind: fault.Errors}} {
+		_, err := c.End(ctx, bad)
+		if err == nil || !strings.Contains(err.Error(), "control server: ") {
+			t.Fatalf("End(%+v) = %v, want the server's error", bad, err)
+		}
+		t.Logf("End(%s %s): %v", bad.Kind, bad.ID, err)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/faults/latency/nope", nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `no such fault`) {
+		t.Fatalf("unknown id: HTTP %d %s", resp.StatusCode, body)
+	}
+	if a := active(); len(a) != 1 || a[0].ID != mine.ID {
+		t.Fatalf("failed Ends touched my window: active %+v", a)
+	}
+	if _, err := c.End(ctx, fault.Window{Kind: fault.Latency, Source: fault.Scheduled}); err == nil {
+		t.Fatal("End of a window without an id succeeded")
+	}
+	// Clear still ends everything of the kind.
+	if _, err := c.Inject(ctx, fault.Latency, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	s, err = c.Clear(ctx, fault.Latency)
+	if err != nil || len(s.Active) != 0 || len(s.Manual) != 0 {
+		t.Fatalf("Clear: %v, active %+v, manual %+v", err, s.Active, s.Manual)
+	}
+	if _, err := c.End(ctx, mine); err == nil {
+		t.Fatal("End after Clear succeeded")
 	}
 }
 

@@ -26,7 +26,7 @@ func newFaultCmd() *cobra.Command {
 		}
 	)
 	cmd := &cobra.Command{
-		Use:   "fault latency|errors|stall|status|clear [KIND]",
+		Use:   "fault latency|errors|stall|status|clear KIND|end KIND ID",
 		Short: "Inject a fault into a running workload, or show what is active",
 		Long: `Talk to the control server of "reltui-demo run --control ADDR".
 
@@ -34,8 +34,11 @@ func newFaultCmd() *cobra.Command {
   fault errors    payments answers 5xx to ~30% of charges
   fault stall     the orders consumer stops committing; lag grows
   fault status    active and upcoming faults, counters, backend health
-  fault clear K   end fault K now (scheduled or manual)`,
-		Args: cobra.RangeArgs(1, 2),
+  fault clear K   end every fault of kind K now (scheduled, and manual ones
+                  whoever injected them)
+  fault end K ID  end only the injected fault with that ID (printed when it
+                  was injected, and by status); others of kind K stay`,
+		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := control()
 			if err != nil {
@@ -71,6 +74,20 @@ func newFaultCmd() *cobra.Command {
 				}
 				printFaults(out, s)
 				return nil
+			case "end":
+				if len(args) != 3 {
+					return errors.New("end needs a fault kind and the ID its inject printed, e.g. end latency 3fa2c1-4")
+				}
+				k, err := fault.ParseKind(args[1])
+				if err != nil {
+					return err
+				}
+				w, err := c.End(ctx, fault.Window{ID: args[2], Kind: k, Source: fault.Manual})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "%s fault %s ended at %s\n", w.Kind, w.ID, w.End.Local().Format("15:04:05"))
+				return nil
 			}
 			if len(args) != 1 {
 				return fmt.Errorf("unexpected argument %q", args[1])
@@ -83,7 +100,7 @@ func newFaultCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%s fault active until %s (%s)\n", w.Kind, w.End.Local().Format("15:04:05"), dur)
+			fmt.Fprintf(out, "%s fault %s active until %s (%s)\n", w.Kind, w.ID, w.End.Local().Format("15:04:05"), dur)
 			return nil
 		},
 	}
@@ -100,6 +117,12 @@ func printFaults(out io.Writer, s demo.Status) {
 	}
 	for _, w := range s.Active {
 		fmt.Fprintf(out, "active   %-8s %-9s since %s, %s left\n", w.Kind, w.Source,
+			w.Start.Local().Format("15:04:05"), w.End.Sub(s.Now).Round(time.Second))
+	}
+	// Every injected window, several per kind possibly, with the ID that
+	// "fault end" takes.
+	for _, w := range s.Manual {
+		fmt.Fprintf(out, "injected %-8s %-9s since %s, %s left\n", w.Kind, w.ID,
 			w.Start.Local().Format("15:04:05"), w.End.Sub(s.Now).Round(time.Second))
 	}
 	for _, w := range s.Upcoming {

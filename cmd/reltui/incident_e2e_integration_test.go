@@ -41,19 +41,41 @@ func isolatedConfig(t *testing.T, st stacktest.Stack) string {
 	return cfg
 }
 
+// injectOwnFault starts fault k on the shared demo workload for d and, when
+// the test ends, ends that window and only it: tests in other packages run
+// at the same time against the same workload and may have their own fault
+// of the kind in force, which a Clear would end early.
+func injectOwnFault(t *testing.T, ctl *demo.Control, k fault.Kind, d time.Duration) fault.Window {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	w, err := ctl.Inject(ctx, k, d)
+	if err != nil {
+		t.Fatalf("inject %s fault: %v", k, err)
+	}
+	t.Logf("%s fault %s in force until %s", k, w.ID, w.End.Format(time.TimeOnly))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		// It may be over already, or a person cleared it: not the test's
+		// failure.
+		if _, err := ctl.End(ctx, w); err != nil {
+			t.Logf("end %s fault %s: %v", k, w.ID, err)
+		}
+	})
+	return w
+}
+
 // firingBurst injects the payments error burst and waits until Prometheus
 // fires PaymentsErrorBurst; it returns the alert as `reltui alerts` sees it.
+// The burst ends when the test does.
 func firingBurst(t *testing.T, st stacktest.Stack, bin, cfg string) headless.AlertJSON {
 	t.Helper()
 	ctl, err := demo.NewControl(st.DemoControl, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := ctl.Inject(ctx, fault.Errors, 5*time.Minute); err != nil {
-		t.Fatalf("inject the error burst: %v", err)
-	}
+	injectOwnFault(t, ctl, fault.Errors, 5*time.Minute)
 	var got headless.AlertJSON
 	eventually(t, 3*time.Minute, func() error {
 		code, out, errOut := runBin(t, bin, "--config", cfg, "alerts", "--source", "prometheus", "-o", "json")

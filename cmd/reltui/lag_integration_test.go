@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -25,16 +24,7 @@ func TestStallTurnsOrdersConsumerToStallWithRisingSeconds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := ctl.Inject(ctx, fault.Stall, 8*time.Minute); err != nil {
-		t.Fatalf("inject stall: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		ctl.Clear(ctx, fault.Stall)
-	})
+	injectOwnFault(t, ctl, fault.Stall, 8*time.Minute)
 	type row struct {
 		Group      string   `json:"group"`
 		Partition  *int     `json:"partition"`

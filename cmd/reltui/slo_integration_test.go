@@ -205,16 +205,7 @@ func TestErrorBurstPagesPaymentsAvailability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := ctl.Inject(ctx, fault.Errors, 8*time.Minute); err != nil {
-		t.Fatalf("inject errors: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		ctl.Clear(ctx, fault.Errors)
-	})
+	injectOwnFault(t, ctl, fault.Errors, 8*time.Minute)
 	var last string
 	deadline := time.Now().Add(8 * time.Minute)
 	for time.Now().Before(deadline) {

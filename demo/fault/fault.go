@@ -8,9 +8,12 @@
 package fault
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -50,8 +53,11 @@ const (
 	Manual    Source = "manual"
 )
 
-// Window is one occurrence of a fault.
+// Window is one occurrence of a fault. A manual window has an ID, which
+// whoever injected it uses to end just that window; scheduled windows have
+// none.
 type Window struct {
+	ID     string    `json:"id,omitempty"`
 	Kind   Kind      `json:"kind"`
 	Source Source    `json:"source"`
 	Start  time.Time `json:"start"`
@@ -153,12 +159,20 @@ func (s Schedule) Between(from, to time.Time) []Window {
 	return out
 }
 
-// Board is the live set of faults: the schedule plus whatever a person
-// asked for. It is safe for concurrent use.
+// Board is the live set of faults: the schedule plus whatever people and
+// tests asked for. Manual windows are owned by whoever injected them: two
+// injections of one kind are two windows, and ending one by its ID leaves
+// the other in force. It is safe for concurrent use.
 type Board struct {
 	mu       sync.Mutex
 	schedule *Schedule
-	manual   map[Kind]Window
+	// manual holds the injected windows by ID; ended and expired ones
+	// are removed.
+	manual map[string]Window
+	// idPrefix (random per board) and next make IDs unique within a board
+	// and unlikely to repeat across restarts of the workload.
+	idPrefix string
+	next     uint64
 	// cleared suppresses scheduled windows of a kind until the given time,
 	// so "clear" also ends a scheduled fault that is in progress.
 	cleared map[Kind]time.Time
@@ -172,10 +186,20 @@ func NewBoard(sched *Schedule) (*Board, error) {
 			return nil, err
 		}
 	}
-	return &Board{schedule: sched, manual: map[Kind]Window{}, cleared: map[Kind]time.Time{}}, nil
+	var salt [3]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		return nil, fmt.Errorf("fault board: %w", err)
+	}
+	return &Board{
+		schedule: sched,
+		manual:   map[string]Window{},
+		idPrefix: hex.EncodeToString(salt[:]),
+		cleared:  map[Kind]time.Time{},
+	}, nil
 }
 
-// Inject starts a fault now for d, replacing any manual one of that kind.
+// Inject starts a fault now for d and returns its window, whose ID ends it
+// early with End. Other windows of the kind are left as they are.
 func (b *Board) Inject(k Kind, now time.Time, d time.Duration) (Window, error) {
 	if d <= 0 {
 		return Window{}, errors.New("fault duration must be positive")
@@ -185,17 +209,64 @@ func (b *Board) Inject(k Kind, now time.Time, d time.Duration) (Window, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	w := Window{Kind: k, Source: Manual, Start: now, End: now.Add(d)}
-	b.manual[k] = w
-	delete(b.cleared, k)
+	for id, w := range b.manual {
+		if !now.Before(w.End) {
+			delete(b.manual, id)
+		}
+	}
+	b.next++
+	w := Window{ID: fmt.Sprintf("%s-%d", b.idPrefix, b.next), Kind: k, Source: Manual, Start: now, End: now.Add(d)}
+	b.manual[w.ID] = w
 	return w, nil
 }
 
-// Clear ends a kind's active fault, manual or scheduled.
+// ErrUnknownWindow is End's answer for an ID that names no manual window
+// still in force.
+var ErrUnknownWindow = errors.New("no such fault in force")
+
+// Lookup returns the manual window with the given ID, if the board still
+// holds it.
+func (b *Board) Lookup(id string) (Window, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w, ok := b.manual[id]
+	return w, ok
+}
+
+// End ends the manual window with the given ID at now and returns it as
+// ended. Other windows of its kind, manual or scheduled, are untouched.
+// An ID that is unknown, already ended or already over is an error
+// wrapping ErrUnknownWindow.
+func (b *Board) End(id string, now time.Time) (Window, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w, ok := b.manual[id]
+	if !ok {
+		return Window{}, fmt.Errorf("fault %q: %w (unknown id, or already ended)", id, ErrUnknownWindow)
+	}
+	if !now.Before(w.End) {
+		delete(b.manual, id)
+		return Window{}, fmt.Errorf("fault %q: %w (it was over at %s)", id, ErrUnknownWindow, w.End.Format(time.RFC3339))
+	}
+	delete(b.manual, id)
+	if now.After(w.Start) {
+		w.End = now
+	} else {
+		w.End = w.Start
+	}
+	return w, nil
+}
+
+// Clear ends every fault of a kind in force at now: all its manual windows,
+// whoever injected them, and the scheduled one in progress.
 func (b *Board) Clear(k Kind, now time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.manual, k)
+	for id, w := range b.manual {
+		if w.Kind == k {
+			delete(b.manual, id)
+		}
+	}
 	if b.schedule != nil {
 		for _, w := range b.schedule.Between(now, now.Add(time.Nanosecond)) {
 			if w.Kind == k {
@@ -205,26 +276,69 @@ func (b *Board) Clear(k Kind, now time.Time) {
 	}
 }
 
-// Active returns the faults in force at now, at most one per kind; a
-// manual window wins over a scheduled one.
+// Active returns the faults in force at now, at most one per kind: of the
+// kind's windows containing now, the one ending last, a manual one on a
+// tie. A kind is in force while any of its windows is.
 func (b *Board) Active(now time.Time) []Window {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []Window
-	for _, k := range Kinds() {
-		if w, ok := b.manual[k]; ok && w.Contains(now) {
-			out = append(out, w)
-			continue
+	best := map[Kind]Window{}
+	consider := func(w Window) {
+		if cur, ok := best[w.Kind]; !ok || outlasts(w, cur) {
+			best[w.Kind] = w
 		}
-		if b.schedule == nil {
-			continue
+	}
+	for _, w := range b.manual {
+		if w.Contains(now) {
+			consider(w)
 		}
+	}
+	if b.schedule != nil {
 		for _, w := range b.schedule.Between(now, now.Add(time.Nanosecond)) {
-			if w.Kind == k && !now.Before(w.Start) && (b.cleared[k].IsZero() || !now.Before(b.cleared[k])) {
-				out = append(out, w)
+			if until := b.cleared[w.Kind]; w.Contains(now) && (until.IsZero() || !now.Before(until)) {
+				consider(w)
 			}
 		}
 	}
+	var out []Window
+	for _, k := range Kinds() {
+		if w, ok := best[k]; ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// outlasts reports whether Active should show a rather than b: a ends
+// later, or as late and is manual (the smaller ID among manual ones, so
+// the answer does not depend on map order).
+func outlasts(a, b Window) bool {
+	if c := a.End.Compare(b.End); c != 0 {
+		return c > 0
+	}
+	if (a.Source == Manual) != (b.Source == Manual) {
+		return a.Source == Manual
+	}
+	return a.ID < b.ID
+}
+
+// Manual returns the manual windows in force at now, every one of them
+// (several may share a kind), ordered by start then ID.
+func (b *Board) Manual(now time.Time) []Window {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []Window
+	for _, w := range b.manual {
+		if w.Contains(now) {
+			out = append(out, w)
+		}
+	}
+	slices.SortFunc(out, func(a, b Window) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	return out
 }
 

@@ -151,6 +151,15 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 	if err != nil {
 		t.Fatalf("inject latency fault: %v", err)
 	}
+	// End our window, and only ours, when done: other packages' tests share
+	// the workload and may have a latency fault of their own in force.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := ctl.End(ctx, w); err != nil {
+			t.Logf("end latency fault %s: %v", w.ID, err) // over already, or cleared by a person
+		}
+	})
 	// A stalled gateway adds 0.8–2 s; a healthy charge takes ~60 ms, so a
 	// payments span over 700 ms started after the injection is the fault's.
 	const slow = 700 * time.Millisecond
