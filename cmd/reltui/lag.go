@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	"github.com/reltui/reltui/sources/kafka"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
-	"github.com/reltui/reltui/ui/headless"
 )
 
 // lagSourceFor opens where the selected context's lag comes from: the
@@ -126,9 +124,7 @@ func newLagCmd(g *globals) *cobra.Command {
 				}
 			}
 			if out == "json" {
-				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+				return writeJSON(g.stdout, rows)
 			}
 			writeLagText(g.stdout, rows)
 			return nil

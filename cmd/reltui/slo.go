@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
-	"github.com/reltui/reltui/ui/headless"
 )
 
 // promQuerier is the part of prom.Client the slo and lag commands use
@@ -151,9 +149,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 					r.Summary = sanitize.Line(r.Summary)
 					reports[i] = r
 				}
-				enc := json.NewEncoder(headless.EscapeJSON(g.stdout))
-				enc.SetIndent("", "  ")
-				return enc.Encode(reports)
+				return writeJSON(g.stdout, reports)
 			}
 			for i, e := range evals {
 				if i > 0 {

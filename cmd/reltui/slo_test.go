@@ -304,3 +304,24 @@ func TestLagBadSinceIsUsage(t *testing.T) {
 		t.Fatalf("exit %d, want 2", code)
 	}
 }
+
+// Like every other command's JSON, lag's keeps <, > and & as they are
+// (encoding/json would write \u003c) while control characters from the
+// backend stay escaped.
+func TestLagJSONKeepsMarkupCharacters(t *testing.T) {
+	const group = "team<a>&b\u0085"
+	lbl := map[string]string{"consumergroup": group, "topic": "t", "partition": "0"}
+	withFake(t, &fakeProm{instant: func(expr string) ([]sources.Series, error) {
+		if strings.HasPrefix(expr, "kafka_consumergroup_lag") {
+			return []sources.Series{one(3, lbl)}, nil
+		}
+		return nil, nil
+	}, ranges: func(string, time.Time, time.Time) []sources.Series { return nil }})
+	code, out, errs := runSLOCLI("lag", "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"group": "team<a>&b`) || strings.Contains(out, `\u003c`) || strings.ContainsRune(out, 0x85) {
+		t.Errorf("output:\n%q", out)
+	}
+}
