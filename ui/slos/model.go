@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -90,9 +89,7 @@ type Model struct {
 	visible       []int // indexes into items that pass the filter
 	sel, top      int   // positions in visible
 
-	filtering bool
-	input     textinput.Model
-	filter    string
+	filter pane.Filter
 
 	seq         int
 	fetching    bool
@@ -144,8 +141,12 @@ func New(cfg Config) *Model {
 	for _, s := range cfg.SLOs {
 		m.items = append(m.items, item{s: s})
 	}
+	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
+		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted},
+		Placeholder: "name, service or status", Limit: 256,
+		Apply: keys.Apply, Cancel: keys.Back, Label: m.st.Subtle, Note: m.st.Muted,
+	})
 	m.applyFilter()
-	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted}, "/", "name, service or status", 256)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
@@ -165,24 +166,24 @@ func (m *Model) Close() {
 }
 
 // Editing reports whether the filter input has the keyboard.
-func (m *Model) Editing() bool { return m.filtering }
+func (m *Model) Editing() bool { return m.filter.Editing() }
 
 // AtRest reports whether esc would do nothing here.
-func (m *Model) AtRest() bool { return !m.filtering && m.filter == "" }
+func (m *Model) AtRest() bool { return !m.filter.Editing() && m.filter.Value() == "" }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
-	m.input.Width = max(1, m.width-2)
+	m.filter.SetWidth(m.width - 2)
 	m.clamp()
 }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.filtering {
+	if m.filter.Editing() {
 		return []key.Binding{m.keys.Apply, m.keys.Back}
 	}
-	if m.filter != "" {
+	if m.filter.Value() != "" {
 		return append(m.keys.ShortHelp(), m.keys.Back)
 	}
 	return m.keys.ShortHelp()
@@ -293,23 +294,12 @@ func (m *Model) waiting() bool { return m.fetching }
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""
 	k := m.keys
-	if m.filtering {
-		switch {
-		case key.Matches(msg, k.Apply):
-			m.filtering = false
-			m.input.Blur()
-			m.filter = strings.TrimSpace(m.input.Value())
+	if m.filter.Editing() {
+		ev, cmd := m.filter.Update(msg)
+		if ev == pane.FilterApplied {
 			m.applyFilter()
-		case key.Matches(msg, k.Back):
-			m.filtering = false
-			m.input.Blur()
-			m.input.SetValue(m.filter)
-		default:
-			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
-			return cmd
 		}
-		return nil
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Up):
@@ -325,14 +315,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.sel = len(m.visible) - 1
 	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		m.input.SetValue(m.filter)
-		m.input.CursorEnd()
-		return m.input.Focus()
+		return m.filter.Open()
 	case key.Matches(msg, k.Back):
-		if m.filter != "" {
-			m.filter = ""
-			m.input.SetValue("")
+		if m.filter.Value() != "" {
+			m.filter.Clear()
 			m.applyFilter()
 		}
 	case key.Matches(msg, k.Refresh):
@@ -355,12 +341,10 @@ func (m *Model) applyFilter() {
 	if m.sel >= 0 && m.sel < len(m.visible) {
 		cur = m.visible[m.sel]
 	}
-	f := strings.ToLower(m.filter)
 	m.visible = m.visible[:0]
 	m.sel = 0
 	for i, it := range m.items {
-		hay := strings.ToLower(it.s.Name + " " + it.s.Service + " " + string(it.eval.Status))
-		if f == "" || strings.Contains(hay, f) {
+		if m.filter.Match(it.s.Name + " " + it.s.Service + " " + string(it.eval.Status)) {
 			if i == cur {
 				m.sel = len(m.visible)
 			}

@@ -91,13 +91,7 @@ func (m *Model) noticeLines() []string {
 	if m.flash != "" {
 		out = append(out, st.Subtle.Render(m.flash))
 	}
-	switch {
-	case m.filtering:
-		out = append(out, m.input.View())
-	case m.filter != "":
-		out = append(out, st.Subtle.Render("filter: ")+m.filter+st.Muted.Render(fmt.Sprintf("  (%d of %d; esc clears)", len(m.visible), len(m.items))))
-	}
-	return out
+	return append(out, m.filter.Lines(fmt.Sprintf("  (%d of %d; esc clears)", len(m.visible), len(m.items)))...)
 }
 
 func (m *Model) body() []string {
@@ -117,7 +111,7 @@ func (m *Model) body() []string {
 	case len(m.items) == 0:
 		return []string{st.Muted.Render("No SLOs are configured (slos: or slo_files: in the context).")}
 	case len(m.visible) == 0:
-		return []string{st.Muted.Render(fmt.Sprintf("No SLO matches %q (esc clears the filter).", m.filter))}
+		return []string{st.Muted.Render(fmt.Sprintf("No SLO matches %q (esc clears the filter).", m.filter.Value()))}
 	}
 	out := []string{st.Header.Render(m.listHeader())}
 	lh := m.listHeight()
