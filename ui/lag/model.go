@@ -15,11 +15,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -102,11 +100,8 @@ type Model struct {
 	sortKey  SortKey
 	reverse  bool
 
-	// The text filter over group and topic: filtering while its input
-	// has the keyboard, filter once applied.
-	filtering bool
-	input     textinput.Model
-	filter    string
+	// The text filter over group and topic.
+	filter pane.Filter
 
 	seq         int
 	fetching    bool
@@ -160,7 +155,11 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted}, "/", "group or topic", 256)
+	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
+		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted},
+		Placeholder: "group or topic", Limit: 256,
+		Apply: keys.Apply, Cancel: keys.Collapse, Label: m.st.Subtle, Note: m.st.Muted,
+	})
 	return m
 }
 
@@ -185,12 +184,12 @@ func (m *Model) Close() {
 func (m *Model) OnClose(f func()) { m.onClose = append(m.onClose, f) }
 
 // Editing reports whether the filter input has the keyboard.
-func (m *Model) Editing() bool { return m.filtering }
+func (m *Model) Editing() bool { return m.filter.Editing() }
 
 // AtRest reports whether esc would do nothing (no filter, no row is
 // expanded).
 func (m *Model) AtRest() bool {
-	if m.filtering || m.filter != "" {
+	if m.filter.Editing() || m.filter.Value() != "" {
 		return false
 	}
 	for _, v := range m.expanded {
@@ -204,13 +203,13 @@ func (m *Model) AtRest() bool {
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
-	m.input.Width = max(1, m.width-2)
+	m.filter.SetWidth(m.width - 2)
 	m.clamp()
 }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.filtering {
+	if m.filter.Editing() {
 		return []key.Binding{m.keys.Apply, m.keys.Collapse}
 	}
 	return m.keys.ShortHelp()
@@ -366,9 +365,8 @@ func (m *Model) resort() {
 
 func (m *Model) rebuild() {
 	m.rows = m.rows[:0]
-	f := strings.ToLower(m.filter)
 	for i, t := range m.topics {
-		if f != "" && !strings.Contains(strings.ToLower(sanitize.Line(t.Group+" / "+t.Topic)), f) {
+		if !m.filter.Match(sanitize.Line(t.Group + " / " + t.Topic)) {
 			continue
 		}
 		m.rows = append(m.rows, rowRef{i, -1})
@@ -408,11 +406,10 @@ func (m *Model) shownTopics() int {
 	return n
 }
 
-// setFilter applies f, keeping the selected group/topic when it still
-// shows.
-func (m *Model) setFilter(f string) {
+// refilter shows the rows that pass the filter, keeping the selected
+// group/topic when it still shows.
+func (m *Model) refilter() {
 	cur, ok := m.current()
-	m.filter = f
 	m.rebuild()
 	if ok {
 		m.selectRef(cur)
@@ -420,27 +417,19 @@ func (m *Model) setFilter(f string) {
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Apply):
-		m.filtering = false
-		m.input.Blur()
-		m.setFilter(strings.TrimSpace(sanitize.Line(m.input.Value())))
-	case key.Matches(msg, m.keys.Collapse):
-		m.filtering = false
-		m.input.Blur()
-		m.input.SetValue(m.filter)
+	ev, cmd := m.filter.Update(msg)
+	switch ev {
+	case pane.FilterApplied:
+		m.refilter()
+	case pane.FilterCancelled:
 		m.clamp()
-	default:
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return cmd
 	}
-	return nil
+	return cmd
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""
-	if m.filtering {
+	if m.filter.Editing() {
 		return m.filterKey(msg)
 	}
 	k := m.keys
@@ -486,14 +475,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.selectRef(cur)
 		}
 	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		m.input.SetValue(m.filter)
-		m.input.CursorEnd()
+		cmd := m.filter.Open()
 		m.clamp()
-		return m.input.Focus()
-	case key.Matches(msg, k.Collapse) && m.filter != "":
-		m.input.SetValue("")
-		m.setFilter("")
+		return cmd
+	case key.Matches(msg, k.Collapse) && m.filter.Value() != "":
+		m.filter.Clear()
+		m.refilter()
 	case key.Matches(msg, k.Collapse):
 		cur, ok := m.current()
 		clear(m.expanded)

@@ -84,13 +84,7 @@ func (m *Model) noticeLines() []string {
 	if m.flash != "" {
 		out = append(out, st.Subtle.Render(m.flash))
 	}
-	switch {
-	case m.filtering:
-		out = append(out, m.input.View())
-	case m.filter != "":
-		out = append(out, st.Subtle.Render("filter: ")+m.filter+st.Muted.Render(fmt.Sprintf("  (%d of %d group/topics shown; esc clears)", m.shownTopics(), len(m.topics))))
-	}
-	return out
+	return append(out, m.filter.Lines(fmt.Sprintf("  (%d of %d group/topics shown; esc clears)", m.shownTopics(), len(m.topics)))...)
 }
 
 // columns are the list's widths for the pane's width.
@@ -120,7 +114,7 @@ func (m *Model) body() []string {
 	case !m.hasData:
 		return nil
 	case len(m.rows) == 0:
-		return []string{st.Muted.Render(fmt.Sprintf("No group or topic matches %q (esc clears the filter).", m.filter))}
+		return []string{st.Muted.Render(fmt.Sprintf("No group or topic matches %q (esc clears the filter).", m.filter.Value()))}
 	}
 	c := m.cols()
 	head := "  " + pad("STATUS", 8) + pad("GROUP / TOPIC", c.name+1) + padLeft("LAG MSGS", c.msgs) + padLeft("LAG SECS", c.secs) + "  " + pad("METHOD", c.method) + " TREND"
