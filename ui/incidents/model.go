@@ -21,7 +21,6 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -113,11 +112,8 @@ type Model struct {
 	rows      []incidents.Incident // all, filtered and sorted
 	statusIdx int
 	sevFilter incidents.Severity
-	// The text filter: filtering while its input has the keyboard, text
-	// once applied.
-	filtering  bool
-	textIn     textinput.Model
-	text       string
+	// The text filter (/) over id, title, services and commander.
+	textFilter pane.Filter
 	sel, top   int
 	refreshSeq int
 
@@ -187,8 +183,12 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.textIn = newField(cfg.Renderer, m.st, "id, title, service or commander", 1)
-	m.textIn.Prompt, m.textIn.PromptStyle, m.textIn.CharLimit = "/", m.st.Prompt, 256
+	m.textFilter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
+		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted},
+		Placeholder: "id, title, service or commander", Limit: 256,
+		Apply: keys.Apply, Cancel: keys.Back, Label: m.st.Subtle, Note: m.st.Muted,
+	})
+	m.textFilter.SetWidth(1)
 	return m
 }
 
@@ -207,18 +207,18 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Close() { m.cancel() }
 
 // Editing reports whether a form or the filter input has the keyboard.
-func (m *Model) Editing() bool { return m.form != nil || m.filtering }
+func (m *Model) Editing() bool { return m.form != nil || m.textFilter.Editing() }
 
 // AtRest reports whether esc would do nothing here: the list with no
 // filter and no form.
 func (m *Model) AtRest() bool {
-	return m.form == nil && m.mode == modeList && m.statusIdx == 0 && m.sevFilter == "" && !m.filtering && m.text == ""
+	return m.form == nil && m.mode == modeList && m.statusIdx == 0 && m.sevFilter == "" && !m.textFilter.Editing() && m.textFilter.Value() == ""
 }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
-	m.textIn.Width = max(1, m.width-2)
+	m.textFilter.SetWidth(m.width - 2)
 	if f := m.form; f != nil {
 		for i := range f.inputs {
 			f.inputs[i].Width = max(1, m.fieldWidth(f.labels[i]))
@@ -233,7 +233,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil:
 		return []key.Binding{k.Save, k.NextField, k.Back}
-	case m.filtering:
+	case m.textFilter.Editing():
 		return []key.Binding{k.Apply, k.Back}
 	case m.mode == modeIncident:
 		return []key.Binding{k.Note, k.Milestone, k.Resolve, k.Copy, k.Back}
@@ -341,10 +341,9 @@ func (m *Model) onList(msg listMsg) {
 // keeps the selection on incident keep when it is still shown.
 func (m *Model) filter(keep int64) {
 	f := incidents.Filter{Status: statusFilters[m.statusIdx]}
-	text := strings.ToLower(m.text)
 	m.rows = m.rows[:0]
 	for _, inc := range m.all {
-		if f.Match(inc) && (m.sevFilter == "" || inc.Severity == m.sevFilter) && (text == "" || strings.Contains(searchText(inc), text)) {
+		if f.Match(inc) && (m.sevFilter == "" || inc.Severity == m.sevFilter) && (m.textFilter.Value() == "" || m.textFilter.Match(searchText(inc))) {
 			m.rows = append(m.rows, inc)
 		}
 	}
@@ -403,8 +402,7 @@ func (m *Model) openIncident(id int64) tea.Cmd {
 	}
 	m.closeIncident()
 	m.mode = modeIncident
-	m.filtering = false // a pivot can open an incident mid-edit
-	m.textIn.Blur()
+	m.textFilter.Cancel() // a pivot can open an incident mid-edit
 	m.wantID = id
 	m.openSeq++
 	m.opening, m.openErr = true, nil
@@ -533,30 +531,21 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.mode == modeIncident:
 		return m.incidentKey(msg)
-	case m.filtering:
+	case m.textFilter.Editing():
 		return m.filterKey(msg)
 	}
 	return m.listKey(msg)
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Apply):
-		m.filtering = false
-		m.textIn.Blur()
-		m.text = strings.TrimSpace(sanitize.Line(m.textIn.Value()))
+	ev, cmd := m.textFilter.Update(msg)
+	switch ev {
+	case pane.FilterApplied:
 		m.filter(m.selectedID())
-	case key.Matches(msg, m.keys.Back):
-		m.filtering = false
-		m.textIn.Blur()
-		m.textIn.SetValue(m.text)
+	case pane.FilterCancelled:
 		m.clampList()
-	default:
-		var cmd tea.Cmd
-		m.textIn, cmd = m.textIn.Update(msg)
-		return cmd
 	}
-	return nil
+	return cmd
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
@@ -587,14 +576,12 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Declare):
 		return m.declareForm()
 	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		m.textIn.SetValue(m.text)
-		m.textIn.CursorEnd()
+		cmd := m.textFilter.Open()
 		m.clampList()
-		return m.textIn.Focus()
+		return cmd
 	case key.Matches(msg, k.Back):
-		m.statusIdx, m.sevFilter, m.text = 0, "", ""
-		m.textIn.SetValue("")
+		m.statusIdx, m.sevFilter = 0, ""
+		m.textFilter.Clear()
 		m.filter(m.selectedID())
 	}
 	m.clampList()

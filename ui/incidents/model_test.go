@@ -464,12 +464,12 @@ func TestListTextFilter(t *testing.T) {
 	// Keys are text while typing: s does not cycle the status filter, d
 	// does not open the declare form, j does not move.
 	panetest.Press(m, "s", "d", "j")
-	if m.statusIdx != 0 || m.form != nil || m.sel != 0 || m.textIn.Value() != "sdj" || len(m.rows) != 3 {
-		t.Fatalf("typing acted on the list: status %d, form %v, sel %d, input %q", m.statusIdx, m.form != nil, m.sel, m.textIn.Value())
+	if m.statusIdx != 0 || m.form != nil || m.sel != 0 || m.textFilter.Value() != "" || !strings.Contains(m.View(), "/sdj") || len(m.rows) != 3 {
+		t.Fatalf("typing acted on the list: status %d, form %v, sel %d, filter %q", m.statusIdx, m.form != nil, m.sel, m.textFilter.Value())
 	}
 	panetest.Press(m, "esc") // abandons the edit
-	if m.Editing() || m.text != "" || !m.AtRest() {
-		t.Fatalf("esc while editing: editing %v, text %q", m.Editing(), m.text)
+	if m.Editing() || m.textFilter.Value() != "" || !m.AtRest() {
+		t.Fatalf("esc while editing: editing %v, text %q", m.Editing(), m.textFilter.Value())
 	}
 	// Case-insensitive over id, title, services and commander.
 	for _, c := range []struct {
@@ -503,7 +503,7 @@ func TestListTextFilter(t *testing.T) {
 	}
 	// esc clears every filter, the text one included.
 	panetest.Press(m, "esc")
-	if len(m.rows) != 3 || m.text != "" || !m.AtRest() {
-		t.Errorf("esc left %v, text %q", rowIDs(m), m.text)
+	if len(m.rows) != 3 || m.textFilter.Value() != "" || !m.AtRest() {
+		t.Errorf("esc left %v, text %q", rowIDs(m), m.textFilter.Value())
 	}
 }

@@ -104,13 +104,7 @@ func (m *Model) listLines() []string {
 // filterLines is the filter input while it has the keyboard, or the
 // applied text filter and how many incidents pass all the filters.
 func (m *Model) filterLines() []string {
-	switch {
-	case m.filtering:
-		return []string{m.textIn.View()}
-	case m.text != "":
-		return []string{m.st.Subtle.Render("filter: ") + m.text + m.st.Muted.Render(fmt.Sprintf("  (%d of %d shown; esc clears the filters)", len(m.rows), len(m.all)))}
-	}
-	return nil
+	return m.textFilter.Lines(fmt.Sprintf("  (%d of %d shown; esc clears the filters)", len(m.rows), len(m.all)))
 }
 
 func (m *Model) emptyText() string {
@@ -119,8 +113,8 @@ func (m *Model) emptyText() string {
 		return "Reading the incident record…"
 	case !m.listed:
 		return "The incident record could not be read yet."
-	case len(m.all) > 0 && m.text != "":
-		return fmt.Sprintf("No incident matches %q and the status and severity filters; esc clears them all.", m.text)
+	case len(m.all) > 0 && m.textFilter.Value() != "":
+		return fmt.Sprintf("No incident matches %q and the status and severity filters; esc clears them all.", m.textFilter.Value())
 	case len(m.all) > 0:
 		return "No incident matches the filters. s cycles the status filter, v the severity filter, esc clears both."
 	}
