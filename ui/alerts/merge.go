@@ -106,18 +106,15 @@ func severityRank(s string) int {
 	return 4
 }
 
-// matches reports whether the alert's name, labels or annotations contain
-// text (lower case).
-func (it item) matches(text string) bool {
-	if text == "" {
-		return true
-	}
-	if strings.Contains(strings.ToLower(it.a.Name), text) {
+// matches reports whether the alert's name, or one of its labels or
+// annotations as key=value, passes match (the text filter's).
+func (it item) matches(match func(string) bool) bool {
+	if match(it.a.Name) {
 		return true
 	}
 	for _, m := range []map[string]string{it.a.Labels, it.a.Annotations} {
 		for k, v := range m {
-			if strings.Contains(strings.ToLower(k+"="+v), text) {
+			if match(k + "=" + v) {
 				return true
 			}
 		}

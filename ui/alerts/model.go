@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -92,9 +91,7 @@ type Model struct {
 	rows       []item
 	sel, top   int
 	stateIdx   int
-	filterText string
-	filtering  bool
-	input      textinput.Model
+	filter     pane.Filter
 	detail     bool
 	refreshSeq int
 
@@ -152,7 +149,10 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.input = pane.NewInput(cfg.Renderer, pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted}, "/", "", 200)
+	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
+		Input: pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted},
+		Limit: 200, Apply: keys.Apply, Cancel: keys.Back,
+	})
 	return m
 }
 
@@ -171,17 +171,17 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Close() { m.cancel() }
 
 // Editing reports whether the filter input has the keyboard.
-func (m *Model) Editing() bool { return m.filtering }
+func (m *Model) Editing() bool { return m.filter.Editing() }
 
 // AtRest reports whether esc would do nothing.
 func (m *Model) AtRest() bool {
-	return !m.filtering && !m.detail && m.filterText == "" && m.stateIdx == 0
+	return !m.filter.Editing() && !m.detail && m.filter.Value() == "" && m.stateIdx == 0
 }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
-	m.input.Width = max(1, m.width-3)
+	m.filter.SetWidth(m.width - 3)
 	m.clamp()
 }
 
@@ -189,7 +189,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch {
-	case m.filtering:
+	case m.filter.Editing():
 		return []key.Binding{k.Apply, k.Back}
 	case m.detail:
 		return []key.Binding{k.Declare, k.Back}
@@ -324,11 +324,10 @@ func (m *Model) onAlerts(msg alertsMsg) {
 }
 
 func (m *Model) refilter(keep string) {
-	text := strings.ToLower(strings.TrimSpace(m.filterText))
 	state := stateFilters[m.stateIdx]
 	m.rows = m.rows[:0]
 	for _, it := range m.items {
-		if (state == "" || it.state == state) && it.matches(text) {
+		if (state == "" || it.state == state) && it.matches(m.filter.Match) {
 			m.rows = append(m.rows, it)
 		}
 	}
@@ -360,22 +359,12 @@ func (m *Model) clamp() {
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
-	if m.filtering {
-		switch {
-		case key.Matches(msg, k.Apply):
-			m.filtering = false
-			m.input.Blur()
-			m.filterText = sanitize.Line(m.input.Value())
+	if m.filter.Editing() {
+		ev, cmd := m.filter.Update(msg)
+		if ev == pane.FilterApplied {
 			m.refilter(m.selectedFP())
-		case key.Matches(msg, k.Back):
-			m.filtering = false
-			m.input.Blur()
-		default:
-			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
-			return cmd
 		}
-		return nil
+		return cmd
 	}
 	m.flash = ""
 	switch {
@@ -384,8 +373,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		case m.detail:
 			m.detail = false
 		default:
-			m.filterText, m.stateIdx = "", 0
-			m.input.SetValue("")
+			m.stateIdx = 0
+			m.filter.Clear()
 			m.refilter(m.selectedFP())
 		}
 	case key.Matches(msg, k.Declare):
@@ -407,10 +396,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Detail):
 		m.detail = len(m.rows) > 0
 	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		m.input.SetValue(m.filterText)
-		m.input.CursorEnd()
-		return m.input.Focus()
+		return m.filter.Open()
 	case key.Matches(msg, k.State):
 		m.stateIdx = (m.stateIdx + 1) % len(stateFilters)
 		m.refilter(m.selectedFP())

@@ -172,9 +172,17 @@ func TestFilterAndStateFilter(t *testing.T) {
 	if !m.Editing() {
 		t.Fatal("/ did not open the filter")
 	}
-	panetest.Press(m, "service=pay", "enter")
+	panetest.Press(m, "Service=PAY", "enter")
 	if got := names(m); len(got) != 1 || got[0] != "PaymentsErrorBurst" {
-		t.Fatalf("label filter: %v", got)
+		t.Fatalf("label filter (case-insensitive, key=value): %v", got)
+	}
+	if v := m.View(); !strings.Contains(v, "/Service=PAY: 1 shown") {
+		t.Fatalf("the header does not show the filter:\n%s", v)
+	}
+	// esc while editing abandons the edit and keeps the applied filter.
+	panetest.Press(m, "/", "zz", "esc")
+	if got := names(m); m.Editing() || len(got) != 1 {
+		t.Fatalf("esc while editing: editing %v, %v", m.Editing(), got)
 	}
 	panetest.Press(m, "esc")
 	panetest.Press(m, "s", "s") // pending

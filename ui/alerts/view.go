@@ -54,8 +54,8 @@ func (m *Model) listLines() []string {
 	if s := stateFilters[m.stateIdx]; s != "" {
 		head += sep + st.Status.Render("state: "+s)
 	}
-	if m.filterText != "" {
-		head += sep + st.Status.Render(fmt.Sprintf("/%s: %d shown", m.filterText, len(m.rows)))
+	if v := m.filter.Value(); v != "" {
+		head += sep + st.Status.Render(fmt.Sprintf("/%s: %d shown", v, len(m.rows)))
 	}
 	if m.loading {
 		head += sep + m.spin.View() + st.Status.Render("refreshing…")
@@ -178,8 +178,8 @@ func (m *Model) errLine() string {
 
 func (m *Model) bottomLine() string {
 	switch {
-	case m.filtering:
-		return m.input.View()
+	case m.filter.Editing():
+		return m.filter.View()
 	case m.flash != "":
 		if strings.HasPrefix(m.flash, "✗") {
 			return m.st.ErrorMsg.Render(sanitize.Line(m.flash))
