@@ -48,6 +48,19 @@ func TestGoldenViews(t *testing.T) {
 		{"form", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			panetest.Press(m, "i", "payments", "tab", "tab", "http.status_code=500", "tab", "1s")
 		}},
+		{"form_services", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+			src.services = append(src.services, "orders")
+			settle(m, panetest.Press(m, "i"))
+			settle(m, panetest.Press(m, "o", "down"))
+		}},
+		{"form_operations", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
+			settle(m, panetest.Press(m, "i"))
+			settle(m, panetest.Press(m, "pay", "tab", "tab"))
+		}},
+		{"results_reversed", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
+			search(m, "frontend")
+			panetest.Press(m, "s", "j", "S")
+		}},
 		{"results", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			search(m, "frontend")
 			panetest.Press(m, "s", "j")

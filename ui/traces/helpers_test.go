@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,17 +28,35 @@ var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 type fakeSource struct {
 	finds atomic.Int32
 	gets  atomic.Int32
+	svcs  atomic.Int32
+	opss  atomic.Int32
 
 	mu     sync.Mutex
 	traces map[string]*sources.Trace
 	order  []string
 	err    error
 	seen   []jaeger.FindQuery
-	block  chan struct{} // when set, calls wait for it or their context
+	// The names the form suggests, and the services asked for operations.
+	services []string
+	ops      map[string][]string
+	opsAsked []string
+	namesErr error
+	block    chan struct{} // when set, calls wait for it or their context
 }
 
 func newFakeSource(trs ...*sources.Trace) *fakeSource {
-	f := &fakeSource{traces: map[string]*sources.Trace{}}
+	f := &fakeSource{traces: map[string]*sources.Trace{}, ops: map[string][]string{}}
+	// The shop's names, as the spans of shopTrace carry them.
+	for _, t := range trs {
+		for _, sp := range t.Spans {
+			if !slices.Contains(f.services, sp.Service) {
+				f.services = append(f.services, sp.Service)
+			}
+			if !slices.Contains(f.ops[sp.Service], sp.Operation) {
+				f.ops[sp.Service] = append(f.ops[sp.Service], sp.Operation)
+			}
+		}
+	}
 	for _, t := range trs {
 		f.traces[t.TraceID] = t
 		f.order = append(f.order, t.TraceID)
@@ -93,6 +112,33 @@ func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, e
 		return nil, &sources.Error{Backend: "jaeger", Op: "get_trace", Kind: sources.KindNotFound, Msg: "trace " + id + " not found"}
 	}
 	return t, nil
+}
+
+func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
+	f.svcs.Add(1)
+	if err := f.wait(ctx); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.namesErr != nil {
+		return nil, f.namesErr
+	}
+	return f.services, nil
+}
+
+func (f *fakeSource) Operations(ctx context.Context, service, _ string) ([]string, error) {
+	f.opss.Add(1)
+	if err := f.wait(ctx); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opsAsked = append(f.opsAsked, service)
+	if f.namesErr != nil {
+		return nil, f.namesErr
+	}
+	return f.ops[service], nil
 }
 
 func (f *fakeSource) setErr(err error) {

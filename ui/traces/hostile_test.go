@@ -4,13 +4,16 @@ import (
 	"fmt"
 
 	"github.com/reltui/reltui/ui/pane/panetest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
 )
 
@@ -83,6 +86,58 @@ func TestHostileSpanTextNeverReachesTheTerminal(t *testing.T) {
 		}
 		if !strings.Contains(frames[1], "warn osc52") {
 			t.Error("the warning text was dropped instead of cleaned")
+		}
+	}
+}
+
+// TestHostileNamesInTheFormSuggestions gives the form service and
+// operation names, and a backend error, full of escape sequences: the
+// list, the taken value and the note must all come out clean.
+func TestHostileNamesInTheFormSuggestions(t *testing.T) {
+	for _, prof := range []struct {
+		p   termenv.Profile
+		pal themes.Palette
+	}{{termenv.Ascii, themes.NoColor()}, {termenv.ANSI256, themes.Dark()}} {
+		src := newFakeSource()
+		for _, h := range hostile {
+			src.services = append(src.services, "svc "+h)
+		}
+		// The list is sorted: tab takes the smallest name, cleaned.
+		var clean []string
+		for _, n := range src.services {
+			clean = append(clean, sanitize.Line(n))
+		}
+		first := slices.Min(clean)
+		src.ops[first] = []string{"op " + hostile[0], "op " + hostile[1]}
+		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+			m, _ := newTestModel(t, prof.p, prof.pal, src, sz.w, sz.h)
+			var frames []string
+			settle(m, panetest.Press(m, "i"))
+			frames = append(frames, m.View())
+			settle(m, panetest.Press(m, "svc", "tab"))
+			if got := m.form.value(fieldService); got != first {
+				t.Fatalf("took %q, want the first name sanitized, %q", got, first)
+			}
+			frames = append(frames, m.View())
+			settle(m, panetest.Press(m, "tab"))
+			if len(m.sg.matches) != 2 {
+				t.Fatalf("operations of the hostile service: %q", m.sg.matches)
+			}
+			frames = append(frames, m.View())
+			src.namesErr = &sources.Error{Backend: "jaeger", Kind: sources.KindServerError, Msg: "boom " + hostile[0] + hostile[1]}
+			m.sg.svcAt = time.Time{} // ask again on the next opening
+			settle(m, panetest.Press(m, "esc", "esc", "i"))
+			frames = append(frames, m.View())
+			src.namesErr = nil
+			for i, f := range frames {
+				panetest.CheckFrame(t, fmt.Sprint(prof.p, " ", sz.w, " form frame ", i), f, sz.w)
+				if prof.p == termenv.Ascii && strings.ContainsRune(f, 0x1b) {
+					t.Errorf("ASCII form frame %d contains ESC", i)
+				}
+			}
+			if !strings.Contains(ansi.Strip(frames[3]), "✗ services server error: boom") {
+				t.Errorf("no error note:\n%s", frames[3])
+			}
 		}
 	}
 }

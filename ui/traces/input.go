@@ -28,13 +28,19 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	return m.resultsKey(msg)
 }
 
-func (m *Model) openForm() {
+// openForm shows the form and asks Jaeger for the names it suggests.
+func (m *Model) openForm() tea.Cmd {
 	m.mode = modeForm
 	m.formErr = ""
 	m.form.focusField(m.form.focus)
+	m.refreshMatches()
+	return tea.Batch(m.fetchServices(), m.fetchOps())
 }
 
 func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	if m.suggestKey(msg) {
+		return m.fetchOps()
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -53,14 +59,17 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		return m.runSearch(q)
 	case key.Matches(msg, k.NextField):
 		m.form.focusField(m.form.focus + 1)
-		return nil
+		m.refreshMatches()
+		return m.fetchOps()
 	case key.Matches(msg, k.PrevField):
 		m.form.focusField(m.form.focus - 1)
-		return nil
+		m.refreshMatches()
+		return m.fetchOps()
 	}
 	var cmd tea.Cmd
 	m.form.inputs[m.form.focus], cmd = m.form.inputs[m.form.focus].Update(msg)
-	return cmd
+	m.refreshMatches()
+	return tea.Batch(cmd, m.fetchOps())
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
@@ -98,11 +107,14 @@ func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.rsel = len(m.rows) - 1
 	case key.Matches(msg, k.Edit):
-		m.openForm()
+		return m.openForm()
 	case key.Matches(msg, k.Sort):
 		m.sortBy = (m.sortBy + 1) % numSortKeys
+		m.sortAsc = false
 		m.sortRows()
 		m.rsel, m.rtop = 0, 0
+	case key.Matches(msg, k.Reverse):
+		m.reverseSort()
 	case key.Matches(msg, k.Open):
 		if m.rsel < len(m.rows) {
 			return m.openTrace(m.rows[m.rsel].TraceID)
@@ -144,8 +156,7 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Edit):
-		m.openForm()
-		return nil
+		return m.openForm()
 	case key.Matches(msg, k.CopyTrace):
 		if m.tr != nil {
 			return m.copy("trace id", m.tr.traceID)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,5 +204,66 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 	panetest.Press(m, "/", "authorize", "enter")
 	if len(m.matches) == 0 || !slices.Contains(m.matches, m.selSpan()) {
 		t.Errorf("filter did not find the gateway span")
+	}
+}
+
+// TestFormSuggestsDemoNames opens the form against the real Jaeger: the
+// service suggestions hold the demo's services, and choosing payments
+// lists the operation its server spans are named after in demo/emit.go
+// (method and route of its endpoint).
+func TestFormSuggestsDemoNames(t *testing.T) {
+	m, _ := realPane(t)
+	settleWithin(m, panetest.Press(m, "i"), 30*time.Second)
+	if m.sg.svcErr != nil {
+		t.Fatalf("services: %v", m.sg.svcErr)
+	}
+	for _, svc := range []string{shop.Checkout, shop.Frontend, shop.Inventory, shop.Orders, shop.Payments} {
+		if !slices.Contains(m.sg.services, svc) {
+			t.Errorf("service suggestions %q lack %s", m.sg.services, svc)
+		}
+	}
+	// A partial name narrows the list to payments, and tab takes it.
+	settleWithin(m, panetest.Press(m, shop.Payments[:3]), 30*time.Second)
+	if len(m.sg.matches) == 0 || m.sg.matches[0] != shop.Payments {
+		t.Fatalf("typed %q: suggestions %q", shop.Payments[:3], m.sg.matches)
+	}
+	if v := m.View(); !strings.Contains(v, "› "+shop.Payments) {
+		t.Errorf("the list does not show payments highlighted:\n%s", v)
+	}
+	settleWithin(m, panetest.Press(m, "tab"), 30*time.Second)
+	if got := m.form.value(fieldService); got != shop.Payments {
+		t.Fatalf("tab took %q", got)
+	}
+	if m.sg.opsErr != nil {
+		t.Fatalf("operations: %v", m.sg.opsErr)
+	}
+	ep, ok := shop.EndpointOf(shop.Payments)
+	if !ok {
+		t.Fatal("the demo has no payments endpoint")
+	}
+	op := ep.Method + " " + ep.Route
+	if ops := m.sg.ops[shop.Payments]; !slices.Contains(ops, op) {
+		t.Fatalf("operations of payments %q lack %q", ops, op)
+	}
+	// On the operation field, typing part of the route offers it; enter
+	// takes it and enter again searches with it.
+	settleWithin(m, panetest.Press(m, "tab", ep.Route[:4]), 30*time.Second)
+	if !slices.Contains(m.sg.matches, op) {
+		t.Fatalf("typed %q: operation suggestions %q", ep.Route[:4], m.sg.matches)
+	}
+	for m.sg.matches[m.sg.sel] != op {
+		panetest.Press(m, "down")
+	}
+	to := time.Now().Add(-flushLag)
+	m.SetRange(to.Add(-5*time.Minute), to, false)
+	settleWithin(m, panetest.Press(m, "enter", "enter"), 30*time.Second)
+	if m.searchErr != nil {
+		t.Fatalf("search: %v", m.searchErr)
+	}
+	if m.shownQ.Service != shop.Payments || m.shownQ.Operation != op {
+		t.Errorf("searched %q %q", m.shownQ.Service, m.shownQ.Operation)
+	}
+	if len(m.rows) == 0 {
+		t.Errorf("no %s %q traces in the last 5 minutes; is the demo workload running?", shop.Payments, op)
 	}
 }

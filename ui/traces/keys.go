@@ -15,9 +15,10 @@ type KeyMap struct {
 	Bottom   key.Binding
 
 	// The search.
-	Edit key.Binding
-	Sort key.Binding
-	Open key.Binding
+	Edit    key.Binding
+	Sort    key.Binding
+	Reverse key.Binding
+	Open    key.Binding
 
 	// The waterfall.
 	Collapse    key.Binding
@@ -37,6 +38,11 @@ type KeyMap struct {
 	Run       key.Binding
 	NextField key.Binding
 	PrevField key.Binding
+	// The suggestion list under the service and operation fields: these
+	// win over NextField/PrevField/Run/Back while the list is open.
+	SuggestNext key.Binding
+	SuggestPrev key.Binding
+	Accept      key.Binding
 	// Back leaves an input, the span detail or the trace, or cancels a
 	// running request, whichever applies first.
 	Back key.Binding
@@ -52,9 +58,10 @@ func DefaultKeyMap() KeyMap {
 		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
 
-		Edit: key.NewBinding(key.WithKeys("i", "f"), key.WithHelp("i", "search form")),
-		Sort: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open trace")),
+		Edit:    key.NewBinding(key.WithKeys("i", "f"), key.WithHelp("i", "search form")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
+		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open trace")),
 
 		Collapse:    key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("←/h", "collapse")),
 		Expand:      key.NewBinding(key.WithKeys("l", "right"), key.WithHelp("→/l", "expand")),
@@ -69,17 +76,21 @@ func DefaultKeyMap() KeyMap {
 		CopySpan:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy span id")),
 		Logs:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "span's logs")),
 
-		Run:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
-		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Run:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),
+		SuggestNext: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "next suggestion")),
+		SuggestPrev: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "prev suggestion")),
+		Accept:      key.NewBinding(key.WithKeys("tab", "enter"), key.WithHelp("tab/enter", "take suggestion")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
 }
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Open, k.Back},
+		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Open, k.Back},
+		{k.SuggestNext, k.SuggestPrev, k.Accept},
 		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.Detail},
 		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs},
 	}

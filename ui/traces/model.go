@@ -109,6 +109,7 @@ type Model struct {
 	mode          mode
 	form          form
 	formErr       string
+	sg            suggest
 	filterIn      textinput.Model
 	spin          pane.Spinner
 	detail        viewport.Model
@@ -127,6 +128,7 @@ type Model struct {
 	hasResults   bool
 	rows         []sources.TraceSummary
 	sortBy       sortKey
+	sortAsc      bool // reversed: smallest (oldest) first
 	rsel, rtop   int
 	resultsAt    time.Time
 	searchErr    error
@@ -258,6 +260,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.mode {
 	case modeForm:
+		if m.listOpen() && m.sg.sel >= 0 {
+			return []key.Binding{k.Accept, k.SuggestNext, k.SuggestPrev, k.Back}
+		}
 		return []key.Binding{k.Run, k.NextField, k.PrevField, k.Back}
 	case modeFilter:
 		return []key.Binding{k.Run, k.Back}
@@ -269,7 +274,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Collapse, k.Expand, k.Detail, k.Filter, k.CopyTrace, k.Logs, k.Back}
 	}
-	return []key.Binding{k.Edit, k.Open, k.Sort, k.CopyTrace}
+	return []key.Binding{k.Edit, k.Open, k.Sort, k.Reverse, k.CopyTrace}
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -292,6 +297,14 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case traceMsg:
 		if msg.pane == m.id && msg.seq == m.traceSeq {
 			m.onTrace(msg)
+		}
+	case servicesMsg:
+		if msg.pane == m.id && msg.seq == m.sg.svcSeq {
+			return m, m.onServices(msg)
+		}
+	case opsMsg:
+		if msg.pane == m.id && msg.seq == m.sg.opsSeq {
+			m.onOps(msg)
 		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
@@ -319,7 +332,9 @@ func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) waiting() bool { return m.searching || m.loading != "" }
+func (m *Model) waiting() bool {
+	return m.searching || m.loading != "" || m.sg.svcLoading || m.sg.opsFor != ""
+}
 
 // window is the search window, resolved now for a live range.
 func (m *Model) window() (time.Time, time.Time) {
@@ -379,9 +394,10 @@ func (m *Model) onSearch(msg searchMsg) {
 }
 
 // sortRows orders the table by the chosen column, largest (or newest)
-// first; ties keep the trace id order so the table is stable.
+// first, or the other way round when reversed; ties keep the start and
+// trace id order so the table is stable.
 func (m *Model) sortRows() {
-	by := m.sortBy
+	by, asc := m.sortBy, m.sortAsc
 	slices.SortStableFunc(m.rows, func(a, b sources.TraceSummary) int {
 		var c int
 		switch by {
@@ -398,8 +414,25 @@ func (m *Model) sortRows() {
 		if c == 0 {
 			c = strings.Compare(a.TraceID, b.TraceID)
 		}
+		if asc {
+			return -c
+		}
 		return c
 	})
+}
+
+// reverseSort flips the sort direction and keeps the cursor on the trace
+// it was on.
+func (m *Model) reverseSort() {
+	m.sortAsc = !m.sortAsc
+	cur := ""
+	if m.rsel < len(m.rows) {
+		cur = m.rows[m.rsel].TraceID
+	}
+	m.sortRows()
+	if i := slices.IndexFunc(m.rows, func(r sources.TraceSummary) bool { return r.TraceID == cur }); i >= 0 {
+		m.rsel = i
+	}
 }
 
 func cmpDesc[T int | time.Duration](a, b T) int {

@@ -413,7 +413,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := shopSource()
 	m, _ := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 120, 40)
 	var cmds []tea.Cmd
-	keys := []string{"i", "frontend", "tab", "shift+tab", "enter", "s", "j", "k", "enter",
+	keys := []string{"i", "frontend", "tab", "shift+tab", "down", "up", "enter", "s", "S", "j", "k", "enter",
 		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g"}
 	for _, k := range keys {
 		_, c := m.Update(panetest.Key(k))
@@ -422,15 +422,20 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
 	cmds = append(cmds, c)
+	// The service list arriving asks for the operations of the service
+	// in the form, through a Cmd too.
+	_, c = m.Update(servicesMsg{pane: m.id, seq: m.sg.svcSeq, names: []string{"frontend"}})
+	cmds = append(cmds, c)
+	_ = m.View()
 	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
 	_ = m.View()
-	if f, g := src.finds.Load(), src.gets.Load(); f != 0 || g != 0 {
-		t.Fatalf("Update/View called the source: %d finds, %d gets", f, g)
+	if f, g, s, o := src.finds.Load(), src.gets.Load(), src.svcs.Load(), src.opss.Load(); f != 0 || g != 0 || s != 0 || o != 0 {
+		t.Fatalf("Update/View called the source: %d finds, %d gets, %d services, %d operations", f, g, s, o)
 	}
 	for _, c := range cmds {
 		runNoTick(c)
 	}
-	if src.finds.Load() == 0 {
-		t.Error("the Cmds did not search: the test did not drive the pane")
+	if src.finds.Load() == 0 || src.svcs.Load() == 0 || src.opss.Load() == 0 {
+		t.Error("the Cmds did not search or ask for names: the test did not drive the pane")
 	}
 }

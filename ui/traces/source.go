@@ -13,6 +13,10 @@ import (
 type Source interface {
 	FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error)
 	GetTrace(ctx context.Context, traceID string) (*sources.Trace, error)
+	// Services and Operations feed the search form's suggestions;
+	// spanKind "" means operations of every kind.
+	Services(ctx context.Context) ([]string, error)
+	Operations(ctx context.Context, service, spanKind string) ([]string, error)
 }
 
 var _ Source = (*jaeger.Client)(nil)

@@ -119,7 +119,7 @@ func (m *Model) resultsHeader() []string {
 		status = append(status,
 			st.Status.Render(fmt.Sprintf("%s traces", thousands(len(m.rows)))),
 			st.Muted.Render(m.rangeLabel(q.Start, q.End)),
-			st.Muted.Render("sorted by "+sortNames[m.sortBy]+" ▼"))
+			st.Muted.Render("sorted by "+sortNames[m.sortBy]+" "+m.sortArrow()))
 		if m.searchErr != nil {
 			status = append(status, st.WarnMsg.Render("stale, "+age(m.now().Sub(m.resultsAt))+" old"))
 		}
@@ -157,13 +157,30 @@ func (m *Model) formLines() []string {
 			label = st.Muted.Render(label)
 		}
 		lines = append(lines, m.fit(label+m.form.inputs[i].View()))
+		if i == m.form.focus {
+			lines = append(lines, m.suggestLines()...)
+		}
 	}
-	if m.formErr != "" {
+	switch {
+	case m.formErr != "":
 		lines = append(lines, m.fit(st.ErrorMsg.Render("✗ "+m.formErr)))
-	} else {
+	case m.listOpen() && m.sg.sel >= 0:
+		lines = append(lines, m.fit(st.Muted.Render("tab/enter takes the suggestion · ↑/↓ ctrl+n/ctrl+p choose · esc hides the list")))
+	case m.listOpen():
+		lines = append(lines, m.fit(st.Muted.Render("↓/ctrl+n chooses a suggestion · tab next field · enter searches · esc hides the list")))
+	default:
 		lines = append(lines, m.fit(st.Muted.Render("enter searches · tab next field · esc closes · tags: http.status_code=500 (error=true finds nothing on Jaeger v2)")))
 	}
 	return lines
+}
+
+// sortArrow is the sort direction: an arrow, and a word that reads the
+// same without colour or without the arrow glyph.
+func (m *Model) sortArrow() string {
+	if m.sortAsc {
+		return "▲ asc"
+	}
+	return "▼ desc"
 }
 
 // tableRow lays out one row of the result table.
