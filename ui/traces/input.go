@@ -48,6 +48,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeResults
 		return nil
 	case key.Matches(msg, k.Run):
+		m.take() // what is highlighted is what the user means
 		q, err := m.form.query()
 		if err != nil {
 			m.formErr = err.Error()

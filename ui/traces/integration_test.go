@@ -246,7 +246,7 @@ func TestFormSuggestsDemoNames(t *testing.T) {
 		t.Fatalf("operations of payments %q lack %q", ops, op)
 	}
 	// On the operation field, typing part of the route offers it; enter
-	// takes it and enter again searches with it.
+	// takes it and searches with it.
 	settleWithin(m, panetest.Press(m, "tab", ep.Route[:4]), 30*time.Second)
 	if !slices.Contains(m.sg.matches, op) {
 		t.Fatalf("typed %q: operation suggestions %q", ep.Route[:4], m.sg.matches)
@@ -256,7 +256,7 @@ func TestFormSuggestsDemoNames(t *testing.T) {
 	}
 	to := time.Now().Add(-flushLag)
 	m.SetRange(to.Add(-5*time.Minute), to, false)
-	settleWithin(m, panetest.Press(m, "enter", "enter"), 30*time.Second)
+	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
 	if m.searchErr != nil {
 		t.Fatalf("search: %v", m.searchErr)
 	}

@@ -39,7 +39,8 @@ type KeyMap struct {
 	NextField key.Binding
 	PrevField key.Binding
 	// The suggestion list under the service and operation fields: these
-	// win over NextField/PrevField/Run/Back while the list is open.
+	// win over NextField/PrevField/Back while the list is open; Run takes
+	// the highlighted suggestion and searches with it.
 	SuggestNext key.Binding
 	SuggestPrev key.Binding
 	Accept      key.Binding
@@ -81,7 +82,7 @@ func DefaultKeyMap() KeyMap {
 		PrevField:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),
 		SuggestNext: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "next suggestion")),
 		SuggestPrev: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "prev suggestion")),
-		Accept:      key.NewBinding(key.WithKeys("tab", "enter"), key.WithHelp("tab/enter", "take suggestion")),
+		Accept:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "take suggestion")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
 }

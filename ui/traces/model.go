@@ -261,7 +261,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch m.mode {
 	case modeForm:
 		if m.listOpen() && m.sg.sel >= 0 {
-			return []key.Binding{k.Accept, k.SuggestNext, k.SuggestPrev, k.Back}
+			return []key.Binding{k.Accept, k.Run, k.SuggestNext, k.SuggestPrev, k.Back}
 		}
 		return []key.Binding{k.Run, k.NextField, k.PrevField, k.Back}
 	case modeFilter:

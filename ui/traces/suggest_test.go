@@ -96,14 +96,11 @@ func TestFormSuggestsServicesAndOperations(t *testing.T) {
 	if m.form.focus != fieldOperation || !slices.Equal(m.sg.matches, []string{"POST /v1/charge"}) {
 		t.Fatalf("operation field: focus %d matches %q", m.form.focus, m.sg.matches)
 	}
+	// enter takes the highlighted operation and searches with it.
 	settle(m, panetest.Press(m, "enter"))
-	if got := m.form.value(fieldOperation); got != "POST /v1/charge" || m.mode != modeForm {
+	if got := m.form.value(fieldOperation); got != "POST /v1/charge" || m.mode != modeResults {
 		t.Fatalf("enter on the list: operation %q mode %v", got, m.mode)
 	}
-	if src.finds.Load() != 0 {
-		t.Fatal("taking a suggestion searched")
-	}
-	settle(m, panetest.Press(m, "enter"))
 	if len(src.seen) != 1 || src.seen[0].Service != "checkout" || src.seen[0].Operation != "POST /v1/charge" {
 		t.Errorf("searched %+v", src.seen)
 	}
@@ -229,8 +226,14 @@ func TestReverseSortKeepsTheSelectedTrace(t *testing.T) {
 	if m.rows[m.rsel].TraceID != sel {
 		t.Errorf("cursor on %s, want %s", m.rows[m.rsel].TraceID, sel)
 	}
-	if v := m.View(); !strings.Contains(v, "sorted by duration ▲ asc") {
+	v := m.View()
+	if !strings.Contains(v, "sorted by duration ▲ asc") {
 		t.Errorf("header does not say the direction:\n%s", v)
+	}
+	// The cursor shows without colour, on the same trace's row.
+	start := m.rows[m.rsel].Start.Format("15:04:05.000")
+	if !strings.Contains(v, "\n> "+start) || strings.Count(v, "\n> ") != 1 {
+		t.Errorf("the cursor is not marked on the %s row:\n%s", start, v)
 	}
 	panetest.Press(m, "G", "S")
 	if m.rsel != 0 || m.rows[0].TraceID != after[len(after)-1] || !strings.Contains(m.View(), "▼ desc") {

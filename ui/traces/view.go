@@ -141,7 +141,7 @@ func (m *Model) resultsHeader() []string {
 		lines = append(lines, m.fit(st.WarnMsg.Render("! "+strings.Join(m.warnings, "; "))))
 	}
 	if len(m.rows) > 0 {
-		lines = append(lines, m.fit(st.Header.Render(m.tableRow("start", "duration", "spans", "errors", "root span", ""))))
+		lines = append(lines, m.fit(st.Header.Render("  "+m.tableRow("start", "duration", "spans", "errors", "root span", ""))))
 	}
 	return lines
 }
@@ -165,9 +165,9 @@ func (m *Model) formLines() []string {
 	case m.formErr != "":
 		lines = append(lines, m.fit(st.ErrorMsg.Render("✗ "+m.formErr)))
 	case m.listOpen() && m.sg.sel >= 0:
-		lines = append(lines, m.fit(st.Muted.Render("tab/enter takes the suggestion · ↑/↓ ctrl+n/ctrl+p choose · esc hides the list")))
+		lines = append(lines, m.fit(st.Muted.Render("tab takes · enter takes and searches · ↑/↓ ctrl+n/p choose · esc hides list")))
 	case m.listOpen():
-		lines = append(lines, m.fit(st.Muted.Render("↓/ctrl+n chooses a suggestion · tab next field · enter searches · esc hides the list")))
+		lines = append(lines, m.fit(st.Muted.Render("↓/ctrl+n chooses · tab next field · enter searches · esc hides list")))
 	default:
 		lines = append(lines, m.fit(st.Muted.Render("enter searches · tab next field · esc closes · tags: http.status_code=500 (error=true finds nothing on Jaeger v2)")))
 	}
@@ -202,7 +202,13 @@ func (m *Model) table() []string {
 		r := m.rows[i]
 		root := r.RootSvc + ": " + r.RootOp
 		svcs := fmt.Sprintf("[%s]", strings.Join(r.Services, " "))
-		line := m.tableRow(r.Start.In(m.loc).Format("15:04:05.000"), fmtDur(r.Duration),
+		// The gutter marks the cursor: reverse video alone vanishes under
+		// NO_COLOR's ASCII profile.
+		gutter := "  "
+		if i == m.rsel {
+			gutter = "> "
+		}
+		line := gutter + m.tableRow(r.Start.In(m.loc).Format("15:04:05.000"), fmtDur(r.Duration),
 			thousands(r.SpanCount), thousands(r.ErrorCount), root, svcs)
 		line = ansi.Truncate(line, m.width, "…")
 		switch {
@@ -422,7 +428,11 @@ func (m *Model) spanRow(i int32, selected, match bool, lay rowLayout) string {
 	} else {
 		b.WriteByte(' ')
 	}
-	b.WriteByte(' ')
+	if selected {
+		b.WriteByte('>') // the cursor, for when reverse video is lost
+	} else {
+		b.WriteByte(' ')
+	}
 
 	// The name column: indent, fold glyph, service, operation.
 	depth := int(nd.depth)
