@@ -89,9 +89,11 @@ func DefaultKeyMap() KeyMap {
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Open, k.Back},
-		{k.SuggestNext, k.SuggestPrev, k.Accept},
+		// The suggestion keys are left out: the form's own hint line and
+		// the footer show them while the list is open, and one more row
+		// here would push the global keys off an 80x24 overlay.
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
+		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Back},
 		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.Detail},
 		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs},
 	}
