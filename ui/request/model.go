@@ -284,9 +284,15 @@ func (m *Model) onResult(msg resultMsg) {
 		return
 	}
 	m.err = nil
-	keep := m.early && m.shown == msg.id
+	m.show(msg.view, msg.id)
 	m.early = false
-	m.view, m.shown = msg.view, msg.id
+}
+
+// show puts v on screen; the cursor stays where the user moved it while
+// an earlier snapshot of the same id was shown.
+func (m *Model) show(v *correlate.View, id string) {
+	keep := m.early && m.shown == id
+	m.view, m.shown = v, id
 	m.rebuild()
 	if !keep {
 		m.sel, m.top = 0, 0
@@ -300,14 +306,9 @@ func (m *Model) onProgress(msg progressMsg) {
 	if msg.view == nil || !msg.view.Found() {
 		return
 	}
-	keep := m.early && m.shown == msg.id
-	m.err, m.early = nil, true
-	m.view, m.shown = msg.view, msg.id
-	m.rebuild()
-	if !keep {
-		m.sel, m.top = 0, 0
-	}
-	m.clamp()
+	m.err = nil
+	m.show(msg.view, msg.id)
+	m.early = true
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
