@@ -126,43 +126,22 @@ func parseAddress(addr string, opts transport.Options) (*url.URL, transport.Opti
 	return u, opts, nil
 }
 
-// Direction is the order entries come back in.
-type Direction int
-
-// The two directions. Backward, newest first, is what people reading logs
-// usually want, so it is the zero value.
-const (
-	Backward Direction = iota
-	Forward
+// Direction, Query and Result are the log-backend contract's types; the
+// aliases keep this package's callers and tests short.
+type (
+	// Direction is the order entries come back in.
+	Direction = sources.Direction
+	// Query is a LogQL log query over a window.
+	Query = sources.LogQuery
+	// Result is what a query returned.
+	Result = sources.LogResult
 )
 
-// String returns Loki's name for the direction.
-func (d Direction) String() string {
-	if d == Forward {
-		return "forward"
-	}
-	return "backward"
-}
-
-// Query is a LogQL log query over a window.
-type Query struct {
-	Expr string
-	// From is inclusive and To exclusive, as in Loki. Zero To means now;
-	// zero From means DefaultWindow before To.
-	From, To time.Time
-	// Limit is the most entries returned in total, across pages and split
-	// windows. 0 means DefaultLimit.
-	Limit     int
-	Direction Direction
-}
-
-// Result is what a query returned. Log queries fill Entries, metric queries
-// fill Series.
-type Result struct {
-	Entries  []sources.LogEntry
-	Series   []sources.Series
-	Warnings []string
-}
+// The two directions.
+const (
+	Backward = sources.Backward
+	Forward  = sources.Forward
+)
 
 func (c *Client) normalize(op string, q Query) (Query, error) {
 	if strings.TrimSpace(q.Expr) == "" {

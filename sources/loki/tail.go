@@ -31,50 +31,21 @@ const (
 	tailSeen = 20000
 )
 
-// TailState is what a Tail is doing.
-type TailState int
+// TailState and TailStatus are the contract's tail types.
+type (
+	// TailState is what a Tail is doing.
+	TailState = sources.TailState
+	// TailStatus is a snapshot of a Tail.
+	TailStatus = sources.TailStatus
+)
 
 // The states of a Tail.
 const (
-	TailConnecting   TailState = iota // dialling, or catching up after a connect
-	TailLive                          // receiving live entries
-	TailReconnecting                  // waiting to retry after a failure
-	TailStopped                       // ended; C is closed
+	TailConnecting   = sources.TailConnecting
+	TailLive         = sources.TailLive
+	TailReconnecting = sources.TailReconnecting
+	TailStopped      = sources.TailStopped
 )
-
-// String names the state the way the UI shows it.
-func (s TailState) String() string {
-	switch s {
-	case TailConnecting:
-		return "connecting"
-	case TailLive:
-		return "live"
-	case TailReconnecting:
-		return "reconnecting"
-	case TailStopped:
-		return "stopped"
-	}
-	return "unknown"
-}
-
-// TailStatus is a snapshot of a Tail, for the UI's status line.
-type TailStatus struct {
-	State TailState
-	// Since is when State was entered.
-	Since time.Time
-	// LastErr is the failure that caused the current reconnect, or the one
-	// that stopped the tail; nil while live.
-	LastErr error
-	// Reconnects counts connections lost and retried.
-	Reconnects int
-	// Dropped counts entries Loki reported dropping because we read too
-	// slowly.
-	Dropped int
-	// Last is the newest entry timestamp received: the resume point.
-	Last time.Time
-	// Warnings are from Loki and from catching up.
-	Warnings []string
-}
 
 // Tail follows a log query live. Entries arrive on C in batches, oldest
 // first within a batch. After a lost connection it reconnects with backoff,
