@@ -14,8 +14,12 @@ import (
 
 // Stack holds the endpoints written to .devstack/stack.env.
 type Stack struct {
-	Dir         string
-	LokiURL     string
+	Dir string
+	// LokiURL is a real Loki's base URL; empty unless the machine has a
+	// loki binary (the project never builds Loki).
+	LokiURL string
+	// VLogsURL is the stack's VictoriaLogs, its log backend.
+	VLogsURL    string
 	PromURL     string
 	AlertURL    string
 	JaegerGRPC  string // host:port of the api_v2 QueryService
@@ -68,6 +72,7 @@ func Find() (Stack, error) {
 	return Stack{
 		Dir:         dir,
 		LokiURL:     vars["RELTUI_LOKI_URL"],
+		VLogsURL:    vars["RELTUI_VLOGS_URL"],
 		PromURL:     vars["RELTUI_PROM_URL"],
 		AlertURL:    vars["RELTUI_ALERTMANAGER_URL"],
 		JaegerGRPC:  vars["RELTUI_JAEGER_GRPC"],
