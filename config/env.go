@@ -23,6 +23,8 @@ var envKeys = map[string]string{
 	"loki.tls.cert_file":       "LOKI_CLIENT_CERT_PATH",
 	"loki.tls.key_file":        "LOKI_CLIENT_KEY_PATH",
 	"loki.tls":                 "LOKI_CLIENT_CERT_PATH",
+	"victorialogs.url":         "RELTUI_VICTORIALOGS_URL",
+	"victorialogs":             "RELTUI_VICTORIALOGS_URL",
 	"prometheus.url":           "RELTUI_PROMETHEUS_URL",
 	"alertmanager.url":         "RELTUI_ALERTMANAGER_URL",
 	"jaeger.url":               "RELTUI_JAEGER_URL",
@@ -32,7 +34,9 @@ var envKeys = map[string]string{
 // (LOKI_ADDR, LOKI_ORG_ID, LOKI_USERNAME, LOKI_PASSWORD, LOKI_BEARER_TOKEN,
 // LOKI_BEARER_TOKEN_FILE, LOKI_CA_CERT_PATH, LOKI_CLIENT_CERT_PATH,
 // LOKI_CLIENT_KEY_PATH, LOKI_TLS_SERVER_NAME, LOKI_TLS_SKIP_VERIFY) plus
-// RELTUI_PROMETHEUS_URL, RELTUI_ALERTMANAGER_URL and RELTUI_JAEGER_URL.
+// RELTUI_VICTORIALOGS_URL, RELTUI_PROMETHEUS_URL, RELTUI_ALERTMANAGER_URL and
+// RELTUI_JAEGER_URL. When both LOKI_ADDR and RELTUI_VICTORIALOGS_URL are
+// set, the configuration is refused: a context has one log backend.
 // Secrets stay in the environment: the configuration only names them.
 func FromEnv(env Env) (*File, error) {
 	get := env.Getenv
@@ -60,6 +64,9 @@ func FromEnv(env Env) (*File, error) {
 		}
 		c.Loki = b
 	}
+	if u := get("RELTUI_VICTORIALOGS_URL"); u != "" {
+		c.VictoriaLogs = &Backend{URL: u}
+	}
 	if u := get("RELTUI_PROMETHEUS_URL"); u != "" {
 		c.Prometheus = &Backend{URL: u}
 	}
@@ -69,8 +76,8 @@ func FromEnv(env Env) (*File, error) {
 	if u := get("RELTUI_JAEGER_URL"); u != "" {
 		c.Jaeger = &Backend{URL: u}
 	}
-	if c.Loki == nil && c.Prometheus == nil && c.Alertmanager == nil && c.Jaeger == nil {
-		return nil, errors.New("no configuration: no config file (see --config / RELTUI_CONFIG) and none of LOKI_ADDR, RELTUI_PROMETHEUS_URL, RELTUI_ALERTMANAGER_URL, RELTUI_JAEGER_URL is set")
+	if c.Loki == nil && c.VictoriaLogs == nil && c.Prometheus == nil && c.Alertmanager == nil && c.Jaeger == nil {
+		return nil, errors.New("no configuration: no config file (see --config / RELTUI_CONFIG) and none of LOKI_ADDR, RELTUI_VICTORIALOGS_URL, RELTUI_PROMETHEUS_URL, RELTUI_ALERTMANAGER_URL, RELTUI_JAEGER_URL is set")
 	}
 	f := &File{CurrentContext: EnvContext, Contexts: map[string]*Context{EnvContext: c}, pos: positions{}}
 	if ps := f.validate(env); len(ps) > 0 {

@@ -191,6 +191,10 @@ func (f *File) validate(env Env) []Problem {
 		}
 		base := "contexts." + name
 		ps = append(ps, f.validateBackend(base+".loki", c.Loki, []string{"http", "https"}, env)...)
+		ps = append(ps, f.validateBackend(base+".victorialogs", c.VictoriaLogs, []string{"http", "https"}, env)...)
+		if c.Loki != nil && c.VictoriaLogs != nil {
+			ps = append(ps, f.problem(base+".victorialogs", "a context has one log backend: configure loki or victorialogs, not both (make a second context for the other)"))
+		}
 		ps = append(ps, f.validateBackend(base+".prometheus", c.Prometheus, []string{"http", "https"}, env)...)
 		ps = append(ps, f.validateBackend(base+".alertmanager", c.Alertmanager, []string{"http", "https"}, env)...)
 		ps = append(ps, f.validateBackend(base+".jaeger", c.Jaeger, []string{"grpc", "grpcs", "http", "https"}, env)...)
@@ -212,8 +216,8 @@ func (f *File) validate(env Env) []Problem {
 		if c.Correlate != nil {
 			ps = append(ps, f.validateCorrelate(base+".correlate", c.Correlate)...)
 		}
-		if c.Loki == nil && c.Prometheus == nil && c.Jaeger == nil && c.Alertmanager == nil {
-			ps = append(ps, f.problem(base, "context has no backends; configure at least one of loki, prometheus, alertmanager, jaeger"))
+		if c.Loki == nil && c.VictoriaLogs == nil && c.Prometheus == nil && c.Jaeger == nil && c.Alertmanager == nil {
+			ps = append(ps, f.problem(base, "context has no backends; configure at least one of loki, victorialogs, prometheus, alertmanager, jaeger"))
 		}
 	}
 	return ps

@@ -47,7 +47,7 @@ func (f *File) Redacted(env Env) string {
 		for _, nb := range []struct {
 			name string
 			b    *Backend
-		}{{"loki", c.Loki}, {"prometheus", c.Prometheus}, {"alertmanager", c.Alertmanager}, {"jaeger", c.Jaeger}} {
+		}{{"loki", c.Loki}, {"victorialogs", c.VictoriaLogs}, {"prometheus", c.Prometheus}, {"alertmanager", c.Alertmanager}, {"jaeger", c.Jaeger}} {
 			if nb.b != nil {
 				writeBackend(&b, nb.name, nb.b, env)
 			}

@@ -25,7 +25,10 @@ type File struct {
 
 // Context is one environment (prod, staging, ...) and its backends.
 type Context struct {
+	// Loki and VictoriaLogs are the two log backends; a context names at
+	// most one of them (LogBackend says which).
 	Loki         *Backend `yaml:"loki"`
+	VictoriaLogs *Backend `yaml:"victorialogs"`
 	Prometheus   *Backend `yaml:"prometheus"`
 	Alertmanager *Backend `yaml:"alertmanager"`
 	Jaeger       *Backend `yaml:"jaeger"`
@@ -123,3 +126,24 @@ func (d Duration) Std() time.Duration { return time.Duration(d) }
 
 // DefaultTimeout applies to a backend with no timeout set.
 const DefaultTimeout = 30 * time.Second
+
+// The log backend kinds a context can name.
+const (
+	LogBackendLoki         = "loki"
+	LogBackendVictoriaLogs = "victorialogs"
+)
+
+// LogBackend returns the context's log backend and its kind ("loki" or
+// "victorialogs"), or "" and nil when it names none. Validation refuses a
+// context that names both.
+func (c *Context) LogBackend() (string, *Backend) {
+	switch {
+	case c == nil:
+		return "", nil
+	case c.Loki != nil:
+		return LogBackendLoki, c.Loki
+	case c.VictoriaLogs != nil:
+		return LogBackendVictoriaLogs, c.VictoriaLogs
+	}
+	return "", nil
+}
