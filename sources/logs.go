@@ -148,10 +148,15 @@ type LogDialect interface {
 	Stream(label, value string) string
 	// Contains narrows the query q to lines whose text contains s.
 	Contains(q, s string) string
-	// MatchID narrows the stream selector sel to entries that carry id in
-	// their line text or, exactly, in any of the named fields (Loki
-	// structured metadata or parsed labels; VictoriaLogs fields).
-	MatchID(sel string, fields []string, id string) string
+	// IDQueries returns the queries whose union is every entry under the
+	// stream selector sel that carries one of ids in its line text or,
+	// exactly, in one of the named fields (Loki structured metadata or
+	// parsed labels; VictoriaLogs fields). The first query is the line-text
+	// one; callers may run them all at once, or in order and stop at the
+	// first that finds entries. LogQL needs two queries (a line filter and
+	// a label filter cannot be OR-ed); LogsQL needs one. A line-text match
+	// may be a longer id containing one of ids: callers check.
+	IDQueries(sel string, fields, ids []string) []string
 	// IsSelector reports whether s is a stream selector in this language,
 	// as config's correlate.selectors must be.
 	IsSelector(s string) bool
