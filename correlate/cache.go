@@ -1,6 +1,6 @@
 package correlate
 
-// The resolver's caches: selectors derived from Loki's labels, Jaeger's
+// The resolver's caches: selectors derived from the log backend's labels, Jaeger's
 // service list, and the services where the trace tag begins.
 
 import (
@@ -52,26 +52,27 @@ func (m *memo[T]) peek() (T, bool) {
 }
 
 // selectorsFor returns the configured selectors, or derives one from the
-// labels Loki has in w (cached).
+// labels the log backend has in w (cached).
 func (r *Resolver) selectorsFor(ctx context.Context, s *search, w Window) []string {
 	if len(r.cfg.Selectors) > 0 {
 		return r.cfg.Selectors
 	}
 	lg := r.cfg.Logs
-	sels, err := r.selectors.fetch(ctx, s, "loki", "labels", func(ctx context.Context) ([]string, error) {
+	d := lg.Dialect()
+	sels, err := r.selectors.fetch(ctx, s, r.logName(), "labels", func(ctx context.Context) ([]string, error) {
 		names, err := lg.Labels(ctx, w.From, w.To)
 		if err != nil {
 			return nil, err
 		}
 		for _, l := range serviceLabels {
 			if slices.Contains(names, l) {
-				return []string{"{" + l + `=~".+"}`}, nil
+				return []string{d.Stream(l, "")}, nil
 			}
 		}
-		return []string{DefaultSelector}, nil
+		return []string{d.Stream(DefaultSelectorLabel, "")}, nil
 	})
 	if err != nil {
-		return []string{DefaultSelector}
+		return []string{d.Stream(DefaultSelectorLabel, "")}
 	}
 	return sels
 }
@@ -83,7 +84,19 @@ func (r *Resolver) cachedSelectors() []string {
 	if sels, ok := r.selectors.peek(); ok {
 		return sels
 	}
-	return []string{DefaultSelector}
+	if r.cfg.Logs == nil {
+		return nil
+	}
+	return []string{r.cfg.Logs.Dialect().Stream(DefaultSelectorLabel, "")}
+}
+
+// logName is the log backend's name in calls, problems and notes: "loki",
+// "victorialogs", or "logs" when the context has none.
+func (r *Resolver) logName() string {
+	if r.cfg.Logs == nil {
+		return "logs"
+	}
+	return r.cfg.Logs.Backend()
 }
 
 // servicesFor lists Jaeger's services (cached).

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,15 +12,18 @@ import (
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
-// LogSearcher is the log backend the request view searches. *loki.Client
-// satisfies it.
+// LogSearcher is the log backend the request view searches. Every
+// sources.LogBackend (Loki, VictoriaLogs) satisfies it.
 type LogSearcher interface {
-	QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error)
+	QueryRange(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error)
 	Labels(ctx context.Context, from, to time.Time) ([]string, error)
+	// Backend names the backend ("loki", "victorialogs") in calls and
+	// problems; Dialect writes its queries.
+	Backend() string
+	Dialect() sources.LogDialect
 }
 
 // TraceFinder is the trace backend the request view searches.
@@ -34,7 +35,7 @@ type TraceFinder interface {
 }
 
 var (
-	_ LogSearcher = (*loki.Client)(nil)
+	_ LogSearcher = sources.LogBackend(nil)
 	_ TraceFinder = (*jaeger.Client)(nil)
 )
 
@@ -42,12 +43,14 @@ var (
 const (
 	// DefaultTraceTag is the span tag searched for a request id.
 	DefaultTraceTag = "request_id"
-	// DefaultLogLimit is the most lines one Loki query returns.
+	// DefaultLogLimit is the most lines one log query returns.
 	DefaultLogLimit = 5000
 	// DefaultMaxTraces bounds the traces one view fetches.
 	DefaultMaxTraces = 10
-	// DefaultSelector is searched when Loki cannot list its labels.
-	DefaultSelector = `{service_name=~".+"}`
+	// DefaultSelectorLabel is the stream label searched when the log
+	// backend cannot list its labels (OpenTelemetry's service.name as Loki
+	// and VictoriaLogs store it).
+	DefaultSelectorLabel = "service_name"
 	// cacheFor is how long the derived selectors and Jaeger's service list
 	// are reused: they change slowly, and re-asking would put a call in
 	// front of every search.
@@ -65,8 +68,9 @@ type Config struct {
 	Traces TraceFinder
 	// Extractor finds IDs in the lines; nil means DefaultExtractor.
 	Extractor *Extractor
-	// Selectors are the LogQL stream selectors searched; empty means one
-	// derived from the stream labels Loki has (e.g. {service=~".+"}).
+	// Selectors are the stream selectors searched, in the log backend's
+	// language; empty means one derived from the stream labels the backend
+	// has (e.g. {service=~".+"}).
 	Selectors []string
 	// Pad widens windows around what was found (DefaultPad).
 	Pad time.Duration
@@ -277,7 +281,7 @@ func (r *Resolver) ResolveProgress(ctx context.Context, input string, w Window, 
 		s.start(id, kind, w)
 		s.settle()
 	}
-	v.Selectors = r.cachedSelectors()
+	v.Selectors, v.LogBackend = r.cachedSelectors(), r.logName()
 	s.finish(v)
 	v.Took = time.Since(t0)
 	// Every snapshot was handed over before the last goroutine ended;
@@ -303,7 +307,7 @@ func (s *search) emit() {
 		return
 	}
 	s.emitted = version
-	v.Selectors = s.r.cachedSelectors()
+	v.Selectors, v.LogBackend = s.r.cachedSelectors(), s.r.logName()
 	s.finish(&v)
 	v.Took = time.Since(s.began)
 	v.Searching, v.Pending = true, int(s.inflight.Load())
@@ -339,7 +343,7 @@ func (s *search) start(id string, kind IDKind, w Window) {
 	s.mu.Lock()
 	if s.r.cfg.Logs != nil {
 		s.lokiDone[id] = w
-		s.searchLoki(kind, []string{id}, w, roundInput)
+		s.searchLogs(kind, []string{id}, w, roundInput)
 	}
 	if s.r.cfg.Traces != nil {
 		if kind == IDTrace {
@@ -378,17 +382,19 @@ func (s *search) findIn(svcs []string, id string, w Window) {
 	}
 }
 
-// searchLoki starts, per selector, a line-filter query and a label /
-// structured-metadata filter query for ids of kind over w.
-func (s *search) searchLoki(kind IDKind, ids []string, w Window, round int) {
+// searchLogs starts, per selector, the backend's queries for ids of kind
+// over w: in the line text, and in the fields (Loki structured metadata,
+// VictoriaLogs fields) named for that kind.
+func (s *search) searchLogs(kind IDKind, ids []string, w Window, round int) {
 	if len(ids) == 0 || s.r.cfg.Logs == nil {
 		return
 	}
 	keys := s.r.cfg.Extractor.MetadataKeys(kind)
+	d := s.r.cfg.Logs.Dialect()
 	s.spawn(func() {
 		sels := s.r.selectorsFor(s.ctx, s, w)
 		for _, sel := range sels {
-			for _, expr := range []string{lineFilter(sel, ids), metadataFilter(sel, keys, ids)} {
+			for _, expr := range d.IDQueries(sel, keys, ids) {
 				if expr != "" {
 					s.spawn(func() { s.queryLogs(expr, w, ids, round) })
 				}
@@ -461,7 +467,7 @@ func (s *search) follow(final bool) {
 		all = all.Union(w)
 		if done, ok := s.lokiDone[id]; !ok || !done.Covers(w) {
 			s.lokiDone[id] = w.Union(done)
-			s.searchLoki(IDTrace, []string{id}, w, roundFollow)
+			s.searchLogs(IDTrace, []string{id}, w, roundFollow)
 		}
 	}
 	if len(s.traces) == 0 && !final {
@@ -475,49 +481,16 @@ func (s *search) follow(final bool) {
 	for _, id := range rids {
 		if done, ok := s.lokiDone[id]; !all.IsZero() && (!ok || !done.Covers(all)) {
 			s.lokiDone[id] = all.Union(done)
-			s.searchLoki(IDRequest, []string{id}, all, roundFollow)
+			s.searchLogs(IDRequest, []string{id}, all, roundFollow)
 		}
 	}
 }
 
-// lineFilter is `sel |= "id"`, or `sel |~ "id1|id2"` for several ids.
-func lineFilter(sel string, ids []string) string {
-	if len(ids) == 1 {
-		return sel + " |= " + strconv.Quote(ids[0])
-	}
-	return sel + " |~ " + strconv.Quote(altRegex(ids))
-}
-
-// metadataFilter is `sel | k1="id" or k2="id"` over keys; LogQL applies a
-// label filter to stream labels and structured metadata alike.
-func metadataFilter(sel string, keys, ids []string) string {
-	if len(keys) == 0 {
-		return ""
-	}
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		if len(ids) == 1 {
-			parts[i] = k + "=" + strconv.Quote(ids[0])
-		} else {
-			parts[i] = k + "=~" + strconv.Quote(altRegex(ids))
-		}
-	}
-	return sel + " | " + strings.Join(parts, " or ")
-}
-
-func altRegex(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = regexp.QuoteMeta(id)
-	}
-	return strings.Join(q, "|")
-}
-
-// queryLogs runs one Loki query and keeps the lines that really mention
+// queryLogs runs one log query and keeps the lines that really mention
 // one of ids (a line filter also matches longer ids that contain it).
 func (s *search) queryLogs(expr string, w Window, ids []string, round int) {
 	lg, limit := s.r.cfg.Logs, s.r.cfg.LogLimit
-	q := loki.Query{Expr: expr, From: w.From, To: w.To, Limit: limit, Direction: loki.Backward}
+	q := sources.LogQuery{Expr: expr, From: w.From, To: w.To, Limit: limit, Direction: sources.Backward}
 	t0 := time.Now()
 	res, err := lg.QueryRange(s.ctx, q)
 	took := time.Since(t0)
@@ -532,7 +505,7 @@ func (s *search) queryLogs(expr string, w Window, ids []string, round int) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record("loki", "query_range", expr, round, t0, took, err, func(ctx context.Context) error {
+	s.record(s.r.logName(), "query_range", expr, round, t0, took, err, func(ctx context.Context) error {
 		_, err := lg.QueryRange(ctx, q)
 		return err
 	})
@@ -713,7 +686,7 @@ func (s *search) found() bool {
 func (s *search) allFailed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.r.cfg.Logs != nil && len(s.failed["loki"]) == 0 {
+	if s.r.cfg.Logs != nil && len(s.failed[s.r.logName()]) == 0 {
 		return false
 	}
 	if s.r.cfg.Traces != nil && len(s.failed["jaeger"]) == 0 {

@@ -19,13 +19,13 @@ import (
 type fakeLoki struct {
 	mu      sync.Mutex
 	entries []sources.LogEntry
-	queries []loki.Query
+	queries []sources.LogQuery
 	err     error
 	// gate, when set, holds every query until it is closed.
 	gate chan struct{}
 }
 
-func (f *fakeLoki) QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error) {
+func (f *fakeLoki) QueryRange(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error) {
 	f.mu.Lock()
 	f.queries = append(f.queries, q)
 	gate, err := f.gate, f.err
@@ -59,7 +59,7 @@ func (f *fakeLoki) QueryRange(ctx context.Context, q loki.Query) (*loki.Result, 
 			}
 		}
 	}
-	return &loki.Result{Entries: out}, nil
+	return &sources.LogResult{Entries: out}, nil
 }
 
 // idsIn pulls the quoted ids out of a query this package built.
@@ -75,6 +75,10 @@ func idsIn(expr string) []string {
 	}
 	return ids
 }
+
+// Backend and Dialect make the fake speak LogQL, as Loki's client does.
+func (f *fakeLoki) Backend() string             { return "loki" }
+func (f *fakeLoki) Dialect() sources.LogDialect { return loki.Dialect{} }
 
 func (f *fakeLoki) Labels(context.Context, time.Time, time.Time) ([]string, error) {
 	return []string{"env", "service", "level"}, nil

@@ -31,7 +31,10 @@ type View struct {
 	Searched Window
 	Widened  bool
 	Narrow   Window
-	// Selectors are the LogQL selectors searched; TraceTag the span tag;
+	// LogBackend is the log backend's name ("loki", "victorialogs",
+	// "logs" when none is configured), as Partial names it.
+	LogBackend string
+	// Selectors are the log stream selectors searched; TraceTag the span tag;
 	// JaegerServices the services whose traces were searched by tag.
 	Selectors      []string
 	TraceTag       string
@@ -160,7 +163,7 @@ func (s *search) finish(v *View) {
 	for _, b := range []struct {
 		name string
 		ok   bool
-	}{{"loki", r.cfg.Logs != nil}, {"jaeger", r.cfg.Traces != nil}} {
+	}{{r.logName(), r.cfg.Logs != nil}, {"jaeger", r.cfg.Traces != nil}} {
 		if !b.ok {
 			v.Partial = append(v.Partial, Problem{Backend: b.name, Missing: true})
 			continue
@@ -257,8 +260,8 @@ func (v *View) NotFound() string {
 	}
 	b.WriteString("; searched ")
 	var parts []string
-	if !v.missing("loki") {
-		parts = append(parts, "Loki selectors "+strings.Join(v.Selectors, ", "))
+	if !v.missing(v.LogBackend) {
+		parts = append(parts, DisplayName(v.LogBackend)+" selectors "+strings.Join(v.Selectors, ", "))
 	}
 	if !v.missing("jaeger") {
 		if v.Kind == IDTrace {
@@ -272,7 +275,7 @@ func (v *View) NotFound() string {
 		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "nothing: no Loki or Jaeger is configured")
+		parts = append(parts, "nothing: no log backend or Jaeger is configured")
 	}
 	b.WriteString(strings.Join(parts, " and "))
 	return b.String()
@@ -301,11 +304,27 @@ func (v *View) PartialNote() string {
 	}
 	note := "partial: " + strings.Join(ps, "; ")
 	switch {
-	case failed["loki"] && failed["jaeger"]:
+	case failed[v.LogBackend] && failed["jaeger"]:
 	case failed["jaeger"]:
 		note += "; showing logs only"
-	case failed["loki"]:
+	case failed[v.LogBackend]:
 		note += "; showing spans only"
 	}
 	return note
+}
+
+// DisplayName is how a backend is named in sentences: "Loki",
+// "VictoriaLogs", "Jaeger"; an unknown name as it is.
+func DisplayName(backend string) string {
+	switch backend {
+	case "loki":
+		return "Loki"
+	case "victorialogs":
+		return "VictoriaLogs"
+	case "jaeger":
+		return "Jaeger"
+	case "logs":
+		return "log backend"
+	}
+	return backend
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/alertmanager"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -22,9 +22,10 @@ import (
 // ContextSources is one context's clients and settings. A nil client is a
 // backend the context does not configure.
 type ContextSources struct {
-	Name         string
-	Config       *config.Context
-	Loki         *loki.Client
+	Name   string
+	Config *config.Context
+	// Logs is the context's log backend (Loki or VictoriaLogs).
+	Logs         sources.LogBackend
 	Prom         *prom.Client
 	Alertmanager *alertmanager.Client
 	Jaeger       *jaeger.Client

@@ -13,13 +13,16 @@ func newRequestPane(env PaneEnv) Pane {
 	cfg := request.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
 	}
+	if lg := env.Ctx.Logs; lg != nil {
+		cfg.LogDialect, cfg.LogBackend = lg.Dialect(), lg.Backend()
+	}
 	var cc *config.Correlate
 	if env.Ctx.Config != nil {
 		cc = env.Ctx.Config.Correlate
 	}
 	// config validation has checked the rules, so err is not expected;
 	// with one the pane still opens and says there is nothing to search.
-	rc, err := request.ResolverConfig(cc, env.Ctx.Loki, env.Ctx.Jaeger)
+	rc, err := request.ResolverConfig(cc, env.Ctx.Logs, env.Ctx.Jaeger)
 	if err == nil && (rc.Logs != nil || rc.Traces != nil) {
 		r := correlate.NewResolver(rc)
 		cfg.Source = r

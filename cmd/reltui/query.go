@@ -169,10 +169,11 @@ func newLogsCmd(g *globals) *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "logs QUERY",
-		Short: "Run a LogQL log query",
-		Example: `  reltui logs '{service="payments"} |= "timeout"' --since 1h
+		Short: "Run a log query (LogQL on Loki, LogsQL on VictoriaLogs)",
+		Example: `  reltui logs '{service="payments"} |= "timeout"' --since 1h        # Loki, LogQL
+  reltui logs '{service="payments"} "timeout"' --since 1h           # VictoriaLogs, LogsQL
   reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl`,
-		Args: exactArgs(1, "a LogQL query, e.g. '{service=\"payments\"}'"),
+		Args: exactArgs(1, "a log query in the backend's language, e.g. '{service=\"payments\"}'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := parseFormat(out)
 			if err != nil {
@@ -182,20 +183,20 @@ func newLogsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir := loki.Backward
+			dir := sources.Backward
 			switch direction {
 			case "backward":
 			case "forward":
-				dir = loki.Forward
+				dir = sources.Forward
 			default:
 				return usage("--direction must be backward or forward, not %q", direction)
 			}
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
-			return withBackends(g, "loki", func(bs *backends) bool { return bs.loki != nil }, func(ctx context.Context, bs *backends) error {
+			return withBackends(g, "log backend (loki or victorialogs)", func(bs *backends) bool { return bs.logs != nil }, func(ctx context.Context, bs *backends) error {
 				lw := headless.NewLogWriter(g.stdout, f)
-				warnings, err := bs.loki.QueryRangeFunc(ctx, loki.Query{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
+				warnings, err := bs.logs.QueryRangeFunc(ctx, sources.LogQuery{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
 				if cerr := lw.Close(); err == nil {
 					err = cerr
 				}
@@ -206,7 +207,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 	}
 	w.add(cmd, "1h")
 	outputFlag(cmd, &out)
-	cmd.Flags().IntVar(&limit, "limit", 1000, "most lines to return (pages past Loki's per-query limit)")
+	cmd.Flags().IntVar(&limit, "limit", 1000, "most lines to return (pages past the backend's per-query limit)")
 	cmd.Flags().StringVar(&direction, "direction", "backward", "backward (newest first) or forward")
 	return cmd
 }

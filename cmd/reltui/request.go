@@ -19,7 +19,7 @@ func newRequestCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "request ID",
 		Short: "Everything that happened to one request or trace id, across logs and traces",
-		Long: `Searches Loki and Jaeger in parallel for a request id or a trace id, follows the
+		Long: `Searches the log backend (Loki or VictoriaLogs) and Jaeger in parallel for a request id or a trace id, follows the
 ids each one names (trace ids in the lines, request ids on the spans), joins the
 log lines to the spans they were written in, and prints one timeline grouped by
 service with a summary. When nothing is found the window is widened once.
@@ -39,9 +39,9 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 			if _, _, ok := correlate.ClassifyInput(args[0]); !ok {
 				return usage("%q is not a request id or a trace id", sanitizeLine(args[0]))
 			}
-			has := func(bs *backends) bool { return bs.loki != nil || bs.jaeger != nil }
-			return withBackends(g, "loki or jaeger", has, func(ctx context.Context, bs *backends) error {
-				rc, err := request.ResolverConfig(bs.cfg.Correlate, bs.loki, bs.jaeger)
+			has := func(bs *backends) bool { return bs.logs != nil || bs.jaeger != nil }
+			return withBackends(g, "log backend (loki or victorialogs) or jaeger", has, func(ctx context.Context, bs *backends) error {
+				rc, err := request.ResolverConfig(bs.cfg.Correlate, bs.logs, bs.jaeger)
 				if err != nil {
 					return &exitError{code: 1, msg: err.Error()}
 				}

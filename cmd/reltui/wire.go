@@ -6,20 +6,24 @@ import (
 	"fmt"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/alertmanager"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/sources/resilience"
 	"github.com/reltui/reltui/sources/transport"
+	"github.com/reltui/reltui/sources/victorialogs"
 	"github.com/reltui/reltui/ui"
-	"github.com/reltui/reltui/ui/logs"
 )
 
 // backends are the clients of one context. A nil field is a backend the
 // context does not configure.
 type backends struct {
-	loki   *loki.Client
+	// logs is the context's log backend, Loki or VictoriaLogs; logName
+	// names it ("loki", "victorialogs").
+	logs    sources.LogBackend
+	logName string
 	prom   *prom.Client
 	am     *alertmanager.Client
 	jaeger *jaeger.Client
@@ -54,8 +58,18 @@ func buildBackends(c *config.Context, env config.Env) (*backends, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 	}
-	add("loki", c.Loki, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
-		bs.loki, err = loki.New(loki.Config{Address: b.URL, Transport: o, Guard: g})
+	add(config.LogBackendLoki, c.Loki, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
+		lc, err := loki.New(loki.Config{Address: b.URL, Transport: o, Guard: g})
+		if err == nil {
+			bs.logs, bs.logName = lc, config.LogBackendLoki
+		}
+		return err
+	})
+	add(config.LogBackendVictoriaLogs, c.VictoriaLogs, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
+		vc, err := victorialogs.New(victorialogs.Config{Address: b.URL, Transport: o, Guard: g})
+		if err == nil {
+			bs.logs, bs.logName = vc, config.LogBackendVictoriaLogs
+		}
 		return err
 	})
 	add("prometheus", c.Prometheus, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
@@ -97,26 +111,27 @@ func (bs *backends) probes() []ui.Backend {
 			out = append(out, ui.Backend{Name: name, Addr: bs.addrs[name], Ping: ping})
 		}
 	}
-	add("loki", bs.loki != nil, func(ctx context.Context) error { return bs.loki.Ping(ctx) })
+	add(bs.logName, bs.logs != nil, func(ctx context.Context) error { return bs.logs.Ping(ctx) })
 	add("prometheus", bs.prom != nil, func(ctx context.Context) error { return bs.prom.Ping(ctx) })
 	add("alertmanager", bs.am != nil, func(ctx context.Context) error { return bs.am.Ping(ctx) })
 	add("jaeger", bs.jaeger != nil, func(ctx context.Context) error { return bs.jaeger.Ping(ctx) })
 	return out
 }
 
-// logSource adapts the Loki client for the Logs pane; nil without Loki.
-func (bs *backends) logSource() logs.Source {
-	if bs.loki == nil {
+// logSource is the log backend for the Logs pane; nil without one (a
+// nil interface, never a nil client inside one).
+func (bs *backends) logSource() sources.LogBackend {
+	if bs.logs == nil {
 		return nil
 	}
-	return logs.LokiSource(bs.loki)
+	return bs.logs
 }
 
 // sources hands the clients and the context's settings to the console's
 // panes. It reads the context's SLO files, so it runs where I/O may: at
 // startup, or inside the Cmd that opens another context.
 func (bs *backends) sources(name, file string) ui.ContextSources {
-	cs := ui.ContextSources{Name: name, Config: bs.cfg, Loki: bs.loki, Prom: bs.prom, Alertmanager: bs.am, Jaeger: bs.jaeger}
+	cs := ui.ContextSources{Name: name, Config: bs.cfg, Logs: bs.logs, Prom: bs.prom, Alertmanager: bs.am, Jaeger: bs.jaeger}
 	if bs.cfg != nil {
 		if file == "" {
 			file = "config"

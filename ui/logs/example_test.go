@@ -31,7 +31,7 @@ func ExampleNew() {
 		return
 	}
 	pane := logs.New(logs.Config{
-		Source:   logs.LokiSource(client),
+		Source:   client,
 		Renderer: lipgloss.DefaultRenderer(), // the session's renderer
 		Palette:  themes.Dark(),
 		Query:    `{service_name=~".+"}`,

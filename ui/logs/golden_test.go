@@ -112,7 +112,7 @@ func TestGoldenViews(t *testing.T) {
 		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			clk.Add(3*time.Minute + 10*time.Second)
-			src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+			src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
 				return nil, &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 60s"}
 			})
 			settle(m, press(m, "i", "enter"))
@@ -125,7 +125,7 @@ func TestGoldenViews(t *testing.T) {
 			settle(m, press(m, "i", "enter"))
 			settle(m, press(m, "t"))
 			ft := src.tailers[0]
-			ft.setState(loki.TailLive, nil)
+			ft.setState(sources.TailLive, nil)
 			m.Update(tailTickMsg{pane: m.id, seq: m.tailSeq, status: ft.Status()})
 			clk.Add(4 * time.Second)
 			later := sampleEntries(37)

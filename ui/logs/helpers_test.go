@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -29,25 +30,25 @@ type fakeSource struct {
 	tails   atomic.Int32
 
 	mu      sync.Mutex
-	query   func(ctx context.Context, q loki.Query) (*loki.Result, error)
-	seen    []loki.Query
+	query   func(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error)
+	seen    []sources.LogQuery
 	tailers []*fakeTail
 	starts  []time.Time
 }
 
-func (f *fakeSource) QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error) {
+func (f *fakeSource) QueryRange(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error) {
 	f.queries.Add(1)
 	f.mu.Lock()
 	f.seen = append(f.seen, q)
 	fn := f.query
 	f.mu.Unlock()
 	if fn == nil {
-		return &loki.Result{}, nil
+		return &sources.LogResult{}, nil
 	}
 	return fn(ctx, q)
 }
 
-func (f *fakeSource) Tail(ctx context.Context, expr string, start time.Time) Tailer {
+func (f *fakeSource) Tail(ctx context.Context, expr string, start time.Time) sources.LogTail {
 	f.tails.Add(1)
 	t := newFakeTail(ctx)
 	f.mu.Lock()
@@ -57,7 +58,17 @@ func (f *fakeSource) Tail(ctx context.Context, expr string, start time.Time) Tai
 	return t
 }
 
-func (f *fakeSource) setQuery(fn func(ctx context.Context, q loki.Query) (*loki.Result, error)) {
+// Labels fails, as a backend that cannot list its labels would: the hints
+// keep their default. labeledSource answers it.
+func (f *fakeSource) Labels(context.Context, time.Time, time.Time) ([]string, error) {
+	return nil, errors.New("fake: no labels")
+}
+
+// Backend and Dialect make the fake speak LogQL, as Loki's client does.
+func (f *fakeSource) Backend() string             { return "loki" }
+func (f *fakeSource) Dialect() sources.LogDialect { return loki.Dialect{} }
+
+func (f *fakeSource) setQuery(fn func(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error)) {
 	f.mu.Lock()
 	f.query = fn
 	f.mu.Unlock()
@@ -66,8 +77,8 @@ func (f *fakeSource) setQuery(fn func(ctx context.Context, q loki.Query) (*loki.
 // returning answers every query with es (given newest first, as a
 // backward query returns them).
 func (f *fakeSource) returning(es []sources.LogEntry, warnings ...string) {
-	f.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
-		return &loki.Result{Entries: es, Warnings: warnings}, nil
+	f.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
+		return &sources.LogResult{Entries: es, Warnings: warnings}, nil
 	})
 }
 
@@ -77,14 +88,14 @@ type fakeTail struct {
 	done   chan struct{}
 	ctx    context.Context
 	mu     sync.Mutex
-	status loki.TailStatus
+	status sources.TailStatus
 	err    error
 	once   sync.Once
 }
 
 func newFakeTail(ctx context.Context) *fakeTail {
 	t := &fakeTail{ch: make(chan []sources.LogEntry, 64), done: make(chan struct{}), ctx: ctx}
-	t.status.State = loki.TailConnecting
+	t.status.State = sources.TailConnecting
 	go func() {
 		<-ctx.Done()
 		t.end(nil)
@@ -96,7 +107,7 @@ func (t *fakeTail) end(err error) {
 	t.once.Do(func() {
 		t.mu.Lock()
 		t.err = err
-		t.status.State = loki.TailStopped
+		t.status.State = sources.TailStopped
 		t.status.LastErr = err
 		t.mu.Unlock()
 		close(t.ch)
@@ -111,16 +122,16 @@ func (t *fakeTail) Err() error {
 	defer t.mu.Unlock()
 	return t.err
 }
-func (t *fakeTail) Status() loki.TailStatus {
+func (t *fakeTail) Status() sources.TailStatus {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.status
 }
 
-func (t *fakeTail) setState(s loki.TailState, err error) {
+func (t *fakeTail) setState(s sources.TailState, err error) {
 	t.mu.Lock()
 	t.status.State, t.status.LastErr = s, err
-	if s == loki.TailReconnecting {
+	if s == sources.TailReconnecting {
 		t.status.Reconnects++
 	}
 	t.mu.Unlock()

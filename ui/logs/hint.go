@@ -2,25 +2,11 @@ package logs
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
-
-// Labeler is implemented by a Source that can list the stream labels
-// Loki has. The pane then suggests a selector that exists in this Loki
-// ({service=~".+"} on one, {service_name=~".+"} on another) instead of
-// one that finds nothing.
-type Labeler interface {
-	Labels(ctx context.Context, from, to time.Time) ([]string, error)
-}
-
-// Labels lists the stream label names over [from, to).
-func (s lokiSource) Labels(ctx context.Context, from, to time.Time) ([]string, error) {
-	return s.c.Labels(ctx, from, to)
-}
 
 // serviceLabels are the labels that usually name a service, best first.
 var serviceLabels = []string{"service_name", "service", "app", "application", "job", "container", "namespace"}
@@ -35,14 +21,14 @@ func (labelsMsg) logsMsg() {}
 
 // exampleSelector is a selector the hints offer.
 func (m *Model) exampleSelector() string {
-	return fmt.Sprintf("{%s=~%q}", m.hintLabel, ".+")
+	return m.dialect().Stream(m.hintLabel, "")
 }
 
 // hintCmd asks for the label names once, off the UI goroutine; a failure
 // keeps the default hint.
 func (m *Model) hintCmd() tea.Cmd {
-	lb, ok := m.src.(Labeler)
-	if !ok {
+	lb := m.src
+	if lb == nil {
 		return nil
 	}
 	ctx, pane, now := m.ctx, m.id, m.now()
@@ -65,5 +51,5 @@ func (m *Model) hintCmd() tea.Cmd {
 // setHintLabel updates every hint that names a selector.
 func (m *Model) setHintLabel(label string) {
 	m.hintLabel = label
-	m.editor.Placeholder = m.exampleSelector() + ` |= "error"`
+	m.editor.Placeholder = m.dialect().Contains(m.exampleSelector(), "error")
 }

@@ -99,7 +99,7 @@ func TestHostileContentNeverReachesTheTerminal(t *testing.T) {
 			press(m, "esc")
 		}
 		// Errors from the backend carry outside text too.
-		src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+		src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
 			return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: "parse error \x1b]52;c;ZXZpbA==\x07 near \u202e}"}
 		})
 		settle(m, press(m, "i", "enter"))

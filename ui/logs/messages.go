@@ -6,7 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
@@ -38,7 +38,7 @@ type RangeMsg struct {
 type resultMsg struct {
 	pane     string
 	seq      int
-	q        loki.Query
+	q        sources.LogQuery
 	rows     []row
 	warnings []string
 	err      error
@@ -48,7 +48,7 @@ type resultMsg struct {
 type tailStartedMsg struct {
 	pane   string
 	seq    int
-	tailer Tailer
+	tailer sources.LogTail
 }
 
 // tailBatchMsg carries one or more batches read from the tail.
@@ -63,7 +63,7 @@ type tailEndMsg struct {
 	pane   string
 	seq    int
 	err    error
-	status loki.TailStatus
+	status sources.TailStatus
 }
 
 // tailTickMsg refreshes the tail's connection state and the rate once a
@@ -71,7 +71,7 @@ type tailEndMsg struct {
 type tailTickMsg struct {
 	pane   string
 	seq    int
-	status loki.TailStatus
+	status sources.TailStatus
 }
 
 func (resultMsg) logsMsg()      {}
@@ -82,7 +82,7 @@ func (tailTickMsg) logsMsg()    {}
 
 // queryCmd runs one query. It captures everything by value and touches no
 // model state; rows are prepared here so Update only swaps them in.
-func queryCmd(ctx context.Context, src Source, pane string, seq int, q loki.Query, timeout time.Duration) tea.Cmd {
+func queryCmd(ctx context.Context, src Source, pane string, seq int, q sources.LogQuery, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -92,7 +92,7 @@ func queryCmd(ctx context.Context, src Source, pane string, seq int, q loki.Quer
 			msg.err = err
 			return msg
 		}
-		msg.rows = buildRows(res.Entries, q.Direction == loki.Backward)
+		msg.rows = buildRows(res.Entries, q.Direction == sources.Backward)
 		for _, w := range res.Warnings {
 			msg.warnings = append(msg.warnings, sanitize.Line(w))
 		}
@@ -116,7 +116,7 @@ const maxTailDrain = 20000
 // tailReadCmd reads the next batch, then drains whatever else is already
 // waiting. Update re-issues it after every batch: a stream is a Cmd that
 // re-issues itself.
-func tailReadCmd(ctx context.Context, t Tailer, pane string, seq int) tea.Cmd {
+func tailReadCmd(ctx context.Context, t sources.LogTail, pane string, seq int) tea.Cmd {
 	return func() tea.Msg {
 		var batch []row
 		select {
@@ -149,7 +149,7 @@ func tailReadCmd(ctx context.Context, t Tailer, pane string, seq int) tea.Cmd {
 // tailTickInterval is how often the tail's state and rate are refreshed.
 const tailTickInterval = time.Second
 
-func tailTickCmd(t Tailer, pane string, seq int) tea.Cmd {
+func tailTickCmd(t sources.LogTail, pane string, seq int) tea.Cmd {
 	return tea.Tick(tailTickInterval, func(time.Time) tea.Msg {
 		return tailTickMsg{pane: pane, seq: seq, status: t.Status()}
 	})

@@ -1,4 +1,4 @@
-// Package logs is the console's Logs pane: a LogQL editor with history,
+// Package logs is the console's Logs pane: a query editor (LogQL or LogsQL, the backend's own language) with history,
 // a virtualized list of results that stays smooth at a million buffered
 // lines, a `/` filter with context, a detail view, live tail, copy and
 // jump-to-time.
@@ -23,7 +23,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -132,7 +132,7 @@ type Model struct {
 	queryExpr   string
 	queryFrom   time.Time
 	queryTo     time.Time
-	shown       loki.Query // the query whose results are buffered
+	shown       sources.LogQuery // the query whose results are buffered
 	shownAt     time.Time
 	hasResult   bool
 	limitHit    bool
@@ -152,10 +152,10 @@ type Model struct {
 	tailSeq    int
 	tailing    bool
 	wantTail   bool // restart the tail when the running query answers
-	tailer     Tailer
+	tailer     sources.LogTail
 	tailCtx    context.Context
 	tailCancel context.CancelFunc
-	tailStatus loki.TailStatus
+	tailStatus sources.TailStatus
 	tailErr    error
 	rate       rateMeter
 }
@@ -359,7 +359,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // waiting reports whether anything the spinner stands for is in flight.
 func (m *Model) waiting() bool {
-	return m.querying || (m.tailing && m.tailStatus.State != loki.TailLive)
+	return m.querying || (m.tailing && m.tailStatus.State != sources.TailLive)
 }
 
 // window is the query's time window, resolved now for a live range.
@@ -378,11 +378,11 @@ func (m *Model) window() (time.Time, time.Time) {
 func (m *Model) runQuery(expr string) tea.Cmd {
 	expr = strings.TrimSpace(expr)
 	if expr == "" {
-		m.flash = "type a LogQL query first, e.g. " + m.exampleSelector()
+		m.flash = "type a " + m.dialect().Language() + " query first, e.g. " + m.exampleSelector()
 		return nil
 	}
 	if m.src == nil {
-		m.flash = "no Loki is configured for this context; see `reltui config check`"
+		m.flash = "no log backend (loki or victorialogs) is configured for this context; see `reltui config check`"
 		return nil
 	}
 	m.history.Add(expr)
@@ -401,7 +401,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	m.querying = true
 	m.queryExpr = expr
 	m.queryFrom, m.queryTo = m.window()
-	q := loki.Query{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: loki.Backward}
+	q := sources.LogQuery{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: sources.Backward}
 	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.spin.Start())
 }
 
@@ -467,7 +467,7 @@ func (m *Model) startTail() tea.Cmd {
 	m.tailSeq++
 	m.tailCtx, m.tailCancel = context.WithCancel(m.ctx)
 	m.tailing, m.tailErr = true, nil
-	m.tailStatus = loki.TailStatus{State: loki.TailConnecting, Since: m.now()}
+	m.tailStatus = sources.TailStatus{State: sources.TailConnecting, Since: m.now()}
 	m.rate = rateMeter{start: m.now()}
 	var start time.Time
 	if m.live && m.buf.Len() > 0 {
@@ -485,7 +485,7 @@ func (m *Model) stopTail() {
 	}
 	m.tailSeq++
 	m.tailing, m.tailer = false, nil
-	m.tailStatus.State = loki.TailStopped
+	m.tailStatus.State = sources.TailStopped
 }
 
 // appendRows adds tailed rows, keeping the filter, the selection and the

@@ -20,9 +20,9 @@ import (
 func TestQueryShowsSpinnerThenResults(t *testing.T) {
 	src := &fakeSource{}
 	release := make(chan struct{})
-	src.setQuery(func(ctx context.Context, q loki.Query) (*loki.Result, error) {
+	src.setQuery(func(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error) {
 		<-release
-		return &loki.Result{Entries: entries(3, fixedNow, plainLine)}, nil
+		return &sources.LogResult{Entries: entries(3, fixedNow, plainLine)}, nil
 	})
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
 	cmd := press(m, "i")
@@ -46,7 +46,7 @@ func TestQueryShowsSpinnerThenResults(t *testing.T) {
 		t.Fatalf("after result: querying=%v lines=%d", m.querying, m.buf.Len())
 	}
 	q := src.seen[0]
-	if q.Expr != `{app="api"}` || !q.From.Equal(fixedNow.Add(-time.Hour)) || !q.To.Equal(fixedNow) || q.Direction != loki.Backward || q.Limit != DefaultLimit {
+	if q.Expr != `{app="api"}` || !q.From.Equal(fixedNow.Add(-time.Hour)) || !q.To.Equal(fixedNow) || q.Direction != sources.Backward || q.Limit != DefaultLimit {
 		t.Fatalf("query sent = %+v", q)
 	}
 	v := m.View()
@@ -73,7 +73,7 @@ func TestStaleResultDropped(t *testing.T) {
 	m.editor.SetValue(`{app="new"}`)
 	press(m, "i", "enter")
 	// The first query's answer arrives late: it must not replace anything.
-	m.Update(resultMsg{pane: "logs", seq: oldSeq, q: loki.Query{Expr: `{app="old"}`}, rows: buildRows(entries(5, fixedNow, plainLine), true)})
+	m.Update(resultMsg{pane: "logs", seq: oldSeq, q: sources.LogQuery{Expr: `{app="old"}`}, rows: buildRows(entries(5, fixedNow, plainLine), true)})
 	if m.buf.Len() != 0 || !m.querying {
 		t.Fatalf("stale result applied: lines=%d querying=%v", m.buf.Len(), m.querying)
 	}
@@ -82,7 +82,7 @@ func TestStaleResultDropped(t *testing.T) {
 	if m.buf.Len() != 0 {
 		t.Fatal("result for another pane applied")
 	}
-	m.Update(resultMsg{pane: "logs", seq: m.seq, q: loki.Query{Expr: `{app="new"}`, Limit: 10}, rows: buildRows(entries(2, fixedNow, plainLine), true)})
+	m.Update(resultMsg{pane: "logs", seq: m.seq, q: sources.LogQuery{Expr: `{app="new"}`, Limit: 10}, rows: buildRows(entries(2, fixedNow, plainLine), true)})
 	if m.buf.Len() != 2 || m.shown.Expr != `{app="new"}` {
 		t.Fatalf("current result not applied: lines=%d shown=%q", m.buf.Len(), m.shown.Expr)
 	}
@@ -91,13 +91,13 @@ func TestStaleResultDropped(t *testing.T) {
 func TestCancelOnNewQuery(t *testing.T) {
 	src := &fakeSource{}
 	ctxs := make(chan context.Context, 4)
-	src.setQuery(func(ctx context.Context, q loki.Query) (*loki.Result, error) {
+	src.setQuery(func(ctx context.Context, q sources.LogQuery) (*sources.LogResult, error) {
 		ctxs <- ctx
 		if q.Expr == `{app="slow"}` {
 			<-ctx.Done()
 			return nil, &sources.Error{Backend: "loki", Kind: sources.KindCanceled, Err: ctx.Err()}
 		}
-		return &loki.Result{Entries: entries(4, fixedNow, plainLine)}, nil
+		return &sources.LogResult{Entries: entries(4, fixedNow, plainLine)}, nil
 	})
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
 	m.editor.SetValue(`{app="slow"}`)
@@ -142,7 +142,7 @@ func TestCancelOnNewQuery(t *testing.T) {
 
 func TestErrorKeepsPreviousResults(t *testing.T) {
 	m, src, clk := loaded(t, 5, 100, 24, termenv.Ascii, themes.NoColor())
-	src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+	src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
 		return nil, &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
 			Msg: "parse error at line 1, col 4: syntax error: unexpected IDENTIFIER"}
 	})
@@ -159,7 +159,7 @@ func TestErrorKeepsPreviousResults(t *testing.T) {
 		}
 	}
 	// A plain (unclassified) error still shows a kind and a reason.
-	src.setQuery(func(context.Context, loki.Query) (*loki.Result, error) {
+	src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
 		return nil, context.DeadlineExceeded
 	})
 	settle(m, press(m, "i", "enter"))
@@ -403,7 +403,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 		t.Errorf("tail start = %v, want %v", src.starts[0], want)
 	}
 	ft := src.tailers[0]
-	ft.setState(loki.TailLive, nil)
+	ft.setState(sources.TailLive, nil)
 	m.Update(tailTickMsg{pane: "logs", seq: m.tailSeq, status: ft.Status()})
 
 	// Two batches: 50 lines after 1s, 73 lines after 5s.
@@ -429,7 +429,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 		t.Errorf("rate missing:\n%s", v)
 	}
 	// A reconnect shows with its reason and count.
-	ft.setState(loki.TailReconnecting, &sources.Error{Backend: "loki", Op: "tail", Kind: sources.KindUnreachable, Msg: "connection refused"})
+	ft.setState(sources.TailReconnecting, &sources.Error{Backend: "loki", Op: "tail", Kind: sources.KindUnreachable, Msg: "connection refused"})
 	m.Update(tailTickMsg{pane: "logs", seq: m.tailSeq, status: ft.Status()})
 	if v := m.View(); !strings.Contains(v, "tail reconnecting (1): unreachable") {
 		t.Errorf("reconnect state missing:\n%s", v)
@@ -490,7 +490,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	for _, k := range []string{"i", `{app="api"}`, "enter", "esc", "t", "/", "x", "enter", "esc", "n", "c", "w", "l", "T", "10:00", "enter", "y", "e", "enter", "esc", "G"} {
 		step(panetest.Key(k))
 	}
-	step(resultMsg{pane: "logs", seq: m.seq, q: loki.Query{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)})
+	step(resultMsg{pane: "logs", seq: m.seq, q: sources.LogQuery{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)})
 	step(RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow, Live: false})
 	step(panetest.Key("t"))
 	for _, k := range []string{"j", "k", "pgdown", "g", "enter", "y", "esc"} {

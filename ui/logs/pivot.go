@@ -22,41 +22,31 @@ func (m *Model) Pivot(p pane.PivotMsg) (*Model, tea.Cmd) {
 	q := strings.TrimSpace(p.Query)
 	m.fallback, m.fallbackFor = "", ""
 	if q == "" {
-		sel := `{service=~".+"}`
-		switch {
-		case p.Selector != "":
-			sel = p.Selector
-		case p.Service != "":
-			sel = fmt.Sprintf("{service=%q}", p.Service)
+		d := m.dialect()
+		label := p.ServiceLabel
+		if label == "" {
+			label = "service"
 		}
+		sel := d.Stream(label, p.Service)
 		kind, id := correlate.IDTrace, p.TraceID
 		if id == "" {
 			kind, id = correlate.IDRequest, p.RequestID
 		}
 		q = sel
 		if id != "" {
-			q = fmt.Sprintf("%s |= %q", sel, id)
-			m.fallback = metadataQuery(sel, m.ids.MetadataKeys(kind), id)
-			m.fallbackFor = q
+			// The line-text query first; when no line mentions the id, the
+			// fields query (LogQL needs a second one; LogsQL does both at once).
+			qs := d.IDQueries(sel, m.ids.MetadataKeys(kind), []string{id})
+			q = qs[0]
+			if len(qs) > 1 {
+				m.fallback, m.fallbackFor = qs[1], q
+			}
 		}
 	}
 	if !p.From.IsZero() && !p.To.IsZero() {
 		m.SetRange(p.From, p.To, false)
 	}
 	return m, m.Run(q)
-}
-
-// metadataQuery is `sel | k1="id" or k2="id"`: LogQL's label filter
-// reaches structured metadata too.
-func metadataQuery(sel string, keys []string, id string) string {
-	if len(keys) == 0 {
-		return ""
-	}
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%q", k, id)
-	}
-	return sel + " | " + strings.Join(parts, " or ")
 }
 
 // pivotFallback runs the structured-metadata form of a pivot's query
@@ -68,7 +58,7 @@ func (m *Model) pivotFallback(found int, expr string) tea.Cmd {
 	if q == "" || found > 0 || expr != want {
 		return nil
 	}
-	m.flash = "no line mentions the id; searching structured metadata"
+	m.flash = "no line mentions the id; searching the fields that carry ids"
 	return m.Run(q)
 }
 
@@ -104,7 +94,7 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 	snap := e.Time.UTC().Format(time.RFC3339Nano) + " {" + lb.String() + "} " + e.Line
 	return incidents.Evidence{
 		Kind:     incidents.EvidenceLog,
-		Source:   "loki",
+		Source:   m.backendName(),
 		Query:    m.shown.Expr,
 		From:     e.Time.Add(-time.Minute),
 		To:       e.Time.Add(time.Minute),

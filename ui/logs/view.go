@@ -8,7 +8,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
@@ -56,7 +57,7 @@ func (m *Model) queryLine() string {
 	}
 	q := sanitize.Line(m.editor.Value())
 	if strings.TrimSpace(q) == "" {
-		return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Muted.Render("press i to write a LogQL query"))
+		return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Muted.Render("press i to write a "+m.dialect().Language()+" query"))
 	}
 	return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Query.Render(q))
 }
@@ -126,13 +127,13 @@ func (m *Model) tailLabel(now time.Time) string {
 	}
 	s := m.tailStatus
 	switch s.State {
-	case loki.TailLive:
+	case sources.TailLive:
 		label := fmt.Sprintf("● live %.1f lines/s", m.rate.perSecond(now))
 		if s.Dropped > 0 {
-			label += fmt.Sprintf(", %s dropped by Loki", commas(s.Dropped))
+			label += fmt.Sprintf(", %s dropped by %s", commas(s.Dropped), correlate.DisplayName(m.backendName()))
 		}
 		return st.OK.Render(label)
-	case loki.TailReconnecting:
+	case sources.TailReconnecting:
 		label := fmt.Sprintf("tail reconnecting (%d)", s.Reconnects)
 		if s.LastErr != nil {
 			kind, _ := pane.ErrText(s.LastErr)
@@ -226,13 +227,13 @@ func (m *Model) emptyMessage() []string {
 	case m.flt != nil && m.buf.Len() > 0:
 		s = fmt.Sprintf("No buffered line contains %q. Press esc to clear the filter.", sanitize.Line(m.flt.text))
 	case m.querying:
-		s = m.spin.View() + "waiting for Loki: " + sanitize.Line(m.queryExpr)
+		s = m.spin.View() + "waiting for " + correlate.DisplayName(m.backendName()) + ": " + sanitize.Line(m.queryExpr)
 	case m.hasResult:
 		s = "No lines matched " + sanitize.Line(m.shown.Expr) + " in " + m.rangeLabel(m.shown.From, m.shown.To) + ". Widen the range ([ - ) or edit the query (i)."
 	case m.err != nil:
 		s = "Nothing to show yet; fix the query or the backend and press i, then enter."
 	default:
-		s = "No query yet. Press i, type a LogQL query such as " + m.exampleSelector() + ", then enter."
+		s = "No query yet. Press i, type a " + m.dialect().Language() + " query such as " + m.exampleSelector() + ", then enter."
 	}
 	return strings.Split(ansi.Wrap(st.Subtle.Render(s), max(10, m.width), ""), "\n")
 }

@@ -288,8 +288,8 @@ func (m *Model) openLogs() tea.Cmd {
 		return nil
 	}
 	at := m.moment()
-	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc,
-		Query: fmt.Sprintf(`{%s=%q}`, m.label, svc), From: at.Add(-pivotPad), To: at.Add(pivotPad)}
+	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc, ServiceLabel: m.label,
+		From: at.Add(-pivotPad), To: at.Add(pivotPad)}
 	return func() tea.Msg { return msg }
 }
 

@@ -53,11 +53,14 @@ const (
 // From/To is the window to search, already padded by the sender.
 type PivotMsg struct {
 	Target Target
-	// Query is a LogQL or PromQL query for the logs or metrics pane.
+	// Query is a query for the logs pane (in its backend's language) or
+	// the metrics pane (PromQL). Panes other than those two never write
+	// log queries: they say what they want (Service, ServiceLabel, the ids)
+	// and the logs pane writes the query in its backend's language.
 	Query string
-	// Selector is the LogQL stream selector the logs pane searches for
-	// the ids when Query is empty (default: the service, or every one).
-	Selector  string
+	// ServiceLabel is the stream label that names Service in the log
+	// backend ("service" when empty).
+	ServiceLabel string
 	TraceID   string
 	SpanID    string
 	RequestID string

@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -48,6 +49,11 @@ type Config struct {
 	// (correlate.DefaultPad).
 	Pad    time.Duration
 	Parent context.Context
+	// LogDialect writes the log queries pinned as evidence, in the log
+	// backend's language; LogBackend names that backend. Both are empty
+	// when the context has no log backend.
+	LogDialect sources.LogDialect
+	LogBackend string
 }
 
 type mode int
@@ -68,6 +74,9 @@ type Model struct {
 	loc  *time.Location
 	tmo  time.Duration
 	pad  time.Duration
+	// logDialect and logBackend write and name pinned log evidence.
+	logDialect sources.LogDialect
+	logBackend string
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -130,6 +139,7 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout, pad: cfg.Pad,
+		logDialect: cfg.LogDialect, logBackend: cfg.LogBackend,
 		st: NewStyles(cfg.Renderer, cfg.Palette)}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")

@@ -2,7 +2,6 @@ package request
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -50,7 +49,8 @@ func (m *Model) open() tea.Cmd {
 			Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)})
 	case rowLog:
 		l := v.Logs[r.ref]
-		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, Query: streamSelector(l.Labels, l.Service),
+		// Every line of the service around this one: its context.
+		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, Query: m.logQuery(m.labelFor(l.Service), l.Service, ""),
 			Service: l.Service, TraceID: l.TraceID, SpanID: l.SpanID, From: l.Time.Add(-m.pad), To: l.Time.Add(m.pad)})
 	}
 	return m.serviceLogs(r.svc)
@@ -67,8 +67,7 @@ func (m *Model) logsOf() tea.Cmd {
 	switch r.kind {
 	case rowSpan:
 		sp := v.Spans[r.ref]
-		sel := m.selectorFor(sp.Service)
-		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, Query: sel + " |= " + strconv.Quote(sp.TraceID),
+		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, ServiceLabel: m.labelFor(sp.Service),
 			TraceID: sp.TraceID, SpanID: sp.SpanID, Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)})
 	case rowLog:
 		return m.open()
@@ -81,29 +80,38 @@ func (m *Model) logsOf() tea.Cmd {
 func (m *Model) serviceLogs(g int) tea.Cmd {
 	v := m.view
 	svc := v.Services[g]
-	q := m.selectorFor(svc)
+	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc, ServiceLabel: m.labelFor(svc), From: v.Window.From, To: v.Window.To}
 	if len(v.RequestIDs) > 0 {
-		q += " |= " + strconv.Quote(v.RequestIDs[0])
+		msg.RequestID = v.RequestIDs[0]
 	}
-	return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, Query: q, Service: svc, From: v.Window.From, To: v.Window.To})
+	return pivotCmd(msg)
 }
 
-// selectorFor is the stream selector of a service: the label its lines
-// came under in this view, or service="…".
-func (m *Model) selectorFor(svc string) string {
+// labelFor is the stream label a service's lines came under in this view,
+// or "service".
+func (m *Model) labelFor(svc string) string {
 	for i := range m.view.Logs {
 		if l := &m.view.Logs[i]; l.Service == svc {
-			return streamSelector(l.Labels, svc)
+			if _, label := correlate.ServiceOf(l.Labels); label != "" {
+				return label
+			}
 		}
 	}
-	return fmt.Sprintf("{service=%s}", strconv.Quote(svc))
+	return "service"
 }
 
-func streamSelector(labels map[string]string, svc string) string {
-	if _, label := correlate.ServiceOf(labels); label != "" {
-		return fmt.Sprintf("{%s=%s}", label, strconv.Quote(svc))
+// logQuery is the log backend's query for a service's lines that mention
+// id (all its lines when id is empty), for evidence.
+func (m *Model) logQuery(label, svc, id string) string {
+	d := m.logDialect
+	if d == nil {
+		return ""
 	}
-	return fmt.Sprintf("{service=%s}", strconv.Quote(svc))
+	q := d.Stream(label, svc)
+	if id != "" {
+		q = d.Contains(q, id)
+	}
+	return q
 }
 
 // Selection is the span or line under the cursor, as incident evidence.
@@ -122,11 +130,14 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 				sp.Duration.Round(time.Microsecond), sp.SpanID, sp.TraceID))}, true
 	case rowLog:
 		l := v.Logs[r.ref]
-		q := streamSelector(l.Labels, l.Service)
-		if len(v.RequestIDs) > 0 {
-			q += " |= " + strconv.Quote(v.RequestIDs[0])
+		label, id := "service", ""
+		if _, l := correlate.ServiceOf(l.Labels); l != "" {
+			label = l
 		}
-		return incidents.Evidence{Kind: incidents.EvidenceLog, Source: "loki", Query: q,
+		if len(v.RequestIDs) > 0 {
+			id = v.RequestIDs[0]
+		}
+		return incidents.Evidence{Kind: incidents.EvidenceLog, Source: m.logBackend, Query: m.logQuery(label, l.Service, id),
 			From: l.Time.Add(-m.pad), To: l.Time.Add(m.pad),
 			Snapshot: sanitize.Text(l.Time.UTC().Format(time.RFC3339Nano) + " " + l.Line)}, true
 	}

@@ -5,15 +5,15 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/loki"
 )
 
 // ResolverConfig turns a context's correlate block (nil for none) and its
 // clients (nil when not configured) into the resolver's configuration.
 // The headless `reltui request` command and the pane share it, so both
 // search the same way.
-func ResolverConfig(c *config.Correlate, lc *loki.Client, jc *jaeger.Client) (correlate.Config, error) {
+func ResolverConfig(c *config.Correlate, lc sources.LogBackend, jc *jaeger.Client) (correlate.Config, error) {
 	var cfg correlate.Config
 	// A nil *Client in the interface would look configured; keep nil nil.
 	if lc != nil {

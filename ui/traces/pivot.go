@@ -24,13 +24,9 @@ func (m *Model) logsPivot(i int32) tea.Cmd {
 
 func (m *Model) logsPivotMsg(i int32) pane.PivotMsg {
 	s := m.tr.nodes[i].span
-	sel := fmt.Sprintf("{%s=~%q}", m.logLabel, ".+")
-	if s.Service != "" {
-		sel = fmt.Sprintf("{%s=%q}", m.logLabel, s.Service)
-	}
 	return pane.PivotMsg{
-		Target:   pane.TargetLogs,
-		Selector: sel,
+		Target:       pane.TargetLogs,
+		ServiceLabel: m.logLabel,
 		TraceID:  m.tr.traceID,
 		SpanID:   s.SpanID,
 		Service:  s.Service,
