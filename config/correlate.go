@@ -81,7 +81,7 @@ func (f *File) validateCorrelate(key string, c *Correlate) []Problem {
 	for i, s := range c.Selectors {
 		s = strings.TrimSpace(s)
 		if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") || len(s) < 3 {
-			ps = append(ps, f.problem(key+".selectors", "selector %d, %q, must be a LogQL stream selector like {service=~\".+\"}", i+1, s))
+			ps = append(ps, f.problem(key+".selectors", "selector %d, %q, must be a stream selector like {service=~\".+\"} (LogQL and LogsQL write them alike)", i+1, s))
 		}
 	}
 	if p := c.Pad.Std(); p < 0 || p > maxPad {

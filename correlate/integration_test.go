@@ -13,19 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/loki"
 )
 
-func stackClients(t *testing.T) (*loki.Client, *jaeger.Client) {
+func stackClients(t *testing.T) (sources.LogBackend, *jaeger.Client) {
 	t.Helper()
 	st := stacktest.Require(t)
-	lc, err := loki.New(loki.Config{Address: st.LokiURL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lc := stacklogs.Backend(t, st)
 	jc, err := jaeger.New(jaeger.Config{Address: st.JaegerGRPC})
 	if err != nil {
 		t.Fatal(err)
@@ -36,9 +33,9 @@ func stackClients(t *testing.T) (*loki.Client, *jaeger.Client) {
 
 // sampleRequestIDs picks n request ids of demo requests that completed
 // between 30 seconds and 10 minutes ago, from the frontend's own lines in
-// Loki, so every service has flushed its spans and lines by then. On a
+// the log backend, so every service has flushed its spans and lines by then. On a
 // stack that has just started it waits (up to 3 minutes) for enough.
-func sampleRequestIDs(t *testing.T, lc *loki.Client, n int) []string {
+func sampleRequestIDs(t *testing.T, lc sources.LogBackend, n int) []string {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
@@ -47,16 +44,17 @@ func sampleRequestIDs(t *testing.T, lc *loki.Client, n int) []string {
 			return ids
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("found %d demo request ids in Loki, want %d (is the demo workload running?)", len(ids), n)
+			t.Fatalf("found %d demo request ids in the log backend, want %d (is the demo workload running?)", len(ids), n)
 		}
 		time.Sleep(5 * time.Second)
 	}
 }
 
-func requestIDsNow(t *testing.T, lc *loki.Client, n int) []string {
+func requestIDsNow(t *testing.T, lc sources.LogBackend, n int) []string {
 	t.Helper()
 	now := time.Now()
-	res, err := lc.QueryRange(context.Background(), loki.Query{Expr: `{service="frontend"} |= "request completed"`,
+	d := lc.Dialect()
+	res, err := lc.QueryRange(context.Background(), sources.LogQuery{Expr: d.Contains(d.Stream("service", "frontend"), "request completed"),
 		From: now.Add(-10 * time.Minute), To: now.Add(-30 * time.Second), Limit: 2000})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +75,7 @@ func requestIDsNow(t *testing.T, lc *loki.Client, n int) []string {
 
 // Every sampled request resolves to its trace and to lines of every
 // service its trace touched; inventory's lines join their spans only
-// through structured metadata.
+// through structured metadata (fields, on VictoriaLogs).
 func TestIntegrationRequestsResolve(t *testing.T) {
 	lc, jc := stackClients(t)
 	ids := sampleRequestIDs(t, lc, 50)
@@ -178,7 +176,8 @@ func TestIntegrationTraceIDOnlyInMetadata(t *testing.T) {
 	if inv == 0 {
 		t.Fatal("no inventory line found for the trace id")
 	}
-	plain, err := lc.QueryRange(context.Background(), loki.Query{Expr: `{service="inventory"} |= "` + tid + `"`, From: w.From, To: w.To})
+	d := lc.Dialect()
+	plain, err := lc.QueryRange(context.Background(), sources.LogQuery{Expr: d.Contains(d.Stream("service", "inventory"), tid), From: w.From, To: w.To})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +212,7 @@ func TestIntegrationUnknownID(t *testing.T) {
 		t.Fatalf("found %v partial %v widened %v", v.Found(), v.PartialNote(), v.Widened)
 	}
 	msg := v.NotFound()
-	for _, want := range []string{id + " not found in ", "nor, widened once, in ", `; searched Loki selectors {service_name=~".+"}`,
+	for _, want := range []string{id + " not found in ", "nor, widened once, in ", "; searched " + DisplayName(lc.Backend()) + " selectors " + lc.Dialect().Stream("service_name", ""),
 		" and Jaeger tag request_id=" + id + " in 5 services"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
@@ -222,7 +221,7 @@ func TestIntegrationUnknownID(t *testing.T) {
 }
 
 // A Jaeger that does not answer leaves a partial view, labelled so, with
-// the lines Loki still has.
+// the lines the log backend still has.
 func TestIntegrationJaegerDownIsPartial(t *testing.T) {
 	lc, _ := stackClients(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")

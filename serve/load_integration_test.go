@@ -7,27 +7,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/ui"
 )
 
 // BenchmarkTwentySessions runs 20 console sessions against the dev
-// stack's Loki and reports idle CPU per session (target ≤ 5% of a core),
+// stack's log backend and reports idle CPU per session (target ≤ 5% of a core),
 // memory per session, and the bytes sent for one scroll step in the Logs
 // pane.
 func BenchmarkTwentySessions(b *testing.B) {
 	st := stacktest.Require(b)
-	c, err := loki.New(loki.Config{Address: st.LokiURL})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hub := loki.NewTailHub(c)
+	c := stacklogs.Backend(b, st)
+	hub := NewTailHub(c)
 	defer hub.Close()
 	for range b.N {
 		f := newFixtureTB(b, func(cfg *Config) {
 			cfg.App = Console(ui.Deps{Context: "load", Logs: SharedLogs(c, hub),
-				Backends: SharePings([]ui.Backend{{Name: "loki", Addr: st.LokiURL, Ping: c.Ping}}, 5*time.Second)}, nil)
+				Backends: SharePings([]ui.Backend{{Name: c.Backend(), Addr: stacklogs.URL(st), Ping: c.Ping}}, 5*time.Second)}, nil)
 			cfg.ConnsPerMinute = -1
 		})
 		rss0 := rssKiB(b)
@@ -70,7 +67,7 @@ func BenchmarkTwentySessions(b *testing.B) {
 		b.ReportMetric(float64(rss1-rss0)/20, "KiB/session")
 		b.ReportMetric(float64(idleBytes)/idle.Seconds()/20, "idle-B/s/session")
 		b.ReportMetric(perStep, "B/scroll-step")
-		b.ReportMetric(float64(hub.Opened()), "loki-tails")
+		b.ReportMetric(float64(hub.Opened()), "log-tails")
 		fmt.Printf("20 sessions: idle CPU %.2f%% of a core per session, RSS +%d KiB (%.0f KiB/session), idle output %.0f B/s/session, %.0f B per scroll step\n",
 			cpuPct, rss1-rss0, float64(rss1-rss0)/20, float64(idleBytes)/idle.Seconds()/20, perStep)
 		for _, s := range sessions {

@@ -5,40 +5,40 @@ import (
 	"sync"
 	"time"
 
-	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/logs"
 )
 
 // SharedLogs is the Logs pane's source for every session: queries go to
 // the shared client, live tails through hub, so sessions watching the
-// same query share one Loki tail socket.
-func SharedLogs(c *loki.Client, hub *loki.TailHub) logs.Source {
-	if c == nil {
+// same query share one tail connection to the log backend.
+func SharedLogs(b sources.LogBackend, hub sources.LogTailer) logs.Source {
+	if b == nil {
 		return nil
 	}
-	return sharedLogs{c: c, hub: hub}
+	if hub == nil {
+		hub = b
+	}
+	return sharedLogs{LogBackend: b, hub: hub}
 }
 
+// sharedLogs is the backend with its Tail routed through the hub.
 type sharedLogs struct {
-	c   *loki.Client
-	hub *loki.TailHub
+	sources.LogBackend
+	hub sources.LogTailer
 }
 
-func (s sharedLogs) QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error) {
-	return s.c.QueryRange(ctx, q)
-}
-
-func (s sharedLogs) Tail(ctx context.Context, expr string, start time.Time) logs.Tailer {
+func (s sharedLogs) Tail(ctx context.Context, expr string, start time.Time) sources.LogTail {
 	return s.hub.Tail(ctx, expr, start)
 }
 
-// Labels lets each session's Logs pane suggest a selector Loki has.
-func (s sharedLogs) Labels(ctx context.Context, from, to time.Time) ([]string, error) {
-	return s.c.Labels(ctx, from, to)
+// NewTailHub is the hub serve shares among sessions: one upstream tail per
+// query, late readers caught up through the backend's own query_range.
+func NewTailHub(b sources.LogBackend) *logtail.Hub {
+	return logtail.NewHub(b, logtail.QueryRangeCatchUp(b), logtail.Options{})
 }
-
-var _ logs.Labeler = sharedLogs{}
 
 // SharePings makes every session's health probe of a backend share one
 // probe per ttl: twenty consoles re-checking Loki every 15 s would

@@ -470,7 +470,7 @@ func (m *Model) header() string {
 }
 
 // shortNames keep the header on one line at 80 columns.
-var shortNames = map[string]string{"prometheus": "prom", "alertmanager": "am", "jaeger": "jgr", "loki": "loki"}
+var shortNames = map[string]string{"prometheus": "prom", "alertmanager": "am", "jaeger": "jgr", "loki": "loki", "victorialogs": "vlogs"}
 
 func (m *Model) healthBadge(b *backendStatus, now time.Time, compact bool) string {
 	st := m.styles

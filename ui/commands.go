@@ -24,7 +24,7 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		m.showStatus = true
 	case "logs":
 		if msg.arg == "" {
-			m.flash = `:logs needs a LogQL query, e.g. :logs {service="payments"} |= "timeout"`
+			m.flash = `:logs needs a query in the log backend's language, e.g. :logs {service="payments"}`
 			return nil
 		}
 		m.active = 0

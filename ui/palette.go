@@ -20,7 +20,7 @@ type paletteCommand struct {
 
 // paletteCommands are the verbs, in the order suggestions show them.
 var paletteCommands = []paletteCommand{
-	{"logs", "QUERY", "run a LogQL query in the Logs pane"},
+	{"logs", "QUERY", "run a log query (LogQL or LogsQL) in the Logs pane"},
 	{"metrics", "QUERY", "chart a PromQL query in the Metrics pane"},
 	{"range", "5m…30d | live | FROM TO", "set the time range"},
 	{"ctx", "NAME", "switch context (drops all per-context state)"},

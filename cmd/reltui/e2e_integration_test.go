@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
 )
 
@@ -70,7 +71,7 @@ func TestE2EHeadlessAgainstRealStack(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}
-		for _, b := range []string{"loki", "prometheus", "alertmanager", "jaeger"} {
+		for _, b := range []string{"victorialogs", "prometheus", "alertmanager", "jaeger"} {
 			if !strings.Contains(out, "  "+b) || strings.Count(out, "healthy (") < 4 {
 				t.Fatalf("backend %s not healthy:\n%s", b, out)
 			}
@@ -189,7 +190,7 @@ func TestE2EHeadlessAgainstRealStack(t *testing.T) {
 		}
 	})
 
-	t.Run("bad LogQL is one line and exit 1", func(t *testing.T) {
+	t.Run("a bad log query is one line and exit 1", func(t *testing.T) {
 		code, _, errs := runBin(t, bin, append([]string{"logs", `{service="payments"`, "--since", "5m"}, cfg...)...)
 		if code != 1 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "bad query") {
 			t.Fatalf("exit %d stderr %q", code, errs)
@@ -342,7 +343,7 @@ func TestE2EHostileContentNeverReachesTerminal(t *testing.T) {
 			ts := end.Add(-time.Duration(n-i) * time.Millisecond)
 			lines = append(lines, stacktest.LokiLine{TS: ts, Line: fmt.Sprintf("hostile %d 日本語 🔥 %s", i, payloads[i%len(payloads)])})
 		}
-		stacktest.PushLoki(t, st.LokiURL, map[string]string{"service": "hostile", "e2e_run": run}, lines)
+		stacklogs.Push(t, st, map[string]string{"service": "hostile", "e2e_run": run}, lines)
 	}
 
 	raw := filepath.Join(t.TempDir(), "raw.out")
@@ -379,7 +380,8 @@ func TestE2EHostileContentNeverReachesTerminal(t *testing.T) {
 	// halves: the newest, then the oldest.
 	for _, half := range []struct{ filter, first string }{
 		{"", "hostile 5000 "},
-		{` |~ "hostile [0-9]{1,4} " !~ "hostile [5-9][0-9]{3} "`, "hostile 0 "},
+		// LogsQL, since the stack's log backend is VictoriaLogs.
+		{` _msg:~"hostile [0-9]{1,4} " NOT _msg:~"hostile [5-9][0-9]{3} "`, "hostile 0 "},
 	} {
 		keys(":")
 		keys("-l", fmt.Sprintf(`logs {e2e_run=%q}%s`, run, half.filter))

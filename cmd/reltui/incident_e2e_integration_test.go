@@ -211,7 +211,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	// 2a. Pin a log line from the Logs pane.
 	keys("1")
 	keys("i")
-	text(`{service_name="payments"} |= "error"`)
+	text(`{service_name="payments"} "error"`) // LogsQL: the stack's log backend is VictoriaLogs
 	keys("Enter")
 	waitFor("log results", func(s string) bool { return regexp.MustCompile(`[0-9,]+ lines`).MatchString(s) })
 	keys("p")
@@ -230,7 +230,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	// 3. Mark mitigated, 4. resolve, in the Incidents pane.
 	keys("8")
 	screen := waitFor("both pins on the timeline", func(s string) bool {
-		return strings.Contains(s, "evidence: log from loki") && strings.Contains(s, "evidence: ") && strings.Contains(s, "from jaeger")
+		return strings.Contains(s, "evidence: log from victorialogs") && strings.Contains(s, "evidence: ") && strings.Contains(s, "from jaeger")
 	})
 	_ = screen
 	keys("m")
@@ -273,7 +273,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 			kinds[string(e.Evidence.Kind)+"/"+e.Evidence.Source]++
 		}
 	}
-	if kinds["chart/prometheus"] != 1 || kinds["log/loki"] != 1 || kinds["span/jaeger"] != 1 {
+	if kinds["chart/prometheus"] != 1 || kinds["log/victorialogs"] != 1 || kinds["span/jaeger"] != 1 {
 		t.Fatalf("evidence %v; want the alert chart, one log line and one trace", kinds)
 	}
 	// By hand, from the stored milestone times.
@@ -304,7 +304,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 			t.Errorf("postmortem lacks %q", row)
 		}
 	}
-	for _, s := range []string{"# INC-1: PaymentsErrorBurst", "## Timeline", "## Evidence", "log from loki", "span from jaeger", "chart from prometheus", "## Action items"} {
+	for _, s := range []string{"# INC-1: PaymentsErrorBurst", "## Timeline", "## Evidence", "log from victorialogs", "span from jaeger", "chart from prometheus", "## Action items"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("postmortem lacks %q", s)
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/serve"
-	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui"
 )
 
@@ -167,14 +167,15 @@ func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 		defer store.Close()
 	}
 	// One set of clients and one tail per query for every session.
-	var hub *loki.TailHub
-	if bs.loki != nil {
-		hub = loki.NewTailHub(bs.loki)
-		defer hub.Close()
+	var hub sources.LogTailer
+	if bs.logs != nil {
+		h := serve.NewTailHub(bs.logs)
+		defer h.Close()
+		hub = h
 	}
 	base := ui.Deps{
 		Context: name, Backends: serve.SharePings(bs.probes(), 5*time.Second),
-		Logs: serve.SharedLogs(bs.loki, hub), Sources: bs.sources(name, file.Path),
+		Logs: serve.SharedLogs(bs.logs, hub), Sources: bs.sources(name, file.Path),
 		Contexts: file.Names(), OpenContext: openContextFunc(file),
 		Range: ui.LiveRange(f.since), Version: versionString(),
 	}

@@ -24,12 +24,12 @@ type backends struct {
 	// names it ("loki", "victorialogs").
 	logs    sources.LogBackend
 	logName string
-	prom   *prom.Client
-	am     *alertmanager.Client
-	jaeger *jaeger.Client
-	addrs  map[string]string
-	name   string
-	cfg    *config.Context
+	prom    *prom.Client
+	am      *alertmanager.Client
+	jaeger  *jaeger.Client
+	addrs   map[string]string
+	name    string
+	cfg     *config.Context
 }
 
 func guardFor(name string, b *config.Backend) *resilience.Guard {

@@ -18,14 +18,14 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // These tests drive the pane in a real bubbletea program (teatest) against
-// the dev stack's real Loki. Each run labels its lines with its own run
+// the dev stack's real log backend. Each run labels its lines with its own run
 // value, so it sees neither other tests nor the demo workload.
 
 // harness makes the pane a tea.Model, as the root does for its panes.
@@ -77,12 +77,12 @@ func (s *screen) keys(ks ...string) {
 	}
 }
 
-func TestLogsPaneAgainstRealLoki(t *testing.T) {
+// The pane against the stack's real log backend (VictoriaLogs; a real Loki
+// with RELTUI_TEST_LOG_BACKEND=loki): query, filter, detail with fields,
+// live tail, a bad query, and no hostile byte reaching the terminal.
+func TestLogsPaneAgainstRealBackend(t *testing.T) {
 	st := stacktest.Require(t)
-	client, err := loki.New(loki.Config{Address: st.LokiURL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := stacklogs.Backend(t, st)
 	b := make([]byte, 5)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -111,12 +111,12 @@ func TestLogsPaneAgainstRealLoki(t *testing.T) {
 	lines = append(lines, stacktest.LokiLine{TS: now.Add(-5 * time.Second),
 		Line: `{"level":"error","msg":"it-json-line","order_id":42}`,
 		Meta: map[string]string{"trace_id": "it-trace-" + run}})
-	stacktest.PushLoki(t, st.LokiURL, stream, lines)
+	stacklogs.Push(t, st, stream, lines)
 
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
 	m := New(Config{
-		Source:   LokiSource(client),
+		Source:   client,
 		Renderer: r,
 		Palette:  themes.NoColor(),
 		Query:    fmt.Sprintf(`{run=%q}`, run),
@@ -149,12 +149,12 @@ func TestLogsPaneAgainstRealLoki(t *testing.T) {
 	// Live tail: lines pushed now arrive on screen.
 	s.keys("t")
 	s.waitFor(t, "● live", 30*time.Second)
-	stacktest.PushLoki(t, st.LokiURL, stream, []stacktest.LokiLine{{TS: time.Now(), Line: "it-tail-line \x1b]52;c;UkVMVFVJ\x07 fresh"}})
+	stacklogs.Push(t, st, stream, []stacktest.LokiLine{{TS: time.Now(), Line: "it-tail-line \x1b]52;c;UkVMVFVJ\x07 fresh"}})
 	s.waitFor(t, "it-tail-line", 30*time.Second)
 
 	// A bad query is shown with its kind and reason; the lines stay.
 	s.keys("i")
-	s.keys(" | this is not logql", "enter")
+	s.keys(" | this is not a query", "enter")
 	s.waitFor(t, "bad query", 15*time.Second)
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
