@@ -13,7 +13,7 @@ import (
 type Correlate struct {
 	// Rules add ID extraction rules to the defaults; they are tried first.
 	Rules []IDRule `yaml:"rules"`
-	// Selectors are the LogQL stream selectors searched for an ID; empty
+	// Selectors are the stream selectors (LogQL or LogsQL) searched for an ID; empty
 	// means one derived from the stream labels Loki has.
 	Selectors []string `yaml:"selectors"`
 	// Pad widens the window around a trace (default 5m).

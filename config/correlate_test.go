@@ -42,7 +42,7 @@ func TestCorrelateProblems(t *testing.T) {
 		{"key missing", "      rules:\n        - {id: trace, from: label}\n", "rules[0].from: from: label needs key:"},
 		{"regex with key", "      rules:\n        - {id: trace, from: json, key: t, regex: x}\n", "rules[0].regex: regex is only used with from: regex"},
 		{"unknown rule key", "      rules:\n        - {id: trace, from: json, field: t}\n", `rules[0].field: unknown key`},
-		{"selector", "      selectors: ['service=\"x\"']\n", `contexts.p.correlate.selectors: selector 1, "service=\"x\"", must be a LogQL stream selector`},
+		{"selector", "      selectors: ['service=\"x\"']\n", `contexts.p.correlate.selectors: selector 1, "service=\"x\"", must be a stream selector like`},
 		{"pad too long", "      pad: 3d\n", "c.yaml:5:7: contexts.p.correlate.pad: pad 72h0m0s is outside 0..24h"},
 		{"trace tag", "      trace_tag: 'a b'\n", `trace_tag "a b" must be a span tag name`},
 	}

@@ -17,7 +17,7 @@ import (
 // every session and are closed by the caller.
 func Console(base ui.Deps, store incidents.Store) App {
 	base.CloseContext = nil
-	base.PaletteHistory, base.LogQLHistory = nil, nil
+	base.PaletteHistory, base.LogHistory = nil, nil
 	return func(s *Session) (tea.Model, func()) {
 		m := ui.New(consoleDeps(base, store, s))
 		return m, m.Close

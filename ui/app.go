@@ -53,10 +53,11 @@ type Deps struct {
 	// OpenContext builds another context's clients. It is called from a
 	// Cmd, never from Update, because it resolves secret files.
 	OpenContext func(name string) (ContextDeps, error)
-	// PaletteHistory and LogQLHistory seed the two histories; the caller
-	// persists Histories() when the program ends.
+	// PaletteHistory and LogHistory seed the two histories; the caller
+	// persists Histories() when the program ends. LogHistory holds queries
+	// in the log backend's language, so the caller keeps one per language.
 	PaletteHistory []string
-	LogQLHistory   []string
+	LogHistory     []string
 	// CloseContext releases the first context's connections when the
 	// console switches away from it or ends.
 	CloseContext func()
@@ -144,7 +145,7 @@ func New(d Deps) *Model {
 	for _, b := range d.Backends {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
 	}
-	m.logs = m.newLogs(d.Logs, "", d.LogQLHistory)
+	m.logs = m.newLogs(d.Logs, "", d.LogHistory)
 	if m.deps.Sources.Name == "" {
 		m.deps.Sources.Name = d.Context
 	}
@@ -165,9 +166,9 @@ func (m *Model) Close() {
 	}
 }
 
-// Histories returns the palette and LogQL histories for the caller to
+// Histories returns the palette and log-query histories for the caller to
 // persist.
-func (m *Model) Histories() (palette, logql []string) {
+func (m *Model) Histories() (palette, logs []string) {
 	return append([]string(nil), m.palette.history...), m.logs.History()
 }
 

@@ -73,7 +73,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 		Contexts:       file.Names(),
 		OpenContext:    openContextFunc(file),
 		PaletteHistory: hist.load("palette_history"),
-		LogQLHistory:   hist.load("logql_history"),
+		LogHistory:     hist.load(bs.logHistoryKey()),
 		CloseContext:   bs.Close,
 		Context:        name,
 		Backends:       bs.probes(),
@@ -85,11 +85,11 @@ func runConsole(g *globals, f *consoleFlags) error {
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(os.Stdout))
 	_, err = p.Run()
-	palHist, logql := m.Histories()
+	palHist, logHist := m.Histories()
 	if herr := hist.save("palette_history", palHist); herr != nil {
 		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
 	}
-	if herr := hist.save("logql_history", logql); herr != nil {
+	if herr := hist.save(bs.logHistoryKey(), logHist); herr != nil {
 		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
 	}
 	return err

@@ -140,3 +140,13 @@ func (bs *backends) sources(name, file string) ui.ContextSources {
 	}
 	return cs
 }
+
+// logHistoryKey names the Logs pane's history file by the backend's
+// language, so a LogQL query is never offered to VictoriaLogs or the
+// reverse. Loki's keeps the name it always had.
+func (bs *backends) logHistoryKey() string {
+	if bs.logName == config.LogBackendVictoriaLogs {
+		return "logsql_history"
+	}
+	return "logql_history"
+}
