@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side for the request view's fan-out against the real dev stack:
-# for each of N demo request ids (picked from Loki) it times the request
+# for each of N demo request ids (picked from the log backend) it times the request
 # view, then makes the very same backend calls one after another, and
 # prints view/slowest-single-call (target <= 1.15) and view/sequential
 # (target <= 0.5) per request and as medians. Needs the dev stack.
 #
-# It also counts the CPU time Loki, Jaeger and the resolver spend per view
+# It also counts the CPU time the log backend, Jaeger and the resolver spend per view
 # and prints the floor that puts under view/sequential on this machine:
 # the backends share its cores with the client, so N cores cannot make a
 # view faster than (CPU per view) / N. A second pass reaches the same
@@ -28,12 +28,12 @@ go build -o "$work/requestfanout" ./bench/internal/requestfanout
 # other down, and the ratios say more about the load than the fan-out.
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 pids=""
-for svc in loki jaeger; do
+for svc in victorialogs jaeger; do
 	[[ -r .devstack/pids/$svc.pid ]] && pids+="$(<".devstack/pids/$svc.pid"),"
 done
 echo "== backends on this machine's loopback"
-"$work/requestfanout" -loki "$RELTUI_LOKI_URL" -jaeger "$RELTUI_JAEGER_GRPC" -n "$N" -since "$SINCE" -pids "$pids"
+"$work/requestfanout" -backend victorialogs -logs "$RELTUI_VLOGS_URL" -jaeger "$RELTUI_JAEGER_GRPC" -n "$N" -since "$SINCE" -pids "$pids"
 if [[ $RTT != 0 ]]; then
 	echo "== the same backends through a $RTT round-trip delay line"
-	"$work/requestfanout" -loki "$RELTUI_LOKI_URL" -jaeger "$RELTUI_JAEGER_GRPC" -n "$N" -since "$SINCE" -pids "$pids" -rtt "$RTT"
+	"$work/requestfanout" -backend victorialogs -logs "$RELTUI_VLOGS_URL" -jaeger "$RELTUI_JAEGER_GRPC" -n "$N" -since "$SINCE" -pids "$pids" -rtt "$RTT"
 fi

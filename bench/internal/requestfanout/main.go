@@ -26,11 +26,14 @@ import (
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/sources/victorialogs"
 )
 
 func main() {
-	lokiURL := flag.String("loki", os.Getenv("RELTUI_LOKI_URL"), "Loki base URL")
+	logsURL := flag.String("logs", os.Getenv("RELTUI_VLOGS_URL"), "log backend base URL")
+	backend := flag.String("backend", "victorialogs", "log backend kind: victorialogs or loki")
 	jaegerAddr := flag.String("jaeger", os.Getenv("RELTUI_JAEGER_GRPC"), "Jaeger query gRPC host:port")
 	n := flag.Int("n", 10, "request ids to measure")
 	since := flag.Duration("since", time.Hour, "window searched, ending now")
@@ -40,20 +43,20 @@ func main() {
 	flag.Parse()
 	if *rtt > 0 {
 		var err error
-		if *lokiURL, *jaegerAddr, err = delayed(*lokiURL, *jaegerAddr, *rtt); err != nil {
+		if *logsURL, *jaegerAddr, err = delayed(*logsURL, *jaegerAddr, *rtt); err != nil {
 			fmt.Fprintln(os.Stderr, "requestfanout:", err)
 			os.Exit(1)
 		}
 		fmt.Printf("backends reached through a %v round-trip delay line\n", *rtt)
 	}
-	if err := run(*lokiURL, *jaegerAddr, *n, *since, *verbose, parsePids(*pids)); err != nil {
+	if err := run(*backend, *logsURL, *jaegerAddr, *n, *since, *verbose, parsePids(*pids)); err != nil {
 		fmt.Fprintln(os.Stderr, "requestfanout:", err)
 		os.Exit(1)
 	}
 }
 
-func run(lokiURL, jaegerAddr string, n int, since time.Duration, verbose bool, pids []int) error {
-	lc, err := loki.New(loki.Config{Address: lokiURL})
+func run(backend, logsURL, jaegerAddr string, n int, since time.Duration, verbose bool, pids []int) error {
+	lc, err := logBackend(backend, logsURL)
 	if err != nil {
 		return err
 	}
@@ -206,8 +209,8 @@ func parsePids(s string) []int {
 
 // delayed starts delay lines in front of Loki and Jaeger and returns the
 // addresses that reach them through it.
-func delayed(lokiURL, jaegerAddr string, rtt time.Duration) (string, string, error) {
-	u, err := url.Parse(lokiURL)
+func delayed(logsURL, jaegerAddr string, rtt time.Duration) (string, string, error) {
+	u, err := url.Parse(logsURL)
 	if err != nil {
 		return "", "", err
 	}
@@ -233,9 +236,10 @@ func median(xs []float64) float64 {
 
 // sample picks request ids of demo requests that completed 2–10 minutes
 // ago, from the frontend's lines.
-func sample(ctx context.Context, lc *loki.Client, n int) ([]string, error) {
+func sample(ctx context.Context, lc sources.LogBackend, n int) ([]string, error) {
 	now := time.Now()
-	res, err := lc.QueryRange(ctx, loki.Query{Expr: `{service="frontend"} |= "request completed"`,
+	d := lc.Dialect()
+	res, err := lc.QueryRange(ctx, sources.LogQuery{Expr: d.Contains(d.Stream("service", "frontend"), "request completed"),
 		From: now.Add(-10 * time.Minute), To: now.Add(-2 * time.Minute), Limit: 1000})
 	if err != nil {
 		return nil, err
@@ -252,4 +256,15 @@ func sample(ctx context.Context, lc *loki.Client, n int) ([]string, error) {
 		return nil, fmt.Errorf("found %d request ids in Loki, want %d; is the demo workload running?", len(ids), n)
 	}
 	return ids, nil
+}
+
+// logBackend connects to the log backend of the given kind.
+func logBackend(kind, addr string) (sources.LogBackend, error) {
+	switch kind {
+	case "victorialogs":
+		return victorialogs.New(victorialogs.Config{Address: addr})
+	case "loki":
+		return loki.New(loki.Config{Address: addr})
+	}
+	return nil, fmt.Errorf("-backend must be victorialogs or loki, not %q", kind)
 }
