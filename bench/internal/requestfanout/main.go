@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/victorialogs"
 )
