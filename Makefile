@@ -1,6 +1,9 @@
 # reltui — the two commands that matter:
-#   make demo   real backends + demo workload + the console
+#   make demo   real backends (VictoriaLogs, Prometheus, Alertmanager, Jaeger)
+#               + demo workload + the console
 #   make test   every test, unit and integration, against the real stack
+#               (and against a real Loki only if the machine has a loki binary;
+#               the project never builds Loki)
 SHELL := /bin/bash
 GO ?= go
 BIN := .devstack/bin

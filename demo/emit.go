@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/reltui/reltui/demo/lokipush"
+	"github.com/reltui/reltui/demo/logpush"
 	"github.com/reltui/reltui/demo/meter"
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/demo/shop"
@@ -35,7 +35,7 @@ type emitter struct {
 	env     string
 	rng     *rand.Rand
 	tracers map[string]trace.Tracer
-	logs    func(lokipush.Entry)
+	logs    func(logpush.Entry)
 	metrics *meter.Registry
 	topic   *topic
 	prop    propagation.TextMapPropagator
@@ -44,7 +44,7 @@ type emitter struct {
 	format map[string]lineFormat
 }
 
-func newEmitter(env string, rng *rand.Rand, tracers map[string]trace.Tracer, logs func(lokipush.Entry),
+func newEmitter(env string, rng *rand.Rand, tracers map[string]trace.Tracer, logs func(logpush.Entry),
 	metrics *meter.Registry, tp *topic, count *counters) *emitter {
 	return &emitter{
 		env: env, rng: rng, tracers: tracers, logs: logs, metrics: metrics, topic: tp, count: count,
@@ -75,12 +75,13 @@ func (e *emitter) logFor(service string, sc trace.SpanContext, reqID string) fun
 		}
 		all = append(all, fields...)
 		all = append(all, f("request_id", reqID))
-		entry := lokipush.Entry{
+		entry := logpush.Entry{
 			Labels: map[string]string{"service": service, "level": level, "env": e.env},
 			Time:   ts,
 		}
 		// inventory's logger predates its tracing: the ids ride along as
-		// structured metadata, so the console must look beyond the text.
+		// structured metadata (fields in VictoriaLogs), never in the
+		// text, so the console must look beyond the line.
 		if service == shop.Inventory {
 			entry.Metadata = map[string]string{"trace_id": sc.TraceID().String(), "span_id": sc.SpanID().String()}
 		} else {

@@ -18,7 +18,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/reltui/reltui/demo/fault"
-	"github.com/reltui/reltui/demo/lokipush"
+	"github.com/reltui/reltui/demo/logpush"
 	"github.com/reltui/reltui/demo/meter"
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/demo/shop"
@@ -31,7 +31,7 @@ type rig struct {
 	e        *emitter
 	recorder *tracetest.SpanRecorder
 	mu       sync.Mutex
-	entries  []lokipush.Entry
+	entries  []logpush.Entry
 	metrics  *meter.Registry
 	topic    *topic
 	count    *counters
@@ -49,7 +49,7 @@ func newRig(t *testing.T, seed uint64) *rig {
 		t.Cleanup(func() { tp.Shutdown(context.Background()) })
 		tracers[svc] = tp.Tracer(svc)
 	}
-	r.e = newEmitter("test", rand.New(rand.NewPCG(seed, 9)), tracers, func(e lokipush.Entry) {
+	r.e = newEmitter("test", rand.New(rand.NewPCG(seed, 9)), tracers, func(e logpush.Entry) {
 		r.mu.Lock()
 		r.entries = append(r.entries, e)
 		r.mu.Unlock()
@@ -195,7 +195,7 @@ var (
 	logfK = regexp.MustCompile(`(\w+)=("(?:[^"\\]|\\.)*"|\S*)`)
 )
 
-func TestLokiPayloadShape(t *testing.T) {
+func TestLogPayloadShape(t *testing.T) {
 	r := newRig(t, 3)
 	end := r.run(200, shop.Conditions{PaymentsFail: 0.2, PaymentsSlow: 0.2}, start)
 	c := newConsumer(newEmitterFrom(r, 4), mustBoard(t))
@@ -203,7 +203,7 @@ func TestLokiPayloadShape(t *testing.T) {
 		c.step(end.Add(time.Duration(i) * 250 * time.Millisecond))
 	}
 
-	body, err := lokipush.Marshal(r.entries)
+	body, err := logpush.Marshal(r.entries)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,9 @@ import (
 
 // Backend names used in status and warnings.
 const (
-	BackendLoki       = "loki"
+	// BackendLogs is the log backend, VictoriaLogs or Loki
+	// (Config.LogsBackend); its errors name which.
+	BackendLogs       = "logs"
 	BackendPrometheus = "prometheus"
 	BackendOTLP       = "otlp"
 )

@@ -1,7 +1,8 @@
 // Package demo is the workload behind reltui-demo: a simulated shop
 // (frontend → checkout → payments and inventory, and an orders consumer on
-// Kafka topic "orders") whose traces, logs and metrics go to a real Loki,
-// Prometheus and Jaeger, with faults injected on a schedule or on demand.
+// Kafka topic "orders") whose traces, logs and metrics go to a real
+// VictoriaLogs (or Loki), Prometheus and Jaeger, with faults injected on a
+// schedule or on demand.
 //
 // The requests are simulated rather than served, so a 2-core dev machine
 // can run it beside the whole stack; the telemetry is what a real
@@ -21,7 +22,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/demo/fault"
-	"github.com/reltui/reltui/demo/lokipush"
+	"github.com/reltui/reltui/demo/logpush"
 	"github.com/reltui/reltui/demo/meter"
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/demo/queue"
@@ -32,9 +33,12 @@ import (
 type Config struct {
 	// Backend base URLs. An empty one turns that signal off, which is
 	// useful when only part of the stack is up.
-	LokiURL       string
+	LogsURL       string
 	PrometheusURL string
 	OTLPURL       string
+	// LogsBackend is what listens at LogsURL; empty means VictoriaLogs.
+	// Both take the same push, with the same lines and fields.
+	LogsBackend logpush.Backend
 	// ControlAddr is a loopback host:port for the fault control server;
 	// empty disables it.
 	ControlAddr string
@@ -74,6 +78,11 @@ func (c *Config) fill() error {
 	if c.Env == "" {
 		return errors.New("env must not be empty")
 	}
+	b, err := logpush.ParseBackend(string(c.LogsBackend))
+	if err != nil {
+		return err
+	}
+	c.LogsBackend = b
 	if c.MetricsInterval <= 0 {
 		c.MetricsInterval = DefaultMetricsInterval
 	}
@@ -106,10 +115,10 @@ type Workload struct {
 	health  *health
 	metrics *meter.Registry
 	topic   *topic
-	logs    *queue.Bounded[lokipush.Entry]
+	logs    *queue.Bounded[logpush.Entry]
 	pending *queue.Bounded[[]promwrite.TimeSeries]
 	tracing *tracing
-	loki    *lokipush.Client
+	logSink *logpush.Client
 	prom    *promwrite.Client
 
 	requests *emitter
@@ -128,10 +137,10 @@ func New(ctx context.Context, cfg Config) (*Workload, error) {
 		started: now,
 		metrics: meter.New(shop.Buckets(), promwrite.Label{Name: "env", Value: cfg.Env}),
 		topic:   newTopic(shop.Partitions),
-		logs:    queue.New[lokipush.Entry](logQueueLimit),
+		logs:    queue.New[logpush.Entry](logQueueLimit),
 		pending: queue.New[[]promwrite.TimeSeries](metricQueueLimit),
 		health: newHealth(cfg.Stderr, map[string]bool{
-			BackendLoki: cfg.LokiURL != "", BackendPrometheus: cfg.PrometheusURL != "", BackendOTLP: cfg.OTLPURL != "",
+			BackendLogs: cfg.LogsURL != "", BackendPrometheus: cfg.PrometheusURL != "", BackendOTLP: cfg.OTLPURL != "",
 		}),
 	}
 	var sched *fault.Schedule
@@ -145,8 +154,8 @@ func New(ctx context.Context, cfg Config) (*Workload, error) {
 		return nil, err
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
-	if cfg.LokiURL != "" {
-		if w.loki, err = lokipush.NewClient(cfg.LokiURL, hc); err != nil {
+	if cfg.LogsURL != "" {
+		if w.logSink, err = logpush.NewClient(cfg.LogsBackend, cfg.LogsURL, hc); err != nil {
 			return nil, err
 		}
 	}
@@ -165,8 +174,8 @@ func New(ctx context.Context, cfg Config) (*Workload, error) {
 			w.metrics.Add(shop.RequestsTotal, 0, "service", ep.Service, "route", ep.Route, "code", fmt.Sprint(code))
 		}
 	}
-	addLog := func(e lokipush.Entry) {
-		if w.loki != nil {
+	addLog := func(e logpush.Entry) {
+		if w.logSink != nil {
 			w.logs.Push(e)
 		}
 	}
@@ -241,7 +250,7 @@ func (w *Workload) Run(ctx context.Context) error {
 		last = now
 	})
 	every(250*time.Millisecond, w.consumer.step)
-	if w.loki != nil {
+	if w.logSink != nil {
 		every(w.cfg.LogsInterval, func(now time.Time) { w.flushLogs(ctx, now) })
 	}
 	if w.prom != nil {
@@ -256,7 +265,7 @@ func (w *Workload) Run(ctx context.Context) error {
 	if w.prom != nil {
 		w.pushMetrics(fctx, w.cfg.Now())
 	}
-	if w.loki != nil {
+	if w.logSink != nil {
 		w.flushLogs(fctx, w.cfg.Now())
 	}
 	if err := w.tracing.shutdown(fctx); err != nil {
@@ -268,19 +277,19 @@ func (w *Workload) Run(ctx context.Context) error {
 	return nil
 }
 
-// flushLogs sends everything queued, in batches. A batch Loki may accept
+// flushLogs sends everything queued, in batches. A batch the backend may accept
 // later goes back to the front of the queue; one it refused outright is
 // dropped, since sending it again would only be refused again.
 func (w *Workload) flushLogs(ctx context.Context, now time.Time) {
 	for w.logs.Len() > 0 && ctx.Err() == nil {
 		batch := w.logs.Take(logBatch)
-		err := w.loki.Push(ctx, batch)
-		w.health.record(BackendLoki, now, err)
+		err := w.logSink.Push(ctx, batch)
+		w.health.record(BackendLogs, now, err)
 		if err == nil {
 			w.count.logLines.Add(uint64(len(batch)))
 			continue
 		}
-		var le *lokipush.Error
+		var le *logpush.Error
 		if errors.As(err, &le) && !le.Retryable() {
 			w.count.logDropped.Add(uint64(len(batch)))
 			continue

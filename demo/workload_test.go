@@ -16,6 +16,7 @@ import (
 	"github.com/golang/snappy"
 
 	"github.com/reltui/reltui/demo/fault"
+	"github.com/reltui/reltui/demo/logpush"
 )
 
 // controlServer serves a workload's control API whose clock reads *now,
@@ -163,47 +164,62 @@ func TestControlRefusesNonLoopback(t *testing.T) {
 	}
 }
 
+func TestLogsBackendChecked(t *testing.T) {
+	if _, err := New(context.Background(), Config{Rate: 1, Env: "x", LogsURL: "http://127.0.0.1:1", LogsBackend: "elastic"}); err == nil {
+		t.Error("unknown log backend accepted")
+	}
+	for _, b := range []logpush.Backend{"", logpush.VictoriaLogs, logpush.Loki} {
+		if _, err := New(context.Background(), Config{Rate: 1, Env: "x", LogsURL: "http://127.0.0.1:1", LogsBackend: b}); err != nil {
+			t.Errorf("log backend %q: %v", b, err)
+		}
+	}
+}
+
 func TestWarningsAreRateLimited(t *testing.T) {
 	var out bytes.Buffer
-	h := newHealth(&out, map[string]bool{BackendLoki: true})
+	h := newHealth(&out, map[string]bool{BackendLogs: true})
 	boom := errors.New("connection refused")
-	h.record(BackendLoki, start, boom)
-	h.record(BackendLoki, start.Add(10*time.Second), boom)
-	h.record(BackendLoki, start.Add(20*time.Second), boom)
+	h.record(BackendLogs, start, boom)
+	h.record(BackendLogs, start.Add(10*time.Second), boom)
+	h.record(BackendLogs, start.Add(20*time.Second), boom)
 	if n := strings.Count(out.String(), "warning"); n != 1 {
 		t.Fatalf("%d warnings within 30s:\n%s", n, out.String())
 	}
-	h.record(BackendLoki, start.Add(31*time.Second), boom)
+	h.record(BackendLogs, start.Add(31*time.Second), boom)
 	if !strings.Contains(out.String(), "2 more failures") {
 		t.Fatalf("second warning does not count the quiet ones:\n%s", out.String())
 	}
-	h.record(BackendLoki, start.Add(32*time.Second), nil)
+	h.record(BackendLogs, start.Add(32*time.Second), nil)
 	if !strings.Contains(out.String(), "recovered") {
 		t.Fatalf("no recovery note:\n%s", out.String())
 	}
-	b := h.snapshot()[BackendLoki]
+	b := h.snapshot()[BackendLogs]
 	if b.Failures != 4 || b.LastError != "connection refused" || !b.LastSuccess.Equal(start.Add(32*time.Second)) {
 		t.Fatalf("status %+v", b)
 	}
 }
 
-// TestRunSurvivesBackends runs the real loop briefly against a Loki that
-// fails, a Prometheus that works and an OTLP endpoint nobody listens on.
-// It must keep going, requeue what failed and flush on cancel.
+// TestRunSurvivesBackends runs the real loop briefly against a log backend
+// that fails, a Prometheus that works and an OTLP endpoint nobody listens
+// on. It must keep going, requeue what failed and flush on cancel.
 func TestRunSurvivesBackends(t *testing.T) {
-	var lokiCalls, lokiOK, promCalls atomic.Int32
+	var logCalls, logOK, promCalls atomic.Int32
 	var mu sync.Mutex
 	var promBody []byte
-	loki := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The first push fails as if Loki were restarting.
-		if lokiCalls.Add(1) == 1 {
-			http.Error(w, "ingester not ready", http.StatusServiceUnavailable)
+	logs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/insert/loki/api/v1/push" {
+			http.Error(w, "not VictoriaLogs' push path", http.StatusNotFound)
 			return
 		}
-		lokiOK.Add(1)
+		// The first push fails as if VictoriaLogs were restarting.
+		if logCalls.Add(1) == 1 {
+			http.Error(w, "storage not ready", http.StatusServiceUnavailable)
+			return
+		}
+		logOK.Add(1)
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	defer loki.Close()
+	defer logs.Close()
 	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		promCalls.Add(1)
 		b, _ := io.ReadAll(r.Body)
@@ -220,7 +236,7 @@ func TestRunSurvivesBackends(t *testing.T) {
 	var stderr bytes.Buffer
 	var errMu sync.Mutex
 	w, err := New(context.Background(), Config{
-		LokiURL: loki.URL, PrometheusURL: prom.URL, OTLPURL: deadURL,
+		LogsURL: logs.URL, PrometheusURL: prom.URL, OTLPURL: deadURL,
 		Rate: 200, Env: "test", Seed: 1,
 		LogsInterval: 20 * time.Millisecond, MetricsInterval: 50 * time.Millisecond,
 		Stderr: lockedWriter{&errMu, &stderr},
@@ -240,8 +256,8 @@ func TestRunSurvivesBackends(t *testing.T) {
 	if s.Queued.LogLines != 0 || s.Counters.LogLinesDrop != 0 {
 		t.Fatalf("logs left behind after flush: %+v %+v", s.Queued, s.Counters)
 	}
-	if lokiOK.Load() == 0 || promCalls.Load() == 0 {
-		t.Fatalf("loki ok %d, prom %d", lokiOK.Load(), promCalls.Load())
+	if logOK.Load() == 0 || promCalls.Load() == 0 {
+		t.Fatalf("log pushes ok %d, prom %d", logOK.Load(), promCalls.Load())
 	}
 	if s.Counters.SpansExported != 0 || s.Backends[BackendOTLP].LastError == "" {
 		t.Fatalf("dead OTLP endpoint not reported: %+v", s.Backends[BackendOTLP])
@@ -259,8 +275,8 @@ func TestRunSurvivesBackends(t *testing.T) {
 	}
 	errMu.Lock()
 	defer errMu.Unlock()
-	if !strings.Contains(stderr.String(), "warning: loki") {
-		t.Errorf("no loki warning on stderr:\n%s", stderr.String())
+	if !strings.Contains(stderr.String(), "warning: logs: push to victorialogs: HTTP 503") {
+		t.Errorf("no log backend warning on stderr:\n%s", stderr.String())
 	}
 }
 

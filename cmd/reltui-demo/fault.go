@@ -142,7 +142,7 @@ func printStatus(out io.Writer, s demo.Status) {
 	for _, p := range s.Kafka {
 		fmt.Fprintf(out, "kafka orders/%d offset %d committed %d lag %d\n", p.Partition, p.Offset, p.Committed, p.Lag)
 	}
-	for _, name := range []string{demo.BackendLoki, demo.BackendPrometheus, demo.BackendOTLP} {
+	for _, name := range []string{demo.BackendLogs, demo.BackendPrometheus, demo.BackendOTLP} {
 		b, ok := s.Backends[name]
 		switch {
 		case !ok || !b.Enabled:

@@ -1,5 +1,6 @@
-// Command reltui-demo makes a local Loki, Prometheus and Jaeger look like
-// a small production shop, so reltui has real incidents to find.
+// Command reltui-demo makes a local VictoriaLogs (or Loki), Prometheus and
+// Jaeger look like a small production shop, so reltui has real incidents
+// to find.
 package main
 
 import (

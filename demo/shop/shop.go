@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Service names, exactly as they appear in the service label, the Loki
+// Service names, exactly as they appear in the service label, the log
 // stream label and the OTel resource.
 const (
 	Frontend  = "frontend"

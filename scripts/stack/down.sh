@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Stop the reltui dev stack started by scripts/stack/up.sh (servers and the
-# demo workload). Data in .devstack/ is kept so the next start is fast.
+# Stop the reltui dev stack started by scripts/stack/up.sh (VictoriaLogs,
+# Prometheus, Alertmanager, Jaeger, a real Loki if one ran, PostgreSQL and
+# the demo workload). Data in .devstack/ is kept so the next start is fast.
 #
 #   bash scripts/stack/down.sh            # stop, keep data
-#   bash scripts/stack/down.sh --clean    # stop and remove .devstack/
-#                                         # (cached Loki/Jaeger builds stay)
+#   bash scripts/stack/down.sh --clean    # stop and remove .devstack/, with
+#                                         # VictoriaLogs' and Prometheus' data
+#                                         # (cached VictoriaLogs/Jaeger builds stay)
 # Exits 0 if nothing was running.
 set -euo pipefail
 
@@ -62,7 +64,7 @@ main() {
 		case $1 in
 		--clean) clean=1 ;;
 		-h | --help)
-			sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+			sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 			return 0
 			;;
 		*) die "unknown argument: $1 (see --help)" ;;

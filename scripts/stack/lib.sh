@@ -5,8 +5,13 @@
 #
 # Layout:
 #   $STACK_DIR (= <repo>/.devstack)     configs, data, logs, pids, built reltui binaries
-#   $RELTUI_CACHE/bin (~/.cache/reltui)  Loki, logcli and Jaeger binaries, built once
-#                                        per machine from tools/backends and tools/jaeger
+#   $RELTUI_CACHE/bin (~/.cache/reltui)  VictoriaLogs and Jaeger binaries, built once
+#                                        per machine from tools/backends and tools/jaeger;
+#                                        the version is in the file name, so a pin change
+#                                        rebuilds instead of reusing an old binary
+#
+# Loki is AGPL: the project never downloads or builds it. A real Loki runs
+# only where the machine already has one (LOKI_BIN, or `loki` on PATH).
 
 STACK_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_DIR="$STACK_REPO_ROOT/.devstack"
@@ -16,17 +21,43 @@ STACK_PIDS="$STACK_DIR/pids"
 RELTUI_CACHE="${RELTUI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reltui}"
 CACHE_BIN="$RELTUI_CACHE/bin"
 
-LOKI_VERSION="v3.7.8"
-JAEGER_VERSION="v1.76.0"
-LOKI_BIN="$CACHE_BIN/loki-$LOKI_VERSION"
-LOGCLI_BIN="$CACHE_BIN/logcli-$LOKI_VERSION"
+# Keep these in step with tools/backends/go.mod and tools/jaeger/go.mod.
+VLOGS_VERSION="v1.52.2"
+JAEGER_VERSION="v1.75.0"
+VLOGS_BIN="$CACHE_BIN/victoria-logs-$VLOGS_VERSION"
 JAEGER_BIN="$CACHE_BIN/jaeger-$JAEGER_VERSION"
 
 DEMO_BIN="$STACK_DIR/bin/reltui-demo"
 RELTUI_BIN="$STACK_DIR/bin/reltui"
 
-# Start order; down.sh stops in reverse.
-STACK_SERVICES=(alertmanager prometheus loki jaeger demo)
+# Every service a stack may have; loki only runs where the machine has a
+# loki binary (find_real_loki). down.sh stops them all.
+STACK_SERVICES=(alertmanager prometheus victorialogs loki jaeger demo)
+
+# find_real_loki: print the path of a loki binary this machine already has
+# ($LOKI_BIN, else `loki` on PATH) and return 0, or return 1. LOKI_BIN=none
+# means no Loki even if one is on PATH.
+find_real_loki() {
+	local c=${LOKI_BIN:-}
+	[[ $c != none ]] || return 1
+	if [[ -n $c ]]; then
+		[[ -x $c ]] || return 1
+		printf '%s\n' "$c"
+		return 0
+	fi
+	command -v loki 2>/dev/null
+}
+
+# find_logcli: like find_real_loki, for logcli ($LOGCLI_BIN or PATH).
+find_logcli() {
+	local c=${LOGCLI_BIN:-}
+	if [[ -n $c ]]; then
+		[[ -x $c ]] || return 1
+		printf '%s\n' "$c"
+		return 0
+	fi
+	command -v logcli 2>/dev/null
+}
 
 # ---------------------------------------------------------------- output
 
@@ -224,7 +255,7 @@ stop_services() {
 stop_stack() {
 	local timeout=$1 a b
 	a=$(stop_services "$timeout" demo)
-	b=$(stop_services "$timeout" jaeger loki prometheus alertmanager)
+	b=$(stop_services "$timeout" jaeger loki victorialogs prometheus alertmanager)
 	echo $((a + b))
 }
 
@@ -235,9 +266,12 @@ stop_stack() {
 stack_process_patterns() {
 	local sd
 	sd=$(re_escape "$STACK_DIR")
+	# Any loki binary (the machine's own, or an old stack's cached build)
+	# started on this stack's loki.yaml; any version of the cached builds.
 	printf '%s\n' \
-		"^$(re_escape "$LOKI_BIN") .*$sd/" \
-		"^$(re_escape "$JAEGER_BIN") .*$sd/" \
+		"^$(re_escape "$CACHE_BIN")/victoria-logs-[^ ]* .*$sd/" \
+		"^[^ ]*loki[^ /]* -config\.file=$sd/loki\.yaml" \
+		"^$(re_escape "$CACHE_BIN")/jaeger-[^ ]* .*$sd/" \
 		"^[^ ]*prometheus --.*$sd/" \
 		"^[^ ]*alertmanager --.*$sd/" \
 		"^$sd/bin/reltui-demo "

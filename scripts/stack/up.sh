@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Start the reltui dev stack: Loki, Prometheus (+ Alertmanager), Jaeger v2 and
-# the reltui-demo workload, all on free ports on 127.0.0.1, state in .devstack/.
+# Start the reltui dev stack: VictoriaLogs, Prometheus (+ Alertmanager),
+# Jaeger v2 and the reltui-demo workload, all on free ports on 127.0.0.1,
+# state in .devstack/.
 #
 #   bash scripts/stack/up.sh      # or: make stack-up
-#   source .devstack/stack.env    # RELTUI_LOKI_URL, RELTUI_PROM_URL, ...
+#   source .devstack/stack.env    # RELTUI_VLOGS_URL, RELTUI_PROM_URL, ...
 #   bash scripts/stack/down.sh    # or: make stack-down  (--clean wipes data)
 #
 # Idempotent: if the stack is already up and healthy it only prints the
-# endpoints. Loki, logcli and Jaeger are built once from tools/backends and
-# tools/jaeger into ${RELTUI_CACHE:-~/.cache/reltui}/bin and reused.
+# endpoints. VictoriaLogs and Jaeger are built once from tools/backends and
+# tools/jaeger into ${RELTUI_CACHE:-~/.cache/reltui}/bin and reused. Loki is
+# never built (AGPL); a real one starts only if the machine has one.
 #
 # Environment:
 #   RELTUI_CACHE              cache dir for built backend binaries
 #   RELTUI_STACK_TIMEOUT      readiness deadline in seconds (default 120)
 #   RELTUI_STACK_NO_APT=1     never run apt-get (fail if something is missing)
+#   LOKI_BIN, LOGCLI_BIN      a real loki / logcli (default: from PATH, if any;
+#                             LOKI_BIN=none runs no Loki even if one is on PATH)
 set -euo pipefail
 
 # shellcheck source=scripts/stack/lib.sh
@@ -23,11 +27,13 @@ READY_TIMEOUT="${RELTUI_STACK_TIMEOUT:-120}"
 PROMETHEUS_BIN=""
 PROMTOOL_BIN=""
 ALERTMANAGER_BIN=""
+REAL_LOKI_BIN=""
+LOGCLI=""
 UP_STARTED=0
 ENABLED_SERVICES=()
 
 usage() {
-	sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # ------------------------------------------------------------- packages
@@ -82,6 +88,11 @@ ensure_packages() {
 	PROMETHEUS_BIN=$(command -v prometheus) || die "prometheus not found after install"
 	PROMTOOL_BIN=$(command -v promtool) || die "promtool not found after install"
 	ALERTMANAGER_BIN=$(find_alertmanager) || ALERTMANAGER_BIN=""
+	REAL_LOKI_BIN=$(find_real_loki) || REAL_LOKI_BIN=""
+	LOGCLI=$(find_logcli) || LOGCLI=""
+	if [[ -n ${LOKI_BIN:-} && ${LOKI_BIN:-} != none && -z $REAL_LOKI_BIN ]]; then
+		warn "LOKI_BIN=$LOKI_BIN is not an executable; no real Loki will run"
+	fi
 }
 
 # --------------------------------------------------------------- builds
@@ -140,21 +151,20 @@ build_go() {
 
 build_backends_locked() {
 	local goflags="-buildvcs=false -mod=mod"
-	local lokiv="${LOKI_VERSION#v}"
-	local lokild="-s -w -X github.com/grafana/loki/v3/pkg/util/build.Version=$lokiv -X github.com/grafana/loki/v3/pkg/util/build.Branch=release-$lokiv -X github.com/grafana/loki/v3/pkg/util/build.Revision=module-proxy"
-	# One at a time: each takes 2-3 GB RSS and both cores.
-	[[ -x $LOKI_BIN ]] || build_go "loki-$LOKI_VERSION" "$STACK_REPO_ROOT/tools/backends" \
-		github.com/grafana/loki/v3/cmd/loki "$LOKI_BIN" "$goflags" "$lokild"
-	[[ -x $LOGCLI_BIN ]] || build_go "logcli-$LOKI_VERSION" "$STACK_REPO_ROOT/tools/backends" \
-		github.com/grafana/loki/v3/cmd/logcli "$LOGCLI_BIN" "$goflags" "$lokild"
+	# One at a time: Jaeger alone takes 2+ GB RSS and both cores.
+	# CGO_ENABLED=0 is VictoriaLogs' "pure" build (Go zstd), so no C
+	# compiler is needed.
+	[[ -x $VLOGS_BIN ]] || CGO_ENABLED=0 build_go "victoria-logs-$VLOGS_VERSION" "$STACK_REPO_ROOT/tools/backends" \
+		github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs "$VLOGS_BIN" "$goflags" \
+		"-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$VLOGS_VERSION"
 	[[ -x $JAEGER_BIN ]] || build_go "jaeger-$JAEGER_VERSION" "$STACK_REPO_ROOT/tools/jaeger" \
 		github.com/jaegertracing/jaeger/cmd/jaeger "$JAEGER_BIN" "$goflags" \
 		"-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$JAEGER_VERSION"
 }
 
 build_backends() {
-	if [[ -x $LOKI_BIN && -x $LOGCLI_BIN && -x $JAEGER_BIN ]]; then
-		ok "cached backends: $LOKI_BIN, $LOGCLI_BIN, $JAEGER_BIN"
+	if [[ -x $VLOGS_BIN && -x $JAEGER_BIN ]]; then
+		ok "cached backends: $VLOGS_BIN, $JAEGER_BIN"
 		return 0
 	fi
 	info "building backend binaries once into $CACHE_BIN (takes a few minutes; later runs reuse them)"
@@ -165,7 +175,7 @@ build_reltui() {
 	mkdir -p "$STACK_DIR/bin"
 	local goflags="-buildvcs=false"
 	# reltui itself is not part of the stack: make demo and the tests build
-	# it. Building it here too would compile the Loki client packages a
+	# it. Building it here too would compile the log client packages a
 	# second time on every start.
 	if [[ -d $STACK_REPO_ROOT/cmd/reltui-demo ]]; then
 		build_go reltui-demo "$STACK_REPO_ROOT" ./cmd/reltui-demo "$DEMO_BIN" "$goflags" ""
@@ -178,7 +188,9 @@ build_reltui() {
 
 # ---------------------------------------------------------------- ports
 
-PORT_VARS=(LOKI_HTTP_PORT LOKI_GRPC_PORT PROM_PORT AM_PORT
+# The Loki ports are picked even when no real Loki runs, so the set (and
+# port reuse across restarts) does not depend on the machine.
+PORT_VARS=(VLOGS_PORT LOKI_HTTP_PORT LOKI_GRPC_PORT PROM_PORT AM_PORT
 	JAEGER_QUERY_HTTP_PORT JAEGER_QUERY_GRPC_PORT OTLP_GRPC_PORT OTLP_HTTP_PORT
 	JAEGER_HEALTH_PORT JAEGER_METRICS_PORT DEMO_CONTROL_PORT)
 
@@ -217,7 +229,12 @@ choose_ports() {
 
 # -------------------------------------------------------------- configs
 
+# write_loki_config: only for a real Loki the machine already has. This is
+# the single-binary config the stack ran with when it still built Loki
+# v3.7.8: filesystem storage, in-memory ring, loopback listeners,
+# structured metadata allowed.
 write_loki_config() {
+	[[ -n $REAL_LOKI_BIN ]] || return 0
 	mkdir -p "$STACK_DIR/loki/chunks" "$STACK_DIR/loki/rules"
 	local ruler=""
 	if [[ -n $ALERTMANAGER_BIN ]]; then
@@ -307,7 +324,12 @@ EOF
 }
 
 write_prometheus_config() {
-	local alerting="" am_scrape=""
+	local alerting="" am_scrape="" loki_scrape=""
+	if [[ -n $REAL_LOKI_BIN ]]; then
+		loki_scrape="  - job_name: loki
+    static_configs:
+      - targets: ['127.0.0.1:$LOKI_HTTP_PORT']"
+	fi
 	if [[ -n $ALERTMANAGER_BIN ]]; then
 		alerting="alerting:
   alertmanagers:
@@ -367,9 +389,10 @@ scrape_configs:
   - job_name: prometheus
     static_configs:
       - targets: ['127.0.0.1:$PROM_PORT']
-  - job_name: loki
+  - job_name: victorialogs
     static_configs:
-      - targets: ['127.0.0.1:$LOKI_HTTP_PORT']
+      - targets: ['127.0.0.1:$VLOGS_PORT']
+$loki_scrape
   - job_name: jaeger
     static_configs:
       - targets: ['127.0.0.1:$JAEGER_METRICS_PORT']
@@ -530,8 +553,15 @@ start_servers() {
 		--web.enable-lifecycle \
 		--enable-feature=exemplar-storage
 	ENABLED_SERVICES+=(prometheus)
-	start_service loki "$LOKI_BIN" -config.file="$STACK_DIR/loki.yaml"
-	ENABLED_SERVICES+=(loki)
+	start_service victorialogs "$VLOGS_BIN" \
+		-httpListenAddr="127.0.0.1:$VLOGS_PORT" \
+		-storageDataPath="$STACK_DIR/victorialogs" \
+		-retentionPeriod=60d
+	ENABLED_SERVICES+=(victorialogs)
+	if [[ -n $REAL_LOKI_BIN ]]; then
+		start_service loki "$REAL_LOKI_BIN" -config.file="$STACK_DIR/loki.yaml"
+		ENABLED_SERVICES+=(loki)
+	fi
 	start_service jaeger "$JAEGER_BIN" --config="$STACK_DIR/jaeger.yaml"
 	ENABLED_SERVICES+=(jaeger)
 }
@@ -541,6 +571,12 @@ health_urls() {
 	case $1 in
 	alertmanager) echo "http://127.0.0.1:$AM_PORT/-/ready" ;;
 	prometheus) echo "http://127.0.0.1:$PROM_PORT/-/ready" ;;
+	victorialogs)
+		# /health answers once storage is open; a cheap query proves the
+		# read path too.
+		echo "http://127.0.0.1:$VLOGS_PORT/health"
+		echo "http://127.0.0.1:$VLOGS_PORT/select/logsql/query?query=_time:1m&limit=1"
+		;;
 	loki)
 		# /ready turns 200 a moment before the query scheduler takes
 		# requests; a real (cheap) query proves the read path works too.
@@ -626,7 +662,7 @@ start_demo() {
 		return 0
 	fi
 	start_service demo "$DEMO_BIN" run \
-		--loki "http://127.0.0.1:$LOKI_HTTP_PORT" \
+		--logs "http://127.0.0.1:$VLOGS_PORT" --logs-api victorialogs \
 		--prometheus "http://127.0.0.1:$PROM_PORT" \
 		--otlp "http://127.0.0.1:$OTLP_HTTP_PORT" \
 		--control "127.0.0.1:$DEMO_CONTROL_PORT"
@@ -669,8 +705,8 @@ write_outputs() {
 		echo "current_context: dev"
 		echo "contexts:"
 		echo "  dev:"
-		echo "    loki:"
-		echo "      url: http://127.0.0.1:$LOKI_HTTP_PORT"
+		echo "    victorialogs:"
+		echo "      url: http://127.0.0.1:$VLOGS_PORT"
 		echo "      timeout: 30s"
 		echo "    prometheus:"
 		echo "      url: http://127.0.0.1:$PROM_PORT"
@@ -688,12 +724,15 @@ write_outputs() {
 	local env="$STACK_DIR/stack.env" k v
 	{
 		echo "# Generated by scripts/stack/up.sh. Usage: source .devstack/stack.env"
-		for k in RELTUI_STACK_DIR RELTUI_LOKI_URL RELTUI_PROM_URL RELTUI_ALERTMANAGER_URL \
+		echo "# RELTUI_LOKI_URL, RELTUI_LOKI_BIN and RELTUI_LOGCLI are empty unless this machine"
+		echo "# has a loki / logcli binary (LOKI_BIN, LOGCLI_BIN or PATH); the project never builds Loki."
+		for k in RELTUI_STACK_DIR RELTUI_VLOGS_URL RELTUI_LOKI_URL RELTUI_PROM_URL RELTUI_ALERTMANAGER_URL \
 			RELTUI_JAEGER_GRPC RELTUI_JAEGER_HTTP_URL RELTUI_OTLP_GRPC RELTUI_OTLP_HTTP_URL \
-			RELTUI_DEMO_CONTROL RELTUI_LOGCLI RELTUI_LOKI_BIN RELTUI_JAEGER_BIN RELTUI_CONFIG; do
+			RELTUI_DEMO_CONTROL RELTUI_LOGCLI RELTUI_LOKI_BIN RELTUI_VLOGS_BIN RELTUI_JAEGER_BIN RELTUI_CONFIG; do
 			case $k in
 			RELTUI_STACK_DIR) v=$STACK_DIR ;;
-			RELTUI_LOKI_URL) v="http://127.0.0.1:$LOKI_HTTP_PORT" ;;
+			RELTUI_VLOGS_URL) v="http://127.0.0.1:$VLOGS_PORT" ;;
+			RELTUI_LOKI_URL) v=""; [[ " ${ENABLED_SERVICES[*]} " == *" loki "* ]] && v="http://127.0.0.1:$LOKI_HTTP_PORT" ;;
 			RELTUI_PROM_URL) v="http://127.0.0.1:$PROM_PORT" ;;
 			RELTUI_ALERTMANAGER_URL) v=$am_url ;;
 			RELTUI_JAEGER_GRPC) v="127.0.0.1:$JAEGER_QUERY_GRPC_PORT" ;;
@@ -701,8 +740,9 @@ write_outputs() {
 			RELTUI_OTLP_GRPC) v="127.0.0.1:$OTLP_GRPC_PORT" ;;
 			RELTUI_OTLP_HTTP_URL) v="http://127.0.0.1:$OTLP_HTTP_PORT" ;;
 			RELTUI_DEMO_CONTROL) v=""; [[ " ${ENABLED_SERVICES[*]} " == *" demo "* ]] && v="127.0.0.1:$DEMO_CONTROL_PORT" ;;
-			RELTUI_LOGCLI) v=$LOGCLI_BIN ;;
-			RELTUI_LOKI_BIN) v=$LOKI_BIN ;;
+			RELTUI_LOGCLI) v=$LOGCLI ;;
+			RELTUI_LOKI_BIN) v=$REAL_LOKI_BIN ;;
+			RELTUI_VLOGS_BIN) v=$VLOGS_BIN ;;
 			RELTUI_JAEGER_BIN) v=$JAEGER_BIN ;;
 			RELTUI_CONFIG) v=$cfg ;;
 			esac
@@ -722,7 +762,8 @@ print_endpoints() {
 	cat <<EOF
 
 reltui dev stack is up ($STACK_DIR)
-  Loki            $RELTUI_LOKI_URL        (gRPC 127.0.0.1:$LOKI_GRPC_PORT)
+  VictoriaLogs    $RELTUI_VLOGS_URL  (LogsQL at /select/logsql/query)
+  Loki            ${RELTUI_LOKI_URL:-(no loki binary on PATH or in LOKI_BIN; the project never builds Loki)}
   Prometheus      $RELTUI_PROM_URL
   Alertmanager    ${RELTUI_ALERTMANAGER_URL:-(not installed)}
   Jaeger query    grpc $RELTUI_JAEGER_GRPC, http $RELTUI_JAEGER_HTTP_URL
@@ -730,7 +771,7 @@ reltui dev stack is up ($STACK_DIR)
   Jaeger admin    health http://127.0.0.1:$JAEGER_HEALTH_PORT/status, metrics http://127.0.0.1:$JAEGER_METRICS_PORT/metrics
   Demo control    ${RELTUI_DEMO_CONTROL:-(demo not running)}
   PostgreSQL      ${RELTUI_PG_DSN:-(not running)}
-  logcli          $RELTUI_LOGCLI
+  logcli          ${RELTUI_LOGCLI:-(none on PATH)}
   reltui config   $STACK_DIR/config.yaml
   env             source $env
   logs            $STACK_LOGS/
@@ -760,6 +801,26 @@ stack_healthy() {
 	# Started before cmd/reltui-demo existed: restart to get the workload.
 	if [[ " ${ENABLED_SERVICES[*]} " != *" demo "* ]] && demo_can_run; then
 		info "reltui-demo can run now but the running stack has no demo workload; restarting"
+		return 1
+	fi
+	# Started from other backend versions than the ones pinned now.
+	local pid exe want
+	for name in victorialogs jaeger; do
+		want=$VLOGS_BIN
+		[[ $name == jaeger ]] && want=$JAEGER_BIN
+		pid=$(svc_pid "$name") || return 1
+		exe=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) || exe=""
+		if [[ -n $exe && $exe != "$want" ]]; then
+			info "running $name is $exe, not $want; restarting"
+			return 1
+		fi
+	done
+	# A loki binary appeared or went away since the stack started.
+	local has_loki=0 runs_loki=0
+	find_real_loki >/dev/null && has_loki=1
+	[[ " ${ENABLED_SERVICES[*]} " == *" loki "* ]] && runs_loki=1
+	if ((has_loki != runs_loki)); then
+		info "a real loki binary appeared or went away since the stack started; restarting"
 		return 1
 	fi
 	return 0

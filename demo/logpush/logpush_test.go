@@ -1,4 +1,4 @@
-package lokipush
+package logpush
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,34 +56,64 @@ func TestMarshalShape(t *testing.T) {
 }
 
 func TestPush(t *testing.T) {
-	var path, ctype string
+	var path, query, ctype string
 	var body []byte
 	status := http.StatusNoContent
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		path, ctype = r.URL.Path, r.Header.Get("Content-Type")
+		path, query, ctype = r.URL.Path, r.URL.RawQuery, r.Header.Get("Content-Type")
 		body, _ = io.ReadAll(r.Body)
 		w.WriteHeader(status)
 		io.WriteString(w, "entry too far behind")
 	}))
 	defer srv.Close()
-	c, err := NewClient(srv.URL, srv.Client())
-	if err != nil {
-		t.Fatal(err)
+	e := []Entry{{Labels: map[string]string{"service": "x"}, Time: time.Unix(1, 0), Line: `{"msg":"hi"}`}}
+	for _, tc := range []struct {
+		backend     Backend
+		path, query string
+	}{
+		// VictoriaLogs must keep JSON lines as text: see pushPath.
+		{VictoriaLogs, "/insert/loki/api/v1/push", "disable_message_parsing=1"},
+		{Loki, "/loki/api/v1/push", ""},
+	} {
+		status = http.StatusNoContent
+		c, err := NewClient(tc.backend, srv.URL+"/", srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Push(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		if path != tc.path || query != tc.query || ctype != "application/json" || !json.Valid(body) {
+			t.Fatalf("%s: path %q query %q type %q body %s", tc.backend, path, query, ctype, body)
+		}
+		status = http.StatusBadRequest
+		err = c.Push(context.Background(), e)
+		if le, ok := err.(*Error); !ok || le.Retryable() || le.Body != "entry too far behind" || le.Backend != tc.backend {
+			t.Fatalf("%s 400: %v", tc.backend, err)
+		}
+		if want := "push to " + string(tc.backend) + ": HTTP 400"; !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
+		status = http.StatusTooManyRequests
+		if le, ok := c.Push(context.Background(), e).(*Error); !ok || !le.Retryable() {
+			t.Fatalf("%s: 429 should be retryable", tc.backend)
+		}
 	}
-	e := []Entry{{Labels: map[string]string{"service": "x"}, Time: time.Unix(1, 0), Line: "hi"}}
-	if err := c.Push(context.Background(), e); err != nil {
-		t.Fatal(err)
+}
+
+func TestNewClientRejects(t *testing.T) {
+	if _, err := NewClient(VictoriaLogs, "", nil); err == nil {
+		t.Error("empty URL accepted")
 	}
-	if path != "/loki/api/v1/push" || ctype != "application/json" || !json.Valid(body) {
-		t.Fatalf("path %q type %q body %s", path, ctype, body)
+	if _, err := NewClient("elastic", "http://127.0.0.1:1", nil); err == nil {
+		t.Error("unknown backend accepted")
 	}
-	status = http.StatusBadRequest
-	err = c.Push(context.Background(), e)
-	if le, ok := err.(*Error); !ok || le.Retryable() || le.Body != "entry too far behind" {
-		t.Fatalf("400: %v", err)
+	for in, want := range map[string]Backend{"": VictoriaLogs, "victorialogs": VictoriaLogs, "loki": Loki} {
+		if got, err := ParseBackend(in); err != nil || got != want {
+			t.Errorf("ParseBackend(%q) = %q, %v", in, got, err)
+		}
 	}
-	status = http.StatusTooManyRequests
-	if le, ok := c.Push(context.Background(), e).(*Error); !ok || !le.Retryable() {
-		t.Fatal("429 should be retryable")
+	if _, err := ParseBackend("Loki3"); err == nil {
+		t.Error("ParseBackend accepted Loki3")
 	}
 }
