@@ -21,6 +21,7 @@ import (
 	"github.com/grafana/loki/v3/pkg/logproto"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/sources/transport"
 )
@@ -37,7 +38,7 @@ type lokiAPI interface {
 	ready(ctx context.Context) error
 	// tail opens a live tail starting at start. ctx bounds the dial only;
 	// the connection lives until close.
-	tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (tailConn, error)
+	tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (logtail.Conn, error)
 }
 
 // rangeRequest is one /query_range call.
@@ -48,20 +49,6 @@ type rangeRequest struct {
 	dir        Direction
 	step       time.Duration // metric queries only
 	intern     *labelInterner
-}
-
-// tailConn is one live tail connection.
-type tailConn interface {
-	// next blocks for the next event. The first ping from the server is an
-	// event too: it says the server's tailer is subscribed.
-	next(ctx context.Context) (tailEvent, error)
-	close()
-}
-
-// tailEvent is a frame of entries or the first server ping.
-type tailEvent struct {
-	ping  bool
-	frame tailFrame
 }
 
 // Loki's paths and the header that asks for structured metadata to come back
@@ -475,7 +462,7 @@ func (a *httpAPI) ready(ctx context.Context) error {
 // LiveTailQueryConn, which dials without a context (a hung handshake could
 // not be cancelled, so the tail goroutine could not exit) and folds the
 // HTTP status of a refused upgrade into a string.
-func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (tailConn, error) {
+func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (logtail.Conn, error) {
 	const op = "tail"
 	q := url.Values{}
 	q.Set("query", expr)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 	"github.com/reltui/reltui/sources/resilience"
 )
 
@@ -26,7 +27,8 @@ type fakeLoki struct {
 	// metric answers one series per window with a sample on every step.
 	metric bool
 	fail   func(call int) error
-	tails  []tailConn // handed out in order by tail
+	tails  []logtail.Conn // handed out in order by tail
+	dialAt []time.Time    // the start of every tail dialled
 	dials  int
 	// sorted is entries by time, ties in a stable arbitrary order, rebuilt
 	// after add.
@@ -125,10 +127,11 @@ func (f *fakeLoki) series(context.Context, []string, time.Time, time.Time) ([]ma
 }
 func (f *fakeLoki) ready(context.Context) error { return nil }
 
-func (f *fakeLoki) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (tailConn, error) {
+func (f *fakeLoki) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (logtail.Conn, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dials++
+	f.dialAt = append(f.dialAt, start)
 	if len(f.tails) == 0 {
 		return nil, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "no more scripted connections"}
 	}
@@ -142,7 +145,7 @@ func (f *fakeLoki) tail(ctx context.Context, expr string, start time.Time, in *l
 
 // errConn scripts a failed dial.
 type errConn struct {
-	tailConn
+	logtail.Conn
 	err error
 }
 
@@ -155,7 +158,7 @@ type scriptConn struct {
 }
 
 type scriptEvent struct {
-	ev  tailEvent
+	ev  logtail.Event
 	err error
 	// before runs just before the event is returned, e.g. to push entries
 	// into the fake's store as if they had been written meanwhile.
@@ -170,7 +173,7 @@ func newScriptConn(evs ...scriptEvent) *scriptConn {
 	return c
 }
 
-func (c *scriptConn) next(ctx context.Context) (tailEvent, error) {
+func (c *scriptConn) Next(ctx context.Context) (logtail.Event, error) {
 	select {
 	case e := <-c.events:
 		if e.before != nil {
@@ -178,13 +181,13 @@ func (c *scriptConn) next(ctx context.Context) (tailEvent, error) {
 		}
 		return e.ev, e.err
 	case <-c.closed:
-		return tailEvent{}, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "closed"}
+		return logtail.Event{}, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "closed"}
 	case <-ctx.Done():
-		return tailEvent{}, ctx.Err()
+		return logtail.Event{}, ctx.Err()
 	}
 }
 
-func (c *scriptConn) close() { c.once.Do(func() { close(c.closed) }) }
+func (c *scriptConn) Close() { c.once.Do(func() { close(c.closed) }) }
 
 func quickGuard() *resilience.Guard {
 	return resilience.New(backend, resilience.Policy{Timeout: 5 * time.Second, MaxAttempts: 3,

@@ -2,30 +2,36 @@ package loki
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 )
+
+// The tail engine is tested in sources/logtail; these tests check that
+// Client.Tail and NewTailHub wire it to Loki: the dial, the paged
+// query_range catch-up and Loki's error texts.
 
 func entry(s map[string]string, ts time.Time, line string) sources.LogEntry {
 	return sources.LogEntry{Time: ts, Labels: s, Line: line}
 }
 
 func frame(es ...sources.LogEntry) scriptEvent {
-	return scriptEvent{ev: tailEvent{frame: tailFrame{entries: es}}}
+	return scriptEvent{ev: logtail.Event{Entries: es}}
 }
 
-func ping(before func()) scriptEvent { return scriptEvent{ev: tailEvent{ping: true}, before: before} }
+func ping(before func()) scriptEvent {
+	return scriptEvent{ev: logtail.Event{Ready: true}, before: before}
+}
 
 func broken() scriptEvent {
 	return scriptEvent{err: &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "connection dropped"}}
 }
 
 // collect reads n entries from the tail or fails after a generous wait.
-func collect(t *testing.T, tl *Tail, n int) []sources.LogEntry {
+func collect(t *testing.T, tl sources.LogTail, n int) []sources.LogEntry {
 	t.Helper()
 	var got []sources.LogEntry
 	deadline := time.After(20 * time.Second)
@@ -43,7 +49,7 @@ func collect(t *testing.T, tl *Tail, n int) []sources.LogEntry {
 	return got
 }
 
-func waitDone(t *testing.T, tl *Tail) {
+func waitDone(t *testing.T, tl sources.LogTail) {
 	t.Helper()
 	select {
 	case <-tl.Done():
@@ -52,76 +58,17 @@ func waitDone(t *testing.T, tl *Tail) {
 	}
 }
 
-// A tail that loses its connection twice (once more failing to redial)
-// must deliver every line exactly once: lines written while it was away
-// come from catch-up, the lines at the resume timestamp it had already
-// delivered are not repeated (logcli #3387), and the overlap between
-// catch-up and the live stream is dropped.
-func TestTailResumesWithoutGapsOrDuplicates(t *testing.T) {
-	s := map[string]string{"app": "t"}
-	at := func(sec float64, line string) sources.LogEntry {
-		return entry(s, t0.Add(time.Duration(sec*float64(time.Second))), line)
-	}
-	old := at(-1, "before start")
-	e0 := at(0.5, "e0 written before the tail connected")
-	e1, e2 := at(1, "e1"), at(2, "e2")
-	e3, e4 := at(3, "e3 x"), at(3, "e4 y") // the resume timestamp
-	e5 := at(3, "e5 z, same timestamp, written while away")
-	e6, e7 := at(4, "e6 written while away"), at(5, "e7")
-	e8, e9 := at(6, "e8 written while away"), at(7, "e9")
-
-	f := &fakeLoki{}
-	store := func(es ...sources.LogEntry) func() {
-		return func() {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			f.entries = append(f.entries, es...)
+func waitState(t *testing.T, tl sources.LogTail, want TailState) TailStatus {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if st := tl.Status(); st.State == want {
+			return st
 		}
+		time.Sleep(2 * time.Millisecond)
 	}
-	store(old, e0)()
-	f.tails = []tailConn{
-		newScriptConn(ping(nil),
-			scriptEvent{ev: tailEvent{frame: tailFrame{entries: []sources.LogEntry{e1, e2}}}, before: store(e1, e2)},
-			scriptEvent{ev: tailEvent{frame: tailFrame{entries: []sources.LogEntry{e3, e4}}}, before: store(e3, e4)},
-			broken()),
-		newScriptConn(ping(store(e5, e6)),
-			frame(e6), // also read by catch-up
-			scriptEvent{ev: tailEvent{frame: tailFrame{entries: []sources.LogEntry{e7}}}, before: store(e7)},
-			broken()),
-		errConn{err: &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "connection refused"}},
-		newScriptConn(ping(store(e8)),
-			scriptEvent{ev: tailEvent{frame: tailFrame{entries: []sources.LogEntry{e9}}}, before: store(e9)}),
-	}
-	c := newFakeClient(t, f, 2, 0) // tiny pages: catch-up pages through the boundary too
-	c.now = func() time.Time { return t0.Add(time.Minute) }
-	c.tailRetryBase = time.Millisecond
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	tl := c.Tail(ctx, `{app="t"}`, t0)
-	want := []sources.LogEntry{e0, e1, e2, e3, e4, e5, e6, e7, e8, e9}
-	got := collect(t, tl, len(want))
-
-	if len(got) != len(want) {
-		t.Fatalf("got %d entries, want %d: %v", len(got), len(want), lines(got))
-	}
-	for i := range want {
-		if got[i].Line != want[i].Line || !got[i].Time.Equal(want[i].Time) {
-			t.Fatalf("entry %d is %q, want %q; all: %v", i, got[i].Line, want[i].Line, lines(got))
-		}
-	}
-	st := tl.Status()
-	if st.State != TailLive || st.Reconnects != 3 || !st.Last.Equal(e9.Time) {
-		t.Fatalf("status %+v, want live after 3 reconnects with last %v", st, e9.Time)
-	}
-	cancel()
-	waitDone(t, tl)
-	if es, ok := <-tl.C(); ok {
-		t.Fatalf("C still open after the tail ended, holding %v", lines(es))
-	}
-	if tl.Err() != nil {
-		t.Fatalf("a cancelled tail reports %v", tl.Err())
-	}
+	t.Fatalf("tail never reached %s: %+v", want, tl.Status())
+	return TailStatus{}
 }
 
 func lines(es []sources.LogEntry) []string {
@@ -132,98 +79,73 @@ func lines(es []sources.LogEntry) []string {
 	return out
 }
 
-func TestTailStopsOnPermanentError(t *testing.T) {
-	for _, k := range []sources.Kind{sources.KindBadQuery, sources.KindUnauthorized, sources.KindNotFound} {
-		t.Run(k.String(), func(t *testing.T) {
-			f := &fakeLoki{tails: []tailConn{errConn{err: &sources.Error{Backend: backend, Op: "tail", Kind: k, Msg: "no"}}}}
-			c := newFakeClient(t, f, 10, 0)
-			tl := c.Tail(context.Background(), `{`, time.Time{})
-			waitDone(t, tl)
-			if sources.KindOf(tl.Err()) != k {
-				t.Fatalf("tail ended with %v, want %s", tl.Err(), k)
-			}
-			if st := tl.Status(); st.State != TailStopped || sources.KindOf(st.LastErr) != k {
-				t.Fatalf("status %+v", st)
-			}
-			if f.dials != 1 {
-				t.Fatalf("a permanent error was redialled %d times", f.dials)
-			}
-		})
-	}
-}
-
-// A consumer that stops reading must not keep the tail's goroutine alive
-// after the context ends.
-func TestTailEndsWhileBlockedOnDelivery(t *testing.T) {
+// After a lost connection the catch-up pages through query_range (pages
+// of 3 here, so page boundaries cut runs of entries sharing a timestamp)
+// and nothing repeats or goes missing; every dial starts 30s before
+// Loki's now, never in its future.
+func TestTailResumesThroughQueryRange(t *testing.T) {
 	s := map[string]string{"app": "t"}
-	var evs []scriptEvent
-	evs = append(evs, ping(nil))
-	for i := 0; i < 100; i++ {
-		evs = append(evs, frame(entry(s, t0.Add(time.Duration(i)*time.Second), fmt.Sprint(i))))
+	at := func(sec float64, line string) sources.LogEntry {
+		return entry(s, t0.Add(time.Duration(sec*float64(time.Second))), line)
 	}
-	conn := newScriptConn(evs...)
-	f := &fakeLoki{tails: []tailConn{conn}}
-	c := newFakeClient(t, f, 10, 0)
-	c.now = func() time.Time { return t0 }
-	ctx, cancel := context.WithCancel(context.Background())
-	tl := c.Tail(ctx, `{app="t"}`, t0)
-	waitState(t, tl, TailLive)
-	cancel()
-	waitDone(t, tl)
-	select {
-	case <-conn.closed:
-	default:
-		t.Fatal("the connection was not closed when the tail ended")
-	}
-}
+	e0 := at(0.5, "e0 written before the tail connected")
+	e1, e2 := at(3, "e1 x"), at(3, "e2 y") // the resume timestamp
+	e3 := at(3.5, "e3 written while away")
+	e4, e5 := at(4, "e4 a, written while away"), at(4, "e5 b, written while away")
+	e6 := at(4.5, "e6")
 
-func TestTailReconnectsAfterTransientErrors(t *testing.T) {
-	s := map[string]string{"app": "t"}
-	e := entry(s, t0.Add(time.Second), "after the storm")
 	f := &fakeLoki{}
-	var conns []tailConn
-	for i := 0; i < 4; i++ {
-		conns = append(conns, errConn{err: &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindServerError, Msg: "503"}})
+	store := func(es ...sources.LogEntry) func() {
+		return func() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.entries = append(f.entries, es...)
+		}
 	}
-	conns = append(conns, newScriptConn(ping(nil), frame(e)))
-	f.tails = conns
-	c := newFakeClient(t, f, 10, 0)
-	c.now = func() time.Time { return t0 }
+	store(at(-1, "before start"), e0)()
+	f.tails = []logtail.Conn{
+		newScriptConn(ping(nil),
+			scriptEvent{ev: logtail.Event{Entries: []sources.LogEntry{e1, e2}}, before: store(e1, e2)},
+			broken()),
+		newScriptConn(ping(store(e3, e4, e5)),
+			frame(e4, e5), // also read by catch-up
+			scriptEvent{ev: logtail.Event{Entries: []sources.LogEntry{e6}}, before: store(e6)}),
+	}
+	c := newFakeClient(t, f, 3, 0)
+	now := t0.Add(time.Minute)
+	c.now = func() time.Time { return now }
 	c.tailRetryBase = time.Millisecond
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	tl := c.Tail(ctx, `{app="t"}`, t0)
-	got := collect(t, tl, 1)
-	if got[0].Line != e.Line {
-		t.Fatalf("got %q", got[0].Line)
+	want := []sources.LogEntry{e0, e1, e2, e3, e4, e5, e6}
+	got := collect(t, tl, len(want))
+	if strings.Join(lines(got), "|") != strings.Join(lines(want), "|") {
+		t.Fatalf("got %v, want %v", lines(got), lines(want))
 	}
-	if n := tl.Status().Reconnects; n != 4 {
-		t.Fatalf("%d reconnects, want 4", n)
+	f.mu.Lock()
+	calls := len(f.calls)
+	f.mu.Unlock()
+	if calls < 4 {
+		t.Fatalf("%d query_range calls; the catch-up did not page", calls)
 	}
+	if len(f.dialAt) != 2 || !f.dialAt[0].Equal(now.Add(-tailDialSkew)) || !f.dialAt[1].Equal(now.Add(-tailDialSkew)) {
+		t.Fatalf("dialled at %v, want 30s before now each time", f.dialAt)
+	}
+	if st := tl.Status(); st.State != TailLive || st.Reconnects != 1 || len(st.Warnings) != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	cancel()
+	waitDone(t, tl)
 }
 
-func TestSeenRingForgetsOldest(t *testing.T) {
-	var r seenRing
-	for i := 0; i < tailSeen+10; i++ {
-		r.add(tailKey{ts: int64(i)})
-	}
-	if r.has(tailKey{ts: 0}) || r.has(tailKey{ts: 9}) {
-		t.Fatal("oldest keys kept past the ring size")
-	}
-	if !r.has(tailKey{ts: 10}) || !r.has(tailKey{ts: int64(tailSeen + 9)}) {
-		t.Fatal("recent keys forgotten")
-	}
-	if len(r.set) != tailSeen {
-		t.Fatalf("ring holds %d keys", len(r.set))
-	}
-}
-
-// A catch-up Loki refuses as too big would fail the same way on every
-// reconnect; the tail goes live instead and says what is missing.
-func TestTailGoesLiveWhenCatchUpIsTooBig(t *testing.T) {
+// Loki refuses a catch-up that would read too many bytes with a 400; the
+// tail goes live instead of redialling forever, and says what is missing.
+func TestTailGoesLiveWhenLokiRefusesTheCatchUp(t *testing.T) {
 	s := map[string]string{"app": "t"}
 	e := entry(s, t0.Add(time.Second), "live")
-	f := &fakeLoki{tails: []tailConn{newScriptConn(ping(nil), frame(e))},
+	f := &fakeLoki{tails: []logtail.Conn{newScriptConn(ping(nil), frame(e))},
 		fail: func(int) error {
 			return httpError("query_range", 400, []byte("the query would read too many bytes (query: 20 GB, limit: 10 GB)"))
 		}}
@@ -238,5 +160,44 @@ func TestTailGoesLiveWhenCatchUpIsTooBig(t *testing.T) {
 	st := tl.Status()
 	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "too many bytes") || f.dials != 1 {
 		t.Fatalf("status %+v after %d dials", st, f.dials)
+	}
+}
+
+// A refused tail (bad query) ends the tail with Loki's error, dialled once.
+func TestTailStopsOnBadQuery(t *testing.T) {
+	f := &fakeLoki{tails: []logtail.Conn{errConn{err: httpError("tail", 400, []byte("parse error at line 1, col 1"))}}}
+	c := newFakeClient(t, f, 10, 0)
+	tl := c.Tail(context.Background(), `{`, time.Time{})
+	waitDone(t, tl)
+	if sources.KindOf(tl.Err()) != sources.KindBadQuery || f.dials != 1 {
+		t.Fatalf("ended with %v after %d dials", tl.Err(), f.dials)
+	}
+}
+
+// The hub shares one Loki tail and catches a late reader up through
+// QueryRange.
+func TestTailHubCatchesUpThroughQueryRange(t *testing.T) {
+	now := time.Now().Add(-time.Minute)
+	app := map[string]string{"app": "a"}
+	f := &fakeLoki{}
+	f.add(app, now, "old")
+	f.add(app, now.Add(time.Second), "seam")
+	live := make(chan struct{})
+	f.tails = []logtail.Conn{newScriptConn(ping(nil),
+		scriptEvent{ev: logtail.Event{Entries: []sources.LogEntry{entry(app, now.Add(time.Second), "seam"),
+			entry(app, now.Add(2*time.Second), "new")}}, before: func() { <-live }})}
+	hub := NewTailHub(newFakeClient(t, f, 100, time.Hour))
+	defer hub.Close()
+	first := hub.Tail(t.Context(), `{app="a"}`, time.Time{})
+	late := hub.Tail(t.Context(), `{app="a"}`, now.Add(-time.Second))
+	if got := lines(collect(t, late, 2)); got[0] != "old" || got[1] != "seam" {
+		t.Fatalf("catch-up = %v", got)
+	}
+	close(live)
+	if got := lines(collect(t, late, 1)); len(got) != 1 || got[0] != "new" {
+		t.Fatalf("live after catch-up = %v", got)
+	}
+	if got := collect(t, first, 2); len(got) != 2 || f.dials != 1 {
+		t.Fatalf("first reader %v, %d dials", lines(got), f.dials)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/internal/stacktest"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 )
 
 // countingAPI counts the tail websockets actually dialled.
@@ -18,7 +20,7 @@ type countingAPI struct {
 	dials atomic.Int32
 }
 
-func (c *countingAPI) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (tailConn, error) {
+func (c *countingAPI) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (logtail.Conn, error) {
 	c.dials.Add(1)
 	return c.lokiAPI.tail(ctx, expr, start, in)
 }
@@ -40,7 +42,7 @@ func TestTailHubTwentyReadersRealLoki(t *testing.T) {
 	expr := fmt.Sprintf(`{test_run=%q}`, run)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	readers := make([]*SharedTail, 20)
+	readers := make([]sources.LogTail, 20)
 	for i := range readers {
 		readers[i] = hub.Tail(ctx, expr, time.Time{})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
@@ -31,7 +32,7 @@ type wsTail struct {
 }
 
 type wsEvent struct {
-	ev  tailEvent
+	ev  logtail.Event
 	err error
 }
 
@@ -58,7 +59,7 @@ func (w *wsTail) read(in *labelInterner) {
 		extend()
 		if !pinged {
 			pinged = true
-			w.push(wsEvent{ev: tailEvent{ping: true}})
+			w.push(wsEvent{ev: logtail.Event{Ready: true}})
 		}
 		err := w.conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 		var ne net.Error
@@ -81,25 +82,29 @@ func (w *wsTail) read(in *labelInterner) {
 				Msg: "could not decode a tail message: " + msg, Err: err}})
 			return
 		}
-		if !w.push(wsEvent{ev: tailEvent{frame: f}}) {
+		if !w.push(wsEvent{ev: logtail.Event{Entries: f.entries, Dropped: f.dropped}}) {
 			return
 		}
 	}
 }
 
-func (w *wsTail) next(ctx context.Context) (tailEvent, error) {
+// Next returns the next frame, the first ping, or why the connection
+// ended.
+func (w *wsTail) Next(ctx context.Context) (logtail.Event, error) {
 	select {
 	case e, ok := <-w.events:
 		if !ok {
-			return tailEvent{}, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "connection closed"}
+			return logtail.Event{}, &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindUnreachable, Msg: "connection closed"}
 		}
 		return e.ev, e.err
 	case <-ctx.Done():
-		return tailEvent{}, sources.Wrap(backend, "tail", ctx.Err())
+		return logtail.Event{}, sources.Wrap(backend, "tail", ctx.Err())
 	}
 }
 
-func (w *wsTail) close() {
+// Close says goodbye to Loki and closes the connection; the reader
+// goroutine then exits.
+func (w *wsTail) Close() {
 	w.once.Do(func() {
 		close(w.done)
 		_ = w.conn.WriteControl(websocket.CloseMessage,

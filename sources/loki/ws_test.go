@@ -125,19 +125,6 @@ func TestTailCloseFrameReasonIsKept(t *testing.T) {
 	}
 }
 
-func waitState(t *testing.T, tl *Tail, want TailState) TailStatus {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if st := tl.Status(); st.State == want {
-			return st
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	t.Fatalf("tail never reached %s: %+v", want, tl.Status())
-	return TailStatus{}
-}
-
 // A handshake that hangs must not keep the tail alive past its context: the
 // dial is bound to the context, not only to a deadline.
 func TestTailHungHandshakeEndsOnCancel(t *testing.T) {
