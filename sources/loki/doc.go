@@ -1,21 +1,20 @@
-// Package loki reads logs from Loki.
+// Package loki reads logs from Loki through Loki's documented HTTP API
+// (query_range, query, labels, label values, series, ready) and its tail
+// websocket, with its own client: net/http, encoding/json and gorilla's
+// websocket, nothing of Loki's own code. Answers are asked for with
+// X-Loki-Response-Encoding-Flags: categorize-labels, so structured metadata
+// and parsed labels come back apart from the stream labels; the plain form
+// of older servers is read too.
 //
-// The HTTP query calls go through logcli's client package
-// (github.com/grafana/loki/v3/pkg/logcli/client), kept behind this package's
-// own lokiAPI interface so that the dependency can be swapped and faked.
-// logcli's client is a command-line tool's client: it takes no context, logs
-// through the standard logger, retries every non-2xx answer (400 included)
-// and replaces the server's error text with "run out of attempts". This
-// package therefore gives it a per-call round tripper that binds the
-// caller's context, answers logcli with a body that ends the decode at once
-// when the request failed, and keeps the real, typed error aside. The
-// live-tail websocket and /ready are dialled here directly; see api.go for why.
+// On top of the API the package pages past Loki's per-query entry limit,
+// splits windows longer than the server's maximum query length, and
+// removes the duplicates both of those produce at page boundaries. Its live
+// tail runs on sources/logtail, which keeps a tail going across server
+// restarts without gaps or repeats at the resume point. Dialect writes
+// LogQL for callers that must not.
 //
-// On top of that the package pages past Loki's per-query entry limit,
-// splits windows longer than the server's maximum query length, removes the
-// duplicates both of those produce at page boundaries, and keeps a tail going
-// across server restarts without gaps or repeats at the resume point.
-//
-// Every error is a *sources.Error and every call runs under a
-// resilience.Guard.
+// Every error is a *sources.Error whose Kind says what to do about it, and
+// whose message is the server's own text, sanitized and bounded; every
+// answer and websocket message is read under a size limit, and every call
+// runs under a resilience.Guard.
 package loki

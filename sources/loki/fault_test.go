@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -232,7 +231,7 @@ func TestPingReportsNotReady(t *testing.T) {
 }
 
 // The auth, tenant and header options must reach Loki on every path: the
-// logcli-driven queries, /ready and the tail handshake.
+// queries, /ready and the tail handshake.
 func TestRequestsCarryAuthAndHeaders(t *testing.T) {
 	type seen struct{ path, auth, tenant, extra, flags, ua string }
 	var mu sync.Mutex
@@ -310,8 +309,8 @@ func TestRequestsCarryAuthAndHeaders(t *testing.T) {
 	}
 }
 
-// logcli's client logs every failed request through the standard logger,
-// which would draw over the terminal UI. None of that may get through.
+// Nothing may reach the standard logger, which would draw over the
+// terminal UI (logcli's client logged every failed request there).
 func TestNothingReachesTheStandardLogger(t *testing.T) {
 	var buf strings.Builder
 	var bufMu sync.Mutex
@@ -362,28 +361,6 @@ func freeClosedAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
-}
-
-// The options land in logcli's own fields where it has them, so logcli's
-// behaviour (e.g. its tenant header) is what Loki sees.
-func TestOptionsMapOntoLogcliFields(t *testing.T) {
-	u, _ := url.Parse("http://loki:3100")
-	c, err := logcliClient(u, transport.Options{Tenant: "team", Username: "u", Password: "p",
-		Headers: map[string]string{"X-Scope-OrgID": "other", "X-A": "1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.OrgID != "team" || c.Username != "u" || c.Password != "p" || c.BearerToken != "" {
-		t.Fatalf("fields %+v", c)
-	}
-	want := []string{"X-A: 1", encodingFlagsHeader + ": " + categorizeLabels}
-	if strings.Join(c.CustomHeaders, "|") != strings.Join(want, "|") {
-		t.Fatalf("custom headers %q, want %q", c.CustomHeaders, want)
-	}
-	c, err = logcliClient(u, transport.Options{BearerToken: "tok", Username: "u", Password: "p"})
-	if err != nil || c.BearerToken != "tok" || c.Username != "" {
-		t.Fatalf("bearer with basic: %+v %v", c, err)
-	}
 }
 
 func TestNewValidatesAddress(t *testing.T) {

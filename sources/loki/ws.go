@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,14 +19,83 @@ import (
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
-// tailIdleTimeout ends a tail connection that went quiet: Loki pings every
-// second, so this long without a ping or a frame means the link is dead even
-// if TCP has not noticed.
-const tailIdleTimeout = 15 * time.Second
+// The tail websocket (Loki's HTTP API reference, "Stream logs").
+const (
+	// tailIdleTimeout ends a tail connection that went quiet: Loki pings
+	// every second, so this long without a ping or a frame means the link
+	// is dead even if TCP has not noticed.
+	tailIdleTimeout = 15 * time.Second
+	// maxTailFrame bounds one websocket message. Loki sends a message per
+	// batch of entries; one larger than this is not a tail anyone reads.
+	maxTailFrame = 16 << 20
+	// tailEvents is how many decoded messages wait for the engine.
+	tailEvents = 64
+)
+
+// tail dials the tail websocket. Only the dial is bound to ctx; the
+// connection lives until Close.
+func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *labelInterner) (logtail.Conn, error) {
+	const op = "tail"
+	q := url.Values{}
+	q.Set("query", expr)
+	q.Set("start", strconv.FormatInt(start.UnixNano(), 10))
+	// The tail's own history is read from the store only (not the
+	// ingesters), so catching up is done with query_range instead; ask for
+	// as little history as Loki allows.
+	q.Set("limit", "1")
+	u := a.endpoint(tailPath, "", q)
+	if u.Scheme == "https" {
+		u.Scheme = "wss"
+	} else {
+		u.Scheme = "ws"
+	}
+	// gorilla honours only a deadline during the handshake, not a cancel:
+	// close the dialled connection when ctx ends.
+	var mu sync.Mutex
+	var dialed []net.Conn
+	d := websocket.Dialer{
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := a.dialer.DialContext(ctx, network, addr)
+			if err == nil {
+				mu.Lock()
+				dialed = append(dialed, c)
+				mu.Unlock()
+			}
+			return c, err
+		},
+		TLSClientConfig:  a.tls,
+		Proxy:            http.ProxyFromEnvironment,
+		HandshakeTimeout: time.Minute, // a fallback; the guard's deadline is shorter
+		ReadBufferSize:   64 << 10,
+	}
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range dialed {
+			_ = c.Close()
+		}
+	})
+	conn, resp, err := d.DialContext(ctx, u.String(), a.wsHeader.Clone())
+	if !stop() {
+		if conn != nil {
+			_ = conn.Close()
+		}
+		return nil, sources.Wrap(backend, op, ctx.Err())
+	}
+	if err != nil {
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+			return nil, httpError(op, resp.StatusCode, body)
+		}
+		return nil, transportError(op, http.MethodGet, u, err)
+	}
+	conn.SetReadLimit(maxTailFrame)
+	return newWSTail(conn, in), nil
+}
 
 // wsTail reads one tail websocket on its own goroutine, so that frames keep
-// being read (and Loki does not drop them) while the Tail catches up with
-// query_range, and so that next can honour a context.
+// being read (and Loki does not drop them) while the engine catches up
+// with query_range, and so that Next can honour a context.
 type wsTail struct {
 	conn   *websocket.Conn
 	events chan wsEvent // closed by the reader when it exits
@@ -36,8 +108,10 @@ type wsEvent struct {
 	err error
 }
 
+var _ logtail.Conn = (*wsTail)(nil)
+
 func newWSTail(conn *websocket.Conn, in *labelInterner) *wsTail {
-	w := &wsTail{conn: conn, events: make(chan wsEvent, 64), done: make(chan struct{})}
+	w := &wsTail{conn: conn, events: make(chan wsEvent, tailEvents), done: make(chan struct{})}
 	go w.read(in)
 	return w
 }
@@ -58,6 +132,7 @@ func (w *wsTail) read(in *labelInterner) {
 	w.conn.SetPingHandler(func(data string) error {
 		extend()
 		if !pinged {
+			// Loki's first ping says its tailer is subscribed.
 			pinged = true
 			w.push(wsEvent{ev: logtail.Event{Ready: true}})
 		}
@@ -127,7 +202,11 @@ func tailReadError(err error) error {
 		if text == "" {
 			text = fmt.Sprintf("connection closed (code %d)", ce.Code)
 		}
-		return &sources.Error{Backend: backend, Op: "tail", Kind: kind, Msg: text, Err: err}
+		return &sources.Error{Backend: backend, Op: "tail", Kind: kind, Msg: cut(text, 400), Err: err}
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		return &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindTooMuchData,
+			Msg: fmt.Sprintf("a tail message larger than %d MiB", maxTailFrame>>20), Err: err}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
