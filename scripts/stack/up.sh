@@ -234,7 +234,10 @@ choose_ports() {
 # v3.7.8: filesystem storage, in-memory ring, loopback listeners,
 # structured metadata allowed.
 write_loki_config() {
-	[[ -n $REAL_LOKI_BIN ]] || return 0
+	if [[ -z $REAL_LOKI_BIN ]]; then
+		rm -f "$STACK_DIR/loki.yaml"
+		return 0
+	fi
 	mkdir -p "$STACK_DIR/loki/chunks" "$STACK_DIR/loki/rules"
 	local ruler=""
 	if [[ -n $ALERTMANAGER_BIN ]]; then
