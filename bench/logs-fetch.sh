@@ -23,7 +23,7 @@ RUNS="${RUNS:-3}"
 # shellcheck disable=SC1091
 source .devstack/stack.env
 VLOGS="${RELTUI_VLOGS_URL:?stack.env has no RELTUI_VLOGS_URL; restart the stack (make stack-up)}"
-LOGCLI="${LOGCLI_BIN:-$(command -v logcli || true)}"
+LOGCLI="${RELTUI_LOGCLI:-${LOGCLI_BIN:-$(command -v logcli || true)}}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
