@@ -1,6 +1,10 @@
 package victorialogs
 
-import "time"
+import (
+	"time"
+
+	"github.com/reltui/reltui/sources/logtail"
+)
 
 // Live-tail defaults. /select/logsql/tail re-runs the query every
 // refresh interval over the window ending offset before now, and per
@@ -29,6 +33,9 @@ type TailConfig struct {
 	// IdleProbe is how long a silent tail waits before checking the
 	// server's health; a failed check reconnects the tail.
 	IdleProbe time.Duration
+	// Engine tunes the reconnecting engine: backoff, catch-up bounds, the
+	// de-duplication memory and the clock.
+	Engine logtail.Options
 }
 
 func (t TailConfig) withDefaults() (TailConfig, error) {
