@@ -91,10 +91,10 @@ func (r *Resolver) cachedSelectors() []string {
 }
 
 // logName is the log backend's name in calls, problems and notes: "loki",
-// "victorialogs", or "logs" when the context has none.
+// "victorialogs", or "log backend" when the context has none.
 func (r *Resolver) logName() string {
 	if r.cfg.Logs == nil {
-		return "logs"
+		return "log backend"
 	}
 	return r.cfg.Logs.Backend()
 }

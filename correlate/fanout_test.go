@@ -292,7 +292,7 @@ func TestResolveMissingBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Spans) != 3 || v.PartialNote() != "partial: loki is not configured for this context; showing spans only" {
+	if len(v.Spans) != 3 || v.PartialNote() != "partial: log backend is not configured for this context; showing spans only" {
 		t.Errorf("%d spans, note %q", len(v.Spans), v.PartialNote())
 	}
 }

@@ -32,7 +32,7 @@ type View struct {
 	Widened  bool
 	Narrow   Window
 	// LogBackend is the log backend's name ("loki", "victorialogs",
-	// "logs" when none is configured), as Partial names it.
+	// "log backend" when none is configured), as Partial names it.
 	LogBackend string
 	// Selectors are the log stream selectors searched; TraceTag the span tag;
 	// JaegerServices the services whose traces were searched by tag.
@@ -323,8 +323,6 @@ func DisplayName(backend string) string {
 		return "VictoriaLogs"
 	case "jaeger":
 		return "Jaeger"
-	case "logs":
-		return "log backend"
 	}
 	return backend
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/timespec"
 	"github.com/reltui/reltui/ui/headless"
 )

@@ -10,7 +10,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
 )
 

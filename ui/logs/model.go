@@ -207,7 +207,7 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	r := cfg.Renderer
-	m.editor = newInput(r, m.st, "logql› ", "")
+	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
 	m.setHintLabel("service_name")
 	m.editor.SetValue(sanitize.Line(cfg.Query))
 	m.input = newInput(r, m.st, "/", "")

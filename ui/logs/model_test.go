@@ -11,7 +11,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"

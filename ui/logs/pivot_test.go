@@ -106,7 +106,7 @@ func TestPivotRunsQueryOverSendersWindow(t *testing.T) {
 }
 
 func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
-	pivot := pane.PivotMsg{Target: pane.TargetLogs, Selector: `{service="inventory"}`, TraceID: pivotTrace,
+	pivot := pane.PivotMsg{Target: pane.TargetLogs, Service: "inventory", TraceID: pivotTrace,
 		From: fixedNow.Add(-time.Hour), To: fixedNow}
 	src := &fakeSource{}
 	src.returning(nil) // no line mentions the trace id

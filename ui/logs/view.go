@@ -56,6 +56,9 @@ func (m *Model) queryLine() string {
 		return m.editor.View()
 	}
 	q := sanitize.Line(m.editor.Value())
+	if strings.TrimSpace(q) == "" && m.src == nil {
+		return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Muted.Render("no log backend configured"))
+	}
 	if strings.TrimSpace(q) == "" {
 		return m.fit(m.st.Prompt.Render(m.editor.Prompt) + m.st.Muted.Render("press i to write a "+m.dialect().Language()+" query"))
 	}
@@ -232,6 +235,8 @@ func (m *Model) emptyMessage() []string {
 		s = "No lines matched " + sanitize.Line(m.shown.Expr) + " in " + m.rangeLabel(m.shown.From, m.shown.To) + ". Widen the range ([ - ) or edit the query (i)."
 	case m.err != nil:
 		s = "Nothing to show yet; fix the query or the backend and press i, then enter."
+	case m.src == nil:
+		s = "This context has no log backend. Add a loki: or victorialogs: block to it in the config (reltui config check shows what is configured)."
 	default:
 		s = "No query yet. Press i, type a " + m.dialect().Language() + " query such as " + m.exampleSelector() + ", then enter."
 	}

@@ -147,7 +147,7 @@ func TestLogsPivotAtCursor(t *testing.T) {
 	}
 	out := settle(m, panetest.Press(m, "L"))
 	p := out[0].(pane.PivotMsg)
-	if p.Target != pane.TargetLogs || p.Query != `{service="payments"}` || !p.From.Equal(at.Add(-5*time.Minute)) || !p.To.Equal(at.Add(5*time.Minute)) {
+	if p.Target != pane.TargetLogs || p.Query != "" || p.Service != "payments" || p.ServiceLabel != "service" || !p.From.Equal(at.Add(-5*time.Minute)) || !p.To.Equal(at.Add(5*time.Minute)) {
 		t.Fatalf("pivot = %+v", p)
 	}
 }
@@ -180,7 +180,7 @@ func TestFreeQueryHistoryAndTable(t *testing.T) {
 	}
 	panetest.Press(m, "esc")
 	out := settle(m, panetest.Press(m, "L"))
-	if len(out) != 1 || out[0].(pane.PivotMsg).Query != `{service="payments"}` {
+	if len(out) != 1 || out[0].(pane.PivotMsg).Service != "payments" || out[0].(pane.PivotMsg).ServiceLabel != "service" {
 		t.Errorf("logs pivot from a one-service query = %+v", out)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -62,7 +63,7 @@ func sampleView() *correlate.View {
 	}
 	v := &correlate.View{Input: reqID, Kind: correlate.IDRequest, RequestIDs: []string{reqID}, TraceIDs: []string{traceA},
 		Window:   correlate.Window{From: ms(-3).Add(-5 * time.Minute), To: ms(121).Add(5 * time.Minute)},
-		Searched: correlate.Window{From: fixedNow.Add(-time.Hour), To: fixedNow}, Selectors: []string{`{service_name=~".+"}`},
+		Searched: correlate.Window{From: fixedNow.Add(-time.Hour), To: fixedNow}, Selectors: []string{`{service_name=~".+"}`}, LogBackend: "loki",
 		TraceTag: "request_id", Took: 912 * time.Millisecond}
 	v.Joined = correlate.Join(spans, logs)
 	v.Summary = correlate.Summary{SpanCount: 4, LogCount: 5, CriticalServices: []string{"frontend", "checkout", "inventory"},
@@ -109,7 +110,8 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
 	clk := fixedNow
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: func() time.Time { return clk }, Location: time.UTC})
+	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: func() time.Time { return clk }, Location: time.UTC,
+		LogDialect: loki.Dialect{}, LogBackend: "loki"})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
 	t.Cleanup(m.Close)

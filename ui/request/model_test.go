@@ -150,7 +150,8 @@ func TestPivots(t *testing.T) {
 		t.Errorf("span pivot %+v", p)
 	}
 	p = pv("L")
-	if p.Target != pane.TargetLogs || p.Query != `{service_name="inventory"} |= "`+traceA+`"` {
+	// The logs pane writes the query; the pivot says what it wants.
+	if p.Target != pane.TargetLogs || p.Query != "" || p.ServiceLabel != "service_name" || p.Service != "inventory" || p.TraceID != traceA {
 		t.Errorf("span logs pivot %+v", p)
 	}
 	find(rowLog, "edge")
@@ -161,7 +162,7 @@ func TestPivots(t *testing.T) {
 	}
 	find(rowService, "checkout")
 	p = pv("enter")
-	if p.Target != pane.TargetLogs || p.Query != `{service_name="checkout"} |= "`+reqID+`"` || p.From != m.view.Window.From {
+	if p.Target != pane.TargetLogs || p.Query != "" || p.ServiceLabel != "service_name" || p.Service != "checkout" || p.RequestID != reqID || p.From != m.view.Window.From {
 		t.Errorf("service pivot %+v", p)
 	}
 }

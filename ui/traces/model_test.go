@@ -269,7 +269,7 @@ func TestLogsPivotFromSpan(t *testing.T) {
 		t.Fatalf("%T", msgs[0])
 	}
 	s := m.tr.nodes[m.selSpan()].span
-	if p.Target != pane.TargetLogs || p.Query != "" || p.Selector != `{service="payments"}` ||
+	if p.Target != pane.TargetLogs || p.Query != "" || p.ServiceLabel != "service" ||
 		p.TraceID != m.tr.traceID || p.SpanID != "p2" || p.Service != "payments" ||
 		!p.From.Equal(s.Start.Add(-5*time.Minute)) || !p.To.Equal(s.End().Add(5*time.Minute)) {
 		t.Errorf("pivot = %+v", p)
