@@ -56,15 +56,19 @@ const (
 	errNoVLogs stackError = "stack.env has no RELTUI_VLOGS_URL: the dev stack runs no VictoriaLogs (make stack-up)"
 )
 
-// Push writes lines to one stream of the backend Backend connects to,
-// through Loki's JSON push API, which VictoriaLogs serves too (under
-// /insert): the stream's labels become stream labels (stream fields), each
-// line's Meta structured metadata (fields).
+// Push writes lines to one stream of the backend Backend connects to: the
+// stream's labels become stream labels (VictoriaLogs stream fields), each
+// line's Meta structured metadata (fields). Lines are kept verbatim (a JSON
+// line is not split into fields) and searchable when Push returns.
 func Push(t testing.TB, st stacktest.Stack, stream map[string]string, lines []stacktest.LokiLine) {
 	t.Helper()
 	if os.Getenv("RELTUI_TEST_LOG_BACKEND") == "loki" {
 		stacktest.PushLoki(t, st.LokiURL, stream, lines)
 		return
 	}
-	stacktest.PushLoki(t, st.VLogsURL+"/insert", stream, lines)
+	vl := make([]stacktest.VLogsLine, len(lines))
+	for i, l := range lines {
+		vl[i] = stacktest.VLogsLine{TS: l.TS, Line: l.Line, Fields: l.Meta}
+	}
+	stacktest.PushVLogs(t, st.VLogsURL, stream, vl)
 }
