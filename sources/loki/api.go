@@ -70,6 +70,9 @@ type httpAPI struct {
 	tls      *tls.Config
 	wsHeader http.Header
 	dialer   *net.Dialer
+	// bodyLimit and frameLimit are maxBody and maxTailFrame; tests lower
+	// them.
+	bodyLimit, frameLimit int64
 }
 
 func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
@@ -86,7 +89,8 @@ func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
 		return nil, configError("TLS: " + sources.CleanMessage(err))
 	}
 	return &httpAPI{rt: rt, addr: u, tls: tlsCfg, wsHeader: wsh,
-		dialer: &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}}, nil
+		dialer:    &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second},
+		bodyLimit: maxBody, frameLimit: maxTailFrame}, nil
 }
 
 // validHeader rejects a header name or value that net/http would refuse
@@ -195,16 +199,16 @@ func (a *httpAPI) get(ctx context.Context, op string, u *url.URL, categorize boo
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		return nil, httpError(op, resp.StatusCode, body)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, a.bodyLimit+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, sources.Wrap(backend, op, ctx.Err())
 		}
 		return nil, transportError(op, http.MethodGet, u, err)
 	}
-	if len(body) > maxBody {
+	if int64(len(body)) > a.bodyLimit {
 		return nil, &sources.Error{Backend: backend, Op: op, Kind: sources.KindTooMuchData,
-			Msg: fmt.Sprintf("answer larger than %d MiB; narrow the query or lower the page size", maxBody>>20)}
+			Msg: fmt.Sprintf("answer larger than %s; narrow the query or lower the page size", size(a.bodyLimit))}
 	}
 	return body, nil
 }
@@ -213,6 +217,14 @@ func (a *httpAPI) get(ctx context.Context, op string, u *url.URL, categorize boo
 func badResponse(op string, err error) error {
 	return &sources.Error{Backend: backend, Op: op, Kind: sources.KindBadResponse,
 		Msg: "could not decode the answer: " + cut(sanitize.Line(err.Error()), 200), Err: err}
+}
+
+// size renders a byte limit for a message.
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func nanos(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }

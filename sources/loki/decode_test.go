@@ -151,6 +151,11 @@ func FuzzDecodeQueryBody(f *testing.F) {
 	f.Add([]byte(`{"status":"success","data":{"resultType":"scalar","result":[1,"1"]}}`), false)
 	f.Add([]byte(`{"data":{"resultType":"streams","result":[{"stream":null,"values":[["x","y",{"parsed":{"a":1}}]]}]}}`), false)
 	f.Add([]byte("\xff\xfe garbage"), false)
+	f.Add([]byte(`{"status":"error","error":"boom"}`), false)
+	for _, name := range []string{"query_range_streams.json", "query_range_streams_categorized.json",
+		"query_range_streams_plain_metadata.json", "query_range_matrix.json", "query_vector.json", "query_scalar.json"} {
+		f.Add(fixture(f, name), true)
+	}
 	f.Fuzz(func(t *testing.T, body []byte, forward bool) {
 		dir := Backward
 		if forward {
@@ -183,6 +188,7 @@ func FuzzDecodeTailFrame(f *testing.F) {
 	f.Add([]byte(`{"streams":[{"stream":{"a":"b"},"values":[["1","x",{"structuredMetadata":{"k":"v"},"parsed":{"p":"q"}}]]}],"encodingFlags":["categorize-labels"]}`))
 	f.Add([]byte(`{"streams":[{"values":[["nope"]]}]}`))
 	f.Add([]byte(`garbage`))
+	f.Add(fixture(f, "tail_frame.json"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fr, err := decodeTailFrame(data, newInterner())
 		if err != nil {
@@ -212,6 +218,9 @@ func FuzzHTTPErrorText(f *testing.F) {
 	f.Add(429, []byte(`{"error":"too many outstanding requests"}`))
 	f.Add(502, []byte("<!DOCTYPE html><html>bad gateway</html>"))
 	f.Add(500, []byte("\x1b]0;owned\x07rpc error\r\n\x1b[2J"))
+	for _, name := range []string{"error_400_max_entries.txt", "error_400_query_length.txt", "error_429_outstanding.txt"} {
+		f.Add(400, fixture(f, name))
+	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		e := httpError("query_range", status, body)
 		if e.Msg == "" || !utf8.ValidString(e.Msg) || strings.ContainsAny(e.Msg, "\x1b\n\r\x07") {
@@ -221,4 +230,47 @@ func FuzzHTTPErrorText(f *testing.F) {
 			t.Fatalf("message of %d bytes", len(e.Msg))
 		}
 	})
+}
+
+func FuzzDecodeLabelsAndSeries(f *testing.F) {
+	for _, name := range []string{"labels.json", "labels_empty.json", "label_values.json", "series.json"} {
+		f.Add(fixture(f, name))
+	}
+	f.Add([]byte(`{"data":[null,{"a":null}]}`))
+	f.Add([]byte(`{"data":["a",1]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if ls, err := decodeStrings(body); err == nil && ls == nil {
+			t.Fatal("labels decoded to nil")
+		}
+		ss, err := decodeSeries(body)
+		if err != nil {
+			return
+		}
+		for _, m := range ss {
+			if m == nil {
+				t.Fatal("a series without a labels map")
+			}
+		}
+	})
+}
+
+func TestParseSeconds(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"1700000000":            time.Unix(1700000000, 0),
+		"1700000000.5":          time.Unix(1700000000, 500_000_000),
+		"1700000000.123456789":  time.Unix(1700000000, 123456789),
+		"1700000000.1234567899": time.Unix(1700000000, 123456789),
+		"-1.5":                  time.Unix(-1, -500_000_000),
+		"1.7e9":                 time.Unix(1700000000, 0),
+	} {
+		got, err := parseSeconds(in)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseSeconds(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", ".", "x", "1.x", "1e400", "99999999999999", "1.-5"} {
+		if _, err := parseSeconds(in); err == nil {
+			t.Errorf("parseSeconds(%q) accepted", in)
+		}
+	}
 }

@@ -89,8 +89,8 @@ func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *la
 		}
 		return nil, transportError(op, http.MethodGet, u, err)
 	}
-	conn.SetReadLimit(maxTailFrame)
-	return newWSTail(conn, in), nil
+	conn.SetReadLimit(a.frameLimit)
+	return newWSTail(conn, in, a.frameLimit), nil
 }
 
 // wsTail reads one tail websocket on its own goroutine, so that frames keep
@@ -98,6 +98,7 @@ func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *la
 // with query_range, and so that Next can honour a context.
 type wsTail struct {
 	conn   *websocket.Conn
+	limit  int64        // the read limit, for the error text
 	events chan wsEvent // closed by the reader when it exits
 	done   chan struct{}
 	once   sync.Once
@@ -110,8 +111,8 @@ type wsEvent struct {
 
 var _ logtail.Conn = (*wsTail)(nil)
 
-func newWSTail(conn *websocket.Conn, in *labelInterner) *wsTail {
-	w := &wsTail{conn: conn, events: make(chan wsEvent, tailEvents), done: make(chan struct{})}
+func newWSTail(conn *websocket.Conn, in *labelInterner, limit int64) *wsTail {
+	w := &wsTail{conn: conn, limit: limit, events: make(chan wsEvent, tailEvents), done: make(chan struct{})}
 	go w.read(in)
 	return w
 }
@@ -147,7 +148,7 @@ func (w *wsTail) read(in *labelInterner) {
 		extend()
 		_, data, err := w.conn.ReadMessage()
 		if err != nil {
-			w.push(wsEvent{err: tailReadError(err)})
+			w.push(wsEvent{err: tailReadError(err, w.limit)})
 			return
 		}
 		f, err := decodeTailFrame(data, in)
@@ -191,7 +192,7 @@ func (w *wsTail) Close() {
 // tailReadError types the end of a tail connection. Loki reports its own
 // failures (tail max duration reached, too many tails, ingesters gone) in
 // the close frame's text.
-func tailReadError(err error) error {
+func tailReadError(err error, limit int64) error {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
 		text := sanitize.Line(ce.Text)
@@ -206,7 +207,7 @@ func tailReadError(err error) error {
 	}
 	if errors.Is(err, websocket.ErrReadLimit) {
 		return &sources.Error{Backend: backend, Op: "tail", Kind: sources.KindTooMuchData,
-			Msg: fmt.Sprintf("a tail message larger than %d MiB", maxTailFrame>>20), Err: err}
+			Msg: "a tail message larger than " + size(limit), Err: err}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

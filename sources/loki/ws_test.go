@@ -120,7 +120,7 @@ func TestTailCloseFrameReasonIsKept(t *testing.T) {
 	cancel()
 	waitDone(t, tl)
 	if k := tailReadError(&websocket.CloseError{Code: websocket.CloseInternalServerErr,
-		Text: "max concurrent tail requests limit exceeded, count > limit (11 > 10)"}); sources.KindOf(k) != sources.KindRateLimited {
+		Text: "max concurrent tail requests limit exceeded, count > limit (11 > 10)"}, maxTailFrame); sources.KindOf(k) != sources.KindRateLimited {
 		t.Fatalf("tail limit classified as %v", k)
 	}
 }
