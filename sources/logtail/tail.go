@@ -58,9 +58,13 @@ type Event struct {
 // after tail_max_duration, 1h by default, and on restart), so reconnecting
 // is routine, not exceptional.
 const (
-	DefaultBuffer      = 16
+	// DefaultBuffer is the capacity of C, in batches.
+	DefaultBuffer = 16
+	// DefaultBackoffBase is the first wait before a reconnect; it doubles
+	// per failed attempt.
 	DefaultBackoffBase = 250 * time.Millisecond
-	DefaultBackoffMax  = 10 * time.Second
+	// DefaultBackoffMax caps the wait before a reconnect.
+	DefaultBackoffMax = 10 * time.Second
 	// DefaultMaxCatchUp bounds the catch-up after a (re)connect. Past it
 	// the tail says so in its warnings and goes on live.
 	DefaultMaxCatchUp = 50000
