@@ -335,7 +335,7 @@ func TestReadmeExampleIsValid(t *testing.T) {
 	for _, f := range []string{"/run/secrets/reltui-pg-dsn", "/run/secrets/loki-password", "/etc/ssl/internal-ca.pem", "/etc/reltui/client.pem", "/etc/reltui/client-key.pem", "/run/secrets/kafka"} {
 		files[f] = "x"
 	}
-	f, err := Parse([]byte(doc), "README.md", testEnv(map[string]string{"PROM_TOKEN": "t"}, files))
+	f, err := Parse([]byte(doc), "README.md", testEnv(map[string]string{"PROM_TOKEN": "t", "VLOGS_TOKEN": "t"}, files))
 	if err != nil {
 		t.Fatalf("README example does not parse:\n%v", err)
 	}
