@@ -1,5 +1,8 @@
-//go:build integration
+//go:build integration && loki
 
+// These tests need a real Loki, which the project never builds (AGPL):
+// they run in make test's second pass, with the loki tag, only where the
+// machine has a loki binary (scripts/test.sh).
 package loki
 
 import (
