@@ -114,6 +114,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Hung", s.hung)
 	t.Run("TailDeliversPushedLines", s.tailDeliversPushedLines)
 	t.Run("TailCatchesUpFromStart", s.tailCatchesUpFromStart)
+	t.Run("TailStartsAtStart", s.tailStartsAtStart)
 	t.Run("TailResumesAfterCut", s.tailResumesAfterCut)
 	t.Run("TailResumesAfterRestart", s.tailResumesAfterRestart)
 	t.Run("TailBadQuery", s.tailBadQuery)

@@ -50,15 +50,21 @@ func checkExactlyOnce(t *testing.T, got []sources.LogEntry, want []string) {
 }
 
 // untilSentinel pushes a last line and reads until it arrives, so that
-// any repeat or stray line sent before it shows up in the result.
+// any repeat or stray line sent before it shows up in the result, which
+// leaves the sentinel out. The sentinel is stamped after every line the
+// tests push (liveLines spans under 50ms), so it comes last.
 func (s *suite) untilSentinel(t *testing.T, tl sources.LogTail, addr string, stream map[string]string) []sources.LogEntry {
 	t.Helper()
-	s.h.Push(t, addr, stream, []Line{{Time: time.Now(), Line: "sentinel"}})
+	s.h.Push(t, addr, stream, []Line{{Time: time.Now().Add(100 * time.Millisecond), Line: "sentinel"}})
 	var got []sources.LogEntry
-	for len(got) == 0 || got[len(got)-1].Line != "sentinel" {
+	for {
+		for i, e := range got {
+			if e.Line == "sentinel" {
+				return append(got[:i], got[i+1:]...)
+			}
+		}
 		got = append(got, collect(t, tl, 1, s.h.TailLatency+30*time.Second)...)
 	}
-	return got[:len(got)-1]
 }
 
 func (s *suite) tailDeliversPushedLines(t *testing.T) {
@@ -122,6 +128,32 @@ func (s *suite) tailCatchesUpFromStart(t *testing.T) {
 	got = append(got, collect(t, tl, 5, s.h.TailLatency+30*time.Second)...)
 	got = append(got, s.untilSentinel(t, tl, s.h.Address, st)...)
 	checkExactlyOnce(t, got, append(names(old[3:]), names(live)...))
+}
+
+// tailStartsAtStart writes lines just before a tail's start, where a
+// backend's live stream may reach back to, and checks none of them come.
+func (s *suite) tailStartsAtStart(t *testing.T) {
+	b := s.h.New(t, ClientConfig{})
+	id := runID(t)
+	st := map[string]string{Label: id, "app": "start"}
+	now := time.Now()
+	s.h.Push(t, s.h.Address, st, []Line{{Time: now.Add(-7 * time.Second), Line: "before-7s"}, {Time: now.Add(-2 * time.Second), Line: "before-2s"}})
+	waitVisible(t, b, selector(b, id), now.Add(-time.Minute), now, 2)
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctxT(t, 3*time.Minute))
+	defer cancel()
+	tl := b.Tail(ctx, selector(b, id), start)
+	waitState(t, tl, sources.TailLive, 30*time.Second)
+	live := liveLines("live", 3)
+	s.h.Push(t, s.h.Address, st, live)
+	got := collect(t, tl, 1, s.h.TailLatency+30*time.Second)
+	got = append(got, s.untilSentinel(t, tl, s.h.Address, st)...)
+	for _, e := range got {
+		if e.Time.Before(start) {
+			t.Fatalf("the tail started at %v delivered %q from %v", start, e.Line, e.Time)
+		}
+	}
+	checkExactlyOnce(t, got, names(live))
 }
 
 // tailResumesAfterCut cuts the tail's connection with a proxy, writes

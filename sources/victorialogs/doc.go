@@ -9,7 +9,17 @@
 // that share the timestamp at a page's edge may have been cut anywhere, so
 // that one nanosecond is read on its own, in a stable order and paged with
 // offset, before the walk moves past it. No entry is read twice and none is
-// skipped, however many share a timestamp.
+// skipped, however many share a timestamp. Every page is evaluated at the
+// query's end (the time argument), so a relative filter such as _time:5m
+// in the query selects the same window on every page. Windows are
+// half-open, [start, end), as VictoriaLogs reads them since v1.36.0, the
+// oldest version this package supports.
+//
+// Live tail. /select/logsql/tail runs behind now by an offset (see
+// TailConfig) and sends nothing while no line matches; the engine in
+// sources/logtail reconnects and catches up with paged queries. Lines from
+// before the tail's start, which the endpoint's first pass reaches back
+// to, are dropped.
 //
 // Entries. Every row is a JSON object of strings. _time becomes Time, _msg
 // Line, the fields of _stream (`{app="api",env="prod"}`) Labels, and every

@@ -39,9 +39,9 @@ type fakeEntry struct {
 }
 
 type fakeCall struct {
-	query      string
-	start, end time.Time
-	limit      int
+	query          string
+	start, end, at time.Time
+	limit          int
 }
 
 func newFakeVL() *fakeVL { return &fakeVL{rnd: rand.New(rand.NewPCG(1, 2))} }
@@ -77,7 +77,8 @@ func (f *fakeVL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Shuffle first so that ties come out in a different order each time.
 	f.rnd.Shuffle(len(sel), func(i, j int) { sel[i], sel[j] = sel[j], sel[i] })
-	call := fakeCall{query: q, start: start, end: end}
+	at, _ := time.Parse(time.RFC3339Nano, r.FormValue("time"))
+	call := fakeCall{query: q, start: start, end: end, at: at}
 	switch {
 	case pageRe.MatchString(q):
 		m := pageRe.FindStringSubmatch(q)

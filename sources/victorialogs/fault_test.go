@@ -283,12 +283,14 @@ func row(ts time.Time, msg string) string {
 }
 
 func TestTailStreamFaults(t *testing.T) {
-	now := time.Now()
+	// The tail starts now; the endpoint's first pass reaches back before
+	// that, and what it finds there must not come through.
+	now := time.Now().Add(time.Second)
 	f := &fakeTail{form: make(chan map[string][]string, 1)}
 	f.healthy.Store(true)
 	f.scripts = []func(http.ResponseWriter, http.Flusher){
 		func(w http.ResponseWriter, fl http.Flusher) {
-			fmt.Fprint(w, row(now, "one")+`{"_time":"x","_msg":"`+strings.Repeat("y", 3000)+`"}`+"\n"+row(now.Add(time.Millisecond), "two"))
+			fmt.Fprint(w, row(now.Add(-5*time.Second), "before the start")+row(now, "one")+`{"_time":"x","_msg":"`+strings.Repeat("y", 3000)+`"}`+"\n"+row(now.Add(time.Millisecond), "two"))
 			fl.Flush()
 			time.Sleep(50 * time.Millisecond)
 			// VictoriaLogs' error after the stream began.

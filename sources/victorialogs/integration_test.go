@@ -202,3 +202,26 @@ func TestIntegrationLongRowsSkipped(t *testing.T) {
 		t.Fatalf("entries %q, warnings %q", lineSet(res.Entries), res.Warnings)
 	}
 }
+
+// A relative time filter in the query means the same window on every
+// page: pages are all evaluated at the query's end, not at their own.
+func TestIntegrationRelativeTimeFilterAcrossPages(t *testing.T) {
+	c, addr := stackClient(t, Config{PageSize: 2})
+	id := runID(t)
+	to := time.Now().Add(-time.Minute).Truncate(time.Minute)
+	var ls []stacktest.VLogsLine
+	for i := 0; i < 20; i++ {
+		ls = append(ls, stacktest.VLogsLine{TS: to.Add(-time.Duration(i)*time.Minute - 30*time.Second), Line: fmt.Sprintf("m%02d", i)})
+	}
+	stacktest.PushVLogs(t, addr, map[string]string{"test_run": id}, ls)
+	for _, dir := range []sources.Direction{sources.Backward, sources.Forward} {
+		res, err := c.QueryRange(ctxT(t), sources.LogQuery{Expr: Dialect{}.Stream("test_run", id) + " _time:5m",
+			From: to.Add(-time.Hour), To: to, Limit: 100, Direction: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(lineSet(res.Entries), ","); got != "m00,m01,m02,m03,m04" {
+			t.Fatalf("%s: the last 5 minutes before the end hold %s", dir, got)
+		}
+	}
+}

@@ -85,12 +85,28 @@ func runPipe(offset, n int) string {
 	return fmt.Sprintf("sort by (_stream_id, _msg) offset %d limit %d", offset, n)
 }
 
+// walker is one query's walk: the query, the moment it is evaluated at,
+// and where its entries go.
+type walker struct {
+	c    *Client
+	expr string
+	// at is the query's evaluation time, sent with every page, so that a
+	// relative filter in the query (`_time:5m`) means the same window on
+	// every page instead of moving with each page's end.
+	at   time.Time
+	dir  sources.Direction
+	in   *interner
+	w    *warnings
+	emit func([]sources.LogEntry) error
+}
+
 // walk runs q over every split window, stopping at q.Limit entries, and
 // returns how many entries it handed to emit.
 func (c *Client) walk(ctx context.Context, q sources.LogQuery, in *interner, w *warnings, emit func([]sources.LogEntry) error) (int, error) {
+	wk := &walker{c: c, expr: q.Expr, at: q.To, dir: q.Direction, in: in, w: w, emit: emit}
 	total := 0
 	for _, win := range splitWindows(q.From, q.To, c.maxLen, q.Direction) {
-		n, err := c.walkWindow(ctx, q.Expr, win, q.Direction, q.Limit-total, in, w, emit)
+		n, err := wk.window(ctx, win, q.Limit-total)
 		total += n
 		if err != nil || total >= q.Limit {
 			return total, err
@@ -99,37 +115,36 @@ func (c *Client) walk(ctx context.Context, q sources.LogQuery, in *interner, w *
 	return total, nil
 }
 
-// walkWindow pages through one window. A full page ends at some timestamp
+// window pages through one window. A full page ends at some timestamp
 // (its edge) whose entries it may have cut anywhere; everything beyond the
 // edge is complete, so it is handed out, then the edge's own nanosecond is
 // read in full by runAt, and the next page starts past the edge.
-func (c *Client) walkWindow(ctx context.Context, expr string, win window, dir sources.Direction, limit int,
-	in *interner, w *warnings, emit func([]sources.LogEntry) error) (int, error) {
+func (wk *walker) window(ctx context.Context, win window, limit int) (int, error) {
 	start, end := win.from, win.to
 	emitted := 0
 	for emitted < limit && start.Before(end) {
-		want := min(c.pageSize, limit-emitted)
-		page, err := c.fetch(ctx, withPipe(expr, pagePipe(dir, want)), start, end, in, w)
+		want := min(wk.c.pageSize, limit-emitted)
+		page, err := wk.c.fetch(ctx, withPipe(wk.expr, pagePipe(wk.dir, want)), start, end, wk.at, wk.in, wk.w)
 		if err != nil {
 			return emitted, err
 		}
-		sortEntries(page, dir)
+		sortEntries(page, wk.dir)
 		if len(page) < want {
 			// The window has nothing more.
-			return emitted + min(len(page), limit-emitted), emitSome(page, limit-emitted, emit)
+			return emitted + min(len(page), limit-emitted), emitSome(page, limit-emitted, wk.emit)
 		}
 		edge := page[len(page)-1].Time
 		inner := page[:len(page)-countAt(page, edge)]
-		if err := emitSome(inner, limit-emitted, emit); err != nil {
+		if err := emitSome(inner, limit-emitted, wk.emit); err != nil {
 			return emitted, err
 		}
 		emitted += len(inner)
-		n, err := c.runAt(ctx, expr, edge, limit-emitted, in, w, emit)
+		n, err := wk.runAt(ctx, edge, limit-emitted)
 		emitted += n
 		if err != nil {
 			return emitted, err
 		}
-		if dir == sources.Forward {
+		if wk.dir == sources.Forward {
 			start = edge.Add(time.Nanosecond)
 		} else {
 			end = edge
@@ -140,16 +155,15 @@ func (c *Client) walkWindow(ctx context.Context, expr string, win window, dir so
 
 // runAt hands out up to limit entries at exactly ts, paging with offset
 // over a stable order, and returns how many it handed out.
-func (c *Client) runAt(ctx context.Context, expr string, ts time.Time, limit int, in *interner, w *warnings,
-	emit func([]sources.LogEntry) error) (int, error) {
+func (wk *walker) runAt(ctx context.Context, ts time.Time, limit int) (int, error) {
 	emitted := 0
 	for emitted < limit {
-		want := min(c.pageSize, limit-emitted)
-		es, err := c.fetch(ctx, withPipe(expr, runPipe(emitted, want)), ts, ts.Add(time.Nanosecond), in, w)
+		want := min(wk.c.pageSize, limit-emitted)
+		es, err := wk.c.fetch(ctx, withPipe(wk.expr, runPipe(emitted, want)), ts, ts.Add(time.Nanosecond), wk.at, wk.in, wk.w)
 		if err != nil {
 			return emitted, err
 		}
-		if err := emitSome(es, limit-emitted, emit); err != nil {
+		if err := emitSome(es, limit-emitted, wk.emit); err != nil {
 			return emitted, err
 		}
 		emitted += min(len(es), limit-emitted)
@@ -194,11 +208,12 @@ func sortEntries(es []sources.LogEntry, dir sources.Direction) {
 	})
 }
 
-// fetch runs one query over [from, to) and reads the whole answer, under
-// the guard (so a failed read is retried whole, never half-delivered).
-func (c *Client) fetch(ctx context.Context, query string, from, to time.Time, in *interner, w *warnings) ([]sources.LogEntry, error) {
+// fetch runs one query over [from, to), evaluated at at, and reads the
+// whole answer, under the guard (so a failed read is retried whole, never
+// half-delivered).
+func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time, in *interner, w *warnings) ([]sources.LogEntry, error) {
 	const op = "query"
-	form := url.Values{"query": {query}, "start": {timeArg(from)}, "end": {timeArg(to)}}
+	form := url.Values{"query": {query}, "start": {timeArg(from)}, "end": {timeArg(to)}, "time": {timeArg(at)}}
 	type result struct {
 		es      []sources.LogEntry
 		skipped int

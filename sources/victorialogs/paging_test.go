@@ -90,6 +90,9 @@ func TestWalkPagesWithoutDuplicates(t *testing.T) {
 					if call.limit > 100 {
 						t.Fatalf("asked for %d entries, above the page size", call.limit)
 					}
+					if !call.at.Equal(t0.Add(time.Hour)) {
+						t.Fatalf("page evaluated at %v, not at the query's end", call.at)
+					}
 				}
 			})
 		}

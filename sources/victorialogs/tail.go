@@ -58,6 +58,12 @@ func NewTailHub(c *Client) *logtail.Hub {
 type tailDialer struct {
 	c  *Client
 	in *interner
+	// floor is the start the tail was asked for: the engine's first dial
+	// passes it, and later dials pass a resume point at or after it. The
+	// endpoint's first pass reaches back before the dial, so its entries
+	// older than floor are dropped; those at or after it are either new
+	// or repeats that the engine drops.
+	floor time.Time
 }
 
 var _ logtail.Dialer = (*tailDialer)(nil)
@@ -66,9 +72,12 @@ var _ logtail.Dialer = (*tailDialer)(nil)
 // as it has parsed the query and sends the headers, so the first event is
 // Ready. Only the dial runs under the guard; the open stream lives until
 // Close.
-func (d *tailDialer) Dial(ctx context.Context, expr string, _ time.Time) (logtail.Conn, error) {
+func (d *tailDialer) Dial(ctx context.Context, expr string, start time.Time) (logtail.Conn, error) {
+	if d.floor.IsZero() {
+		d.floor = start
+	}
 	return resilience.Call(ctx, d.c.guard, "tail", false, func(actx context.Context) (logtail.Conn, error) {
-		return d.c.dialTail(actx, expr, d.in)
+		return d.c.dialTail(actx, expr, d.in, d.floor)
 	})
 }
 
@@ -88,7 +97,7 @@ func durationArg(d time.Duration) string {
 	return fmt.Sprintf("%dms", max(d.Milliseconds(), 1))
 }
 
-func (c *Client) dialTail(dialCtx context.Context, expr string, in *interner) (*tailConn, error) {
+func (c *Client) dialTail(dialCtx context.Context, expr string, in *interner, floor time.Time) (*tailConn, error) {
 	const op = "tail"
 	u := c.endpoint(tailPath)
 	form := url.Values{"query": {expr}, "offset": {durationArg(c.tail.Offset)},
@@ -125,7 +134,7 @@ func (c *Client) dialTail(dialCtx context.Context, expr string, in *interner) (*
 		cancel()
 		return nil, httpError(op, resp.StatusCode, body, expr)
 	}
-	tc := &tailConn{c: c, expr: expr, body: resp.Body, cancel: cancel,
+	tc := &tailConn{c: c, expr: expr, floor: floor, body: resp.Body, cancel: cancel,
 		items: make(chan tailItem, 4), quit: make(chan struct{}), exited: make(chan struct{})}
 	go tc.read(in)
 	return tc, nil
@@ -136,6 +145,7 @@ func (c *Client) dialTail(dialCtx context.Context, expr string, in *interner) (*
 type tailConn struct {
 	c      *Client
 	expr   string
+	floor  time.Time // entries before it are dropped
 	body   io.ReadCloser
 	cancel context.CancelFunc
 	items  chan tailItem
@@ -189,8 +199,11 @@ func (tc *tailConn) read(in *interner) {
 			send(tailItem{entries: batch, skipped: lr.skipped - skipped, err: tc.c.readError(op, tc.expr, err)})
 			return
 		}
-		batch = append(batch, e)
-		if lr.r.Buffered() > 0 && len(batch) < maxTailBatch {
+		if !e.Time.Before(tc.floor) {
+			batch = append(batch, e)
+		}
+		nothing := len(batch) == 0 && lr.skipped == skipped
+		if nothing || lr.r.Buffered() > 0 && len(batch) < maxTailBatch {
 			continue
 		}
 		if !send(tailItem{entries: batch, skipped: lr.skipped - skipped}) {
