@@ -18,8 +18,10 @@ type kv struct{ k, v string }
 // detailContent renders one row for the detail view: time, level, labels,
 // structured metadata, then the line as pretty JSON, as logfmt fields, or
 // as text. Every string from the entry is sanitized here, since the detail
-// view works from the original, not the list's prepared text.
-func detailContent(st *Styles, r *row, loc *time.Location, width int) string {
+// view works from the original, not the list's prepared text. metaTitle
+// names the entry's fields the way the backend does: Loki's structured
+// metadata, VictoriaLogs' fields.
+func detailContent(st *Styles, r *row, loc *time.Location, width int, metaTitle string) string {
 	width = max(20, width)
 	var b strings.Builder
 	field := func(k, v string, keyW int) {
@@ -34,7 +36,7 @@ func detailContent(st *Styles, r *row, loc *time.Location, width int) string {
 
 	section("Labels")
 	writeMap(r.e.Labels, field)
-	section("Structured metadata")
+	section(metaTitle)
 	writeMap(r.e.Metadata, field)
 
 	line := r.e.Line

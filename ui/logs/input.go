@@ -208,7 +208,7 @@ func (m *Model) refreshDetail() {
 		m.mode = modeList // the row was evicted
 		return
 	}
-	m.detail.SetContent(detailContent(&m.st, m.buf.at(m.detailAbs), m.loc, m.width))
+	m.detail.SetContent(detailContent(&m.st, m.buf.at(m.detailAbs), m.loc, m.width, m.metaTitle()))
 }
 
 // copySelected hands the selected line to the root as an OSC 52 sequence.

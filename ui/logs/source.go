@@ -65,3 +65,12 @@ func (noBackend) IsSelector(s string) bool {
 	return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}")
 }
 func (d noBackend) Example(label string) string { return d.Stream(label, "") }
+
+// metaTitle names the fields an entry carries beside its line and stream
+// labels, in the backend's own words.
+func (m *Model) metaTitle() string {
+	if m.backendName() == "victorialogs" {
+		return "Fields"
+	}
+	return "Structured metadata"
+}
