@@ -77,6 +77,7 @@ type Client struct {
 	maxLen    time.Duration
 	maxLine   int
 	maxValues int
+	maxPage   int64 // bytes of one page's answer; tests lower it
 	tail      TailConfig
 	now       func() time.Time
 }
@@ -137,6 +138,7 @@ func New(cfg Config) (*Client, error) {
 		maxLen:    cfg.MaxQueryLength,
 		maxLine:   orDefault(cfg.MaxLineBytes, DefaultMaxLineBytes),
 		maxValues: orDefault(cfg.MaxLabelValues, DefaultMaxLabelValues),
+		maxPage:   maxPageBytes,
 		tail:      tc,
 		now:       time.Now,
 	}

@@ -213,6 +213,21 @@ func TestOverlongRowsAreSkippedWithAWarning(t *testing.T) {
 	}
 }
 
+func TestPageAnswerIsBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 100; i++ {
+			fmt.Fprintf(w, `{"_time":"2026-01-01T00:00:00Z","_msg":"row %d"}`+"\n", i)
+		}
+	}))
+	defer srv.Close()
+	c := faultClient(t, Config{Address: srv.URL})
+	c.maxPage = 1000
+	_, err := c.QueryRange(context.Background(), sources.LogQuery{Expr: `*`})
+	if sources.KindOf(err) != sources.KindTooMuchData || !strings.Contains(err.Error(), "lower the page size") {
+		t.Fatalf("got %v, want too much data", err)
+	}
+}
+
 func TestRetriesAreBounded(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -225,7 +225,8 @@ func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time
 		}
 		defer drainClose(resp.Body)
 		var out []sources.LogEntry
-		_, skipped, err := readEntries(resp.Body, c.maxLine, 0, c.pageSize, in, func(es []sources.LogEntry) error {
+		body := &cappedReader{r: resp.Body, left: c.maxPage, op: op}
+		_, skipped, err := readEntries(body, c.maxLine, 0, c.pageSize, in, func(es []sources.LogEntry) error {
 			out = append(out, es...)
 			if len(out) > 2*c.pageSize {
 				// The pipes we appended bound the answer; a server
@@ -245,6 +246,31 @@ func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time
 	}
 	w.add(skippedWarning(r.skipped, c.maxLine))
 	return r.es, nil
+}
+
+// maxPageBytes bounds one page's answer in memory: a full page of
+// maximum-size rows would be far larger, and that is a misconfiguration.
+const maxPageBytes = 256 << 20
+
+// cappedReader fails with too-much-data once more than left bytes were
+// read.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	op   string
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, &sources.Error{Backend: backend, Op: c.op, Kind: sources.KindTooMuchData,
+			Msg: "a page's answer is too large; lower the page size or narrow the query"}
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // readError types a failure while reading a 2xx answer.

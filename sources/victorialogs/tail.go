@@ -24,8 +24,12 @@ var _ sources.LogBackend = (*Client)(nil)
 // after that catch-up ran, and its duplicates are dropped by the engine.
 const tailStartOffset = 5 * time.Second
 
-// maxTailBatch bounds the entries handed over in one event.
-const maxTailBatch = 1000
+// maxTailBatch and maxTailBatchBytes bound what is handed over in one
+// event, in entries and in row bytes.
+const (
+	maxTailBatch      = 1000
+	maxTailBatchBytes = 8 << 20
+)
 
 // Tail starts following expr (a LogsQL query without stats, sort, limit or
 // offset pipes) from start, zero meaning now, and returns at once;
@@ -182,7 +186,7 @@ func (tc *tailConn) read(in *interner) {
 		}
 	}
 	var batch []sources.LogEntry
-	skipped := 0
+	skipped, size := 0, 0
 	for {
 		line, err := lr.next()
 		if err != nil {
@@ -201,15 +205,16 @@ func (tc *tailConn) read(in *interner) {
 		}
 		if !e.Time.Before(tc.floor) {
 			batch = append(batch, e)
+			size += len(line)
 		}
 		nothing := len(batch) == 0 && lr.skipped == skipped
-		if nothing || lr.r.Buffered() > 0 && len(batch) < maxTailBatch {
+		if nothing || lr.r.Buffered() > 0 && len(batch) < maxTailBatch && size < maxTailBatchBytes {
 			continue
 		}
 		if !send(tailItem{entries: batch, skipped: lr.skipped - skipped}) {
 			return
 		}
-		batch, skipped = nil, lr.skipped
+		batch, skipped, size = nil, lr.skipped, 0
 	}
 }
 

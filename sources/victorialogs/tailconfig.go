@@ -13,7 +13,9 @@ import (
 // The offset is the margin for that; VictoriaLogs' own default is 5s and
 // its data takes about a second or two to become searchable after ingest.
 const (
-	DefaultTailOffset  = 5 * time.Second
+	// DefaultTailOffset is how far behind now the live stream runs.
+	DefaultTailOffset = 5 * time.Second
+	// DefaultTailRefresh is how often the server looks for new lines.
 	DefaultTailRefresh = time.Second
 	// DefaultTailIdleProbe is how long a tail may go without a byte before
 	// the client asks /health whether the server is still there: the tail
