@@ -211,7 +211,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	// 2a. Pin a log line from the Logs pane.
 	keys("1")
 	keys("i")
-	text(`{service_name="payments"} "error"`) // LogsQL: the stack's log backend is VictoriaLogs
+	text(`{service="payments"} "error"`) // LogsQL: the stack's log backend is VictoriaLogs, where the demo's stream label is service
 	keys("Enter")
 	waitFor("log results", func(s string) bool { return regexp.MustCompile(`[0-9,]+ lines`).MatchString(s) })
 	keys("p")
