@@ -225,3 +225,44 @@ func TestIntegrationRelativeTimeFilterAcrossPages(t *testing.T) {
 		}
 	}
 }
+
+// Two readers of one query share one upstream tail and both get every
+// line.
+func TestIntegrationTailHub(t *testing.T) {
+	c, addr := stackClient(t, Config{})
+	hub := NewTailHub(c)
+	defer hub.Close()
+	id := runID(t)
+	sel := Dialect{}.Stream("test_run", id)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r1, r2 := hub.Tail(ctx, sel, time.Time{}), hub.Tail(ctx, sel, time.Time{})
+	for _, r := range []sources.LogTail{r1, r2} {
+		for r.Status().State != sources.TailLive {
+			if ctx.Err() != nil {
+				t.Fatalf("reader not live: %+v", r.Status())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	now := time.Now()
+	stacktest.PushVLogs(t, addr, map[string]string{"test_run": id}, []stacktest.VLogsLine{
+		{TS: now, Line: "shared-0"}, {TS: now.Add(time.Millisecond), Line: "shared-1"}})
+	for i, r := range []sources.LogTail{r1, r2} {
+		var got []sources.LogEntry
+		for len(got) < 2 {
+			select {
+			case es := <-r.C():
+				got = append(got, es...)
+			case <-ctx.Done():
+				t.Fatalf("reader %d got %q", i, lineSet(got))
+			}
+		}
+		if strings.Join(lineSet(got), ",") != "shared-0,shared-1" {
+			t.Fatalf("reader %d got %q", i, lineSet(got))
+		}
+	}
+	if hub.Opened() != 1 {
+		t.Fatalf("%d upstream tails for one query", hub.Opened())
+	}
+}
