@@ -33,7 +33,7 @@ func main() {
 		values := make([][2]string, 0, hi-off)
 		for i := off; i < hi; i++ {
 			ts := start.Add(time.Duration(i) * time.Millisecond)
-			line := fmt.Sprintf(`level=info service=bench msg="synthetic line" seq=%d request_id=req-%08x latency_ms=%d`, i, i*2654435761%1<<32, i%997)
+			line := fmt.Sprintf(`level=info service=bench msg="synthetic line" seq=%d request_id=req-%08x latency_ms=%d`, i, (i*2654435761)%(1<<32), i%997)
 			values = append(values, [2]string{strconv.FormatInt(ts.UnixNano(), 10), line})
 		}
 		body, _ := json.Marshal(map[string]any{"streams": []any{map[string]any{
