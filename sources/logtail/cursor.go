@@ -20,6 +20,7 @@ type entryKey struct {
 // remembers having delivered.
 type cursor struct {
 	start  time.Time // where the caller asked to begin
+	floor  time.Time // entries older are never delivered; zero for none
 	last   time.Time // newest timestamp delivered; zero before the first
 	atLast map[entryKey]struct{}
 	seen   seenRing
@@ -67,10 +68,15 @@ func (cur *cursor) resumeFrom() time.Time {
 	return cur.last
 }
 
-// admit drops entries already delivered and records the rest.
+// admit drops entries from before the start the caller asked for (Loki's
+// tail opens behind its clock, VictoriaLogs' first pass reaches back) and
+// entries already delivered, and records the rest.
 func (cur *cursor) admit(es []sources.LogEntry) []sources.LogEntry {
 	out := make([]sources.LogEntry, 0, len(es))
 	for _, e := range es {
+		if e.Time.Before(cur.floor) {
+			continue
+		}
 		k := cur.key(e)
 		if cur.seen.has(k) {
 			continue

@@ -196,6 +196,7 @@ func (h *Hub) serve(ctx context.Context, s *hubStream, st *SharedTail, start, jo
 		close(st.done)
 	}()
 	cur := newCursor(start, h.opts.Seen)
+	cur.floor = start // a reader's explicit start is its floor; zero is none
 	if st.catching {
 		h.catchUpReader(ctx, s.expr, st, cur, start, joined)
 	}

@@ -144,8 +144,10 @@ type Tail struct {
 	d    Dialer
 	expr string
 	opts Options
-	ch   chan []sources.LogEntry
-	done chan struct{}
+	// floor is the start the caller gave: nothing older is delivered.
+	floor time.Time
+	ch    chan []sources.LogEntry
+	done  chan struct{}
 
 	mu     sync.Mutex
 	status sources.TailStatus
@@ -162,6 +164,10 @@ func Start(ctx context.Context, d Dialer, expr string, start time.Time, opts Opt
 	opts = opts.withDefaults()
 	t := &Tail{d: d, expr: expr, opts: opts,
 		ch: make(chan []sources.LogEntry, opts.Buffer), done: make(chan struct{})}
+	// An explicit start is a floor: nothing older is delivered. "Now"
+	// (zero) is not, so lines stamped a moment before the tail opened
+	// still show.
+	t.floor = start
 	if start.IsZero() {
 		start = opts.Now()
 	}
@@ -219,6 +225,7 @@ func (t *Tail) run(ctx context.Context, start time.Time) {
 		close(t.done)
 	}()
 	cur := newCursor(start, t.opts.Seen)
+	cur.floor = t.floor
 	attempt := 0
 	for {
 		live, err := t.session(ctx, cur)

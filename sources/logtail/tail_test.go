@@ -326,3 +326,27 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// A live stream that reaches back before the tail's start (Loki's tail
+// opens behind its own clock; VictoriaLogs' first pass looks back) never
+// delivers those lines: the tail starts where it was asked to.
+func TestTailDropsLinesFromBeforeItsStart(t *testing.T) {
+	s := map[string]string{"app": "t"}
+	early, edge, late := entry(s, t0.Add(-20*time.Second), "from before start"), entry(s, t0, "at start"), entry(s, t0.Add(time.Second), "after start")
+	f := &fakeDialer{pageSize: 10}
+	f.conns = []Conn{newScriptConn(ready(nil), frame(early, edge, late))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tl := Start(ctx, f, `{app="t"}`, t0, Options{Now: fixedNow(t0.Add(time.Minute)), BackoffBase: time.Millisecond})
+	got := collect(t, tl, 2)
+	if len(got) != 2 || got[0].Line != "at start" || got[1].Line != "after start" {
+		t.Fatalf("delivered %v; want the line at the start and the one after it", lines(got))
+	}
+	select {
+	case es, ok := <-tl.C():
+		if ok && len(es) > 0 {
+			t.Fatalf("then delivered %v", lines(es))
+		}
+	case <-time.After(50 * time.Millisecond):
+	}
+}
