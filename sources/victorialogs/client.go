@@ -22,8 +22,15 @@ const backend = "victorialogs"
 // ours: large enough that most queries take one request, small enough that
 // a page of long lines stays a few megabytes.
 const (
-	// DefaultPageSize is the most entries asked for in one request.
+	// DefaultPageSize is the first page's size when Config.PageSize is 0.
+	// Later pages of the same walk double, up to MaxPageSize, while pages
+	// stay under pageGrowBytes: a 100k-line fetch then takes 5 requests
+	// instead of 20 (and each full page costs a second request for the
+	// entries at its edge), and a page of long lines stays small.
 	DefaultPageSize = 5000
+	// MaxPageSize is the largest page a walk grows to: VictoriaLogs runs
+	// "newest N" as its optimized query up to N = 50000.
+	MaxPageSize = 50000
 	// DefaultLimit is used when a query asks for Limit 0: "everything in
 	// the window" is never a safe default for logs.
 	DefaultLimit = 1000
@@ -51,8 +58,8 @@ type Config struct {
 	// share one breaker.
 	Guard *resilience.Guard
 	// PageSize is the most entries asked for in one request; 0 means
-	// DefaultPageSize. VictoriaLogs optimizes "newest N" queries up to
-	// N = 50000.
+	// pages that start at DefaultPageSize and grow to MaxPageSize while
+	// they stay small in bytes.
 	PageSize int
 	// MaxQueryLength is the longest window sent in one request; longer
 	// windows are split. Set it to the server's -search.maxQueryTimeRange
@@ -74,6 +81,7 @@ type Client struct {
 	hc        *http.Client
 	guard     *resilience.Guard
 	pageSize  int
+	growPages bool // PageSize was left to us: pages may grow
 	maxLen    time.Duration
 	maxLine   int
 	maxValues int
@@ -135,6 +143,7 @@ func New(cfg Config) (*Client, error) {
 		}},
 		guard:     cfg.Guard,
 		pageSize:  orDefault(cfg.PageSize, DefaultPageSize),
+		growPages: cfg.PageSize == 0,
 		maxLen:    cfg.MaxQueryLength,
 		maxLine:   orDefault(cfg.MaxLineBytes, DefaultMaxLineBytes),
 		maxValues: orDefault(cfg.MaxLabelValues, DefaultMaxLabelValues),

@@ -98,12 +98,37 @@ type walker struct {
 	in   *interner
 	w    *warnings
 	emit func([]sources.LogEntry) error
+	// size is the page size now; it grows through a walk (grow).
+	size int
+}
+
+// pageGrowBytes is the most a full page may hold (lines and fields) for
+// the next page to double: pages of short lines grow to MaxPageSize, pages
+// of long ones stay at the size that keeps them small.
+const pageGrowBytes = 8 << 20
+
+// grow doubles the page size after a full page that was small in bytes,
+// when the configuration left the page size to the client.
+func (wk *walker) grow(page []sources.LogEntry) {
+	if !wk.c.growPages || wk.size >= MaxPageSize {
+		return
+	}
+	n := 0
+	for i := range page {
+		n += len(page[i].Line)
+		for k, v := range page[i].Metadata {
+			n += len(k) + len(v)
+		}
+	}
+	if n < pageGrowBytes {
+		wk.size = min(2*wk.size, MaxPageSize)
+	}
 }
 
 // walk runs q over every split window, stopping at q.Limit entries, and
 // returns how many entries it handed to emit.
 func (c *Client) walk(ctx context.Context, q sources.LogQuery, in *interner, w *warnings, emit func([]sources.LogEntry) error) (int, error) {
-	wk := &walker{c: c, expr: q.Expr, at: q.To, dir: q.Direction, in: in, w: w, emit: emit}
+	wk := &walker{c: c, expr: q.Expr, at: q.To, dir: q.Direction, in: in, w: w, emit: emit, size: c.pageSize}
 	total := 0
 	for _, win := range splitWindows(q.From, q.To, c.maxLen, q.Direction) {
 		n, err := wk.window(ctx, win, q.Limit-total)
@@ -123,8 +148,8 @@ func (wk *walker) window(ctx context.Context, win window, limit int) (int, error
 	start, end := win.from, win.to
 	emitted := 0
 	for emitted < limit && start.Before(end) {
-		want := min(wk.c.pageSize, limit-emitted)
-		page, err := wk.c.fetch(ctx, withPipe(wk.expr, pagePipe(wk.dir, want)), start, end, wk.at, wk.in, wk.w)
+		want := min(wk.size, limit-emitted)
+		page, err := wk.c.fetch(ctx, withPipe(wk.expr, pagePipe(wk.dir, want)), start, end, wk.at, want, wk.in, wk.w)
 		if err != nil {
 			return emitted, err
 		}
@@ -133,6 +158,7 @@ func (wk *walker) window(ctx context.Context, win window, limit int) (int, error
 			// The window has nothing more.
 			return emitted + min(len(page), limit-emitted), emitSome(page, limit-emitted, wk.emit)
 		}
+		wk.grow(page)
 		edge := page[len(page)-1].Time
 		inner := page[:len(page)-countAt(page, edge)]
 		if err := emitSome(inner, limit-emitted, wk.emit); err != nil {
@@ -158,8 +184,8 @@ func (wk *walker) window(ctx context.Context, win window, limit int) (int, error
 func (wk *walker) runAt(ctx context.Context, ts time.Time, limit int) (int, error) {
 	emitted := 0
 	for emitted < limit {
-		want := min(wk.c.pageSize, limit-emitted)
-		es, err := wk.c.fetch(ctx, withPipe(wk.expr, runPipe(emitted, want)), ts, ts.Add(time.Nanosecond), wk.at, wk.in, wk.w)
+		want := min(wk.size, limit-emitted)
+		es, err := wk.c.fetch(ctx, withPipe(wk.expr, runPipe(emitted, want)), ts, ts.Add(time.Nanosecond), wk.at, want, wk.in, wk.w)
 		if err != nil {
 			return emitted, err
 		}
@@ -211,7 +237,7 @@ func sortEntries(es []sources.LogEntry, dir sources.Direction) {
 // fetch runs one query over [from, to), evaluated at at, and reads the
 // whole answer, under the guard (so a failed read is retried whole, never
 // half-delivered).
-func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time, in *interner, w *warnings) ([]sources.LogEntry, error) {
+func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time, want int, in *interner, w *warnings) ([]sources.LogEntry, error) {
 	const op = "query"
 	form := url.Values{"query": {query}, "start": {timeArg(from)}, "end": {timeArg(to)}, "time": {timeArg(at)}}
 	type result struct {
@@ -226,13 +252,13 @@ func (c *Client) fetch(ctx context.Context, query string, from, to, at time.Time
 		defer drainClose(resp.Body)
 		var out []sources.LogEntry
 		body := &cappedReader{r: resp.Body, left: c.maxPage, op: op}
-		_, skipped, err := readEntries(body, c.maxLine, 0, c.pageSize, in, func(es []sources.LogEntry) error {
+		_, skipped, err := readEntries(body, c.maxLine, 0, want, in, func(es []sources.LogEntry) error {
 			out = append(out, es...)
-			if len(out) > 2*c.pageSize {
+			if len(out) > 2*want {
 				// The pipes we appended bound the answer; a server
 				// that ignores them is not one this walk can page.
 				return &sources.Error{Backend: backend, Op: op, Kind: sources.KindBadResponse,
-					Msg: fmt.Sprintf("the server sent more than %d entries for a page of %d", 2*c.pageSize, c.pageSize)}
+					Msg: fmt.Sprintf("the server sent more than %d entries for a page of %d", 2*want, want)}
 			}
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,6 +221,55 @@ func TestWithPipe(t *testing.T) {
 	} {
 		if got := withPipe(in, "limit 1"); got != want {
 			t.Errorf("withPipe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// With the page size left to the client, pages of short lines double from
+// DefaultPageSize to MaxPageSize, and a walk still returns every entry
+// once; pages of long lines do not grow. A page size the caller set is
+// never exceeded (TestWalkPagesWithoutDuplicates).
+func TestWalkGrowsPagesOfShortLines(t *testing.T) {
+	pages := func(f *fakeVL) []int {
+		var sizes []int
+		for _, call := range f.calls {
+			if pageRe.MatchString(call.query) {
+				sizes = append(sizes, call.limit)
+			}
+		}
+		return sizes
+	}
+	f := newFakeVL()
+	clustered(f, 150_000, 3)
+	c := newFakeClient(t, f, 0)
+	res, err := c.QueryRange(context.Background(), sources.LogQuery{Expr: `{app=~".+"}`, From: t0, To: t0.Add(time.Hour), Limit: 150_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWalk(t, f.allEntries(), res.Entries, sources.Backward, 150_000)
+	got := pages(f)
+	want := []int{DefaultPageSize, 2 * DefaultPageSize, 4 * DefaultPageSize, 8 * DefaultPageSize, MaxPageSize}
+	if len(got) < len(want) || fmt.Sprint(got[:len(want)]) != fmt.Sprint(want) {
+		t.Fatalf("page sizes %v; want them to start %v", got, want)
+	}
+	for _, n := range got {
+		if n > MaxPageSize {
+			t.Fatalf("asked for a page of %d, above MaxPageSize", n)
+		}
+	}
+
+	long := newFakeVL()
+	line := strings.Repeat("x", 2000) // 5000 of them are 10 MB, above pageGrowBytes
+	for i := 0; i < 12_000; i++ {
+		long.add(map[string]string{"app": "a"}, t0.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("%s %d", line, i))
+	}
+	c = newFakeClient(t, long, 0)
+	if _, err := c.QueryRange(context.Background(), sources.LogQuery{Expr: `{app="a"}`, From: t0, To: t0.Add(time.Hour), Limit: 12_000}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range pages(long) {
+		if n > DefaultPageSize {
+			t.Fatalf("pages of 2 KB lines grew to %d entries: %v", n, pages(long))
 		}
 	}
 }
