@@ -2,11 +2,14 @@ package sources
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"unicode/utf8"
 
@@ -217,4 +220,30 @@ func Truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// HTTPErrorText pulls the readable reason out of an error answer's body:
+// the log backends answer plain text, proxies and gateways sometimes JSON
+// ({"error": ...} or {"message": ...}) or an HTML page, which is replaced
+// by the status line. The result is not yet sanitized or cut.
+func HTTPErrorText(status int, body []byte) string {
+	t := strings.TrimSpace(string(body))
+	if strings.HasPrefix(t, "{") {
+		var v struct {
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal([]byte(t), &v) == nil {
+			switch {
+			case v.Error != "":
+				return v.Error
+			case v.Message != "":
+				return v.Message
+			}
+		}
+	}
+	if l := strings.ToLower(t); strings.Contains(l, "<html") || strings.HasPrefix(l, "<!doctype") {
+		return fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
+	}
+	return t
 }

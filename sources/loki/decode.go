@@ -486,30 +486,6 @@ func decodeSeries(body []byte) ([]map[string]string, error) {
 	return out, nil
 }
 
-// errorText pulls the readable reason out of an error body: Loki answers
-// plain text, proxies and gateways sometimes JSON or HTML.
-func errorText(status int, body []byte) string {
-	t := strings.TrimSpace(string(body))
-	if strings.HasPrefix(t, "{") {
-		var v struct {
-			Error   string `json:"error"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal([]byte(t), &v) == nil {
-			switch {
-			case v.Error != "":
-				return v.Error
-			case v.Message != "":
-				return v.Message
-			}
-		}
-	}
-	if l := strings.ToLower(t); strings.Contains(l, "<html") || strings.HasPrefix(l, "<!doctype") {
-		return fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
-	}
-	return t
-}
-
 // kindFor classifies a failed answer by status and, where Loki's status is
 // too coarse, by its text (Loki's "Troubleshoot queries" reference lists
 // the texts).
@@ -549,7 +525,7 @@ func kindFor(status int, msg string) sources.Kind {
 // httpError builds the typed error for a non-2xx answer, keeping Loki's own
 // text, sanitized.
 func httpError(op string, status int, body []byte) *sources.Error {
-	msg := errorText(status, body)
+	msg := sources.HTTPErrorText(status, body)
 	kind := kindFor(status, msg)
 	// Cut here, on a rune boundary, so that sources.HTTPError (which cuts
 	// at a byte offset) leaves the text alone.

@@ -136,10 +136,10 @@ func TestErrorKinds(t *testing.T) {
 }
 
 func TestErrorTextFromJSONAndHTML(t *testing.T) {
-	if got := errorText(400, []byte(`{"status":"error","errorType":"bad_data","error":"parse error at line 1"}`)); got != "parse error at line 1" {
+	if got := sources.HTTPErrorText(400, []byte(`{"status":"error","errorType":"bad_data","error":"parse error at line 1"}`)); got != "parse error at line 1" {
 		t.Fatalf("JSON error body: %q", got)
 	}
-	if got := errorText(502, []byte("<html><body><h1>502 Bad Gateway</h1></body></html>")); got != "HTTP 502 Bad Gateway" {
+	if got := sources.HTTPErrorText(502, []byte("<html><body><h1>502 Bad Gateway</h1></body></html>")); got != "HTTP 502 Bad Gateway" {
 		t.Fatalf("HTML error body: %q", got)
 	}
 }

@@ -162,8 +162,8 @@ func TestErrorTextAndKinds(t *testing.T) {
 	if e.Kind != sources.KindServerError || !strings.Contains(e.Msg, `error "quoted" <b>`) {
 		t.Fatalf("%v", e)
 	}
-	if got := errorText(http.StatusBadRequest, []byte(strings.Repeat("é", 1000))); utf8.RuneCountInString(got) != 1000 {
-		t.Fatalf("errorText changed a long text: %d runes", utf8.RuneCountInString(got))
+	if got := sources.HTTPErrorText(http.StatusBadRequest, []byte(strings.Repeat("é", 1000))); utf8.RuneCountInString(got) != 1000 {
+		t.Fatalf("HTTPErrorText changed a long text: %d runes", utf8.RuneCountInString(got))
 	}
 	if m := httpError("q", 400, []byte(strings.Repeat("é", 1000)), "").Msg; len(m) > 400 || !utf8.ValidString(m) {
 		t.Fatalf("message of %d bytes, valid %v", len(m), utf8.ValidString(m))

@@ -192,30 +192,6 @@ func transportError(op string, u *url.URL, err error) error {
 	return e
 }
 
-// errorText pulls the readable reason out of an error body: VictoriaLogs
-// answers plain text, proxies and gateways sometimes JSON or HTML.
-func errorText(status int, body []byte) string {
-	t := strings.TrimSpace(string(body))
-	if strings.HasPrefix(t, "{") {
-		var v struct {
-			Error   string `json:"error"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal([]byte(t), &v) == nil {
-			switch {
-			case v.Error != "":
-				return v.Error
-			case v.Message != "":
-				return v.Message
-			}
-		}
-	}
-	if l := strings.ToLower(t); strings.Contains(l, "<html") || strings.HasPrefix(l, "<!doctype") {
-		return fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
-	}
-	return t
-}
-
 // kindFor classifies a failed answer by status and, where VictoriaLogs'
 // status is too coarse, by its text.
 func kindFor(status int, msg string) sources.Kind {
@@ -237,7 +213,7 @@ func kindFor(status int, msg string) sources.Kind {
 // httpError builds the typed error for a non-2xx answer, keeping the
 // server's own text, sanitized, without its echo of a query we sent.
 func httpError(op string, status int, body []byte, query string) *sources.Error {
-	msg := shortenEcho(errorText(status, body), query)
+	msg := shortenEcho(sources.HTTPErrorText(status, body), query)
 	e := sources.HTTPError(backend, op, status, cut(sanitize.Line(msg), 400))
 	e.Kind = kindFor(status, msg)
 	if e.Kind == sources.KindUnknown {
