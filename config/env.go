@@ -23,6 +23,8 @@ var envKeys = map[string]string{
 	"loki.tls.cert_file":       "LOKI_CLIENT_CERT_PATH",
 	"loki.tls.key_file":        "LOKI_CLIENT_KEY_PATH",
 	"loki.tls":                 "LOKI_CLIENT_CERT_PATH",
+	"loki.auth_header":         "LOKI_AUTH_HEADER",
+	"loki.proxy_url":           "LOKI_HTTP_PROXY_URL",
 	"victorialogs.url":         "RELTUI_VICTORIALOGS_URL",
 	"victorialogs":             "RELTUI_VICTORIALOGS_URL",
 	"prometheus.url":           "RELTUI_PROMETHEUS_URL",
@@ -32,8 +34,10 @@ var envKeys = map[string]string{
 
 // FromEnv builds a one-context configuration from logcli's variables
 // (LOKI_ADDR, LOKI_ORG_ID, LOKI_USERNAME, LOKI_PASSWORD, LOKI_BEARER_TOKEN,
-// LOKI_BEARER_TOKEN_FILE, LOKI_CA_CERT_PATH, LOKI_CLIENT_CERT_PATH,
-// LOKI_CLIENT_KEY_PATH, LOKI_TLS_SERVER_NAME, LOKI_TLS_SKIP_VERIFY) plus
+// LOKI_BEARER_TOKEN_FILE, LOKI_AUTH_HEADER, LOKI_CA_CERT_PATH,
+// LOKI_CLIENT_CERT_PATH, LOKI_CLIENT_KEY_PATH, LOKI_TLS_SERVER_NAME,
+// LOKI_TLS_SKIP_VERIFY, LOKI_HTTP_PROXY_URL, LOKI_QUERY_TAGS,
+// LOKI_NO_CACHE) plus
 // RELTUI_VICTORIALOGS_URL, RELTUI_PROMETHEUS_URL, RELTUI_ALERTMANAGER_URL and
 // RELTUI_JAEGER_URL. When both LOKI_ADDR and RELTUI_VICTORIALOGS_URL are
 // set, the configuration is refused: a context has one log backend.
@@ -61,6 +65,18 @@ func FromEnv(env Env) (*File, error) {
 		}
 		if *t != (TLS{}) {
 			b.TLS = t
+		}
+		b.AuthHeader = get("LOKI_AUTH_HEADER")
+		b.ProxyURL = get("LOKI_HTTP_PROXY_URL")
+		// logcli sends these two as headers; so does reltui.
+		if tags := get("LOKI_QUERY_TAGS"); tags != "" {
+			b.Headers = map[string]string{"X-Query-Tags": tags}
+		}
+		if get("LOKI_NO_CACHE") == "true" {
+			if b.Headers == nil {
+				b.Headers = map[string]string{}
+			}
+			b.Headers["Cache-Control"] = "no-cache"
 		}
 		c.Loki = b
 	}

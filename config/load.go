@@ -259,6 +259,19 @@ func (f *File) validateBackend(key string, b *Backend, schemes []string, env Env
 			ps = append(ps, f.problem(key+".headers."+h, "Authorization must not be written inline; use bearer_token or basic_auth"))
 		}
 	}
+	if b.AuthHeader != "" {
+		if strings.ContainsAny(b.AuthHeader, " :\r\n") || strings.TrimSpace(b.AuthHeader) == "" {
+			ps = append(ps, f.problem(key+".auth_header", "not a valid HTTP header name"))
+		}
+		if b.BearerToken == nil {
+			ps = append(ps, f.problem(key+".auth_header", "auth_header names the header for bearer_token, which is not set"))
+		}
+	}
+	if b.ProxyURL != "" {
+		if p := f.checkURL(key+".proxy_url", b.ProxyURL, []string{"http", "https", "socks5"}); p != nil {
+			ps = append(ps, *p)
+		}
+	}
 	if t := b.Timeout.Std(); t != 0 && (t < 100*time.Millisecond || t > 10*time.Minute) {
 		ps = append(ps, f.problem(key+".timeout", "timeout %s is outside 100ms..10m", t))
 	}

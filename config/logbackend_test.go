@@ -59,3 +59,33 @@ func TestFromEnvVictoriaLogs(t *testing.T) {
 		t.Fatalf("both log backends from the environment: %v", err)
 	}
 }
+
+// The rest of logcli's variables that change what goes on the wire: the
+// header the token travels in, the proxy, the query tags and no-cache.
+func TestFromEnvLogcliWireVariables(t *testing.T) {
+	env := testEnv(map[string]string{
+		"LOKI_ADDR": "https://logs.example.com", "LOKI_BEARER_TOKEN": "tok", "LOKI_AUTH_HEADER": "X-Auth",
+		"LOKI_HTTP_PROXY_URL": "http://proxy.internal:3128", "LOKI_QUERY_TAGS": "source=oncall", "LOKI_NO_CACHE": "true",
+	}, nil)
+	f, err := FromEnv(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.Contexts[EnvContext].Loki.Transport(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.AuthHeader != "X-Auth" || o.BearerToken != "tok" || o.ProxyURL != "http://proxy.internal:3128" ||
+		o.Headers["X-Query-Tags"] != "source=oncall" || o.Headers["Cache-Control"] != "no-cache" {
+		t.Fatalf("transport %+v", o)
+	}
+	// Problems name the variable the user set.
+	_, err = FromEnv(testEnv(map[string]string{"LOKI_ADDR": "https://logs.example.com", "LOKI_AUTH_HEADER": "X-Auth"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "LOKI_AUTH_HEADER") || !strings.Contains(err.Error(), "bearer_token") {
+		t.Fatalf("auth header without a token: %v", err)
+	}
+	_, err = FromEnv(testEnv(map[string]string{"LOKI_ADDR": "https://logs.example.com", "LOKI_HTTP_PROXY_URL": "ftp://p:21"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "LOKI_HTTP_PROXY_URL") {
+		t.Fatalf("bad proxy: %v", err)
+	}
+}

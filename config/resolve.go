@@ -48,7 +48,8 @@ func (s *Secret) Describe(env Env) string {
 
 // Transport resolves the backend's secrets into transport options.
 func (b *Backend) Transport(env Env) (transport.Options, error) {
-	o := transport.Options{Tenant: b.Tenant, TenantHeader: b.TenantHeader, Headers: b.Headers, UserAgent: "reltui"}
+	o := transport.Options{Tenant: b.Tenant, TenantHeader: b.TenantHeader, Headers: b.Headers, UserAgent: "reltui",
+		AuthHeader: b.AuthHeader, ProxyURL: b.ProxyURL}
 	if b.BasicAuth != nil {
 		pw, err := b.BasicAuth.Password.Value(env)
 		if err != nil {

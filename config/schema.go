@@ -57,6 +57,12 @@ type Backend struct {
 	TLS          *TLS              `yaml:"tls"`
 	Headers      map[string]string `yaml:"headers"`
 	Timeout      Duration          `yaml:"timeout"`
+	// AuthHeader carries the bearer token instead of Authorization
+	// (logcli's --auth-header); it needs bearer_token.
+	AuthHeader string `yaml:"auth_header"`
+	// ProxyURL sends requests through this HTTP proxy instead of the one
+	// HTTP_PROXY/HTTPS_PROXY name; it must not hold credentials.
+	ProxyURL string `yaml:"proxy_url"`
 }
 
 // BasicAuth is a user name and a password kept outside the file.

@@ -69,6 +69,7 @@ type httpAPI struct {
 	addr     *url.URL          // base URL; Path is the gateway prefix, no trailing slash
 	tls      *tls.Config
 	wsHeader http.Header
+	proxy    func(*http.Request) (*url.URL, error) // for the websocket dial
 	dialer   *net.Dialer
 	// bodyLimit and frameLimit are maxBody and maxTailFrame; tests lower
 	// them.
@@ -80,6 +81,10 @@ func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
 	if err != nil {
 		return nil, configError("TLS: " + sources.CleanMessage(err))
 	}
+	proxy, err := opts.Proxy()
+	if err != nil {
+		return nil, configError(err.Error())
+	}
 	wsh, err := headersOf(opts)
 	if err != nil {
 		return nil, err
@@ -88,7 +93,7 @@ func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
 	if err != nil {
 		return nil, configError("TLS: " + sources.CleanMessage(err))
 	}
-	return &httpAPI{rt: rt, addr: u, tls: tlsCfg, wsHeader: wsh,
+	return &httpAPI{rt: rt, addr: u, tls: tlsCfg, wsHeader: wsh, proxy: proxy,
 		dialer:    &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second},
 		bodyLimit: maxBody, frameLimit: maxTailFrame}, nil
 }

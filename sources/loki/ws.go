@@ -64,7 +64,7 @@ func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *la
 			return c, err
 		},
 		TLSClientConfig:  a.tls,
-		Proxy:            http.ProxyFromEnvironment,
+		Proxy:            a.proxy,
 		HandshakeTimeout: time.Minute, // a fallback; the guard's deadline is shorter
 		ReadBufferSize:   64 << 10,
 	}

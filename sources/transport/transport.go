@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 )
@@ -25,6 +26,12 @@ type Options struct {
 	Password string
 	// BearerToken wins over basic auth when both are set.
 	BearerToken string
+	// AuthHeader carries the bearer token instead of Authorization, as
+	// logcli's --auth-header does for gateways that want another header.
+	AuthHeader string
+	// ProxyURL sends every request through this HTTP proxy; empty means
+	// the environment's (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).
+	ProxyURL string
 
 	CAFile             string
 	CertFile           string
@@ -73,8 +80,12 @@ func (o Options) RoundTripper() (http.RoundTripper, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxy, err := o.Proxy()
+	if err != nil {
+		return nil, err
+	}
 	base := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
+		Proxy: proxy,
 		DialContext: (&net.Dialer{
 			Timeout:   5 * time.Second,
 			KeepAlive: 30 * time.Second,
@@ -88,6 +99,20 @@ func (o Options) RoundTripper() (http.RoundTripper, error) {
 		ExpectContinueTimeout: time.Second,
 	}
 	return o.Wrap(base), nil
+}
+
+// Proxy returns the proxy function for ProxyURL, or the environment's. An
+// unparsable ProxyURL is an error that does not repeat it (it may carry a
+// password).
+func (o Options) Proxy() (func(*http.Request) (*url.URL, error), error) {
+	if o.ProxyURL == "" {
+		return http.ProxyFromEnvironment, nil
+	}
+	u, err := url.Parse(o.ProxyURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
+		return nil, errors.New("proxy URL must be http://, https:// or socks5:// host[:port]")
+	}
+	return http.ProxyURL(u), nil
 }
 
 // Wrap adds the configured headers and auth around next.
@@ -114,7 +139,11 @@ func (h *headerRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	switch {
 	case h.opts.BearerToken != "":
-		r.Header.Set("Authorization", "Bearer "+h.opts.BearerToken)
+		name := h.opts.AuthHeader
+		if name == "" {
+			name = "Authorization"
+		}
+		r.Header.Set(name, "Bearer "+h.opts.BearerToken)
 	case h.opts.Username != "":
 		r.SetBasicAuth(h.opts.Username, h.opts.Password)
 	}

@@ -22,6 +22,7 @@ func TestWrapSetsHeadersAndAuth(t *testing.T) {
 		{"basic", Options{Username: "u", Password: "p"}, map[string]string{"Authorization": "Basic dTpw"}},
 		{"bearer wins", Options{Username: "u", Password: "p", BearerToken: "tok"}, map[string]string{"Authorization": "Bearer tok"}},
 		{"extra", Options{Headers: map[string]string{"X-Team": "sre"}}, map[string]string{"X-Team": "sre"}},
+		{"auth header", Options{BearerToken: "tok", AuthHeader: "X-Auth"}, map[string]string{"X-Auth": "Bearer tok", "Authorization": ""}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,5 +69,34 @@ func TestParseBaseURL(t *testing.T) {
 	_, err := ParseBaseURL("http://user:hunter2@/x")
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("error echoes the password or accepts a hostless URL: %v", err)
+	}
+}
+
+// ProxyURL sends requests through that proxy (here a test server that
+// answers for every host); a bad one is refused without repeating it.
+func TestProxyURL(t *testing.T) {
+	var asked string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = r.URL.String() // a proxied request carries the absolute URL
+		_, _ = w.Write([]byte("via proxy"))
+	}))
+	defer proxy.Close()
+	rt, err := Options{ProxyURL: proxy.URL}.RoundTripper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Transport: rt}).Get("http://backend.invalid:3100/ready")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if asked != "http://backend.invalid:3100/ready" {
+		t.Fatalf("the proxy saw %q", asked)
+	}
+	for _, bad := range []string{"ftp://u:secret@p:21", "://nope", "http://"} {
+		_, err := Options{ProxyURL: bad}.RoundTripper()
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("proxy %q: %v", bad, err)
+		}
 	}
 }

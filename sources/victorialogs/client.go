@@ -130,6 +130,9 @@ func New(cfg Config) (*Client, error) {
 	if opts, err = tenantHeaders(opts); err != nil {
 		return nil, err
 	}
+	if _, err := opts.Proxy(); err != nil {
+		return nil, configError(err.Error())
+	}
 	rt, err := opts.RoundTripper()
 	if err != nil {
 		return nil, configError("TLS: " + sources.CleanMessage(err))
