@@ -48,10 +48,33 @@ type SpanEvent struct {
 	Fields []KV
 }
 
+// RefType is how a span relates to a span it references.
+type RefType int
+
+const (
+	// ChildOf means the referenced span waits for this one: OpenTracing's
+	// CHILD_OF, and what Jaeger makes of an OpenTelemetry parent.
+	ChildOf RefType = iota
+	// FollowsFrom means the referenced span does not wait for this one:
+	// OpenTracing's FOLLOWS_FROM, and what Jaeger makes of an
+	// OpenTelemetry link.
+	FollowsFrom
+)
+
+// SpanRef is one reference from a span to another span, which may belong
+// to another trace.
+type SpanRef struct {
+	TraceID string
+	SpanID  string
+	Type    RefType
+}
+
 // Span is one span of a trace.
 type Span struct {
-	TraceID      string
-	SpanID       string
+	TraceID string
+	SpanID  string
+	// ParentSpanID is the span chosen as parent among References (a
+	// CHILD_OF in the same trace first, else a FOLLOWS_FROM), "" for a root.
 	ParentSpanID string
 	Service      string
 	Operation    string
@@ -61,6 +84,14 @@ type Span struct {
 	Events       []SpanEvent
 	Process      []KV
 	Error        bool
+	// Kind is the span kind from the span.kind tag in lower case
+	// ("server", "client", "producer", "consumer", "internal"), or "" when
+	// the span has none. The tag itself stays in Tags.
+	Kind string
+	// References are all of the span's references in the backend's order,
+	// the parent's among them. A source that knows only the parent may
+	// leave them empty; ParentSpanID is then a ChildOf reference.
+	References []SpanRef
 }
 
 // End is the moment the span finished.

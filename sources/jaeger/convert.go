@@ -102,6 +102,36 @@ func parentOf(s *model.Span) string {
 	return ""
 }
 
+// spanKind reads the span.kind tag, lower-cased as the OpenTelemetry to
+// Jaeger conversion writes it, so a hand-instrumented "PRODUCER" matches
+// too (Jaeger UI compares upper-cased).
+func spanKind(tags []model.KeyValue) string {
+	for i := range tags {
+		if tags[i].Key == "span.kind" {
+			return strings.ToLower(strings.TrimSpace(sanitize.Line(kvString(&tags[i]))))
+		}
+	}
+	return ""
+}
+
+// convertRefs keeps every reference with its type: the critical path
+// needs to know whether the parent waits for a child (CHILD_OF) or not
+// (FOLLOWS_FROM).
+func convertRefs(in []model.SpanRef) []sources.SpanRef {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]sources.SpanRef, len(in))
+	for i, r := range in {
+		t := sources.ChildOf
+		if r.RefType == model.SpanRefType_FOLLOWS_FROM {
+			t = sources.FollowsFrom
+		}
+		out[i] = sources.SpanRef{TraceID: formatTraceID(r.TraceID), SpanID: formatSpanID(r.SpanID), Type: t}
+	}
+	return out
+}
+
 // convertSpan turns one wire span into the domain span. It never fails:
 // missing parts become zero values, so a partly broken span still shows.
 func convertSpan(s *model.Span) sources.Span {
@@ -114,6 +144,8 @@ func convertSpan(s *model.Span) sources.Span {
 		Duration:     s.Duration,
 		Tags:         convertKVs(s.Tags),
 		Error:        isErrorSpan(s.Tags),
+		Kind:         spanKind(s.Tags),
+		References:   convertRefs(s.References),
 	}
 	if out.Duration < 0 {
 		// A negative duration (clock trouble or garbage) would draw a bar

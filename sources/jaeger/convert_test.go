@@ -101,6 +101,42 @@ func TestParentRules(t *testing.T) {
 	}
 }
 
+func TestConvertKeepsReferencesAndKind(t *testing.T) {
+	tid := model.NewTraceID(1, 2)
+	other := model.NewTraceID(3, 4)
+	s := model.Span{
+		TraceID: tid, SpanID: 1,
+		References: []model.SpanRef{
+			model.NewFollowsFromRef(tid, 7),
+			model.NewChildOfRef(other, 8),
+			model.NewChildOfRef(tid, 9),
+		},
+		Tags: []model.KeyValue{model.String("span.kind", " CONSUMER")},
+	}
+	got := convertSpan(&s)
+	want := []sources.SpanRef{
+		{TraceID: "00000000000000010000000000000002", SpanID: "0000000000000007", Type: sources.FollowsFrom},
+		{TraceID: "00000000000000030000000000000004", SpanID: "0000000000000008", Type: sources.ChildOf},
+		{TraceID: "00000000000000010000000000000002", SpanID: "0000000000000009", Type: sources.ChildOf},
+	}
+	if !slices.Equal(got.References, want) {
+		t.Errorf("references = %+v\nwant %+v", got.References, want)
+	}
+	if got.ParentSpanID != "0000000000000009" {
+		t.Errorf("parent = %q; the references must not change the parent rule", got.ParentSpanID)
+	}
+	if got.Kind != "consumer" {
+		t.Errorf("Kind = %q, want consumer (trimmed, lower case)", got.Kind)
+	}
+	if v, ok := got.Tag("span.kind"); !ok || v != " CONSUMER" {
+		t.Errorf("span.kind tag = %q, %v; it must stay among the tags", v, ok)
+	}
+	bare := convertSpan(&model.Span{TraceID: tid, SpanID: 2})
+	if bare.Kind != "" || bare.References != nil {
+		t.Errorf("span without kind or references: Kind %q, References %v", bare.Kind, bare.References)
+	}
+}
+
 func TestErrorDetection(t *testing.T) {
 	cases := []struct {
 		name string
