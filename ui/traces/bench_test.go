@@ -57,7 +57,7 @@ func BenchmarkBuildTree50k(b *testing.B) {
 	tr := bigTrace(50_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if t := buildTree(tr); len(t.order) != 50_000 {
+		if t := buildTree(tr, DefaultFoldShare); len(t.order) != 50_000 {
 			b.Fatal("lost spans")
 		}
 	}

@@ -144,6 +144,7 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	lh := m.listHeight()
 	cur := m.selSpan()
+	fold := m.selFold() // a fold row has no span: cur is -1 there
 	switch {
 	case key.Matches(msg, k.Back):
 		switch {
@@ -180,6 +181,12 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 		m.sel = 0
 	case key.Matches(msg, k.Bottom):
 		m.sel = len(m.visible) - 1
+	case key.Matches(msg, k.FoldTiny):
+		m.toggleTiny()
+	case fold != nil && (key.Matches(msg, k.Expand) || key.Matches(msg, k.Toggle) || key.Matches(msg, k.Detail)):
+		m.openFold(fold)
+	case fold != nil && key.Matches(msg, k.Collapse):
+		m.selectSpan(fold.parent)
 	case key.Matches(msg, k.Collapse):
 		if cur >= 0 {
 			if len(m.tr.nodes[cur].children) > 0 && !m.collapsed[cur] {

@@ -26,7 +26,10 @@ type KeyMap struct {
 	Toggle      key.Binding
 	CollapseAll key.Binding
 	ExpandAll   key.Binding
-	Detail      key.Binding
+	// FoldTiny hides the spans shorter than a share of the trace (1%),
+	// one row per parent, never on the critical path.
+	FoldTiny key.Binding
+	Detail   key.Binding
 	Filter      key.Binding
 	Next        key.Binding
 	Prev        key.Binding
@@ -69,6 +72,7 @@ func DefaultKeyMap() KeyMap {
 		Toggle:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fold/unfold")),
 		CollapseAll: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "collapse all")),
 		ExpandAll:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "expand all")),
+		FoldTiny:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold spans <1%")),
 		Detail:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "span detail")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find span")),
 		Next:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
@@ -94,7 +98,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		// here would push the global keys off an 80x24 overlay.
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
 		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Back},
-		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.Detail},
+		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.FoldTiny, k.Detail},
 		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs},
 	}
 }

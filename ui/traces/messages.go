@@ -69,15 +69,16 @@ func searchCmd(ctx context.Context, src Source, id string, seq int, q jaeger.Fin
 	}
 }
 
-// traceCmd fetches one trace and builds its tree and critical path.
-func traceCmd(ctx context.Context, src Source, id string, seq int, traceID string, timeout time.Duration) tea.Cmd {
+// traceCmd fetches one trace and builds its tree, critical path and fold
+// marks.
+func traceCmd(ctx context.Context, src Source, id string, seq int, traceID string, timeout time.Duration, foldShare float64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		tr, err := src.GetTrace(ctx, traceID)
 		msg := traceMsg{pane: id, seq: seq, id: traceID, err: err}
 		if err == nil && tr != nil {
-			msg.tree = buildTree(tr)
+			msg.tree = buildTree(tr, foldShare)
 		}
 		return msg
 	}

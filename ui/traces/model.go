@@ -13,7 +13,9 @@ package traces
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,9 @@ const (
 	DefaultTimeout  = 60 * time.Second
 	DefaultLogLabel = "service"
 	DefaultPad      = 5 * time.Minute
+	// DefaultFoldShare is the share of a trace's duration under which the
+	// fold key hides a span (jaeger-ui #389 asks for the same).
+	DefaultFoldShare = 0.01
 )
 
 // Config is what the pane needs from outside, as a typed struct.
@@ -60,6 +65,10 @@ type Config struct {
 	LogLabel string
 	// Pad widens a span's window for the logs pivot (DefaultPad).
 	Pad time.Duration
+	// FoldShare is the share of the trace's duration under which the
+	// fold key hides spans (DefaultFoldShare); spans on the critical path
+	// are never hidden.
+	FoldShare float64
 	// Service, when set, is put in the search form.
 	Service string
 	// Parent, when set, ends all of the pane's work when it is cancelled.
@@ -101,6 +110,7 @@ type Model struct {
 	tmo      time.Duration
 	logLabel string
 	pad      time.Duration
+	share    float64
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -143,9 +153,15 @@ type Model struct {
 	traceErr    error
 	fromPivot   bool // the trace was opened by a pivot, not from the table
 	collapsed   map[int32]bool
-	visible     []int32 // the rows: spans in tree order, minus folded subtrees
-	sel, top    int
-	detailSpan  int32
+	// visible is the rows: spans in tree order minus collapsed subtrees,
+	// and with foldTiny a row ^k for folds[k] in place of tiny spans.
+	visible    []int32
+	sel, top   int
+	detailSpan int32
+	foldTiny   bool
+	opened     map[int32]bool // parents whose fold row the user opened
+	folds      []foldRow
+	hidden     int // spans the fold rows stand for
 
 	// The span filter.
 	filter  string
@@ -176,6 +192,9 @@ func New(cfg Config) *Model {
 	if cfg.Pad <= 0 {
 		cfg.Pad = DefaultPad
 	}
+	if cfg.FoldShare <= 0 || cfg.FoldShare >= 1 {
+		cfg.FoldShare = DefaultFoldShare
+	}
 	parent := cfg.Parent
 	if parent == nil {
 		parent = context.Background()
@@ -186,9 +205,10 @@ func New(cfg Config) *Model {
 	}
 	m := &Model{
 		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
-		tmo: cfg.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad,
+		tmo: cfg.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad, share: cfg.FoldShare,
 		st:        NewStyles(cfg.Renderer, cfg.Palette),
 		collapsed: map[int32]bool{},
+		opened:    map[int32]bool{},
 		sortBy:    sortStart,
 		matchAt:   -1,
 	}
@@ -272,7 +292,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.filter != "" {
 			return []key.Binding{k.Next, k.Prev, k.Filter, k.Detail, k.Back}
 		}
-		return []key.Binding{k.Collapse, k.Expand, k.Detail, k.Filter, k.CopyTrace, k.Logs, k.Back}
+		return []key.Binding{k.Collapse, k.Expand, k.FoldTiny, k.Detail, k.Filter, k.CopyTrace, k.Logs, k.Back}
 	}
 	return []key.Binding{k.Edit, k.Open, k.Sort, k.Reverse, k.CopyTrace}
 }
@@ -460,7 +480,7 @@ func (m *Model) openTrace(id string) tea.Cmd {
 	m.loading = id
 	m.fromPivot = false
 	m.mode = modeTrace
-	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo), m.spin.Start())
+	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo, m.share), m.spin.Start())
 }
 
 func (m *Model) cancelTrace() {
@@ -485,7 +505,8 @@ func (m *Model) onTrace(msg traceMsg) {
 	m.traceErr = nil
 	m.tr, m.traceAt = msg.tree, m.now()
 	clear(m.collapsed)
-	m.visible = m.tr.walk(m.collapsed)
+	clear(m.opened)
+	m.rewalk()
 	m.sel, m.top = 0, 0
 	m.setFilter(m.filter)
 	if m.mode == modeDetail {
@@ -493,30 +514,98 @@ func (m *Model) onTrace(msg traceMsg) {
 	}
 }
 
+// rewalk recomputes the rows from the tree and the fold state.
+func (m *Model) rewalk() {
+	m.visible, m.folds, m.hidden = m.tr.rows(m.collapsed, m.foldTiny, m.opened)
+}
+
 // refold recomputes the visible rows after a fold changed, keeping the
 // selected span selected, or its nearest ancestor that is still shown.
+// On a fold row the cursor moves to the first span it hid once that is
+// shown, else stays on the parent's fold row.
 func (m *Model) refold() {
 	cur := m.selSpan()
-	m.visible = m.tr.walk(m.collapsed)
-	for p := cur; p >= 0; p = m.tr.nodes[p].parent {
-		if i := slices.Index(m.visible, p); i >= 0 {
-			m.sel = i
-			break
+	var f *foldRow
+	if sf := m.selFold(); sf != nil {
+		fv := *sf // rewalk replaces m.folds
+		f, cur = &fv, fv.first
+	}
+	m.rewalk()
+	if p, ok := m.rowOf(cur); ok {
+		m.sel = p
+	} else if f != nil && m.foldRowOf(f.parent) >= 0 {
+		m.sel = m.foldRowOf(f.parent)
+	} else {
+		for p := cur; p >= 0; p = m.tr.nodes[p].parent {
+			if i, ok := m.rowOf(p); ok {
+				m.sel = i
+				break
+			}
 		}
 	}
 	m.clampTrace()
 }
 
-// selSpan is the span under the cursor, or -1.
+// rowOf is span i's row, if it is shown.
+func (m *Model) rowOf(i int32) (int, bool) {
+	if i < 0 {
+		return 0, false
+	}
+	p := slices.Index(m.visible, i)
+	return p, p >= 0
+}
+
+// foldRowOf is the row of parent's fold row, or -1.
+func (m *Model) foldRowOf(parent int32) int {
+	return slices.IndexFunc(m.visible, func(r int32) bool { return r < 0 && m.folds[^r].parent == parent })
+}
+
+// selSpan is the span under the cursor, or -1 (also on a fold row).
 func (m *Model) selSpan() int32 {
-	if m.tr == nil || m.sel < 0 || m.sel >= len(m.visible) {
+	if m.tr == nil || m.sel < 0 || m.sel >= len(m.visible) || m.visible[m.sel] < 0 {
 		return -1
 	}
 	return m.visible[m.sel]
 }
 
+// selFold is the fold row under the cursor, or nil.
+func (m *Model) selFold() *foldRow {
+	if m.tr == nil || m.sel < 0 || m.sel >= len(m.visible) || m.visible[m.sel] >= 0 {
+		return nil
+	}
+	return &m.folds[^m.visible[m.sel]]
+}
+
+// toggleTiny turns the fold of tiny spans on or off and says what it did.
+func (m *Model) toggleTiny() {
+	m.foldTiny = !m.foldTiny
+	clear(m.opened)
+	m.refold()
+	switch {
+	case !m.foldTiny:
+		m.flash = "showing every span"
+	case m.hidden == 0:
+		m.flash = fmt.Sprintf("no spans under %s of the trace (%s) to fold; critical-path spans never fold", m.shareLabel(), fmtDur(m.tr.foldBelow))
+	default:
+		m.flash = fmt.Sprintf("folded %s spans under %s of the trace (%s) into %s rows; critical-path spans never fold",
+			thousands(m.hidden), m.shareLabel(), fmtDur(m.tr.foldBelow), thousands(len(m.folds)))
+	}
+}
+
+// shareLabel is the fold threshold as a percentage: "1%".
+func (m *Model) shareLabel() string {
+	return strconv.FormatFloat(m.tr.foldShare*100, 'g', 3, 64) + "%"
+}
+
+// openFold shows the spans a fold row stands for and puts the cursor on
+// the first of them.
+func (m *Model) openFold(f *foldRow) {
+	m.opened[f.parent] = true
+	m.refold()
+}
+
 // selectSpan moves the cursor to span i, unfolding its ancestors first
-// when it is hidden.
+// when it is hidden, and opening the fold row that hides it.
 func (m *Model) selectSpan(i int32) {
 	if i < 0 || m.tr == nil {
 		return
@@ -528,10 +617,14 @@ func (m *Model) selectSpan(i int32) {
 			unfolded = true
 		}
 	})
-	if unfolded {
-		m.visible = m.tr.walk(m.collapsed)
+	if p, ok := m.tr.foldedBy(i); ok && m.foldTiny && !m.opened[p] {
+		m.opened[p] = true
+		unfolded = true
 	}
-	if p := slices.Index(m.visible, i); p >= 0 {
+	if unfolded {
+		m.rewalk()
+	}
+	if p, ok := m.rowOf(i); ok {
 		m.sel = p
 	}
 	m.clampTrace()
@@ -592,6 +685,8 @@ func (m *Model) step(d int, inclusive bool) {
 	pos := int32(-1)
 	if cur := m.selSpan(); cur >= 0 {
 		pos = m.tr.pos[cur]
+	} else if f := m.selFold(); f != nil {
+		pos = m.tr.pos[f.first] - 1 // just before the spans it hides
 	}
 	// matches are in tree order, so their positions are sorted.
 	k, found := slices.BinarySearchFunc(m.matches, pos, func(s, p int32) int { return int(m.tr.pos[s] - p) })

@@ -24,6 +24,24 @@ type node struct {
 	segs []correlate.Segment
 	// search is the lower-cased text the span filter matches against.
 	search string
+	// size is the number of spans in the subtree, the span included.
+	size int32
+	// tiny marks a span the fold may hide: it and every span under it
+	// are shorter than the fold's share of the trace, and none of them
+	// is on the critical path.
+	tiny bool
+}
+
+// foldRow is one waterfall row standing for the tiny children of one
+// parent (and everything under them) that the fold hides.
+type foldRow struct {
+	parent int32 // -1 for tiny roots
+	depth  int32
+	spans  int   // hidden spans, subtrees included
+	first  int32 // the first hidden child in start order
+	// lo and hi bound the hidden spans on the time axis, from the trace's
+	// start.
+	lo, hi time.Duration
 }
 
 // tree is a trace prepared for display: spans linked into a forest in
@@ -42,14 +60,23 @@ type tree struct {
 	services []string // distinct, sorted
 	critSvcs []string // services on the critical path, in path order
 	warnings []string
+	// foldShare is the share of the trace's duration under which a span
+	// counts as tiny, and foldBelow that share as a duration.
+	foldShare float64
+	foldBelow time.Duration
+	// extent[i] is span i's subtree's extent on the time axis, from
+	// start; a fold row's bar is the union of its hidden subtrees.
+	extent [][2]time.Duration
 }
 
 func (t *tree) duration() time.Duration { return t.end.Sub(t.start) }
 
-// buildTree prepares tr. Every string from the backend passes the
-// sanitizer here, once, so the view can draw them as they are.
-func buildTree(tr *sources.Trace) *tree {
-	t := &tree{traceID: sanitize.Line(tr.TraceID)}
+// buildTree prepares tr, marking as tiny the spans the fold may hide:
+// those shorter than foldShare of the trace's duration (0 folds nothing).
+// Every string from the backend passes the sanitizer here, once, so the
+// view can draw them as they are.
+func buildTree(tr *sources.Trace, foldShare float64) *tree {
+	t := &tree{traceID: sanitize.Line(tr.TraceID), foldShare: foldShare}
 	for _, w := range tr.Warnings {
 		t.warnings = append(t.warnings, sanitize.Line(w))
 	}
@@ -136,7 +163,36 @@ func buildTree(tr *sources.Trace) *tree {
 		}
 	}
 	t.critSvcs = correlate.CriticalServices(spans)
+	t.markTiny()
 	return t
+}
+
+// markTiny sets size, extent and tiny bottom-up: the reversed tree order
+// visits children before their parent. A tiny span with a long or
+// critical descendant stays, so a fold never hides a span that matters
+// or cuts a shown span off from its parent.
+func (t *tree) markTiny() {
+	if t.foldShare > 0 {
+		t.foldBelow = time.Duration(float64(t.duration()) * t.foldShare)
+	}
+	t.extent = make([][2]time.Duration, len(t.nodes))
+	for k := len(t.order) - 1; k >= 0; k-- {
+		i := t.order[k]
+		nd := &t.nodes[i]
+		lo := nd.span.Start.Sub(t.start)
+		ext := [2]time.Duration{lo, lo + nd.span.Duration}
+		nd.size = 1
+		keep := nd.span.Duration >= t.foldBelow || nd.critical > 0
+		for _, c := range nd.children {
+			ch := &t.nodes[c]
+			nd.size += ch.size
+			keep = keep || !ch.tiny
+			ext[0] = min(ext[0], t.extent[c][0])
+			ext[1] = max(ext[1], t.extent[c][1])
+		}
+		nd.tiny = !keep
+		t.extent[i] = ext
+	}
 }
 
 // cleanSpan sanitizes every string of s that could reach the terminal.
@@ -175,32 +231,83 @@ func cleanKVs(in []sources.KV) []sources.KV {
 }
 
 // walk lists the spans depth-first, children in start order, skipping the
-// subtrees of collapsed spans; it sets depths as it goes. An explicit stack
-// keeps a 50k-deep chain off the goroutine stack.
+// subtrees of collapsed spans; it sets depths as it goes.
 func (t *tree) walk(collapsed map[int32]bool) []int32 {
-	out := make([]int32, 0, len(t.nodes))
+	rows, _, _ := t.rows(collapsed, false, nil)
+	return rows
+}
+
+// rows is walk with the fold: with fold set, the tiny children of every
+// parent that is not itself tiny (and not in opened) become one fold row
+// after the parent's other children, when that hides at least two spans.
+// A row is a span index, or ^k for folds[k]. hidden counts the spans the
+// fold rows stand for. An explicit stack keeps a 50k-deep chain off the
+// goroutine stack.
+func (t *tree) rows(collapsed map[int32]bool, fold bool, opened map[int32]bool) (out []int32, folds []foldRow, hidden int) {
+	out = make([]int32, 0, len(t.nodes))
 	stack := make([]int32, 0, 64)
-	for i := len(t.roots) - 1; i >= 0; i-- {
-		stack = append(stack, t.roots[i])
+	// push stacks p's children (the roots for -1) so they pop in order.
+	push := func(p int32, kids []int32, depth int32) {
+		if fold && !opened[p] && (p < 0 || !t.nodes[p].tiny) {
+			f := foldRow{parent: p, depth: depth, first: -1}
+			for _, c := range kids {
+				if t.nodes[c].tiny {
+					if f.first < 0 {
+						f.lo, f.hi = t.extent[c][0], t.extent[c][1]
+						f.first = c
+					}
+					f.spans += int(t.nodes[c].size)
+					f.lo, f.hi = min(f.lo, t.extent[c][0]), max(f.hi, t.extent[c][1])
+				}
+			}
+			if f.spans >= 2 {
+				folds = append(folds, f)
+				hidden += f.spans
+				stack = append(stack, ^int32(len(folds)-1))
+				for c := len(kids) - 1; c >= 0; c-- {
+					if !t.nodes[kids[c]].tiny {
+						stack = append(stack, kids[c])
+					}
+				}
+				return
+			}
+		}
+		for c := len(kids) - 1; c >= 0; c-- {
+			stack = append(stack, kids[c])
+		}
 	}
+	push(-1, t.roots, 0)
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		out = append(out, i)
+		if i < 0 {
+			continue
+		}
 		nd := &t.nodes[i]
 		if nd.parent >= 0 {
 			nd.depth = t.nodes[nd.parent].depth + 1
 		} else {
 			nd.depth = 0
 		}
-		out = append(out, i)
-		if collapsed[i] {
-			continue
-		}
-		for c := len(nd.children) - 1; c >= 0; c-- {
-			stack = append(stack, nd.children[c])
+		if !collapsed[i] {
+			push(i, nd.children, nd.depth+1)
 		}
 	}
-	return out
+	return out, folds, hidden
+}
+
+// foldedBy returns the parent whose fold row hides span i, or false when
+// no fold would hide it: the parent of its topmost tiny ancestor (or of
+// itself).
+func (t *tree) foldedBy(i int32) (int32, bool) {
+	if !t.nodes[i].tiny {
+		return 0, false
+	}
+	for p := t.nodes[i].parent; p >= 0 && t.nodes[p].tiny; p = t.nodes[p].parent {
+		i = p
+	}
+	return t.nodes[i].parent, true
 }
 
 // searchText is what the span filter matches: service, operation, span

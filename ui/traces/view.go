@@ -18,7 +18,13 @@ const (
 	glyphFolded   = "▸"
 	barOwn        = '█' // the span's own time on the critical path
 	barSpan       = '▒' // the rest of the span
+	barFolded     = '┄' // where the spans of a fold row lie
+	glyphFoldRow  = "…" // a fold row, in place of the fold glyph
 )
+
+// maxWarnLines bounds the header's warning lines: a trace can carry one
+// clock-skew warning per span, and the waterfall must keep its rows.
+const maxWarnLines = 2
 
 // formLabelWidth is the width of the search form's labels.
 const formLabelWidth = 14
@@ -259,6 +265,9 @@ func (m *Model) traceHeader() []string {
 		t := m.tr
 		// Most telling first: at 80 columns the root's name is what gets cut.
 		head = append(head, st.Title.Render("Trace "+t.traceID), fmtDur(t.duration()), thousands(len(t.nodes))+" spans")
+		if m.foldTiny {
+			head = append(head, st.Status.Render(fmt.Sprintf("%s under %s folded", thousands(m.hidden), m.shareLabel())))
+		}
 		if t.errors > 0 {
 			head = append(head, st.ErrSpan.Render(fmt.Sprintf("%s %d errors", glyphError, t.errors)))
 		}
@@ -298,9 +307,7 @@ func (m *Model) traceHeader() []string {
 		}
 	}
 	lines = append(lines, m.fit(cp))
-	for _, w := range m.tr.warnings {
-		lines = append(lines, m.fit(st.WarnMsg.Render("! "+w)))
-	}
+	lines = append(lines, m.warnLines()...)
 	lay := m.layout()
 	lines = append(lines, m.axisLine(lay))
 	return lines
@@ -378,6 +385,10 @@ func (m *Model) waterfall() []string {
 		var matchSet map[int32]bool
 		for p := m.top; p < len(m.visible) && len(out) < lh; p++ {
 			i := m.visible[p]
+			if i < 0 {
+				out = append(out, m.foldLine(&m.folds[^i], p == m.sel, lay))
+				continue
+			}
 			if m.filter != "" && matchSet == nil {
 				matchSet = m.visibleMatches(p, lh)
 			}
@@ -396,7 +407,7 @@ func (m *Model) visibleMatches(from, n int) map[int32]bool {
 	set := map[int32]bool{}
 	q := strings.ToLower(m.filter)
 	for p := from; p < len(m.visible) && p < from+n; p++ {
-		if i := m.visible[p]; strings.Contains(m.tr.searchText(i), q) {
+		if i := m.visible[p]; i >= 0 && strings.Contains(m.tr.searchText(i), q) {
 			set[i] = true
 		}
 	}
@@ -488,6 +499,103 @@ func (m *Model) spanRow(i int32, selected, match bool, lay rowLayout) string {
 	return line
 }
 
+// warnLines are the trace's warnings, at most maxWarnLines: a truncation
+// warning first, since it says the waterfall is not the whole trace, then
+// the rest in order, and a count of what did not fit.
+func (m *Model) warnLines() []string {
+	ws := m.tr.warnings
+	if len(ws) == 0 {
+		return nil
+	}
+	order := make([]string, 0, min(len(ws), maxWarnLines+1))
+	for _, w := range ws {
+		if isTruncation(w) {
+			order = append(order, w)
+		}
+	}
+	for _, w := range ws {
+		if len(order) > maxWarnLines {
+			break
+		}
+		if !isTruncation(w) {
+			order = append(order, w)
+		}
+	}
+	if len(ws) > maxWarnLines {
+		rest := len(ws) - (maxWarnLines - 1)
+		order = append(order[:maxWarnLines-1], fmt.Sprintf("%s more warnings not shown", thousands(rest)))
+	}
+	lines := make([]string, 0, len(order))
+	for _, w := range order {
+		lines = append(lines, m.fit(m.st.WarnMsg.Render("! "+w)))
+	}
+	return lines
+}
+
+// isTruncation tells a warning that spans are missing from the answer
+// from a per-span one: the Jaeger client's span-limit and message-size
+// warnings say "showing the first".
+func isTruncation(w string) bool {
+	return strings.Contains(w, "showing the first") || strings.Contains(w, "truncated")
+}
+
+// foldLine draws a fold row: where its parent's children would be, a
+// count of the tiny spans it stands for, the threshold in the duration
+// column and their extent on the axis.
+func (m *Model) foldLine(f *foldRow, selected bool, lay rowLayout) string {
+	st := &m.st
+	var b strings.Builder
+	b.Grow(m.width * 2)
+	if selected {
+		b.WriteString("  >")
+	} else {
+		b.WriteString("   ")
+	}
+	depth := int(f.depth)
+	maxDepth := max(0, lay.name/3-1)
+	prefix := ""
+	if depth > maxDepth {
+		prefix = fmt.Sprintf("%d…", depth)
+		depth = max(0, maxDepth-(len(prefix)+1)/2)
+	}
+	prefix = strings.Repeat("  ", depth) + prefix + glyphFoldRow + " "
+	text := fmt.Sprintf("%s spans under %s folded", thousands(f.spans), m.shareLabel())
+	if f.spans == 1 {
+		text = "1 span under " + m.shareLabel() + " folded"
+	}
+	name := ansi.Truncate(prefix+text, lay.name, "…")
+	b.WriteString(name)
+	b.WriteString(strings.Repeat(" ", max(0, lay.name-ansi.StringWidth(name))))
+	b.WriteByte(' ')
+	fmt.Fprintf(&b, "%*s", lay.dur, "<"+fmtDur(m.tr.foldBelow))
+	b.WriteByte(' ')
+	if lay.bar > 0 {
+		b.WriteString(m.foldBar(f, lay.bar))
+	}
+	line := b.String()
+	if selected {
+		return st.Selected.Render(padRight(ansi.Truncate(line, m.width, ""), m.width))
+	}
+	return st.Muted.Render(line)
+}
+
+// foldBar marks where a fold row's spans lie on the time axis.
+func (m *Model) foldBar(f *foldRow, width int) string {
+	total := m.tr.duration()
+	col := func(d time.Duration) int {
+		if total <= 0 {
+			return 0
+		}
+		return min(max(int(float64(d)/float64(total)*float64(width)), 0), width)
+	}
+	x0, x1 := col(f.lo), col(f.hi)
+	if x1 <= x0 {
+		x1 = min(x0+1, width)
+		x0 = x1 - 1
+	}
+	return strings.Repeat(" ", x0) + strings.Repeat(string(barFolded), x1-x0) + strings.Repeat(" ", width-x1)
+}
+
 // writeBar draws the span's place on the time axis: its own critical-path
 // time solid, the rest shaded.
 func (m *Model) writeBar(b *strings.Builder, nd *node, width int, paint func(lipgloss.Style, string) string) {
@@ -555,8 +663,12 @@ func (m *Model) bottomLine() string {
 	case m.mode == modeTrace && m.filter != "":
 		return m.fit(st.Muted.Render("n/N next/prev match · / change · esc clear filter"))
 	case m.mode == modeTrace && m.tr != nil:
-		return m.fit(st.Muted.Render(glyphCritical + " critical path  " + glyphError + " error  " +
-			string(barOwn) + " own time on the path  " + string(barSpan) + " span"))
+		legend := glyphCritical + " critical path  " + glyphError + " error  " +
+			string(barOwn) + " own time on the path  " + string(barSpan) + " span"
+		if m.foldTiny {
+			legend += "  " + string(barFolded) + " folded spans"
+		}
+		return m.fit(st.Muted.Render(legend))
 	}
 	return ""
 }
