@@ -28,14 +28,14 @@ type KeyMap struct {
 	ExpandAll   key.Binding
 	// FoldTiny hides the spans shorter than a share of the trace (1%),
 	// one row per parent, never on the critical path.
-	FoldTiny key.Binding
-	Detail   key.Binding
-	Filter      key.Binding
-	Next        key.Binding
-	Prev        key.Binding
-	CopyTrace   key.Binding
-	CopySpan    key.Binding
-	Logs        key.Binding
+	FoldTiny  key.Binding
+	Detail    key.Binding
+	Filter    key.Binding
+	Next      key.Binding
+	Prev      key.Binding
+	CopyTrace key.Binding
+	CopySpan  key.Binding
+	Logs      key.Binding
 
 	// The search form.
 	Run       key.Binding
