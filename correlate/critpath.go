@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/reltui/reltui/sources"
@@ -25,30 +26,56 @@ func (s Segment) Duration() time.Duration { return s.End.Sub(s.Start) }
 
 // cpSpan is a span reduced to what the walk needs: times as nanoseconds
 // from the first span's start (comparing int64s is several times cheaper
-// than time.Time) clamped to the
-// parent's window, and children ordered by their clamped end, latest first.
+// than time.Time) clamped to the parent's window, and children ordered by
+// their clamped end, latest first, then by their own start.
 type cpSpan struct {
 	src        int // index into the caller's slice
 	parent     int // -1 for the root
 	start, end int64
+	rawStart   int64 // start before clamping: Jaeger UI's order among equal ends
 	children   []int
 	depth      int
 	cursor     int  // next child the walk may still take
-	kept       bool // inside its parent's window (the root always is)
+	blocking   bool // the parent waits for it (see blocksParent)
+	kept       bool // blocking, and inside its parent's window (the root always is)
 }
 
-// CriticalPath returns the spans on the trace's critical path, root first,
-// as in Jaeger UI ≥ 1.33: walk from the root, at each span take the child
-// that finished last before the parent's end (children's ends clamped to
-// the parent's window so clock skew and overruns are handled), recurse, and
-// fill the gaps with the parent's own time.
+// CriticalPath returns the segments of the trace's critical path in time
+// order. It follows Jaeger UI's critical path (packages/jaeger-ui/src/
+// components/TracePage/CriticalPath: index.ts, utils/cpspan.ts,
+// utils/sanitizeOverFlowingChildren.ts, utils/findLastFinishingChildSpan.ts;
+// utils/getChildOfSpans.ts before v2.15):
 //
-// Segments come back in time order and never overlap; each names the span
-// that owned that stretch. Spans whose parent is missing are roots, and the
-// longest root is the one walked; a child lying wholly outside its
-// parent's window (skew beyond repair) is left off the path with its
-// subtree, as Jaeger UI does. Zero-length pieces are not returned. The walk
-// is iterative and takes each child at most once, so it is O(n log n) and
+//   - Non-blocking children are left out with their whole subtree: a
+//     consumer span whose parent is a producer span (span kinds, from Kind
+//     or else the span.kind tag, any case; Jaeger UI ≥ 2.15), and a child
+//     whose parent reference is FOLLOWS_FROM rather than CHILD_OF (Jaeger
+//     UI 1.33–2.14). Jaeger UI now uses only the kinds; reltui keeps both,
+//     since a FOLLOWS_FROM parent by definition does not wait.
+//   - Children are fitted to their parent's already fitted window, top
+//     down: one outliving its parent is cut at the parent's end, one
+//     starting before it (clock skew) is moved to the parent's start, and
+//     one with no time inside (starting at or after the parent's end, or
+//     ending at or before its start when it starts earlier) is left out
+//     with its subtree.
+//   - The walk starts at the root with the child that finishes last (equal
+//     ends: the one that started first), gives the parent the time after
+//     that child's end, descends into the child, and on coming back to the
+//     parent at the child's start takes the child that finished last
+//     before then; children overlapping the one taken are passed over.
+//     When no child is left, the parent's time back to its own start is
+//     its own, and the walk returns to its parent.
+//
+// Where reltui differs on purpose: a child ending exactly when the one
+// after it starts is taken (Jaeger UI needs it to end strictly earlier and
+// gives its time to the parent); spans whose parent is missing are roots
+// and only the longest root is walked (Jaeger UI walks every root whose
+// parent reference is empty and gives an orphan's tree no path), so the
+// segments never overlap; adjacent pieces of one span are joined and
+// zero-length pieces are not returned.
+//
+// Each segment names the span that owned that stretch. The walk is
+// iterative and takes each child at most once, so it is O(n log n) and
 // safe on deep traces.
 func CriticalPath(spans []sources.Span) []Segment {
 	segs, _ := criticalPath(spans)
@@ -72,7 +99,10 @@ func criticalPath(spans []sources.Span) ([]Segment, []pathKey) {
 		n := &nodes[i]
 		if len(n.children) > 1 {
 			slices.SortStableFunc(n.children, func(a, b int) int {
-				return cmp.Compare(nodes[b].end, nodes[a].end)
+				if c := cmp.Compare(nodes[b].end, nodes[a].end); c != 0 {
+					return c
+				}
+				return cmp.Compare(nodes[a].rawStart, nodes[b].rawStart)
 			})
 		}
 	}
@@ -198,7 +228,7 @@ func buildTree(spans []sources.Span, base time.Time) ([]cpSpan, int) {
 		if end < st {
 			end = math.MaxInt64
 		}
-		nodes = append(nodes, cpSpan{src: i, parent: -1, start: st, end: end})
+		nodes = append(nodes, cpSpan{src: i, parent: -1, start: st, end: end, rawStart: st})
 	}
 	root := -1
 	counts := make([]int, len(nodes)+1)
@@ -206,6 +236,7 @@ func buildTree(spans []sources.Span, base time.Time) ([]cpSpan, int) {
 		s := &spans[nodes[i].src]
 		if p, ok := index[s.ParentSpanID]; ok && s.ParentSpanID != "" && p != i {
 			nodes[i].parent = p
+			nodes[i].blocking = blocksParent(s, &spans[nodes[p].src])
 			counts[p+1]++
 			continue
 		}
@@ -250,10 +281,41 @@ func longerRoot(a, b *cpSpan) bool {
 	return a.start < b.start
 }
 
-// clampWindows narrows every span reachable from root to its parent's
-// (already clamped) window, top down, and marks the ones with nothing left
-// inside it. An explicit stack keeps a 50k-deep chain off the goroutine
-// stack.
+// blocksParent reports whether parent waits for child: not for a consumer
+// under a producer, nor for a child that follows from it.
+func blocksParent(child, parent *sources.Span) bool {
+	if strings.EqualFold(kindOf(child), "consumer") && strings.EqualFold(kindOf(parent), "producer") {
+		return false
+	}
+	// ParentSpanID prefers a CHILD_OF reference, so a FOLLOWS_FROM to the
+	// parent with no CHILD_OF beside it is how the parent was chosen.
+	follows := false
+	for _, r := range child.References {
+		if r.SpanID != child.ParentSpanID || (r.TraceID != "" && child.TraceID != "" && r.TraceID != child.TraceID) {
+			continue
+		}
+		if r.Type != sources.FollowsFrom {
+			return true
+		}
+		follows = true
+	}
+	return !follows
+}
+
+// kindOf is the span's kind, read from the span.kind tag when the source
+// did not fill Kind.
+func kindOf(s *sources.Span) string {
+	if s.Kind != "" {
+		return s.Kind
+	}
+	k, _ := s.Tag("span.kind")
+	return strings.TrimSpace(k)
+}
+
+// clampWindows narrows every blocking span reachable from root to its
+// parent's (already clamped) window, top down, and marks the ones with
+// time left inside it, by Jaeger UI's sanitizeOverFlowingChildren rules. An
+// explicit stack keeps a 50k-deep chain off the goroutine stack.
 func clampWindows(nodes []cpSpan, root int) {
 	nodes[root].kept = true
 	stack := []int{root}
@@ -262,8 +324,11 @@ func clampWindows(nodes []cpSpan, root int) {
 		stack = stack[:len(stack)-1]
 		for _, c := range p.children {
 			n := &nodes[c]
-			if n.start > p.end || n.end < p.start {
-				continue // wholly outside: dropped with its subtree
+			if !n.blocking {
+				continue // the parent does not wait: off the path with its subtree
+			}
+			if n.start >= p.end && n.start >= p.start || n.start < p.start && n.end <= p.start {
+				continue // no time inside the parent: dropped with its subtree
 			}
 			n.start = max(n.start, p.start)
 			n.end = min(n.end, p.end)
