@@ -88,6 +88,18 @@ func TestGoldenViews(t *testing.T) {
 			settle(m, m.Pivot(paneTrace(big.TraceID)))
 			panetest.Press(m, "G")
 		}},
+		{"trace_folded", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+			fan := fanTrace()
+			src.traces[fan.TraceID] = fan
+			settle(m, m.Pivot(paneTrace(fan.TraceID)))
+			panetest.Press(m, "z", "j", "j", "j")
+		}},
+		{"trace_folded_big", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+			wide := wideTrace(2000)
+			src.traces[wide.TraceID] = wide
+			settle(m, m.Pivot(paneTrace(wide.TraceID)))
+			panetest.Press(m, "j", "j", "j", "z")
+		}},
 		{"error_stale", func(m *Model, src *fakeSource, clk *panetest.Clock) {
 			search(m, "frontend")
 			clk.Add(3*time.Minute + 10*time.Second)

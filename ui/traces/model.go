@@ -587,8 +587,12 @@ func (m *Model) toggleTiny() {
 	case m.hidden == 0:
 		m.flash = fmt.Sprintf("no spans under %s of the trace (%s) to fold; critical-path spans never fold", m.shareLabel(), fmtDur(m.tr.foldBelow))
 	default:
-		m.flash = fmt.Sprintf("folded %s spans under %s of the trace (%s) into %s rows; critical-path spans never fold",
-			thousands(m.hidden), m.shareLabel(), fmtDur(m.tr.foldBelow), thousands(len(m.folds)))
+		rows := thousands(len(m.folds)) + " rows"
+		if len(m.folds) == 1 {
+			rows = "1 row"
+		}
+		m.flash = fmt.Sprintf("folded %s spans under %s of the trace (%s) into %s; critical-path spans never fold",
+			thousands(m.hidden), m.shareLabel(), fmtDur(m.tr.foldBelow), rows)
 	}
 }
 

@@ -563,6 +563,9 @@ func (m *Model) foldLine(f *foldRow, selected bool, lay rowLayout) string {
 	if f.spans == 1 {
 		text = "1 span under " + m.shareLabel() + " folded"
 	}
+	if ansi.StringWidth(prefix+text) > lay.name {
+		text = fmt.Sprintf("%s spans folded", thousands(f.spans)) // the duration column says under what
+	}
 	name := ansi.Truncate(prefix+text, lay.name, "…")
 	b.WriteString(name)
 	b.WriteString(strings.Repeat(" ", max(0, lay.name-ansi.StringWidth(name))))
