@@ -31,7 +31,9 @@ func refs(s sources.Span, r ...sources.SpanRef) sources.Span {
 	return s
 }
 
-func childOf(id string) sources.SpanRef { return sources.SpanRef{TraceID: "t", SpanID: id, Type: sources.ChildOf} }
+func childOf(id string) sources.SpanRef {
+	return sources.SpanRef{TraceID: "t", SpanID: id, Type: sources.ChildOf}
+}
 func followsFrom(id string) sources.SpanRef {
 	return sources.SpanRef{TraceID: "t", SpanID: id, Type: sources.FollowsFrom}
 }
