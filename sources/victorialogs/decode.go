@@ -95,6 +95,17 @@ func decodeEntry(line []byte, in *interner) (sources.LogEntry, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return sources.LogEntry{}, &notJSON{line: string(line)}
 	}
+	if e, ok := decodeFast(line, in); ok {
+		return e, nil
+	}
+	return decodeSlow(line, in)
+}
+
+// decodeSlow is decodeEntry for any row: it goes through a map of every
+// field, so it reads what decodeFast declines (non-string values, bad
+// times, unreadable streams) and reports every error. It defines the
+// behaviour that decodeFast must match.
+func decodeSlow(line []byte, in *interner) (sources.LogEntry, error) {
 	fields, err := decodeRow(line)
 	if err != nil {
 		return sources.LogEntry{}, err
@@ -254,6 +265,18 @@ type interner struct {
 
 func newInterner() *interner {
 	return &interner{byRaw: map[string]map[string]string{}, bad: map[string]bool{}, none: map[string]string{}}
+}
+
+// getBytes is get for a stream still in the row's bytes: a stream already
+// seen, which is nearly every row's, costs no copy into a string.
+func (in *interner) getBytes(raw []byte) (map[string]string, error) {
+	in.mu.Lock()
+	m, ok := in.byRaw[string(raw)]
+	in.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	return in.get(string(raw))
 }
 
 func (in *interner) get(raw string) (map[string]string, error) {
