@@ -73,6 +73,7 @@ type Client struct {
 	api       api_v2.QueryServiceClient
 	guard     *resilience.Guard
 	spanLimit int
+	maxMsg    int
 }
 
 // New validates cfg and prepares a client. It does not connect: gRPC dials
@@ -126,7 +127,7 @@ func New(cfg Config) (*Client, error) {
 	if g == nil {
 		g = resilience.New(backendName, resilience.DefaultPolicy())
 	}
-	return &Client{conn: conn, api: api_v2.NewQueryServiceClient(conn), guard: g, spanLimit: limit}, nil
+	return &Client{conn: conn, api: api_v2.NewQueryServiceClient(conn), guard: g, spanLimit: limit, maxMsg: maxMsg}, nil
 }
 
 // normalizeAddress accepts host:port only. A URL is refused with a hint,

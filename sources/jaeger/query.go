@@ -101,7 +101,7 @@ func (c *Client) FindTraces(ctx context.Context, q FindQuery) ([]sources.Trace, 
 		return nil, err
 	}
 	return resilience.Call(ctx, c.guard, op, true, func(ctx context.Context) ([]sources.Trace, error) {
-		a, err := c.collect(ctx, op, func(ctx context.Context) (chunkStream, error) {
+		a, cut, err := c.collect(ctx, op, func(ctx context.Context) (chunkStream, error) {
 			return c.api.FindTraces(ctx, &api_v2.FindTracesRequest{Query: params})
 		})
 		if err != nil {
@@ -110,6 +110,12 @@ func (c *Client) FindTraces(ctx context.Context, q FindQuery) ([]sources.Trace, 
 		traces := a.result(fmt.Sprintf(
 			"search results have more than %d spans; showing the first %d, so this and later traces may be incomplete or missing",
 			c.spanLimit, c.spanLimit))
+		if cut > 0 && len(traces) > 0 {
+			// result keeps arrival order: the last trace is the one cut.
+			last := &traces[len(traces)-1]
+			last.Warnings = append(last.Warnings, c.oversizeWarning("search results", cut)+
+				", so this and later traces may be incomplete or missing")
+		}
 		sortTracesNewestFirst(traces)
 		return traces, nil
 	})
@@ -117,7 +123,9 @@ func (c *Client) FindTraces(ctx context.Context, q FindQuery) ([]sources.Trace, 
 
 // GetTrace fetches one trace by id (1–32 hex digits). An unknown id is
 // KindNotFound; a malformed one is KindBadQuery without a network call. A
-// trace past the span limit comes back truncated with a warning.
+// trace past the span limit comes back truncated with a warning, and so
+// does one whose stream breaks on a message over the size limit after
+// some spans arrived (before any, that is KindTooMuchData).
 func (c *Client) GetTrace(ctx context.Context, traceID string) (*sources.Trace, error) {
 	const op = "get_trace"
 	id, err := parseTraceID(traceID)
@@ -130,7 +138,7 @@ func (c *Client) GetTrace(ctx context.Context, traceID string) (*sources.Trace, 
 	}
 	want := formatTraceID(id)
 	return resilience.Call(ctx, c.guard, op, true, func(ctx context.Context) (*sources.Trace, error) {
-		a, err := c.collect(ctx, op, func(ctx context.Context) (chunkStream, error) {
+		a, cut, err := c.collect(ctx, op, func(ctx context.Context) (chunkStream, error) {
 			return c.api.GetTrace(ctx, &api_v2.GetTraceRequest{TraceID: id})
 		})
 		if err != nil {
@@ -152,6 +160,9 @@ func (c *Client) GetTrace(ctx context.Context, traceID string) (*sources.Trace, 
 		if len(parts) > 1 {
 			sortSpans(out.Spans)
 		}
+		if cut > 0 {
+			out.Warnings = append(out.Warnings, c.oversizeWarning("trace", cut))
+		}
 		return out, nil
 	})
 }
@@ -164,24 +175,54 @@ type chunkStream interface {
 // collect reads a span stream into an assembler. Once the span limit is
 // reached it cancels the stream instead of draining it, so an enormous
 // trace costs neither memory nor the time to download the rest.
-func (c *Client) collect(ctx context.Context, op string, open func(context.Context) (chunkStream, error)) (*assembler, error) {
+//
+// A message over the size limit ends a stream for good. When spans came
+// before it, collect returns them and cut, the number of spans taken, so
+// the caller can warn: a big trace shown truncated beats an error. With
+// nothing taken it is KindTooMuchData.
+func (c *Client) collect(ctx context.Context, op string, open func(context.Context) (chunkStream, error)) (a *assembler, cut int, err error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream, err := open(sctx)
 	if err != nil {
-		return nil, toError(op, err)
+		return nil, 0, toError(op, err)
 	}
-	a := newAssembler(c.spanLimit)
+	a = newAssembler(c.spanLimit)
+	taken := 0
 	for {
 		chunk, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
-			return a, nil
+			return a, 0, nil
 		}
 		if err != nil {
-			return nil, toError(op, err)
+			err = toError(op, err)
+			if taken > 0 && sources.KindOf(err) == sources.KindTooMuchData {
+				return a, taken, nil
+			}
+			return nil, 0, err
 		}
-		if !a.add(chunk) {
-			return a, nil // the deferred cancel ends the stream
+		more := a.add(chunk)
+		taken += len(chunk.Spans)
+		if !more {
+			return a, 0, nil // the deferred cancel ends the stream
 		}
 	}
+}
+
+// oversizeWarning says that what was an answer of n spans was cut by a
+// message over the gRPC size limit.
+func (c *Client) oversizeWarning(what string, n int) string {
+	return fmt.Sprintf("%s cut short: a gRPC message over the %s limit ended the answer after %d spans; showing the first %d",
+		what, byteSize(c.maxMsg), n, n)
+}
+
+// byteSize is a message size limit as people write it: 64 MiB, 16 KiB.
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
