@@ -321,3 +321,21 @@ func TestWarningsAreCapped(t *testing.T) {
 		t.Errorf("the warnings take %d lines, %d rows left", n, m.listHeight())
 	}
 }
+
+// The Jaeger client's two truncation warnings (span limit, message over
+// the gRPC limit) come before any number of per-span ones.
+func TestTruncationWarningsShownFirst(t *testing.T) {
+	for _, w := range []string{
+		"trace has more than 100000 spans; showing the first 100000",
+		"trace cut short: a gRPC message over the 64 MiB limit ended the answer after 30 spans; showing the first 30",
+	} {
+		tr := fanTrace()
+		tr.Warnings = []string{"span 0000000000000001: clock skew adjusted", "span 0000000000000002: clock skew adjusted", w}
+		m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), newFakeSource(tr), 200, 50)
+		settle(m, m.Pivot(paneTrace(fanID)))
+		lines := strings.Split(m.View(), "\n")
+		if lines[2] != "! "+w || lines[3] != "! 2 more warnings not shown" {
+			t.Errorf("header:\n%s", strings.Join(lines[:5], "\n"))
+		}
+	}
+}
