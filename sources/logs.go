@@ -163,3 +163,26 @@ type LogDialect interface {
 	// Example is a short query to show in hints, for a stream label.
 	Example(label string) string
 }
+
+// LogMetrics runs metric queries over logs: LogQL metric queries on Loki,
+// LogsQL queries with a `| stats` pipe on VictoriaLogs. It is separate from
+// LogBackend so that a consumer asks for it with a type assertion and a
+// backend (or a wrapper of one) without it still serves log queries.
+type LogMetrics interface {
+	// IsMetricQuery reports whether expr is a metric query in the
+	// backend's language, one MetricRange runs, rather than a log query.
+	// It reads the text only and never calls the backend.
+	IsMetricQuery(expr string) bool
+	// MetricRange runs a metric query over [from, to) at step resolution
+	// (0: DefaultMetricStep) and returns its series and the backend's
+	// warnings, which come back even on error.
+	MetricRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]Series, []string, error)
+}
+
+// DefaultMetricStep is the step of a metric query when none is given:
+// about 250 points over the range, in whole seconds, at least 1s (Loki's
+// and Grafana's default).
+func DefaultMetricStep(from, to time.Time) time.Duration {
+	s := (to.Sub(from) / 250).Truncate(time.Second)
+	return max(s, time.Second)
+}
