@@ -186,3 +186,14 @@ func DefaultMetricStep(from, to time.Time) time.Duration {
 	s := (to.Sub(from) / 250).Truncate(time.Second)
 	return max(s, time.Second)
 }
+
+// AsMetricQuery returns backend's LogMetrics when it has one and expr is a
+// metric query in its language: the console and `reltui logs` then run
+// expr with MetricRange and draw series instead of lines.
+func AsMetricQuery(backend any, expr string) (LogMetrics, bool) {
+	lm, ok := backend.(LogMetrics)
+	if !ok || !lm.IsMetricQuery(expr) {
+		return nil, false
+	}
+	return lm, true
+}

@@ -164,14 +164,16 @@ func checkTextOrJSON(out string) error {
 
 func newLogsCmd(g *globals) *cobra.Command {
 	var w window
-	var out, direction string
+	var out, direction, step string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "logs QUERY",
-		Short: "Run a log query (LogQL on Loki, LogsQL on VictoriaLogs)",
+		Short: "Run a log query, or a metric query over logs (LogQL on Loki, LogsQL on VictoriaLogs)",
 		Example: `  reltui logs '{service="payments"} |= "timeout"' --since 1h        # Loki, LogQL
   reltui logs '{service="payments"} "timeout"' --since 1h           # VictoriaLogs, LogsQL
-  reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl`,
+  reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl
+  reltui logs 'sum by (level) (count_over_time({service="payments"}[5m]))' --since 6h   # LogQL metric query
+  reltui logs '{service="payments"} | stats by (level) count() hits' --since 15m -o json  # LogsQL stats`,
 		Args: exactArgs(1, "a log query in the backend's language, e.g. '{service=\"payments\"}'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := parseFormat(out)
@@ -193,7 +195,24 @@ func newLogsCmd(g *globals) *cobra.Command {
 			if limit <= 0 {
 				return usage("--limit must be positive")
 			}
+			var st time.Duration
+			if step != "" {
+				if st, err = timespec.ParseDuration(step); err != nil || st <= 0 {
+					return usage("--step: invalid duration %q", step)
+				}
+			}
 			return withBackends(g, "log backend (loki or victorialogs)", func(bs *backends) bool { return bs.logs != nil }, func(ctx context.Context, bs *backends) error {
+				if lm, ok := sources.AsMetricQuery(bs.logs, args[0]); ok {
+					series, warnings, err := lm.MetricRange(ctx, args[0], from, to, st)
+					printWarnings(g, warnings)
+					if err != nil {
+						return err
+					}
+					return headless.WriteSeries(g.stdout, f, series)
+				}
+				if step != "" {
+					return usage("--step applies to metric queries only (LogQL metric queries, LogsQL queries with a | stats pipe)")
+				}
 				lw := headless.NewLogWriter(g.stdout, f)
 				warnings, err := bs.logs.QueryRangeFunc(ctx, sources.LogQuery{Expr: args[0], From: from, To: to, Limit: limit, Direction: dir}, lw.Write)
 				if cerr := lw.Close(); err == nil {
@@ -208,6 +227,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 	outputFlag(cmd, &out)
 	cmd.Flags().IntVar(&limit, "limit", 1000, "most lines to return (pages past the backend's per-query limit)")
 	cmd.Flags().StringVar(&direction, "direction", "backward", "backward (newest first) or forward")
+	cmd.Flags().StringVar(&step, "step", "", "metric queries: resolution, e.g. 30s (default: range/250, at least 1s)")
 	return cmd
 }
 
