@@ -85,6 +85,9 @@ func (m *Model) openInput(md mode, prompt, value, placeholder string) tea.Cmd {
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
+	if m.plot != nil {
+		return m.chartKey(msg)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -100,9 +103,7 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.move(m.viewLen())
 	case key.Matches(msg, k.Edit):
-		m.mode = modeEdit
-		m.editor.CursorEnd()
-		return m.editor.Focus()
+		return m.edit()
 	case key.Matches(msg, k.Filter):
 		text := ""
 		if m.flt != nil {
@@ -150,6 +151,13 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		m.back()
 	}
 	return nil
+}
+
+// edit gives the query editor the keyboard.
+func (m *Model) edit() tea.Cmd {
+	m.mode = modeEdit
+	m.editor.CursorEnd()
+	return m.editor.Focus()
 }
 
 // back undoes the most recent thing that can be undone: a running query,

@@ -136,9 +136,12 @@ type Model struct {
 	shownAt     time.Time
 	hasResult   bool
 	limitHit    bool
-	err         error
-	errAt       time.Time
-	warnings    []string
+	// plot is the metric query's chart on screen, shown instead of the
+	// lines; nil while lines (or nothing) are shown.
+	plot     *plot
+	err      error
+	errAt    time.Time
+	warnings []string
 
 	buf        *buffer
 	flt        *filter
@@ -297,6 +300,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modeDetail:
 		return []key.Binding{k.Up, k.Down, k.Copy, k.Back}
 	}
+	if m.plot != nil {
+		return []key.Binding{k.Edit, k.Back}
+	}
 	if m.flt != nil {
 		return []key.Binding{k.Next, k.Prev, k.Context, k.Filter, k.Detail, k.Back}
 	}
@@ -324,6 +330,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case resultMsg:
 		if msg.pane == m.id && msg.seq == m.seq {
 			return m, m.onResult(msg)
+		}
+	case metricMsg:
+		if msg.pane == m.id && msg.seq == m.seq {
+			m.onMetric(msg)
 		}
 	case tailStartedMsg:
 		if msg.pane == m.id && msg.seq == m.tailSeq {
@@ -401,6 +411,11 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	m.querying = true
 	m.queryExpr = expr
 	m.queryFrom, m.queryTo = m.window()
+	if lm, ok := sources.AsMetricQuery(m.src, expr); ok {
+		// A chart has no tail to pick up again.
+		m.wantTail = false
+		return tea.Batch(metricCmd(ctx, lm, m.id, m.seq, expr, m.queryFrom, m.queryTo, m.tmo), m.spin.Start())
+	}
 	q := sources.LogQuery{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: sources.Backward}
 	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.spin.Start())
 }
@@ -426,7 +441,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		m.err, m.errAt, m.wantTail = msg.err, m.now(), false
 		return nil
 	}
-	m.err = nil
+	m.err, m.plot = nil, nil
 	m.shown, m.shownAt, m.hasResult = msg.q, m.now(), true
 	m.warnings = msg.warnings
 	m.limitHit = len(msg.rows) >= msg.q.Limit

@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/chart"
 )
 
 // Styles are the pane's lipgloss styles for one session. They live here,
@@ -32,6 +33,9 @@ type Styles struct {
 	Spinner  lipgloss.Style
 	Plain    lipgloss.Style
 
+	// Chart draws a metric query's series.
+	Chart *chart.Styles
+
 	// Level styles colour the level column and the line.
 	Error lipgloss.Style
 	Warn  lipgloss.Style
@@ -42,7 +46,7 @@ type Styles struct {
 // NewStyles builds the pane's styles for palette p on renderer r.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	ns := r.NewStyle
-	s := Styles{Mono: p.Mono}
+	s := Styles{Mono: p.Mono, Chart: chart.NewStyles(r, p)}
 	s.Plain = ns()
 	s.Prompt = ns().Foreground(p.Primary).Bold(true)
 	s.Query = ns().Foreground(p.Text)

@@ -30,7 +30,11 @@ func (m *Model) View() string {
 	if s := m.warnLine(); s != "" {
 		lines = append(lines, s)
 	}
-	lines = append(lines, m.listLines()...)
+	if m.plot != nil {
+		lines = append(lines, m.chartLines(m.listHeight())...)
+	} else {
+		lines = append(lines, m.listLines()...)
+	}
 	lines = append(lines, m.bottomLine())
 	if len(lines) > m.height {
 		lines = lines[:m.height]
@@ -71,6 +75,8 @@ func (m *Model) statusLine() string {
 	var parts []string
 	now := m.now()
 	switch {
+	case m.plot != nil:
+		parts = append(parts, m.chartStatus()...)
 	case m.querying:
 		parts = append(parts, m.spin.View()+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
 		if m.hasResult {
@@ -164,7 +170,10 @@ func (m *Model) errorLines() []string {
 	case m.err != nil:
 		kind, reason := pane.ErrText(m.err)
 		still := "no earlier results to show"
-		if m.hasResult {
+		switch {
+		case m.plot != nil:
+			still = m.chartStill()
+		case m.hasResult:
 			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), ageLabel(m.now().Sub(m.shownAt)))
 		}
 		s = st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i edits, enter re-runs")

@@ -1,0 +1,204 @@
+package logs
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/chart"
+)
+
+// A metric query (a LogQL metric query on Loki, a LogsQL query with a
+// `| stats` pipe on VictoriaLogs) is drawn as a chart of its series in
+// place of the line list. The backend says which queries are metric
+// queries (sources.LogMetrics); a source without LogMetrics runs every
+// query as a log query.
+
+// plot is a metric query's answer, ready to draw.
+type plot struct {
+	expr     string
+	from, to time.Time
+	step     time.Duration
+	series   []chart.Series
+	at       time.Time
+}
+
+// metricMsg is a metric query's answer. Series are named and sanitized by
+// the Cmd, off the UI goroutine.
+type metricMsg struct {
+	pane     string
+	seq      int
+	plot     plot
+	warnings []string
+	err      error
+}
+
+func (metricMsg) logsMsg() {}
+
+// metricCmd runs one metric query. Like queryCmd it captures its inputs by
+// value and touches no model state.
+func metricCmd(ctx context.Context, lm sources.LogMetrics, pane string, seq int, expr string, from, to time.Time, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		step := sources.DefaultMetricStep(from, to)
+		ss, warns, err := lm.MetricRange(ctx, expr, from, to, step)
+		msg := metricMsg{pane: pane, seq: seq, plot: plot{expr: expr, from: from, to: to, step: step}, err: err}
+		for _, w := range warns {
+			msg.warnings = append(msg.warnings, sanitize.Line(w))
+		}
+		if err == nil {
+			msg.plot.series = chartSeries(ss)
+		}
+		return msg
+	}
+}
+
+// chartSeries turns series into chart lines named by the labels that tell
+// them apart, sorted by name so that a redraw keeps each line's colour.
+func chartSeries(ss []sources.Series) []chart.Series {
+	labels := make([]map[string]string, len(ss))
+	for i, s := range ss {
+		labels[i] = make(map[string]string, len(s.Labels))
+		for k, v := range s.Labels {
+			labels[i][sanitize.Line(k)] = sanitize.Line(v)
+		}
+	}
+	names := seriesNames(labels)
+	out := make([]chart.Series, len(ss))
+	for i, s := range ss {
+		out[i] = chart.Series{Name: names[i], Points: make([]chart.Point, len(s.Samples))}
+		for j, p := range s.Samples {
+			out[i].Points[j] = chart.Point{T: p.Time, V: p.Value}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// seriesNames names each label set by the labels whose values differ
+// between the sets, "k=v,k=v"; a lone series, or labels that never
+// differ, fall back to the metric name (VictoriaLogs' result name), then
+// to "value".
+func seriesNames(ls []map[string]string) []string {
+	keys := map[string]bool{}
+	for _, l := range ls {
+		for k := range l {
+			keys[k] = true
+		}
+	}
+	var vary []string
+	for k := range keys {
+		for _, l := range ls[1:] {
+			if l[k] != ls[0][k] {
+				vary = append(vary, k)
+				break
+			}
+		}
+	}
+	sort.Strings(vary)
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		var parts []string
+		for _, k := range vary {
+			if k == "__name__" {
+				parts = append(parts, l[k])
+				continue
+			}
+			parts = append(parts, k+"="+l[k])
+		}
+		out[i] = strings.Join(parts, ",")
+		if out[i] == "" {
+			out[i] = l["__name__"]
+		}
+		if out[i] == "" {
+			out[i] = "value"
+		}
+	}
+	return out
+}
+
+// onMetric takes a metric query's answer: the chart replaces the lines.
+func (m *Model) onMetric(msg metricMsg) {
+	m.querying, m.wantTail = false, false
+	if m.queryCancel != nil {
+		m.queryCancel()
+		m.queryCancel = nil
+	}
+	if msg.err != nil {
+		// The previous chart or lines stay; the view marks them stale.
+		m.err, m.errAt = msg.err, m.now()
+		return
+	}
+	m.err = nil
+	p := msg.plot
+	p.at = m.now()
+	m.plot = &p
+	m.warnings = msg.warnings
+	// The lines are gone from view: nothing of them can be selected,
+	// filtered, copied or tailed any more.
+	m.buf.reset(nil)
+	m.hasResult, m.limitHit, m.flt, m.showCtx = false, false, nil, false
+	clear(m.expanded)
+	m.sel, m.top = 0, 0
+}
+
+// chartKey handles keys while a chart is shown: only editing, re-running
+// and cancelling apply.
+func (m *Model) chartKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Edit):
+		return m.edit()
+	case key.Matches(msg, k.Tail):
+		m.flash = "the live tail follows log queries; this is a metric query"
+	case key.Matches(msg, k.Back):
+		m.back()
+	}
+	return nil
+}
+
+// chartStatus is the status line's left part while a chart is shown.
+func (m *Model) chartStatus() []string {
+	st := &m.st
+	p := m.plot
+	if m.querying {
+		return []string{m.spin.View() + st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"),
+			st.Muted.Render("showing the earlier chart")}
+	}
+	parts := []string{
+		st.Status.Render(fmt.Sprintf("%d series", len(p.series))),
+		st.Muted.Render(m.rangeLabel(p.from, p.to) + " · step " + p.step.String()),
+	}
+	if m.err != nil {
+		parts = append(parts, st.WarnMsg.Render("stale, "+ageLabel(m.now().Sub(p.at))+" old"))
+	}
+	return parts
+}
+
+// chartLines draws the chart in exactly h lines.
+func (m *Model) chartLines(h int) []string {
+	p := m.plot
+	c := chart.Chart{
+		Title: m.dialect().Language() + " metric query", From: p.from, To: p.to, Step: p.step,
+		Series: p.series, ZeroBased: true, Loc: m.loc,
+		Empty: "no data: nothing matched in " + m.rangeLabel(p.from, p.to),
+	}
+	if m.err != nil {
+		c.Title += " (stale)"
+	}
+	return strings.Split(chart.Render(c, m.width, h, m.st.Chart), "\n")
+}
+
+// chartStill is what the error line says still works while a chart is
+// shown.
+func (m *Model) chartStill() string {
+	return "showing the previous chart from " + ageLabel(m.now().Sub(m.plot.at)) + " ago"
+}
