@@ -104,9 +104,15 @@ func (e *NoBaselineError) Error() string {
 	if len(e.Considered) == 0 {
 		return "no healthy baseline found: no candidate traces of the same root service and operation near in time"
 	}
+	return fmt.Sprintf("no healthy baseline found among %d candidates: %s", len(e.Considered), TallyCandidates(e.Considered))
+}
+
+// TallyCandidates counts candidates by the gist of their reason, in the
+// order the reasons first appear: "2 has errors, 1 chosen, 3 healthy".
+func TallyCandidates(cs []Candidate) string {
 	counts := map[string]int{}
 	var order []string
-	for _, c := range e.Considered {
+	for _, c := range cs {
 		k := c.Reason
 		if i := strings.IndexAny(k, ":("); i > 0 {
 			k = strings.TrimSpace(k[:i])
@@ -120,7 +126,7 @@ func (e *NoBaselineError) Error() string {
 	for i, k := range order {
 		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
 	}
-	return fmt.Sprintf("no healthy baseline found among %d candidates: %s", len(e.Considered), strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
 // Reasons a candidate is rejected; the text before a colon is what

@@ -232,6 +232,9 @@ func TestChooseBaseline(t *testing.T) {
 	if kept != 4 || !b.Considered[7].Chosen {
 		t.Errorf("kept %d", kept)
 	}
+	if got := TallyCandidates(b.Considered); got != "1 the trace itself, 1 has errors, 1 different root, 1 too far in time, 3 healthy, 1 chosen, 1 duration far from median, 1 no spans, 1 duplicate of an earlier candidate" {
+		t.Errorf("tally %q", got)
+	}
 	if !strings.Contains(b.Reason, "nearest in time (2m0s after) of 4 healthy frontend POST /api/checkout traces within 25% of their median 105ms") {
 		t.Errorf("reason %q", b.Reason)
 	}

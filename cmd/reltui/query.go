@@ -371,6 +371,7 @@ func newTraceCmd(g *globals) *cobra.Command {
 		},
 	}
 	outputFlag(cmd, &out)
+	cmd.AddCommand(newTraceDiffCmd(g))
 	return cmd
 }
 
