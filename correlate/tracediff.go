@@ -239,6 +239,9 @@ func ChooseBaseline(target sources.Trace, candidates []sources.Trace) (Baseline,
 // it a doubtful comparison.
 func GivenBaseline(target, base sources.Trace) Baseline {
 	b := Baseline{TraceID: base.TraceID, Reason: "given on the command line"}
+	if base.TraceID == target.TraceID {
+		b.Notes = append(b.Notes, "the baseline is the trace itself")
+	}
 	tr, br := rootIndex(target.Spans), rootIndex(base.Spans)
 	if n := errorSpans(base.Spans); n > 0 {
 		b.Notes = append(b.Notes, fmt.Sprintf("the baseline has %d error spans", n))

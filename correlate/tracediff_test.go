@@ -270,6 +270,9 @@ func TestGivenBaselineNotes(t *testing.T) {
 	if b := GivenBaseline(target, cand("b", "frontend", opCheckout, 1, 100, false)); len(b.Notes) != 0 {
 		t.Fatalf("%+v", b)
 	}
+	if b := GivenBaseline(target, target); len(b.Notes) != 1 || b.Notes[0] != "the baseline is the trace itself" {
+		t.Fatalf("%+v", b)
+	}
 }
 
 func TestBaselineQueries(t *testing.T) {
