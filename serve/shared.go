@@ -34,6 +34,23 @@ func (s sharedLogs) Tail(ctx context.Context, expr string, start time.Time) sour
 	return s.hub.Tail(ctx, expr, start)
 }
 
+// IsMetricQuery and MetricRange pass the backend's metric queries through
+// (sources.LogMetrics): the embedded interface would hide them, and every
+// session's Logs pane would then run a metric query as a log query.
+func (s sharedLogs) IsMetricQuery(expr string) bool {
+	_, ok := sources.AsMetricQuery(s.LogBackend, expr)
+	return ok
+}
+
+func (s sharedLogs) MetricRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	lm, ok := s.LogBackend.(sources.LogMetrics)
+	if !ok {
+		return nil, nil, &sources.Error{Backend: s.Backend(), Op: "metric_query", Kind: sources.KindBadQuery,
+			Msg: "this log backend runs no metric queries"}
+	}
+	return lm.MetricRange(ctx, expr, from, to, step)
+}
+
 // NewTailHub is the hub serve shares among sessions: one upstream tail per
 // query, late readers caught up through the backend's own query_range.
 func NewTailHub(b sources.LogBackend) *logtail.Hub {
