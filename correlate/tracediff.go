@@ -100,6 +100,7 @@ type NoBaselineError struct {
 	Considered []Candidate
 }
 
+// Error counts the candidates by why each was not taken.
 func (e *NoBaselineError) Error() string {
 	if len(e.Considered) == 0 {
 		return "no healthy baseline found: no candidate traces of the same root service and operation near in time"
@@ -406,7 +407,8 @@ type diffNode struct {
 //
 // Ranking rule: rows are sorted by CriticalDelta, largest first. A span's
 // critical time is the time it alone kept its trace's critical path, and
-// the critical times of a trace add up to its root's duration, so the
+// the critical times of a trace add up to its root's duration (the
+// critical path walks one root; see CriticalPath), so the
 // critical deltas add up to how much longer the slow trace took: a row's
 // CriticalDelta is the share of the extra duration it explains (a span
 // only in the slow trace explains all its critical time, one only in the
@@ -431,7 +433,6 @@ func Diff(slow, base sources.Trace) TraceDiff {
 	<-done
 
 	d := TraceDiff{Slow: traceSide(slow, sn, sRoots), Base: traceSide(base, bn, bRoots)}
-	d.Rows = make([]DiffRow, 0, max(len(sn), len(bn)))
 	side := func(spans []sources.Span, nodes []diffNode, self, crit []time.Duration, i int) DiffSide {
 		n := &nodes[i]
 		s := &spans[n.src]
@@ -440,7 +441,7 @@ func Diff(slow, base sources.Trace) TraceDiff {
 	// pair is a position to turn into a row: a slow node, a baseline node
 	// or both (-1 for none), under row parent.
 	type pair struct{ s, b, parent, depth int }
-	queue := make([]pair, 0, max(len(sn), len(bn)))
+	queue := make([]pair, 0, len(sn)+len(bn)/8)
 	// join merges two child lists sorted by (service, operation, ordinal)
 	// into the queue: equal keys make one pair, the rest pair with nothing.
 	join := func(sl, bl []int, parent, depth int) {
@@ -472,22 +473,36 @@ func Diff(slow, base sources.Trace) TraceDiff {
 			queue = append(queue, p)
 		}
 	}
+	// First every position (a row's index is its place in the queue, so
+	// parents are known before their rows exist), then the rows, in one
+	// allocation of the right size.
 	join(sRoots, bRoots, -1, 0)
 	for k := 0; k < len(queue); k++ {
 		p := queue[k]
-		row := DiffRow{Depth: p.depth, Parent: p.parent}
 		var sl, bl []int
+		if p.s >= 0 {
+			sl = sn[p.s].children
+		}
+		if p.b >= 0 {
+			bl = bn[p.b].children
+		}
+		if len(sl) > 0 || len(bl) > 0 {
+			join(sl, bl, k, p.depth+1)
+		}
+	}
+	d.Rows = make([]DiffRow, len(queue))
+	for k, p := range queue {
+		row := &d.Rows[k]
+		row.Depth, row.Parent = p.depth, p.parent
 		if p.s >= 0 {
 			sp := &slow.Spans[sn[p.s].src]
 			row.Service, row.Operation, row.Ordinal = sp.Service, sp.Operation, sn[p.s].ordinal
 			row.Slow = side(slow.Spans, sn, sSelf, sCrit, p.s)
-			sl = sn[p.s].children
 		}
 		if p.b >= 0 {
 			bp := &base.Spans[bn[p.b].src]
 			row.Service, row.Operation, row.Ordinal = bp.Service, bp.Operation, bn[p.b].ordinal
 			row.Base = side(base.Spans, bn, bSelf, bCrit, p.b)
-			bl = bn[p.b].children
 		}
 		switch {
 		case p.s >= 0 && p.b >= 0:
@@ -503,10 +518,6 @@ func Diff(slow, base sources.Trace) TraceDiff {
 		row.TotalDelta = row.Slow.Total - row.Base.Total
 		row.SelfDelta = row.Slow.Self - row.Base.Self
 		row.CriticalDelta = row.Slow.Critical - row.Base.Critical
-		d.Rows = append(d.Rows, row)
-		if len(sl) > 0 || len(bl) > 0 {
-			join(sl, bl, len(d.Rows)-1, p.depth+1)
-		}
 	}
 	RankRows(d.Rows)
 	return d
