@@ -325,3 +325,63 @@ func TestTraceDiffJSON(t *testing.T) {
 		t.Error("unsanitized reason")
 	}
 }
+
+// TestDiffProperties checks, on random trees, that a trace diffed with
+// itself (in another arrival order) matches every span with no deltas,
+// and that the critical deltas of two different trees add up to the
+// difference of their roots' durations.
+func TestDiffProperties(t *testing.T) {
+	for seed := range 20 {
+		a := sources.Trace{TraceID: "a", Spans: bigTraceSeed(500, uint64(seed))}
+		shuffled := sources.Trace{TraceID: "b", Spans: append([]sources.Span(nil), a.Spans...)}
+		rand.New(rand.NewPCG(uint64(seed), 9)).Shuffle(len(shuffled.Spans), func(i, j int) {
+			shuffled.Spans[i], shuffled.Spans[j] = shuffled.Spans[j], shuffled.Spans[i]
+		})
+		d := Diff(a, shuffled)
+		if d.Matched != len(a.Spans) || d.OnlySlow != 0 || d.OnlyBase != 0 {
+			t.Fatalf("seed %d: %d/%d/%d of %d", seed, d.Matched, d.OnlySlow, d.OnlyBase, len(a.Spans))
+		}
+		for _, r := range d.Rows {
+			if r.TotalDelta != 0 || r.SelfDelta != 0 || r.CriticalDelta != 0 || r.Slow.SpanID != r.Base.SpanID {
+				t.Fatalf("seed %d: %+v", seed, r)
+			}
+		}
+		other := sources.Trace{TraceID: "c", Spans: bigTraceSeed(400, uint64(seed)+100)}
+		d = Diff(a, other)
+		var sum time.Duration
+		for i, r := range d.Rows {
+			sum += r.CriticalDelta
+			if i > 0 && r.CriticalDelta > d.Rows[i-1].CriticalDelta {
+				t.Fatalf("seed %d: row %d out of order", seed, i)
+			}
+			if p := r.Parent; p >= 0 && d.Rows[p].Depth != r.Depth-1 {
+				t.Fatalf("seed %d: row %d's parent is at depth %d", seed, i, d.Rows[p].Depth)
+			}
+		}
+		if want := d.Slow.Duration - d.Base.Duration; sum != want {
+			t.Fatalf("seed %d: critical deltas add up to %v, roots differ by %v", seed, sum, want)
+		}
+		if d.Matched+d.OnlySlow != 500 || d.Matched+d.OnlyBase != 400 {
+			t.Fatalf("seed %d: %d/%d/%d", seed, d.Matched, d.OnlySlow, d.OnlyBase)
+		}
+	}
+}
+
+// bigTraceSeed is bigTrace's shape with a seed of its own and a handful of
+// names, so that two trees share many positions.
+func bigTraceSeed(n int, seed uint64) []sources.Span {
+	r := rand.New(rand.NewPCG(seed, seed))
+	t0 := diffT0
+	spans := []sources.Span{{SpanID: "0", Service: "frontend", Operation: "GET /", Start: t0, Duration: time.Duration(1+r.IntN(10)) * time.Second}}
+	for i := 1; i < n; i++ {
+		p := spans[r.IntN(len(spans))]
+		off := time.Duration(r.Int64N(int64(p.Duration) + 1))
+		d := time.Duration(r.Int64N(int64(p.Duration-off) + 1))
+		spans = append(spans, sources.Span{
+			SpanID: fmt.Sprintf("%x", i), ParentSpanID: p.SpanID,
+			Service: fmt.Sprintf("svc-%d", r.IntN(3)), Operation: "op",
+			Start: p.Start.Add(off), Duration: d,
+		})
+	}
+	return spans
+}

@@ -115,3 +115,34 @@ func TestE2ETraceDiffFindsTheStalledGateway(t *testing.T) {
 	}
 	t.Logf("text output:\n%s", text)
 }
+
+// TestE2ETraceDiffNotFound asks the real Jaeger for traces it does not
+// have: the message names which of the two ids is missing.
+func TestE2ETraceDiffNotFound(t *testing.T) {
+	st := stacktest.Require(t)
+	bin := buildBinary(t)
+	cfg := []string{"--config", st.ConfigPath}
+	const missing = "00000000000000000000000000dead01"
+	code, out, errOut := runBin(t, bin, append(cfg, "trace", "diff", missing)...)
+	if code != 1 || out != "" || errOut != "reltui: trace "+missing+" not found in jaeger\n" {
+		t.Errorf("missing trace: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// A real trace with a missing baseline.
+	var found string
+	eventually(t, time.Minute, func() error {
+		code, out, errOut := runBin(t, bin, append(cfg, "traces", "--service", shop.Frontend, "--since", "10m", "--limit", "1", "-o", "json")...)
+		var sums []headless.TraceSummaryJSON
+		if code != 0 {
+			return fmt.Errorf("traces: exit %d: %s", code, errOut)
+		}
+		if err := json.Unmarshal([]byte(out), &sums); err != nil || len(sums) == 0 {
+			return fmt.Errorf("no frontend trace: %v %s", err, out)
+		}
+		found = sums[0].TraceID
+		return nil
+	})
+	code, out, errOut = runBin(t, bin, append(cfg, "trace", "diff", found, missing)...)
+	if code != 1 || out != "" || errOut != "reltui: baseline trace "+missing+" not found in jaeger\n" {
+		t.Errorf("missing baseline: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
