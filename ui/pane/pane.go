@@ -61,11 +61,11 @@ type PivotMsg struct {
 	// ServiceLabel is the stream label that names Service in the log
 	// backend ("service" when empty).
 	ServiceLabel string
-	TraceID   string
-	SpanID    string
-	RequestID string
-	Service   string
-	From, To  time.Time
+	TraceID      string
+	SpanID       string
+	RequestID    string
+	Service      string
+	From, To     time.Time
 }
 
 // BackMsg asks the root to return to the pane the last pivot left.

@@ -27,11 +27,11 @@ func (m *Model) logsPivotMsg(i int32) pane.PivotMsg {
 	return pane.PivotMsg{
 		Target:       pane.TargetLogs,
 		ServiceLabel: m.logLabel,
-		TraceID:  m.tr.traceID,
-		SpanID:   s.SpanID,
-		Service:  s.Service,
-		From:     s.Start.Add(-m.pad),
-		To:       s.End().Add(m.pad),
+		TraceID:      m.tr.traceID,
+		SpanID:       s.SpanID,
+		Service:      s.Service,
+		From:         s.Start.Add(-m.pad),
+		To:           s.End().Add(m.pad),
 	}
 }
 
