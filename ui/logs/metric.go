@@ -71,7 +71,7 @@ func chartSeries(ss []sources.Series) []chart.Series {
 			labels[i][sanitize.Line(k)] = sanitize.Line(v)
 		}
 	}
-	names := seriesNames(labels)
+	names := chart.SeriesNames(labels, "", "value")
 	out := make([]chart.Series, len(ss))
 	for i, s := range ss {
 		out[i] = chart.Series{Name: names[i], Points: make([]chart.Point, len(s.Samples))}
@@ -80,48 +80,6 @@ func chartSeries(ss []sources.Series) []chart.Series {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// seriesNames names each label set by the labels whose values differ
-// between the sets, "k=v,k=v"; a lone series, or labels that never
-// differ, fall back to the metric name (VictoriaLogs' result name), then
-// to "value".
-func seriesNames(ls []map[string]string) []string {
-	keys := map[string]bool{}
-	for _, l := range ls {
-		for k := range l {
-			keys[k] = true
-		}
-	}
-	var vary []string
-	for k := range keys {
-		for _, l := range ls[1:] {
-			if l[k] != ls[0][k] {
-				vary = append(vary, k)
-				break
-			}
-		}
-	}
-	sort.Strings(vary)
-	out := make([]string, len(ls))
-	for i, l := range ls {
-		var parts []string
-		for _, k := range vary {
-			if k == "__name__" {
-				parts = append(parts, l[k])
-				continue
-			}
-			parts = append(parts, k+"="+l[k])
-		}
-		out[i] = strings.Join(parts, ",")
-		if out[i] == "" {
-			out[i] = l["__name__"]
-		}
-		if out[i] == "" {
-			out[i] = "value"
-		}
-	}
 	return out
 }
 

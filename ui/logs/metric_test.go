@@ -246,21 +246,3 @@ func TestNoMetricsRunsLogQuery(t *testing.T) {
 		t.Fatalf("queries=%d plot=%v", src.queries.Load(), m.plot)
 	}
 }
-
-func TestSeriesNames(t *testing.T) {
-	cases := []struct {
-		ls   []map[string]string
-		want string
-	}{
-		{[]map[string]string{{"__name__": "hits", "level": "info"}, {"__name__": "hits", "level": "warn"}}, "level=info|level=warn"},
-		{[]map[string]string{{"__name__": "hits"}}, "hits"},
-		{[]map[string]string{{}}, "value"},
-		{[]map[string]string{{"__name__": "x"}, {"__name__": "y"}}, "x|y"},
-		{[]map[string]string{{"a": "1", "b": "2"}, {"a": "1", "b": "3"}}, "b=2|b=3"},
-	}
-	for _, c := range cases {
-		if got := strings.Join(seriesNames(c.ls), "|"); got != c.want {
-			t.Errorf("seriesNames(%v) = %q, want %q", c.ls, got, c.want)
-		}
-	}
-}

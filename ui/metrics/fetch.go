@@ -187,7 +187,7 @@ func runPanel(ctx context.Context, r request, p *panel, serviceLabel string) {
 		}
 	}
 	if len(p.exprs) == 1 {
-		names := seriesNames(p.labels, serviceLabel, p.title)
+		names := chart.SeriesNames(p.labels, serviceLabel, p.title)
 		for i := range p.series {
 			p.series[i].Name = names[i]
 		}
@@ -232,61 +232,6 @@ func explainEmpty(ctx context.Context, r request, exprs []string) string {
 		return "metric " + missing[0] + " not found"
 	}
 	return "metrics " + strings.Join(missing, ", ") + " not found"
-}
-
-// seriesNames names each series by the labels whose values differ across
-// the result (the service label, always the same here, is left out). A
-// lone series or one without labels takes the fallback.
-func seriesNames(ls []map[string]string, skip, fallback string) []string {
-	vary := map[string]bool{}
-	for k := range unionKeys(ls) {
-		if k == skip {
-			continue
-		}
-		first, all := "", true
-		for i, l := range ls {
-			if i == 0 {
-				first = l[k]
-			} else if l[k] != first {
-				all = false
-				break
-			}
-		}
-		if !all || (len(ls) == 1 && k == "__name__") {
-			vary[k] = true
-		}
-	}
-	keys := make([]string, 0, len(vary))
-	for k := range vary {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]string, len(ls))
-	for i, l := range ls {
-		var parts []string
-		for _, k := range keys {
-			if k == "__name__" {
-				parts = append(parts, l[k])
-				continue
-			}
-			parts = append(parts, k+"="+l[k])
-		}
-		out[i] = strings.Join(parts, ",")
-		if out[i] == "" {
-			out[i] = strings.ToLower(fallback)
-		}
-	}
-	return out
-}
-
-func unionKeys(ls []map[string]string) map[string]bool {
-	u := map[string]bool{}
-	for _, l := range ls {
-		for k := range l {
-			u[k] = true
-		}
-	}
-	return u
 }
 
 // maxExemplars bounds the exemplars kept for one chart: the slowest win,
