@@ -224,7 +224,7 @@ func (c *Client) MetricRange(ctx context.Context, expr string, from, to time.Tim
 		return nil, nil, err
 	}
 	if step == 0 {
-		step = defaultStep(from, to)
+		step = sources.DefaultMetricStep(from, to) // Loki's own default, computed here so split windows share one grid
 	}
 	var w warnings
 	m := newSeriesMerger()
@@ -248,17 +248,6 @@ func (c *Client) MetricRange(ctx context.Context, expr string, from, to time.Tim
 // metricLimit is sent with metric queries, where Loki requires a positive
 // limit but does not apply it; it stays under any server's entry limit.
 const metricLimit = 100
-
-// defaultStep is Loki's own default, computed here so that split windows
-// share one step grid.
-func defaultStep(from, to time.Time) time.Duration {
-	s := to.Sub(from) / 250
-	s = s.Truncate(time.Second)
-	if s < time.Second {
-		s = time.Second
-	}
-	return s
-}
 
 // Instant runs an instant query at a moment. Metric queries fill
 // Result.Series (a vector becomes one single-sample series per element, a
