@@ -42,6 +42,10 @@ type fakeSource struct {
 	opsAsked []string
 	namesErr error
 	block    chan struct{} // when set, calls wait for it or their context
+	// byWindow makes FindTraces return only the traces whose root
+	// started in the query's window, as Jaeger does; the baseline search
+	// asks for slices of a window.
+	byWindow bool
 }
 
 func newFakeSource(trs ...*sources.Trace) *fakeSource {
@@ -92,7 +96,11 @@ func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sour
 	}
 	var out []sources.Trace
 	for _, id := range f.order {
-		out = append(out, *f.traces[id])
+		t := f.traces[id]
+		if f.byWindow && len(t.Spans) > 0 && (t.Spans[0].Start.Before(q.Start) || !t.Spans[0].Start.Before(q.End)) {
+			continue
+		}
+		out = append(out, *t)
 	}
 	return out, nil
 }

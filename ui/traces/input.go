@@ -24,6 +24,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.detailKey(msg)
 	case modeTrace:
 		return m.traceKey(msg)
+	case modeDiff:
+		return m.diffKey(msg)
 	}
 	return m.resultsKey(msg)
 }
@@ -148,6 +150,9 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		switch {
+		case m.dv.running:
+			m.cancelDiff()
+			m.flash = "diff cancelled"
 		case m.filter != "":
 			m.setFilter("")
 		case m.loading != "":
@@ -245,6 +250,8 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Logs):
 		return m.logsPivot(cur)
+	case key.Matches(msg, k.Diff):
+		return m.startDiff()
 	}
 	m.clampTrace()
 	return nil

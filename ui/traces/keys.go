@@ -36,6 +36,10 @@ type KeyMap struct {
 	CopyTrace key.Binding
 	CopySpan  key.Binding
 	Logs      key.Binding
+	// Diff compares the open trace with a healthy baseline found in
+	// Jaeger; DiffJump, in the diff, goes to the row's span.
+	Diff     key.Binding
+	DiffJump key.Binding
 
 	// The search form.
 	Run       key.Binding
@@ -80,6 +84,8 @@ func DefaultKeyMap() KeyMap {
 		CopyTrace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy trace id")),
 		CopySpan:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy span id")),
 		Logs:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "span's logs")),
+		Diff:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "diff vs healthy")),
+		DiffJump:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to span")),
 
 		Run:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
 		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -99,6 +105,6 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
 		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Back},
 		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.FoldTiny, k.Detail},
-		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs},
+		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs, k.Diff},
 	}
 }

@@ -83,6 +83,8 @@ const (
 	modeTrace
 	modeFilter
 	modeDetail
+	// modeDiff shows the open trace against a healthy baseline.
+	modeDiff
 )
 
 // sortKey is the column the result table is sorted by, largest first
@@ -162,6 +164,9 @@ type Model struct {
 	opened     map[int32]bool // parents whose fold row the user opened
 	folds      []foldRow
 	hidden     int // spans the fold rows stand for
+
+	// The diff against a healthy baseline.
+	dv diffState
 
 	// The span filter.
 	filter  string
@@ -251,7 +256,7 @@ func (m *Model) AtRest() bool {
 	case modeResults:
 		return !m.searching && m.loading == ""
 	case modeTrace:
-		return m.fromPivot && !m.hasResults && m.filter == "" && m.loading == ""
+		return m.fromPivot && !m.hasResults && m.filter == "" && m.loading == "" && !m.dv.running
 	}
 	return false
 }
@@ -267,6 +272,7 @@ func (m *Model) SetSize(w, h int) {
 	}
 	m.clampTrace()
 	m.clampResults()
+	m.clampDiff()
 }
 
 // SetRange sets the window the next search covers. With live set the
@@ -288,11 +294,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Run, k.Back}
 	case modeDetail:
 		return []key.Binding{k.Up, k.Down, k.CopySpan, k.Logs, k.Back}
+	case modeDiff:
+		return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.DiffJump, k.Back}
 	case modeTrace:
 		if m.filter != "" {
 			return []key.Binding{k.Next, k.Prev, k.Filter, k.Detail, k.Back}
 		}
-		return []key.Binding{k.Collapse, k.Expand, k.FoldTiny, k.Detail, k.Filter, k.CopyTrace, k.Logs, k.Back}
+		return []key.Binding{k.Collapse, k.Expand, k.FoldTiny, k.Detail, k.Filter, k.Diff, k.CopyTrace, k.Logs, k.Back}
 	}
 	return []key.Binding{k.Edit, k.Open, k.Sort, k.Reverse, k.CopyTrace}
 }
@@ -317,6 +325,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case traceMsg:
 		if msg.pane == m.id && msg.seq == m.traceSeq {
 			m.onTrace(msg)
+		}
+	case diffMsg:
+		if msg.pane == m.id && msg.seq == m.dv.seq {
+			m.onDiff(msg)
 		}
 	case servicesMsg:
 		if msg.pane == m.id && msg.seq == m.sg.svcSeq {
@@ -353,7 +365,7 @@ func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 }
 
 func (m *Model) waiting() bool {
-	return m.searching || m.loading != "" || m.sg.svcLoading || m.sg.opsFor != ""
+	return m.searching || m.loading != "" || m.dv.running || m.sg.svcLoading || m.sg.opsFor != ""
 }
 
 // window is the search window, resolved now for a live range.
@@ -475,6 +487,7 @@ func (m *Model) openTrace(id string) tea.Cmd {
 		m.traceCancel()
 	}
 	m.traceSeq++
+	m.dropDiff() // the diff belongs to the trace being replaced
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.traceCancel = cancel
 	m.loading = id
@@ -509,7 +522,7 @@ func (m *Model) onTrace(msg traceMsg) {
 	m.rewalk()
 	m.sel, m.top = 0, 0
 	m.setFilter(m.filter)
-	if m.mode == modeDetail {
+	if m.mode == modeDetail || m.mode == modeDiff {
 		m.mode = modeTrace
 	}
 }

@@ -40,6 +40,9 @@ func (m *Model) View() string {
 	switch m.mode {
 	case modeDetail:
 		return m.detailView()
+	case modeDiff:
+		lines = append(lines, m.diffHeader()...)
+		lines = append(lines, m.diffRows()...)
 	case modeTrace, modeFilter:
 		lines = append(lines, m.traceHeader()...)
 		lines = append(lines, m.waterfall()...)
@@ -71,6 +74,11 @@ func (m *Model) errLines(err error, still string) []string {
 		return nil
 	}
 	kind, reason := errParts(err)
+	return m.errText(kind, reason, still)
+}
+
+// errText is errLines for a kind and reason already worked out.
+func (m *Model) errText(kind, reason, still string) []string {
 	s := m.st.ErrorMsg.Render("✗ "+kind+": ") + m.st.Plain.Render(reason) + m.st.Muted.Render(" — "+still)
 	lines := strings.Split(ansi.Wrap(s, m.width, " "), "\n")
 	if len(lines) > 2 {
@@ -280,6 +288,8 @@ func (m *Model) traceHeader() []string {
 	}
 	if m.loading != "" {
 		head = append(head, m.spin.View()+st.Status.Render("fetching "+shortID(m.loading)+"…"))
+	} else if m.dv.running {
+		head = append(head, m.spin.View()+st.Status.Render("finding a healthy baseline…"))
 	} else if m.traceErr != nil && m.tr != nil {
 		head = append(head, st.WarnMsg.Render("stale, "+age(m.now().Sub(m.traceAt))+" old"))
 	}
@@ -292,6 +302,7 @@ func (m *Model) traceHeader() []string {
 	if m.tr == nil {
 		return lines
 	}
+	lines = append(lines, m.diffErrLines()...)
 	cp := st.Critical.Render(glyphCritical+" critical path ") + st.Plain.Render(strings.Join(m.tr.critSvcs, " → "))
 	if m.filter != "" {
 		pos := "–"
@@ -663,6 +674,8 @@ func (m *Model) bottomLine() string {
 		return m.filterIn.View()
 	case m.flash != "":
 		return m.fit(st.Status.Render(m.flash))
+	case m.mode == modeDiff:
+		return m.fit(st.Muted.Render("> cursor  " + glyphError + " failed in the slow trace  ·  enter go to span · esc waterfall · y copy baseline id"))
 	case m.mode == modeTrace && m.filter != "":
 		return m.fit(st.Muted.Render("n/N next/prev match · / change · esc clear filter"))
 	case m.mode == modeTrace && m.tr != nil:

@@ -1,0 +1,337 @@
+package traces
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// diffMsg is the answer to the diff key: the open trace compared with a
+// healthy baseline, prepared for the view in the Cmd.
+type diffMsg struct {
+	pane    string
+	seq     int
+	traceID string
+	res     *diffResult
+	err     error
+}
+
+// PaneID makes the message pane.Routed.
+func (m diffMsg) PaneID() string { return m.pane }
+
+var _ pane.Routed = diffMsg{}
+
+// diffResult is a correlate.TraceDiff with every string from outside
+// sanitized once, so the view draws them as they are.
+type diffResult struct {
+	slow, base   diffSide
+	reason       string // why this baseline
+	considered   int
+	tally        string // the candidates counted by decision
+	notes        []string
+	matched      int
+	onlySlow     int
+	onlyBase     int
+	rows         []diffRow
+	extra        time.Duration // slow root minus baseline root
+	computedFrom string        // the slow trace's id, sanitized, as the tree has it
+}
+
+type diffSide struct {
+	id       string
+	name     string // root service and operation
+	duration time.Duration
+	spans    int
+	errors   int
+}
+
+type diffRow struct {
+	name     string // "svc op", "#n" for the n-th call of a name
+	under    string // the parent's path, "(root)" at the top
+	presence correlate.Presence
+	slowSpan string // the span id in the slow trace, "" when absent
+	slowErr  bool
+	baseErr  bool
+
+	critDelta, selfDelta, totalDelta time.Duration
+	slowTotal, baseTotal             time.Duration
+}
+
+// diffCmd fetches the trace again (the tree keeps only what the waterfall
+// needs), searches the baseline candidates correlate.BaselineQueries
+// names, lets correlate.ChooseBaseline pick one and compares the two. Each
+// call gets its own timeout: the search is eight calls, and one slow
+// slice should not starve the rest.
+func diffCmd(ctx context.Context, src Source, id string, seq int, traceID string, now time.Time, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := diffMsg{pane: id, seq: seq, traceID: traceID}
+		call := func(f func(ctx context.Context) error) error {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			return f(ctx)
+		}
+		var slow *sources.Trace
+		if msg.err = call(func(ctx context.Context) (err error) {
+			slow, err = src.GetTrace(ctx, traceID)
+			return err
+		}); msg.err != nil {
+			return msg
+		}
+		if slow == nil || len(slow.Spans) == 0 {
+			msg.err = fmt.Errorf("trace %s has no spans", traceID)
+			return msg
+		}
+		qs, err := correlate.BaselineQueries(*slow, now)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		var cands []sources.Trace
+		for _, q := range qs {
+			if ctx.Err() != nil {
+				msg.err = ctx.Err()
+				return msg
+			}
+			var ts []sources.Trace
+			if err := call(func(ctx context.Context) (err error) {
+				ts, err = src.FindTraces(ctx, jaeger.FindQuery{Service: q.Service, Operation: q.Operation, Start: q.From, End: q.To, Limit: q.Limit})
+				return err
+			}); err != nil {
+				msg.err = fmt.Errorf("search baseline candidates: %w", err)
+				return msg
+			}
+			cands = append(cands, ts...)
+		}
+		b, err := correlate.ChooseBaseline(*slow, cands)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		var base *sources.Trace
+		for i := range cands {
+			if cands[i].TraceID == b.TraceID {
+				base = &cands[i]
+				break
+			}
+		}
+		if base == nil || len(base.Spans) == 0 {
+			// Search results may be trimmed; fetch the chosen one whole.
+			if err := call(func(ctx context.Context) (err error) {
+				base, err = src.GetTrace(ctx, b.TraceID)
+				return err
+			}); err != nil {
+				msg.err = fmt.Errorf("fetch baseline %s: %w", b.TraceID, err)
+				return msg
+			}
+		}
+		d := correlate.Diff(*slow, *base)
+		msg.res = prepareDiff(&d, b)
+		return msg
+	}
+}
+
+// prepareDiff turns a diff into what the view draws, sanitizing every
+// string that came from the backend.
+func prepareDiff(d *correlate.TraceDiff, b correlate.Baseline) *diffResult {
+	cl := sanitize.Line
+	side := func(s correlate.TraceSide) diffSide {
+		return diffSide{id: cl(s.TraceID), name: cl(s.Service + " " + s.Operation), duration: s.Duration, spans: s.Spans, errors: s.Errors}
+	}
+	r := &diffResult{
+		slow: side(d.Slow), base: side(d.Base), reason: cl(b.Reason),
+		considered: len(b.Considered), tally: cl(correlate.TallyCandidates(b.Considered)),
+		matched: d.Matched, onlySlow: d.OnlySlow, onlyBase: d.OnlyBase,
+		extra: d.Slow.Duration - d.Base.Duration, computedFrom: cl(d.Slow.TraceID),
+	}
+	for _, n := range b.Notes {
+		r.notes = append(r.notes, cl(n))
+	}
+	r.rows = make([]diffRow, len(d.Rows))
+	for i, dr := range d.Rows {
+		name := dr.Service + " " + dr.Operation
+		if dr.Ordinal > 0 {
+			name += fmt.Sprintf("#%d", dr.Ordinal+1)
+		}
+		under := "(root)"
+		if dr.Parent >= 0 {
+			under = d.Path(dr.Parent)
+		}
+		row := diffRow{
+			name: cl(name), under: cl(under), presence: dr.Presence,
+			slowErr: dr.Slow.Error, baseErr: dr.Base.Error,
+			critDelta: dr.CriticalDelta, selfDelta: dr.SelfDelta, totalDelta: dr.TotalDelta,
+			slowTotal: dr.Slow.Total, baseTotal: dr.Base.Total,
+		}
+		if dr.Presence != correlate.OnlyBase {
+			row.slowSpan = cl(dr.Slow.SpanID)
+		}
+		r.rows[i] = row
+	}
+	return r
+}
+
+// diffState is the diff key's part of the model.
+type diffState struct {
+	seq     int
+	running bool
+	cancel  context.CancelFunc
+	res     *diffResult
+	err     error
+	// sel and top are the cursor and the first row on screen.
+	sel, top int
+}
+
+// startDiff compares the open trace with a healthy baseline. The
+// waterfall stays on screen until the answer comes.
+func (m *Model) startDiff() tea.Cmd {
+	if m.src == nil || m.tr == nil {
+		return nil
+	}
+	m.cancelDiff()
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.dv.cancel = cancel
+	m.dv.running = true
+	m.dv.err = nil
+	return tea.Batch(diffCmd(ctx, m.src, m.id, m.dv.seq, m.tr.traceID, m.now(), m.tmo), m.spin.Start())
+}
+
+// cancelDiff stops a running diff; its answer, if it still comes, is
+// stale.
+func (m *Model) cancelDiff() {
+	if m.dv.cancel != nil {
+		m.dv.cancel()
+		m.dv.cancel = nil
+	}
+	m.dv.seq++
+	m.dv.running = false
+}
+
+// dropDiff forgets the diff of the previous trace.
+func (m *Model) dropDiff() {
+	m.cancelDiff()
+	m.dv.res, m.dv.err = nil, nil
+	m.dv.sel, m.dv.top = 0, 0
+	if m.mode == modeDiff {
+		m.mode = modeTrace
+	}
+}
+
+func (m *Model) onDiff(msg diffMsg) {
+	m.dv.running = false
+	if m.dv.cancel != nil {
+		m.dv.cancel()
+		m.dv.cancel = nil
+	}
+	if msg.err != nil {
+		// The waterfall stays; its header says what failed.
+		m.dv.err = msg.err
+		return
+	}
+	m.dv.err = nil
+	m.dv.res = msg.res
+	m.dv.sel, m.dv.top = 0, 0
+	if m.mode == modeTrace {
+		m.mode = modeDiff
+	}
+	m.clampDiff()
+}
+
+// diffListHeight is the number of diff rows on screen.
+func (m *Model) diffListHeight() int { return max(1, m.height-len(m.diffHeader())-1) }
+
+func (m *Model) clampDiff() {
+	if m.dv.res == nil {
+		return
+	}
+	n := len(m.dv.res.rows)
+	m.dv.sel = min(max(m.dv.sel, 0), max(n-1, 0))
+	lh := m.diffListHeight()
+	if m.dv.sel < m.dv.top {
+		m.dv.top = m.dv.sel
+	}
+	if m.dv.sel >= m.dv.top+lh {
+		m.dv.top = m.dv.sel - lh + 1
+	}
+	m.dv.top = min(max(m.dv.top, 0), max(n-lh, 0))
+}
+
+// diffKey handles the keys of the diff view.
+func (m *Model) diffKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	if m.dv.res == nil {
+		m.mode = modeTrace
+		return nil
+	}
+	lh := m.diffListHeight()
+	switch {
+	case key.Matches(msg, k.Back):
+		m.mode = modeTrace
+		return nil
+	case key.Matches(msg, k.Up):
+		m.dv.sel--
+	case key.Matches(msg, k.Down):
+		m.dv.sel++
+	case key.Matches(msg, k.PageUp):
+		m.dv.sel -= lh
+		m.dv.top -= lh
+	case key.Matches(msg, k.PageDown):
+		m.dv.sel += lh
+		m.dv.top += lh
+	case key.Matches(msg, k.Top):
+		m.dv.sel = 0
+	case key.Matches(msg, k.Bottom):
+		m.dv.sel = len(m.dv.res.rows) - 1
+	case key.Matches(msg, k.DiffJump):
+		m.jumpFromDiff()
+		return nil
+	case key.Matches(msg, k.CopyTrace):
+		return m.copy("baseline trace id", m.dv.res.base.id)
+	}
+	m.clampDiff()
+	return nil
+}
+
+// jumpFromDiff shows the selected row's span in the waterfall.
+func (m *Model) jumpFromDiff() {
+	res := m.dv.res
+	if m.dv.sel < 0 || m.dv.sel >= len(res.rows) {
+		return
+	}
+	r := res.rows[m.dv.sel]
+	if r.slowSpan == "" {
+		m.flash = "this span is only in the baseline " + shortID(res.base.id) + "; the waterfall shows the slow trace"
+		return
+	}
+	if m.tr == nil || m.tr.traceID != res.computedFrom {
+		m.flash = "the waterfall shows another trace now"
+		return
+	}
+	for i := range m.tr.nodes {
+		if m.tr.nodes[i].span.SpanID == r.slowSpan {
+			m.mode = modeTrace
+			m.selectSpan(int32(i))
+			return
+		}
+	}
+	m.flash = "span " + r.slowSpan + " is not in the waterfall"
+}
+
+// diffErrKind names a diff failure for the error line: no baseline is
+// not a backend failure, and the generic kind would say "unknown".
+func diffErrKind(err error) (kind, reason string, ok bool) {
+	var nb *correlate.NoBaselineError
+	if errors.As(err, &nb) {
+		return "baseline", sanitize.Line(err.Error()), true
+	}
+	return "", "", false
+}
