@@ -197,6 +197,11 @@ func (m *Model) startDiff() tea.Cmd {
 	if m.src == nil || m.tr == nil {
 		return nil
 	}
+	if m.loading != "" {
+		// The diff would be of the trace being replaced.
+		m.flash = "wait for the trace to load, then diff it"
+		return nil
+	}
 	m.cancelDiff()
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.dv.cancel = cancel
@@ -294,8 +299,6 @@ func (m *Model) diffKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.DiffJump):
 		m.jumpFromDiff()
 		return nil
-	case key.Matches(msg, k.CopyTrace):
-		return m.copy("baseline trace id", m.dv.res.base.id)
 	}
 	m.clampDiff()
 	return nil

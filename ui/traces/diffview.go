@@ -13,7 +13,7 @@ import (
 
 // diffCols is the diff table's layout: rank, explains, critical Δ, self Δ,
 // total slow/base, presence, then the marker and the span's name.
-const diffCols = "%3s %8s %9s %9s %17s %-9s "
+const diffCols = "%3s %5s %8s %8s %13s %-4s "
 
 // diffHeader is the diff view's header: the two traces, the extra time,
 // which baseline and why, the candidates, the span counts and the column
@@ -38,14 +38,14 @@ func (m *Model) diffHeader() []string {
 	lines = append(lines, m.fit(strings.Join(head, sep)))
 	lines = append(lines, m.wrapped(st.Muted.Render("why this baseline: ")+st.Plain.Render(r.reason), 2)...)
 	if r.considered > 0 {
-		lines = append(lines, m.fit(st.Muted.Render(fmt.Sprintf("candidates: %d considered: ", r.considered))+st.Plain.Render(r.tally)))
+		lines = append(lines, m.wrapped(st.Muted.Render(fmt.Sprintf("candidates: %d considered: ", r.considered))+st.Plain.Render(r.tally), 2)...)
 	}
 	for _, n := range r.notes {
 		lines = append(lines, m.fit(st.WarnMsg.Render("note: "+n)))
 	}
 	lines = append(lines, m.diffErrLines()...)
-	counts := st.Muted.Render(fmt.Sprintf("spans: %d in both, %d only in slow, %d only in baseline", r.matched, r.onlySlow, r.onlyBase)) +
-		sep + st.Muted.Render("ranked by critical-path Δ")
+	counts := st.Muted.Render(fmt.Sprintf("spans: %d both, %d only slow, %d only baseline", r.matched, r.onlySlow, r.onlyBase)) +
+		sep + st.Muted.Render("ranked by critical Δ")
 	if n := len(r.rows); n > 0 {
 		right := st.Muted.Render(fmt.Sprintf("%s/%s", thousands(m.dv.sel+1), thousands(n)))
 		if gap := m.width - ansi.StringWidth(counts) - ansi.StringWidth(right); gap >= 2 {
@@ -53,7 +53,7 @@ func (m *Model) diffHeader() []string {
 		}
 	}
 	lines = append(lines, m.fit(counts))
-	cols := "  " + fmt.Sprintf(diffCols, "#", "EXPLAINS", "CRIT Δ", "SELF Δ", "TOTAL slow/base", "IN") + "  SPAN"
+	cols := "  " + fmt.Sprintf(diffCols, "#", "EXPL%", "CRIT Δ", "SELF Δ", "TOT slow/base", "IN") + "  SPAN"
 	lines = append(lines, m.fit(st.Header.Render(cols)))
 	return lines
 }
@@ -159,12 +159,14 @@ func explains(crit, extra time.Duration) string {
 	return fmt.Sprintf("%d%%", int(math.Round(float64(crit)*100/float64(extra))))
 }
 
+// presenceLabel is the IN column: "slow" and "base" are spans found only
+// in that trace.
 func presenceLabel(p correlate.Presence) string {
 	switch p {
 	case correlate.OnlySlow:
-		return "slow only"
+		return "slow"
 	case correlate.OnlyBase:
-		return "base only"
+		return "base"
 	}
 	return "both"
 }

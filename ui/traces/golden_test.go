@@ -100,6 +100,18 @@ func TestGoldenViews(t *testing.T) {
 			settle(m, m.Pivot(paneTrace(wide.TraceID)))
 			panetest.Press(m, "j", "j", "j", "z")
 		}},
+		{"diff", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+			useDiffTraces(src)
+			settle(m, m.Pivot(paneTrace(diffSlowID)))
+			settle(m, panetest.Press(m, "D"))
+			panetest.Press(m, "j", "j")
+		}},
+		{"diff_no_baseline", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+			trs := diffTraces()
+			useDiffTraces(src, trs[0], trs[3])
+			settle(m, m.Pivot(paneTrace(diffSlowID)))
+			settle(m, panetest.Press(m, "D"))
+		}},
 		{"error_stale", func(m *Model, src *fakeSource, clk *panetest.Clock) {
 			search(m, "frontend")
 			clk.Add(3*time.Minute + 10*time.Second)

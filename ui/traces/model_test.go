@@ -429,6 +429,21 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	_ = m.View()
 	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
 	_ = m.View()
+	// The diff: a trace in the waterfall, D, the answer, and every key of
+	// the diff view, with the answer built here rather than by its Cmd.
+	m.Update(traceMsg{pane: m.id, seq: m.traceSeq, id: diffSlowID, tree: buildTree(diffTraces()[0], m.share)})
+	_, c = m.Update(panetest.Key("D"))
+	cmds = append(cmds, c)
+	_ = m.View()
+	d := correlate.Diff(*diffTraces()[0], *diffTraces()[1])
+	m.Update(diffMsg{pane: m.id, seq: m.dv.seq, traceID: diffSlowID, res: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
+	for _, k := range []string{"j", "pgdown", "pgup", "G", "g", "k", "enter", "D", "esc", "D"} {
+		_, c := m.Update(panetest.Key(k))
+		cmds = append(cmds, c)
+		_ = m.View()
+	}
+	m.Update(diffMsg{pane: m.id, seq: m.dv.seq, err: &correlate.NoBaselineError{}})
+	_ = m.View()
 	if f, g, s, o := src.finds.Load(), src.gets.Load(), src.svcs.Load(), src.opss.Load(); f != 0 || g != 0 || s != 0 || o != 0 {
 		t.Fatalf("Update/View called the source: %d finds, %d gets, %d services, %d operations", f, g, s, o)
 	}

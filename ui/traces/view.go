@@ -675,7 +675,7 @@ func (m *Model) bottomLine() string {
 	case m.flash != "":
 		return m.fit(st.Status.Render(m.flash))
 	case m.mode == modeDiff:
-		return m.fit(st.Muted.Render("> cursor  " + glyphError + " failed in the slow trace  ·  enter go to span · esc waterfall · y copy baseline id"))
+		return m.fit(st.Muted.Render("enter go to span · esc waterfall · EXPL% share of the extra time · IN slow/base: only there · " + glyphError + " failed"))
 	case m.mode == modeTrace && m.filter != "":
 		return m.fit(st.Muted.Render("n/N next/prev match · / change · esc clear filter"))
 	case m.mode == modeTrace && m.tr != nil:
