@@ -267,3 +267,55 @@ func TestFormSuggestsDemoNames(t *testing.T) {
 		t.Errorf("no %s %q traces in the last 5 minutes; is the demo workload running?", shop.Payments, op)
 	}
 }
+
+// TestDiffAgainstARealBaseline presses the diff key on a demo checkout
+// trace: the baseline comes from the real Jaeger's candidates, has the
+// same root, and enter on the top row lands on that span in the
+// waterfall.
+func TestDiffAgainstARealBaseline(t *testing.T) {
+	m, c := realPane(t)
+	to := time.Now().Add(-flushLag)
+	searchReal(t, m, to.Add(-5*time.Minute), to, shop.Frontend, "", "", "", "", "50")
+	i := slices.IndexFunc(m.rows, func(r sources.TraceSummary) bool {
+		return r.ErrorCount == 0 && slices.Contains(r.Services, shop.Payments)
+	})
+	if i < 0 {
+		t.Fatal("no healthy frontend checkout trace in the last 5 minutes; is the demo workload running?")
+	}
+	m.rsel = i
+	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
+	if m.tr == nil {
+		t.Fatalf("open: %v", m.traceErr)
+	}
+	slowID := m.tr.traceID
+	settleWithin(m, panetest.Press(m, "D"), 60*time.Second)
+	if m.dv.err != nil || m.dv.res == nil || m.mode != modeDiff {
+		t.Fatalf("diff: mode %v err %v", m.mode, m.dv.err)
+	}
+	r := m.dv.res
+	if r.base.id == slowID || r.slow.id != slowID || r.considered < 2 || len(r.rows) == 0 {
+		t.Fatalf("baseline %s for %s among %d candidates, %d rows", r.base.id, slowID, r.considered, len(r.rows))
+	}
+	t.Logf("%s (%s) vs %s (%s): %d candidates (%s), %d rows", slowID, fmtDur(r.slow.duration), r.base.id, fmtDur(r.base.duration), r.considered, r.tally, len(r.rows))
+	base, err := c.GetTrace(context.Background(), r.base.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range base.Spans {
+		if s.Error {
+			t.Errorf("the baseline %s has an error span %s %s", r.base.id, s.Service, s.Operation)
+		}
+	}
+	if r.slow.name != r.base.name {
+		t.Errorf("roots differ: %q vs %q", r.slow.name, r.base.name)
+	}
+	// The top row present in the slow trace is a span of the waterfall.
+	k := slices.IndexFunc(r.rows, func(row diffRow) bool { return row.slowSpan != "" })
+	for range k {
+		panetest.Press(m, "j")
+	}
+	panetest.Press(m, "enter")
+	if m.mode != modeTrace || m.selSpan() < 0 || m.tr.nodes[m.selSpan()].span.SpanID != r.rows[k].slowSpan {
+		t.Errorf("enter on row %d did not land on span %s (mode %v, flash %q)", k+1, r.rows[k].slowSpan, m.mode, m.flash)
+	}
+}
