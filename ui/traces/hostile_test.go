@@ -141,3 +141,59 @@ func TestHostileNamesInTheFormSuggestions(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileNamesInTheDiff diffs two traces whose names carry escape
+// sequences: the rows, the header (the baseline's reason repeats the
+// root's names) and the jump must all come out clean.
+func TestHostileNamesInTheDiff(t *testing.T) {
+	mk := func(id string, start time.Time, extra time.Duration) *sources.Trace {
+		tr := &sources.Trace{TraceID: id}
+		for i, h := range hostile {
+			parent := ""
+			if i > 0 {
+				parent = "s0"
+			}
+			d := 10 * time.Millisecond
+			if i == 0 {
+				d = 20*time.Millisecond + extra
+			}
+			tr.Spans = append(tr.Spans, sources.Span{TraceID: id, SpanID: "s" + string(rune('0'+i)), ParentSpanID: parent,
+				Service: "svc " + h, Operation: "op " + h, Start: start.Add(time.Duration(i) * time.Millisecond), Duration: d})
+		}
+		return tr
+	}
+	slow := mk("eeee0000000000000000000000000001", fixedNow.Add(-10*time.Minute), time.Second)
+	base := mk("eeee0000000000000000000000000002", fixedNow.Add(-12*time.Minute), 0)
+	for _, prof := range []struct {
+		p   termenv.Profile
+		pal themes.Palette
+	}{{termenv.Ascii, themes.NoColor()}, {termenv.ANSI256, themes.Dark()}} {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+			src := newFakeSource()
+			useDiffTraces(src, slow, base)
+			m, _ := newTestModel(t, prof.p, prof.pal, src, sz.w, sz.h)
+			settle(m, m.Pivot(paneTrace(slow.TraceID)))
+			settle(m, panetest.Press(m, "D"))
+			if m.mode != modeDiff {
+				t.Fatalf("no diff: %v", m.dv.err)
+			}
+			frames := []string{m.View()}
+			panetest.Press(m, "G", "enter")
+			frames = append(frames, m.View())
+			for i, f := range frames {
+				panetest.CheckFrame(t, fmt.Sprint(prof.p, " ", sz.w, " diff frame ", i), f, sz.w)
+				for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\u202e", "\u009b"} {
+					if strings.Contains(f, bad) {
+						t.Errorf("profile %v frame %d contains %q", prof.p, i, bad)
+					}
+				}
+				if prof.p == termenv.Ascii && strings.ContainsRune(f, 0x1b) {
+					t.Errorf("ASCII diff frame %d contains ESC", i)
+				}
+			}
+			if m.mode != modeTrace || m.selSpan() < 0 {
+				t.Errorf("enter on a hostile row did not jump: mode %v flash %q", m.mode, m.flash)
+			}
+		}
+	}
+}
