@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/sanitize"
@@ -337,4 +338,30 @@ func diffErrKind(err error) (kind, reason string, ok bool) {
 		return "baseline", sanitize.Line(err.Error()), true
 	}
 	return "", "", false
+}
+
+// diffSelection is what `p` pins from the diff: the row under the cursor
+// with the comparison it belongs to, over the row's span in the slow
+// trace, or the whole trace for a span only the baseline has.
+func (m *Model) diffSelection() (incidents.Evidence, bool) {
+	res := m.dv.res
+	if res == nil || m.tr == nil || m.dv.sel < 0 || m.dv.sel >= len(res.rows) || m.tr.traceID != res.computedFrom {
+		return incidents.Evidence{}, false
+	}
+	r := res.rows[m.dv.sel]
+	from, to := m.tr.start, m.tr.end
+	for i := range m.tr.nodes {
+		if s := m.tr.nodes[i].span; r.slowSpan != "" && s.SpanID == r.slowSpan {
+			from, to = s.Start, s.End()
+			break
+		}
+	}
+	snap := fmt.Sprintf("trace %s (%s) vs healthy baseline %s (%s): %s extra\nbaseline: %s\n#%d %s: explains %s of the extra time, critical Δ %s, self Δ %s, total %s/%s, in %s",
+		res.slow.id, fmtDur(res.slow.duration), res.base.id, fmtDur(res.base.duration), fmtDelta(res.extra), res.reason,
+		m.dv.sel+1, r.name, explains(r.critDelta, res.extra), fmtDelta(r.critDelta), fmtDelta(r.selfDelta),
+		diffSideDur(r, r.slowTotal, true), diffSideDur(r, r.baseTotal, false), presenceLabel(r.presence))
+	return incidents.Evidence{
+		Kind: incidents.EvidenceSpan, Source: "jaeger", Query: m.tr.traceID,
+		From: from, To: to, Snapshot: sanitize.Text(snap),
+	}, true
 }

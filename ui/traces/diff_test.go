@@ -277,3 +277,30 @@ func TestDiffCancelWithEsc(t *testing.T) {
 		t.Errorf("a cancelled diff changed the pane: err %v", m.dv.err)
 	}
 }
+
+func TestDiffRowIsWhatPPins(t *testing.T) {
+	src := shopSource()
+	useDiffTraces(src)
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	openSlow(t, m)
+	settle(m, panetest.Press(m, "D"))
+	ev, ok := m.Selection()
+	if !ok || ev.Query != diffSlowID || ev.Source != "jaeger" ||
+		!strings.Contains(ev.Snapshot, "vs healthy baseline "+diffChosenID) ||
+		!strings.Contains(ev.Snapshot, "#1 payments POST /v2/authorize: explains 100%") {
+		t.Errorf("selection %+v", ev)
+	}
+	p2 := m.tr.nodes[slicesIndexSpan(m, "p2")].span
+	if !ev.From.Equal(p2.Start) || !ev.To.Equal(p2.End()) {
+		t.Errorf("window %v–%v, want the span's", ev.From, ev.To)
+	}
+}
+
+func slicesIndexSpan(m *Model, id string) int {
+	for i := range m.tr.nodes {
+		if m.tr.nodes[i].span.SpanID == id {
+			return i
+		}
+	}
+	return -1
+}

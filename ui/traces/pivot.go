@@ -57,6 +57,8 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 			To:       s.End(),
 			Snapshot: sanitize.Text(spanSnapshot(m.tr, i)),
 		}, true
+	case modeDiff:
+		return m.diffSelection()
 	case modeResults:
 		if m.rsel >= len(m.rows) {
 			return incidents.Evidence{}, false
