@@ -71,7 +71,7 @@ type diffRow struct {
 // diffCmd fetches the trace again (the tree keeps only what the waterfall
 // needs), searches the baseline candidates correlate.BaselineQueries
 // names, lets correlate.ChooseBaseline pick one and compares the two. Each
-// call gets its own timeout: the search is eight calls, and one slow
+// call gets its own timeout: a diff is up to nine calls, and one slow
 // slice should not starve the rest.
 func diffCmd(ctx context.Context, src Source, id string, seq int, traceID string, now time.Time, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {

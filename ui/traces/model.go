@@ -1,6 +1,8 @@
 // Package traces is the console's Traces pane: a Jaeger search form, a
 // sortable result table, and a virtualized waterfall of one trace with its
-// critical path, error spans, a span filter and span detail.
+// critical path, error spans, a span filter and span detail, and a diff
+// of the open trace against a healthy baseline (correlate.ChooseBaseline,
+// correlate.Diff), ranked by how much of the extra time each span explains.
 //
 // The pane does no I/O in Update or View. Searches and trace fetches run
 // in Cmds that capture their inputs by value under a context the pane can
