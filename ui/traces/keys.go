@@ -76,7 +76,7 @@ func DefaultKeyMap() KeyMap {
 		Toggle:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fold/unfold")),
 		CollapseAll: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "collapse all")),
 		ExpandAll:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "expand all")),
-		FoldTiny:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold spans <1%")),
+		FoldTiny:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold tiny")),
 		Detail:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "span detail")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find span")),
 		Next:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
@@ -84,7 +84,7 @@ func DefaultKeyMap() KeyMap {
 		CopyTrace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy trace id")),
 		CopySpan:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy span id")),
 		Logs:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "span's logs")),
-		Diff:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "diff vs healthy")),
+		Diff:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "diff")),
 		DiffJump:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to span")),
 
 		Run:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
