@@ -133,14 +133,16 @@ func TallyCandidates(cs []Candidate) string {
 // Reasons a candidate is rejected; the text before a colon is what
 // NoBaselineError counts.
 const (
-	reasonSelf    = "the trace itself"
-	reasonEmpty   = "no spans"
-	reasonErrors  = "has errors"
-	reasonRoot    = "different root"
-	reasonFar     = "too far in time"
-	reasonMedian  = "duration far from median"
-	reasonChosen  = "chosen"
-	reasonHealthy = "healthy"
+	reasonSelf   = "the trace itself"
+	reasonEmpty  = "no spans"
+	reasonErrors = "has errors"
+	reasonRoot   = "different root"
+	reasonFar    = "too far in time"
+	reasonMedian = "duration far from median"
+	// reasonNotFaster: a baseline must have been faster than the trace.
+	reasonNotFaster = "not faster than the trace"
+	reasonChosen    = "chosen"
+	reasonHealthy   = "healthy"
 )
 
 // ChooseBaseline picks a healthy trace to compare target with. A candidate
@@ -148,8 +150,10 @@ const (
 // another root service or operation, or started more than
 // MaxBaselineDistance away from the target. The median root duration of
 // the rest is taken (the lower median, so it is one of them), and those
-// more than BaselineTolerance of it away are rejected too. Of the ones
-// kept, the one that started nearest the target is chosen (ties: nearer
+// more than BaselineTolerance of it away are rejected too, and so are
+// those not faster than the target: during an incident the median is the
+// incident's own, and a baseline as slow as the trace explains nothing. Of
+// the ones kept, the one that started nearest the target is chosen (ties: nearer
 // the median, then the smaller trace id): all of them are typical, so the
 // nearest in time shares the most conditions with the target.
 func ChooseBaseline(target sources.Trace, candidates []sources.Trace) (Baseline, error) {
@@ -215,6 +219,12 @@ func ChooseBaseline(target sources.Trace, candidates []sources.Trace) (Baseline,
 			c.Reason = fmt.Sprintf("%s: %s vs median %s (more than %d%% off)", reasonMedian, roundDur(c.Duration), roundDur(median), int(BaselineTolerance*100))
 			continue
 		}
+		// A baseline explains why the trace was slow only if it was
+		// faster: during an incident the median is the incident's own.
+		if c.Duration >= troot.Duration {
+			c.Reason = fmt.Sprintf("%s: %s, the trace took %s", reasonNotFaster, roundDur(c.Duration), roundDur(troot.Duration))
+			continue
+		}
 		c.Kept = true
 		kept++
 		c.Reason = fmt.Sprintf("%s: %s, %s from the target", reasonHealthy, roundDur(c.Duration), roundDur(absDur(c.Start.Sub(troot.Start))))
@@ -222,7 +232,9 @@ func ChooseBaseline(target sources.Trace, candidates []sources.Trace) (Baseline,
 			best = i
 		}
 	}
-	// The lower median is one of the healthy durations, so best >= 0.
+	if best < 0 {
+		return Baseline{}, &NoBaselineError{Considered: cs}
+	}
 	b := &cs[best]
 	b.Chosen = true
 	b.Reason = fmt.Sprintf("%s: %s, %s from the target", reasonChosen, roundDur(b.Duration), roundDur(absDur(b.Start.Sub(troot.Start))))

@@ -385,3 +385,29 @@ func bigTraceSeed(n int, seed uint64) []sources.Span {
 	}
 	return spans
 }
+
+// During an incident most nearby traces are the incident's own, so their
+// median is slow: a candidate that was not faster than the trace is never
+// its baseline, even the nearest; with none faster there is no baseline.
+func TestChooseBaselineMustBeFaster(t *testing.T) {
+	target := cand("t", "frontend", opCheckout, 0, 1200, false)
+	b, err := ChooseBaseline(target, []sources.Trace{
+		cand("slow-near", "frontend", opCheckout, 0.1, 1300, false),
+		cand("slow2", "frontend", opCheckout, -1, 1250, false),
+		cand("fast-far", "frontend", opCheckout, -5, 1100, false),
+	})
+	// Median 1250, ±25%: all three typical; only fast-far was faster.
+	if err != nil || b.TraceID != "fast-far" {
+		t.Fatalf("chose %q, %v", b.TraceID, err)
+	}
+	for _, c := range b.Considered {
+		if c.TraceID == "slow-near" && c.Reason != "not faster than the trace: 1.3s, the trace took 1.2s" {
+			t.Errorf("slow-near: %q", c.Reason)
+		}
+	}
+	_, err = ChooseBaseline(target, []sources.Trace{cand("s", "frontend", opCheckout, 0.1, 1300, false)})
+	var nb *NoBaselineError
+	if !errors.As(err, &nb) || !strings.Contains(err.Error(), "1 not faster than the trace") {
+		t.Fatalf("none faster: %v", err)
+	}
+}

@@ -55,11 +55,18 @@ func TestE2ETraceDiffFindsTheStalledGateway(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &sums); err != nil {
 			return err
 		}
+		// The slowest of them: during the fault every checkout is slow,
+		// and the baseline is chosen near the candidates' median, which on
+		// a young stack is mostly the fault's own traces (CI once picked a
+		// 1.12 s trace against a 1.33 s median and ranked the root first).
+		slow = headless.TraceSummaryJSON{}
 		for _, s := range sums {
-			if s.ErrorCount == 0 && s.RootService == shop.Frontend {
+			if s.ErrorCount == 0 && s.RootService == shop.Frontend && s.DurationUS > slow.DurationUS {
 				slow = s
-				return nil
 			}
+		}
+		if slow.TraceID != "" {
+			return nil
 		}
 		return fmt.Errorf("no slow checkout trace without errors yet among %d", len(sums))
 	})
@@ -99,9 +106,10 @@ func TestE2ETraceDiffFindsTheStalledGateway(t *testing.T) {
 	if top.Service != shop.Payments || top.Operation != "POST /v2/authorize" {
 		t.Fatalf("first row is %s %q (%s), want payments POST /v2/authorize; rows: %+v", top.Service, top.Operation, top.Path, d.Rows)
 	}
-	// It explains most of the extra time, which the stall makes at least
-	// half a second.
-	if top.CriticalDeltaUS < 500_000 || top.CriticalDeltaUS*2 < d.DeltaUS {
+	// It explains most of the extra time. The baseline may be slowed by
+	// the fault too (a young stack has few healthy traces), so no floor in
+	// seconds: the share is what matters.
+	if top.CriticalDeltaUS <= 0 || top.CriticalDeltaUS*2 < d.DeltaUS {
 		t.Errorf("authorize explains %dµs of %dµs", top.CriticalDeltaUS, d.DeltaUS)
 	}
 
