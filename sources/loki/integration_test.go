@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -405,18 +404,7 @@ func tail(s string, n int) string {
 
 // stop ends our Loki the way a restart does, and waits for it to exit.
 func (p *privateLoki) stop() {
-	if p.cmd == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
-	}
+	stacktest.Stop(p.cmd, 30*time.Second)
 	p.cmd = nil
 }
 
