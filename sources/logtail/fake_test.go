@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtest"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -163,29 +164,12 @@ func lines(es []sources.LogEntry) []string {
 // collect reads n entries from the tail or fails after a generous wait.
 func collect(t *testing.T, tl sources.LogTail, n int) []sources.LogEntry {
 	t.Helper()
-	var got []sources.LogEntry
-	deadline := time.After(20 * time.Second)
-	for len(got) < n {
-		select {
-		case es, ok := <-tl.C():
-			if !ok {
-				t.Fatalf("tail ended after %d of %d entries: %v (status %+v)", len(got), n, tl.Err(), tl.Status())
-			}
-			got = append(got, es...)
-		case <-deadline:
-			t.Fatalf("only %d of %d entries arrived (status %+v)", len(got), n, tl.Status())
-		}
-	}
-	return got
+	return logtest.Collect(t, tl, n, 20*time.Second)
 }
 
 func waitDone(t *testing.T, tl sources.LogTail) {
 	t.Helper()
-	select {
-	case <-tl.Done():
-	case <-time.After(20 * time.Second):
-		t.Fatal("tail did not end")
-	}
+	logtest.WaitDone(t, tl, 20*time.Second)
 }
 
 func waitState(t *testing.T, tl sources.LogTail, want sources.TailState) sources.TailStatus {

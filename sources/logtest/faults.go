@@ -98,7 +98,7 @@ func (s *suite) hung(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
-	waitDone(t, tl, 10*time.Second)
+	WaitDone(t, tl, 10*time.Second)
 	if tl.Err() != nil {
 		t.Fatalf("a cancelled tail ended with %v", tl.Err())
 	}

@@ -262,8 +262,9 @@ func (s *suite) pushAll(t *testing.T, es []sources.LogEntry) {
 	}
 }
 
-// collect reads n entries from a tail, failing after d.
-func collect(t *testing.T, tl sources.LogTail, n int, d time.Duration) []sources.LogEntry {
+// Collect reads n entries from a tail, failing the test after d. The
+// backends' and the tail engine's own tests use it too.
+func Collect(t testing.TB, tl sources.LogTail, n int, d time.Duration) []sources.LogEntry {
 	t.Helper()
 	var got []sources.LogEntry
 	timeout := time.After(d)
@@ -293,8 +294,8 @@ func waitState(t *testing.T, tl sources.LogTail, st sources.TailState, d time.Du
 	}
 }
 
-// waitDone waits for a tail to end.
-func waitDone(t *testing.T, tl sources.LogTail, d time.Duration) {
+// WaitDone waits for a tail to end, failing the test after d.
+func WaitDone(t testing.TB, tl sources.LogTail, d time.Duration) {
 	t.Helper()
 	select {
 	case <-tl.Done():

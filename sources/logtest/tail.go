@@ -63,7 +63,7 @@ func (s *suite) untilSentinel(t *testing.T, tl sources.LogTail, addr string, str
 				return append(got[:i], got[i+1:]...)
 			}
 		}
-		got = append(got, collect(t, tl, 1, s.h.TailLatency+30*time.Second)...)
+		got = append(got, Collect(t, tl, 1, s.h.TailLatency+30*time.Second)...)
 	}
 }
 
@@ -78,7 +78,7 @@ func (s *suite) tailDeliversPushedLines(t *testing.T) {
 	ls := liveLines("live", 20)
 	s.h.Push(t, s.h.Address, st, ls[:10])
 	s.h.Push(t, s.h.Address, st, ls[10:])
-	got := collect(t, tl, 20, s.h.TailLatency+30*time.Second)
+	got := Collect(t, tl, 20, s.h.TailLatency+30*time.Second)
 	if !slices.Equal(lines(got), names(ls)) {
 		t.Fatalf("got %v", lines(got))
 	}
@@ -97,7 +97,7 @@ func (s *suite) tailDeliversPushedLines(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	cancel()
-	waitDone(t, tl, 10*time.Second)
+	WaitDone(t, tl, 10*time.Second)
 	if tl.Err() != nil {
 		t.Fatalf("a cancelled tail ended with %v", tl.Err())
 	}
@@ -119,13 +119,13 @@ func (s *suite) tailCatchesUpFromStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t, 3*time.Minute))
 	defer cancel()
 	tl := b.Tail(ctx, selector(b, id), base.Add(3*time.Second))
-	got := collect(t, tl, 7, 30*time.Second)
+	got := Collect(t, tl, 7, 30*time.Second)
 	if !slices.Equal(lines(got), names(old[3:])) {
 		t.Fatalf("caught up %v, want %v", lines(got), names(old[3:]))
 	}
 	live := liveLines("new", 5)
 	s.h.Push(t, s.h.Address, st, live)
-	got = append(got, collect(t, tl, 5, s.h.TailLatency+30*time.Second)...)
+	got = append(got, Collect(t, tl, 5, s.h.TailLatency+30*time.Second)...)
 	got = append(got, s.untilSentinel(t, tl, s.h.Address, st)...)
 	checkExactlyOnce(t, got, append(names(old[3:]), names(live)...))
 }
@@ -146,7 +146,7 @@ func (s *suite) tailStartsAtStart(t *testing.T) {
 	waitState(t, tl, sources.TailLive, 30*time.Second)
 	live := liveLines("live", 3)
 	s.h.Push(t, s.h.Address, st, live)
-	got := collect(t, tl, 1, s.h.TailLatency+30*time.Second)
+	got := Collect(t, tl, 1, s.h.TailLatency+30*time.Second)
 	got = append(got, s.untilSentinel(t, tl, s.h.Address, st)...)
 	for _, e := range got {
 		if e.Time.Before(start) {
@@ -190,7 +190,7 @@ func (s *suite) resume(t *testing.T, b sources.LogBackend, addr string, brk func
 
 	before := liveLines("before", 5)
 	s.h.Push(t, addr, st, before)
-	got := collect(t, tl, len(before), s.h.TailLatency+30*time.Second)
+	got := Collect(t, tl, len(before), s.h.TailLatency+30*time.Second)
 
 	brk(tl)
 	during := liveLines("during", 5)
@@ -199,20 +199,20 @@ func (s *suite) resume(t *testing.T, b sources.LogBackend, addr string, brk func
 	waitState(t, tl, sources.TailLive, time.Minute)
 	after := liveLines("after", 5)
 	s.h.Push(t, addr, st, after)
-	got = append(got, collect(t, tl, len(during)+len(after), s.h.TailLatency+time.Minute)...)
+	got = append(got, Collect(t, tl, len(during)+len(after), s.h.TailLatency+time.Minute)...)
 	got = append(got, s.untilSentinel(t, tl, addr, st)...)
 	checkExactlyOnce(t, got, append(append(names(before), names(during)...), names(after)...))
 	if st := tl.Status(); st.Reconnects < 1 || st.State != sources.TailLive {
 		t.Fatalf("status %+v: want live after at least one reconnect", st)
 	}
 	cancel()
-	waitDone(t, tl, 10*time.Second)
+	WaitDone(t, tl, 10*time.Second)
 }
 
 func (s *suite) tailBadQuery(t *testing.T) {
 	b := s.h.New(t, ClientConfig{})
 	tl := b.Tail(ctxT(t, time.Minute), s.h.BadQuery, time.Time{})
-	waitDone(t, tl, 30*time.Second)
+	WaitDone(t, tl, 30*time.Second)
 	if sources.KindOf(tl.Err()) != sources.KindBadQuery {
 		t.Fatalf("a bad tail ended with %v, want a bad query", tl.Err())
 	}
