@@ -54,7 +54,7 @@ func (s sharedLogs) MetricRange(ctx context.Context, expr string, from, to time.
 // NewTailHub is the hub serve shares among sessions: one upstream tail per
 // query, late readers caught up through the backend's own query_range.
 func NewTailHub(b sources.LogBackend) *logtail.Hub {
-	return logtail.NewHub(b, logtail.QueryRangeCatchUp(b), logtail.Options{})
+	return logtail.NewBackendHub(b, logtail.Options{})
 }
 
 // SharePings makes every session's health probe of a backend share one

@@ -26,6 +26,15 @@ func QueryRangeCatchUp(b interface {
 	}
 }
 
+// NewBackendHub is the hub for a log backend: upstream tails through its
+// Tail, late readers caught up through its own QueryRangeFunc.
+func NewBackendHub(b interface {
+	sources.LogTailer
+	QueryRangeFunc(ctx context.Context, q sources.LogQuery, fn func([]sources.LogEntry) error) ([]string, error)
+}, opts Options) *Hub {
+	return NewHub(b, QueryRangeCatchUp(b), opts)
+}
+
 // Hub shares one live tail per distinct query among many readers, so
 // twenty people watching the same stream cost the backend one connection
 // (Loki allows 10 tails by default). Each reader gets its own channel: a

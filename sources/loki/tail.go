@@ -80,18 +80,3 @@ func (d *tailDialer) CatchUp(ctx context.Context, expr string, from, to time.Tim
 // Retryable is logtail's usual rule: a bad query, bad credentials and a
 // wrong address end the tail.
 func (d *tailDialer) Retryable(err error) bool { return logtail.Retryable(err) }
-
-// TailHub and SharedTail are logtail's hub, kept here for the callers that
-// still name them through this package.
-type (
-	// TailHub shares one Loki tail per query among many readers.
-	TailHub = logtail.Hub
-	// SharedTail is one reader of a TailHub.
-	SharedTail = logtail.SharedTail
-)
-
-// NewTailHub returns a hub that tails through c and catches late readers
-// up with c's query_range.
-func NewTailHub(c *Client) *TailHub {
-	return logtail.NewHub(c, logtail.QueryRangeCatchUp(c), logtail.Options{Now: c.now})
-}

@@ -12,7 +12,7 @@ import (
 )
 
 // The tail engine is tested in sources/logtail; these tests check that
-// Client.Tail and NewTailHub wire it to Loki: the dial, the paged
+// Client.Tail and logtail.NewBackendHub wire it to Loki: the dial, the paged
 // query_range catch-up and Loki's error texts.
 
 func entry(s map[string]string, ts time.Time, line string) sources.LogEntry {
@@ -170,7 +170,8 @@ func TestTailHubCatchesUpThroughQueryRange(t *testing.T) {
 	f.tails = []logtail.Conn{newScriptConn(ping(nil),
 		scriptEvent{ev: logtail.Event{Entries: []sources.LogEntry{entry(app, now.Add(time.Second), "seam"),
 			entry(app, now.Add(2*time.Second), "new")}}, before: func() { <-live }})}
-	hub := NewTailHub(newFakeClient(t, f, 100, time.Hour))
+	fc := newFakeClient(t, f, 100, time.Hour)
+	hub := logtail.NewBackendHub(fc, logtail.Options{Now: fc.now})
 	defer hub.Close()
 	first := hub.Tail(t.Context(), `{app="a"}`, time.Time{})
 	late := hub.Tail(t.Context(), `{app="a"}`, now.Add(-time.Second))

@@ -35,7 +35,7 @@ func TestTailHubTwentyReadersRealLoki(t *testing.T) {
 	}
 	api := &countingAPI{lokiAPI: c.api}
 	c.api = api
-	hub := NewTailHub(c)
+	hub := logtail.NewBackendHub(c, logtail.Options{Now: c.now})
 	defer hub.Close()
 
 	run := runID(t)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/logtail"
 	"github.com/reltui/reltui/sources/transport"
 )
 
@@ -230,7 +231,7 @@ func TestIntegrationRelativeTimeFilterAcrossPages(t *testing.T) {
 // line.
 func TestIntegrationTailHub(t *testing.T) {
 	c, addr := stackClient(t, Config{})
-	hub := NewTailHub(c)
+	hub := logtail.NewBackendHub(c, logtail.Options{})
 	defer hub.Close()
 	id := runID(t)
 	sel := Dialect{}.Stream("test_run", id)

@@ -46,16 +46,6 @@ func (c *Client) Tail(ctx context.Context, expr string, start time.Time) sources
 	return logtail.Start(ctx, &tailDialer{c: c, in: newInterner()}, expr, start, opts)
 }
 
-// NewTailHub returns a hub that shares one tail per query among many
-// readers and catches late readers up with c's queries.
-func NewTailHub(c *Client) *logtail.Hub {
-	opts := c.tail.Engine
-	if opts.Now == nil {
-		opts.Now = c.now
-	}
-	return logtail.NewHub(c, logtail.QueryRangeCatchUp(c), opts)
-}
-
 // tailDialer is the logtail.Dialer of one tail; its connections and its
 // catch-up share one interner, so the entries of one stream share one
 // labels map for the tail's life.
