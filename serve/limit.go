@@ -1,35 +1,41 @@
 package serve
 
 import (
+	"container/list"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// ipLimiter limits how fast one address may open connections: a token
-// bucket per IP. Buckets of addresses that went quiet are forgotten, so
-// the map cannot grow without bound under a scan from many addresses.
+// ipLimiter limits how fast one client may open connections: a token
+// bucket per IPv4 address and per IPv6 network (one host usually owns a
+// whole /64, so keying on the full address would hand it 2^64 buckets).
+// Memory is bounded by forgetting the least recently seen client when the
+// table is full: a flood from many addresses costs those addresses their
+// history, never a newcomer its login. A forgotten client starts again
+// with a full bucket, which is what it would have after a quiet spell.
 type ipLimiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
 	burst   int
-	buckets map[string]*bucket
+	prefix  int // IPv6 prefix length that names one client
+	max     int
+	buckets map[netip.Prefix]*list.Element // of *bucket
+	lru     *list.List                     // front: most recently seen
 	now     func() time.Time
-	pruned  time.Time
 }
 
 type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	key netip.Prefix
+	lim *rate.Limiter
 }
 
-// maxBuckets bounds the map between prunes.
-const maxBuckets = 65536
-
-func newIPLimiter(perMinute float64, burst int) *ipLimiter {
-	return &ipLimiter{every: rate.Limit(perMinute / 60), burst: max(1, burst), buckets: map[string]*bucket{}, now: time.Now}
+func newIPLimiter(perMinute float64, burst, ipv6Prefix, maxClients int) *ipLimiter {
+	return &ipLimiter{every: rate.Limit(perMinute / 60), burst: max(1, burst), prefix: ipv6Prefix,
+		max: max(1, maxClients), buckets: map[netip.Prefix]*list.Element{}, lru: list.New(), now: time.Now}
 }
 
 // allow reports whether a new connection from addr may proceed.
@@ -37,45 +43,53 @@ func (l *ipLimiter) allow(addr net.Addr) bool {
 	if l == nil || l.every <= 0 {
 		return true
 	}
-	ip := hostOf(addr)
+	key := clientKey(addr, l.prefix)
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.prune(now)
-	b, ok := l.buckets[ip]
-	if !ok {
-		if len(l.buckets) >= maxBuckets {
-			return false // under a flood from many addresses, refuse newcomers
+	el, ok := l.buckets[key]
+	if ok {
+		l.lru.MoveToFront(el)
+	} else {
+		if l.lru.Len() >= l.max {
+			oldest := l.lru.Back()
+			delete(l.buckets, oldest.Value.(*bucket).key)
+			l.lru.Remove(oldest)
 		}
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
-		l.buckets[ip] = b
+		el = l.lru.PushFront(&bucket{key: key, lim: rate.NewLimiter(l.every, l.burst)})
+		l.buckets[key] = el
 	}
-	b.seen = now
-	return b.lim.AllowN(now, 1)
+	return el.Value.(*bucket).lim.AllowN(now, 1)
 }
 
-// prune forgets buckets idle long enough to have refilled completely: they
-// would allow exactly what a fresh bucket allows.
-func (l *ipLimiter) prune(now time.Time) {
-	refill := time.Duration(float64(l.burst) / float64(l.every) * float64(time.Second))
-	if now.Sub(l.pruned) < min(refill, time.Minute) {
-		return
-	}
-	l.pruned = now
-	for ip, b := range l.buckets {
-		if now.Sub(b.seen) > refill {
-			delete(l.buckets, ip)
-		}
-	}
+// tracked is how many clients the limiter remembers.
+func (l *ipLimiter) tracked() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lru.Len()
 }
 
-func hostOf(addr net.Addr) string {
+// clientKey names the client behind addr: an IPv4 address (an IPv4-mapped
+// IPv6 address counts as IPv4) or the IPv6 network of prefix bits. An
+// address that cannot be read shares one key with every other such.
+func clientKey(addr net.Addr, prefix int) netip.Prefix {
+	var ip netip.Addr
 	if ta, ok := addr.(*net.TCPAddr); ok {
-		return ta.IP.String()
+		ip, _ = netip.AddrFromSlice(ta.IP)
+	} else if ap, err := netip.ParseAddrPort(addr.String()); err == nil {
+		ip = ap.Addr()
 	}
-	h, _, err := net.SplitHostPort(addr.String())
+	ip = ip.Unmap().WithZone("")
+	if !ip.IsValid() {
+		return netip.Prefix{}
+	}
+	bits := 32
+	if ip.Is6() {
+		bits = prefix
+	}
+	p, err := ip.Prefix(bits)
 	if err != nil {
-		return addr.String()
+		return netip.Prefix{}
 	}
-	return h
+	return p
 }

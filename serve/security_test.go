@@ -251,14 +251,23 @@ func waitSessions(t *testing.T, srv *Server, want int) {
 
 func TestMaxSessions(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.MaxSessions = 2 })
-	for range 2 {
-		ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.viewer.signer)
+	for _, k := range []testKey{f.commander, f.responder} {
+		ts, err := open(t, f.addr, "xterm", 80, 24, nil, k.signer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ts.waitFor(t, "hello", 3*time.Second)
 	}
-	c, err := gossh.Dial("tcp", f.addr, clientConfig("vic", gossh.PublicKeys(f.viewer.signer)))
+	if out := refusedSession(t, f.addr, f.commander.signer); !strings.Contains(out, "server is full") {
+		t.Fatalf("third session: %q", out)
+	}
+}
+
+// refusedSession opens a session that the server is expected to refuse
+// and returns what it said.
+func refusedSession(t *testing.T, addr string, signer gossh.Signer) string {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, clientConfig("oncall", gossh.PublicKeys(signer)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +275,7 @@ func TestMaxSessions(t *testing.T) {
 	s, _ := c.NewSession()
 	_ = s.RequestPty("xterm", 24, 80, nil)
 	out, _ := s.CombinedOutput("")
-	if !strings.Contains(string(out), "server is full") {
-		t.Fatalf("third session: %q", out)
-	}
+	return string(out)
 }
 
 // A viewer's console store refuses every write; a responder's refuses all

@@ -1,8 +1,9 @@
 // Package serve is `reltui serve`: the console over SSH for an on-call
 // team. It authenticates public keys only, maps each key to a user and a
 // role, runs one bubbletea program per session with its own renderer,
-// and protects itself with a handshake timeout, per-IP rate limiting of
-// new connections, a session cap and an idle timeout.
+// and protects itself with a handshake timeout, per-network rate limiting
+// of new connections, session caps (in all, per user, per role), an idle
+// timeout and a stall timeout for clients that stop reading.
 //
 // The identity of a session comes from the key that completed
 // authentication (x/crypto/ssh hands back the Permissions of that key's
@@ -26,6 +27,8 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/reltui/reltui/incidents"
 )
 
 // Defaults for Config's zero values.
@@ -35,6 +38,17 @@ const (
 	DefaultMaxSessions      = 64
 	DefaultConnsPerMinute   = 30
 	DefaultConnBurst        = 10
+	// DefaultMaxSessionsPerUser leaves the other seats to the rest of the
+	// team when one key or one person opens console after console.
+	DefaultMaxSessionsPerUser = 4
+	// DefaultIPv6Prefix is how many leading bits of an IPv6 address name
+	// one client for the rate limit: one host usually owns a whole /64.
+	DefaultIPv6Prefix = 64
+	// DefaultLimiterAddresses bounds the rate limiter's memory.
+	DefaultLimiterAddresses = 65536
+	// endGrace is how long an ended session's program and goodbye get
+	// before its connection is closed under it.
+	endGrace = 2 * time.Second
 	// MaxAuthTries is how many failed authentication attempts one
 	// connection gets before it is disconnected (OpenSSH's default).
 	MaxAuthTries = 6
@@ -67,12 +81,32 @@ type Config struct {
 	// this long after connecting: stalled key exchanges and logins do not
 	// pile up.
 	HandshakeTimeout time.Duration
+	// StallTimeout disconnects a session whose client has taken none of
+	// its output for this long (DefaultStallTimeout).
+	StallTimeout time.Duration
+	// OutputBuffer is how many bytes wait for a slow client before they
+	// are replaced by one fresh frame (DefaultOutputBuffer).
+	OutputBuffer int
 	// MaxSessions is the most concurrent console sessions.
 	MaxSessions int
-	// ConnsPerMinute and ConnBurst limit new connections per client IP; a
-	// negative ConnsPerMinute disables the limit.
+	// MaxSessionsPerUser caps one user's concurrent sessions
+	// (DefaultMaxSessionsPerUser; at most MaxSessions).
+	MaxSessionsPerUser int
+	// MaxSessionsPerRole caps each role's concurrent sessions; a role
+	// missing here gets DefaultRoleCap.
+	MaxSessionsPerRole map[incidents.Role]int
+	// ConnsPerMinute and ConnBurst limit new connections per client
+	// address (IPv4) or network (IPv6, see IPv6Prefix); a negative
+	// ConnsPerMinute disables the limit.
 	ConnsPerMinute float64
 	ConnBurst      int
+	// IPv6Prefix is the prefix length that names one IPv6 client for the
+	// rate limit (DefaultIPv6Prefix).
+	IPv6Prefix int
+	// LimiterAddresses is how many addresses or networks the rate limit
+	// remembers; past it the least recently seen is forgotten
+	// (DefaultLimiterAddresses).
+	LimiterAddresses int
 	// Logf receives one line per notable event (refusals, session start
 	// and end); nil discards them.
 	Logf func(format string, args ...any)
@@ -86,6 +120,9 @@ type Stats struct {
 	SessionsTotal  int64 // started since the server began
 	Refused        int64 // connections refused by the rate limit
 	HandshakeKills int64 // connections closed by the handshake timeout
+	Capped         int64 // sessions refused by a session cap
+	Stalled        int64 // sessions disconnected because their client stopped reading
+	FramesDropped  int64 // frames replaced by a fresh one for slow readers
 	BytesOut       int64 // written to sessions' terminals
 }
 
@@ -99,8 +136,8 @@ type Server struct {
 	sessions map[*Session]struct{}
 	closed   bool
 
-	total, refused, hsKills, bytesOut atomic.Int64
-	wg                                sync.WaitGroup
+	total, refused, hsKills, capped, stalled, dropped, bytesOut atomic.Int64
+	wg                                                      sync.WaitGroup
 }
 
 // New validates cfg and builds the server; Serve starts it.
@@ -120,8 +157,34 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HandshakeTimeout <= 0 {
 		cfg.HandshakeTimeout = DefaultHandshakeTimeout
 	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = DefaultStallTimeout
+	}
+	if cfg.OutputBuffer <= 0 {
+		cfg.OutputBuffer = DefaultOutputBuffer
+	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.MaxSessionsPerUser <= 0 {
+		cfg.MaxSessionsPerUser = DefaultMaxSessionsPerUser
+	}
+	cfg.MaxSessionsPerUser = min(cfg.MaxSessionsPerUser, cfg.MaxSessions)
+	roles := map[incidents.Role]int{}
+	for _, r := range []incidents.Role{incidents.RoleViewer, incidents.RoleResponder, incidents.RoleCommander} {
+		roles[r] = DefaultRoleCap(r, cfg.MaxSessions)
+	}
+	for r, n := range cfg.MaxSessionsPerRole {
+		if n > 0 {
+			roles[r] = min(n, cfg.MaxSessions)
+		}
+	}
+	cfg.MaxSessionsPerRole = roles
+	if cfg.IPv6Prefix <= 0 || cfg.IPv6Prefix > 128 {
+		cfg.IPv6Prefix = DefaultIPv6Prefix
+	}
+	if cfg.LimiterAddresses <= 0 {
+		cfg.LimiterAddresses = DefaultLimiterAddresses
 	}
 	if cfg.ConnsPerMinute == 0 {
 		cfg.ConnsPerMinute = DefaultConnsPerMinute
@@ -134,7 +197,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, sessions: map[*Session]struct{}{}}
 	if cfg.ConnsPerMinute > 0 {
-		s.limiter = newIPLimiter(cfg.ConnsPerMinute, cfg.ConnBurst)
+		s.limiter = newIPLimiter(cfg.ConnsPerMinute, cfg.ConnBurst, cfg.IPv6Prefix, cfg.LimiterAddresses)
 	}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Addr),
@@ -181,22 +244,34 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(l)
 }
 
-// Shutdown stops accepting, ends every session and waits for their
-// programs to finish or ctx to end.
+// Shutdown ends every session and waits for their programs to finish
+// until ctx ends; then it closes every connection that is left and
+// returns, by ctx's deadline whatever the clients do. No lock is held
+// while sessions end.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
+	live := make([]*Session, 0, len(s.sessions))
 	for sess := range s.sessions {
-		sess.end("the server is shutting down")
+		live = append(live, sess)
 	}
 	s.mu.Unlock()
-	err := s.srv.Close()
+	for _, sess := range live {
+		sess.end("the server is shutting down")
+	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
+	var waitErr error
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return ctx.Err()
+		waitErr = ctx.Err()
+	}
+	// Close drops the listeners and every connection at once; it waits on
+	// nothing the clients control.
+	err := s.srv.Close()
+	if waitErr != nil {
+		return waitErr
 	}
 	return err
 }
@@ -207,7 +282,8 @@ func (s *Server) Stats() Stats {
 	n := len(s.sessions)
 	s.mu.Unlock()
 	return Stats{Sessions: n, SessionsTotal: s.total.Load(), Refused: s.refused.Load(),
-		HandshakeKills: s.hsKills.Load(), BytesOut: s.bytesOut.Load()}
+		HandshakeKills: s.hsKills.Load(), Capped: s.capped.Load(), Stalled: s.stalled.Load(),
+		FramesDropped: s.dropped.Load(), BytesOut: s.bytesOut.Load()}
 }
 
 type connStateKey struct{}
@@ -306,11 +382,17 @@ type Session struct {
 	// RemoteAddr is the client's address.
 	RemoteAddr net.Addr
 
-	ssh     ssh.Session
-	prog    *tea.Program
-	lastIn  atomic.Int64 // unix nanoseconds of the last input
-	endOnce sync.Once
-	reason  atomic.Value // string: why the server ended the session
+	ssh    ssh.Session
+	lastIn atomic.Int64 // unix nanoseconds of the last input
+	size   atomic.Int64 // the terminal's size now: width<<32 | height
+	// hangup closes the session's connection; it unblocks every write.
+	hangup   func()
+	finished chan struct{} // closed when the session's run returns
+
+	mu     sync.Mutex // guards prog, ended, reason
+	prog   *tea.Program
+	ended  bool
+	reason string // why the server ended the session
 }
 
 // Getenv returns the client-sent environment variable k.
@@ -325,25 +407,91 @@ func cutEnv(kv string) (string, string, bool) {
 	return "", "", false
 }
 
-// end stops the session's program; reason is shown to the user.
+// end asks the session's program to stop; reason is shown to the user. It
+// never waits: a program that has not finished endGrace later has its
+// connection closed under it.
 func (s *Session) end(reason string) {
-	s.endOnce.Do(func() {
-		s.reason.Store(reason)
-		if s.prog != nil {
-			s.prog.Quit()
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return
+	}
+	s.ended, s.reason = true, reason
+	p := s.prog
+	s.mu.Unlock()
+	if p != nil {
+		go p.Quit()
+	}
+	time.AfterFunc(endGrace, func() {
+		select {
+		case <-s.finished:
+		default:
+			s.hangup()
 		}
 	})
 }
 
-func (s *Server) add(sess *Session) bool {
+// start records the session's program; a session ended before its program
+// existed stops it at once.
+func (s *Session) start(p *tea.Program) {
+	s.mu.Lock()
+	s.prog = p
+	ended := s.ended
+	s.mu.Unlock()
+	if ended {
+		go p.Quit()
+	}
+}
+
+func (s *Session) why() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || len(s.sessions) >= s.cfg.MaxSessions {
-		return false
+	return s.reason
+}
+
+// DefaultRoleCap is a role's session cap when the config gives none:
+// viewers may hold three quarters of the seats and responders seven
+// eighths, so the people who act on an incident always find one free;
+// commanders may take them all.
+func DefaultRoleCap(r incidents.Role, maxSessions int) int {
+	switch r {
+	case incidents.RoleViewer:
+		return max(1, maxSessions*3/4)
+	case incidents.RoleResponder:
+		return max(1, maxSessions*7/8)
+	default:
+		return maxSessions
+	}
+}
+
+// add takes a slot for sess, or says which cap refused it.
+func (s *Server) add(sess *Session) (refusal string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "the server is shutting down"
+	}
+	if len(s.sessions) >= s.cfg.MaxSessions {
+		return fmt.Sprintf("the server is full (%d sessions); try again later", s.cfg.MaxSessions)
+	}
+	var byUser, byRole int
+	for o := range s.sessions {
+		if o.User == sess.User {
+			byUser++
+		}
+		if o.Role == sess.Role {
+			byRole++
+		}
+	}
+	if byUser >= s.cfg.MaxSessionsPerUser {
+		return fmt.Sprintf("%s already has %d sessions, the most one user may have; close one first", sess.User, byUser)
+	}
+	if roleCap := s.cfg.MaxSessionsPerRole[sess.Role]; byRole >= roleCap {
+		return fmt.Sprintf("the %d seats for the %s role are taken; try again later", roleCap, sess.Role)
 	}
 	s.sessions[sess] = struct{}{}
 	s.wg.Add(1)
-	return true
+	return ""
 }
 
 func (s *Server) remove(sess *Session) {

@@ -47,23 +47,51 @@ func (s *Server) handle(ss ssh.Session) {
 	sess := &Session{
 		Identity: id, Environ: append(ss.Environ(), "TERM="+ptyReq.Term),
 		Width: ptyReq.Window.Width, Height: ptyReq.Window.Height,
-		RemoteAddr: ss.RemoteAddr(), ssh: ss,
+		RemoteAddr: ss.RemoteAddr(), ssh: ss, hangup: hangupOf(ss), finished: make(chan struct{}),
 	}
-	if !s.add(sess) {
-		s.cfg.Logf("refused session for %s from %s: session limit (%d) reached", id.User, ss.RemoteAddr(), s.cfg.MaxSessions)
-		fmt.Fprintf(ss.Stderr(), "reltui: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
+	sess.setSize(sess.Width, sess.Height)
+	if why := s.add(sess); why != "" {
+		s.capped.Add(1)
+		s.cfg.Logf("refused session for %s from %s: %s", id.User, ss.RemoteAddr(), why)
+		fmt.Fprintf(ss.Stderr(), "reltui: %s\n", why)
 		_ = ss.Exit(1)
 		return
 	}
 	defer s.remove(sess)
+	defer close(sess.finished)
 	s.total.Add(1)
 	s.run(sess, ss, winCh)
 }
 
+// hangupOf closes the session's SSH connection: every write waiting on
+// the client fails and the session's context ends.
+func hangupOf(ss ssh.Session) func() {
+	if c, ok := ss.Context().Value(ssh.ContextKeyConn).(io.Closer); ok {
+		return func() { _ = c.Close() }
+	}
+	return func() { _ = ss.Close() }
+}
+
+func (sess *Session) setSize(w, h int) { sess.size.Store(int64(w)<<32 | int64(uint32(h))) }
+
+func (sess *Session) sizeNow() (w, h int) {
+	v := sess.size.Load()
+	return int(v >> 32), int(uint32(v))
+}
+
 func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 	start := time.Now()
-	out := &countingWriter{w: ss, n: &s.bytesOut}
+	var p *tea.Program
+	var progReady = make(chan struct{})
+	out := newOutput(ss, s.cfg.OutputBuffer, &s.bytesOut, &s.dropped, func() {
+		// A window size message makes the renderer forget what it drew
+		// and draw the whole frame again.
+		<-progReady
+		w, h := sess.sizeNow()
+		p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+	})
 	in := newInputPump(ss, func() { sess.lastIn.Store(time.Now().UnixNano()) })
+	defer in.stop()
 	sess.lastIn.Store(start.UnixNano())
 	sess.Output = out
 	sess.Renderer = newRenderer(out, in, sess.Getenv("TERM"), sess.Environ)
@@ -77,15 +105,16 @@ func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 		tea.WithoutSignalHandler(),
 		tea.WithEnvironment(sess.Environ),
 	}, s.cfg.ProgramOptions...)
-	p := tea.NewProgram(model, opts...)
-	sess.prog = p
+	p = tea.NewProgram(model, opts...)
+	close(progReady)
+	sess.start(p)
 	s.cfg.Logf("session start: %s (%s) from %s", sess.User, sess.Role, sess.RemoteAddr)
 
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.forwardWindow(p, winCh, sess, done) }()
-	go func() { defer wg.Done(); s.watchIdle(sess, done) }()
+	go func() { defer wg.Done(); s.watch(sess, out, done) }()
 
 	_, err := p.Run()
 	close(done)
@@ -93,23 +122,21 @@ func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 	if release != nil {
 		release()
 	}
-	why, _ := sess.reason.Load().(string)
+	why := sess.why()
 	switch {
 	case why != "":
-		fmt.Fprintf(ss, "\r\nreltui: %s\r\n", why)
+		fmt.Fprintf(out, "\r\nreltui: %s\r\n", why)
 	case err != nil && ss.Context().Err() == nil && err != tea.ErrProgramKilled:
-		fmt.Fprintf(ss, "\r\nreltui: the console stopped: %v\r\n", err)
+		fmt.Fprintf(out, "\r\nreltui: the console stopped: %v\r\n", err)
 	}
 	s.cfg.Logf("session end: %s from %s after %s%s", sess.User, sess.RemoteAddr, time.Since(start).Round(time.Second), suffix(why))
+	if !out.close(endGrace) {
+		// The client does not take what is left: nothing more can reach it.
+		sess.hangup()
+		return
+	}
 	_ = ss.Exit(0)
 	_ = ss.Close()
-}
-
-func suffix(why string) string {
-	if why == "" {
-		return ""
-	}
-	return " (" + why + ")"
 }
 
 // forwardWindow passes terminal size changes to the program.
@@ -123,16 +150,19 @@ func (s *Server) forwardWindow(p *tea.Program, winCh <-chan ssh.Window, sess *Se
 			if !ok {
 				return
 			}
+			sess.setSize(w.Width, w.Height)
 			p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 		}
 	}
 }
 
-// watchIdle ends the session after IdleTimeout without input. Output does
-// not count: the console redraws its clock on its own.
-func (s *Server) watchIdle(sess *Session, done <-chan struct{}) {
-	idle := s.cfg.IdleTimeout
-	check := min(max(idle/10, 10*time.Millisecond), 30*time.Second)
+// watch ends the session after IdleTimeout without input (output does not
+// count: the console redraws its clock on its own), and disconnects it
+// when its client has taken no output for StallTimeout: such a client
+// cannot be told anything, so its connection is closed at once.
+func (s *Server) watch(sess *Session, out *output, done <-chan struct{}) {
+	idle, stall := s.cfg.IdleTimeout, s.cfg.StallTimeout
+	check := min(max(min(idle, stall)/10, 10*time.Millisecond), 5*time.Second)
 	t := time.NewTicker(check)
 	defer t.Stop()
 	for {
@@ -140,6 +170,13 @@ func (s *Server) watchIdle(sess *Session, done <-chan struct{}) {
 		case <-done:
 			return
 		case now := <-t.C:
+			if out.stalled(now, stall) {
+				s.stalled.Add(1)
+				s.cfg.Logf("stalled: %s from %s took no output for %s; disconnected", sess.User, sess.RemoteAddr, stall)
+				sess.end(fmt.Sprintf("disconnected: the terminal took no output for %s", stall))
+				sess.hangup()
+				return
+			}
 			last := time.Unix(0, sess.lastIn.Load())
 			if now.Sub(last) >= idle {
 				s.cfg.Logf("idle timeout: %s from %s", sess.User, sess.RemoteAddr)
@@ -150,24 +187,14 @@ func (s *Server) watchIdle(sess *Session, done <-chan struct{}) {
 	}
 }
 
-// countingWriter counts the bytes sent to a session's terminal.
-type countingWriter struct {
-	w io.Writer
-	n interface{ Add(int64) int64 }
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
 // inputPump reads the session on one goroutine for the session's whole
 // life, so nothing else ever has a read in flight on it: a background
 // colour query that times out cannot leave a reader behind that would
 // eat the user's first keys. It ends when the session's input does.
 type inputPump struct {
 	ch      chan []byte
+	quit    chan struct{} // closed by stop: nobody reads ch any more
+	once    sync.Once
 	pending []byte
 	onInput func()
 	mu      sync.Mutex // guards err
@@ -175,7 +202,7 @@ type inputPump struct {
 }
 
 func newInputPump(r io.Reader, onInput func()) *inputPump {
-	p := &inputPump{ch: make(chan []byte, 16), onInput: onInput}
+	p := &inputPump{ch: make(chan []byte, 16), quit: make(chan struct{}), onInput: onInput}
 	go p.run(r)
 	return p
 }
@@ -187,7 +214,11 @@ func (p *inputPump) run(r io.Reader) {
 		n, err := r.Read(buf)
 		if n > 0 {
 			p.onInput()
-			p.ch <- buf[:n]
+			select {
+			case p.ch <- buf[:n]:
+			case <-p.quit:
+				return
+			}
 		}
 		if err != nil {
 			p.mu.Lock()
@@ -197,6 +228,10 @@ func (p *inputPump) run(r io.Reader) {
 		}
 	}
 }
+
+// stop lets the pump end once the session's program is gone, instead of
+// waiting forever to hand over input nobody reads.
+func (p *inputPump) stop() { p.once.Do(func() { close(p.quit) }) }
 
 // Read implements io.Reader for the program.
 func (p *inputPump) Read(b []byte) (int, error) {
@@ -324,4 +359,11 @@ func (e environ) Getenv(k string) string {
 		}
 	}
 	return ""
+}
+
+func suffix(why string) string {
+	if why == "" {
+		return ""
+	}
+	return " (" + why + ")"
 }

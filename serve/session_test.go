@@ -15,6 +15,7 @@ import (
 func consoleFixture(t *testing.T) *fixture {
 	return newFixture(t, func(c *Config) {
 		c.App = Console(ui.Deps{Context: "serve-test", Tick: 200 * time.Millisecond}, nil)
+		c.MaxSessionsPerUser = 8
 	})
 }
 
