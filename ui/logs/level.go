@@ -15,6 +15,7 @@ const (
 	levelInfo
 	levelWarn
 	levelError
+	levelCount // the number of levels, for tables indexed by level
 )
 
 // marker is the one-letter column that carries the level when there is no

@@ -145,6 +145,7 @@ type Model struct {
 
 	buf        *buffer
 	flt        *filter
+	paint      *painter
 	showCtx    bool
 	sel, top   int // positions in the current view
 	expanded   map[int64]bool
@@ -208,6 +209,7 @@ func New(cfg Config) *Model {
 		buf:      newBuffer(cfg.MaxLines),
 		expanded: map[int64]bool{},
 	}
+	m.paint = newPainter(&m.st)
 	m.ctx, m.cancel = context.WithCancel(parent)
 	r := cfg.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -102,31 +101,22 @@ func (m *Model) rowHeight(p int) int {
 // works without colour or attributes), time, level marker, labels, text
 // with filter matches highlighted, continuation lines indented.
 func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
-	st := &m.st
 	abs := m.viewAt(p)
 	r := m.buf.at(abs)
 	var out []string
-	if m.groupStart(p) {
-		out = append(out, st.Muted.Render("--"))
+	pt := &m.paint.normal
+	if sel {
+		pt = &m.paint.sel
 	}
-	styled := func(s lipgloss.Style) lipgloss.Style {
-		if sel {
-			return s.Inherit(st.Selected)
-		}
-		return s
+	if m.groupStart(p) {
+		out = append(out, pt.muted.Render("--"))
 	}
 	inContext := m.flt != nil && m.showCtx
 	isMatch := inContext && m.flt.isMatch(abs)
-	var text func(string) string
-	switch {
-	case inContext && !isMatch:
-		text = render(styled(st.Context))
-	case r.level == levelInfo || r.level == levelNone:
-		text = nil // set below with plain
-	default:
-		text = render(styled(st.line(r.level)))
+	text := &pt.lines[r.level]
+	if inContext && !isMatch {
+		text = &pt.context
 	}
-	matchStyle := styled(st.Match)
 
 	// The gutter carries selection and, with context on, which rows
 	// match: attributes alone vanish under NO_COLOR's ASCII profile.
@@ -143,39 +133,36 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 	avail := max(1, m.width-lay.prefixW-labelsW)
 	chunks := m.chunks(abs, avail)
 
-	// Unstyled text is written as is: most of a frame is unselected rows,
-	// and a lipgloss Render per space would be most of its cost.
-	plain := func(s string) string { return s }
-	if sel {
-		selPlain := st.Plain.Inherit(st.Selected)
-		plain = func(s string) string { return selPlain.Render(s) }
-	}
-	if text == nil {
-		text = plain
+	// Unstyled text is written as is: most of a frame is unselected rows.
+	plain := func(b *strings.Builder, s string) {
+		if sel {
+			pt.plain.write(b, s)
+		} else {
+			b.WriteString(s)
+		}
 	}
 	var b strings.Builder
-	b.WriteString(plain(gutter))
-	b.WriteString(styled(st.Time).Render(ts + " "))
+	plain(&b, gutter)
+	pt.time.write(&b, ts+" ")
 	if r.level == levelNone {
-		b.WriteString(plain("  "))
+		plain(&b, "  ")
 	} else {
-		b.WriteString(styled(st.level(r.level)).Render(r.level.marker()))
-		b.WriteString(plain(" "))
+		pt.levels[r.level].write(&b, r.level.marker())
+		plain(&b, " ")
 	}
 	if labels != "" {
-		b.WriteString(styled(st.Labels).Render(labels))
+		pt.labels.write(&b, labels)
 	}
-	indent := strings.Repeat(" ", lay.prefixW+labelsW)
 	for i, c := range chunks {
 		if i > 0 {
 			out = append(out, b.String())
 			b.Reset()
-			b.WriteString(plain(indent))
+			plain(&b, strings.Repeat(" ", lay.prefixW+labelsW))
 		}
-		m.highlight(&b, c, text, matchStyle)
+		m.highlight(&b, c, text, &pt.match, sel || text != &pt.lines[r.level] || !isPlainLevel(r.level))
 		if sel {
 			if pad := avail - ansi.StringWidth(c); pad > 0 {
-				b.WriteString(plain(strings.Repeat(" ", pad)))
+				plain(&b, strings.Repeat(" ", pad))
 			}
 		}
 	}
@@ -183,25 +170,33 @@ func (m *Model) renderRow(p int, sel bool, lay rowLayout) []string {
 	return out
 }
 
-// highlight writes s with the filter's matches in the match style.
-func (m *Model) highlight(b *strings.Builder, s string, base func(string) string, match lipgloss.Style) {
+// isPlainLevel reports whether a line of level l is drawn in the normal
+// text colour.
+func isPlainLevel(l level) bool { return l == levelInfo || l == levelNone }
+
+// highlight writes s with the filter's matches in the match paint; the
+// rest in base, or as is when styled is false.
+func (m *Model) highlight(b *strings.Builder, s string, base, match *paint, styled bool) {
 	if s == "" {
 		return
+	}
+	put := func(t string) {
+		if styled {
+			base.write(b, t)
+		} else {
+			b.WriteString(t)
+		}
 	}
 	spans := m.flt.spans(s)
 	prev := 0
 	for _, sp := range spans {
 		if sp[0] > prev {
-			b.WriteString(base(s[prev:sp[0]]))
+			put(s[prev:sp[0]])
 		}
-		b.WriteString(match.Render(s[sp[0]:sp[1]]))
+		match.write(b, s[sp[0]:sp[1]])
 		prev = sp[1]
 	}
 	if prev < len(s) {
-		b.WriteString(base(s[prev:]))
+		put(s[prev:])
 	}
-}
-
-func render(s lipgloss.Style) func(string) string {
-	return func(t string) string { return s.Render(t) }
 }
