@@ -398,6 +398,7 @@ func newAlertsCmd(g *globals) *cobra.Command {
 	outputFlag(cmd, &out)
 	cmd.Flags().StringVar(&source, "source", "all", "all, prometheus or alertmanager")
 	cmd.Flags().StringArrayVar(&filters, "filter", nil, `Alertmanager matcher, e.g. alertname="PaymentsErrorBurst" (repeatable)`)
+	cmd.AddCommand(newAlertsStatsCmd(g))
 	return cmd
 }
 

@@ -15,6 +15,8 @@ import (
 type Rule struct {
 	Group string
 	File  string
+	// Interval is the group's evaluation interval.
+	Interval time.Duration
 	// Type is "alerting" or "recording".
 	Type  string
 	Name  string
@@ -68,12 +70,12 @@ func (c *Client) Rules(ctx context.Context) ([]Rule, error) {
 func toRules(res v1.RulesResult) []Rule {
 	var out []Rule
 	for _, g := range res.Groups {
-		group, file := sanitize.Line(g.Name), sanitize.Line(g.File)
+		group, file, every := sanitize.Line(g.Name), sanitize.Line(g.File), seconds(g.Interval)
 		for _, r := range g.Rules {
 			switch r := r.(type) {
 			case v1.AlertingRule:
 				rule := Rule{
-					Group: group, File: file, Type: string(v1.RuleTypeAlerting),
+					Group: group, File: file, Interval: every, Type: string(v1.RuleTypeAlerting),
 					Name: sanitize.Line(r.Name), Query: sanitize.Line(r.Query),
 					For:    seconds(r.Duration),
 					Labels: labels(r.Labels), Annotations: labels(r.Annotations),
@@ -89,7 +91,7 @@ func toRules(res v1.RulesResult) []Rule {
 				out = append(out, rule)
 			case v1.RecordingRule:
 				out = append(out, Rule{
-					Group: group, File: file, Type: string(v1.RuleTypeRecording),
+					Group: group, File: file, Interval: every, Type: string(v1.RuleTypeRecording),
 					Name: sanitize.Line(r.Name), Query: sanitize.Line(r.Query),
 					Labels: labels(r.Labels),
 					Health: sanitize.Line(string(r.Health)), LastError: cleanText(r.LastError),
