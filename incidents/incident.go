@@ -52,12 +52,14 @@ const (
 	Started      Milestone = "started" // impact began
 	Detected     Milestone = "detected"
 	Acknowledged Milestone = "acknowledged"
-	Mitigated    Milestone = "mitigated"
-	Resolved     Milestone = "resolved"
+	// Identified is when the cause was isolated (time to isolate).
+	Identified Milestone = "identified"
+	Mitigated  Milestone = "mitigated"
+	Resolved   Milestone = "resolved"
 )
 
 // AllMilestones lists the milestones in order.
-var AllMilestones = []Milestone{Started, Detected, Acknowledged, Mitigated, Resolved}
+var AllMilestones = []Milestone{Started, Detected, Acknowledged, Identified, Mitigated, Resolved}
 
 // ParseMilestone accepts a milestone name, case-insensitively, plus the
 // short forms people type ("ack", "mitigate", "resolve", "start", "detect").
@@ -70,6 +72,8 @@ func ParseMilestone(s string) (Milestone, error) {
 		t = "detected"
 	case "ack", "acked", "acknowledge":
 		t = "acknowledged"
+	case "identify", "isolated", "isolate":
+		t = "identified"
 	case "mitigate":
 		t = "mitigated"
 	case "resolve":
@@ -78,7 +82,7 @@ func ParseMilestone(s string) (Milestone, error) {
 	if slices.Contains(AllMilestones, Milestone(t)) {
 		return Milestone(t), nil
 	}
-	return "", fmt.Errorf("%w: unknown milestone %q (one of started, detected, acknowledged, mitigated, resolved)", ErrInvalid, s)
+	return "", fmt.Errorf("%w: unknown milestone %q (one of started, detected, acknowledged, identified, mitigated, resolved)", ErrInvalid, s)
 }
 
 func (m Milestone) index() int { return slices.Index(AllMilestones, m) }
@@ -86,7 +90,7 @@ func (m Milestone) index() int { return slices.Index(AllMilestones, m) }
 // Milestones holds the current time of each milestone; a zero time is a
 // milestone not reached (or not recorded) yet.
 type Milestones struct {
-	Started, Detected, Acknowledged, Mitigated, Resolved time.Time
+	Started, Detected, Acknowledged, Identified, Mitigated, Resolved time.Time
 }
 
 // Get returns the time of m.
@@ -98,6 +102,8 @@ func (ms Milestones) Get(m Milestone) time.Time {
 		return ms.Detected
 	case Acknowledged:
 		return ms.Acknowledged
+	case Identified:
+		return ms.Identified
 	case Mitigated:
 		return ms.Mitigated
 	case Resolved:
@@ -114,6 +120,8 @@ func (ms *Milestones) set(m Milestone, t time.Time) {
 		ms.Detected = t
 	case Acknowledged:
 		ms.Acknowledged = t
+	case Identified:
+		ms.Identified = t
 	case Mitigated:
 		ms.Mitigated = t
 	case Resolved:
@@ -121,8 +129,8 @@ func (ms *Milestones) set(m Milestone, t time.Time) {
 	}
 }
 
-// CheckOrder verifies started ≤ detected ≤ acknowledged ≤ mitigated ≤
-// resolved over the milestones that are set. Unset ones are skipped: an
+// CheckOrder verifies started ≤ detected ≤ acknowledged ≤ identified ≤
+// mitigated ≤ resolved over the milestones that are set. Unset ones are skipped: an
 // incident can be mitigated before anyone records the acknowledgement.
 func (ms Milestones) CheckOrder() error {
 	var prev Milestone
@@ -133,7 +141,7 @@ func (ms Milestones) CheckOrder() error {
 			continue
 		}
 		if !prevT.IsZero() && t.Before(prevT) {
-			return fmt.Errorf("%w: %s (%s) would be before %s (%s); milestones must be in order started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved",
+			return fmt.Errorf("%w: %s (%s) would be before %s (%s); milestones must be in order started ≤ detected ≤ acknowledged ≤ identified ≤ mitigated ≤ resolved",
 				ErrInvalid, m, FormatTime(t), prev, FormatTime(prevT))
 		}
 		prev, prevT = m, t
@@ -156,6 +164,12 @@ const (
 	KindNote EventKind = "note"
 	// KindEvidence attaches a log, span, chart or query; Text is a caption.
 	KindEvidence EventKind = "evidence"
+	// KindFollowUp adds an action item or changes one's state
+	// (Detail.FollowUp).
+	KindFollowUp EventKind = "followup"
+	// KindDeployLink links the incident to a recorded deploy, or unlinks
+	// it (Detail.Deploy).
+	KindDeployLink EventKind = "deploy_link"
 )
 
 // Attributes are an incident's descriptive fields. In an updated event an
@@ -165,6 +179,11 @@ type Attributes struct {
 	Severity  Severity `json:"severity,omitempty"`
 	Services  []string `json:"services,omitempty"`
 	Commander string   `json:"commander,omitempty"`
+	// Kind is incident, drill or maintenance; empty (as in every record
+	// from before kinds existed) means incident.
+	Kind Kind `json:"kind,omitempty"`
+	// Category is the root-cause category (see DefaultCategories).
+	Category string `json:"category,omitempty"`
 }
 
 // Event is one immutable entry of an incident's timeline.
@@ -185,6 +204,13 @@ type Event struct {
 	At        time.Time   `json:"at,omitzero"`
 	Attrs     *Attributes `json:"attrs,omitempty"`
 	Evidence  *Evidence   `json:"evidence,omitempty"`
+	// Occurred is when what the event records happened, when the writer
+	// said so and it differs from Time (a note written up afterwards). A
+	// milestone's own time is At.
+	Occurred time.Time `json:"occurred,omitzero"`
+	// Detail carries a suggestion's provenance, a follow-up or a deploy
+	// link.
+	Detail *Detail `json:"detail,omitempty"`
 	// Key is the idempotency key of the write that produced the event; a
 	// declaration's key sits on its declared event only.
 	Key string `json:"idempotency_key,omitempty"`
@@ -202,7 +228,15 @@ type Incident struct {
 	Commander  string
 	DeclaredAt time.Time
 	DeclaredBy string
+	// Kind is incident (the default), drill or maintenance.
+	Kind Kind
+	// Category is the root-cause category, "" until someone sets it.
+	Category   string
 	Milestones Milestones
+	// FollowUps are the action items in the order they were added.
+	FollowUps []FollowUp
+	// Deploys are the deploys linked to the incident, by deploy id.
+	Deploys []DeployLink
 	// Events is the whole timeline in Seq order.
 	Events []Event
 }
@@ -221,7 +255,7 @@ func (inc Incident) Status() Status {
 // Build folds events (in Seq order) into an incident. Every store derives
 // state through this one function, so the two dialects cannot disagree.
 func Build(id int64, events []Event) Incident {
-	inc := Incident{ID: id, Events: events}
+	inc := Incident{ID: id, Events: events, Kind: KindIncident}
 	for _, e := range events {
 		switch e.Kind {
 		case KindDeclared, KindUpdated:
@@ -241,9 +275,19 @@ func Build(id int64, events []Event) Incident {
 				if a.Commander != "" {
 					inc.Commander = a.Commander
 				}
+				if a.Kind != "" {
+					inc.Kind = a.Kind
+				}
+				if a.Category != "" {
+					inc.Category = a.Category
+				}
 			}
 		case KindMilestone:
 			inc.Milestones.set(e.Milestone, e.At)
+		case KindFollowUp:
+			inc.applyFollowUp(e)
+		case KindDeployLink:
+			inc.applyDeployLink(e)
 		}
 	}
 	return inc

@@ -14,6 +14,7 @@ type Metric string
 //
 //	MTTD = detected − started       (time to detect)
 //	MTTA = acknowledged − detected  (time to acknowledge)
+//	MTTI = identified − started     (time to isolate the cause)
 //	MTTM = mitigated − started      (time to mitigate)
 //	MTTR = resolved − started       (time to resolve)
 //
@@ -22,12 +23,13 @@ type Metric string
 const (
 	MTTD Metric = "mttd"
 	MTTA Metric = "mtta"
+	MTTI Metric = "mtti"
 	MTTM Metric = "mttm"
 	MTTR Metric = "mttr"
 )
 
 // AllMetrics lists the metrics in report order.
-var AllMetrics = []Metric{MTTD, MTTA, MTTM, MTTR}
+var AllMetrics = []Metric{MTTD, MTTA, MTTI, MTTM, MTTR}
 
 // Bounds returns the milestones a metric runs between.
 func (m Metric) Bounds() (from, to Milestone) {
@@ -36,6 +38,8 @@ func (m Metric) Bounds() (from, to Milestone) {
 		return Started, Detected
 	case MTTA:
 		return Detected, Acknowledged
+	case MTTI:
+		return Started, Identified
 	case MTTM:
 		return Started, Mitigated
 	case MTTR:
@@ -102,11 +106,19 @@ type Report struct {
 	Stats
 	BySeverity map[Severity]Stats
 	ByService  map[string]Stats
+	// Excluded counts the incidents of kinds left out (drills and
+	// maintenance by default), so they are shown apart, not hidden.
+	Excluded map[Kind]int
 }
 
-// Aggregate computes the report over incs.
-func Aggregate(incs []Incident) Report {
-	r := Report{Stats: stats(incs), BySeverity: map[Severity]Stats{}, ByService: map[string]Stats{}}
+// Aggregate computes the report over the incidents of kind incident in
+// incs; drills and maintenance are counted in Excluded.
+func Aggregate(incs []Incident) Report { return AggregateKinds(incs, []Kind{KindIncident}) }
+
+// AggregateKinds computes the report over the incidents of the given kinds.
+func AggregateKinds(all []Incident, kinds []Kind) Report {
+	incs, excluded := OfKinds(all, kinds)
+	r := Report{Stats: stats(incs), BySeverity: map[Severity]Stats{}, ByService: map[string]Stats{}, Excluded: excluded}
 	bySev := map[Severity][]Incident{}
 	bySvc := map[string][]Incident{}
 	for _, inc := range incs {
@@ -122,6 +134,21 @@ func Aggregate(incs []Incident) Report {
 		r.ByService[k] = stats(v)
 	}
 	return r
+}
+
+// OfKinds keeps the incidents of the given kinds and counts the rest by
+// kind.
+func OfKinds(incs []Incident, kinds []Kind) ([]Incident, map[Kind]int) {
+	var out []Incident
+	excluded := map[Kind]int{}
+	for _, inc := range incs {
+		if slices.Contains(kinds, inc.Kind) {
+			out = append(out, inc)
+		} else {
+			excluded[inc.Kind]++
+		}
+	}
+	return out, excluded
 }
 
 func stats(incs []Incident) Stats {
@@ -166,6 +193,7 @@ type StatsView struct {
 	Count int         `json:"count"`
 	MTTD  SummaryView `json:"mttd_seconds"`
 	MTTA  SummaryView `json:"mtta_seconds"`
+	MTTI  SummaryView `json:"mtti_seconds"`
 	MTTM  SummaryView `json:"mttm_seconds"`
 	MTTR  SummaryView `json:"mttr_seconds"`
 }
@@ -177,11 +205,15 @@ type ReportView struct {
 	To         time.Time            `json:"to"`
 	BySeverity map[string]StatsView `json:"by_severity"`
 	ByService  map[string]StatsView `json:"by_service"`
+	Excluded   map[Kind]int         `json:"excluded_by_kind"`
 }
 
 // NewReportView builds the JSON view of r over [from, to].
 func NewReportView(r Report, from, to time.Time) ReportView {
-	v := ReportView{StatsView: statsView(r.Stats), From: from.UTC(), To: to.UTC(), BySeverity: map[string]StatsView{}, ByService: map[string]StatsView{}}
+	v := ReportView{StatsView: statsView(r.Stats), From: from.UTC(), To: to.UTC(), BySeverity: map[string]StatsView{}, ByService: map[string]StatsView{}, Excluded: r.Excluded}
+	if v.Excluded == nil {
+		v.Excluded = map[Kind]int{}
+	}
 	for k, s := range r.BySeverity {
 		v.BySeverity[string(k)] = statsView(s)
 	}
@@ -200,5 +232,5 @@ func statsView(s Stats) StatsView {
 		}
 		return v
 	}
-	return StatsView{Count: s.Count, MTTD: sv(MTTD), MTTA: sv(MTTA), MTTM: sv(MTTM), MTTR: sv(MTTR)}
+	return StatsView{Count: s.Count, MTTD: sv(MTTD), MTTA: sv(MTTA), MTTI: sv(MTTI), MTTM: sv(MTTM), MTTR: sv(MTTR)}
 }

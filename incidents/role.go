@@ -45,7 +45,9 @@ const (
 	ActionEvidence  Action = "evidence"
 	ActionMilestone Action = "milestone" // set or move any milestone but resolved
 	ActionResolve   Action = "resolve"
-	ActionUpdate    Action = "update" // title, severity, services, commander
+	ActionUpdate    Action = "update" // title, severity, services, commander, kind, category, deploy links
+	ActionFollowUp  Action = "followup"
+	ActionDeploy    Action = "deploy" // record a deploy
 )
 
 // ActionOf says which action w is.
@@ -60,8 +62,10 @@ func ActionOf(w Write) Action {
 			return ActionResolve
 		}
 		return ActionMilestone
-	case KindUpdated:
+	case KindUpdated, KindDeployLink:
 		return ActionUpdate
+	case KindFollowUp:
+		return ActionFollowUp
 	}
 	// Unknown kinds are refused by the store; for the policy they are the
 	// most privileged thing there is.
@@ -76,7 +80,7 @@ func Allowed(r Role, a Action) error {
 	case RoleCommander:
 		ok = true
 	case RoleResponder:
-		ok = a == ActionNote || a == ActionEvidence
+		ok = a == ActionNote || a == ActionEvidence || a == ActionFollowUp || a == ActionDeploy
 	}
 	if ok {
 		return nil
@@ -85,7 +89,7 @@ func Allowed(r Role, a Action) error {
 	case RoleViewer:
 		return fmt.Errorf("%w: a viewer cannot %s; the record is read-only for this session", ErrForbidden, actionWords(a))
 	case RoleResponder:
-		return fmt.Errorf("%w: a responder cannot %s; responders add notes and evidence, the commander does the rest", ErrForbidden, actionWords(a))
+		return fmt.Errorf("%w: a responder cannot %s; responders add notes, evidence, follow-ups and deploys; the commander does the rest", ErrForbidden, actionWords(a))
 	}
 	return fmt.Errorf("%w: role %q cannot %s", ErrForbidden, r, actionWords(a))
 }
@@ -102,6 +106,10 @@ func actionWords(a Action) string {
 		return "set or move a milestone"
 	case ActionResolve:
 		return "resolve an incident"
+	case ActionFollowUp:
+		return "add or change a follow-up"
+	case ActionDeploy:
+		return "record a deploy"
 	}
 	return "change an incident"
 }
@@ -128,4 +136,11 @@ func (g guarded) Append(ctx context.Context, id int64, w Write) (Event, error) {
 		return Event{}, err
 	}
 	return g.Store.Append(ctx, id, w)
+}
+
+func (g guarded) RecordDeploy(ctx context.Context, w DeployWrite) (Deploy, error) {
+	if err := Allowed(g.role, ActionDeploy); err != nil {
+		return Deploy{}, err
+	}
+	return g.Store.RecordDeploy(ctx, w)
 }

@@ -26,6 +26,11 @@ type Store interface {
 	// they are committed by any process, until ctx ends; then the channel
 	// is closed. Read errors are retried: a feed never ends on its own.
 	Watch(ctx context.Context, id, after int64) (<-chan Event, error)
+	// RecordDeploy records a deploy; a retry with the same key returns
+	// the first attempt's deploy.
+	RecordDeploy(ctx context.Context, w DeployWrite) (Deploy, error)
+	// Deploys returns the deploys matching f, by time then id.
+	Deploys(ctx context.Context, f DeployFilter) ([]Deploy, error)
 	// Close releases the store's connections.
 	Close() error
 }

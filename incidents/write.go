@@ -42,6 +42,15 @@ type Declaration struct {
 	// the alert's ActiveAt.
 	Detected time.Time  `json:"detected,omitzero"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// Kind is incident (the default), drill or maintenance.
+	Kind Kind `json:"kind,omitempty"`
+	// Category is the root-cause category, when already known.
+	Category string `json:"category,omitempty"`
+	// StartedSuggestion and DetectedSuggestion say where Started and
+	// Detected came from when a machine proposed them; declaring is the
+	// author's confirmation.
+	StartedSuggestion  *Suggestion `json:"started_suggestion,omitempty"`
+	DetectedSuggestion *Suggestion `json:"detected_suggestion,omitempty"`
 }
 
 // Write is one change to an existing incident; it appends exactly one
@@ -61,11 +70,16 @@ type Write struct {
 	At       time.Time   `json:"at,omitzero"`
 	Attrs    *Attributes `json:"attrs,omitempty"`
 	Evidence *Evidence   `json:"evidence,omitempty"`
+	// Occurred is when a note or evidence happened, when it is not now.
+	Occurred time.Time `json:"occurred,omitzero"`
+	// Detail: a follow-up (KindFollowUp), a deploy link (KindDeployLink)
+	// or a milestone's suggestion (KindMilestone).
+	Detail *Detail `json:"detail,omitempty"`
 }
 
 // StateKinds are the event kinds Build needs to derive an incident's
 // attributes and milestones.
-var StateKinds = []EventKind{KindDeclared, KindUpdated, KindMilestone}
+var StateKinds = []EventKind{KindDeclared, KindUpdated, KindMilestone, KindFollowUp, KindDeployLink}
 
 // Tx is what the shared write logic needs from a dialect, inside one
 // transaction. Implementations map their driver errors to this package's.
@@ -86,6 +100,11 @@ type Tx interface {
 	// database that is the server's clock, so events from many machines
 	// are stamped by one clock, in lock order.
 	Now(ctx context.Context) (time.Time, error)
+	// DeployByKey and InsertDeploy record deploys (RecordDeployTx).
+	DeployByKey(ctx context.Context, key string) (Deploy, bool, error)
+	InsertDeploy(ctx context.Context, d Deploy) (int64, error)
+	// DeployByID returns the deploy with id, for linking.
+	DeployByID(ctx context.Context, id int64) (Deploy, bool, error)
 }
 
 // DeclareTx is the body of every store's Declare: it validates d, answers
@@ -151,7 +170,7 @@ func AppendTx(ctx context.Context, tx Tx, id int64, w Write) (Event, error) {
 		return Event{}, err
 	}
 	inc := Build(id, history)
-	ev, err := plan(inc, w, Normalize(now))
+	ev, err := plan(ctx, tx, inc, w, Normalize(now))
 	if err != nil {
 		return Event{}, err
 	}
@@ -197,9 +216,21 @@ func requestHash(op string, id int64, req any) string {
 }
 
 func planDeclare(d Declaration, now time.Time) ([]Event, error) {
-	attrs := Attributes{Title: strings.TrimSpace(d.Title), Commander: strings.TrimSpace(d.Commander)}
+	attrs := Attributes{Title: strings.TrimSpace(d.Title), Commander: strings.TrimSpace(d.Commander), Category: strings.TrimSpace(d.Category)}
 	if err := checkTitle(attrs.Title); err != nil {
 		return nil, err
+	}
+	if d.Kind != "" && d.Kind != KindIncident {
+		k, err := ParseKind(string(d.Kind))
+		if err != nil {
+			return nil, err
+		}
+		attrs.Kind = k
+	}
+	if attrs.Category != "" {
+		if err := checkLabel("category", attrs.Category); err != nil {
+			return nil, err
+		}
 	}
 	attrs.Severity = DefaultSeverity
 	if d.Severity != "" {
@@ -233,8 +264,18 @@ func planDeclare(d Declaration, now time.Time) ([]Event, error) {
 	}
 	base := Event{Time: now, Author: d.Author}
 	evs := []Event{withKind(base, KindDeclared, func(e *Event) { e.Attrs = &attrs })}
+	sugg := map[Milestone]*Suggestion{Started: d.StartedSuggestion, Detected: d.DetectedSuggestion}
 	for _, m := range []Milestone{Started, Detected} {
-		evs = append(evs, withKind(base, KindMilestone, func(e *Event) { e.Milestone, e.At = m, ms.Get(m) }))
+		sg, err := cleanSuggestion(sugg[m])
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, withKind(base, KindMilestone, func(e *Event) {
+			e.Milestone, e.At = m, ms.Get(m)
+			if sg != nil {
+				e.Detail = &Detail{Suggestion: sg}
+			}
+		}))
 	}
 	for _, ev := range d.Evidence {
 		ev, err := cleanEvidence(ev)
@@ -253,8 +294,18 @@ func withKind(e Event, k EventKind, f func(*Event)) Event {
 }
 
 // plan validates w against inc and returns the event to append.
-func plan(inc Incident, w Write, now time.Time) (Event, error) {
+func plan(ctx context.Context, tx Tx, inc Incident, w Write, now time.Time) (Event, error) {
 	ev := Event{Kind: w.Kind, Time: now, Author: w.Author, Text: strings.TrimSpace(w.Text)}
+	if !w.Occurred.IsZero() {
+		t, err := milestoneTime("occurred", w.Occurred, now)
+		if err != nil {
+			return Event{}, err
+		}
+		// Only a time that differs from the record's is a second clock.
+		if !t.Equal(now) {
+			ev.Occurred = t
+		}
+	}
 	if len(ev.Text) > MaxText {
 		return Event{}, fmt.Errorf("%w: text is %d bytes; the limit is %d", ErrInvalid, len(ev.Text), MaxText)
 	}
@@ -285,7 +336,28 @@ func plan(inc Incident, w Write, now time.Time) (Event, error) {
 		if err := ms.CheckOrder(); err != nil {
 			return Event{}, err
 		}
-		ev.Milestone, ev.At = w.Milestone, at
+		ev.Milestone, ev.At, ev.Occurred = w.Milestone, at, time.Time{}
+		if w.Detail != nil {
+			sg, err := cleanSuggestion(w.Detail.Suggestion)
+			if err != nil {
+				return Event{}, err
+			}
+			if sg != nil {
+				ev.Detail = &Detail{Suggestion: sg}
+			}
+		}
+	case KindFollowUp:
+		d, err := planFollowUp(inc, w.Detail)
+		if err != nil {
+			return Event{}, err
+		}
+		ev.Detail = d
+	case KindDeployLink:
+		d, err := planDeployLink(ctx, tx, inc, w.Detail)
+		if err != nil {
+			return Event{}, err
+		}
+		ev.Detail = d
 	case KindEvidence:
 		if w.Evidence == nil {
 			return Event{}, fmt.Errorf("%w: an evidence event needs evidence", ErrInvalid)
@@ -362,7 +434,19 @@ func cleanUpdate(a *Attributes) (*Attributes, error) {
 	if a == nil {
 		return nil, fmt.Errorf("%w: an update needs something to change", ErrInvalid)
 	}
-	out := &Attributes{Title: strings.TrimSpace(a.Title), Commander: strings.TrimSpace(a.Commander)}
+	out := &Attributes{Title: strings.TrimSpace(a.Title), Commander: strings.TrimSpace(a.Commander), Category: strings.ToLower(strings.TrimSpace(a.Category))}
+	if a.Kind != "" {
+		k, err := ParseKind(string(a.Kind))
+		if err != nil {
+			return nil, err
+		}
+		out.Kind = k
+	}
+	if out.Category != "" {
+		if err := checkLabel("category", out.Category); err != nil {
+			return nil, err
+		}
+	}
 	if out.Title != "" {
 		if err := checkTitle(out.Title); err != nil {
 			return nil, err
@@ -383,7 +467,7 @@ func cleanUpdate(a *Attributes) (*Attributes, error) {
 	if !cleanLine(out.Commander) {
 		return nil, fmt.Errorf("%w: commander contains control characters", ErrInvalid)
 	}
-	if out.Title == "" && out.Severity == "" && out.Services == nil && out.Commander == "" {
+	if out.Title == "" && out.Severity == "" && out.Services == nil && out.Commander == "" && out.Kind == "" && out.Category == "" {
 		return nil, fmt.Errorf("%w: an update needs something to change", ErrInvalid)
 	}
 	return out, nil
@@ -413,4 +497,18 @@ func cleanEvidence(e Evidence) (Evidence, error) {
 		}
 	}
 	return e, nil
+}
+
+func cleanSuggestion(s *Suggestion) (*Suggestion, error) {
+	if s == nil {
+		return nil, nil
+	}
+	out := &Suggestion{At: Normalize(s.At), Method: sanitize.Line(strings.TrimSpace(s.Method)), Query: sanitize.Text(s.Query)}
+	if out.At.IsZero() || out.Method == "" {
+		return nil, fmt.Errorf("%w: a suggestion needs a time and a method", ErrInvalid)
+	}
+	if len(out.Query) > MaxText || len(out.Method) > MaxTitle {
+		return nil, fmt.Errorf("%w: a suggestion's query or method is too long", ErrInvalid)
+	}
+	return out, nil
 }

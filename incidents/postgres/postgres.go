@@ -230,6 +230,35 @@ func (s *Store) List(ctx context.Context, f incidents.Filter) ([]incidents.Incid
 	return incidents.BuildAll(evs, f), nil
 }
 
+// RecordDeploy implements incidents.Store.
+func (s *Store) RecordDeploy(ctx context.Context, w incidents.DeployWrite) (incidents.Deploy, error) {
+	var d incidents.Deploy
+	err := s.write(ctx, func(tx incidents.Tx) (int64, error) {
+		var err error
+		d, err = incidents.RecordDeployTx(ctx, tx, w)
+		return 0, err
+	})
+	if err != nil {
+		return incidents.Deploy{}, fmt.Errorf("record deploy: %w", err)
+	}
+	return d, nil
+}
+
+// Deploys implements incidents.Store.
+func (s *Store) Deploys(ctx context.Context, f incidents.DeployFilter) ([]incidents.Deploy, error) {
+	ds, err := queryDeploys(ctx, s.pool, `ORDER BY deployed_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list deploys: %w", err)
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if f.Match(d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // Watch implements incidents.Store with LISTEN on its own connection (a
 // pooled one would be held for as long as someone looks at the incident).
 // The listener is up before Watch returns, so no commit after the call is
@@ -311,7 +340,7 @@ func retryable(err error) bool {
 		case "40001", "40P01": // serialization_failure, deadlock_detected
 			return true
 		case "23505": // unique_violation: two first attempts of one key
-			return pe.ConstraintName == "events_idem_key"
+			return pe.ConstraintName == "events_idem_key" || pe.ConstraintName == "deploys_idem_key_key"
 		}
 		return false
 	}

@@ -32,7 +32,7 @@ func (t *pgTx) Now(ctx context.Context) (time.Time, error) {
 	return now.UTC(), nil
 }
 
-const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash`
+const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash, occurred_at, detail`
 
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -84,9 +84,13 @@ func (t *pgTx) InsertEvents(ctx context.Context, evs []incidents.Event) error {
 		if err != nil {
 			return err
 		}
-		if _, err := t.tx.Exec(ctx, `INSERT INTO events (`+eventCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		detail, err := jsonOrNil(e.Detail)
+		if err != nil {
+			return err
+		}
+		if _, err := t.tx.Exec(ctx, `INSERT INTO events (`+eventCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			e.IncidentID, e.Seq, string(e.Kind), e.Time, e.Author, e.Text, string(e.Milestone), timeOrNil(e.At),
-			attrs, ev, stringOrNil(e.Key), stringOrNil(e.KeyHash)); err != nil {
+			attrs, ev, stringOrNil(e.Key), stringOrNil(e.KeyHash), timeOrNil(e.Occurred), detail); err != nil {
 			return err // raw, so write() can tell a lost race from a real conflict
 		}
 	}
@@ -103,9 +107,9 @@ func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]i
 	for rows.Next() {
 		var e incidents.Event
 		var kind, milestone string
-		var at *time.Time
-		var attrs, evidence, key, hash *string
-		if err := rows.Scan(&e.IncidentID, &e.Seq, &kind, &e.Time, &e.Author, &e.Text, &milestone, &at, &attrs, &evidence, &key, &hash); err != nil {
+		var at, occurred *time.Time
+		var attrs, evidence, key, hash, detail *string
+		if err := rows.Scan(&e.IncidentID, &e.Seq, &kind, &e.Time, &e.Author, &e.Text, &milestone, &at, &attrs, &evidence, &key, &hash, &occurred, &detail); err != nil {
 			return nil, mapErr(err)
 		}
 		e.Kind, e.Milestone = incidents.EventKind(kind), incidents.Milestone(milestone)
@@ -113,6 +117,15 @@ func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]i
 		e.Time = e.Time.UTC()
 		if at != nil {
 			e.At = at.UTC()
+		}
+		if occurred != nil {
+			e.Occurred = occurred.UTC()
+		}
+		if detail != nil {
+			e.Detail = new(incidents.Detail)
+			if err := json.Unmarshal([]byte(*detail), e.Detail); err != nil {
+				return nil, fmt.Errorf("%w: %s event %d detail: %v", incidents.ErrCorrupt, incidents.Ref(e.IncidentID), e.Seq, err)
+			}
 		}
 		if key != nil {
 			e.Key = *key
@@ -161,4 +174,50 @@ func stringOrNil(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash`
+
+// DeployByKey implements incidents.Tx.
+func (t *pgTx) DeployByKey(ctx context.Context, key string) (incidents.Deploy, bool, error) {
+	ds, err := queryDeploys(ctx, t.tx, `WHERE idem_key = $1`, key)
+	if err != nil || len(ds) == 0 {
+		return incidents.Deploy{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// DeployByID implements incidents.Tx.
+func (t *pgTx) DeployByID(ctx context.Context, id int64) (incidents.Deploy, bool, error) {
+	ds, err := queryDeploys(ctx, t.tx, `WHERE id = $1`, id)
+	if err != nil || len(ds) == 0 {
+		return incidents.Deploy{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// InsertDeploy implements incidents.Tx.
+func (t *pgTx) InsertDeploy(ctx context.Context, d incidents.Deploy) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		d.Service, d.Version, d.At, d.Recorded, d.Author, d.Key, d.KeyHash).Scan(&id)
+	return id, err // raw, so write() can tell a lost race from a real conflict
+}
+
+func queryDeploys(ctx context.Context, q querier, where string, args ...any) ([]incidents.Deploy, error) {
+	rows, err := q.Query(ctx, `SELECT `+deployCols+` FROM deploys `+where, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []incidents.Deploy
+	for rows.Next() {
+		var d incidents.Deploy
+		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &d.At, &d.Recorded, &d.Author, &d.Key, &d.KeyHash); err != nil {
+			return nil, mapErr(err)
+		}
+		d.At, d.Recorded = d.At.UTC(), d.Recorded.UTC()
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
 }

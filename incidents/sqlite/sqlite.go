@@ -34,9 +34,10 @@ const BusyTimeout = 10 * time.Second
 
 // Store is an incident store in one SQLite file.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db       *sql.DB
+	path     string
+	now      func() time.Time
+	warnings []string
 }
 
 // Options tune Open; the zero value is what the CLI uses.
@@ -66,6 +67,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("%w: create incident store directory: %v", incidents.ErrUnavailable, err)
 	}
+	warnings, err := prepareFile(path)
+	if err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// busy_timeout comes first: the other pragmas may need to wait for a
 	// lock themselves (switching to WAL does, the first time).
@@ -78,7 +83,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	s := &Store{db: db, path: path, now: opts.Now}
+	s := &Store{db: db, path: path, now: opts.Now, warnings: warnings}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -88,6 +93,39 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// FileMode is the mode the database and its -wal and -shm files are
+// created with: incident notes can name customers and hold pasted logs,
+// so no other local user may read them.
+const FileMode os.FileMode = 0o600
+
+// prepareFile creates a missing database file with FileMode (SQLite then
+// gives the -wal and -shm files the database's mode), and warns about an
+// existing database, WAL or SHM file that group or others can read.
+func prepareFile(path string) ([]string, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, FileMode)
+	if err == nil {
+		return nil, f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("%w: create incident store %s: %v", incidents.ErrUnavailable, path, err)
+	}
+	var warnings []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if m := info.Mode().Perm(); m&0o077 != 0 {
+			warnings = append(warnings, fmt.Sprintf("%s is readable by group or others (mode %04o); run chmod 600 %s", p, m, p))
+		}
+	}
+	return warnings, nil
+}
+
+// Warnings are problems found while opening that did not stop it, such
+// as a database file other local users can read.
+func (s *Store) Warnings() []string { return s.warnings }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -228,6 +266,34 @@ func (s *Store) List(ctx context.Context, f incidents.Filter) ([]incidents.Incid
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
 	return incidents.BuildAll(evs, f), nil
+}
+
+// RecordDeploy implements incidents.Store.
+func (s *Store) RecordDeploy(ctx context.Context, w incidents.DeployWrite) (incidents.Deploy, error) {
+	var d incidents.Deploy
+	err := s.write(ctx, func(tx incidents.Tx) (err error) {
+		d, err = incidents.RecordDeployTx(ctx, tx, w)
+		return err
+	})
+	if err != nil {
+		return incidents.Deploy{}, fmt.Errorf("record deploy: %w", err)
+	}
+	return d, nil
+}
+
+// Deploys implements incidents.Store.
+func (s *Store) Deploys(ctx context.Context, f incidents.DeployFilter) ([]incidents.Deploy, error) {
+	ds, err := queryDeploys(ctx, s.db, `ORDER BY deployed_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list deploys: %w", err)
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if f.Match(d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // Watch implements incidents.Store by polling the incident's highest seq

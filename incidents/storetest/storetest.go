@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentAppends", testConcurrentAppends},
 		{"Watch", testWatch},
 	}
+	tests = append(tests, reliabilityTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
