@@ -34,7 +34,9 @@ func OldHistory(id int64) []incidents.Event {
 			e.Text = "error ratio"
 			e.Evidence = &incidents.Evidence{Kind: incidents.EvidenceChart, Source: "prometheus", Query: "sum(rate(x[5m]))", From: at(-10), To: at(10), Snapshot: "▁▂▇"}
 		}),
-		ev(6, incidents.KindMilestone, 14, func(e *incidents.Event) { e.Milestone, e.At, e.Text = incidents.Started, at(-2), "SLO chart shows 08:58" }),
+		ev(6, incidents.KindMilestone, 14, func(e *incidents.Event) {
+			e.Milestone, e.At, e.Text = incidents.Started, at(-2), "SLO chart shows 08:58"
+		}),
 		ev(7, incidents.KindUpdated, 15, func(e *incidents.Event) { e.Attrs = &incidents.Attributes{Severity: "SEV1"} }),
 		ev(8, incidents.KindMilestone, 30, func(e *incidents.Event) { e.Milestone, e.At = incidents.Resolved, at(30) }),
 	}
