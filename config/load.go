@@ -308,6 +308,11 @@ func (f *File) validateIncidents(key string, in *Incidents, env Env) []Problem {
 	default:
 		ps = append(ps, f.problem(key+".driver", "driver %q is not sqlite or postgres", in.Driver))
 	}
+	for i, c := range in.Categories {
+		if c == "" || strings.ContainsAny(c, " ,\t\n") || len(c) > 60 {
+			ps = append(ps, f.problem(fmt.Sprintf("%s.categories[%d]", key, i), "category %q must be one word (letters, digits, - or _)", c))
+		}
+	}
 	return ps
 }
 

@@ -17,6 +17,9 @@ type File struct {
 	Incidents *Incidents `yaml:"incidents"`
 	// Serve configures `reltui serve`.
 	Serve *Serve `yaml:"serve"`
+	// User is who the headless incident commands record as the author
+	// when --as is not given (the OS user is only the fallback).
+	User string `yaml:"user"`
 	// Path is where the file was read from, or "" for the environment.
 	Path string `yaml:"-"`
 
@@ -40,6 +43,12 @@ type Context struct {
 	// or OpenSLO files.
 	SLOs     RawYAML  `yaml:"slos"`
 	SLOFiles []string `yaml:"slo_files"`
+	// SLOExclude lists periods (maintenance, drills) left out of SLO
+	// budgets; see config/slos.go.
+	SLOExclude []SLOExclusion `yaml:"slo_exclude"`
+	// SLODiscovery turns off finding Sloth and Pyrra SLOs in the
+	// Prometheus rules API when set to false (default on).
+	SLODiscovery *bool `yaml:"slo_discovery"`
 	// Lag overrides the consumer-lag queries.
 	Lag *Lag `yaml:"lag"`
 	// Correlate configures ID extraction and the request view.
@@ -122,6 +131,9 @@ type Incidents struct {
 	// DSN is the PostgreSQL connection string; it may hold a password, so
 	// it is a Secret like any other.
 	DSN *Secret `yaml:"dsn"`
+	// Categories are the root-cause categories people may choose from
+	// (default: incidents.DefaultCategories).
+	Categories []string `yaml:"categories"`
 }
 
 // Duration is a time.Duration written as "30s", "5m" or "2d".
