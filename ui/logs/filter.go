@@ -15,6 +15,10 @@ type filter struct {
 	needle  string // lowercased
 	ascii   bool
 	matches []int64
+	// next is the oldest row not yet tested: rows [first, next) are
+	// scanned. A new filter scans in chunks (see scan.go); once next
+	// reaches the buffer's end, tailed rows are tested as they arrive.
+	next int64
 	// ctxView is the list shown with context on: every match with up to
 	// contextLines rows either side, merged, in order.
 	ctxView []int64

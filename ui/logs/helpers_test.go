@@ -174,6 +174,14 @@ func settle(m *Model, cmd tea.Cmd) {
 	}
 }
 
+// finishScan runs a filter's scan to the end, as the step messages its
+// Cmd sends would.
+func finishScan(m *Model, _ tea.Cmd) {
+	for m.scanning() {
+		m.Update(filterStepMsg{pane: m.id, gen: m.fltGen})
+	}
+}
+
 // entries builds n entries one second apart ending at end, newest first.
 func entries(n int, end time.Time, line func(i int) string) []sources.LogEntry {
 	labels := map[string]string{"app": "api", "env": "dev"}

@@ -59,7 +59,7 @@ func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
 		was := m.mode
 		m.mode = modeList
 		if was == modeFilter {
-			m.setFilter(v)
+			return m.setFilter(v)
 		} else {
 			m.jumpTo(v)
 		}
@@ -148,7 +148,7 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		m.wrap = !m.wrap
 		m.clampScroll()
 	case key.Matches(msg, k.Back):
-		m.back()
+		return m.back()
 	}
 	return nil
 }
@@ -162,14 +162,15 @@ func (m *Model) edit() tea.Cmd {
 
 // back undoes the most recent thing that can be undone: a running query,
 // then the filter.
-func (m *Model) back() {
+func (m *Model) back() tea.Cmd {
 	switch {
 	case m.querying:
 		m.cancelQuery()
 		m.flash = "query cancelled; the previous results stay"
 	case m.flt != nil:
-		m.setFilter("")
+		return m.setFilter("")
 	}
+	return nil
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {

@@ -118,7 +118,7 @@ func (m *Model) chartKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Tail):
 		m.flash = "the live tail follows log queries; this is a metric query"
 	case key.Matches(msg, k.Back):
-		m.back()
+		return m.back()
 	}
 	return nil
 }

@@ -146,6 +146,14 @@ type Model struct {
 	buf        *buffer
 	flt        *filter
 	paint      *painter
+	// fltGen numbers filters so a stale scan step is dropped; fltChain
+	// is set while a step message is on its way.
+	fltGen   int
+	fltChain bool
+	// The row kept selected while a filter scan adds matches (scan.go).
+	anchorAbs            int64
+	anchored             bool
+	anchorSel, anchorTop int
 	showCtx    bool
 	sel, top   int // positions in the current view
 	expanded   map[int64]bool
@@ -363,6 +371,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			m.stopTail()
 			m.tailStatus, m.tailErr = msg.status, msg.err
 		}
+	case filterStepMsg:
+		if msg.pane == m.id {
+			return m, m.onFilterStep(msg)
+		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
 	}
@@ -371,7 +383,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // waiting reports whether anything the spinner stands for is in flight.
 func (m *Model) waiting() bool {
-	return m.querying || (m.tailing && m.tailStatus.State != sources.TailLive)
+	return m.querying || m.scanning() || (m.tailing && m.tailStatus.State != sources.TailLive)
 }
 
 // window is the query's time window, resolved now for a live range.
@@ -449,19 +461,19 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	m.limitHit = len(msg.rows) >= msg.q.Limit
 	m.buf.reset(msg.rows)
 	clear(m.expanded)
+	var scan tea.Cmd
 	if m.flt != nil {
-		m.flt.matches = m.flt.matches[:0]
-		m.flt.scan(m.buf, m.buf.first(), m.buf.end())
-		m.rebuildContext()
+		scan = m.restartFilter() // which selects the newest match
+	} else {
+		m.sel = m.viewLen() - 1 // newest at the bottom, as in a terminal
+		m.top = m.sel
+		m.clampScroll()
 	}
-	m.sel = m.viewLen() - 1 // newest at the bottom, as in a terminal
-	m.top = m.sel
-	m.clampScroll()
 	if m.wantTail {
 		m.wantTail = false
-		return m.startTail()
+		return tea.Batch(scan, m.startTail())
 	}
-	return m.pivotFallback(len(msg.rows), msg.q.Expr)
+	return tea.Batch(scan, m.pivotFallback(len(msg.rows), msg.q.Expr))
 }
 
 func (m *Model) histMove(d int) {
@@ -516,9 +528,14 @@ func (m *Model) appendRows(rs []row) {
 	m.buf.push(rs)
 	first := m.buf.first()
 	removed := m.viewCountBelow(first)
-	if m.flt != nil {
-		m.flt.trim(first)
-		m.flt.scan(m.buf, max(oldEnd, first), m.buf.end())
+	if f := m.flt; f != nil {
+		f.trim(first)
+		// While a new filter's scan is under way its steps reach these
+		// rows too; after it, each tailed batch is tested as it arrives.
+		if f.next >= oldEnd {
+			f.scan(m.buf, max(oldEnd, first), m.buf.end())
+			f.next = m.buf.end()
+		}
 		m.rebuildContext()
 	}
 	m.sel = max(0, m.sel-removed)

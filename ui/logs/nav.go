@@ -134,24 +134,6 @@ func (m *Model) fitFrom(last, lh int) int {
 	return min(p+1, last)
 }
 
-// setFilter applies text as the filter; empty text clears it. The whole
-// buffer is scanned once here; tailed rows are tested as they arrive.
-func (m *Model) setFilter(text string) {
-	m.reView(func() {
-		if text == "" {
-			m.flt = nil
-			return
-		}
-		f := newFilter(text)
-		f.scan(m.buf, m.buf.first(), m.buf.end())
-		m.flt = f
-		m.rebuildContext()
-	})
-	if m.flt != nil && len(m.flt.matches) == 0 {
-		m.flash = fmt.Sprintf("no buffered line contains %q", m.flt.text)
-	}
-}
-
 func (m *Model) toggleContext() {
 	m.reView(func() {
 		m.showCtx = !m.showCtx
@@ -168,6 +150,9 @@ func (m *Model) jumpMatch(d int) {
 	ms := m.flt.matches
 	if len(ms) == 0 {
 		m.flash = fmt.Sprintf("no buffered line contains %q", m.flt.text)
+		if m.scanning() {
+			m.flash = fmt.Sprintf("no match for %q yet; still scanning", m.flt.text)
+		}
 		return
 	}
 	cur, _ := m.selected()

@@ -99,6 +99,9 @@ func (m *Model) statusLine() string {
 		if m.showCtx {
 			s += fmt.Sprintf(" ±%d", m.ctxN)
 		}
+		if m.scanning() {
+			s = m.spin.View() + s + fmt.Sprintf(" so far, %d%% scanned", int(m.scanProgress()*100))
+		}
 		parts = append(parts, st.Status.Render(s))
 	}
 	if t := m.tailLabel(now); t != "" {
@@ -236,6 +239,8 @@ func (m *Model) emptyMessage() []string {
 	st := &m.st
 	var s string
 	switch {
+	case m.scanning():
+		s = fmt.Sprintf("Searching %s buffered lines for %q…", commas(m.buf.Len()), sanitize.Line(m.flt.text))
 	case m.flt != nil && m.buf.Len() > 0:
 		s = fmt.Sprintf("No buffered line contains %q. Press esc to clear the filter.", sanitize.Line(m.flt.text))
 	case m.querying:
