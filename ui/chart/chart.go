@@ -263,13 +263,21 @@ func titleLine(c *Chart, w int, st *Styles) string {
 
 // valueAt is the series' value at the cursor: the last point at or before
 // it, if that is within 1.5 steps. Without a cursor, the last point.
+//
+// On a chart with a time axis only the points on it count, so the value a
+// legend reads is always one the plot draws inside the y axis.
 func valueAt(c *Chart, ps []Point) (float64, bool) {
+	if !c.To.IsZero() {
+		lo := sort.Search(len(ps), func(i int) bool { return !ps[i].T.Before(c.From) })
+		hi := sort.Search(len(ps), func(i int) bool { return ps[i].T.After(c.To) })
+		ps = ps[lo:max(lo, hi)]
+	}
 	if len(ps) == 0 {
 		return 0, false
 	}
 	if c.Cursor.IsZero() {
 		v := ps[len(ps)-1].V
-		return v, !math.IsNaN(v)
+		return v, finite(v)
 	}
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].T.After(c.Cursor) }) - 1
 	if i < 0 {
@@ -278,7 +286,7 @@ func valueAt(c *Chart, ps []Point) (float64, bool) {
 	if c.Step > 0 && c.Cursor.Sub(ps[i].T) > c.Step*3/2 {
 		return 0, false
 	}
-	return ps[i].V, !math.IsNaN(ps[i].V)
+	return ps[i].V, finite(ps[i].V)
 }
 
 // ValueAt exposes the legend's reading for callers that print it
@@ -421,22 +429,42 @@ func (g *grid) set(x, y, owner int) {
 	}
 }
 
+// plot draws ps. Points that fall in the same dot column are reduced to
+// that column's first, lowest, highest and last value (min/max per
+// column, never a sample of them), so a one-sample spike keeps its dot at
+// every width and a frame costs one pass over the points.
 func (g *grid) plot(c *Chart, ps []Point, lo, hi float64, owner int, pat uint32) {
 	px, py, have := 0, 0, false
 	var pt time.Time
 	n := uint(0)
-	for _, p := range ps {
+	joined := func(a, b time.Time) bool { return c.Step <= 0 || b.Sub(a) <= c.Step*3/2 }
+	for i := 0; i < len(ps); {
+		p := ps[i]
 		if !finite(p.V) || p.T.Before(c.From) || p.T.After(c.To) {
 			have = false
+			i++
 			continue
 		}
-		x, y := g.dotX(c, p.T), g.dotY(p.V, lo, hi)
-		if have && (c.Step <= 0 || p.T.Sub(pt) <= c.Step*3/2) {
-			g.line(px, py, x, y, owner, pat, &n)
-		} else {
+		x, first := g.dotX(c, p.T), g.dotY(p.V, lo, hi)
+		top, bottom, last, lastT := first, first, first, p.T
+		j := i + 1
+		for ; j < len(ps); j++ {
+			q := ps[j]
+			if !finite(q.V) || q.T.After(c.To) || g.dotX(c, q.T) != x || !joined(lastT, q.T) {
+				break
+			}
+			y := g.dotY(q.V, lo, hi)
+			top, bottom, last, lastT = min(top, y), max(bottom, y), y, q.T
+		}
+		if have && joined(pt, p.T) {
+			g.line(px, py, x, first, owner, pat, &n)
+		}
+		// The column's extent is drawn solid: a dash must not hide a peak.
+		for y := top; y <= bottom; y++ {
 			g.set(x, y, owner)
 		}
-		px, py, pt, have = x, y, p.T, true
+		px, py, pt, have = x, last, lastT, true
+		i = j
 	}
 }
 

@@ -243,3 +243,116 @@ func TestMarkersAloneAreNoData(t *testing.T) {
 		t.Fatalf("markers without lines must show the empty message:\n%s", out)
 	}
 }
+
+// spikeChart is an hour of one-second samples (far more than any width
+// has columns) with a single sample at ten times the rest.
+func spikeChart() (Chart, time.Time) {
+	const n = 3601
+	ps := make([]Point, n)
+	spike := 2000
+	for i := range ps {
+		v := 0.9 + 0.1*math.Sin(float64(i)/300)
+		if i == spike {
+			v = 9.7
+		}
+		ps[i] = Point{T: t0.Add(time.Duration(i) * time.Second), V: v}
+	}
+	return Chart{
+		Title: "Errors", Unit: UnitPerSecond, From: t0, To: t0.Add(time.Hour), Step: time.Second, ZeroBased: true,
+		Series: []Series{{Name: "errors", Points: ps}},
+	}, ps[spike].T
+}
+
+// plotRows are the plot's rows of a rendered chart: between the title
+// and the two axis lines, without the y labels.
+func plotRows(out string) []string {
+	lines := strings.Split(ansi.Strip(out), "\n")
+	rows := lines[1 : len(lines)-2]
+	for i, r := range rows {
+		if j := strings.IndexAny(r, "┤│"); j >= 0 {
+			rows[i] = r[j+len("│"):]
+		}
+	}
+	return rows
+}
+
+// A single sample of a dense series survives the reduction to the
+// chart's columns at every size, and the legend read at it is inside the
+// axis.
+func TestOneSampleSpikeAtEveryWidth(t *testing.T) {
+	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {200, 50}} {
+		for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+			name := map[termenv.Profile]string{termenv.Ascii: "nocolor", termenv.ANSI256: "256"}[prof]
+			t.Run(fmt.Sprintf("%dx%d_%s", sz.w, sz.h, name), func(t *testing.T) {
+				c, at := spikeChart()
+				out := Render(c, sz.w, sz.h, styles(prof))
+				checkBox(t, out, sz.w, sz.h)
+				rows := plotRows(out)
+				top := false
+				for _, r := range rows[:max(1, len(rows)/8)] {
+					if strings.TrimFunc(r, func(r rune) bool { return r == ' ' || r == '⠀' }) != "" {
+						top = true
+					}
+				}
+				if !top {
+					t.Errorf("the spike is not drawn near the top:\n%s", ansi.Strip(out))
+				}
+				// The legend at the spike reads 9.7/s, and the axis goes at
+				// least that high.
+				c.Cursor = at
+				out = ansi.Strip(Render(c, sz.w, sz.h, styles(prof)))
+				if !strings.Contains(strings.SplitN(out, "\n", 2)[0], "errors 9.7/s") {
+					t.Errorf("legend at the spike: %q", strings.SplitN(out, "\n", 2)[0])
+				}
+				if hi := topLabel(t, out); hi < 9.7 {
+					t.Errorf("axis tops out at %g, below the legend's 9.7", hi)
+				}
+				golden.RequireEqual(t, []byte(Render(c, sz.w, sz.h, styles(prof))))
+			})
+		}
+	}
+}
+
+// topLabel is the value of the highest y-axis label of a plain render.
+func topLabel(t *testing.T, out string) float64 {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n")[1:] {
+		if i := strings.Index(l, "┤"); i >= 0 {
+			lab := strings.TrimSpace(l[:i])
+			lab = strings.TrimSuffix(strings.TrimSuffix(lab, "/s"), "%")
+			var v float64
+			if _, err := fmt.Sscan(lab, &v); err != nil {
+				t.Fatalf("y label %q: %v", lab, err)
+			}
+			return v
+		}
+	}
+	t.Fatal("no y labels")
+	return 0
+}
+
+// Points outside the time axis are neither drawn nor read: the legend's
+// value is always one the axis holds.
+func TestLegendReadsOnlyWhatTheAxisShows(t *testing.T) {
+	step := 15 * time.Second
+	ps := wave(241, step, 0.01, 0.002, -1)
+	// A point past the axis's end with a far larger value, as a query
+	// answering a little past the window would give.
+	ps = append(ps, Point{T: t0.Add(time.Hour + step), V: 0.232})
+	c := Chart{Title: "Errors", Unit: UnitRatio, From: t0, To: t0.Add(time.Hour), Step: step, ZeroBased: true,
+		Series: []Series{{Name: "errors", Points: ps}}}
+	for _, w := range []int{39, 80, 200} {
+		out := ansi.Strip(Render(c, w, 12, styles(termenv.Ascii)))
+		legend := strings.SplitN(out, "\n", 2)[0]
+		if strings.Contains(legend, "23.2%") {
+			t.Errorf("width %d: the legend reads a point off the axis: %q", w, legend)
+		}
+		want := UnitRatio.Format(ps[240].V)
+		if !strings.Contains(legend, want) {
+			t.Errorf("width %d: legend %q, want the last point on the axis, %s", w, legend, want)
+		}
+		if hi := topLabel(t, out) / 100; hi < ps[240].V {
+			t.Errorf("width %d: axis top %g below the legend's %g", w, hi, ps[240].V)
+		}
+	}
+}
