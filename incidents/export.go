@@ -22,11 +22,19 @@ type View struct {
 	Commander  string         `json:"commander"`
 	DeclaredAt time.Time      `json:"declared_at"`
 	DeclaredBy string         `json:"declared_by"`
+	Kind       Kind           `json:"kind"`
+	Category   string         `json:"category"`
 	Milestones MilestonesView `json:"milestones"`
+	FollowUps  []FollowUp     `json:"follow_ups"`
+	Deploys    []DeployLink   `json:"deploys"`
+	// SuggestedDeploys are deploys of the incident's services shortly
+	// before it started that nobody has linked yet (show only).
+	SuggestedDeploys []Deploy `json:"suggested_deploys,omitempty"`
 	// Events is the timeline; list output leaves it out.
 	Events      []Event  `json:"events,omitempty"`
 	MTTDSeconds *float64 `json:"mttd_seconds"`
 	MTTASeconds *float64 `json:"mtta_seconds"`
+	MTTISeconds *float64 `json:"mtti_seconds"`
 	MTTMSeconds *float64 `json:"mttm_seconds"`
 	MTTRSeconds *float64 `json:"mttr_seconds"`
 }
@@ -36,6 +44,7 @@ type MilestonesView struct {
 	Started      *time.Time `json:"started"`
 	Detected     *time.Time `json:"detected"`
 	Acknowledged *time.Time `json:"acknowledged"`
+	Identified   *time.Time `json:"identified"`
 	Mitigated    *time.Time `json:"mitigated"`
 	Resolved     *time.Time `json:"resolved"`
 }
@@ -45,7 +54,14 @@ func NewView(inc Incident) View {
 	v := View{
 		ID: inc.ID, Ref: Ref(inc.ID), Title: inc.Title, Severity: inc.Severity, Status: inc.Status(),
 		Services: inc.Services, Commander: inc.Commander, DeclaredAt: inc.DeclaredAt, DeclaredBy: inc.DeclaredBy,
+		Kind: inc.Kind, Category: inc.Category, FollowUps: inc.FollowUps, Deploys: inc.Deploys,
 		Events: inc.Events,
+	}
+	if v.FollowUps == nil {
+		v.FollowUps = []FollowUp{}
+	}
+	if v.Deploys == nil {
+		v.Deploys = []DeployLink{}
 	}
 	if v.Services == nil {
 		v.Services = []string{}
@@ -59,14 +75,14 @@ func NewView(inc Incident) View {
 		}
 		return nil
 	}
-	v.Milestones = MilestonesView{ptr(Started), ptr(Detected), ptr(Acknowledged), ptr(Mitigated), ptr(Resolved)}
+	v.Milestones = MilestonesView{ptr(Started), ptr(Detected), ptr(Acknowledged), ptr(Identified), ptr(Mitigated), ptr(Resolved)}
 	secs := func(m Metric) *float64 {
 		if d, ok := inc.Duration(m); ok {
 			return Seconds(d)
 		}
 		return nil
 	}
-	v.MTTDSeconds, v.MTTASeconds, v.MTTMSeconds, v.MTTRSeconds = secs(MTTD), secs(MTTA), secs(MTTM), secs(MTTR)
+	v.MTTDSeconds, v.MTTASeconds, v.MTTISeconds, v.MTTMSeconds, v.MTTRSeconds = secs(MTTD), secs(MTTA), secs(MTTI), secs(MTTM), secs(MTTR)
 	return v
 }
 
@@ -80,6 +96,23 @@ func Seconds(d time.Duration) *float64 {
 type Entry struct {
 	Event
 	Summary string
+	// Happened is when what the event records happened, when that is
+	// not when it was recorded (a milestone set afterwards, a note
+	// written up later); zero otherwise.
+	Happened time.Time
+}
+
+// happened is the event's second clock, or zero when it has one clock.
+func happened(e Event) time.Time {
+	t := e.Occurred
+	if e.Kind == KindMilestone {
+		t = e.At
+	}
+	// Within a second of the record is the same moment to a reader.
+	if d := e.Time.Sub(t); t.IsZero() || (d < time.Second && d > -time.Second) {
+		return time.Time{}
+	}
+	return t
 }
 
 // Timeline describes each event in words, e.g. "detected moved from
@@ -116,6 +149,12 @@ func Timeline(inc Incident) []Entry {
 				if a.Commander != "" {
 					parts = append(parts, "commander "+a.Commander)
 				}
+				if a.Kind != "" {
+					parts = append(parts, "kind "+string(a.Kind))
+				}
+				if a.Category != "" {
+					parts = append(parts, "root cause "+a.Category)
+				}
 			}
 			s = "set " + strings.Join(parts, ", ")
 		case KindMilestone:
@@ -125,6 +164,13 @@ func Timeline(inc Incident) []Entry {
 				s = fmt.Sprintf("%s moved from %s to %s", e.Milestone, FormatTime(prev), FormatTime(e.At))
 			}
 			ms.set(e.Milestone, e.At)
+			if sg := suggestionOf(e); sg != nil {
+				s += suggestionWords(*sg, e)
+			}
+		case KindFollowUp:
+			s = followUpWords(e)
+		case KindDeployLink:
+			s = deployLinkWords(e)
 		case KindNote:
 			s = "note"
 		case KindEvidence:
@@ -138,7 +184,7 @@ func Timeline(inc Incident) []Entry {
 		if e.Text != "" {
 			s += ": " + e.Text
 		}
-		out = append(out, Entry{Event: e, Summary: sanitize.Line(s)})
+		out = append(out, Entry{Event: e, Summary: sanitize.Line(s), Happened: happened(e)})
 	}
 	return out
 }
@@ -180,6 +226,15 @@ func Markdown(inc Incident) string {
 	w("| Status | %s |\n", inc.Status())
 	w("| Services | %s |\n", mdCell(orDash(strings.Join(inc.Services, ", "))))
 	w("| Commander | %s |\n", mdCell(orDash(inc.Commander)))
+	w("| Kind | %s |\n", inc.Kind)
+	w("| Root cause | %s |\n", mdCell(orDash(inc.Category)))
+	if len(inc.Deploys) > 0 {
+		var ds []string
+		for _, d := range inc.Deploys {
+			ds = append(ds, fmt.Sprintf("#%d %s %s at %s", d.DeployID, d.Service, d.Version, FormatTime(d.At)))
+		}
+		w("| Linked deploys | %s |\n", mdCell(strings.Join(ds, "; ")))
+	}
 	w("| Declared | %s by %s |\n\n", FormatTime(inc.DeclaredAt), mdCell(inc.DeclaredBy))
 
 	w("## Summary\n\n_What happened and why, in two or three sentences._\n\n")
@@ -207,11 +262,16 @@ func Markdown(inc Incident) string {
 		w("| %s | %s | %s − %s |\n", strings.ToUpper(string(m)), val, to, from)
 	}
 
-	w("\n## Timeline\n\nAll times UTC. Every change is listed; nothing in this record is overwritten.\n\n")
-	w("| # | Recorded | Author | Event |\n|---|---|---|---|\n")
+	w("\n## Timeline\n\nAll times UTC. Every change is listed; nothing in this record is overwritten. ")
+	w("*Happened* is given when it differs from when the event was recorded.\n\n")
+	w("| # | Happened | Recorded | Author | Event |\n|---|---|---|---|---|\n")
 	var evidence []Entry
 	for _, e := range Timeline(inc) {
-		w("| %d | %s | %s | %s |\n", e.Seq, FormatTime(e.Time), mdCell(e.Author), mdCell(e.Summary))
+		hap := ""
+		if !e.Happened.IsZero() {
+			hap = FormatTime(e.Happened)
+		}
+		w("| %d | %s | %s | %s | %s |\n", e.Seq, hap, FormatTime(e.Time), mdCell(e.Author), mdCell(e.Summary))
 		if e.Kind == KindEvidence && e.Evidence != nil {
 			evidence = append(evidence, e)
 		}
@@ -246,7 +306,17 @@ func Markdown(inc Incident) string {
 		w("\n")
 	}
 
-	w("\n## Action items\n\n| Action | Owner | Due | Ticket |\n|---|---|---|---|\n| | | | |\n")
+	w("\n## Action items\n\n| # | Action | Owner | Due | State |\n|---|---|---|---|---|\n")
+	for _, f := range inc.FollowUps {
+		due := "-"
+		if !f.Due.IsZero() {
+			due = f.Due.UTC().Format("2006-01-02")
+		}
+		w("| %d | %s | %s | %s | %s |\n", f.ID, mdCell(f.Action), mdCell(orDash(f.Owner)), due, f.State)
+	}
+	if len(inc.FollowUps) == 0 {
+		w("| | | | | |\n")
+	}
 	return b.String()
 }
 
@@ -284,4 +354,58 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+func suggestionOf(e Event) *Suggestion {
+	if e.Detail == nil {
+		return nil
+	}
+	return e.Detail.Suggestion
+}
+
+// suggestionWords says where a milestone came from and who confirmed it.
+func suggestionWords(sg Suggestion, e Event) string {
+	if sg.At.Equal(e.At) {
+		return fmt.Sprintf(" (suggested: %s; confirmed by %s)", sg.Method, e.Author)
+	}
+	return fmt.Sprintf(" (suggested %s: %s; %s set it otherwise)", FormatTime(sg.At), sg.Method, e.Author)
+}
+
+func followUpWords(e Event) string {
+	if e.Detail == nil || e.Detail.FollowUp == nil {
+		return "follow-up"
+	}
+	f := e.Detail.FollowUp
+	if f.ID == 0 {
+		s := fmt.Sprintf("follow-up #%d: %s", e.Seq, f.Action)
+		if f.Owner != "" {
+			s += ", owner " + f.Owner
+		}
+		if !f.Due.IsZero() {
+			s += ", due " + f.Due.UTC().Format("2006-01-02")
+		}
+		return s
+	}
+	var parts []string
+	if f.State != "" {
+		parts = append(parts, string(f.State))
+	}
+	if f.Owner != "" {
+		parts = append(parts, "owner "+f.Owner)
+	}
+	if !f.Due.IsZero() {
+		parts = append(parts, "due "+f.Due.UTC().Format("2006-01-02"))
+	}
+	return fmt.Sprintf("follow-up #%d: %s", f.ID, strings.Join(parts, ", "))
+}
+
+func deployLinkWords(e Event) string {
+	if e.Detail == nil || e.Detail.Deploy == nil {
+		return "deploy link"
+	}
+	d := e.Detail.Deploy
+	if d.Unlink {
+		return fmt.Sprintf("unlinked deploy #%d", d.DeployID)
+	}
+	return fmt.Sprintf("linked deploy #%d: %s %s at %s", d.DeployID, d.Service, d.Version, FormatTime(d.At))
 }

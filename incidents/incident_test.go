@@ -266,7 +266,7 @@ func TestMarkdown(t *testing.T) {
 		"- Query: ``{app=`x`}``",
 		"[open in Grafana Explore](https://g.example/explore?a=%281%29)",
 		"````\nline ``` with fence\n````",
-		"| Action | Owner | Due | Ticket |",
+		"| # | Action | Owner | Due | State |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)

@@ -1,0 +1,71 @@
+package incidents
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reltui/reltui/sources"
+)
+
+func TestConditionStart(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	at := func(s ...int) []time.Time {
+		var out []time.Time
+		for _, x := range s {
+			out = append(out, t0.Add(time.Duration(x)*time.Second))
+		}
+		return out
+	}
+	step := 5 * time.Second
+	cases := []struct {
+		name  string
+		held  []time.Time
+		until int
+		want  int
+		ok    bool
+	}{
+		{"unbroken run", at(0, 5, 10, 15, 20), 20, 0, true},
+		{"an earlier run is a different episode", at(0, 5, 40, 45, 50), 50, 40, true},
+		{"one missed step is not a recovery", at(20, 25, 35, 40), 40, 20, true},
+		{"not holding at until", at(0, 5), 30, 0, false},
+		{"nothing", nil, 30, 0, false},
+	}
+	for _, c := range cases {
+		got, ok := ConditionStart(c.held, step, t0.Add(time.Duration(c.until)*time.Second))
+		if ok != c.ok || (ok && !got.Equal(t0.Add(time.Duration(c.want)*time.Second))) {
+			t.Errorf("%s: got %v %v, want +%ds %v", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestMilestonesFromAlert(t *testing.T) {
+	active := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	series := []sources.Series{{Samples: []sources.Sample{
+		{Time: active.Add(-40 * time.Second), Value: 0.2},
+		{Time: active.Add(-35 * time.Second), Value: math.NaN()},
+		{Time: active.Add(-30 * time.Second), Value: 0.3},
+		{Time: active.Add(-25 * time.Second), Value: 0.3},
+		{Time: active, Value: 0.4},
+	}}, {Samples: []sources.Sample{{Time: active.Add(-20 * time.Second), Value: 1}, {Time: active.Add(-15 * time.Second), Value: 1}, {Time: active.Add(-10 * time.Second), Value: 1}, {Time: active.Add(-5 * time.Second), Value: 1}}}}
+	a := sources.Alert{Name: "X", ActiveAt: active, Source: "prometheus"}
+	rule := AlertRule{Query: "ratio > 0.05", For: 2 * time.Minute, Interval: 15 * time.Second}
+	m := MilestonesFromAlert(a, rule, HeldAt(series), 5*time.Second, active.Add(-time.Hour), active.Add(10*time.Minute))
+	if !m.Started.Equal(active.Add(-40*time.Second)) || !m.Detected.Equal(active.Add(2*time.Minute)) {
+		t.Fatalf("started %v detected %v; want activeAt-40s and activeAt+for", m.Started, m.Detected)
+	}
+	if m.StartedSuggestion.Query != rule.Query || !strings.Contains(m.DetectedSuggestion.Method, "for (2m0s)") {
+		t.Fatalf("suggestions %+v %+v", m.StartedSuggestion, m.DetectedSuggestion)
+	}
+	// Declared while the alert was still pending: the person detected it.
+	m = MilestonesFromAlert(a, rule, HeldAt(series), 5*time.Second, active.Add(-time.Hour), active.Add(time.Minute))
+	if !m.Detected.Equal(active.Add(time.Minute)) || m.DetectedSuggestion.Method != "declared before the alert fired" {
+		t.Fatalf("detected %v %+v", m.Detected, m.DetectedSuggestion)
+	}
+	// No data: started falls back to activeAt and says so.
+	m = MilestonesFromAlert(a, rule, nil, 5*time.Second, active.Add(-time.Hour), active.Add(time.Hour))
+	if !m.Started.Equal(active) || !strings.Contains(m.StartedSuggestion.Method, "returned nothing") {
+		t.Fatalf("no data: %v %+v", m.Started, m.StartedSuggestion)
+	}
+}
