@@ -5,6 +5,14 @@
 # prints view/slowest-single-call (target <= 1.15) and view/sequential
 # (target <= 0.5) per request and as medians. Needs the dev stack.
 #
+# A view that must find the trace id before it can search the trace's
+# window makes two dependent rounds of calls, so it also prints, per
+# request and as medians: the time until the first progress snapshot (the
+# request pane's first frame) holds the trace, over the slowest single call
+# (target <= 1.0), and the whole view over its chain of dependent calls,
+# each call replayed alone (target <= 1.15). A call depends on the one
+# that ended last before it started in the view.
+#
 # It also counts the CPU time the log backend, Jaeger and the resolver spend per view
 # and prints the floor that puts under view/sequential on this machine:
 # the backends share its cores with the client, so N cores cannot make a
