@@ -216,6 +216,9 @@ func (f *File) validate(env Env) []Problem {
 		if c.Correlate != nil {
 			ps = append(ps, f.validateCorrelate(base+".correlate", c.Correlate)...)
 		}
+		if c.Runbooks != nil {
+			ps = append(ps, f.validateRunbooks(base+".runbooks", c.Runbooks)...)
+		}
 		if c.Loki == nil && c.VictoriaLogs == nil && c.Prometheus == nil && c.Jaeger == nil && c.Alertmanager == nil {
 			ps = append(ps, f.problem(base, "context has no backends; configure at least one of loki, victorialogs, prometheus, alertmanager, jaeger"))
 		}

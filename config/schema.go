@@ -53,6 +53,8 @@ type Context struct {
 	Lag *Lag `yaml:"lag"`
 	// Correlate configures ID extraction and the request view.
 	Correlate *Correlate `yaml:"correlate"`
+	// Runbooks says where alert runbooks come from; see config/runbooks.go.
+	Runbooks *Runbooks `yaml:"runbooks"`
 }
 
 // Backend is how to reach one HTTP or gRPC backend.
