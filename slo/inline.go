@@ -67,13 +67,13 @@ func ReadInline(file string, data []byte, key string) ([]SLO, error) {
 		}
 		return nil, w.err()
 	}
-	top, ok := w.mapping(docs[0], "", nil)
+	top, ok := w.mapping(docs[0].node, "", nil)
 	if !ok {
 		return nil, w.err()
 	}
 	list, found := top[key]
 	if !found {
-		w.fail(docs[0], key, "not found")
+		w.fail(docs[0].node, key, "not found")
 		return nil, w.err()
 	}
 	slos := w.inlineList(list, key)

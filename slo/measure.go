@@ -1,17 +1,12 @@
 package slo
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"sync"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/reltui/reltui/sources"
 )
@@ -207,35 +202,9 @@ func Defaults() []SLO {
 	}
 }
 
-// ReadSpec reads one SLO spec file, detecting its format by content: an
-// OpenSLO document (apiVersion openslo/...), a Sloth prometheus/v1 spec
-// (version), or reltui's inline list (a top-level list, or a list under
-// slos:). file names the file in errors.
+// ReadSpec reads one SLO spec file in any format reltui reads, detecting
+// the format by content (see readSpec in detect.go). file names the file
+// in errors.
 func ReadSpec(file string, data []byte) ([]SLO, error) {
-	var doc yaml.Node
-	if derr := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); derr != nil && !errors.Is(derr, io.EOF) {
-		return ReadSloth(file, data) // reports the syntax error with the file's position
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
-	}
-	switch root.Kind {
-	case yaml.SequenceNode:
-		return DecodeInline(file, root, "")
-	case yaml.MappingNode:
-		keys := map[string]string{}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			keys[root.Content[i].Value] = root.Content[i+1].Value
-		}
-		if strings.HasPrefix(keys["apiVersion"], "openslo/") {
-			return ReadOpenSLO(file, data)
-		}
-		if _, ok := keys["slos"]; ok {
-			if _, v := keys["version"]; !v {
-				return ReadInline(file, data, "slos")
-			}
-		}
-	}
-	return ReadSloth(file, data)
+	return readSpec(file, data)
 }

@@ -40,12 +40,12 @@ func ReadOpenSLO(file string, data []byte) ([]SLO, error) {
 	docs := w.documents(data)
 	prefixes := make([]string, len(docs))
 	kinds := make([]string, len(docs))
-	slis := map[string]*yaml.Node{} // kind: SLI name -> its document
-	sources := map[string]string{}  // kind: DataSource name -> spec.type
-	for i, doc := range docs {
-		if len(docs) > 1 {
-			prefixes[i] = fmt.Sprintf("documents[%d]", i)
-		}
+	slis := map[string]*yaml.Node{}     // kind: SLI name -> its document
+	sources := map[string]string{}      // kind: DataSource name -> spec.type
+	policies := map[string]*yaml.Node{} // kind: AlertPolicy name -> its document
+	for i, d := range docs {
+		doc := d.node
+		prefixes[i] = d.field
 		// This first pass only indexes; problems are reported once, by the
 		// checked reads of the second pass, except for what stops it.
 		m := mapChild(doc)
@@ -63,13 +63,16 @@ func ReadOpenSLO(file string, data []byte) ([]SLO, error) {
 			slis[name] = doc
 		case "DataSource":
 			sources[name] = scalar(mapChild(m["spec"])["type"])
+		case "AlertPolicy":
+			policies[name] = doc
 		}
 	}
-	r := openSLOReader{walker: w, slis: slis, sources: sources}
+	r := openSLOReader{walker: w, slis: slis, sources: sources, policies: policies}
 	var out []SLO
 	seen := map[string]bool{}
 	found := false
-	for i, doc := range docs {
+	for i, d := range docs {
+		doc := d.node
 		if kinds[i] != "SLO" {
 			continue
 		}
@@ -94,8 +97,9 @@ func ReadOpenSLO(file string, data []byte) ([]SLO, error) {
 
 type openSLOReader struct {
 	*walker
-	slis    map[string]*yaml.Node
-	sources map[string]string
+	slis     map[string]*yaml.Node
+	sources  map[string]string
+	policies map[string]*yaml.Node
 }
 
 func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
@@ -137,13 +141,22 @@ func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
 			base.Description = d
 		}
 	}
+	method := "Occurrences"
 	if v, present := spec["budgetingMethod"]; present {
-		if bm, ok := r.str(v, join(sf, "budgetingMethod")); ok && bm != "Occurrences" {
-			r.fail(v, join(sf, "budgetingMethod"), "reltui evaluates Occurrences budgets only (burn rates count events), got %q", bm)
+		if bm, ok := r.str(v, join(sf, "budgetingMethod")); ok {
+			switch bm {
+			case "Occurrences", "Timeslices", "RatioTimeslices":
+				method = bm
+			default:
+				r.fail(v, join(sf, "budgetingMethod"), "must be Occurrences, Timeslices or RatioTimeslices, got %q", bm)
+			}
 		}
 	}
 	if v, present := spec["timeWindow"]; present {
-		base.Window = r.timeWindow(v, join(sf, "timeWindow"))
+		base.Window, base.Calendar = r.timeWindow(v, join(sf, "timeWindow"))
+	}
+	if v, present := spec["alertPolicies"]; present {
+		r.alertPolicies(v, join(sf, "alertPolicies"))
 	}
 	specSLI, specHasSLI := r.indicator(spec, sf)
 	list, present := spec["objectives"]
@@ -175,6 +188,12 @@ func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
 			missing = true
 			r.fail(m["spec"], join(sf, "indicator"), "is required (or indicatorRef)")
 		}
+		if s.SLI.Threshold != nil {
+			s.SLI.Threshold = r.thresholdBound(o, om, of, *s.SLI.Threshold)
+		}
+		if method != "Occurrences" {
+			s.TimeSlices = r.timeSlices(o, om, of, method)
+		}
 		if len(objs) > 1 {
 			s.Name = base.Name + "/" + objectiveName(om, i)
 		}
@@ -184,6 +203,83 @@ func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
 		return nil
 	}
 	return out
+}
+
+// thresholdBound completes a thresholdMetric with the objective's op and
+// value, which say what a good sample is.
+func (r openSLOReader) thresholdBound(o *yaml.Node, om map[string]*yaml.Node, field string, t ThresholdSLI) *ThresholdSLI {
+	if v, present := om["op"]; !present {
+		r.fail(o, join(field, "op"), "is required with a thresholdMetric (lt, lte, gt or gte)")
+	} else if op, ok := r.str(v, join(field, "op")); ok {
+		if thresholdOps[op] == "" {
+			r.fail(v, join(field, "op"), "must be lt, lte, gt or gte, got %q", op)
+		}
+		t.Op = op
+	}
+	if v, present := om["value"]; !present {
+		r.fail(o, join(field, "value"), "is required with a thresholdMetric: the bound a good sample meets")
+	} else {
+		t.Value, _ = r.number(v, join(field, "value"))
+	}
+	return &t
+}
+
+// timeSlices reads timeSliceWindow (and, for Timeslices, timeSliceTarget).
+func (r openSLOReader) timeSlices(o *yaml.Node, om map[string]*yaml.Node, field, method string) *TimeSlices {
+	ts := &TimeSlices{Ratio: method == "RatioTimeslices"}
+	wf := join(field, "timeSliceWindow")
+	if v, present := om["timeSliceWindow"]; !present {
+		r.fail(o, wf, "is required with budgetingMethod %s", method)
+	} else if n := resolve(v); n != nil && n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
+		mins, _ := r.number(v, wf) // a bare number counts minutes
+		if !(mins > 0 && mins <= float64(MaxWindow/time.Minute)) {
+			r.fail(v, wf, "must be a positive number of minutes, got %s", formatNumber(mins))
+		}
+		ts.Slice = time.Duration(mins * float64(time.Minute))
+	} else if d, ok := r.shorthand(v, wf); ok {
+		ts.Slice = d
+	}
+	if ts.Ratio {
+		return ts
+	}
+	tf := join(field, "timeSliceTarget")
+	if v, present := om["timeSliceTarget"]; !present {
+		r.fail(o, tf, "is required with budgetingMethod Timeslices")
+	} else if t, ok := r.number(v, tf); ok {
+		if !(t > 0 && t <= 1) {
+			r.fail(v, tf, "must be above 0 and at most 1, got %s", formatNumber(t))
+		}
+		ts.Target = t
+	}
+	return ts
+}
+
+// alertPolicies checks each entry is an inline AlertPolicy or an
+// alertPolicyRef. reltui alerts with its own burn-rate table, so a policy
+// only has to be well formed; a reference to a policy in another file is
+// allowed, as OpenSLO tools read directories.
+func (r openSLOReader) alertPolicies(n *yaml.Node, field string) {
+	if isNull(n) {
+		return // "alertPolicies:" with nothing under it, as OpenSLO's examples write
+	}
+	items, ok := r.sequence(n, field)
+	if !ok {
+		return
+	}
+	for i, item := range items {
+		f := index(field, i)
+		m, ok := r.mapping(item, f, nil)
+		if !ok {
+			continue
+		}
+		if ref, present := m["alertPolicyRef"]; present {
+			r.str(ref, join(f, "alertPolicyRef"))
+			continue
+		}
+		if k := scalar(m["kind"]); k != "AlertPolicy" {
+			r.fail(item, join(f, "kind"), "must be AlertPolicy for an inline policy (or use alertPolicyRef), got %q", k)
+		}
+	}
 }
 
 // indicator reads indicator or indicatorRef from m; false when neither is
@@ -222,8 +318,23 @@ func (r openSLOReader) sliSpec(n *yaml.Node, field string) SLI {
 		return SLI{}
 	}
 	if v, present := m["thresholdMetric"]; present {
-		r.fail(v, join(field, "thresholdMetric"), "has no error ratio to burn; reltui needs a ratioMetric")
-		return SLI{}
+		if _, both := m["ratioMetric"]; both {
+			r.fail(m["ratioMetric"], join(field, "ratioMetric"), "cannot be used together with thresholdMetric")
+			return SLI{}
+		}
+		q, ok := r.metricSource(v, join(field, "thresholdMetric"))
+		if !ok {
+			return SLI{}
+		}
+		if HasWindow(q.query) {
+			r.fail(q.node, q.field, "a thresholdMetric query is sampled as it is; it cannot use {{.window}}")
+			return SLI{}
+		}
+		if err := checkVector(q.query); err != nil {
+			r.fail(q.node, q.field, "query %v, to be sampled over the window", err)
+			return SLI{}
+		}
+		return SLI{Kind: KindThreshold, Threshold: &ThresholdSLI{Query: q.query}}
 	}
 	rf := join(field, "ratioMetric")
 	rn, present := m["ratioMetric"]
@@ -281,34 +392,48 @@ func (r openSLOReader) sliSpec(n *yaml.Node, field string) SLI {
 	return SLI{Kind: KindEventRatio, Events: e}
 }
 
-// metricQuery reads {metricSource: {type, metricSourceRef, spec: {query}}}
-// and returns a {{.window}} template. ratio marks a raw ratio, which is
-// averaged; counts are summed.
-func (r openSLOReader) metricQuery(n *yaml.Node, field string, counter, ratio bool) (string, bool) {
+// sourcedQuery is a metric source's PromQL and where it was written.
+type sourcedQuery struct {
+	query string
+	node  *yaml.Node
+	field string
+}
+
+// promCompatible are the data source types (lower case) that answer
+// PromQL over Prometheus's HTTP API, so reltui can evaluate them.
+var promCompatible = map[string]bool{
+	"prometheus": true, "thanos": true, "cortex": true, "mimir": true, "grafanamimir": true,
+	"victoriametrics": true, "amazonprometheus": true, "googlemanagedprometheus": true,
+}
+
+// metricSource reads {metricSource: {type, metricSourceRef, spec: {query}}}.
+// A type that is not Prometheus-compatible, given or found through a
+// DataSource in the file, is an error naming it.
+func (r openSLOReader) metricSource(n *yaml.Node, field string) (sourcedQuery, bool) {
 	m, ok := r.mapping(n, field, nil)
 	if !ok {
-		return "", false
+		return sourcedQuery{}, false
 	}
 	sf := join(field, "metricSource")
 	src, ok := r.mapping(m["metricSource"], sf, nil)
 	if !ok {
-		return "", false
+		return sourcedQuery{}, false
 	}
-	typ := ""
+	typ, at, tf := "", src["type"], join(sf, "type")
 	if v, present := src["type"]; present {
-		typ, _ = r.str(v, join(sf, "type"))
+		typ, _ = r.str(v, tf)
 	} else if v, present := src["metricSourceRef"]; present {
 		if ref, ok := r.str(v, join(sf, "metricSourceRef")); ok {
-			typ = r.sources[ref] // unknown refs may live in another file; judge by the query
+			typ, at, tf = r.sources[ref], v, join(sf, "metricSourceRef") // a ref to another file is judged by its query
 		}
 	}
-	if typ != "" && !strings.EqualFold(typ, "prometheus") {
-		r.fail(src["type"], join(sf, "type"), "reltui evaluates Prometheus sources only, got %q", typ)
-		return "", false
+	if typ != "" && !promCompatible[strings.ToLower(typ)] {
+		r.fail(at, tf, "data source %q is not Prometheus-compatible; reltui evaluates PromQL against Prometheus, Thanos, Cortex, Mimir or VictoriaMetrics", typ)
+		return sourcedQuery{}, false
 	}
 	spec, ok := r.mapping(src["spec"], join(sf, "spec"), nil)
 	if !ok {
-		return "", false
+		return sourcedQuery{}, false
 	}
 	key := "query"
 	if _, present := spec["query"]; !present {
@@ -320,12 +445,21 @@ func (r openSLOReader) metricQuery(n *yaml.Node, field string, counter, ratio bo
 	qn, present := spec[key]
 	if !present {
 		r.fail(src["spec"], qf, "is required: the PromQL query")
-		return "", false
+		return sourcedQuery{}, false
 	}
 	q, ok := r.query(qn, qf)
+	return sourcedQuery{q, qn, qf}, ok
+}
+
+// metricQuery reads a ratioMetric's good, bad, total or raw and returns a
+// {{.window}} template. ratio marks a raw ratio, which is
+// averaged; counts are summed.
+func (r openSLOReader) metricQuery(n *yaml.Node, field string, counter, ratio bool) (string, bool) {
+	src, ok := r.metricSource(n, field)
 	if !ok {
 		return "", false
 	}
+	q, qn, qf := src.query, src.node, src.field
 	if HasWindow(q) {
 		return q, true
 	}
@@ -370,61 +504,117 @@ func (r openSLOReader) target(o *yaml.Node, om map[string]*yaml.Node, field stri
 	return 0
 }
 
-var shorthand = regexp.MustCompile(`^([0-9]+)([mhdwMQY])$`)
+var shorthandRE = regexp.MustCompile(`^([0-9]+)([mhdwMQY])$`)
 
-// timeWindow reads the one-item timeWindow list.
-func (r openSLOReader) timeWindow(n *yaml.Node, field string) time.Duration {
+// shorthandUnits are OpenSLO's duration-shorthand postfixes. The spec lets
+// implementers choose how long a month, quarter and year are; reltui
+// counts 30, 90 and 365 days, the nominal lengths burn-rate factors use.
+var shorthandUnits = map[string]time.Duration{
+	"m": time.Minute, "h": time.Hour, "d": Day, "w": 7 * Day, "M": 30 * Day, "Q": 90 * Day, "Y": 365 * Day,
+}
+
+// calendarUnits names the period a calendar window's postfix counts.
+var calendarUnits = map[string]string{"d": "day", "w": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+// shorthand reads an OpenSLO duration-shorthand such as 4w or 1Q.
+func (r openSLOReader) shorthand(n *yaml.Node, field string) (time.Duration, bool) {
+	s, ok := r.str(n, field)
+	if !ok {
+		return 0, false
+	}
+	mm := shorthandRE.FindStringSubmatch(s)
+	num, err := 0, error(nil)
+	if mm != nil {
+		num, err = strconv.Atoi(mm[1])
+	}
+	if mm == nil || err != nil || num <= 0 || num > 100000 {
+		r.fail(n, field, "must be a duration shorthand such as 28d, 4w or 1M, got %q", s)
+		return 0, false
+	}
+	return time.Duration(num) * shorthandUnits[mm[2]], true
+}
+
+// timeWindow reads the one-item timeWindow list: a rolling window, or a
+// calendar-aligned one (isRolling false, or absent with a calendar).
+func (r openSLOReader) timeWindow(n *yaml.Node, field string) (time.Duration, *CalendarWindow) {
 	items, ok := r.sequence(n, field)
 	if !ok {
-		return 0
+		return 0, nil
 	}
 	if len(items) != 1 {
 		r.fail(n, field, "must hold exactly one window, got %d", len(items))
-		return 0
+		return 0, nil
 	}
 	f := index(field, 0)
 	m, ok := r.mapping(items[0], f, nil)
 	if !ok {
-		return 0
+		return 0, nil
 	}
-	rolling, at := true, items[0]
+	cal, hasCal := m["calendar"]
+	rolling := !hasCal
 	if v, present := m["isRolling"]; present {
 		rolling, _ = r.boolean(v, join(f, "isRolling"))
-		at = v
-	} else if v, present := m["calendar"]; present {
-		rolling, at = false, v // the spec: isRolling defaults to false with a calendar
-	}
-	if !rolling {
-		r.fail(at, join(f, "isRolling"), "calendar-aligned windows are not supported; reltui evaluates rolling 7d, 28d or 30d windows")
-		return 0
 	}
 	df := join(f, "duration")
 	dn, present := m["duration"]
 	if !present {
 		r.fail(items[0], df, "is required")
-		return 0
+		return 0, nil
 	}
-	s, ok := r.str(dn, df)
+	d, ok := r.shorthand(dn, df)
 	if !ok {
-		return 0
+		return 0, nil
 	}
-	mm := shorthand.FindStringSubmatch(s)
-	if mm == nil {
-		r.fail(dn, df, "must be a duration shorthand such as 28d or 4w, got %q", s)
-		return 0
-	}
-	num, err := strconv.Atoi(mm[1])
-	unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": Day, "w": 7 * Day}[mm[2]]
-	if err != nil || unit == 0 || num > 100000 {
-		r.fail(dn, df, "window must be 7d, 28d or 30d, got %s", s)
-		return 0
-	}
-	d := time.Duration(num) * unit
 	if !windowAllowed(d) {
-		r.fail(dn, df, "window must be 7d, 28d or 30d, got %s", s)
-		return 0
+		r.fail(dn, df, "window must be a whole number of days from 1d to 366d, got %s", scalar(dn))
+		return 0, nil
 	}
-	return d
+	switch {
+	case rolling && hasCal:
+		r.fail(cal, join(f, "calendar"), "cannot be used with isRolling: true")
+		return 0, nil
+	case rolling:
+		return d, nil
+	case !hasCal:
+		r.fail(items[0], join(f, "calendar"), "is required when isRolling is false")
+		return 0, nil
+	}
+	mm := shorthandRE.FindStringSubmatch(scalar(dn))
+	count, _ := strconv.Atoi(mm[1])
+	cw := &CalendarWindow{Unit: calendarUnits[mm[2]], Count: count}
+	cf := join(f, "calendar")
+	cm, ok := r.mapping(cal, cf, nil)
+	if !ok {
+		return 0, nil
+	}
+	loc := time.UTC
+	if v, present := cm["timeZone"]; present {
+		if name, ok := r.str(v, join(cf, "timeZone")); ok {
+			l, err := time.LoadLocation(name)
+			if err != nil || name == "" || name == "Local" {
+				r.fail(v, join(cf, "timeZone"), "must be an IANA time zone such as America/New_York, got %q", name)
+				return 0, nil
+			}
+			loc = l
+		}
+	}
+	sf := join(cf, "startTime")
+	sn, present := cm["startTime"]
+	if !present {
+		r.fail(cal, sf, "is required: the date and time the first period starts")
+		return 0, nil
+	}
+	st, ok := r.str(sn, sf)
+	if !ok {
+		return 0, nil
+	}
+	start, err := time.ParseInLocation("2006-01-02 15:04:05", st, loc)
+	if err != nil {
+		r.fail(sn, sf, "must be a date and time such as 2020-01-21 12:30:00, got %q", st)
+		return 0, nil
+	}
+	cw.Start = start
+	return d, cw
 }
 
 func objectiveName(om map[string]*yaml.Node, i int) string {

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,7 +50,32 @@ func FormatPromDuration(d time.Duration) string {
 // ErrorRatioQuery returns PromQL whose single value is the SLO's error ratio
 // (bad/total, 0..1) over the trailing window. The caller evaluates it as an
 // instant query; tests evaluate the same string with the PromQL engine.
+//
+// With time slices (OpenSLO Timeslices, RatioTimeslices) the ratio is taken
+// per slice and then over the window's slices, for every window at least
+// one slice long; a shorter alert window sees the plain ratio.
 func ErrorRatioQuery(s SLO, window time.Duration) (string, error) {
+	ts := s.TimeSlices
+	if ts == nil || ts.Slice <= 0 || window < ts.Slice {
+		return eventErrorRatio(s, window)
+	}
+	inner, err := eventErrorRatio(s, ts.Slice)
+	if err != nil {
+		return "", err
+	}
+	rng := FormatPromDuration(window) + ":" + FormatPromDuration(ts.Slice)
+	if ts.Ratio {
+		return fmt.Sprintf("avg(avg_over_time((%s)[%s]))", inner, rng), nil
+	}
+	// A slice is bad when its good ratio is below Target, i.e. its error
+	// ratio is above the slice's own budget.
+	return fmt.Sprintf("avg(avg_over_time(((%s) > bool %s)[%s]))", inner, formatNumber(math.Round((1-ts.Target)*1e12)/1e12), rng), nil
+}
+
+// thresholdOps maps OpenSLO's op names to PromQL comparisons.
+var thresholdOps = map[string]string{"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+func eventErrorRatio(s SLO, window time.Duration) (string, error) {
 	w := FormatPromDuration(window)
 	switch sli := s.SLI; {
 	case sli.Events != nil:
@@ -68,6 +94,10 @@ func ErrorRatioQuery(s SLO, window time.Duration) (string, error) {
 		// returns several series.
 		return fmt.Sprintf("max(avg_over_time(((%s) > bool %s)[%s:%s]))",
 			sli.Lag.Query, formatNumber(sli.Lag.MaxSeconds), w, FormatPromDuration(lagStep(sli.Lag))), nil
+	case sli.Threshold != nil:
+		t := sli.Threshold
+		return fmt.Sprintf("1 - avg(avg_over_time(((%s) %s bool %s)[%s:%s]))",
+			t.Query, thresholdOps[t.Op], formatNumber(t.Value), w, FormatPromDuration(thresholdStep(t))), nil
 	case sli.Raw != nil:
 		q := ExpandWindow(sli.Raw.Query, window)
 		if sli.Raw.Success {
@@ -102,6 +132,8 @@ func EventsQuery(s SLO, window time.Duration) (string, bool) {
 		return fmt.Sprintf("sum(increase(%s_count%s[%s]))", sli.Latency.Metric, braces(sli.Latency.Matchers), w), true
 	case sli.Lag != nil:
 		return fmt.Sprintf("max(count_over_time((%s)[%s:%s]))", sli.Lag.Query, w, FormatPromDuration(lagStep(sli.Lag))), true
+	case sli.Threshold != nil:
+		return fmt.Sprintf("sum(count_over_time((%s)[%s:%s]))", sli.Threshold.Query, w, FormatPromDuration(thresholdStep(sli.Threshold))), true
 	}
 	return "", false
 }
@@ -109,6 +141,13 @@ func EventsQuery(s SLO, window time.Duration) (string, bool) {
 func lagStep(l *LagSLI) time.Duration {
 	if l.Step > 0 {
 		return l.Step
+	}
+	return time.Minute
+}
+
+func thresholdStep(t *ThresholdSLI) time.Duration {
+	if t.Step > 0 {
+		return t.Step
 	}
 	return time.Minute
 }

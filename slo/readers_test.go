@@ -195,13 +195,15 @@ slos:
 	wantErrors(t, err,
 		"payments.yaml:5:16: slos[0].objective: must be between 0 and 100, got 120",
 		"payments.yaml:8:9: slos[0].sli.events.total_query: is required",
-		"payments.yaml:13:9: slos[1].sli.plugin: Sloth SLI plugins generate their query inside Sloth; write the SLI as events or raw for reltui",
+		`payments.yaml:13:9: slos[1].sli.plugin: SLI plugin "sloth-common/kubernetes/apiserver/availability" builds its query inside Sloth, and reltui cannot run Sloth plugins; write the SLI as events or raw`,
 		"payments.yaml:14:5: slos[2].name: is required",
 		`payments.yaml:17:28: slos[2].sli.raw.error_ratio_query: query is not valid PromQL: 1:29: parse error: unexpected end of input in grouping opts, expected "("`,
 	)
 
 	_, err = ReadSloth("k8s.yaml", []byte("apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\n"))
-	wantErrors(t, err, "k8s.yaml:1:1: version: is missing; this looks like a Kubernetes manifest, and reltui reads Sloth's prometheus/v1 files")
+	wantErrors(t, err, "k8s.yaml:1:1: spec: is required")
+	_, err = ReadSloth("k8s.yaml", []byte("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"))
+	wantErrors(t, err, `k8s.yaml:1:13: apiVersion: Sloth reads "sloth.slok.dev/v1" (kind PrometheusServiceLevel) and "openslo/v1alpha" manifests, got "monitoring.coreos.com/v1"`)
 	_, err = ReadSloth("v2.yaml", []byte("version: prometheus/v2\nservice: a\nslos: []\n"))
 	wantErrors(t, err, `v2.yaml:1:10: version: must be "prometheus/v1", got "prometheus/v2"`)
 	_, err = ReadSloth("bad.yaml", []byte("version: [\n"))
@@ -268,12 +270,28 @@ func TestOpenSLOFixtures(t *testing.T) {
 	}
 }
 
-func TestOpenSLOUnsupportedFixture(t *testing.T) {
-	_, err := ReadOpenSLO("timeslices.yaml", readFixture(t, "openslo/timeslices-unsupported.yaml"))
-	wantErrors(t, err,
-		`timeslices.yaml:35:20: spec.budgetingMethod: reltui evaluates Occurrences budgets only (burn rates count events), got "Timeslices"`,
-		"timeslices.yaml:31:18: spec.timeWindow[0].isRolling: calendar-aligned windows are not supported; reltui evaluates rolling 7d, 28d or 30d windows",
-	)
+func TestOpenSLOTimeslicesCalendarFixture(t *testing.T) {
+	slos, err := ReadOpenSLO("timeslices.yaml", readFixture(t, "openslo/timeslices-calendar.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSLOs(t, slos)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		name      string
+		objective float64
+	}{{"service-availability/internal-objective", 0.995}, {"service-availability/sla", 0.99}} {
+		s := slos[i]
+		if s.Name != want.name || s.Objective != want.objective || s.Window != 30*Day ||
+			s.Calendar == nil || s.Calendar.Unit != "month" || s.Calendar.Count != 1 || !s.Calendar.Start.Equal(time.Date(2022, 1, 1, 12, 0, 0, 0, ny)) ||
+			s.TimeSlices == nil || *s.TimeSlices != (TimeSlices{Slice: time.Minute, Target: 0.99}) ||
+			s.SLI.Events.Good != `sum(avg_over_time((sum(up{job="web"}))[{{.window}}:]))` {
+			t.Errorf("objective %d = %+v %+v %+v %+v", i, s, s.Calendar, s.TimeSlices, s.SLI.Events)
+		}
+	}
 }
 
 func TestOpenSLOErrors(t *testing.T) {
@@ -300,7 +318,7 @@ spec:
             type: Prometheus
             spec: {}
   timeWindow:
-    - duration: 2w
+    - duration: 2h
       isRolling: true
   objectives:
     - displayName: Foo Total Errors
@@ -329,12 +347,13 @@ spec:
 `
 	_, err = ReadOpenSLO("slos.yaml", []byte(doc))
 	wantErrors(t, err,
-		`slos.yaml:20:17: documents[0].spec.timeWindow[0].duration: window must be 7d, 28d or 30d, got 2w`,
-		`slos.yaml:12:19: documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type: reltui evaluates Prometheus sources only, got "Datadog"`,
+		`slos.yaml:20:17: documents[0].spec.timeWindow[0].duration: window must be a whole number of days from 1d to 366d, got 2h`,
+		`slos.yaml:12:19: documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type: data source "Datadog" is not Prometheus-compatible; reltui evaluates PromQL against Prometheus, Thanos, Cortex, Mimir or VictoriaMetrics`,
 		`slos.yaml:18:19: documents[0].spec.indicator.spec.ratioMetric.total.metricSource.spec.query: is required: the PromQL query`,
 		`slos.yaml:24:15: documents[0].spec.objectives[0].target: must be between 0 and 1 (exclusive), got 98`,
 		`slos.yaml:31:17: documents[1].spec.indicatorRef: no kind: SLI named "nowhere" in this file`,
-		`slos.yaml:43:9: documents[2].spec.indicator.spec.thresholdMetric: has no error ratio to burn; reltui needs a ratioMetric`,
+		`slos.yaml:45:7: documents[2].spec.objectives[0].op: is required with a thresholdMetric (lt, lte, gt or gte)`,
+		`slos.yaml:45:7: documents[2].spec.objectives[0].value: is required with a thresholdMetric: the bound a good sample meets`,
 	)
 
 	_, err = ReadOpenSLO("svc.yaml", []byte("apiVersion: openslo/v1\nkind: Service\nmetadata: {name: a}\n"))

@@ -24,10 +24,17 @@ const Day = 24 * time.Hour
 // is what Sloth assumes and what the SRE workbook's alert table was tuned for.
 const DefaultWindow = 30 * Day
 
-// AllowedWindows are the SLO windows reltui evaluates. Other windows would
-// work arithmetically, but the workbook's budget fractions were chosen for a
-// month and a week; anything further out deserves its own alert table.
+// AllowedWindows are the SLO windows reltui's own inline format offers and
+// the ones the SRE workbook's alert table was tuned for.
 var AllowedWindows = []time.Duration{7 * Day, 28 * Day, 30 * Day}
+
+// MinWindow and MaxWindow bound the windows foreign formats may declare
+// (Pyrra's 2w, OpenSLO's 1Q or 1Y). Any whole number of days between them
+// is evaluated; AlertTable scales the workbook's budget fractions to it.
+const (
+	MinWindow = Day
+	MaxWindow = 366 * Day
+)
 
 // SLIKind says how an SLI's error ratio is measured.
 type SLIKind string
@@ -43,6 +50,9 @@ const (
 	// KindRawRatio is an error ratio some other rule already computes; it
 	// has no event count, so the low-traffic rule cannot apply to it.
 	KindRawRatio SLIKind = "raw_ratio"
+	// KindThreshold counts the samples of a gauge that miss a bound as bad
+	// (OpenSLO's thresholdMetric).
+	KindThreshold SLIKind = "threshold"
 )
 
 // SLO is one service level objective, whatever file format it came from.
@@ -51,9 +61,17 @@ type SLO struct {
 	Service string
 	// Objective is the target good fraction, e.g. 0.999 (never a percent).
 	Objective float64
-	// Window is the rolling SLO window, one of AllowedWindows.
+	// Window is the SLO window: a whole number of days from MinWindow to
+	// MaxWindow. For a calendar-aligned window it is the period's nominal
+	// length (a month counts 30 days), which sets the burn-rate factors.
 	Window time.Duration
-	SLI    SLI
+	// Calendar is set when the window is aligned to the calendar (OpenSLO
+	// isRolling: false) instead of rolling.
+	Calendar *CalendarWindow
+	// TimeSlices is set when the budget counts time slices (OpenSLO
+	// Timeslices and RatioTimeslices) instead of events.
+	TimeSlices *TimeSlices
+	SLI        SLI
 	// LowTrafficMin is the fewest events an alert window must hold before
 	// its error ratio is trusted; below it the SLO reports "insufficient
 	// traffic" instead of paging on two failed requests out of three.
@@ -71,6 +89,43 @@ type SLI struct {
 	Latency *LatencySLI
 	Lag     *LagSLI
 	Raw     *RawRatioSLI
+	// Threshold is set for KindThreshold.
+	Threshold *ThresholdSLI
+}
+
+// ThresholdSLI is good while Query meets the bound Op Value (OpenSLO's
+// thresholdMetric with an objective's op and value); the error ratio is
+// the share of samples, taken every Step across the window and every
+// series, that miss it.
+type ThresholdSLI struct {
+	// Query is an instant PromQL expression, e.g. a latency percentile.
+	Query string
+	// Op is how a good sample compares with Value: lt, lte, gt or gte.
+	Op    string
+	Value float64
+	// Step is how often the query is sampled; 1m if zero.
+	Step time.Duration
+}
+
+// TimeSlices budgets in slices of time. With Ratio false (OpenSLO
+// Timeslices) a slice is bad when its good ratio is below Target and the
+// error ratio is the share of bad slices; with Ratio true (RatioTimeslices)
+// the error ratio is the average of the slices' error ratios.
+type TimeSlices struct {
+	Slice  time.Duration
+	Target float64
+	Ratio  bool
+}
+
+// CalendarWindow is a window that restarts at calendar boundaries, e.g.
+// every month from Start in Location.
+type CalendarWindow struct {
+	// Unit is what the window counts: day, week, month, quarter or year.
+	Unit string
+	// Count is how many Units one period spans.
+	Count int
+	// Start is the anchor period's first instant (OpenSLO's startTime).
+	Start time.Time
 }
 
 // EventRatioSLI divides counted events. Queries are templates in which
@@ -134,12 +189,14 @@ func (s SLO) Validate() error {
 	case !(s.Objective > 0 && s.Objective < 1):
 		return fmt.Errorf("slo %s: objective must be between 0 and 1, got %g", s.Name, s.Objective)
 	case !windowAllowed(s.Window):
-		return fmt.Errorf("slo %s: window %s is not one of 7d, 28d, 30d", s.Name, FormatPromDuration(s.Window))
+		return fmt.Errorf("slo %s: window %s is not a whole number of days from 1d to 366d", s.Name, FormatPromDuration(s.Window))
+	case s.TimeSlices != nil && !(s.TimeSlices.Slice > 0 && s.TimeSlices.Slice <= s.Window):
+		return fmt.Errorf("slo %s: time slice must be positive and at most the window", s.Name)
 	case s.LowTrafficMin < 0 || math.IsNaN(s.LowTrafficMin):
 		return fmt.Errorf("slo %s: low-traffic minimum must not be negative", s.Name)
 	}
 	set := 0
-	for _, p := range []bool{s.SLI.Events != nil, s.SLI.Latency != nil, s.SLI.Lag != nil, s.SLI.Raw != nil} {
+	for _, p := range []bool{s.SLI.Events != nil, s.SLI.Latency != nil, s.SLI.Lag != nil, s.SLI.Raw != nil, s.SLI.Threshold != nil} {
 		if p {
 			set++
 		}
@@ -149,10 +206,13 @@ func (s SLO) Validate() error {
 	}
 	want := map[SLIKind]bool{
 		KindEventRatio: s.SLI.Events != nil, KindLatency: s.SLI.Latency != nil,
-		KindLag: s.SLI.Lag != nil, KindRawRatio: s.SLI.Raw != nil,
+		KindLag: s.SLI.Lag != nil, KindRawRatio: s.SLI.Raw != nil, KindThreshold: s.SLI.Threshold != nil,
 	}
 	if !want[s.SLI.Kind] {
 		return fmt.Errorf("slo %s: SLI kind %q does not match the SLI that is set", s.Name, s.SLI.Kind)
+	}
+	if t := s.SLI.Threshold; t != nil && thresholdOps[t.Op] == "" {
+		return fmt.Errorf("slo %s: threshold op %q is not lt, lte, gt or gte", s.Name, t.Op)
 	}
 	if e := s.SLI.Events; e != nil && (e.Good == "") == (e.Bad == "") {
 		return fmt.Errorf("slo %s: an event-ratio SLI needs exactly one of good and bad", s.Name)
@@ -161,10 +221,5 @@ func (s SLO) Validate() error {
 }
 
 func windowAllowed(d time.Duration) bool {
-	for _, w := range AllowedWindows {
-		if d == w {
-			return true
-		}
-	}
-	return false
+	return d >= MinWindow && d <= MaxWindow && d%Day == 0
 }

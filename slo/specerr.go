@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,26 +84,64 @@ func (w *walker) err() error {
 	return w.errs
 }
 
-// documents splits a (possibly multi-document) YAML stream. A syntax error
-// ends reading: nothing after it can be trusted.
-func (w *walker) documents(data []byte) []*yaml.Node {
+// document is one YAML document of a file and the field path that names it
+// in errors: "" for a file of one document, documents[i] for a --- stream,
+// [i] for an item of a top-level list of documents.
+type document struct {
+	node  *yaml.Node
+	field string
+}
+
+// documents splits a (possibly multi-document) YAML stream. A top-level
+// list whose first item has an apiVersion is a list of documents, the form
+// OpenSLO's own tools read and write. A syntax error ends reading: nothing
+// after it can be trusted.
+func (w *walker) documents(data []byte) []document {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
+	var roots []*yaml.Node
 	for {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
-			return docs
+			break
 		}
 		if err != nil {
 			w.errs = append(w.errs, syntaxError(w.file, err))
-			return docs
+			break
 		}
 		if len(n.Content) == 0 {
 			continue // an empty document between two ---
 		}
-		docs = append(docs, n.Content[0])
+		roots = append(roots, n.Content[0])
 	}
+	var docs []document
+	for i, root := range roots {
+		prefix := ""
+		if len(roots) > 1 {
+			prefix = fmt.Sprintf("documents[%d]", i)
+		}
+		if items := documentList(root); items != nil {
+			for j, item := range items {
+				docs = append(docs, document{item, fmt.Sprintf("%s[%d]", prefix, j)})
+			}
+			continue
+		}
+		docs = append(docs, document{root, prefix})
+	}
+	return docs
+}
+
+// documentList returns the items of a top-level list of apiVersion'd
+// documents, nil for anything else.
+func documentList(n *yaml.Node) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return nil
+	}
+	if _, ok := mapChild(n.Content[0])["apiVersion"]; !ok {
+		return nil
+	}
+	return n.Content
 }
 
 // syntaxError turns yaml.v3's "yaml: line 3: ..." into file:3: invalid YAML.
@@ -221,14 +260,29 @@ func (w *walker) duration(n *yaml.Node, field string) (time.Duration, bool) {
 	return d, true
 }
 
-// window reads an SLO window and holds it to AllowedWindows.
+// window reads a window of reltui's own format and holds it to
+// AllowedWindows.
 func (w *walker) window(n *yaml.Node, field string) (time.Duration, bool) {
 	d, ok := w.duration(n, field)
 	if !ok {
 		return 0, false
 	}
-	if !windowAllowed(d) {
+	if !slices.Contains(AllowedWindows, d) {
 		w.fail(n, field, "window must be 7d, 28d or 30d, got %s", resolve(n).Value)
+		return 0, false
+	}
+	return d, true
+}
+
+// anyWindow reads a window of a foreign format (Pyrra's 2w, a day count):
+// any whole number of days from MinWindow to MaxWindow.
+func (w *walker) anyWindow(n *yaml.Node, field string) (time.Duration, bool) {
+	d, ok := w.duration(n, field)
+	if !ok {
+		return 0, false
+	}
+	if !windowAllowed(d) {
+		w.fail(n, field, "window must be a whole number of days from 1d to 366d, got %s", resolve(n).Value)
 		return 0, false
 	}
 	return d, true
