@@ -275,6 +275,11 @@ func (f *File) validateBackend(key string, b *Backend, schemes []string, env Env
 			ps = append(ps, *p)
 		}
 	}
+	if b.UIURL != "" {
+		if p := f.checkURL(key+".ui_url", b.UIURL, []string{"http", "https"}); p != nil {
+			ps = append(ps, *p)
+		}
+	}
 	if t := b.Timeout.Std(); t != 0 && (t < 100*time.Millisecond || t > 10*time.Minute) {
 		ps = append(ps, f.problem(key+".timeout", "timeout %s is outside 100ms..10m", t))
 	}

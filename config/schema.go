@@ -74,6 +74,9 @@ type Backend struct {
 	// ProxyURL sends requests through this HTTP proxy instead of the one
 	// HTTP_PROXY/HTTPS_PROXY name; it must not hold credentials.
 	ProxyURL string `yaml:"proxy_url"`
+	// UIURL is the backend's web UI, where links out point (Jaeger UI's
+	// address; VictoriaLogs serves its own UI at URL and needs none).
+	UIURL string `yaml:"ui_url"`
 }
 
 // BasicAuth is a user name and a password kept outside the file.
