@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -35,6 +37,7 @@ func (f *File) validateSLOs(key string, c *Context) []Problem {
 			ps = append(ps, specProblems(f.where(), key+".slos", err)...)
 		}
 	}
+	ps = append(ps, f.validateExclusions(key, c)...)
 	for i, p := range c.SLOFiles {
 		k := fmt.Sprintf("%s.slo_files[%d]", key, i)
 		if p == "" {
@@ -109,12 +112,18 @@ func (c *Context) SLOSpecs(configFile string) (slos []slo.SLO, ok bool, err erro
 		if err != nil {
 			return nil, true, err
 		}
+		for i := range s {
+			s[i].Source, s[i].SourceDetail = slo.SourceConfig, configFile
+		}
 		slos = append(slos, s...)
 	}
 	for _, p := range c.SLOFiles {
 		s, err := readSpecFile(p)
 		if err != nil {
 			return nil, true, err
+		}
+		for i := range s {
+			s[i].Source, s[i].SourceDetail = slo.SourceFile, p
 		}
 		slos = append(slos, s...)
 	}
@@ -125,5 +134,84 @@ func (c *Context) SLOSpecs(configFile string) (slos []slo.SLO, ok bool, err erro
 		}
 		seen[s.Name] = true
 	}
-	return slos, true, nil
+	return slo.ApplyExclusions(slos, c.Exclusions()), true, nil
+}
+
+// SLOExclusion is one slo_exclude entry: a period left out of SLO
+// budgets, e.g.
+//
+//	slo_exclude:
+//	  - from: 2026-03-01T02:00:00Z
+//	    to: 2026-03-01T03:30:00Z
+//	    slo: checkout-availability   # omit for every SLO
+//	    kind: maintenance            # or drill
+//	    reason: database failover drill
+type SLOExclusion struct {
+	SLO    string `yaml:"slo"`
+	From   string `yaml:"from"`
+	To     string `yaml:"to"`
+	Kind   string `yaml:"kind"`
+	Reason string `yaml:"reason"`
+}
+
+// exclusionKinds are the kinds an slo_exclude entry may name.
+var exclusionKinds = []string{"", "maintenance", "drill"}
+
+func (e SLOExclusion) times() (from, to time.Time, err error) {
+	if from, err = time.Parse(time.RFC3339, e.From); err != nil {
+		return from, to, fmt.Errorf("from: %q is not an RFC 3339 time such as 2026-03-01T02:00:00Z", e.From)
+	}
+	if to, err = time.Parse(time.RFC3339, e.To); err != nil {
+		return from, to, fmt.Errorf("to: %q is not an RFC 3339 time such as 2026-03-01T03:30:00Z", e.To)
+	}
+	if !to.After(from) {
+		return from, to, fmt.Errorf("to (%s) must be after from (%s)", e.To, e.From)
+	}
+	return from, to, nil
+}
+
+func (f *File) validateExclusions(key string, c *Context) []Problem {
+	var ps []Problem
+	for i, e := range c.SLOExclude {
+		k := fmt.Sprintf("%s.slo_exclude[%d]", key, i)
+		if _, _, err := e.times(); err != nil {
+			ps = append(ps, f.exclusionProblem(key, k, err.Error()))
+		}
+		kind := strings.ToLower(e.Kind)
+		found := false
+		for _, x := range exclusionKinds {
+			found = found || x == kind
+		}
+		if !found {
+			ps = append(ps, f.exclusionProblem(key, k, fmt.Sprintf("kind: %q is not maintenance or drill", e.Kind)))
+		}
+	}
+	return ps
+}
+
+func (f *File) exclusionProblem(key, k, msg string) Problem {
+	p := f.problem(k, "%s", msg)
+	if p.Line == 0 {
+		p.Line, p.Column = f.pos.at(key + ".slo_exclude")
+	}
+	return p
+}
+
+// Exclusions returns the context's slo_exclude entries that are valid.
+func (c *Context) Exclusions() []slo.Exclusion {
+	var out []slo.Exclusion
+	for _, e := range c.SLOExclude {
+		from, to, err := e.times()
+		if err != nil {
+			continue
+		}
+		out = append(out, slo.Exclusion{SLO: e.SLO, From: from, To: to, Kind: strings.ToLower(e.Kind), Reason: e.Reason})
+	}
+	return out
+}
+
+// DiscoverSLOs reports whether reltui should look for Sloth and Pyrra
+// SLOs in the context's Prometheus rules (slo_discovery, default true).
+func (c *Context) DiscoverSLOs() bool {
+	return c.Prometheus != nil && (c.SLODiscovery == nil || *c.SLODiscovery)
 }

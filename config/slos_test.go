@@ -89,6 +89,12 @@ func TestSLOsProblemsNameFileLineAndField(t *testing.T) {
 		{"inline not a list", sloCtx + "    slos: 5\n", []string{"c.yaml:4:11: contexts.dev.slos:"}},
 		{"missing file", sloCtx + "    slo_files: [nope.yml]\n", []string{"c.yaml:4:5: contexts.dev.slo_files[0]:", "nope.yml"}},
 		{"malformed file", sloCtx + "    slo_files: [" + bad + "]\n", []string{bad + ":5:16: slos[0].objective:"}},
+		{"exclusion time", sloCtx + "    slo_exclude:\n      - {from: yesterday, to: 2026-03-01T03:00:00Z}\n",
+			[]string{"contexts.dev.slo_exclude[0]", "from: \"yesterday\" is not an RFC 3339 time"}},
+		{"exclusion order", sloCtx + "    slo_exclude:\n      - {from: 2026-03-01T03:00:00Z, to: 2026-03-01T02:00:00Z}\n",
+			[]string{"contexts.dev.slo_exclude[0]", "must be after from"}},
+		{"exclusion kind", sloCtx + "    slo_exclude:\n      - {from: 2026-03-01T02:00:00Z, to: 2026-03-01T03:00:00Z, kind: holiday}\n",
+			[]string{"contexts.dev.slo_exclude[0]", "\"holiday\" is not maintenance or drill"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,5 +135,40 @@ func TestLagConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", doc, err, want)
 		}
+	}
+}
+
+func TestSLOExclusionsReachTheSLOs(t *testing.T) {
+	doc := sloCtx + `    slo_exclude:
+      - {from: 2026-03-01T02:00:00Z, to: 2026-03-01T03:30:00Z, kind: Maintenance, reason: db failover}
+      - {from: 2026-03-02T10:00:00Z, to: 2026-03-02T10:20:00Z, slo: b, kind: drill}
+    slos:
+      - {name: a, objective: 99, sli: {raw: {error_ratio: 'x{w="{{.window}}"}'}}}
+      - {name: b, objective: 99, sli: {raw: {error_ratio: 'x{w="{{.window}}"}'}}}
+`
+	f, err := Parse([]byte(doc), "c.yaml", OSEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := f.Select("dev")
+	slos, _, err := c.SLOSpecs("c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slos) != 2 || len(slos[0].Exclusions) != 1 || len(slos[1].Exclusions) != 2 {
+		t.Fatalf("exclusions: %+v", slos)
+	}
+	e := slos[1].Exclusions[1]
+	if e.Kind != "drill" || e.From.Format("15:04") != "10:00" || e.To.Sub(e.From).Minutes() != 20 {
+		t.Errorf("b's drill = %+v", e)
+	}
+	if slos[0].Exclusions[0].Kind != "maintenance" || slos[0].Exclusions[0].Reason != "db failover" {
+		t.Errorf("a's maintenance = %+v", slos[0].Exclusions[0])
+	}
+	if slos[0].Source != "config" {
+		t.Errorf("source = %q", slos[0].Source)
+	}
+	if !c.DiscoverSLOs() {
+		t.Error("discovery is on by default with a Prometheus")
 	}
 }

@@ -44,44 +44,88 @@ type AlertWindow struct {
 	Factor         float64
 }
 
-// workbookRows are the SRE workbook's recommendations (chapter 5, "Alerting
-// on SLOs", table 5-8), stated as the budget they let burn rather than as
-// burn rates, because burn rates only hold for a 30-day window.
-var workbookRows = []struct {
+// alertRow is one row of an alert table before it is fitted to a window.
+type alertRow struct {
 	severity Severity
 	long     time.Duration
+	short    time.Duration
 	fraction float64
-}{
-	{SeverityPage, time.Hour, 0.02},
-	{SeverityPage, 6 * time.Hour, 0.05},
-	{SeverityTicket, Day, 0.10},
-	{SeverityTicket, 3 * Day, 0.10},
 }
 
-// shortWindowDivisor sets the short window to 1/12 of the long one, the
-// workbook's choice: long enough to be a trend, short enough that an alert
-// stops soon after the burn does.
-const shortWindowDivisor = 12
+// workbookRows are the SRE workbook's recommendations (chapter 5, "Alerting
+// on SLOs", table 5-8), stated as the budget they let burn rather than as
+// burn rates, because burn rates only hold for one window length. They are
+// also Sloth's defaults for 30 and 28 days (its google-30d and google-28d
+// AlertWindows): 14.4, 6, 3 and 1 over 30 days; 13.44, 5.6, 2.8 and 0.93
+// over 28. The short windows are Sloth's and the workbook's: 1/12 of the
+// long one.
+var workbookRows = []alertRow{
+	{SeverityPage, time.Hour, 5 * time.Minute, 0.02},
+	{SeverityPage, 6 * time.Hour, 30 * time.Minute, 0.05},
+	{SeverityTicket, Day, 2 * time.Hour, 0.10},
+	{SeverityTicket, 3 * Day, 6 * time.Hour, 0.10},
+}
 
-// AlertTable returns the workbook's alert conditions for an SLO window. A
-// factor is the burn rate that spends BudgetFraction of the window's budget
-// within the long window: factor = fraction × window / long. For 30 days
-// that is 14.4, 6, 3 and 1; a 7-day window, which holds less budget per
-// hour, gets 3.36, 1.4, 0.7 and 0.23. (Sloth instead re-tunes the fractions
-// for 7d so its slow ticket stays above 1×; reltui keeps the workbook's
-// fractions so every window means "2% of the budget in an hour".)
+// weekRows are for a 7-day window. The workbook's fractions would give
+// 3.36, 1.4, 0.7 and 0.23 there, and a 0.23x ticket fires on a burn that
+// spends a quarter of the budget by the window's end. These fractions are
+// Sloth's 7-day AlertWindows example (examples/windows/7d.yaml in
+// github.com/slok/sloth): 8%, 12.5%, 20% and 42% of the budget, which
+// make factors of 13.44, 3.5, 1.4 and 0.98.
+var weekRows = []alertRow{
+	{SeverityPage, time.Hour, 5 * time.Minute, 0.08},
+	{SeverityPage, 6 * time.Hour, 30 * time.Minute, 0.125},
+	{SeverityTicket, Day, 2 * time.Hour, 0.20},
+	{SeverityTicket, 3 * Day, 6 * time.Hour, 0.42},
+}
+
+// MinTicketFactor is the ticket rule: no condition fires on a burn that,
+// kept up to the end of the SLO window, would spend less than 90% of the
+// budget. A burn rate is the share of the budget a whole window at that
+// rate spends, so every factor in a table reltui derives is at least 0.9
+// (28 days' slow ticket, 0.93, is the lowest the workbook gives). Where
+// scaling the workbook's fractions to another window gives less, the
+// factor is raised to 1 (a burn that spends exactly the budget by the
+// window's end) and BudgetFraction says what that spends in the long
+// window. Alert tables a rule generator wrote (Sloth's, Pyrra's) are shown
+// as written and not held to this rule.
+const MinTicketFactor = 0.9
+
+// AlertTable returns the alert conditions for an SLO window. A factor is
+// the burn rate that spends BudgetFraction of the window's budget within
+// the long window: factor = fraction × window / long. 30 and 28 days use
+// the workbook's fractions (workbookRows), 7 days Sloth's (weekRows), and
+// any other window the workbook's, scaled, with MinTicketFactor applied.
 func AlertTable(window time.Duration) []AlertWindow {
-	out := make([]AlertWindow, len(workbookRows))
-	for i, r := range workbookRows {
-		out[i] = AlertWindow{
+	rows := workbookRows
+	if window == 7*Day {
+		rows = weekRows
+	}
+	out := make([]AlertWindow, len(rows))
+	for i, r := range rows {
+		a := AlertWindow{
 			Severity:       r.severity,
 			Long:           r.long,
-			Short:          r.long / shortWindowDivisor,
+			Short:          r.short,
 			BudgetFraction: r.fraction,
 			Factor:         r.fraction * window.Hours() / r.long.Hours(),
 		}
+		if a.Factor < MinTicketFactor && window > 0 {
+			a.Factor = 1
+			a.BudgetFraction = r.long.Hours() / window.Hours()
+		}
+		out[i] = a
 	}
 	return out
+}
+
+// Table is the SLO's alert table: the one its rule generator wrote when it
+// was discovered from Prometheus rules, else AlertTable of its window.
+func (s SLO) Table() []AlertWindow {
+	if len(s.Alerts) > 0 {
+		return s.Alerts
+	}
+	return AlertTable(s.Window)
 }
 
 // RequiredWindows lists, shortest first, every window Evaluate needs an
@@ -89,10 +133,10 @@ func AlertTable(window time.Duration) []AlertWindow {
 // window itself (for the budget).
 func RequiredWindows(s SLO) []time.Duration {
 	var ws []time.Duration
-	for _, a := range AlertTable(s.Window) {
+	for _, a := range s.Table() {
 		ws = append(ws, a.Long, a.Short)
 	}
-	ws = append(ws, s.Window)
+	ws = append(ws, exhaustionWindow, s.Window)
 	slices.Sort(ws)
 	return slices.Compact(ws)
 }
@@ -159,6 +203,11 @@ type Evaluation struct {
 	// current burn; TimeToExhaustion is then how soon.
 	Exhausts         bool
 	TimeToExhaustion time.Duration
+	// Excluded lists the exclusions (maintenance, drills) that overlap the
+	// SLO window, clipped to it. When it is not empty, BudgetRemaining
+	// leaves them out and BudgetWithoutExclusions counts them.
+	Excluded                []Exclusion
+	BudgetWithoutExclusions float64
 }
 
 // exhaustionWindow is the window whose burn rate counts as "now" when
@@ -200,14 +249,14 @@ func observe(in Inputs, w time.Duration, min float64) (ratio float64, ok, low bo
 // evaluates to StatusNoData with no conditions rather than to nonsense: a
 // zero window would make every factor 0 and page on any error.
 func Evaluate(s SLO, in Inputs) Evaluation {
-	e := Evaluation{SLO: s, BurnRate1h: math.NaN(), BudgetRemaining: math.NaN()}
+	e := Evaluation{SLO: s, BurnRate1h: math.NaN(), BudgetRemaining: math.NaN(), BudgetWithoutExclusions: math.NaN()}
 	budget := s.ErrorBudget()
 	if !(budget > 0 && budget < 1) || s.Window <= 0 {
 		e.Status = StatusNoData
 		return e
 	}
 	missing := map[time.Duration]bool{}
-	for _, a := range AlertTable(s.Window) {
+	for _, a := range s.Table() {
 		c := Condition{AlertWindow: a, LongRate: math.NaN(), ShortRate: math.NaN()}
 		lr, lok, llow, lev := observe(in, a.Long, s.LowTrafficMin)
 		sr, sok, slow, sev := observe(in, a.Short, s.LowTrafficMin)
@@ -247,13 +296,19 @@ func Evaluate(s SLO, in Inputs) Evaluation {
 		// projection is better than a wild one.
 		e.BurnRate1h = r / budget
 	}
+	e.project()
+	e.Status = e.status()
+	return e
+}
+
+// project works out when the budget runs out at the last hour's burn.
+func (e *Evaluation) project() {
+	e.Exhausts, e.TimeToExhaustion = false, 0
 	if e.BudgetKnown && e.BudgetRemaining > 0 && e.BurnRate1h > 0 {
-		secs := e.BudgetRemaining * s.Window.Seconds() / e.BurnRate1h
+		secs := e.BudgetRemaining * e.SLO.Window.Seconds() / e.BurnRate1h
 		e.Exhausts = true
 		e.TimeToExhaustion = time.Duration(math.Min(secs, float64(math.MaxInt64)/float64(time.Second)) * float64(time.Second))
 	}
-	e.Status = e.status()
-	return e
 }
 
 func (e Evaluation) status() Status {

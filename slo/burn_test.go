@@ -55,11 +55,13 @@ func TestAlertTable30d(t *testing.T) {
 
 func TestAlertTableScalesWithWindow(t *testing.T) {
 	// factor = fraction × window / long, by hand:
-	// 28d = 672h: 0.02×672/1 = 13.44, 0.05×672/6 = 5.6, 0.1×672/24 = 2.8, 0.1×672/72 = 0.9333…
-	// 7d = 168h:  0.02×168/1 = 3.36,  0.05×168/6 = 1.4, 0.1×168/24 = 0.7, 0.1×168/72 = 0.2333…
+	// 28d = 672h, workbook / Sloth google-28d fractions 2, 5, 10, 10%:
+	//   0.02×672/1 = 13.44, 0.05×672/6 = 5.6, 0.1×672/24 = 2.8, 0.1×672/72 = 0.9333…
+	// 7d = 168h, Sloth's examples/windows/7d.yaml fractions 8, 12.5, 20, 42%:
+	//   0.08×168/1 = 13.44, 0.125×168/6 = 3.5, 0.2×168/24 = 1.4, 0.42×168/72 = 0.98
 	cases := map[time.Duration][]float64{
 		28 * Day: {13.44, 5.6, 2.8, 28.0 / 30},
-		7 * Day:  {3.36, 1.4, 0.7, 7.0 / 30},
+		7 * Day:  {13.44, 3.5, 1.4, 0.98},
 	}
 	for window, factors := range cases {
 		for i, a := range AlertTable(window) {
@@ -70,6 +72,34 @@ func TestAlertTableScalesWithWindow(t *testing.T) {
 				t.Errorf("%s row %d: short %s, want long/12", FormatPromDuration(window), i, a.Short)
 			}
 		}
+	}
+}
+
+// The ticket rule (README, "Burn-rate alerts"): no condition of a table
+// reltui derives fires on a burn that, kept up to the window's end, spends
+// less than 90% of the budget; a burn rate r kept up for a whole window
+// spends r budgets, so every factor must be at least MinTicketFactor.
+func TestAlertTableTicketRule(t *testing.T) {
+	for days := 1; days <= 366; days++ {
+		window := time.Duration(days) * Day
+		for _, a := range AlertTable(window) {
+			if a.Factor < MinTicketFactor {
+				t.Fatalf("%dd %s/%s: factor %v fires on a burn that spends %.0f%% of the budget by the window's end",
+					days, a.Long, a.Short, a.Factor, a.Factor*100)
+			}
+		}
+	}
+	// And it is what Evaluate does: on a 7-day SLO, an error ratio that
+	// would spend half the budget by the end of the week (0.5×) raises no
+	// ticket, while the workbook's unadjusted fractions would have (0.23×).
+	s := availability()
+	s.Window = 7 * Day
+	in := Inputs{}
+	for _, w := range RequiredWindows(s) {
+		in[w] = Observation{ErrorRatio: 0.5 * s.ErrorBudget(), Events: 1e6}
+	}
+	if e := Evaluate(s, in); e.Status != StatusOK {
+		t.Errorf("0.5× burn on 7d: status %s, want ok", e.Status)
 	}
 }
 

@@ -13,6 +13,40 @@ import (
 // "Within budget: 62% of the 30-day budget left" or
 // "Not enough traffic to judge (12 events in the last hour, need 100)".
 func (e Evaluation) Sentence() string {
+	return e.sentence() + e.exclusionNote()
+}
+
+// exclusionNote says what was left out of the budget, and what is left
+// counting it: "; 1 maintenance period excluded (62% left counting it)".
+func (e Evaluation) exclusionNote() string {
+	if len(e.Excluded) == 0 {
+		return ""
+	}
+	kinds := map[string]int{}
+	var order []string
+	for _, x := range e.Excluded {
+		k := x.Kind
+		if k == "" {
+			k = "excluded"
+		}
+		if kinds[k] == 0 {
+			order = append(order, k)
+		}
+		kinds[k]++
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%d %s %s", kinds[k], k, plural(kinds[k], "period", "periods"))
+	}
+	all := "unknown"
+	if !math.IsNaN(e.BudgetWithoutExclusions) {
+		all = FormatPercent(e.BudgetWithoutExclusions)
+	}
+	them := plural(len(e.Excluded), "it", "them")
+	return fmt.Sprintf("; %s left out of the budget (%s left counting %s)", joinAnd(parts), all, them)
+}
+
+func (e Evaluation) sentence() string {
 	budget := fmt.Sprintf("the %d-day budget", int(e.SLO.Window/Day))
 	switch e.Status {
 	case StatusPage, StatusTicket:
@@ -165,9 +199,25 @@ type Report struct {
 	TimeToExhaustionSeconds *float64         `json:"time_to_exhaustion_seconds"`
 	LowTraffic              bool             `json:"low_traffic"`
 	BurnRates               []BurnRateReport `json:"burn_rates"`
+	// Source is where the SLO was declared: config, file, Sloth rules or
+	// Pyrra rules.
+	Source Source `json:"source"`
+	// Excluded lists the maintenance and drill periods left out of
+	// budget_remaining; budget_without_exclusions is the budget counting
+	// them. Both are omitted when nothing was excluded.
+	Excluded                []ExclusionReport `json:"excluded,omitempty"`
+	BudgetWithoutExclusions *float64          `json:"budget_without_exclusions,omitempty"`
 	// Summary is the Sentence, for text output; the JSON shape is the
 	// issue's field list, which has no summary.
 	Summary string `json:"-"`
+}
+
+// ExclusionReport is one excluded period in a Report.
+type ExclusionReport struct {
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Kind   string    `json:"kind,omitempty"`
+	Reason string    `json:"reason,omitempty"`
 }
 
 // BurnRateReport is one alert condition in a Report.
@@ -191,6 +241,13 @@ func (e Evaluation) Report() Report {
 		LowTraffic: e.LowTraffic,
 		BurnRates:  make([]BurnRateReport, len(e.Conditions)),
 		Summary:    e.Sentence(),
+		Source:     e.SLO.Source,
+	}
+	for _, x := range e.Excluded {
+		r.Excluded = append(r.Excluded, ExclusionReport{From: x.From.UTC(), To: x.To.UTC(), Kind: x.Kind, Reason: x.Reason})
+	}
+	if len(e.Excluded) > 0 {
+		r.BudgetWithoutExclusions = jsonNumber(e.BudgetWithoutExclusions)
 	}
 	if e.BudgetKnown {
 		r.BudgetRemaining = jsonNumber(e.BudgetRemaining)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/reltui/reltui/slo/lag"
 )
 
 // Inline specs are reltui's own format: a YAML list of SLOs under a key
@@ -41,8 +43,9 @@ import (
 //	    service: billing
 //	    objective: 99.5
 //	    sli:
-//	      lag:
-//	        query: max(kafka_consumergroup_group_lag_seconds{group="billing"})
+//	      lag:                     # query: (lag in seconds), or group: with
+//	        group: billing         # exporter: kafka_exporter (default),
+//	        topic: invoices        # kminion or klag-exporter
 //	        max_seconds: 30
 //	        step: 1m
 //	  - name: checkout-raw
@@ -264,23 +267,35 @@ func (w *walker) inlineLatency(n *yaml.Node, field string) SLI {
 }
 
 func (w *walker) inlineLag(n *yaml.Node, field string) SLI {
-	m, ok := w.mapping(n, field, []string{"query", "max_seconds", "step"})
+	m, ok := w.mapping(n, field, []string{"query", "group", "topic", "exporter", "max_seconds", "step"})
 	if !ok {
 		return SLI{}
 	}
 	l := &LagSLI{}
-	if v, present := m["query"]; present {
+	_, hasQuery := m["query"]
+	_, hasGroup := m["group"]
+	switch {
+	case hasQuery && hasGroup:
+		w.fail(n, field, "needs one of query and group, not both")
+	case hasQuery:
 		f := join(field, "query")
-		if q, ok := w.query(v, f); ok {
+		if q, ok := w.query(m["query"], f); ok {
 			if HasWindow(q) {
-				w.fail(v, f, "must be an instant query of lag in seconds, without {{.window}}")
+				w.fail(m["query"], f, "must be an instant query of lag in seconds, without {{.window}}")
 			} else if err := checkVector(q); err != nil {
-				w.fail(v, f, "query %v", err) // it is sampled with a subquery
+				w.fail(m["query"], f, "query %v", err) // it is sampled with a subquery
 			}
 			l.Query = q
 		}
-	} else {
-		w.fail(n, join(field, "query"), "is required (lag in seconds)")
+	case hasGroup:
+		l.Query = w.lagFromExporter(m, field)
+	default:
+		w.fail(n, join(field, "group"), "is required: the consumer group (or give query: lag in seconds)")
+	}
+	for _, k := range []string{"topic", "exporter"} {
+		if v, present := m[k]; present && !hasGroup {
+			w.fail(v, join(field, k), "only goes with group")
+		}
 	}
 	if v, present := m["max_seconds"]; present {
 		f := join(field, "max_seconds")
@@ -303,6 +318,28 @@ func (w *walker) inlineLag(n *yaml.Node, field string) SLI {
 		}
 	}
 	return SLI{Kind: KindLag, Lag: l}
+}
+
+// lagFromExporter builds the lag-in-seconds query from an exporter's
+// series (lag.SecondsQuery): kafka_exporter unless exporter says otherwise.
+func (w *walker) lagFromExporter(m map[string]*yaml.Node, field string) string {
+	group, _ := w.str(m["group"], join(field, "group"))
+	var topic, exp string
+	if v, present := m["topic"]; present {
+		topic, _ = w.str(v, join(field, "topic"))
+	}
+	if v, present := m["exporter"]; present {
+		exp, _ = w.str(v, join(field, "exporter"))
+	}
+	q, err := lag.SecondsQuery(lag.Exporter(exp), group, topic)
+	if err != nil {
+		node, f := m["group"], join(field, "group")
+		if exp != "" && group != "" {
+			node, f = m["exporter"], join(field, "exporter")
+		}
+		w.fail(node, f, "%v", err)
+	}
+	return q
 }
 
 func (w *walker) inlineRaw(n *yaml.Node, field string) SLI {

@@ -91,7 +91,13 @@ func Measure(ctx context.Context, q Querier, s SLO, at time.Time, sem chan struc
 		}
 		return Evaluation{}, warnings, errs[0]
 	}
-	return Evaluate(s, in), warnings, nil
+	e := Evaluate(s, in)
+	w, err := measureExclusions(ctx, q, s, at, &e)
+	warnings = dedupe(append(warnings, w...))
+	if err != nil {
+		return Evaluation{}, warnings, err
+	}
+	return e, warnings, nil
 }
 
 // ScalarValue is the single value of an instant query; NaN when the query
@@ -173,33 +179,6 @@ func dedupe(ss []string) []string {
 		}
 	}
 	return out
-}
-
-// Defaults are the SLOs used when a context configures none: availability
-// of payments, checkout and frontend and the latency of payments, over
-// the conventional http_requests_total and http_request_duration_seconds
-// series (the names the demo workload exports).
-func Defaults() []SLO {
-	avail := func(svc string) SLO {
-		return SLO{
-			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: DefaultWindow,
-			SLI: SLI{Kind: KindEventRatio, Events: &EventRatioSLI{
-				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
-				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
-			}},
-		}
-	}
-	return []SLO{
-		avail("payments"),
-		avail("checkout"),
-		avail("frontend"),
-		{
-			Name: "payments-latency", Service: "payments", Objective: 0.99, Window: DefaultWindow,
-			SLI: SLI{Kind: KindLatency, Latency: &LatencySLI{
-				Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
-			}},
-		},
-	}
 }
 
 // ReadSpec reads one SLO spec file in any format reltui reads, detecting

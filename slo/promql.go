@@ -98,6 +98,8 @@ func eventErrorRatio(s SLO, window time.Duration) (string, error) {
 		t := sli.Threshold
 		return fmt.Sprintf("1 - avg(avg_over_time(((%s) %s bool %s)[%s:%s]))",
 			t.Query, thresholdOps[t.Op], formatNumber(t.Value), w, FormatPromDuration(thresholdStep(t))), nil
+	case sli.Recorded != nil:
+		return sli.Recorded.query(window)
 	case sli.Raw != nil:
 		q := ExpandWindow(sli.Raw.Query, window)
 		if sli.Raw.Success {

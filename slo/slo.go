@@ -79,6 +79,18 @@ type SLO struct {
 	LowTrafficMin float64
 	Labels        map[string]string
 	Description   string
+	// Source says where the SLO came from: SourceConfig, SourceFile,
+	// SourceSloth or SourcePyrra (see discover.go); SourceFile names the
+	// file in SourceDetail, discovered SLOs their rule group.
+	Source       Source
+	SourceDetail string
+	// Alerts is the alert table a rule generator wrote for a discovered
+	// SLO (its windows and factors as written); empty means AlertTable of
+	// the window.
+	Alerts []AlertWindow
+	// Exclusions are periods (planned maintenance, drills) left out of
+	// the budget; see exclude.go.
+	Exclusions []Exclusion
 }
 
 // SLI is the indicator of an SLO. Kind names which one of the pointers is
@@ -91,6 +103,8 @@ type SLI struct {
 	Raw     *RawRatioSLI
 	// Threshold is set for KindThreshold.
 	Threshold *ThresholdSLI
+	// Recorded is set for KindRecorded (SLOs discovered from rules).
+	Recorded *RecordedSLI
 }
 
 // ThresholdSLI is good while Query meets the bound Op Value (OpenSLO's
@@ -196,7 +210,7 @@ func (s SLO) Validate() error {
 		return fmt.Errorf("slo %s: low-traffic minimum must not be negative", s.Name)
 	}
 	set := 0
-	for _, p := range []bool{s.SLI.Events != nil, s.SLI.Latency != nil, s.SLI.Lag != nil, s.SLI.Raw != nil, s.SLI.Threshold != nil} {
+	for _, p := range []bool{s.SLI.Events != nil, s.SLI.Latency != nil, s.SLI.Lag != nil, s.SLI.Raw != nil, s.SLI.Threshold != nil, s.SLI.Recorded != nil} {
 		if p {
 			set++
 		}
@@ -207,6 +221,7 @@ func (s SLO) Validate() error {
 	want := map[SLIKind]bool{
 		KindEventRatio: s.SLI.Events != nil, KindLatency: s.SLI.Latency != nil,
 		KindLag: s.SLI.Lag != nil, KindRawRatio: s.SLI.Raw != nil, KindThreshold: s.SLI.Threshold != nil,
+		KindRecorded: s.SLI.Recorded != nil,
 	}
 	if !want[s.SLI.Kind] {
 		return fmt.Errorf("slo %s: SLI kind %q does not match the SLI that is set", s.Name, s.SLI.Kind)

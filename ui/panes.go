@@ -24,6 +24,8 @@ import (
 type ContextSources struct {
 	Name   string
 	Config *config.Context
+	// ConfigFile is the file Config was read from ("" without one).
+	ConfigFile string
 	// Logs is the context's log backend (Loki or VictoriaLogs).
 	Logs         sources.LogBackend
 	Prom         *prom.Client

@@ -6,25 +6,27 @@ import (
 )
 
 // newSLOsPane builds the SLOs pane for one context: its slos: and
-// slo_files: (or the built-in defaults when it configures none), judged
-// against its Prometheus.
+// slo_files:, plus the Sloth and Pyrra SLOs found in its Prometheus's
+// rules, judged against that Prometheus.
 func newSLOsPane(env PaneEnv) Pane {
 	cfg := slos.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent, To: env.To, Live: env.Live, SLOs: slo.Defaults(),
+		Parent: env.Parent, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs,
+		SpecErr: env.Ctx.SLOErr,
 	}
 	if env.Ctx.Prom != nil {
 		cfg.Source = env.Ctx.Prom
 	}
-	switch {
-	case env.Ctx.SLOErr != nil:
-		cfg.SLOs, cfg.SpecErr = nil, env.Ctx.SLOErr
-	case env.Ctx.SLOsConfigured:
-		cfg.SLOs = env.Ctx.SLOs
-	}
 	if c := env.Ctx.Config; c != nil {
+		cfg.Searched = slo.Searched{Context: env.Ctx.Name, ConfigFile: env.Ctx.ConfigFile, Files: c.SLOFiles}
+		cfg.Exclusions = c.Exclusions()
 		if p := c.Prometheus; p != nil {
 			cfg.Timeout = p.TimeoutOr().Std() * 2
+			cfg.Searched.Rules = p.URL
+			cfg.Searched.DiscoveryOff = !c.DiscoverSLOs()
+			if env.Ctx.Prom != nil && c.DiscoverSLOs() {
+				cfg.Rules = env.Ctx.Prom
+			}
 		}
 	}
 	m := slos.New(cfg)

@@ -31,15 +31,31 @@ var openProm = func(g *globals) (promQuerier, func(), error) {
 	return bs.prom, func() { bs.Close() }, nil
 }
 
+// sloSetup is what the selected context says about SLOs.
+type sloSetup struct {
+	slos       []slo.SLO
+	exclusions []slo.Exclusion
+	// discover is false when slo_discovery: false or no prometheus:.
+	discover bool
+	searched slo.Searched
+}
+
 // configuredSLOs returns the selected context's SLOs (inline slos: and
-// slo_files:), and false when it configures none. A variable so unit tests
-// run without a config file.
-var configuredSLOs = func(g *globals) ([]slo.SLO, bool, error) {
-	f, _, c, err := selectContext(g)
+// slo_files:), its exclusions and whether to discover SLOs from its
+// Prometheus rules. A variable so unit tests run without a config file.
+var configuredSLOs = func(g *globals) (sloSetup, error) {
+	f, name, c, err := selectContext(g)
 	if err != nil {
-		return nil, false, err
+		return sloSetup{}, err
 	}
-	return c.SLOSpecs(f.Path)
+	slos, _, err := c.SLOSpecs(f.Path)
+	st := sloSetup{slos: slos, exclusions: c.Exclusions(), discover: c.DiscoverSLOs(),
+		searched: slo.Searched{ConfigFile: f.Path, Context: name, Files: c.SLOFiles}}
+	if c.Prometheus != nil {
+		st.searched.Rules = c.Prometheus.URL
+		st.searched.DiscoveryOff = !st.discover
+	}
+	return st, err
 }
 
 // readSpecFile reads one SLO spec of any format (slo.ReadSpec detects it).
@@ -51,31 +67,31 @@ func readSpecFile(path string) ([]slo.SLO, error) {
 	return slo.ReadSpec(path, data)
 }
 
-// pickSLOs is --file's specs, else the context's, else slo.Defaults.
-func pickSLOs(g *globals, files []string) ([]slo.SLO, error) {
-	var slos []slo.SLO
-	for _, f := range files {
-		s, err := readSpecFile(f)
-		if err != nil {
-			return nil, &exitError{code: 1, msg: err.Error()}
-		}
-		slos = append(slos, s...)
-	}
+// pickSLOs is --file's specs, else the context's configuration.
+func pickSLOs(g *globals, files []string) (sloSetup, error) {
 	if len(files) > 0 {
-		return slos, nil
+		st := sloSetup{searched: slo.Searched{Files: files}}
+		for _, f := range files {
+			s, err := readSpecFile(f)
+			if err != nil {
+				return st, &exitError{code: 1, msg: err.Error()}
+			}
+			for i := range s {
+				s[i].Source, s[i].SourceDetail = slo.SourceFile, f
+			}
+			st.slos = append(st.slos, s...)
+		}
+		return st, nil
 	}
-	slos, ok, err := configuredSLOs(g)
+	st, err := configuredSLOs(g)
 	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {
-			return nil, err
+			return st, err
 		}
-		return nil, &exitError{code: 1, msg: err.Error()}
+		return st, &exitError{code: 1, msg: err.Error()}
 	}
-	if !ok {
-		return slo.Defaults(), nil
-	}
-	return slos, nil
+	return st, nil
 }
 
 func newSLOCmd(g *globals) *cobra.Command {
@@ -85,31 +101,16 @@ func newSLOCmd(g *globals) *cobra.Command {
 		Use:   "slo [NAME]",
 		Short: "Evaluate SLOs: burn rates, error budget left and when it runs out",
 		Example: `  reltui slo
-  reltui slo payments-availability --output json
+  reltui slo checkout-availability --output json
   reltui slo --file slos/sloth.yaml --file slos/openslo.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkTextOrJSON(out); err != nil {
 				return err
 			}
-			slos, err := pickSLOs(g, files)
+			st, err := pickSLOs(g, files)
 			if err != nil {
 				return err
-			}
-			if len(args) == 1 {
-				var names []string
-				var picked []slo.SLO
-				for _, s := range slos {
-					names = append(names, s.Name)
-					if s.Name == args[0] {
-						picked = append(picked, s)
-					}
-				}
-				if len(picked) == 0 {
-					sort.Strings(names)
-					return &exitError{code: 1, msg: fmt.Sprintf("no SLO named %q; known SLOs: %s", args[0], strings.Join(names, ", "))}
-				}
-				slos = picked
 			}
 			p, closeFn, err := openProm(g)
 			if err != nil {
@@ -131,6 +132,37 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if _, _, err := p.Query(ctx, "vector(1)", now); err != nil {
 				return &exitError{code: 1, msg: sanitize.Line(err.Error())}
 			}
+			var rl slo.RuleLister
+			if r, ok := p.(slo.RuleLister); ok && st.discover {
+				rl = r
+			}
+			slos, searched := slo.Gather(ctx, st.slos, rl, st.exclusions, st.searched)
+			for _, n := range searched.Notes {
+				printWarnings(g, []string{n})
+			}
+			if len(slos) == 0 {
+				if out == "json" {
+					fmt.Fprintln(g.stderr, sanitize.Text(strings.Join(searched.NoneFound(), "\n")))
+					return writeJSON(g.stdout, []slo.Report{})
+				}
+				fmt.Fprintln(g.stdout, sanitize.Text(strings.Join(searched.NoneFound(), "\n")))
+				return nil
+			}
+			if len(args) == 1 {
+				var names []string
+				var picked []slo.SLO
+				for _, s := range slos {
+					names = append(names, s.Name)
+					if s.Name == args[0] {
+						picked = append(picked, s)
+					}
+				}
+				if len(picked) == 0 {
+					sort.Strings(names)
+					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("no SLO named %q; known SLOs: %s", args[0], strings.Join(names, ", ")))}
+				}
+				slos = picked
+			}
 			sem := make(chan struct{}, slo.DefaultParallelism)
 			evals := make([]slo.Evaluation, len(slos))
 			for i, s := range slos {
@@ -147,6 +179,9 @@ func newSLOCmd(g *globals) *cobra.Command {
 					r := e.Report()
 					r.Name = sanitize.Line(r.Name)
 					r.Summary = sanitize.Line(r.Summary)
+					for j := range r.Excluded {
+						r.Excluded[j].Reason = sanitize.Line(r.Excluded[j].Reason)
+					}
 					reports[i] = r
 				}
 				return writeJSON(g.stdout, reports)
@@ -162,7 +197,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 	}
 	textOrJSONFlag(cmd, &out)
 	cmd.Flags().StringVar(&atFlag, "at", "", "judge the SLOs at this moment (RFC 3339) instead of now")
-	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth prometheus/v1, OpenSLO v1 or an inline list; repeatable; default: the context's slos and slo_files, else the built-in defaults)")
+	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth, Pyrra, OpenSLO or an inline list; repeatable; default: the context's slos and slo_files plus the Sloth and Pyrra SLOs found in its Prometheus rules)")
 	return cmd
 }
 
@@ -180,7 +215,28 @@ func budgetBar(e slo.Evaluation) string {
 func writeSLOText(w io.Writer, e slo.Evaluation) {
 	fmt.Fprintf(w, "%s  %s  objective %s over %s\n", sanitize.Line(e.SLO.Name), strings.ToUpper(string(e.Status)),
 		slo.FormatPercent(e.SLO.Objective), slo.FormatPromDuration(e.SLO.Window))
+	if e.SLO.Source != "" {
+		src := string(e.SLO.Source)
+		if e.SLO.SourceDetail != "" {
+			src += " (" + e.SLO.SourceDetail + ")"
+		}
+		fmt.Fprintf(w, "  source %s\n", sanitize.Line(src))
+	}
 	fmt.Fprintf(w, "  budget %s\n", budgetBar(e))
+	if len(e.Excluded) > 0 {
+		all := "unknown"
+		if !math.IsNaN(e.BudgetWithoutExclusions) {
+			all = slo.FormatPercent(e.BudgetWithoutExclusions) + " left"
+		}
+		fmt.Fprintf(w, "  budget counting the excluded periods: %s\n", all)
+		for _, x := range e.Excluded {
+			kind := x.Kind
+			if kind == "" {
+				kind = "excluded"
+			}
+			fmt.Fprintf(w, "    %s %s .. %s %s\n", kind, x.From.UTC().Format(time.RFC3339), x.To.UTC().Format(time.RFC3339), sanitize.Line(x.Reason))
+		}
+	}
 	fmt.Fprintf(w, "  %-8s %-6s %-6s %8s %10s %10s  %s\n", "severity", "long", "short", "factor", "long_rate", "short_rate", "firing")
 	rate := func(v float64) string {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

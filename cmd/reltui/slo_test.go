@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/prom"
 )
 
 // fakeProm answers instant queries with a function of the expression and
@@ -51,7 +53,7 @@ func withFake(t *testing.T, f *fakeProm) {
 	t.Helper()
 	old, oldSLOs, oldLag := openProm, configuredSLOs, lagSourceFor
 	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
-	configuredSLOs = func(*globals) ([]slo.SLO, bool, error) { return nil, false, nil }
+	configuredSLOs = func(*globals) (sloSetup, error) { return sloSetup{slos: cliSLOs()}, nil }
 	lagSourceFor = func(_ *globals, source string) (lag.Source, string, func(), error) {
 		return lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}, nil
 	}
@@ -87,9 +89,9 @@ func TestSLODefaultJSONShape(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if len(got) != 4 {
-		t.Fatalf("want 4 default SLOs, got %d", len(got))
+		t.Fatalf("want the 4 configured SLOs, got %d", len(got))
 	}
-	want := []string{"name", "objective", "window", "status", "budget_remaining", "time_to_exhaustion_seconds", "low_traffic", "burn_rates"}
+	want := []string{"name", "objective", "window", "status", "budget_remaining", "time_to_exhaustion_seconds", "low_traffic", "burn_rates", "source"}
 	for _, r := range got {
 		// Exactly the issue's field list: no more, no fewer.
 		if len(r) != len(want) {
@@ -128,7 +130,8 @@ func TestSLODefaultJSONShape(t *testing.T) {
 		}
 	}
 	// 8 windows for a 30d SLO (5m 30m 1h 2h 6h 1d 3d 30d), a ratio and an
-	// events query each, 4 SLOs, plus the reachability probe.
+	// events query each, 4 SLOs, plus the reachability probe. The fake has
+	// no rules API, so nothing is discovered.
 	if len(f.queries) != 4*8*2+1 {
 		t.Errorf("ran %d queries, want %d", len(f.queries), 4*8*2+1)
 	}
@@ -323,5 +326,55 @@ func TestLagJSONKeepsMarkupCharacters(t *testing.T) {
 	}
 	if !strings.Contains(out, `"group": "team<a>&b`) || strings.Contains(out, `\u003c`) || strings.ContainsRune(out, 0x85) {
 		t.Errorf("output:\n%q", out)
+	}
+}
+
+// cliSLOs stand in for a context's configured SLOs: availability of three
+// services and the latency of one.
+func cliSLOs() []slo.SLO {
+	avail := func(svc string) slo.SLO {
+		return slo.SLO{
+			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: slo.DefaultWindow, Source: slo.SourceConfig,
+			SLI: slo.SLI{Kind: slo.KindEventRatio, Events: &slo.EventRatioSLI{
+				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
+				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
+			}},
+		}
+	}
+	return []slo.SLO{avail("payments"), avail("checkout"), avail("frontend"), {
+		Name: "payments-latency", Service: "payments", Objective: 0.99, Window: slo.DefaultWindow, Source: slo.SourceConfig,
+		SLI: slo.SLI{Kind: slo.KindLatency, Latency: &slo.LatencySLI{
+			Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
+		}},
+	}}
+}
+
+// rulesFake is a Prometheus with a rules API.
+type rulesFake struct {
+	*fakeProm
+	rules []prom.Rule
+}
+
+func (r rulesFake) Rules(context.Context) ([]prom.Rule, error) { return r.rules, nil }
+
+func TestSLONoneAnywhereSaysWhatWasSearched(t *testing.T) {
+	f := rulesFake{fakeProm: ratioFake(0, 1)}
+	withFake(t, f.fakeProm)
+	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
+	configuredSLOs = func(*globals) (sloSetup, error) {
+		return sloSetup{discover: true, searched: slo.Searched{ConfigFile: "/c.yaml", Context: "dev", Rules: "http://p:9090"}}, nil
+	}
+	code, out, errs := runSLOCLI("slo")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"No SLOs found", `context "dev" in /c.yaml`, "Prometheus rules at http://p:9090", "To add one"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runSLOCLI("slo", "-o", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("json: exit %d %q", code, out)
 	}
 }

@@ -136,6 +136,7 @@ func (bs *backends) sources(name, file string) ui.ContextSources {
 		if file == "" {
 			file = "config"
 		}
+		cs.ConfigFile = file
 		cs.SLOs, cs.SLOsConfigured, cs.SLOErr = bs.cfg.SLOSpecs(file)
 	}
 	return cs

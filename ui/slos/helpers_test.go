@@ -2,6 +2,7 @@ package slos
 
 import (
 	"context"
+	"fmt"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
@@ -125,7 +126,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int
 		pal = themes.NoColor()
 	}
 	clk := panetest.NewClock(fixedNow)
-	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SLOs: slo.Defaults()}
+	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SLOs: testSLOs()}
 	if src != nil {
 		cfg.Source = src
 	}
@@ -156,4 +157,24 @@ func settle(m *Model, cmd tea.Cmd) {
 		}
 		cmd = tea.Batch(next...)
 	}
+}
+
+// testSLOs are the pane's fixtures: availability of three services and the
+// latency of one, over http_requests_total and its histogram.
+func testSLOs() []slo.SLO {
+	avail := func(svc string) slo.SLO {
+		return slo.SLO{
+			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: slo.DefaultWindow, Source: slo.SourceConfig,
+			SLI: slo.SLI{Kind: slo.KindEventRatio, Events: &slo.EventRatioSLI{
+				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
+				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
+			}},
+		}
+	}
+	return []slo.SLO{avail("payments"), avail("checkout"), avail("frontend"), {
+		Name: "payments-latency", Service: "payments", Objective: 0.99, Window: slo.DefaultWindow, Source: slo.SourceConfig,
+		SLI: slo.SLI{Kind: slo.KindLatency, Latency: &slo.LatencySLI{
+			Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
+		}},
+	}}
 }

@@ -19,7 +19,7 @@ import (
 // the spec parser; every frame stays clean and fits.
 func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 	var specs []slo.SLO
-	for _, s := range slo.Defaults() {
+	for _, s := range testSLOs() {
 		for _, h := range panetest.Hostile[:3] {
 			s.Name, s.Description, s.Labels = s.Name+" "+h, "d "+h, map[string]string{"l " + h: h}
 			specs = append(specs, s)

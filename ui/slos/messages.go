@@ -30,8 +30,10 @@ type resultMsg struct {
 	pane     string
 	seq      int
 	at       time.Time
+	slos     []slo.SLO
 	outcomes []outcome
 	warnings []string
+	searched slo.Searched
 }
 
 // tickMsg asks for the periodic refresh.
@@ -53,13 +55,27 @@ const (
 	HistoryStep = 3 * time.Minute
 )
 
-// fetchCmd evaluates every SLO at at and reads its burn history. It
-// captures its inputs by value; the SLOs share one bound on queries in
-// flight.
-func fetchCmd(ctx context.Context, src Source, pane string, seq int, slos []slo.SLO, at time.Time, timeout time.Duration) tea.Cmd {
+// fetchReq is what one refresh needs, captured by value.
+type fetchReq struct {
+	src        Source
+	rules      slo.RuleLister
+	pane       string
+	seq        int
+	at         time.Time
+	timeout    time.Duration
+	configured []slo.SLO
+	exclusions []slo.Exclusion
+	searched   slo.Searched
+}
+
+// fetchCmd finds the SLOs (the configured ones plus, with rules, those
+// Sloth and Pyrra generated rules for), evaluates every one at r.at and
+// reads its burn history. The SLOs share one bound on queries in flight.
+func fetchCmd(ctx context.Context, r fetchReq) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		ctx, cancel := context.WithTimeout(ctx, r.timeout)
 		defer cancel()
+		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
 		sem := make(chan struct{}, slo.DefaultParallelism)
 		out := make([]outcome, len(slos))
 		var mu sync.Mutex
@@ -69,9 +85,9 @@ func fetchCmd(ctx context.Context, src Source, pane string, seq int, slos []slo.
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				e, w1, err := slo.Measure(ctx, src, s, at, sem)
-				from := at.Add(-History).Truncate(HistoryStep)
-				hist, w2, herr := slo.BurnHistory(ctx, src, s, from, at, HistoryStep)
+				e, w1, err := slo.Measure(ctx, r.src, s, r.at, sem)
+				from := r.at.Add(-History).Truncate(HistoryStep)
+				hist, w2, herr := slo.BurnHistory(ctx, r.src, s, from, r.at, HistoryStep)
 				out[i] = outcome{eval: e, hist: hist, err: err, histErr: herr}
 				mu.Lock()
 				warnings = append(warnings, w1...)
@@ -80,6 +96,7 @@ func fetchCmd(ctx context.Context, src Source, pane string, seq int, slos []slo.
 			}()
 		}
 		wg.Wait()
+		warnings = append(warnings, searched.Notes...)
 		seen := map[string]bool{}
 		var ws []string
 		for _, w := range warnings {
@@ -88,7 +105,7 @@ func fetchCmd(ctx context.Context, src Source, pane string, seq int, slos []slo.
 				ws = append(ws, w)
 			}
 		}
-		return resultMsg{pane: pane, seq: seq, at: at, outcomes: out, warnings: ws}
+		return resultMsg{pane: r.pane, seq: r.seq, at: r.at, slos: slos, outcomes: out, warnings: ws, searched: searched}
 	}
 }
 

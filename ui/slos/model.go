@@ -38,8 +38,16 @@ type Config struct {
 	ID string
 	// Source is the context's Prometheus; nil shows how to configure one.
 	Source Source
-	// SLOs are the SLOs to show (the context's, or slo.Defaults).
+	// SLOs are the context's configured SLOs (slos: and slo_files:).
 	SLOs []slo.SLO
+	// Rules, when set, is searched on every refresh for the SLOs Sloth
+	// and Pyrra generated rules for; they join the configured ones.
+	Rules slo.RuleLister
+	// Exclusions are the context's slo_exclude periods; the discovered
+	// SLOs get them too (the configured ones already carry theirs).
+	Exclusions []slo.Exclusion
+	// Searched says where SLOs are looked for, for the "none found" text.
+	Searched slo.Searched
 	// SpecErr is why the context's SLO specs could not be read; the pane
 	// shows it instead of pretending there are none.
 	SpecErr  error
@@ -80,6 +88,14 @@ type Model struct {
 	every   time.Duration
 	tmo     time.Duration
 	specErr error
+
+	// configured are the context's own SLOs; rules and exclusions feed
+	// discovery, and searched is what the last one found.
+	configured []slo.SLO
+	rules      slo.RuleLister
+	exclusions []slo.Exclusion
+	searched   slo.Searched
+	searchDone bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -138,6 +154,8 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.configured, m.rules, m.exclusions, m.searched = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched
+	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
 		m.items = append(m.items, item{s: s})
 	}
@@ -235,7 +253,7 @@ func (m *Model) evalAt() time.Time {
 
 // refresh starts evaluating every SLO, cancelling one already running.
 func (m *Model) refresh() tea.Cmd {
-	if m.src == nil || len(m.items) == 0 {
+	if m.src == nil || (len(m.configured) == 0 && m.rules == nil) {
 		return nil
 	}
 	if m.fetchCancel != nil {
@@ -245,11 +263,9 @@ func (m *Model) refresh() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.fetchCancel = cancel
 	m.fetching = true
-	slos := make([]slo.SLO, len(m.items))
-	for i, it := range m.items {
-		slos[i] = it.s
-	}
-	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, slos, m.evalAt(), m.tmo), m.spin.Start())
+	req := fetchReq{src: m.src, rules: m.rules, pane: m.id, seq: m.seq, at: m.evalAt(), timeout: m.tmo,
+		configured: m.configured, exclusions: m.exclusions, searched: m.searched}
+	return tea.Batch(fetchCmd(ctx, req), m.spin.Start())
 }
 
 func (m *Model) onResult(msg resultMsg) {
@@ -259,6 +275,8 @@ func (m *Model) onResult(msg resultMsg) {
 		m.fetchCancel = nil
 	}
 	m.warnings = msg.warnings
+	m.searched, m.searchDone = msg.searched, true
+	m.setSLOs(msg.slos)
 	var firstErr error
 	good := 0
 	for i := range m.items {
@@ -290,6 +308,23 @@ func (m *Model) onResult(msg resultMsg) {
 }
 
 func (m *Model) waiting() bool { return m.fetching }
+
+// setSLOs makes the list the refresh's SLOs, in its order, keeping what
+// was known about each SLO still there (by name) and the selection.
+func (m *Model) setSLOs(slos []slo.SLO) {
+	old := map[string]item{}
+	for _, it := range m.items {
+		old[it.s.Name] = it
+	}
+	items := make([]item, len(slos))
+	for i, s := range slos {
+		it := old[s.Name]
+		it.s = s
+		items[i] = it
+	}
+	m.items = items
+	m.applyFilter()
+}
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""

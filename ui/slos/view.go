@@ -108,8 +108,14 @@ func (m *Model) body() []string {
 	case m.src == nil:
 		return []string{st.Muted.Render("No Prometheus is configured for this context, and SLO burn is PromQL."),
 			st.Muted.Render("Add prometheus: {url: ...} to the context; see `reltui config check`.")}
+	case len(m.items) == 0 && !m.searchDone:
+		return []string{st.Muted.Render("Looking for SLOs in the config and in Prometheus's rules…")}
 	case len(m.items) == 0:
-		return []string{st.Muted.Render("No SLOs are configured (slos: or slo_files: in the context).")}
+		var out []string
+		for _, l := range m.searched.NoneFound() {
+			out = append(out, st.Muted.Render(sanitize.Line(l)))
+		}
+		return out
 	case len(m.visible) == 0:
 		return []string{st.Muted.Render(fmt.Sprintf("No SLO matches %q (esc clears the filter).", m.filter.Value()))}
 	}
@@ -230,6 +236,9 @@ func (m *Model) detail() []string {
 	if s.Service != "" {
 		title += st.Muted.Render(" · service " + sanitize.Line(s.Service))
 	}
+	if s.Source != "" {
+		title += st.Muted.Render(" · from " + sanitize.Line(string(s.Source)))
+	}
 	if it.err != nil {
 		kind, msg := pane.ErrText(it.err)
 		title += st.ErrorMsg.Render(" · stale: ") + kind + ": " + msg
@@ -303,6 +312,13 @@ func (m *Model) chart(it *item, h int) []string {
 	if finite(factor) {
 		label += " · ┄ page at " + slo.FormatRate(factor)
 	}
+	excluded := excludedColumns(it, cw)
+	for _, x := range excluded {
+		if x {
+			label += " · ░ excluded"
+			break
+		}
+	}
 	out := []string{st.Muted.Render(label)}
 	thresholdRow := -1
 	if finite(factor) {
@@ -324,7 +340,7 @@ func (m *Model) chart(it *item, h int) []string {
 		// not one per cell.
 		var run strings.Builder
 		runStyle := -1
-		styles := []*lipgloss.Style{&st.Chart, &st.ChartHot, &st.Threshold}
+		styles := []*lipgloss.Style{&st.Chart, &st.ChartHot, &st.Threshold, &st.Muted}
 		emit := func(style int, cell string) {
 			if style != runStyle && run.Len() > 0 {
 				if runStyle < 0 {
@@ -337,7 +353,7 @@ func (m *Model) chart(it *item, h int) []string {
 			runStyle = style
 			run.WriteString(cell)
 		}
-		for _, v := range cols {
+		for i, v := range cols {
 			cell, style := " ", -1
 			if finite(v) {
 				eighths := int(math.Round(v / top * float64(h*8)))
@@ -350,6 +366,9 @@ func (m *Model) chart(it *item, h int) []string {
 			}
 			if style < 0 && r == thresholdRow {
 				cell, style = "┄", 2
+			}
+			if style < 0 && r == h-1 && excluded[i] {
+				cell, style = "░", 3
 			}
 			emit(style, cell)
 		}
@@ -366,6 +385,26 @@ func (m *Model) chart(it *item, h int) []string {
 		axis += left + strings.Repeat(" ", gap/2) + mid + strings.Repeat(" ", gap-gap/2) + right
 	}
 	return append(out, st.Muted.Render(axis))
+}
+
+// excludedColumns marks the chart's columns (n of them, spread like
+// resample's over the history's span) that fall in an excluded period.
+func excludedColumns(it *item, n int) []bool {
+	out := make([]bool, n)
+	if len(it.hist) < 2 || len(it.s.Exclusions) == 0 || n <= 0 {
+		return out
+	}
+	from, to := it.hist[0].Time, it.hist[len(it.hist)-1].Time
+	span := to.Sub(from)
+	for i := range out {
+		t := from.Add(time.Duration(float64(span) * (float64(i) + 0.5) / float64(n)))
+		for _, x := range it.s.Exclusions {
+			if !t.Before(x.From) && t.Before(x.To) {
+				out[i] = true
+			}
+		}
+	}
+	return out
 }
 
 // resample fits points into n columns, each the maximum of the points

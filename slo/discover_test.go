@@ -1,0 +1,186 @@
+package slo
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reltui/reltui/sources/prom"
+)
+
+// ruleFile reads a Prometheus rule file into the rules API's shape.
+func ruleFile(t testing.TB, path string) []prom.Rule {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseRuleFile(t, data)
+}
+
+func parseRuleFile(t testing.TB, data []byte) []prom.Rule {
+	var f struct {
+		Groups []struct {
+			Name  string
+			Rules []struct {
+				Record, Alert, Expr string
+				Labels              map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	var out []prom.Rule
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			pr := prom.Rule{Group: g.Name, Type: "recording", Name: r.Record, Query: strings.TrimSpace(r.Expr), Labels: r.Labels}
+			if r.Alert != "" {
+				pr.Type, pr.Name = "alerting", r.Alert
+			}
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// stackRules are the rule files the dev stack loads into its Prometheus,
+// written in the shapes Sloth and Pyrra generate.
+func stackRules(t testing.TB) []prom.Rule {
+	return append(ruleFile(t, "../scripts/stack/rules/sloth-inventory.yml"), ruleFile(t, "../scripts/stack/rules/pyrra-frontend.yml")...)
+}
+
+func wantTable(t *testing.T, name string, got []AlertWindow, want []AlertWindow) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d alert rows, want %d: %+v", name, len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Severity != w.Severity || g.Long != w.Long || g.Short != w.Short || !near(g.Factor, w.Factor) {
+			t.Errorf("%s row %d = %s %s/%s %v, want %s %s/%s %v", name, i, g.Severity, g.Long, g.Short, g.Factor, w.Severity, w.Long, w.Short, w.Factor)
+		}
+	}
+}
+
+func TestFromRulesSlothAndPyrra(t *testing.T) {
+	slos, notes := FromRules(stackRules(t))
+	if len(notes) != 0 {
+		t.Errorf("notes: %v", notes)
+	}
+	byName := map[string]SLO{}
+	for _, s := range slos {
+		byName[s.Name] = s
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: %v", s.Name, err)
+		}
+	}
+	if len(slos) != 2 {
+		t.Fatalf("got %d SLOs, want 2: %+v", len(slos), slos)
+	}
+
+	s, ok := byName["inventory-requests-availability"]
+	if !ok {
+		t.Fatalf("no Sloth SLO: %v", byName)
+	}
+	if s.Source != SourceSloth || s.Service != "inventory" || s.Objective != 0.995 || s.Window != 30*Day {
+		t.Errorf("Sloth SLO = source %q service %q objective %v window %v", s.Source, s.Service, s.Objective, s.Window)
+	}
+	// Sloth's default alert windows for 30 days, as its alert rules say.
+	wantTable(t, s.Name, s.Table(), []AlertWindow{
+		{Severity: SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4},
+		{Severity: SeverityPage, Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6},
+		{Severity: SeverityTicket, Long: Day, Short: 2 * time.Hour, Factor: 3},
+		{Severity: SeverityTicket, Long: 3 * Day, Short: 6 * time.Hour, Factor: 1},
+	})
+	q, err := ErrorRatioQuery(s, time.Hour)
+	if err != nil || q != `slo:sli_error:ratio_rate1h{sloth_id="inventory-requests-availability"}` {
+		t.Errorf("1h ratio query = %q, %v", q, err)
+	}
+	if q, _ := ErrorRatioQuery(s, 30*Day); q != `slo:sli_error:ratio_rate30d{sloth_id="inventory-requests-availability"}` {
+		t.Errorf("30d ratio query = %q", q)
+	}
+	if _, ok := EventsQuery(s, time.Hour); ok {
+		t.Error("a recorded ratio cannot count events")
+	}
+
+	p, ok := byName["frontend-errors"]
+	if !ok {
+		t.Fatalf("no Pyrra SLO: %v", byName)
+	}
+	if p.Source != SourcePyrra || p.Objective != 0.99 || p.Window != 28*Day || p.Service != "frontend" {
+		t.Errorf("Pyrra SLO = source %q service %q objective %v window %v", p.Source, p.Service, p.Objective, p.Window)
+	}
+	// Pyrra's windows for 28 days: factors 14, 7, 2, 1 and a 4d long window.
+	wantTable(t, p.Name, p.Table(), []AlertWindow{
+		{Severity: SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 14},
+		{Severity: SeverityPage, Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 7},
+		{Severity: SeverityTicket, Long: Day, Short: 2 * time.Hour, Factor: 2},
+		{Severity: SeverityTicket, Long: 4 * Day, Short: 6 * time.Hour, Factor: 1},
+	})
+	if q, _ := ErrorRatioQuery(p, 28*Day); q != `avg_over_time(http_requests:burnrate5m{slo="frontend-errors"}[28d])` {
+		t.Errorf("Pyrra window ratio query = %q", q)
+	}
+	ws := RequiredWindows(p)
+	if ws[len(ws)-1] != 28*Day || ws[0] != 5*time.Minute {
+		t.Errorf("required windows = %v", ws)
+	}
+}
+
+func TestFromRulesPyrraGenericRules(t *testing.T) {
+	// Pyrra with alerting disabled but --generic-rules on: the objective
+	// and window come from pyrra_objective and pyrra_window, and without
+	// alert rules there is no table to judge by, which the note says.
+	rules := parseRuleFile(t, []byte(`
+groups:
+- name: api-latency
+  rules:
+  - record: http_request_duration_seconds:burnrate5m
+    expr: (sum(rate(x_count[5m])) - sum(rate(x_bucket{le="0.5"}[5m]))) / sum(rate(x_count[5m]))
+    labels: {slo: api-latency}
+  - record: pyrra_objective
+    expr: "0.95"
+    labels: {slo: api-latency}
+  - record: pyrra_window
+    expr: "604800"
+    labels: {slo: api-latency}
+`))
+	slos, notes := FromRules(rules)
+	if len(slos) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "api-latency") || !strings.Contains(notes[0], "no burn-rate alerts") {
+		t.Errorf("slos %v notes %q", slos, notes)
+	}
+}
+
+func TestFromRulesIgnoresOtherRules(t *testing.T) {
+	rules := parseRuleFile(t, []byte(`
+groups:
+- name: team
+  rules:
+  - record: job:http_requests:rate5m
+    expr: sum by (job) (rate(http_requests_total[5m]))
+  - record: slo_like:burnrate5m
+    expr: vector(1)
+    labels: {team: a}
+  - alert: High
+    expr: job:http_requests:rate5m > (2 * 3) and up > (1 * 1)
+`))
+	if slos, notes := FromRules(rules); len(slos) != 0 || len(notes) != 0 {
+		t.Errorf("slos %v notes %v from rules no generator wrote", slos, notes)
+	}
+}
+
+func TestFromRulesSlothWithoutObjective(t *testing.T) {
+	var keep []prom.Rule
+	for _, r := range ruleFile(t, "../scripts/stack/rules/sloth-inventory.yml") {
+		if r.Name != "slo:objective:ratio" && r.Name != "sloth_slo_info" {
+			keep = append(keep, r)
+		}
+	}
+	slos, notes := FromRules(keep)
+	if len(slos) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "no objective") {
+		t.Errorf("slos %v notes %q", slos, notes)
+	}
+}

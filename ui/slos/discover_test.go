@@ -1,0 +1,121 @@
+package slos
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muesli/termenv"
+	"gopkg.in/yaml.v3"
+
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
+)
+
+// fakeRules serves a rules API answer.
+type fakeRules struct {
+	rules []prom.Rule
+	err   error
+}
+
+func (f fakeRules) Rules(context.Context) ([]prom.Rule, error) { return f.rules, f.err }
+
+// stackRules reads the dev stack's Sloth-shaped rule file.
+func stackRules(t *testing.T) []prom.Rule {
+	t.Helper()
+	data, err := os.ReadFile("../../scripts/stack/rules/sloth-inventory.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Groups []struct {
+			Name  string
+			Rules []struct {
+				Record, Alert, Expr string
+				Labels              map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	var out []prom.Rule
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			pr := prom.Rule{Group: g.Name, Type: "recording", Name: r.Record, Query: r.Expr, Labels: r.Labels}
+			if r.Alert != "" {
+				pr.Type, pr.Name = "alerting", r.Alert
+			}
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+func discoveryModel(t *testing.T, rl slo.RuleLister, w, h int, configured []slo.SLO) *Model {
+	t.Helper()
+	m := New(Config{Renderer: renderer(termenv.Ascii), Palette: themes.NoColor(), Now: panetest.NewClock(fixedNow).Now,
+		Source: burning(), Rules: rl, SLOs: configured,
+		Searched: slo.Searched{ConfigFile: "/etc/reltui/config.yaml", Context: "prod", Rules: "http://prom:9090"}})
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	return m
+}
+
+func TestNoSLOsAnywhereSaysSoAndHow(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		m := discoveryModel(t, fakeRules{}, sz[0], sz[1], nil)
+		if v := m.View(); !strings.Contains(v, "Looking for SLOs") {
+			t.Errorf("before the search:\n%s", v)
+		}
+		settle(m, m.Init())
+		v := m.View()
+		for _, want := range []string{"No SLOs found", `context "prod"`, "/etc/reltui/config.yaml", "Prometheus rules at http://prom:9090", "Sloth", "Pyrra", "To add one"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%v: view lacks %q:\n%s", sz, want, v)
+			}
+		}
+		panetest.CheckFrame(t, "none found", v, sz[0])
+	}
+}
+
+func TestRulesAPIErrorIsSaid(t *testing.T) {
+	m := discoveryModel(t, fakeRules{err: errors.New("403 forbidden")}, 200, 50, nil)
+	settle(m, m.Init())
+	if v := m.View(); !strings.Contains(v, "could not be read: 403 forbidden") {
+		t.Errorf("view:\n%s", v)
+	}
+}
+
+func TestDiscoveredSLOsJoinTheConfiguredOnes(t *testing.T) {
+	m := discoveryModel(t, fakeRules{rules: stackRules(t)}, 200, 50, testSLOs()[:1])
+	settle(m, m.Init())
+	if len(m.items) != 2 || m.items[0].s.Name != "payments-availability" || m.items[1].s.Name != "inventory-requests-availability" {
+		t.Fatalf("items: %v", m.items)
+	}
+	press(m, "down")
+	v := m.View()
+	if !strings.Contains(v, "from Sloth rules") || !strings.Contains(v, "14.4×") {
+		t.Errorf("the discovered SLO's detail lacks its source or Sloth's factor:\n%s", v)
+	}
+}
+
+func TestExcludedPeriodShowsOnChartAndBudget(t *testing.T) {
+	s := testSLOs()[0]
+	s.Exclusions = []slo.Exclusion{{From: fixedNow.Add(-3 * time.Hour), To: fixedNow.Add(-2 * time.Hour), Kind: "maintenance"}}
+	m := discoveryModel(t, nil, 120, 40, []slo.SLO{s})
+	settle(m, m.Init())
+	v := m.View()
+	if !strings.Contains(v, "░") || !strings.Contains(v, "excluded") {
+		t.Errorf("chart does not mark the excluded hour:\n%s", v)
+	}
+	if !strings.Contains(v, "1 maintenance period left out of the budget") {
+		t.Errorf("sentence does not say what was excluded:\n%s", v)
+	}
+	panetest.CheckFrame(t, "exclusion", v, 120)
+}
