@@ -142,6 +142,13 @@ func (o *output) writeAll(buf []byte) error {
 	return nil
 }
 
+// queued is how many bytes wait for the client.
+func (o *output) queued() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.pending)
+}
+
 // stalled reports whether a write has been waiting on the client, with
 // nothing taken, for at least d.
 func (o *output) stalled(now time.Time, d time.Duration) bool {

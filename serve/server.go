@@ -124,6 +124,7 @@ type Stats struct {
 	Stalled        int64 // sessions disconnected because their client stopped reading
 	FramesDropped  int64 // frames replaced by a fresh one for slow readers
 	BytesOut       int64 // written to sessions' terminals
+	Queued         int64 // waiting for slow clients now, in bytes
 }
 
 // Server is a running SSH console server.
@@ -137,7 +138,7 @@ type Server struct {
 	closed   bool
 
 	total, refused, hsKills, capped, stalled, dropped, bytesOut atomic.Int64
-	wg                                                      sync.WaitGroup
+	wg                                                          sync.WaitGroup
 }
 
 // New validates cfg and builds the server; Serve starts it.
@@ -280,8 +281,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	n := len(s.sessions)
+	var queued int64
+	for sess := range s.sessions {
+		if o := sess.term.Load(); o != nil {
+			queued += int64(o.queued())
+		}
+	}
 	s.mu.Unlock()
-	return Stats{Sessions: n, SessionsTotal: s.total.Load(), Refused: s.refused.Load(),
+	return Stats{Sessions: n, Queued: queued, SessionsTotal: s.total.Load(), Refused: s.refused.Load(),
 		HandshakeKills: s.hsKills.Load(), Capped: s.capped.Load(), Stalled: s.stalled.Load(),
 		FramesDropped: s.dropped.Load(), BytesOut: s.bytesOut.Load()}
 }
@@ -388,6 +395,7 @@ type Session struct {
 	// hangup closes the session's connection; it unblocks every write.
 	hangup   func()
 	finished chan struct{} // closed when the session's run returns
+	term     atomic.Pointer[output]
 
 	mu     sync.Mutex // guards prog, ended, reason
 	prog   *tea.Program

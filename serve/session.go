@@ -94,6 +94,7 @@ func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 	defer in.stop()
 	sess.lastIn.Store(start.UnixNano())
 	sess.Output = out
+	sess.term.Store(out)
 	sess.Renderer = newRenderer(out, in, sess.Getenv("TERM"), sess.Environ)
 
 	model, release := s.cfg.App(sess)
