@@ -7,7 +7,7 @@ import "github.com/reltui/reltui/ui/traces"
 func newTracesPane(env PaneEnv) Pane {
 	cfg := traces.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent,
+		Parent: env.Parent, Links: linkTargets(env.Ctx),
 	}
 	if env.Ctx.Jaeger != nil {
 		// Only a non-nil client: a nil *jaeger.Client in the interface

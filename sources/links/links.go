@@ -13,7 +13,7 @@
 //     g0.range_input=Ns&g0.end_input=YYYY-MM-DDTHH:MM:SS&g0.relative_time=none,
 //     the parameters VMUI's time state reads; the end is in UTC.
 //   - Jaeger UI: <ui>/trace/<id> for one trace, and
-//     <ui>/search?service=S&operation=O&tags=JSON&start=µs&end=µs&limit=N&lookback=custom
+//     <ui>/search?service=S&operation=O&tags=JSON&minDuration=D&maxDuration=D&start=µs&end=µs&limit=N&lookback=custom
 //     for a trace search, the query Jaeger UI's search form writes.
 //
 // It builds strings only: no I/O, no terminal. Callers sanitize nothing
@@ -218,10 +218,11 @@ func JaegerTrace(ui, traceID string) string {
 
 // JaegerSearch is a Jaeger UI trace search.
 type JaegerSearch struct {
-	Service, Operation string
-	Tags               map[string]string
-	From, To           time.Time
-	Limit              int
+	Service, Operation       string
+	Tags                     map[string]string
+	From, To                 time.Time
+	MinDuration, MaxDuration time.Duration // zero: no bound
+	Limit                    int
 }
 
 // JaegerSearchLink returns the Jaeger UI search link for s, or "" without
@@ -238,6 +239,12 @@ func JaegerSearchLink(ui string, s JaegerSearch) string {
 	if len(s.Tags) > 0 {
 		js, _ := json.Marshal(s.Tags)
 		v.Set("tags", string(js))
+	}
+	if s.MinDuration > 0 {
+		v.Set("minDuration", s.MinDuration.String())
+	}
+	if s.MaxDuration > 0 {
+		v.Set("maxDuration", s.MaxDuration.String())
 	}
 	v.Set("start", strconv.FormatInt(s.From.UnixMicro(), 10))
 	v.Set("end", strconv.FormatInt(s.To.UnixMicro(), 10))
@@ -273,6 +280,13 @@ func ParseJaeger(link string) (traceID string, s JaegerSearch, err error) {
 	}
 	s.From, s.To = time.UnixMicro(start), time.UnixMicro(end)
 	s.Limit, _ = strconv.Atoi(v.Get("limit"))
+	for name, d := range map[string]*time.Duration{"minDuration": &s.MinDuration, "maxDuration": &s.MaxDuration} {
+		if t := v.Get(name); t != "" {
+			if *d, err = time.ParseDuration(t); err != nil {
+				return "", s, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
 	return "", s, nil
 }
 

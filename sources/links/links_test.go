@@ -84,13 +84,14 @@ func TestJaegerRoundTrip(t *testing.T) {
 	if err != nil || id != "abc123" {
 		t.Errorf("trace: %q %v", id, err)
 	}
-	s := JaegerSearch{Service: "checkout", Operation: "POST /pay", Tags: map[string]string{"error": "true", "http.status_code": "500"}, From: from, To: to, Limit: 20}
+	s := JaegerSearch{Service: "checkout", Operation: "POST /pay", Tags: map[string]string{"error": "true", "http.status_code": "500"}, From: from, To: to, Limit: 20,
+		MinDuration: 150 * time.Millisecond}
 	_, got, err := ParseJaeger(JaegerSearchLink("http://jaeger:16686", s))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Service != s.Service || got.Operation != s.Operation || got.Tags["http.status_code"] != "500" || len(got.Tags) != 2 ||
-		!got.From.Equal(from) || !got.To.Equal(to) || got.Limit != 20 {
+		!got.From.Equal(from) || !got.To.Equal(to) || got.Limit != 20 || got.MinDuration != s.MinDuration || got.MaxDuration != 0 {
 		t.Errorf("search round trip: %+v", got)
 	}
 }

@@ -126,6 +126,8 @@ func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 		if m.rsel < len(m.rows) {
 			return m.copy("trace id", m.rows[m.rsel].TraceID)
 		}
+	case key.Matches(msg, k.Link):
+		return m.searchLink()
 	case key.Matches(msg, k.Back):
 		switch {
 		case m.searching:
@@ -169,6 +171,8 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 			return m.copy("trace id", m.tr.traceID)
 		}
 		return nil
+	case key.Matches(msg, k.Link):
+		return m.traceLink()
 	}
 	if m.tr == nil {
 		return nil
@@ -267,6 +271,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 		return m.copy("trace id", m.tr.traceID)
 	case key.Matches(msg, k.CopySpan):
 		return m.copy("span id", m.tr.nodes[m.detailSpan].span.SpanID)
+	case key.Matches(msg, k.Link):
+		return m.traceLink()
 	case key.Matches(msg, k.Logs):
 		return m.logsPivot(m.detailSpan)
 	case key.Matches(msg, k.Up):

@@ -34,6 +34,8 @@ type KeyMap struct {
 	Next      key.Binding
 	Prev      key.Binding
 	CopyTrace key.Binding
+	// Link copies a link to the same search or trace in the team's web UI.
+	Link key.Binding
 	CopySpan  key.Binding
 	Logs      key.Binding
 	// Diff compares the open trace with a healthy baseline found in
@@ -82,6 +84,7 @@ func DefaultKeyMap() KeyMap {
 		Next:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
 		Prev:        key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
 		CopyTrace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy trace id")),
+		Link:        key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
 		CopySpan:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy span id")),
 		Logs:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "span's logs")),
 		Diff:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "diff")),

@@ -29,6 +29,7 @@ import (
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
@@ -75,6 +76,9 @@ type Config struct {
 	Service string
 	// Parent, when set, ends all of the pane's work when it is cancelled.
 	Parent context.Context
+	// Links says where U's links point (Explore's trace datasource, Jaeger
+	// UI); the zero value makes none.
+	Links links.Targets
 }
 
 type mode int
@@ -139,6 +143,7 @@ type Model struct {
 	searching    bool
 	searchCancel context.CancelFunc
 	shownQ       jaeger.FindQuery
+	links        links.Targets
 	hasResults   bool
 	rows         []sources.TraceSummary
 	sortBy       sortKey
@@ -218,6 +223,7 @@ func New(cfg Config) *Model {
 		opened:    map[int32]bool{},
 		sortBy:    sortStart,
 		matchAt:   -1,
+		links:     cfg.Links,
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	r := cfg.Renderer
