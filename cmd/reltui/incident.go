@@ -35,6 +35,10 @@ const storeTimeout = 30 * time.Second
 type incidentOpts struct {
 	out string
 	key string
+	// as is the inherited --as flag, read when the command runs.
+	as string
+	// authorMsg says whom writes are recorded as and why (see said).
+	authorMsg string
 }
 
 func (o *incidentOpts) addOutput(cmd *cobra.Command) {
@@ -55,10 +59,13 @@ func (o *incidentOpts) format() (string, error) {
 // runE checks --output before run sees the arguments, so a bad format
 // never opens the store.
 func (o *incidentOpts) runE(run func(f string, args []string) error) func(*cobra.Command, []string) error {
-	return func(_ *cobra.Command, args []string) error {
+	return func(cmd *cobra.Command, args []string) error {
 		f, err := o.format()
 		if err != nil {
 			return err
+		}
+		if fl := cmd.Flags().Lookup("as"); fl != nil {
+			o.as = fl.Value.String()
 		}
 		return run(f, args)
 	}
@@ -78,13 +85,16 @@ func newIncidentCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "incident",
 		Short: "Declare, update and report incidents",
-		Long: "Every change is recorded as a new event with its author (the OS user) and time; nothing is overwritten.\n" +
+		Long: "Every change is recorded as a new event with its author and time; nothing is overwritten.\n" +
+			"The author is --as, else the config's user:, else the OS user; each write says which it used.\n" +
 			"The record is a SQLite file under $XDG_DATA_HOME/reltui unless the config's incidents block says otherwise.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	cmd.PersistentFlags().String("as", "", "record writes as this person (default: the config's user:, else the OS user)")
 	cmd.AddCommand(newIncidentDeclareCmd(g), newIncidentListCmd(g), newIncidentShowCmd(g), newIncidentNoteCmd(g),
-		newIncidentMarkCmd(g), newIncidentResolveCmd(g), newIncidentExportCmd(g), newIncidentStatsCmd(g))
+		newIncidentMarkCmd(g), newIncidentResolveCmd(g), newIncidentExportCmd(g), newIncidentStatsCmd(g),
+		newIncidentSetCmd(g), newIncidentFollowUpCmd(g), newIncidentDeployCmd(g), newIncidentDeploysCmd(g), newIncidentLinkCmd(g))
 	return cmd
 }
 
@@ -138,15 +148,11 @@ func incidentJSON(inc incidents.Incident) any { return incidents.NewView(inc) }
 // when there is no config file: incidents must work with no setup.
 func openStore(ctx context.Context, g *globals) (incidents.Store, error) {
 	var in *config.Incidents
-	path := g.configPath
-	if !g.configSet {
-		path = config.DefaultPath(os.Getenv)
+	f, err := incidentConfig(g)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := os.Stat(path); g.configSet || (path != "" && err == nil) {
-		f, err := loadConfig(g)
-		if err != nil {
-			return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
-		}
+	if f != nil {
 		in = f.Incidents
 	}
 	if in != nil && in.Driver == "postgres" {
@@ -174,6 +180,9 @@ func openStore(ctx context.Context, g *globals) (incidents.Store, error) {
 	s, err := sqlite.Open(ctx, dbPath, sqlite.Options{})
 	if err != nil {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("open the incident store %s: %v", dbPath, err)}
+	}
+	for _, w := range s.Warnings() {
+		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitize.Line(w))
 	}
 	return s, nil
 }
@@ -231,7 +240,7 @@ func parseID(ref string) (int64, error) {
 
 func newIncidentDeclareCmd(g *globals) *cobra.Command {
 	var o incidentOpts
-	var title, severity, started, detected, fromAlert, commander string
+	var title, severity, started, detected, fromAlert, commander, kind, category string
 	var services []string
 	cmd := &cobra.Command{
 		Use:   "declare",
@@ -263,7 +272,25 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
-			d.Key, d.Author = o.idemKey(), author()
+			who, err := o.author(g)
+			if err != nil {
+				return err
+			}
+			d.Key, d.Author = o.idemKey(), who
+			if kind != "" {
+				k, err := incidents.ParseKind(kind)
+				if err != nil {
+					return usage("--kind: %v", err)
+				}
+				d.Kind = k
+			}
+			if category != "" {
+				c, err := checkCategory(g, category)
+				if err != nil {
+					return err
+				}
+				d.Category = c
+			}
 			if strings.TrimSpace(title) != "" {
 				d.Title = title
 			}
@@ -281,10 +308,10 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 			}
 			d.Commander = commander
 			declare := func(ctx context.Context, s incidents.Store) (incidents.Incident, error) { return s.Declare(ctx, d) }
-			return storeReport(g, f, declare, incidentJSON, func(w io.Writer, inc incidents.Incident) error {
+			return o.said(g, storeReport(g, f, declare, incidentJSON, func(w io.Writer, inc incidents.Incident) error {
 				_, err := fmt.Fprintf(w, "declared %s: %s (%s), started %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title), inc.Severity, incidents.FormatTime(inc.Milestones.Started))
 				return err
-			})
+			}))
 		}),
 	}
 	o.addOutput(cmd)
@@ -296,6 +323,8 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "fingerprint of a firing alert (see reltui alerts) to prefill from and attach as evidence")
 	cmd.Flags().StringArrayVar(&services, "service", nil, "affected service (repeatable)")
 	cmd.Flags().StringVar(&commander, "commander", "", "incident commander")
+	cmd.Flags().StringVar(&kind, "kind", "", "incident (default), drill or maintenance; drills and maintenance are left out of MTTx")
+	cmd.Flags().StringVar(&category, "category", "", "root-cause category, when already known (see incident set)")
 	return cmd
 }
 
@@ -341,7 +370,14 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 	if gr := bs.cfg.Grafana; gr != nil {
 		graf = incidents.Grafana{URL: gr.URL, OrgID: gr.OrgID, Datasource: gr.PrometheusDatasource}
 	}
-	return incidents.FromAlertLinked(*found, now, graf), nil
+	d := incidents.FromAlertLinked(*found, now, graf)
+	if bs.prom != nil {
+		if err := alertMilestones(ctx, g, bs.prom, *found, &d, now, graf); err != nil {
+			// The alert's own times still make a record; say what is missing.
+			fmt.Fprintln(g.stderr, "reltui: warning: "+sanitize.Line(err.Error())+"; started and detected are the alert's activeAt")
+		}
+	}
+	return d, nil
 }
 
 func newIncidentListCmd(g *globals) *cobra.Command {
@@ -409,7 +445,35 @@ func newIncidentShowCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return storeReport(g, f, getIncident(id), incidentJSON, writeIncidentText)
+			get := func(ctx context.Context, s incidents.Store) (incidents.View, error) {
+				inc, err := s.Get(ctx, id)
+				if err != nil {
+					return incidents.View{}, err
+				}
+				v := incidents.NewView(inc)
+				if st := inc.Milestones.Started; !st.IsZero() && len(inc.Services) > 0 {
+					deps, err := s.Deploys(ctx, incidents.DeployFilter{From: st.Add(-incidents.DefaultSuggestWindow), To: st})
+					if err != nil {
+						return incidents.View{}, err
+					}
+					v.SuggestedDeploys = incidents.SuggestDeploys(inc, deps, incidents.DefaultSuggestWindow)
+				}
+				return v, nil
+			}
+			return storeReport(g, f, get, func(v incidents.View) any { return v }, func(w io.Writer, v incidents.View) error {
+				inc := incidents.Build(v.ID, v.Events)
+				if err := writeIncidentText(w, inc); err != nil {
+					return err
+				}
+				for _, d := range v.SuggestedDeploys {
+					if _, err := fmt.Fprintf(w, "\nsuggested: deploy #%d %s %s at %s, %s before impact began (reltui incident link %d %d)\n", d.ID,
+						sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At),
+						incidents.FormatDuration(inc.Milestones.Started.Sub(d.At)), v.ID, d.ID); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		}),
 	}
 	o.addOutput(cmd)
@@ -421,6 +485,7 @@ func writeIncidentText(w io.Writer, inc incidents.Incident) error {
 	fmt.Fprintf(&b, "%s  %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title))
 	fmt.Fprintf(&b, "severity %s  status %s  commander %s  services %s\n", inc.Severity, inc.Status(),
 		orDash(sanitize.Line(inc.Commander)), orDash(sanitize.Line(strings.Join(inc.Services, ", "))))
+	fmt.Fprintf(&b, "kind %s  root cause %s\n", inc.Kind, orDash(sanitize.Line(inc.Category)))
 	fmt.Fprintf(&b, "declared %s by %s\n\nmilestones\n", incidents.FormatTime(inc.DeclaredAt), sanitize.Line(inc.DeclaredBy))
 	for _, m := range incidents.AllMilestones {
 		fmt.Fprintf(&b, "  %-13s %s\n", m, incidents.FormatTime(inc.Milestones.Get(m)))
@@ -436,9 +501,28 @@ func writeIncidentText(w io.Writer, inc incidents.Incident) error {
 		}
 		fmt.Fprintf(&b, "%s %s", strings.ToUpper(string(m)), val)
 	}
-	b.WriteString("\n\ntimeline (UTC)\n")
+	b.WriteString("\n")
+	for _, d := range inc.Deploys {
+		fmt.Fprintf(&b, "\nlinked deploy #%d %s %s at %s", d.DeployID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At))
+	}
+	if len(inc.FollowUps) > 0 {
+		b.WriteString("\n\nfollow-ups\n")
+		for _, f := range inc.FollowUps {
+			due := "-"
+			if !f.Due.IsZero() {
+				due = f.Due.UTC().Format("2006-01-02")
+			}
+			fmt.Fprintf(&b, "  #%-3d %-9s due %s  %s  %s\n", f.ID, f.State, due, orDash(sanitize.Line(f.Owner)), sanitize.Line(f.Action))
+		}
+	} else {
+		b.WriteString("\n")
+	}
+	b.WriteString("\ntimeline (UTC; \"happened\" when it differs from when it was recorded)\n")
 	for _, e := range incidents.Timeline(inc) {
 		fmt.Fprintf(&b, "  #%-3d %s  %-10s %s\n", e.Seq, incidents.FormatTime(e.Time), sanitize.Line(e.Author), e.Summary)
+		if !e.Happened.IsZero() {
+			fmt.Fprintf(&b, "        happened %s\n", incidents.FormatTime(e.Happened))
+		}
 		if ev := e.Evidence; ev != nil {
 			if ev.Query != "" {
 				fmt.Fprintf(&b, "        query %s\n", sanitize.Line(ev.Query))
@@ -461,11 +545,13 @@ func orDash(s string) string {
 
 func newIncidentNoteCmd(g *globals) *cobra.Command {
 	var o incidentOpts
+	var at string
 	cmd := &cobra.Command{
-		Use:     "note ID TEXT",
-		Short:   "Add a note to the timeline",
-		Example: `  reltui incident note 42 "rolled back payments to v41"`,
-		Args:    exactArgs(2, "an incident id and the note text"),
+		Use:   "note ID TEXT",
+		Short: "Add a note to the timeline",
+		Example: `  reltui incident note 42 "rolled back payments to v41"
+  reltui incident note 42 "paged the DBA" --at "10:05"`,
+		Args: exactArgs(2, "an incident id and the note text"),
 		RunE: o.runE(func(f string, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -474,12 +560,21 @@ func newIncidentNoteCmd(g *globals) *cobra.Command {
 			if strings.TrimSpace(args[1]) == "" {
 				return usage("the note is empty")
 			}
-			w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindNote, Text: args[1]}
-			return appendAndReport(g, f, id, w)
+			who, err := o.author(g)
+			if err != nil {
+				return err
+			}
+			occ, err := parseWhen("at", at, time.Now())
+			if err != nil {
+				return err
+			}
+			w := incidents.Write{Key: o.idemKey(), Author: who, Kind: incidents.KindNote, Text: args[1], Occurred: occ}
+			return o.said(g, appendAndReport(g, f, id, w))
 		}),
 	}
 	o.addOutput(cmd)
 	o.addKey(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now (shown beside when it was recorded)")
 	return cmd
 }
 
@@ -488,9 +583,10 @@ func newIncidentMarkCmd(g *globals) *cobra.Command {
 	var at, reason string
 	cmd := &cobra.Command{
 		Use:   "mark ID MILESTONE",
-		Short: "Set or move a milestone: started, detected, acknowledged, mitigated, resolved",
+		Short: "Set or move a milestone: started, detected, acknowledged, identified, mitigated, resolved",
 		Long: "Sets a milestone (default: now). Moving one that is already set needs --reason; the old value stays in the timeline.\n" +
-			"Milestones must keep the order started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved.",
+			"identified is when the cause was isolated (MTTI). Milestones must keep the order\n" +
+			"started ≤ detected ≤ acknowledged ≤ identified ≤ mitigated ≤ resolved.",
 		Example: `  reltui incident mark 42 mitigated
   reltui incident mark 42 started --at "2026-11-22 09:58" --reason "error rate rose at 09:58 per the SLO chart"`,
 		Args: exactArgs(2, "an incident id and a milestone"),
@@ -529,17 +625,28 @@ func (o *incidentOpts) mark(g *globals, f, ref, milestone, at, reason string) er
 	if err != nil {
 		return err
 	}
-	w := incidents.Write{Key: o.idemKey(), Author: author(), Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
-	return appendAndReport(g, f, id, w)
+	who, err := o.author(g)
+	if err != nil {
+		return err
+	}
+	w := incidents.Write{Key: o.idemKey(), Author: who, Kind: incidents.KindMilestone, Milestone: m, At: t, Text: reason}
+	return o.said(g, appendAndReport(g, f, id, w))
 }
 
 // appendAndReport writes w and prints the recorded event.
 func appendAndReport(g *globals, f string, id int64, w incidents.Write) error {
 	appendW := func(ctx context.Context, s incidents.Store) (incidents.Event, error) { return s.Append(ctx, id, w) }
 	return storeReport(g, f, appendW, func(ev incidents.Event) any { return ev }, func(out io.Writer, ev incidents.Event) error {
-		what := "note"
-		if ev.Kind == incidents.KindMilestone {
+		what := strings.ReplaceAll(string(ev.Kind), "_", " ")
+		switch ev.Kind {
+		case incidents.KindMilestone:
 			what = fmt.Sprintf("%s at %s", ev.Milestone, incidents.FormatTime(ev.At))
+		case incidents.KindFollowUp:
+			if fu := ev.Detail.FollowUp; fu.ID == 0 {
+				what = fmt.Sprintf("follow-up #%d added", ev.Seq)
+			} else {
+				what = fmt.Sprintf("follow-up #%d %s", fu.ID, fu.State)
+			}
 		}
 		_, err := fmt.Fprintf(out, "%s #%d: %s (recorded by %s)\n", incidents.Ref(id), ev.Seq, what, sanitize.Line(ev.Author))
 		return err
@@ -568,85 +675,6 @@ func newIncidentExportCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
 	return cmd
-}
-
-func newIncidentStatsCmd(g *globals) *cobra.Command {
-	var o incidentOpts
-	var since string
-	cmd := &cobra.Command{
-		Use:   "stats",
-		Short: "MTTD, MTTA, MTTM and MTTR (mean, median, p90) over incidents that started in the period",
-		Args:  cobra.NoArgs,
-		RunE: o.runE(func(f string, _ []string) error {
-			d, err := timespec.ParseDuration(since)
-			if err != nil || d == 0 {
-				return usage("--since: invalid duration %q (examples: 30d, 12w, 24h)", since)
-			}
-			to := time.Now().UTC()
-			from := to.Add(-d)
-			aggregate := func(ctx context.Context, s incidents.Store) (incidents.Report, error) {
-				incs, err := s.List(ctx, incidents.Filter{StartedFrom: from, StartedTo: to})
-				if err != nil {
-					return incidents.Report{}, err
-				}
-				return incidents.Aggregate(incs), nil
-			}
-			return storeReport(g, f, aggregate, func(r incidents.Report) any { return incidents.NewReportView(r, from, to) },
-				func(w io.Writer, r incidents.Report) error { return writeStatsText(w, r, from, to) })
-		}),
-	}
-	o.addOutput(cmd)
-	cmd.Flags().StringVar(&since, "since", "90d", "period ending now, e.g. 30d, 12w")
-	return cmd
-}
-
-func writeStatsText(w io.Writer, r incidents.Report, from, to time.Time) error {
-	fmt.Fprintf(w, "%d incidents started between %s and %s\n\n", r.Count, incidents.FormatTime(from), incidents.FormatTime(to))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METRIC\tN\tMEAN\tMEDIAN\tP90")
-	for _, m := range incidents.AllMetrics {
-		s := r.Metrics[m]
-		if s.Count == 0 {
-			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\n", strings.ToUpper(string(m)))
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", strings.ToUpper(string(m)), s.Count,
-			incidents.FormatDuration(s.Mean), incidents.FormatDuration(s.Median), incidents.FormatDuration(s.P90))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, group := range []struct {
-		name string
-		keys []string
-		get  func(string) incidents.Stats
-	}{
-		{"severity", sortedKeys(r.BySeverity), func(k string) incidents.Stats { return r.BySeverity[incidents.Severity(k)] }},
-		{"service", sortedKeys(r.ByService), func(k string) incidents.Stats { return r.ByService[k] }},
-	} {
-		if len(group.keys) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\nby %s (median)\n", group.name)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.ToUpper(group.name)+"\tN\tMTTD\tMTTA\tMTTM\tMTTR")
-		for _, k := range group.keys {
-			st := group.get(k)
-			fmt.Fprintf(tw, "%s\t%d", sanitize.Line(k), st.Count)
-			for _, m := range incidents.AllMetrics {
-				if s := st.Metrics[m]; s.Count > 0 {
-					fmt.Fprintf(tw, "\t%s", incidents.FormatDuration(s.Median))
-				} else {
-					fmt.Fprint(tw, "\t-")
-				}
-			}
-			fmt.Fprintln(tw)
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []string {

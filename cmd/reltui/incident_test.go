@@ -91,7 +91,7 @@ func TestIncidentLifecycle(t *testing.T) {
 		t.Fatalf("event 4 = %+v", moved)
 	}
 	text, _ := cli(t, 0, "incident", "show", "1")
-	for _, want := range []string{"INC-1  Payments 5xx", "MTTD 4m00s  MTTA 2m00s  MTTM 30m00s  MTTR 50m00s", "detected moved from", "note: rolled back to v41"} {
+	for _, want := range []string{"INC-1  Payments 5xx", "MTTD 4m00s  MTTA 2m00s  MTTI n/a  MTTM 30m00s  MTTR 50m00s", "detected moved from", "note: rolled back to v41"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("show text lacks %q:\n%s", want, text)
 		}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// incidentConfig loads the config file when one was named or the default
+// one exists; nil means "no file", which incidents must work without.
+func incidentConfig(g *globals) (*config.File, error) {
+	path := g.configPath
+	if !g.configSet {
+		path = config.DefaultPath(os.Getenv)
+	}
+	if _, err := os.Stat(path); !g.configSet && (path == "" || err != nil) {
+		return nil, nil
+	}
+	f, err := loadConfig(g)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
+	}
+	return f, nil
+}
+
+// pickAuthor chooses who a write is recorded as, and says from where:
+// --as, then the config's user:, then the OS user. On a shared bastion
+// the OS user is "root" for everyone, so it is only the fallback.
+func pickAuthor(as, cfgUser, osUser string) (name, from string) {
+	switch {
+	case strings.TrimSpace(as) != "":
+		return strings.TrimSpace(as), "--as"
+	case strings.TrimSpace(cfgUser) != "":
+		return strings.TrimSpace(cfgUser), "the config's user:"
+	}
+	return osUser, "the OS user; set user: in the config or pass --as"
+}
+
+// author resolves the write's author; said reports it after the write.
+func (o *incidentOpts) author(g *globals) (string, error) {
+	cfgUser := ""
+	if strings.TrimSpace(o.as) == "" {
+		f, err := incidentConfig(g)
+		if err != nil {
+			return "", err
+		}
+		if f != nil {
+			cfgUser = f.User
+		}
+	}
+	name, from := pickAuthor(o.as, cfgUser, author())
+	if sanitize.Line(name) != name || len(name) > 100 {
+		return "", usage("the author %q is not a plain name", sanitize.Line(name))
+	}
+	o.authorMsg = fmt.Sprintf("reltui: recorded as %s (from %s)", name, from)
+	return name, nil
+}
+
+// said tells the person, once the write succeeded, whom it was recorded
+// as; a failed write prints only its one-line reason.
+func (o *incidentOpts) said(g *globals, err error) error {
+	if err == nil && o.authorMsg != "" {
+		fmt.Fprintln(g.stderr, o.authorMsg)
+	}
+	return err
+}
+
+// checkCategory validates a root-cause category against the config's
+// list, or the default one.
+func checkCategory(g *globals, c string) (string, error) {
+	var allowed []string
+	f, err := incidentConfig(g)
+	if err != nil {
+		return "", err
+	}
+	if f != nil && f.Incidents != nil {
+		allowed = f.Incidents.Categories
+	}
+	out, err := incidents.CheckCategory(c, allowed)
+	if err != nil {
+		return "", usage("--category: %v", err)
+	}
+	return out, nil
+}
