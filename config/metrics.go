@@ -31,9 +31,18 @@ import (
 // template but exemplars must name the service ({{service}} or
 // {{selector}}), or all services would show the same lines. A template
 // left out keeps its default (DefaultMetricsTemplates).
+//
+// Without templates the pane detects which common naming the backend has
+// (see MetricsSchemes) and reads that; scheme names one instead of
+// detecting, and scrape_interval is the fastest live refresh (15s).
 type Metrics struct {
-	// ServiceLabel is the label that names a service (default "service").
+	// ServiceLabel is the label that names a service (default: the
+	// detected scheme's, else "service").
 	ServiceLabel string `yaml:"service_label"`
+	// Scheme names the naming scheme ("" or "auto": detect).
+	Scheme string `yaml:"scheme"`
+	// ScrapeInterval is the backend's scrape interval (default 15s).
+	ScrapeInterval Duration `yaml:"scrape_interval"`
 	// Templates overrides the default golden-signal queries by name.
 	Templates map[string]string `yaml:"templates"`
 }
@@ -70,7 +79,7 @@ func DefaultMetricsTemplates() map[string]string {
 	return map[string]string{
 		MetricsLatency:    `histogram_quantile({{quantile}}, sum by (le) (rate(http_request_duration_seconds_bucket{ {{selector}} }[{{window}}])))`,
 		MetricsTraffic:    `sum(rate(http_requests_total{ {{selector}} }[{{window}}]))`,
-		MetricsErrors:     `sum(rate(http_requests_total{ {{selector}}, code=~"5.." }[{{window}}])) / sum(rate(http_requests_total{ {{selector}} }[{{window}}]))`,
+		MetricsErrors:     `(sum(rate(http_requests_total{ {{selector}}, code=~"5.." }[{{window}}])) or vector(0)) / sum(rate(http_requests_total{ {{selector}} }[{{window}}]))`,
 		MetricsSaturation: `max by (__name__) ({__name__=~"process_cpu_utilization|db_pool_in_use_ratio", {{selector}} })`,
 		MetricsExemplars:  `http_request_duration_seconds_bucket{ {{selector}} }`,
 	}
@@ -134,6 +143,14 @@ func (f *File) validateMetrics(key string, m *Metrics) []Problem {
 	var ps []Problem
 	if m.ServiceLabel != "" && !labelNameRE.MatchString(m.ServiceLabel) {
 		ps = append(ps, f.problem(key+".service_label", "%q is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)", m.ServiceLabel))
+	}
+	if sc := m.Scheme; sc != "" && sc != "auto" {
+		if _, ok := MetricsSchemeByName(sc); !ok {
+			ps = append(ps, f.problem(key+".scheme", "unknown scheme %q (have: auto, %s)", sc, strings.Join(MetricsSchemeNames(), ", ")))
+		}
+	}
+	if m.ScrapeInterval < 0 {
+		ps = append(ps, f.problem(key+".scrape_interval", "scrape interval must be positive"))
 	}
 	names := MetricsTemplateNames()
 	known := MetricsPlaceholders()

@@ -74,3 +74,47 @@ func TestMetricsProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestMetricsSchemeAndScrapeInterval(t *testing.T) {
+	f, err := Parse([]byte(metricsDoc("      scheme: istio\n      scrape_interval: 30s\n")), "c.yaml", testEnv(nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := f.Contexts["p"].Metrics
+	if m.Scheme != SchemeIstio || m.ScrapeInterval.Std().String() != "30s" {
+		t.Fatalf("scheme %q, scrape %s", m.Scheme, m.ScrapeInterval.Std())
+	}
+	_, err = Parse([]byte(metricsDoc("      scheme: zipkin\n")), "c.yaml", testEnv(nil, nil))
+	if err == nil || !strings.Contains(err.Error(), `unknown scheme "zipkin"`) || !strings.Contains(err.Error(), "micrometer") {
+		t.Fatalf("unknown scheme: %v", err)
+	}
+}
+
+// Every scheme's templates pass the validation users' templates do, and
+// a scheme's template is overridden one by one.
+func TestSchemeTemplatesValidateAndOverride(t *testing.T) {
+	f := &File{}
+	for _, s := range MetricsSchemes() {
+		ts := map[string]string{}
+		for k, v := range s.Templates {
+			if v != "" {
+				ts[k] = v
+			}
+		}
+		if ps := f.validateMetrics("m", &Metrics{Templates: ts}); len(ps) != 0 {
+			t.Errorf("%s: %v", s.Name, ps)
+		}
+		if !strings.Contains(s.Templates[MetricsTraffic], strings.TrimSuffix(strings.TrimSuffix(s.Probe, "_count"), "_total")) {
+			t.Errorf("%s: traffic %q does not read its probe %s", s.Name, s.Templates[MetricsTraffic], s.Probe)
+		}
+	}
+	g, _ := MetricsSchemeByName(SchemeGRPC)
+	m := &Metrics{Templates: map[string]string{MetricsErrors: "x{ {{selector}} }"}}
+	got := m.TemplatesFor(g)
+	if got[MetricsErrors] != "x{ {{selector}} }" || got[MetricsTraffic] != g.Templates[MetricsTraffic] {
+		t.Fatalf("TemplatesFor = %v", got)
+	}
+	if o := m.Overrides(); len(o) != 1 || o[0] != MetricsErrors {
+		t.Fatalf("Overrides = %v", o)
+	}
+}

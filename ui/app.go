@@ -252,8 +252,18 @@ func (m *Model) probeRound() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update routes messages. Global keys first, then the active pane.
+// Update routes messages. Global keys first, then the active pane. When
+// the pane on screen changes, the one left and the one shown are told.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	prev, n := m.active, len(m.panes)
+	_, cmd := m.update(msg)
+	if m.active != prev && len(m.panes) == n && prev < n {
+		cmd = tea.Batch(cmd, m.updatePane(prev, pane.VisibleMsg{}), m.updatePane(m.active, pane.VisibleMsg{Visible: true}))
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

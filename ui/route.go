@@ -48,11 +48,15 @@ func (m *Model) buildPanes() {
 	m.backStack = nil
 }
 
-// initPanes starts every pane's first work.
+// initPanes starts every pane's first work. Panes not on screen are told
+// so first, so a live pane does not start refreshing in the background.
 func (m *Model) initPanes() tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(m.panes))
-	for _, p := range m.panes {
-		cmds = append(cmds, p.Init())
+	for i := range m.panes {
+		if i != m.active {
+			cmds = append(cmds, m.updatePane(i, pane.VisibleMsg{}))
+		}
+		cmds = append(cmds, m.panes[i].Init())
 	}
 	return tea.Batch(cmds...)
 }

@@ -90,9 +90,14 @@ func TestPivotAndBack(t *testing.T) {
 	if m.active != ti {
 		t.Fatalf("pivot did not switch to traces: active=%d", m.active)
 	}
-	got, ok := (*traces)[len(*traces)-1].(pane.PivotMsg)
+	// The pane gets the pivot, then the root's word that it is shown.
+	n := len(*traces)
+	got, ok := (*traces)[max(0, n-2)].(pane.PivotMsg)
 	if !ok || got.TraceID != "abc" || !got.From.Equal(from) {
-		t.Fatalf("traces pane did not get the pivot: %#v", (*traces)[len(*traces)-1])
+		t.Fatalf("traces pane did not get the pivot: %#v", *traces)
+	}
+	if v, ok := (*traces)[n-1].(pane.VisibleMsg); !ok || !v.Visible {
+		t.Fatalf("traces pane was not told it is shown: %#v", (*traces)[n-1])
 	}
 	// A pane with something open keeps esc for itself.
 	tp.rest = false

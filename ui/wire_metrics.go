@@ -15,6 +15,9 @@ func newMetricsPane(env PaneEnv) Pane {
 	}
 	if env.Ctx.Config != nil {
 		cfg.Metrics = env.Ctx.Config.Metrics
+		if mc := cfg.Metrics; mc != nil {
+			cfg.ScrapeInterval = mc.ScrapeInterval.Std()
+		}
 		if p := env.Ctx.Config.Prometheus; p != nil {
 			cfg.Timeout = p.TimeoutOr().Std()
 		}

@@ -41,9 +41,8 @@ type (
 	}
 )
 
-func (m servicesMsg) PaneID() string { return m.pane }
-func (m signalsMsg) PaneID() string  { return m.pane }
-func (m queryMsg) PaneID() string    { return m.pane }
+func (m signalsMsg) PaneID() string { return m.pane }
+func (m queryMsg) PaneID() string   { return m.pane }
 
 // panel is one chart's data: what was asked and what came back.
 type panel struct {
@@ -130,12 +129,13 @@ func signalsCmd(ctx context.Context, r request, pane string, seq int, service, l
 			}()
 		}
 		msg := signalsMsg{pane: pane, seq: seq, service: service}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			expr := config.ExpandMetricsTemplate(tmpl[config.MetricsExemplars], vars)
-			msg.ex, msg.exErr = fetchExemplars(ctx, r, expr)
-		}()
+		if t := tmpl[config.MetricsExemplars]; strings.TrimSpace(t) != "" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				msg.ex, msg.exErr = fetchExemplars(ctx, r, config.ExpandMetricsTemplate(t, vars))
+			}()
+		}
 		wg.Wait()
 		msg.panels = panels
 		return msg

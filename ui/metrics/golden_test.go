@@ -51,7 +51,7 @@ func TestGoldenViews(t *testing.T) {
 		}},
 	}
 	for _, sc := range scenes {
-		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {200, 50}} {
 			for _, pr := range []struct {
 				name string
 				p    termenv.Profile

@@ -6,6 +6,7 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,10 +36,14 @@ type fakeSource struct {
 	exFail   error
 	missing  map[string]bool // metric names that do not exist
 	services []string
+	present  []string // the series names scheme detection finds
+	labels   []string // the label names LabelValues lists services for ("" any)
+	asked    []string // the service labels asked for
 }
 
 func newFake() *fakeSource {
-	return &fakeSource{services: []string{"checkout", "frontend", "payments"}, missing: map[string]bool{}}
+	return &fakeSource{services: []string{"checkout", "frontend", "payments"}, missing: map[string]bool{},
+		present: []string{"http_requests_total"}}
 }
 
 // curve is a deterministic series over [from, to] at step: base with a
@@ -106,6 +111,16 @@ func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []st
 	f.calls.Add(1)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if name == "__name__" && len(matchers) == 1 && strings.HasPrefix(matchers[0], "{__name__=~") {
+		// Scheme detection: which probe series exist.
+		var out []string
+		for _, n := range f.present {
+			if strings.Contains(matchers[0], n) {
+				out = append(out, n)
+			}
+		}
+		return out, nil, nil
+	}
 	if name == "__name__" && len(matchers) == 1 {
 		for n := range f.missing {
 			if matchers[0] == fmt.Sprintf("{__name__=%q}", n) {
@@ -114,6 +129,10 @@ func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []st
 		}
 		return []string{strings.Trim(strings.TrimPrefix(matchers[0], "{__name__="), `"}`)}, nil, nil
 	}
+	if len(f.labels) > 0 && !slices.Contains(f.labels, name) {
+		return nil, nil, nil
+	}
+	f.asked = append(f.asked, name)
 	return f.services, nil, nil
 }
 
@@ -153,7 +172,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (
 	}
 	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC,
-		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
+		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: (&tickLog{}).tick})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
 	return m, clk
@@ -195,4 +214,24 @@ func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) []tea.Msg {
 		cmd = tea.Batch(next...)
 	}
 	return outside
+}
+
+// tickLog is a Ticker that arms nothing: it records the periods asked
+// for, and tests deliver tickMsg by hand with the fake clock.
+type tickLog struct {
+	mu      sync.Mutex
+	periods []time.Duration
+}
+
+func (l *tickLog) tick(_ context.Context, d time.Duration, _ func(time.Time) tea.Msg) tea.Cmd {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.periods = append(l.periods, d)
+	return nil
+}
+
+func (l *tickLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.periods)
 }

@@ -288,7 +288,7 @@ func (m *Model) openLogs() tea.Cmd {
 		return nil
 	}
 	at := m.moment()
-	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc, ServiceLabel: m.label,
+	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc, ServiceLabel: m.logLabel,
 		From: at.Add(-pivotPad), To: at.Add(pivotPad)}
 	return func() tea.Msg { return msg }
 }

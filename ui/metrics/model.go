@@ -13,7 +13,6 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +53,11 @@ type Config struct {
 	Location *time.Location
 	// Timeout bounds one refresh (DefaultTimeout).
 	Timeout time.Duration
+	// ScrapeInterval is the backend's scrape interval, the fastest live
+	// refresh (DefaultScrapeInterval).
+	ScrapeInterval time.Duration
+	// Ticker arms the live-refresh timer; nil means pane.Tick.
+	Ticker Ticker
 	// Metrics is the context's metrics config (templates, service
 	// label); nil means the defaults.
 	Metrics *config.Metrics
@@ -92,10 +96,25 @@ type Model struct {
 	tmo  time.Duration
 
 	tmpl  map[string]string
-	label string
+	label string // the service label on the metrics
+	// Naming scheme (scheme.go).
+	metricsCfg  *config.Metrics
+	scheme      config.MetricsScheme
+	schemeFixed bool     // metrics.scheme named it
+	detected    bool     // detection found it in the backend
+	overrides   []string // templates the config overrides
+	wantLabel   string   // metrics.service_label, "" to detect
+	logLabel    string   // the stream label a logs pivot names the service by
 
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	// Live refresh (live.go).
+	ticker  Ticker
+	scrape  time.Duration
+	tickGen int
+	hidden  bool // the root hid the pane
+	due     bool // a refresh fell due while hidden
 
 	width, height int
 	mode          mode
@@ -162,6 +181,12 @@ func New(cfg Config) *Model {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.Ticker == nil {
+		cfg.Ticker = pane.Tick
+	}
+	if cfg.ScrapeInterval <= 0 {
+		cfg.ScrapeInterval = DefaultScrapeInterval
+	}
 	parent := cfg.Parent
 	if parent == nil {
 		parent = context.Background()
@@ -175,10 +200,18 @@ func New(cfg Config) *Model {
 		id:      cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
 		st:    NewStyles(cfg.Renderer, cfg.Palette),
 		tmpl:  cfg.Metrics.MetricsTemplates(),
-		label: cfg.Metrics.Label(),
+		label: cfg.Metrics.Label(), logLabel: cfg.Metrics.Label(),
+		metricsCfg: cfg.Metrics, overrides: cfg.Metrics.Overrides(),
 		exSel: -1,
 		from:  cfg.From, to: cfg.To, live: cfg.Live,
 		service: sanitize.Line(cfg.Service),
+		ticker:  cfg.Ticker, scrape: cfg.ScrapeInterval,
+	}
+	if mc := cfg.Metrics; mc != nil {
+		m.wantLabel = mc.ServiceLabel
+		if sc, ok := config.MetricsSchemeByName(mc.Scheme); ok {
+			m.scheme, m.schemeFixed = sc, true
+		}
 	}
 	if m.from.IsZero() || !m.to.After(m.from) {
 		m.to = m.now()
@@ -201,12 +234,13 @@ func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) texti
 func (m *Model) Title() string { return "Metrics" }
 
 // Init loads the service list and, when a service is already chosen, its
-// signals; otherwise the signals follow the list.
+// signals; otherwise the signals follow the list. A live range also arms
+// the refresh timer.
 func (m *Model) Init() tea.Cmd {
 	if m.service != "" {
-		return tea.Batch(m.loadServices(), m.runSignals())
+		return tea.Batch(m.loadServices(), m.runSignals(), m.startTick())
 	}
-	return m.loadServices()
+	return tea.Batch(m.loadServices(), m.startTick())
 }
 
 // Close cancels everything in flight.
@@ -267,14 +301,15 @@ func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
 		m.from, m.to, m.live = msg.From, msg.To, false
 	}
 	m.cursor, m.exSel = time.Time{}, -1
+	tick := m.startTick()
 	if strings.TrimSpace(msg.Query) != "" {
-		return m.Run(msg.Query)
+		return tea.Batch(m.Run(msg.Query), tick)
 	}
 	if msg.Service != "" {
 		m.mode = modeSignals
-		return m.selectService(sanitize.Line(msg.Service))
+		return tea.Batch(m.selectService(sanitize.Line(msg.Service)), tick)
 	}
-	return m.refresh()
+	return tea.Batch(m.refresh(), tick)
 }
 
 // Update handles one message.
@@ -285,10 +320,16 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case pane.RangeMsg:
 		m.from, m.to, m.live = msg.From, msg.To, msg.Live
 		m.cursor, m.exSel = time.Time{}, -1
-		return m, m.refresh()
-	case servicesMsg:
+		return m, tea.Batch(m.refresh(), m.startTick())
+	case tickMsg:
+		if msg.pane == m.id && msg.gen == m.tickGen {
+			return m, m.onTick()
+		}
+	case pane.VisibleMsg:
+		return m, m.onVisible(msg)
+	case schemesMsg:
 		if msg.pane == m.id && msg.seq == m.svcSeq {
-			return m, m.onServices(msg)
+			return m, m.onSchemes(msg)
 		}
 	case signalsMsg:
 		if msg.pane == m.id && msg.seq == m.sigSeq {
@@ -342,6 +383,7 @@ func (m *Model) request() (request, bool) {
 	return request{src: m.src, from: from, to: to, step: m.step(from, to), timeout: m.tmo}, true
 }
 
+// loadServices detects the naming scheme and lists the services on it.
 func (m *Model) loadServices() tea.Cmd {
 	r, ok := m.request()
 	if !ok {
@@ -349,21 +391,25 @@ func (m *Model) loadServices() tea.Cmd {
 	}
 	m.svcSeq++
 	m.svcLoading = true
-	ctx, pane, seq, label := m.ctx, m.id, m.svcSeq, m.label
-	fetch := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
-		vals, _, err := r.src.LabelValues(ctx, label, nil, r.from, r.to)
-		out := make([]string, 0, len(vals))
-		for _, v := range vals {
-			if v = sanitize.Line(v); v != "" {
-				out = append(out, v)
-			}
-		}
-		slices.Sort(out)
-		return servicesMsg{pane: pane, seq: seq, services: slices.Compact(out), err: err}
+	want := ""
+	if m.schemeFixed {
+		want = m.scheme.Name
 	}
-	return tea.Batch(fetch, m.spin.Start())
+	return tea.Batch(detectCmd(m.ctx, r, m.id, m.svcSeq, want, m.wantLabel), m.spin.Start())
+}
+
+// onSchemes takes the detected scheme's templates (with the config's on
+// top) and service label, then its services.
+func (m *Model) onSchemes(msg schemesMsg) tea.Cmd {
+	if msg.err == nil {
+		d := msg.det
+		if d.scheme.Name != m.scheme.Name || d.label != m.label {
+			m.panels, m.exemplars, m.exSel = nil, nil, -1
+		}
+		m.scheme, m.detected, m.label = d.scheme, d.found, d.label
+		m.tmpl = m.metricsCfg.TemplatesFor(d.scheme)
+	}
+	return m.onServices(servicesMsg{pane: msg.pane, seq: msg.seq, services: msg.det.services, err: msg.err})
 }
 
 func (m *Model) onServices(msg servicesMsg) tea.Cmd {
@@ -378,7 +424,7 @@ func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 		return nil
 	}
 	if len(m.services) == 0 {
-		m.flash = fmt.Sprintf("no series carry the label %q; set metrics.service_label in the config", m.label)
+		m.flash = fmt.Sprintf("no series carry the label %q; set metrics.scheme or metrics.service_label in the config", m.label)
 		return nil
 	}
 	m.service = m.services[0]
@@ -441,8 +487,15 @@ func (m *Model) onSignals(msg signalsMsg) {
 		}
 	}
 	if msg.exErr == nil {
+		// A refresh keeps the selected exemplar when it is still there.
+		sel, had := m.selectedExemplar()
 		m.exemplars, m.exErr = slowestPerSlot(msg.ex, msg.panels[0].from, msg.panels[0].to, max(8, m.plotWidth()/3)), nil
 		m.exSel = -1
+		for i, e := range m.exemplars {
+			if had && e.traceID == sel.traceID && e.t.Equal(sel.t) {
+				m.exSel = i
+			}
+		}
 	} else {
 		m.exErr = msg.exErr
 	}

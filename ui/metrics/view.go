@@ -78,6 +78,9 @@ func (m *Model) headerLine() string {
 		meta := ""
 		if m.result != nil {
 			meta = fmt.Sprintf("  step %s · %s", fmtDur(m.result.step), m.rangeLabel())
+			if a := m.ageLabel(); a != "" {
+				meta += " · " + a
+			}
 		}
 		return m.fit(st.Prompt.Render(m.editor.Prompt) + st.Query.Render(q) + st.Status.Render(meta) + m.spinner())
 	}
@@ -85,18 +88,29 @@ func (m *Model) headerLine() string {
 	if svc == "" {
 		svc = "–"
 	}
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Golden signals"))
-	b.WriteString(st.Status.Render(" · service "))
-	b.WriteString(st.Query.Render(svc))
-	b.WriteString(st.Muted.Render(" (s to change)"))
+	// Parts in order of what to drop first when the line is too narrow:
+	// the hint, the rate window, the step. The service, the range and the
+	// data's age always stay.
+	hint := st.Muted.Render(" (s to change)")
+	var stepS, rateS string
 	if len(m.panels) > 0 {
 		p := m.panels[0]
-		b.WriteString(st.Status.Render(fmt.Sprintf(" · step %s · rate over %s", fmtDur(p.step), window(p.step))))
+		stepS = st.Status.Render(" · step " + fmtDur(p.step))
+		rateS = st.Status.Render(" · rate over " + window(p.step))
 	}
-	b.WriteString(st.Status.Render(" · " + m.rangeLabel()))
-	b.WriteString(m.spinner())
-	return m.fit(b.String())
+	tail := st.Status.Render(" · " + m.rangeLabel())
+	if a := m.ageLabel(); a != "" {
+		tail += st.Status.Render(" · " + a)
+	}
+	tail += m.spinner()
+	head := st.Title.Render("Golden signals") + st.Status.Render(" · ") + st.Query.Render(svc)
+	for _, opt := range [][]string{{hint, stepS, rateS}, {stepS, rateS}, {stepS}, nil} {
+		line := head + strings.Join(opt, "") + tail
+		if ansi.StringWidth(line) <= m.width {
+			return line
+		}
+	}
+	return m.fit(head + tail)
 }
 
 // errorLine says what failed in the last refresh and that the charts show
@@ -147,8 +161,13 @@ func (m *Model) readoutLine() string {
 	if e, ok := m.selectedExemplar(); ok {
 		parts = append(parts, fmt.Sprintf("exemplar %d/%d: trace %s took %s at %s — enter opens it",
 			m.exSel+1, len(m.exemplars), e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.loc).Format("15:04:05")))
-	} else if m.mode == modeSignals && len(m.exemplars) > 0 {
-		parts = append(parts, fmt.Sprintf("%d exemplars (x selects)", len(m.exemplars)))
+	} else if m.mode == modeSignals {
+		if sc := m.schemeLabel(); sc != "" && m.cursor.IsZero() {
+			parts = append(parts, sc)
+		}
+		if len(m.exemplars) > 0 {
+			parts = append(parts, fmt.Sprintf("%d exemplars (x selects)", len(m.exemplars)))
+		}
 	}
 	if len(parts) == 0 {
 		if m.mode == modeQuery {
