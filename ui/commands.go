@@ -23,18 +23,19 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 	case "status":
 		m.showStatus = true
 	case "logs":
+		m.showPane(pane.TargetLogs)
 		if msg.arg == "" {
-			m.flash = `:logs needs a query in the log backend's language, e.g. :logs {service="payments"}`
 			return nil
 		}
-		m.active = 0
 		return m.logs.Run(msg.arg)
 	case "metrics":
 		if msg.arg == "" {
-			m.flash = `:metrics needs a PromQL query, e.g. :metrics sum by (service) (rate(http_requests_total[5m]))`
+			m.showPane(pane.TargetMetrics)
 			return nil
 		}
 		return m.pivot(pane.PivotMsg{Target: pane.TargetMetrics, Query: msg.arg})
+	case "slos", "lag", "alerts", "incidents":
+		m.showPane(pane.Target(msg.verb))
 	case "range":
 		r, err := parseRange(msg.arg, m.rng, m.deps.Now())
 		if err != nil {
@@ -63,13 +64,13 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		return m.openContext(msg.arg)
 	case "request":
 		if msg.arg == "" {
-			m.flash = ":request needs a request ID or trace ID"
+			m.showPane(pane.TargetRequest)
 			return nil
 		}
 		return m.pivot(pane.PivotMsg{Target: pane.TargetRequest, RequestID: msg.arg})
-	case "trace":
+	case "trace", "traces":
 		if msg.arg == "" {
-			m.flash = ":trace needs a trace ID"
+			m.showPane(pane.TargetTraces)
 			return nil
 		}
 		return m.pivot(pane.PivotMsg{Target: pane.TargetTraces, TraceID: msg.arg})
@@ -81,6 +82,16 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		m.flash = fmt.Sprintf("unknown command %q; try %s", sanitize.Line(msg.verb), strings.Join(names, ", "))
 	}
 	return nil
+}
+
+// showPane puts the pane for t on screen, as its number key does.
+func (m *Model) showPane(t pane.Target) {
+	if i := m.indexOf(t); i >= 0 {
+		m.active = i
+		m.backStack = nil
+		return
+	}
+	m.flash = "no " + string(t) + " pane in this console"
 }
 
 // rebuildLogs replaces the Logs pane, keeping its query and history.

@@ -19,14 +19,22 @@ type paletteCommand struct {
 }
 
 // paletteCommands are the verbs, in the order suggestions show them.
+//
+// Every pane is reached by its name; an argument, where a pane takes one,
+// also runs it there.
 var paletteCommands = []paletteCommand{
-	{"logs", "QUERY", "run a log query (LogQL or LogsQL) in the Logs pane"},
-	{"metrics", "QUERY", "chart a PromQL query in the Metrics pane"},
+	{"logs", "[QUERY]", "show the Logs pane; with a query (LogQL or LogsQL), run it"},
+	{"metrics", "[QUERY]", "show the Metrics pane; with a PromQL query, chart it"},
+	{"traces", "[TRACE-ID]", "show the Traces pane; with an id, open that trace"},
+	{"request", "[ID]", "show the Request pane; with a request or trace id, open it"},
+	{"slos", "", "show the SLOs pane"},
+	{"lag", "", "show the consumer Lag pane"},
+	{"alerts", "", "show the Alerts pane"},
+	{"incidents", "", "show the Incidents pane"},
 	{"range", "5m…30d | live | FROM TO", "set the time range"},
 	{"ctx", "NAME", "switch context (drops all per-context state)"},
 	{"theme", "dark|light|high-contrast|no-color", "switch colours"},
-	{"request", "ID", "open a request view"},
-	{"trace", "ID", "open a trace"},
+	{"trace", "ID", "open a trace (as :traces ID)"},
 	{"status", "", "show every backend's state and last good answer"},
 	{"help", "", "show all keys"},
 	{"q", "", "quit"},
@@ -114,10 +122,7 @@ func (p *palette) update(msg tea.KeyMsg) tea.Cmd {
 		run := paletteRunMsg{verb: verb, arg: strings.TrimSpace(arg)}
 		return func() tea.Msg { return run }
 	case key.Matches(msg, p.keys.Complete):
-		if s := p.suggestions(); len(s) > 0 {
-			p.input.SetValue(s[0] + " ")
-			p.input.CursorEnd()
-		}
+		p.complete()
 		return nil
 	case key.Matches(msg, p.keys.Prev):
 		p.walk(-1)
@@ -254,3 +259,28 @@ func parseRange(arg string, cur TimeRange, now time.Time) (TimeRange, error) {
 type errRange string
 
 func (e errRange) Error() string { return string(e) }
+
+// complete fills in what the suggestions share: the whole suggestion when
+// there is one (or they share no more than what is typed), else their
+// longest common prefix, so "in" becomes "incidents " and "tr" becomes
+// "trace".
+func (p *palette) complete() {
+	s := p.suggestions()
+	if len(s) == 0 {
+		return
+	}
+	common := s[0]
+	for _, c := range s[1:] {
+		n := 0
+		for n < len(common) && n < len(c) && common[n] == c[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(s) > 1 && len(common) > len(strings.TrimRight(p.input.Value(), " ")) {
+		p.input.SetValue(common)
+	} else {
+		p.input.SetValue(s[0] + " ")
+	}
+	p.input.CursorEnd()
+}

@@ -6,11 +6,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // typeLine opens the palette, types s and presses enter, then delivers the
@@ -209,5 +211,52 @@ func TestRuneBurstStillOpensPalette(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":q"), Paste: true})
 	if m.palette.open || m.ctx.Err() != nil {
 		t.Fatal("a paste acted as shortcuts")
+	}
+}
+
+// Every pane is reached by its name from ":", and tab completes the name
+// from a prefix.
+func TestPaletteReachesEveryPaneByName(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	for _, c := range []struct {
+		typed string // what is typed before tab
+		want  string // the pane's title afterwards
+	}{
+		{"me", "Metrics"}, {"traces", "Traces"}, {"req", "Request"}, {"sl", "SLOs"},
+		{"la", "Lag"}, {"al", "Alerts"}, {"in", "Incidents"}, {"lo", "Logs"},
+	} {
+		m.Update(keyMsg(":"))
+		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(c.typed)})
+		m.Update(tea.KeyMsg{Type: tea.KeyTab})
+		typed := m.palette.input.Value()
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+		for _, msg := range panetest.Collect(cmd, 100*time.Millisecond) {
+			m.Update(msg)
+		}
+		if got := m.panes[m.active].Title(); !strings.HasPrefix(got, c.want) {
+			t.Errorf(":%s (completed to %q) shows %q, want %s", c.typed, typed, got, c.want)
+		}
+	}
+	if pings.Load() != 0 {
+		t.Fatal("palette did I/O in Update")
+	}
+}
+
+func TestPaletteCompletesCommonPrefix(t *testing.T) {
+	var pings atomic.Int32
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("tr")})
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	if v := m.palette.input.Value(); v != "trace" {
+		t.Fatalf("tr completed to %q, want the shared prefix trace", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")})
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	if v := m.palette.input.Value(); v != "traces " {
+		t.Fatalf("traces completed to %q", v)
 	}
 }
