@@ -24,12 +24,30 @@ type Serve struct {
 	// HandshakeTimeout closes a connection that has not opened a session
 	// this long after connecting (default 10s).
 	HandshakeTimeout Duration `yaml:"handshake_timeout"`
+	// StallTimeout disconnects a session whose terminal has taken none of
+	// its output for this long (default 30s).
+	StallTimeout Duration `yaml:"stall_timeout"`
+	// OutputBufferBytes is how much output waits for a slow terminal before
+	// it is replaced by one fresh frame (default 262144, 256 KiB).
+	OutputBufferBytes int `yaml:"output_buffer_bytes"`
 	// MaxSessions caps concurrent sessions (default 64).
 	MaxSessions int `yaml:"max_sessions"`
+	// MaxSessionsPerUser caps one user's concurrent sessions (default 4).
+	MaxSessionsPerUser int `yaml:"max_sessions_per_user"`
+	// MaxSessionsPerRole caps each role's concurrent sessions (default:
+	// viewer 3/4 of max_sessions, responder 7/8, commander all).
+	MaxSessionsPerRole map[string]int `yaml:"max_sessions_per_role"`
 	// ConnectionsPerMinute and ConnectionBurst limit new connections per
 	// client address (default 30 a minute, bursts of 10).
 	ConnectionsPerMinute int `yaml:"connections_per_minute"`
 	ConnectionBurst      int `yaml:"connection_burst"`
+	// IPv6Prefix is the prefix length that counts as one client for the
+	// connection limit (default 64).
+	IPv6Prefix int `yaml:"ipv6_prefix"`
+	// LimiterAddresses is how many client addresses the connection limit
+	// remembers; the least recently seen is forgotten past it (default
+	// 65536).
+	LimiterAddresses int `yaml:"limiter_addresses"`
 	// Users maps a user name to a role and, optionally, keys. A key listed
 	// here needs no authorized_keys line; an authorized_keys line without
 	// reltui-role takes its user's role from here.
@@ -60,7 +78,7 @@ func (f *File) validateServe(key string, s *Serve) []Problem {
 	for _, d := range []struct {
 		name string
 		v    Duration
-	}{{"idle_timeout", s.IdleTimeout}, {"handshake_timeout", s.HandshakeTimeout}} {
+	}{{"idle_timeout", s.IdleTimeout}, {"handshake_timeout", s.HandshakeTimeout}, {"stall_timeout", s.StallTimeout}} {
 		if d.v < 0 {
 			ps = append(ps, f.problem(key+"."+d.name, "must not be negative"))
 		}
@@ -68,9 +86,21 @@ func (f *File) validateServe(key string, s *Serve) []Problem {
 	for _, n := range []struct {
 		name string
 		v    int
-	}{{"max_sessions", s.MaxSessions}, {"connections_per_minute", s.ConnectionsPerMinute}, {"connection_burst", s.ConnectionBurst}} {
+	}{{"max_sessions", s.MaxSessions}, {"max_sessions_per_user", s.MaxSessionsPerUser}, {"connections_per_minute", s.ConnectionsPerMinute},
+		{"connection_burst", s.ConnectionBurst}, {"output_buffer_bytes", s.OutputBufferBytes}, {"limiter_addresses", s.LimiterAddresses}} {
 		if n.v < 0 {
 			ps = append(ps, f.problem(key+"."+n.name, "must not be negative"))
+		}
+	}
+	if s.IPv6Prefix < 0 || s.IPv6Prefix > 128 {
+		ps = append(ps, f.problem(key+".ipv6_prefix", "want a prefix length from 1 to 128 (64 counts one /64 as one client), got %d", s.IPv6Prefix))
+	}
+	for role, n := range s.MaxSessionsPerRole {
+		switch {
+		case !validRole(role):
+			ps = append(ps, f.problem(key+".max_sessions_per_role."+role, "unknown role %q; use one of %s", role, strings.Join(ServeRoles, ", ")))
+		case n < 0:
+			ps = append(ps, f.problem(key+".max_sessions_per_role."+role, "must not be negative"))
 		}
 	}
 	for name, u := range s.Users {

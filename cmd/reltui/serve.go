@@ -179,10 +179,17 @@ func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 		Contexts: file.Names(), OpenContext: openContextFunc(file),
 		Range: ui.LiveRange(f.since), Version: versionString(),
 	}
+	roleCaps := map[incidents.Role]int{}
+	for r, n := range s.MaxSessionsPerRole {
+		roleCaps[incidents.Role(r)] = n
+	}
 	srv, err := serve.New(serve.Config{
 		Addr: s.Listen, HostKey: hostKey, Keys: keys, App: serve.Console(base, store),
 		IdleTimeout: s.idle, HandshakeTimeout: s.handshake, MaxSessions: s.MaxSessions,
+		StallTimeout: s.StallTimeout.Std(), OutputBuffer: s.OutputBufferBytes,
+		MaxSessionsPerUser: s.MaxSessionsPerUser, MaxSessionsPerRole: roleCaps,
 		ConnsPerMinute: float64(s.ConnectionsPerMinute), ConnBurst: s.ConnectionBurst,
+		IPv6Prefix: s.IPv6Prefix, LimiterAddresses: s.LimiterAddresses,
 		Logf: func(format string, args ...any) { logger.Print(sanitizeLine(fmt.Sprintf(format, args...))) },
 	})
 	if err != nil {
