@@ -226,16 +226,46 @@ func incidentRefs(incs []incidents.Incident, now time.Time) []incRef {
 		if to.IsZero() {
 			to = now
 		}
-		for _, e := range inc.Events {
-			if e.Evidence == nil {
-				continue
-			}
-			if ls, ok := ParseAlertsQuery(e.Evidence.Query); ok {
-				out = append(out, incRef{labels: ls, from: from, to: to})
-			}
+		for _, ls := range AlertRefs(inc) {
+			out = append(out, incRef{labels: ls, from: from, to: to})
 		}
 	}
 	return out
+}
+
+// AlertRefs returns the label sets of the alerts an incident has as
+// evidence (declared from them or attached later).
+func AlertRefs(inc incidents.Incident) []map[string]string {
+	var out []map[string]string
+	for _, e := range inc.Events {
+		if e.Evidence == nil {
+			continue
+		}
+		if ls, ok := ParseAlertsQuery(e.Evidence.Query); ok {
+			out = append(out, ls)
+		}
+	}
+	return out
+}
+
+// Mentions reports whether inc has as evidence the alert whose labels
+// (alertname included) are labels.
+func Mentions(inc incidents.Incident, labels map[string]string) bool {
+	for _, ref := range AlertRefs(inc) {
+		if subset(ref, labels) {
+			return true
+		}
+	}
+	return false
+}
+
+func subset(ref, labels map[string]string) bool {
+	for k, v := range ref {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // actionable reports whether f overlaps an incident that names its alert:
@@ -246,14 +276,7 @@ func actionable(f Firing, every time.Duration, refs []incRef) bool {
 		if r.from.After(end) || r.to.Before(f.Start) {
 			continue
 		}
-		match := true
-		for k, v := range r.labels {
-			if f.Labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if match {
+		if subset(r.labels, f.Labels) {
 			return true
 		}
 	}

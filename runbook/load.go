@@ -64,7 +64,7 @@ var annotations = []string{"runbook_url", "runbook"}
 func Locate(labels, annots map[string]string, dir string) (Ref, bool) {
 	var ref Ref
 	for _, k := range annotations {
-		v := strings.TrimSpace(annots[k])
+		v := strings.TrimSpace(sanitize.Line(annots[k]))
 		if v == "" {
 			continue
 		}

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/runbook"
 	"github.com/reltui/reltui/ui/alerts"
 )
 
 // newAlertsPane builds the Alerts pane on the context's Prometheus and
-// Alertmanager, declaring into the session's incident store.
+// Alertmanager, declaring into the session's incident store, with the
+// context's runbooks: settings.
 func newAlertsPane(env PaneEnv) Pane {
 	var srcs []alerts.Source
 	if c := env.Ctx.Prom; c != nil {
@@ -16,8 +18,12 @@ func newAlertsPane(env PaneEnv) Pane {
 		srcs = append(srcs, alerts.AlertmanagerSource(c))
 	}
 	var graf incidents.Grafana
-	if cfg := env.Ctx.Config; cfg != nil && cfg.Grafana != nil {
-		graf = incidents.Grafana{URL: cfg.Grafana.URL, OrgID: cfg.Grafana.OrgID, Datasource: cfg.Grafana.PrometheusDatasource}
+	var rb runbook.Options
+	if cfg := env.Ctx.Config; cfg != nil {
+		if cfg.Grafana != nil {
+			graf = incidents.Grafana{URL: cfg.Grafana.URL, OrgID: cfg.Grafana.OrgID, Datasource: cfg.Grafana.PrometheusDatasource}
+		}
+		rb = cfg.RunbookOptions(env.Ctx.ConfigFile)
 	}
 	m := alerts.New(alerts.Config{
 		ID:       env.ID,
@@ -30,6 +36,7 @@ func newAlertsPane(env PaneEnv) Pane {
 		Palette:  env.Palette,
 		Now:      env.Now,
 		Parent:   env.Parent,
+		Runbooks: rb,
 	})
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)

@@ -19,6 +19,14 @@ type KeyMap struct {
 	Apply    key.Binding
 	// Back closes the detail or the filter input, or clears the filter.
 	Back key.Binding
+
+	// Runbook opens the selected alert's runbook; the rest act in it.
+	Runbook  key.Binding
+	NextStep key.Binding
+	PrevStep key.Binding
+	MarkDone key.Binding
+	RunQuery key.Binding
+	CopyURL  key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
@@ -37,6 +45,12 @@ func DefaultKeyMap() KeyMap {
 		Refresh:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
 		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Runbook:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "runbook")),
+		NextStep: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next step")),
+		PrevStep: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous step")),
+		MarkDone: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "step done")),
+		RunQuery: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run step's query")),
+		CopyURL:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy runbook URL")),
 	}
 }
 
@@ -44,6 +58,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Detail, k.Filter, k.State, k.Refresh, k.Back},
-		{k.Declare},
+		{k.Declare, k.Runbook},
+		{k.NextStep, k.PrevStep, k.MarkDone, k.RunQuery, k.CopyURL},
 	}
 }

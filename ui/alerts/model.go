@@ -4,6 +4,9 @@
 // d declares an incident from the selected alert (started prefilled from
 // when it became active, the alert attached as evidence) and pivots to it
 // in the Incidents pane. p (the root's pin key) pins the selected alert.
+// o opens the alert's runbook (package runbook finds and loads it),
+// rendered with glamour; its steps can be marked done on the alert's
+// incident and a step's query block run in the right pane.
 //
 // No I/O happens in Update or View; fetches and the declaration run in
 // Cmds whose answers carry the pane id and a sequence number.
@@ -23,6 +26,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
@@ -56,6 +60,9 @@ type Config struct {
 	Timeout  time.Duration
 	Refresh  time.Duration
 	Parent   context.Context
+	// Runbooks says where runbooks are found and which hosts they may be
+	// fetched from.
+	Runbooks runbook.Options
 }
 
 var stateFilters = []string{"", "firing", "pending"}
@@ -101,6 +108,10 @@ type Model struct {
 	// (fingerprint@activeAt); declared maps a firing to its incident.
 	pending  map[string]incidents.Declaration
 	declared map[string]int64
+
+	rbOpt runbook.Options
+	md    markdown
+	rb    runbookState
 }
 
 // New builds the pane; it contacts no backend.
@@ -140,6 +151,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
 		tmo: cfg.Timeout, every: cfg.Refresh,
 		pending: map[string]incidents.Declaration{}, declared: map[string]int64{},
+		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette),
 	}
 	if m.author == "" {
 		m.author = "unknown"
@@ -175,7 +187,7 @@ func (m *Model) Editing() bool { return m.filter.Editing() }
 
 // AtRest reports whether esc would do nothing.
 func (m *Model) AtRest() bool {
-	return !m.filter.Editing() && !m.detail && m.filter.Value() == "" && m.stateIdx == 0
+	return !m.filter.Editing() && !m.detail && !m.rb.open && m.filter.Value() == "" && m.stateIdx == 0
 }
 
 // SetSize gives the pane its area.
@@ -183,6 +195,8 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
 	m.filter.SetWidth(m.width - 3)
 	m.clamp()
+	m.renderRunbook()
+	m.clampRunbook()
 }
 
 // ShortHelp is the footer for what has focus.
@@ -191,10 +205,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.filter.Editing():
 		return []key.Binding{k.Apply, k.Back}
+	case m.rb.open:
+		return []key.Binding{k.NextStep, k.MarkDone, k.RunQuery, k.CopyURL, k.Back}
 	case m.detail:
 		return []key.Binding{k.Declare, k.Back}
 	}
-	return []key.Binding{k.Declare, k.Detail, k.Filter, k.State}
+	return []key.Binding{k.Declare, k.Runbook, k.Detail, k.Filter, k.State}
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -294,6 +310,18 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, cmd
 		}
+	case runbookMsg:
+		if msg.pane == m.id && msg.seq == m.rb.seq {
+			m.onRunbook(msg)
+		}
+	case StepDoneMsg:
+		if msg.Pane == m.id {
+			return m, m.onStepDone(msg)
+		}
+	case stepRecordedMsg:
+		if msg.pane == m.id {
+			m.onStepRecorded(msg)
+		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
 	}
@@ -367,7 +395,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	m.flash = ""
+	if m.rb.open {
+		return m.onRunbookKey(msg)
+	}
 	switch {
+	case key.Matches(msg, k.Runbook):
+		return m.openRunbook()
 	case key.Matches(msg, k.Back):
 		switch {
 		case m.detail:
@@ -430,7 +463,7 @@ func (m *Model) declare() tea.Cmd {
 	case m.declaring:
 		return nil
 	}
-	firing := fmt.Sprintf("%s@%d", it.a.Fingerprint, it.a.ActiveAt.UnixNano())
+	firing := firingKey(it.a)
 	if id, ok := m.declared[firing]; ok {
 		return m.pivotTo(id, fmt.Sprintf("%s was already declared from this alert", incidents.Ref(id)))
 	}
@@ -469,6 +502,12 @@ func (m *Model) onDeclared(msg declaredMsg) tea.Cmd {
 	}
 	delete(m.pending, msg.firing)
 	m.declared[msg.firing] = msg.inc.ID
+	if m.rb.open && m.rb.firing == msg.firing {
+		// Stay in the runbook: the steps marked next go on this incident.
+		m.rb.incID = msg.inc.ID
+		m.flash = fmt.Sprintf("declared %s; steps marked done go on its timeline", incidents.Ref(msg.inc.ID))
+		return nil
+	}
 	return m.pivotTo(msg.inc.ID, fmt.Sprintf("declared %s: %s", incidents.Ref(msg.inc.ID), sanitize.Line(msg.inc.Title)))
 }
 
@@ -482,4 +521,6 @@ func (m *Model) pivotTo(id int64, text string) tea.Cmd {
 	)
 }
 
-func (m *Model) waiting() bool { return m.loading || m.declaring }
+func (m *Model) waiting() bool {
+	return m.loading || m.declaring || m.rb.loading || len(m.rb.sending) > 0
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -86,7 +87,8 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
 	m := New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: r, Palette: pal,
-		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"}})
+		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
+		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}}})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
 	return &fixture{m: m, store: s, prom: prom, am: am}
@@ -114,7 +116,7 @@ func settle(m *Model, cmd tea.Cmd) []tea.Msg {
 		switch msg := msg.(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case alertsMsg, declaredMsg:
+		case alertsMsg, declaredMsg, runbookMsg, StepDoneMsg, stepRecordedMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		case pane.SpinMsg, refreshMsg, nil:
@@ -326,6 +328,11 @@ func TestGoldenViews(t *testing.T) {
 		{"list", func(m *Model) { panetest.Press(m, "j") }},
 		{"detail", func(m *Model) { panetest.Press(m, "j", "enter") }},
 		{"filtered", func(m *Model) { panetest.Press(m, "/", "lag", "enter") }},
+		{"runbook", func(m *Model) {
+			selectAlert(m, "PaymentsErrorBurst")
+			settle(m, panetest.Press(m, "o"))
+			panetest.Press(m, "n", "n")
+		}},
 	}
 	for _, sc := range scenes {
 		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {

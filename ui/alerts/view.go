@@ -22,6 +22,8 @@ func (m *Model) View() string {
 	switch {
 	case len(m.srcs) == 0:
 		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Status.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
+	case m.rb.open:
+		lines = m.runbookLines()
 	case m.detail:
 		lines = m.detailLines()
 	default:
@@ -186,7 +188,7 @@ func (m *Model) bottomLine() string {
 		}
 		return m.st.Status.Render(sanitize.Line(m.flash))
 	}
-	return m.st.Muted.Render("d declares an incident from the selected alert · p pins it to the open incident")
+	return m.st.Muted.Render("o runbook · d declare an incident from the alert · p pin it to the open incident")
 }
 
 func (m *Model) detailLines() []string {

@@ -1,0 +1,424 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/reltui/reltui/alertnoise"
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// StepNotePrefix starts the timeline note that records a runbook step as
+// done, so the postmortem (and a later reader of the timeline) can tell
+// these notes from the others. incidents has no event kind for runbook
+// steps yet; a note is the existing kind that carries who and when.
+const StepNotePrefix = "runbook step done: "
+
+// runbookState is the runbook view of one alert firing.
+type runbookState struct {
+	open   bool
+	alert  sources.Alert
+	firing string
+	ref    runbook.Ref
+	found  bool
+
+	seq     int
+	loading bool
+	doc     runbook.Loaded
+	loaded  bool
+	err     error
+
+	// lines is the rendered Markdown for width; stepLine[i] is the line
+	// step i's text starts on (-1 when the renderer hid it).
+	lines    []string
+	width    int
+	stepLine []int
+	top      int
+	step     int
+
+	// done holds when each step (by number) was recorded; marking holds
+	// the idempotency key of a write in flight or failed, so a retry
+	// cannot record the step twice.
+	done    map[int]time.Time
+	marking map[int]string
+	sending map[int]bool
+	incID   int64
+}
+
+// runbookMsg answers a runbook load.
+type runbookMsg struct {
+	pane string
+	seq  int
+	doc  runbook.Loaded
+	err  error
+}
+
+// StepDoneMsg says the user marked a runbook step done. The root routes
+// it to the pane named by Pane (like every pane.Routed message), which
+// records it on the incident about the alert.
+type StepDoneMsg struct {
+	Pane   string
+	Alert  sources.Alert
+	Firing string
+	Step   runbook.Step
+	// Runbook is where the runbook was read from, for the note.
+	Runbook string
+}
+
+// stepRecordedMsg answers the write of a StepDoneMsg.
+type stepRecordedMsg struct {
+	pane  string
+	step  int
+	incID int64
+	at    time.Time
+	err   error
+}
+
+func (m runbookMsg) PaneID() string      { return m.pane }
+func (m StepDoneMsg) PaneID() string     { return m.Pane }
+func (m stepRecordedMsg) PaneID() string { return m.pane }
+
+func loadRunbookCmd(ctx context.Context, ref runbook.Ref, opt runbook.Options, id string, seq int, tmo time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, tmo)
+		defer cancel()
+		doc, err := runbook.Load(ctx, ref, opt)
+		return runbookMsg{pane: id, seq: seq, doc: doc, err: err}
+	}
+}
+
+// errNoIncident is recordStepCmd's answer when no open incident is about
+// the alert.
+var errNoIncident = errors.New("no open incident is about this alert; d declares one, then mark the step again")
+
+// recordStepCmd appends the step's note to incident incID, or to the
+// newest open incident that has the alert as evidence when incID is 0.
+func recordStepCmd(ctx context.Context, s incidents.Store, id string, incID int64, labels map[string]string, w incidents.Write, step int, tmo time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, tmo)
+		defer cancel()
+		if incID == 0 {
+			incs, err := s.List(ctx, incidents.Filter{Status: incidents.StatusOpen})
+			if err != nil {
+				return stepRecordedMsg{pane: id, step: step, err: err}
+			}
+			for i := len(incs) - 1; i >= 0 && incID == 0; i-- {
+				if alertnoise.Mentions(incs[i], labels) {
+					incID = incs[i].ID
+				}
+			}
+			if incID == 0 {
+				return stepRecordedMsg{pane: id, step: step, err: errNoIncident}
+			}
+		}
+		ev, err := s.Append(ctx, incID, w)
+		return stepRecordedMsg{pane: id, step: step, incID: incID, at: ev.Time, err: err}
+	}
+}
+
+// openRunbook opens the selected alert's runbook view and starts loading.
+func (m *Model) openRunbook() tea.Cmd {
+	it, ok := m.selected()
+	if !ok {
+		m.flash = "no alert selected"
+		return nil
+	}
+	labels := alertLabels(it.a)
+	ref, found := runbook.Locate(labels, it.a.Annotations, m.rbOpt.Dir)
+	m.rb = runbookState{open: true, alert: it.a, firing: firingKey(it.a), ref: ref, found: found,
+		done: map[int]time.Time{}, marking: map[int]string{}, sending: map[int]bool{}, seq: m.rb.seq + 1}
+	if id, ok := m.declared[m.rb.firing]; ok {
+		m.rb.incID = id
+	}
+	if !found {
+		return nil
+	}
+	m.rb.loading = true
+	return tea.Batch(loadRunbookCmd(m.ctx, ref, m.rbOpt, m.id, m.rb.seq, m.tmo), m.spin.Start())
+}
+
+func alertLabels(a sources.Alert) map[string]string {
+	ls := maps.Clone(a.Labels)
+	if ls == nil {
+		ls = map[string]string{}
+	}
+	if a.Name != "" {
+		ls["alertname"] = a.Name
+	}
+	return ls
+}
+
+func firingKey(a sources.Alert) string {
+	return fmt.Sprintf("%s@%d", a.Fingerprint, a.ActiveAt.UnixNano())
+}
+
+func (m *Model) onRunbook(msg runbookMsg) {
+	m.rb.loading = false
+	m.rb.doc, m.rb.err, m.rb.loaded = msg.doc, msg.err, msg.err == nil
+	m.rb.width = 0
+	m.renderRunbook()
+}
+
+// renderRunbook renders the Markdown for the pane's width (CPU only, no
+// I/O) and finds where each step starts.
+func (m *Model) renderRunbook() {
+	rb := &m.rb
+	w := max(20, m.width-2)
+	if !rb.loaded || rb.width == w {
+		return
+	}
+	rb.width = w
+	out, err := m.md.render(rb.doc.Markdown, w)
+	if err != nil {
+		out = rb.doc.Markdown // the sanitized source is still readable
+	}
+	rb.lines = strings.Split(strings.Trim(out, "\n"), "\n")
+	for i, l := range rb.lines {
+		// glamour pads every line to the wrap width with styled spaces.
+		if t := trailingPad.ReplaceAllString(l, ""); t != l {
+			rb.lines[i] = t
+			if strings.Contains(t, "\x1b[") {
+				rb.lines[i] += "\x1b[0m"
+			}
+		}
+	}
+	rb.stepLine = locateSteps(rb.lines, rb.doc.Steps)
+	m.clampRunbook()
+}
+
+// locateSteps finds, in document order, the rendered line each step's
+// text begins on.
+func locateSteps(lines []string, steps []runbook.Step) []int {
+	out := make([]int, len(steps))
+	from := 0
+	for i, s := range steps {
+		out[i] = -1
+		needle := stepNeedle(s.Text)
+		for j := from; j < len(lines); j++ {
+			if strings.Contains(plain(lines[j]), needle) {
+				out[i], from = j, j+1
+				break
+			}
+		}
+	}
+	return out
+}
+
+var (
+	multiSpace  = regexp.MustCompile(`\s+`)
+	trailingPad = regexp.MustCompile(`(?:\x1b\[[0-9;]*m| )+$`)
+)
+
+// stepNeedle is the start of a step's text as the renderer prints it:
+// a few words, before any wrap.
+func stepNeedle(text string) string {
+	words := strings.Fields(text)
+	return strings.Join(words[:min(3, len(words))], " ")
+}
+
+func plain(s string) string { return multiSpace.ReplaceAllString(sanitize.Line(ansi.Strip(s)), " ") }
+
+func (m *Model) rbBodyHeight() int { return max(1, m.height-5) }
+
+func (m *Model) clampRunbook() {
+	rb := &m.rb
+	rb.step = min(max(0, rb.step), max(0, len(rb.doc.Steps)-1))
+	rb.top = min(max(0, rb.top), max(0, len(rb.lines)-m.rbBodyHeight()))
+}
+
+// showStep scrolls so the selected step's line is in view.
+func (m *Model) showStep() {
+	rb := &m.rb
+	if rb.step >= len(rb.stepLine) || rb.stepLine[rb.step] < 0 {
+		return
+	}
+	l, h := rb.stepLine[rb.step], m.rbBodyHeight()
+	if l < rb.top || l >= rb.top+h {
+		rb.top = max(0, l-h/3)
+	}
+	m.clampRunbook()
+}
+
+func (m *Model) selectedStep() (runbook.Step, bool) {
+	if !m.rb.loaded || m.rb.step >= len(m.rb.doc.Steps) {
+		return runbook.Step{}, false
+	}
+	return m.rb.doc.Steps[m.rb.step], true
+}
+
+// onRunbookKey handles keys while the runbook view is open.
+func (m *Model) onRunbookKey(msg tea.KeyMsg) tea.Cmd {
+	k, rb := m.keys, &m.rb
+	switch {
+	case key.Matches(msg, k.Back):
+		rb.open = false
+	case key.Matches(msg, k.Up):
+		rb.top--
+	case key.Matches(msg, k.Down):
+		rb.top++
+	case key.Matches(msg, k.PageUp):
+		rb.top -= m.rbBodyHeight()
+	case key.Matches(msg, k.PageDown):
+		rb.top += m.rbBodyHeight()
+	case key.Matches(msg, k.Top):
+		rb.top = 0
+	case key.Matches(msg, k.Bottom):
+		rb.top = len(rb.lines)
+	case key.Matches(msg, k.NextStep):
+		rb.step++
+		m.clampRunbook()
+		m.showStep()
+	case key.Matches(msg, k.PrevStep):
+		rb.step--
+		m.clampRunbook()
+		m.showStep()
+	case key.Matches(msg, k.MarkDone):
+		return m.markStep()
+	case key.Matches(msg, k.RunQuery):
+		return m.runStepQuery()
+	case key.Matches(msg, k.CopyURL):
+		return m.copyRunbookURL()
+	case key.Matches(msg, k.Declare):
+		return m.declare()
+	}
+	m.clampRunbook()
+	return nil
+}
+
+// markStep sends the StepDoneMsg for the selected step.
+func (m *Model) markStep() tea.Cmd {
+	s, ok := m.selectedStep()
+	switch {
+	case !ok:
+		m.flash = "no step selected"
+		return nil
+	case m.store == nil:
+		m.flash = "✗ no incident store is open for this session; steps cannot be recorded"
+		return nil
+	}
+	if err := incidents.Allowed(m.role, incidents.ActionNote); err != nil {
+		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
+		return nil
+	}
+	if _, done := m.rb.done[s.Number]; done {
+		m.flash = fmt.Sprintf("step %d is already recorded as done", s.Number)
+		return nil
+	}
+	msg := StepDoneMsg{Pane: m.id, Alert: m.rb.alert, Firing: m.rb.firing, Step: s, Runbook: m.rb.doc.Source}
+	return func() tea.Msg { return msg }
+}
+
+// onStepDone records a step on the alert's incident.
+func (m *Model) onStepDone(msg StepDoneMsg) tea.Cmd {
+	if m.store == nil || msg.Firing != m.rb.firing {
+		return nil
+	}
+	n := msg.Step.Number
+	if m.rb.sending[n] {
+		return nil
+	}
+	k := m.rb.marking[n]
+	if k == "" {
+		k = newKey()
+		m.rb.marking[n] = k
+	}
+	m.rb.sending[n] = true
+	w := incidents.Write{Key: k + "-step", Author: m.author, Kind: incidents.KindNote, Text: StepNote(msg)}
+	m.flash = fmt.Sprintf("recording step %d…", n)
+	return tea.Batch(recordStepCmd(m.ctx, m.store, m.id, m.rb.incID, alertLabels(msg.Alert), w, n, m.tmo), m.spin.Start())
+}
+
+// StepNote is the timeline text recording msg's step.
+func StepNote(msg StepDoneMsg) string {
+	name := sanitize.Line(msg.Alert.Name)
+	text := fmt.Sprintf("%s%d. %s (%s runbook", StepNotePrefix, msg.Step.Number, sanitize.Line(msg.Step.Text), name)
+	if msg.Runbook != "" {
+		text += ", " + sanitize.Line(msg.Runbook)
+	}
+	return text + ")"
+}
+
+func (m *Model) onStepRecorded(msg stepRecordedMsg) {
+	delete(m.rb.sending, msg.step)
+	if msg.err != nil {
+		m.flash = "✗ step not recorded: " + sanitize.Line(msg.err.Error())
+		if errors.Is(msg.err, errNoIncident) {
+			delete(m.rb.marking, msg.step)
+		}
+		return
+	}
+	delete(m.rb.marking, msg.step)
+	m.rb.incID = msg.incID
+	m.rb.done[msg.step] = msg.at
+	m.flash = fmt.Sprintf("step %d recorded on %s at %s", msg.step, incidents.Ref(msg.incID), msg.at.In(m.loc).Format("15:04:05"))
+}
+
+// runStepQuery pivots to the pane that runs the selected step's first
+// query, over the alert's window.
+func (m *Model) runStepQuery() tea.Cmd {
+	s, ok := m.selectedStep()
+	if !ok || len(s.Queries) == 0 {
+		m.flash = "this step has no query block (promql, logql, logsql, traceql or trace)"
+		return nil
+	}
+	q := s.Queries[0]
+	p, ok := stepPivot(q)
+	if !ok {
+		m.flash = "✗ the trace block names neither a trace id nor service=NAME"
+		return nil
+	}
+	now := m.now()
+	p.From, p.To = now.Add(-time.Hour), now
+	if a := m.rb.alert.ActiveAt; !a.IsZero() {
+		p.From = a.Add(-incidents.AlertWindow)
+	}
+	return func() tea.Msg { return p }
+}
+
+var hexID = regexp.MustCompile(`^[0-9a-fA-F]{16,32}$`)
+
+// stepPivot turns a query block into the pivot that runs it.
+func stepPivot(q runbook.Query) (pane.PivotMsg, bool) {
+	text := strings.TrimSpace(q.Text)
+	switch q.Target {
+	case runbook.TargetMetrics:
+		return pane.PivotMsg{Target: pane.TargetMetrics, Query: text}, true
+	case runbook.TargetLogs:
+		return pane.PivotMsg{Target: pane.TargetLogs, Query: text}, true
+	}
+	if hexID.MatchString(text) {
+		return pane.PivotMsg{Target: pane.TargetTraces, TraceID: text}, true
+	}
+	for _, f := range strings.Fields(text) {
+		k, v, ok := strings.Cut(f, "=")
+		if ok && (k == "service" || k == "resource.service.name" || k == ".service.name") {
+			return pane.PivotMsg{Target: pane.TargetTraces, Service: strings.Trim(v, `"`)}, true
+		}
+	}
+	return pane.PivotMsg{}, false
+}
+
+func (m *Model) copyRunbookURL() tea.Cmd {
+	u := sanitize.Line(m.rb.ref.URL)
+	if u == "" {
+		m.flash = "this runbook is a local file; it has no URL to copy"
+		return nil
+	}
+	m.flash = "copied " + u
+	seq := osc52.New(u).String()
+	return func() tea.Msg { return pane.CopyMsg{Text: u, Sequence: seq} }
+}
