@@ -723,6 +723,8 @@ write_outputs() {
 		echo "    jaeger:"
 		echo "      url: grpc://127.0.0.1:$JAEGER_QUERY_GRPC_PORT"
 		echo "      timeout: 30s"
+		echo "    runbooks:"
+		echo "      dir: $STACK_REPO_ROOT/demo/runbooks"
 	} >"$cfg.tmp"
 	mv -f "$cfg.tmp" "$cfg"
 
