@@ -45,7 +45,20 @@ type Config struct {
 	// MaxQueryLength is the longest window sent in one request; longer
 	// windows are split. 0 means DefaultMaxQueryLength.
 	MaxQueryLength time.Duration
+	// MaxTailFrameBytes bounds one live-tail websocket message; a larger
+	// one ends the connection with a too-much-data error naming the limit
+	// and the tail reconnects. 0 means DefaultMaxTailFrameBytes.
+	MaxTailFrameBytes int64
+	// MaxResponseBytes bounds one HTTP answer read into memory. 0 means
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
 }
+
+// Defaults for Config's size limits.
+const (
+	DefaultMaxTailFrameBytes = maxTailFrame
+	DefaultMaxResponseBytes  = maxBody
+)
 
 // Client reads from one Loki. It is safe for concurrent use.
 type Client struct {
@@ -72,6 +85,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxQueryLength < 0 {
 		return nil, configError("max query length must not be negative")
 	}
+	if cfg.MaxTailFrameBytes < 0 || cfg.MaxResponseBytes < 0 {
+		return nil, configError("size limits must not be negative")
+	}
 	c := &Client{guard: cfg.Guard, pageSize: cfg.PageSize, maxLen: cfg.MaxQueryLength, now: time.Now}
 	if c.pageSize == 0 {
 		c.pageSize = DefaultPageSize
@@ -85,6 +101,12 @@ func New(cfg Config) (*Client, error) {
 	api, err := newHTTPAPI(u, opts)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.MaxTailFrameBytes > 0 {
+		api.frameLimit = cfg.MaxTailFrameBytes
+	}
+	if cfg.MaxResponseBytes > 0 {
+		api.bodyLimit = cfg.MaxResponseBytes
 	}
 	c.api = api
 	return c, nil
