@@ -114,6 +114,8 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		return m.pivotFromLine(pane.TargetRequest)
 	case key.Matches(msg, k.Trace):
 		return m.pivotFromLine(pane.TargetTraces)
+	case key.Matches(msg, k.Link):
+		return m.copyLink()
 	case key.Matches(msg, k.Jump):
 		return m.openInput(modeJump, "jump to› ", "", "10:04, 10:04:05, 2026-11-22T10:04:05Z, 15m ago")
 	case key.Matches(msg, k.Next):

@@ -28,6 +28,8 @@ type KeyMap struct {
 	// Pivots from the selected line.
 	Request key.Binding
 	Trace   key.Binding
+	// Link copies a link to the same query and range in the team's web UI.
+	Link key.Binding
 
 	// Inputs.
 	Edit     key.Binding
@@ -63,6 +65,7 @@ func DefaultKeyMap() KeyMap {
 		Jump:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "jump to time")),
 		Request: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "request view")),
 		Trace:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open trace")),
+		Link:    key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
 
 		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit query")),
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
@@ -83,6 +86,6 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		{k.Edit, k.Run, k.HistPrev, k.HistNext, k.Back},
 		{k.Filter, k.Next, k.Prev, k.Context},
 		{k.Detail, k.Expand, k.Copy, k.Tail, k.Labels, k.Wrap},
-		{k.Request, k.Trace},
+		{k.Request, k.Trace, k.Link},
 	}
 }

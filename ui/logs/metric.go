@@ -117,6 +117,8 @@ func (m *Model) chartKey(msg tea.KeyMsg) tea.Cmd {
 		return m.edit()
 	case key.Matches(msg, k.Tail):
 		m.flash = "the live tail follows log queries; this is a metric query"
+	case key.Matches(msg, k.Link):
+		return m.copyLink()
 	case key.Matches(msg, k.Back):
 		return m.back()
 	}

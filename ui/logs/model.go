@@ -24,6 +24,7 @@ import (
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -73,6 +74,9 @@ type Config struct {
 	// IDs finds request, trace and span ids in a line for pivots; nil
 	// means correlate.DefaultExtractor().
 	IDs *correlate.Extractor
+	// Links says where U's links point (Grafana Explore with the logs
+	// datasource, VictoriaLogs' UI); the zero value makes none.
+	Links links.Targets
 }
 
 type mode int
@@ -146,6 +150,7 @@ type Model struct {
 	buf        *buffer
 	flt        *filter
 	paint      *painter
+	links      links.Targets
 	// fltGen numbers filters so a stale scan step is dropped; fltChain
 	// is set while a step message is on its way.
 	fltGen   int
@@ -218,6 +223,7 @@ func New(cfg Config) *Model {
 		expanded: map[int64]bool{},
 	}
 	m.paint = newPainter(&m.st)
+	m.links = cfg.Links
 	m.ctx, m.cancel = context.WithCancel(parent)
 	r := cfg.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
