@@ -10,8 +10,14 @@
 //     controls (U+0080–U+009F) are dropped.
 //  3. ESC-started CSI, OSC, DCS, APC, PM and SOS sequences are dropped whole,
 //     including unterminated ones, and so are their 8-bit C1 introducers.
-//  4. Bidi embedding, override and isolate controls are dropped.
-//  5. Everything else (CJK, emoji, box drawing) passes byte for byte.
+//  4. Bidi embedding, override, isolate and mark controls are dropped, and
+//     so are the other invisible characters that reorder or hide text: the
+//     deprecated format controls (U+206A–U+206F) and the interlinear
+//     annotation controls (U+FFF9–U+FFFB).
+//  5. The line and paragraph separators (U+2028, U+2029), which some
+//     terminals treat as a line break the view did not lay out, become a
+//     newline in Text and a space in Line.
+//  6. Everything else (CJK, emoji, box drawing) passes byte for byte.
 //
 // The result is valid UTF-8 and Text(Text(s)) == Text(s).
 package sanitize
@@ -69,7 +75,10 @@ func clean(s string, oneLine bool) string {
 		case r == esc:
 			i = skipEscape(s, i+1)
 			continue
-		case r == '\n' || r == '\t':
+		case r == '\n' || r == '\t' || r == 0x2028 || r == 0x2029:
+			if r > 0x7f {
+				r = '\n'
+			}
 			if oneLine {
 				b.WriteByte(' ')
 			} else {
@@ -95,8 +104,11 @@ func clean(s string, oneLine bool) string {
 	return b.String()
 }
 
+// isBidiControl reports the invisible controls that reorder or hide the
+// text after them.
 func isBidiControl(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x061c || r == 0x200e || r == 0x200f
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x206f) || r == 0x061c || r == 0x200e || r == 0x200f ||
+		(r >= 0xfff9 && r <= 0xfffb)
 }
 
 // skipEscape returns the index after the escape sequence whose ESC was just

@@ -29,6 +29,12 @@ func TestText(t *testing.T) {
 		{"del visible", "a\x7fb", "a\u2421b"},
 		{"bidi override", "abc\u202edcba\u202c", "abcdcba"},
 		{"bidi isolate", "\u2066x\u2069", "x"},
+		{"arabic letter mark and lrm/rlm", "a\u061cb\u200ec\u200fd", "abcd"},
+		{"deprecated format controls", "a\u206ab\u206fc", "abc"},
+		{"interlinear annotation", "shown\ufff9hidden\ufffaruby\ufffb", "shownhiddenruby"},
+		{"line separator", "a\u2028b", "a\nb"},
+		{"paragraph separator", "a\u2029b", "a\nb"},
+		{"zwj emoji kept", "👩\u200d💻", "👩\u200d💻"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
 		{"cjk emoji box", "日本語 🔥 ┌─┐", "日本語 🔥 ┌─┐"},
 		{"esc single", "a\x1bcb", "ab"},
@@ -51,6 +57,9 @@ func TestLine(t *testing.T) {
 	if got := Line("plain\nascii"); got != "plain ascii" {
 		t.Fatalf("Line fast path = %q", got)
 	}
+	if got := Line("a\u2028b\u2029c"); got != "a b c" {
+		t.Fatalf("Line with separators = %q", got)
+	}
 }
 
 func TestSafeFastPathDoesNotAllocate(t *testing.T) {
@@ -62,7 +71,8 @@ func TestSafeFastPathDoesNotAllocate(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b[31mred", "\x1b]52;c;AA\x07", "\u009b2J", "\xc2", "日本\u202e", "\x1bP\x1b\\", "a\r\nb"} {
+	for _, s := range []string{"", "plain", "\x1b[31mred", "\x1b]52;c;AA\x07", "\u009b2J", "\xc2", "日本\u202e", "\x1bP\x1b\\", "a\r\nb",
+		"a\u2028b\u2029c", "\u206a\u206f", "x\ufff9y\ufffaz\ufffb", "\u061c\u200e\u200f", "\xe2\x80\xa8", "\xe2\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -74,7 +84,7 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("not idempotent for %q: %q -> %q", s, out, Text(out))
 		}
 		for _, r := range out {
-			if r == 0x1b || r == '\r' || r == 0x7f || (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+			if r == 0x1b || r == '\r' || r == 0x7f || (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == 0x2028 || r == 0x2029 {
 				t.Fatalf("control %U survived in %q (from %q)", r, out, s)
 			}
 		}
