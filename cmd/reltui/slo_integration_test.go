@@ -17,17 +17,17 @@ import (
 	"github.com/reltui/reltui/sources/prom"
 )
 
-// expectedRatio is the error ratio of each default SLO written out by
-// hand, independently of the slo package's query builder; W is the window.
+// expectedRatio is the error ratio of each event SLO the dev stack's
+// config declares (scripts/stack/slos.yaml), written out by hand,
+// independently of the slo package's query builder; W is the window.
 var expectedRatio = map[string]string{
 	"payments-availability": `sum(rate(http_requests_total{service="payments",code=~"5.."}[W])) / sum(rate(http_requests_total{service="payments"}[W]))`,
 	"checkout-availability": `sum(rate(http_requests_total{service="checkout",code=~"5.."}[W])) / sum(rate(http_requests_total{service="checkout"}[W]))`,
-	"frontend-availability": `sum(rate(http_requests_total{service="frontend",code=~"5.."}[W])) / sum(rate(http_requests_total{service="frontend"}[W]))`,
 	"payments-latency":      `1 - sum(rate(http_request_duration_seconds_bucket{service="payments",le="1"}[W])) / sum(rate(http_request_duration_seconds_count{service="payments"}[W]))`,
 }
 
 var expectedObjective = map[string]float64{
-	"payments-availability": 0.999, "checkout-availability": 0.999, "frontend-availability": 0.999, "payments-latency": 0.99,
+	"payments-availability": 0.999, "checkout-availability": 0.999, "payments-latency": 0.99,
 }
 
 type sloReport struct {
@@ -72,8 +72,14 @@ func TestSLOAndLagAgainstRealStack(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &reports); err != nil {
 				return fmt.Errorf("%v\n%s", err, out)
 			}
-			if len(reports) != len(expectedRatio) {
-				return fmt.Errorf("got %d SLOs, want %d:\n%s", len(reports), len(expectedRatio), out)
+			seen := 0
+			for _, r := range reports {
+				if _, ok := expectedRatio[r.Name]; ok {
+					seen++
+				}
+			}
+			if seen != len(expectedRatio) {
+				return fmt.Errorf("got %d of the %d configured event SLOs:\n%s", seen, len(expectedRatio), out)
 			}
 			direct := func(tpl, w string) (float64, error) {
 				series, _, err := pc.Query(context.Background(), strings.ReplaceAll(tpl, "[W]", "["+w+"]"), at)
@@ -89,7 +95,7 @@ func TestSLOAndLagAgainstRealStack(t *testing.T) {
 			for _, r := range reports {
 				tpl, ok := expectedRatio[r.Name]
 				if !ok {
-					return fmt.Errorf("unexpected SLO %q", r.Name)
+					continue // the lag SLO and the discovered ones have their own tests
 				}
 				if r.Objective != expectedObjective[r.Name] || r.Window != "30d" {
 					return fmt.Errorf("%s: objective %v window %s", r.Name, r.Objective, r.Window)
