@@ -138,7 +138,7 @@ func ParseAuthorizedKeys(name string, data []byte, keys *Keys, roles RoleOf) err
 		if len(text) == 0 || text[0] == '#' {
 			continue
 		}
-		if err := parseKeyLine(text, keys, roles); err != nil {
+		for _, err := range parseKeyLine(text, keys, roles) {
 			problems = append(problems, fmt.Sprintf("%s:%d: %v", name, line, err))
 		}
 	}
@@ -151,13 +151,16 @@ func ParseAuthorizedKeys(name string, data []byte, keys *Keys, roles RoleOf) err
 	return nil
 }
 
-func parseKeyLine(text []byte, keys *Keys, roles RoleOf) error {
+// parseKeyLine adds the key of one line, or returns every problem the
+// line has, so that one pass over the file lists everything to fix.
+func parseKeyLine(text []byte, keys *Keys, roles RoleOf) []error {
 	key, _, options, rest, err := gossh.ParseAuthorizedKey(text)
 	if err != nil {
-		return fmt.Errorf("not a public key line: %v", err)
+		return []error{fmt.Errorf("not a public key line: %v", err)}
 	}
+	var errs []error
 	if len(bytes.TrimSpace(rest)) != 0 {
-		return fmt.Errorf("more than one key on a line")
+		errs = append(errs, fmt.Errorf("more than one key on a line"))
 	}
 	var id Identity
 	var roleText string
@@ -172,27 +175,38 @@ func parseKeyLine(text []byte, keys *Keys, roles RoleOf) error {
 			roleText, roleSet = unquote(value), true
 		case harmlessOptions[name] && !hasValue:
 		default:
-			return fmt.Errorf("option %q is not supported by reltui serve (it would not be enforced)", name)
+			errs = append(errs, fmt.Errorf("option %q is not supported by reltui serve (it would not be enforced)", name))
 		}
 	}
 	if id.User == "" {
-		return fmt.Errorf("no %s=\"NAME\" option: every key must name its user", optUser)
+		errs = append(errs, fmt.Errorf("no %s=\"NAME\" option: every key must name its user", optUser))
+	} else if !validUser(id.User) {
+		errs = append(errs, fmt.Errorf("user name %q: use letters, digits, '.', '_', '-' and '@' only", id.User))
 	}
 	switch {
 	case roleSet:
 		if id.Role, err = ParseRole(roleText); err != nil {
-			return err
+			errs = append(errs, err)
 		}
-	case roles != nil:
+	case roles != nil && id.User != "":
 		r, ok := roles(id.User)
 		if !ok {
-			return fmt.Errorf("no %s option and no role for user %q in the config", optRole, id.User)
+			errs = append(errs, fmt.Errorf("no %s option and no role for user %q in the config", optRole, id.User))
 		}
 		id.Role = r
 	default:
-		return fmt.Errorf("no %s option", optRole)
+		errs = append(errs, fmt.Errorf("no %s option", optRole))
 	}
-	return keys.Add(key, id)
+	if _, isCert := key.(*gossh.Certificate); isCert {
+		errs = append(errs, fmt.Errorf("certificates are not supported; list the plain public key"))
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if err := keys.Add(key, id); err != nil {
+		return []error{err}
+	}
+	return nil
 }
 
 func unquote(s string) string {
