@@ -38,17 +38,14 @@ func TestAlertsStatsAgainstRealPrometheus(t *testing.T) {
 	want := map[string]counts{}
 	for _, s := range raw {
 		c := want[s.Labels["alertname"]]
-		var lastEnd time.Time
 		for i, p := range s.Samples {
 			if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= every+every/2 {
-				continue
+				continue // the same firing, one evaluation later
 			}
 			c.fired++
-			if i > 0 && p.Time.Sub(lastEnd) <= flapWindow+every {
+			// A new firing; the previous one's last sample is just before.
+			if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= flapWindow+every {
 				c.flaps++
-			}
-			if i > 0 {
-				lastEnd = s.Samples[i-1].Time
 			}
 		}
 		want[s.Labels["alertname"]] = c
