@@ -180,7 +180,7 @@ func (m *Model) newLogs(src logs.Source, query string, history []string) *logs.M
 	l := logs.New(logs.Config{
 		ID: fmt.Sprintf("logs-%d", m.gen), Source: src, Renderer: m.deps.Renderer,
 		Palette: m.styles.Palette, Now: m.deps.Now, Parent: m.cctx, Query: query,
-		IDs: extractorFor(m.deps.Sources),
+		IDs: extractorFor(m.deps.Sources), Links: linkTargets(m.deps.Sources),
 	})
 	l.SetHistory(history)
 	if m.width > 0 {
