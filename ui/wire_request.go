@@ -12,6 +12,7 @@ import (
 func newRequestPane(env PaneEnv) Pane {
 	cfg := request.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
+		Links: linkTargets(env.Ctx),
 	}
 	if lg := env.Ctx.Logs; lg != nil {
 		cfg.LogDialect, cfg.LogBackend = lg.Dialect(), lg.Backend()

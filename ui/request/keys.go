@@ -20,7 +20,9 @@ type KeyMap struct {
 	// SpanLogs pivots from a span to the logs written in it.
 	SpanLogs key.Binding
 	Copy     key.Binding
-	Filter   key.Binding
+	// Link copies a link to the same request in the team's web UI.
+	Link   key.Binding
+	Filter key.Binding
 
 	Edit key.Binding
 	Run  key.Binding
@@ -43,6 +45,7 @@ func DefaultKeyMap() KeyMap {
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open (span→trace, line→logs)")),
 		SpanLogs: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs of span/service")),
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
+		Link:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 
 		Edit: key.NewBinding(key.WithKeys("i", "e"), key.WithHelp("i", "enter an id")),
@@ -54,7 +57,7 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextSvc, k.PrevSvc},
-		{k.Open, k.SpanLogs, k.Copy, k.Filter},
+		{k.Open, k.SpanLogs, k.Copy, k.Link, k.Filter},
 		{k.Edit, k.Run, k.Back},
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
@@ -54,6 +55,8 @@ type Config struct {
 	// when the context has no log backend.
 	LogDialect sources.LogDialect
 	LogBackend string
+	// Links says where U's links point; the zero value makes none.
+	Links links.Targets
 }
 
 type mode int
@@ -76,6 +79,7 @@ type Model struct {
 	pad  time.Duration
 	// logDialect and logBackend write and name pinned log evidence.
 	logDialect sources.LogDialect
+	links      links.Targets
 	logBackend string
 
 	ctx    context.Context
@@ -139,7 +143,7 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout, pad: cfg.Pad,
-		logDialect: cfg.LogDialect, logBackend: cfg.LogBackend,
+		logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
 		st: NewStyles(cfg.Renderer, cfg.Palette)}
 	m.ctx, m.cancel = context.WithCancel(parent)
 	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
@@ -396,6 +400,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.logsOf()
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
+	case key.Matches(msg, k.Link):
+		return m.copyLink()
 	}
 	return nil
 }
