@@ -192,7 +192,7 @@ func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
 			s.SLI.Threshold = r.thresholdBound(o, om, of, *s.SLI.Threshold)
 		}
 		if method != "Occurrences" {
-			s.TimeSlices = r.timeSlices(o, om, of, method)
+			s.TimeSlices = r.timeSlices(o, om, of, method, s.Window)
 		}
 		if len(objs) > 1 {
 			s.Name = base.Name + "/" + objectiveName(om, i)
@@ -225,7 +225,7 @@ func (r openSLOReader) thresholdBound(o *yaml.Node, om map[string]*yaml.Node, fi
 }
 
 // timeSlices reads timeSliceWindow (and, for Timeslices, timeSliceTarget).
-func (r openSLOReader) timeSlices(o *yaml.Node, om map[string]*yaml.Node, field, method string) *TimeSlices {
+func (r openSLOReader) timeSlices(o *yaml.Node, om map[string]*yaml.Node, field, method string, window time.Duration) *TimeSlices {
 	ts := &TimeSlices{Ratio: method == "RatioTimeslices"}
 	wf := join(field, "timeSliceWindow")
 	if v, present := om["timeSliceWindow"]; !present {
@@ -238,6 +238,9 @@ func (r openSLOReader) timeSlices(o *yaml.Node, om map[string]*yaml.Node, field,
 		ts.Slice = time.Duration(mins * float64(time.Minute))
 	} else if d, ok := r.shorthand(v, wf); ok {
 		ts.Slice = d
+	}
+	if ts.Slice > window && window > 0 {
+		r.fail(om["timeSliceWindow"], wf, "a time slice cannot be longer than the SLO window (%s)", FormatPromDuration(window))
 	}
 	if ts.Ratio {
 		return ts
