@@ -11,7 +11,7 @@ import (
 // Prometheus's rules API) to the Sloth and Pyrra recognisers: whatever
 // they hold, discovery must not panic, and what it returns must validate.
 func FuzzFromRules(f *testing.F) {
-	for _, p := range []string{"../scripts/stack/rules/sloth-inventory.yml", "../scripts/stack/rules/pyrra-frontend.yml"} {
+	for _, p := range []string{"../scripts/stack/rules/sloth-checkout.yml", "../scripts/stack/rules/pyrra-frontend.yml"} {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
 		}

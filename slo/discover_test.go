@@ -50,7 +50,7 @@ func parseRuleFile(t testing.TB, data []byte) []prom.Rule {
 // stackRules are the rule files the dev stack loads into its Prometheus,
 // written in the shapes Sloth and Pyrra generate.
 func stackRules(t testing.TB) []prom.Rule {
-	return append(ruleFile(t, "../scripts/stack/rules/sloth-inventory.yml"), ruleFile(t, "../scripts/stack/rules/pyrra-frontend.yml")...)
+	return append(ruleFile(t, "../scripts/stack/rules/sloth-checkout.yml"), ruleFile(t, "../scripts/stack/rules/pyrra-frontend.yml")...)
 }
 
 func wantTable(t *testing.T, name string, got []AlertWindow, want []AlertWindow) {
@@ -82,11 +82,11 @@ func TestFromRulesSlothAndPyrra(t *testing.T) {
 		t.Fatalf("got %d SLOs, want 2: %+v", len(slos), slos)
 	}
 
-	s, ok := byName["inventory-requests-availability"]
+	s, ok := byName["checkout-requests-availability"]
 	if !ok {
 		t.Fatalf("no Sloth SLO: %v", byName)
 	}
-	if s.Source != SourceSloth || s.Service != "inventory" || s.Objective != 0.995 || s.Window != 30*Day {
+	if s.Source != SourceSloth || s.Service != "checkout" || s.Objective != 0.995 || s.Window != 30*Day {
 		t.Errorf("Sloth SLO = source %q service %q objective %v window %v", s.Source, s.Service, s.Objective, s.Window)
 	}
 	// Sloth's default alert windows for 30 days, as its alert rules say.
@@ -97,10 +97,10 @@ func TestFromRulesSlothAndPyrra(t *testing.T) {
 		{Severity: SeverityTicket, Long: 3 * Day, Short: 6 * time.Hour, Factor: 1},
 	})
 	q, err := ErrorRatioQuery(s, time.Hour)
-	if err != nil || q != `slo:sli_error:ratio_rate1h{sloth_id="inventory-requests-availability"}` {
+	if err != nil || q != `slo:sli_error:ratio_rate1h{sloth_id="checkout-requests-availability"}` {
 		t.Errorf("1h ratio query = %q, %v", q, err)
 	}
-	if q, _ := ErrorRatioQuery(s, 30*Day); q != `slo:sli_error:ratio_rate30d{sloth_id="inventory-requests-availability"}` {
+	if q, _ := ErrorRatioQuery(s, 30*Day); q != `slo:sli_error:ratio_rate30d{sloth_id="checkout-requests-availability"}` {
 		t.Errorf("30d ratio query = %q", q)
 	}
 	if _, ok := EventsQuery(s, time.Hour); ok {
@@ -174,7 +174,7 @@ groups:
 
 func TestFromRulesSlothWithoutObjective(t *testing.T) {
 	var keep []prom.Rule
-	for _, r := range ruleFile(t, "../scripts/stack/rules/sloth-inventory.yml") {
+	for _, r := range ruleFile(t, "../scripts/stack/rules/sloth-checkout.yml") {
 		if r.Name != "slo:objective:ratio" && r.Name != "sloth_slo_info" {
 			keep = append(keep, r)
 		}

@@ -58,8 +58,8 @@ func TestSLOsDiscoveredFromRulesEqualTheirRecordingRules(t *testing.T) {
 		source string
 		n      int // alert rows its rules wrote
 	}{
-		"inventory-requests-availability": {func(w string) string {
-			return `slo:sli_error:ratio_rate` + w + `{sloth_id="inventory-requests-availability"}`
+		"checkout-requests-availability": {func(w string) string {
+			return `slo:sli_error:ratio_rate` + w + `{sloth_id="checkout-requests-availability"}`
 		}, 0.005, "Sloth rules", 4},
 		"frontend-errors": {func(w string) string { return `http_requests:burnrate` + w + `{slo="frontend-errors"}` }, 0.01, "Pyrra rules", 4},
 	}
@@ -123,7 +123,7 @@ func TestSLOsDiscoveredFromRulesEqualTheirRecordingRules(t *testing.T) {
 	t.Run("Sloth's own current burn rate", func(t *testing.T) {
 		eventually(t, time.Minute, func() error {
 			at := time.Now().Add(-20 * time.Second).Truncate(time.Second).UTC()
-			code, out, errs := runBin(t, bin, "slo", "inventory-requests-availability", "--output", "json", "--at", at.Format(time.RFC3339), "--config", cfg)
+			code, out, errs := runBin(t, bin, "slo", "checkout-requests-availability", "--output", "json", "--at", at.Format(time.RFC3339), "--config", cfg)
 			if code != 0 {
 				return fmt.Errorf("exit %d: %s", code, errs)
 			}
@@ -131,7 +131,7 @@ func TestSLOsDiscoveredFromRulesEqualTheirRecordingRules(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &reports); err != nil || len(reports) != 1 {
 				return fmt.Errorf("%v\n%s", err, out)
 			}
-			series, _, err := pc.Query(context.Background(), `slo:current_burn_rate:ratio{sloth_id="inventory-requests-availability"}`, at)
+			series, _, err := pc.Query(context.Background(), `slo:current_burn_rate:ratio{sloth_id="checkout-requests-availability"}`, at)
 			if err != nil || len(series) != 1 {
 				return fmt.Errorf("slo:current_burn_rate:ratio: %v %v", series, err)
 			}

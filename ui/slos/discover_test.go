@@ -28,7 +28,7 @@ func (f fakeRules) Rules(context.Context) ([]prom.Rule, error) { return f.rules,
 // stackRules reads the dev stack's Sloth-shaped rule file.
 func stackRules(t *testing.T) []prom.Rule {
 	t.Helper()
-	data, err := os.ReadFile("../../scripts/stack/rules/sloth-inventory.yml")
+	data, err := os.ReadFile("../../scripts/stack/rules/sloth-checkout.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestRulesAPIErrorIsSaid(t *testing.T) {
 func TestDiscoveredSLOsJoinTheConfiguredOnes(t *testing.T) {
 	m := discoveryModel(t, fakeRules{rules: stackRules(t)}, 200, 50, testSLOs()[:1])
 	settle(m, m.Init())
-	if len(m.items) != 2 || m.items[0].s.Name != "payments-availability" || m.items[1].s.Name != "inventory-requests-availability" {
+	if len(m.items) != 2 || m.items[0].s.Name != "payments-availability" || m.items[1].s.Name != "checkout-requests-availability" {
 		t.Fatalf("items: %v", m.items)
 	}
 	press(m, "down")
