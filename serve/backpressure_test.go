@@ -205,3 +205,25 @@ func waitStuck(t *testing.T, srv *Server, n int) {
 	}
 	t.Fatalf("fewer than %d sessions stuck on their clients", n)
 }
+
+// StatsEvery logs the counters; Shutdown logs how long it took.
+func TestStatsAndShutdownLogged(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.StatsEvery = 20 * time.Millisecond })
+	ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.viewer.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.waitFor(t, "hello", 5*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	if err := f.srv.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.logMu.Lock()
+	logged := strings.Join(f.log, "\n")
+	f.logMu.Unlock()
+	for _, want := range []string{"stats: sessions=1 total=1 ", " goroutines=", "shutdown: 1 sessions ended in "} {
+		if !strings.Contains(logged, want) {
+			t.Errorf("no %q in the log:\n%s", want, logged)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,6 +111,9 @@ type Config struct {
 	// Logf receives one line per notable event (refusals, session start
 	// and end); nil discards them.
 	Logf func(format string, args ...any)
+	// StatsEvery logs the counters, the goroutine count and the bytes
+	// queued for slow clients this often; 0 never does.
+	StatsEvery time.Duration
 	// ProgramOptions are added to every session's program (tests).
 	ProgramOptions []tea.ProgramOption
 }
@@ -136,6 +140,8 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*Session]struct{}
 	closed   bool
+	stop     chan struct{} // closed by Shutdown
+	stopOnce sync.Once
 
 	total, refused, hsKills, capped, stalled, dropped, bytesOut atomic.Int64
 	wg                                                          sync.WaitGroup
@@ -196,7 +202,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, sessions: map[*Session]struct{}{}}
+	s := &Server{cfg: cfg, sessions: map[*Session]struct{}{}, stop: make(chan struct{})}
 	if cfg.ConnsPerMinute > 0 {
 		s.limiter = newIPLimiter(cfg.ConnsPerMinute, cfg.ConnBurst, cfg.IPv6Prefix, cfg.LimiterAddresses)
 	}
@@ -229,6 +235,9 @@ func New(cfg Config) (*Server, error) {
 
 // Serve accepts connections on l until Close or Shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	if s.cfg.StatsEvery > 0 {
+		go s.logStats(s.cfg.StatsEvery)
+	}
 	err := s.srv.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -250,6 +259,8 @@ func (s *Server) ListenAndServe() error {
 // returns, by ctx's deadline whatever the clients do. No lock is held
 // while sessions end.
 func (s *Server) Shutdown(ctx context.Context) error {
+	start := time.Now()
+	s.stopOnce.Do(func() { close(s.stop) })
 	s.mu.Lock()
 	s.closed = true
 	live := make([]*Session, 0, len(s.sessions))
@@ -271,10 +282,34 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Close drops the listeners and every connection at once; it waits on
 	// nothing the clients control.
 	err := s.srv.Close()
+	s.cfg.Logf("shutdown: %d sessions ended in %s%s", len(live), time.Since(start).Round(time.Millisecond), suffix(errText(waitErr)))
 	if waitErr != nil {
 		return waitErr
 	}
 	return err
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// logStats logs the counters every d until Shutdown.
+func (s *Server) logStats(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			st := s.Stats()
+			s.cfg.Logf("stats: sessions=%d total=%d refused=%d capped=%d stalled=%d handshake_kills=%d frames_dropped=%d queued_bytes=%d goroutines=%d",
+				st.Sessions, st.SessionsTotal, st.Refused, st.Capped, st.Stalled, st.HandshakeKills, st.FramesDropped, st.Queued, runtime.NumGoroutine())
+		}
+	}
 }
 
 // Stats returns the counters.

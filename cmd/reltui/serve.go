@@ -25,7 +25,7 @@ type serveFlags struct {
 	listen, hostKey, authorizedKeys string
 	idleTimeout, handshakeTimeout   time.Duration
 	maxSessions                     int
-	since                           time.Duration
+	since, statsEvery               time.Duration
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -48,6 +48,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	fl.DurationVar(&f.handshakeTimeout, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection that has not logged in by then (serve.handshake_timeout)")
 	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most concurrent sessions (serve.max_sessions)")
 	fl.DurationVar(&f.since, "since", time.Hour, "each session's initial time range")
+	fl.DurationVar(&f.statsEvery, "stats-every", 0, "log the server's counters and goroutines this often (0: never)")
 	return cmd
 }
 
@@ -189,7 +190,7 @@ func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 		StallTimeout: s.StallTimeout.Std(), OutputBuffer: s.OutputBufferBytes,
 		MaxSessionsPerUser: s.MaxSessionsPerUser, MaxSessionsPerRole: roleCaps,
 		ConnsPerMinute: float64(s.ConnectionsPerMinute), ConnBurst: s.ConnectionBurst,
-		IPv6Prefix: s.IPv6Prefix, LimiterAddresses: s.LimiterAddresses,
+		IPv6Prefix: s.IPv6Prefix, LimiterAddresses: s.LimiterAddresses, StatsEvery: f.statsEvery,
 		Logf: func(format string, args ...any) { logger.Print(sanitizeLine(fmt.Sprintf(format, args...))) },
 	})
 	if err != nil {
