@@ -14,19 +14,26 @@ import (
 // OpenSLOVersion is the only OpenSLO apiVersion reltui reads.
 const OpenSLOVersion = "openslo/v1"
 
-// ReadOpenSLO reads the kind: SLO documents of an OpenSLO v1 file (YAML,
-// one or many documents) into SLOs. What it accepts, and why:
+// ReadOpenSLO reads the kind: SLO documents of an OpenSLO v1 file (YAML:
+// one document, several --- documents, or a top-level list of documents)
+// into SLOs. What it accepts, and why:
 //
-//   - The indicator must be a ratioMetric (good or bad over total, or a raw
-//     ratio) whose metric sources are Prometheus, because reltui evaluates
-//     SLOs with PromQL. A thresholdMetric has no error ratio to burn.
-//   - The indicator may be inline or an indicatorRef to a kind: SLI
-//     document in the same file; a metricSourceRef may name a kind:
-//     DataSource in the same file, whose type is then checked.
-//   - The time window must be rolling (isRolling, no calendar) and 7d, 28d
-//     or 30d (4w counts as 28d); it defaults to 30d when absent.
-//   - budgetingMethod must be Occurrences (or absent): the burn-rate math
-//     counts events, and Timeslices budgets count minutes instead.
+//   - The indicator is a ratioMetric (good or bad over total, or a raw
+//     ratio) or a thresholdMetric (good while the query meets the
+//     objective's op and value), inline or an indicatorRef to a kind: SLI
+//     document in the same file.
+//   - Every metric source must be Prometheus-compatible, because reltui
+//     evaluates SLOs with PromQL; a metricSourceRef is checked against the
+//     kind: DataSource of that name when the file holds it. Any other
+//     source is an error naming it, whatever the SLI.
+//   - The time window is rolling or calendar-aligned, any whole number of
+//     days from 1d to 366d in duration-shorthand (1M is 30 days, 1Q 90,
+//     1Y 365); 30d when absent.
+//   - budgetingMethod is Occurrences (the default), Timeslices (the share
+//     of slices whose good ratio is below timeSliceTarget) or
+//     RatioTimeslices (the mean of the slices' ratios).
+//   - alertPolicies, inline or by alertPolicyRef, must be well formed;
+//     reltui alerts with its own burn-rate table.
 //   - Each objective becomes one SLO. With several objectives they are
 //     named metadata.name/objective-name.
 //
@@ -34,7 +41,8 @@ const OpenSLOVersion = "openslo/v1"
 // examples do). Without it, reltui wraps the query to cover the window: a
 // counter (counter: true) in increase(), anything else in avg_over_time()
 // as a subquery, so the ratio of the two stays the ratio of events; a raw
-// ratio is averaged over the window.
+// ratio is averaged over the window. OpenSLO's v1alpha, which Sloth reads,
+// is read by ReadSloth.
 func ReadOpenSLO(file string, data []byte) ([]SLO, error) {
 	w := &walker{file: file}
 	docs := w.documents(data)
@@ -113,7 +121,7 @@ func (r openSLOReader) slo(doc *yaml.Node, prefix string) []SLO {
 	if v, ok := r.str(m["apiVersion"], af); !ok {
 		return nil
 	} else if v != OpenSLOVersion {
-		r.fail(m["apiVersion"], af, "must be %q, got %q", OpenSLOVersion, v)
+		r.fail(m["apiVersion"], af, "must be %q, got %q", OpenSLOVersion, v) // v1alpha goes to ReadSloth, as Sloth reads it
 		return nil
 	}
 	base := SLO{Window: DefaultWindow}

@@ -38,25 +38,13 @@ func ReadPyrra(file string, data []byte) ([]SLO, error) {
 	if len(docs) == 0 && len(w.errs) == 0 {
 		w.fail(nil, "apiVersion", "the file is empty; expected a %s %s", PyrraAPIVersion, PyrraKind)
 	}
-	var out []SLO
-	seen := map[string]bool{}
+	var set sloSet
 	for _, d := range docs {
-		s, ok := w.pyrraSLO(d.node, d.field)
-		if !ok {
-			continue
-		}
-		id := s.Labels["namespace"] + "/" + s.Name
-		if seen[id] {
+		if s, ok := w.pyrraSLO(d.node, d.field); ok && !set.add(s.Labels["namespace"]+"/"+s.Name, s) {
 			w.fail(d.node, join(d.field, "metadata.name"), "another ServiceLevelObjective is already named %q", s.Name)
-			continue
 		}
-		seen[id] = true
-		out = append(out, s)
 	}
-	if err := w.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return set.result(w)
 }
 
 func (w *walker) pyrraSLO(doc *yaml.Node, prefix string) (SLO, bool) {
@@ -65,28 +53,13 @@ func (w *walker) pyrraSLO(doc *yaml.Node, prefix string) (SLO, bool) {
 	if !ok {
 		return SLO{}, false
 	}
-	af := join(prefix, "apiVersion")
-	if v, ok := w.str(m["apiVersion"], af); !ok {
-		return SLO{}, false
-	} else if v != PyrraAPIVersion {
-		w.fail(m["apiVersion"], af, "must be %q, got %q", PyrraAPIVersion, v)
-		return SLO{}, false
-	}
-	kf := join(prefix, "kind")
-	if v, ok := w.str(m["kind"], kf); !ok {
-		return SLO{}, false
-	} else if v != PyrraKind {
-		w.fail(m["kind"], kf, "must be %s, got %q", PyrraKind, v)
+	if !w.exact(m, "apiVersion", prefix, PyrraAPIVersion) || !w.exact(m, "kind", prefix, PyrraKind) {
 		return SLO{}, false
 	}
 	s := SLO{}
 	mf := join(prefix, "metadata")
 	if md, ok := w.mapping(m["metadata"], mf, nil); ok {
-		if v, present := md["name"]; present {
-			s.Name, _ = w.str(v, join(mf, "name"))
-		} else {
-			w.fail(m["metadata"], join(mf, "name"), "is required")
-		}
+		s.Name = w.reqStr(md, m["metadata"], "name", mf)
 		s.Labels = w.labels(md["labels"], join(mf, "labels"))
 		if v, present := md["namespace"]; present {
 			if ns, ok := w.str(v, join(mf, "namespace")); ok && ns != "" {
@@ -102,9 +75,7 @@ func (w *walker) pyrraSLO(doc *yaml.Node, prefix string) (SLO, bool) {
 	if !ok {
 		return SLO{}, false
 	}
-	if v, present := spec["description"]; present {
-		s.Description, _ = w.str(v, join(sf, "description"))
-	}
+	s.Description = w.optStr(spec, "description", sf)
 	if v, present := spec["target"]; present {
 		s.Objective, _ = w.percentObjective(v, join(sf, "target"))
 	} else {
@@ -157,26 +128,22 @@ func (w *walker) pyrraIndicator(n *yaml.Node, field string) SLI {
 		}
 	}
 	switch kind {
-	case "ratio":
-		errs, ok1 := w.pyrraMetric(im, m[kind], f, "errors")
+	case "ratio", "latency":
+		// ratio counts errors, latency counts successes (a histogram
+		// bucket), each over the total.
+		key, e := "errors", &EventRatioSLI{}
+		part := &e.Bad
+		if kind == "latency" {
+			key, part = "success", &e.Good
+		}
+		num, ok1 := w.pyrraMetric(im, m[kind], f, key)
 		total, ok2 := w.pyrraMetric(im, m[kind], f, "total")
 		if !ok1 || !ok2 {
 			return SLI{}
 		}
-		return SLI{Kind: KindEventRatio, Events: &EventRatioSLI{
-			Bad:   fmt.Sprintf("sum(rate(%s[{{.window}}]))", errs),
-			Total: fmt.Sprintf("sum(rate(%s[{{.window}}]))", total),
-		}}
-	case "latency":
-		success, ok1 := w.pyrraMetric(im, m[kind], f, "success")
-		total, ok2 := w.pyrraMetric(im, m[kind], f, "total")
-		if !ok1 || !ok2 {
-			return SLI{}
-		}
-		return SLI{Kind: KindEventRatio, Events: &EventRatioSLI{
-			Good:  fmt.Sprintf("sum(rate(%s[{{.window}}]))", success),
-			Total: fmt.Sprintf("sum(rate(%s[{{.window}}]))", total),
-		}}
+		*part = fmt.Sprintf("sum(rate(%s[{{.window}}]))", num)
+		e.Total = fmt.Sprintf("sum(rate(%s[{{.window}}]))", total)
+		return SLI{Kind: KindEventRatio, Events: e}
 	case "latencyNative":
 		total, ok := w.pyrraMetric(im, m[kind], f, "total")
 		lf := join(f, "latency")

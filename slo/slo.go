@@ -1,5 +1,5 @@
-// Package slo reads service level objectives (reltui's inline specs, Sloth
-// prometheus/v1 files, OpenSLO v1 documents) into one domain type and does
+// Package slo reads service level objectives (reltui's inline specs,
+// every format Sloth and Pyrra read, OpenSLO v1) into one domain type and does
 // the arithmetic the SLO pane shows: multi-window, multi-burn-rate alert
 // conditions from the SRE workbook, the error budget left, when it runs out,
 // and one sentence that says so.

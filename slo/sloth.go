@@ -46,23 +46,15 @@ func ReadSloth(file string, data []byte) ([]SLO, error) {
 	if len(docs) == 0 && len(w.errs) == 0 {
 		w.fail(nil, "version", "the file is empty; expected a %s spec", SlothVersion)
 	}
-	var out []SLO
-	seen := map[string]bool{}
+	var set sloSet
 	for _, doc := range docs {
 		for _, s := range w.slothDocument(doc.node, doc.field) {
-			id := s.Service + "/" + s.Name
-			if seen[id] {
+			if !set.add(s.Service+"/"+s.Name, s) {
 				w.fail(doc.node, join(doc.field, "slos"), "SLO %q of service %q is defined twice", s.Name, s.Service)
-				continue
 			}
-			seen[id] = true
-			out = append(out, s)
 		}
 	}
-	if err := w.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return set.result(w)
 }
 
 // slothDocument tells the three formats apart the way Sloth does: by

@@ -25,23 +25,15 @@ func (w *walker) slothOpenSLO(doc *yaml.Node, m map[string]*yaml.Node, prefix st
 	}
 	base := SLO{Window: DefaultWindow}
 	if md, ok := w.mapping(m["metadata"], join(prefix, "metadata"), nil); ok {
-		if v, present := md["name"]; present {
-			base.Name, _ = w.str(v, join(prefix, "metadata.name"))
-		} else {
-			w.fail(m["metadata"], join(prefix, "metadata.name"), "is required")
-		}
+		base.Name = w.reqStr(md, m["metadata"], "name", join(prefix, "metadata"))
 	}
 	sf := join(prefix, "spec")
 	spec, ok := w.mapping(m["spec"], sf, nil)
 	if !ok {
 		return nil
 	}
-	if v, present := spec["service"]; present {
-		base.Service, _ = w.str(v, join(sf, "service"))
-	}
-	if v, present := spec["description"]; present {
-		base.Description, _ = w.str(v, join(sf, "description"))
-	}
+	base.Service = w.optStr(spec, "service", sf)
+	base.Description = w.optStr(spec, "description", sf)
 	if v, present := spec["budgetingMethod"]; present {
 		if bm, ok := w.str(v, join(sf, "budgetingMethod")); ok && bm != "Occurrences" {
 			w.fail(v, join(sf, "budgetingMethod"), "Sloth reads Occurrences budgets only, got %q", bm)

@@ -201,6 +201,62 @@ func (w *walker) mapping(n *yaml.Node, field string, known []string) (map[string
 	return out, true
 }
 
+// exact checks that m[key] is the string want, as apiVersion and kind must be.
+func (w *walker) exact(m map[string]*yaml.Node, key, field, want string) bool {
+	f := join(field, key)
+	v, ok := w.str(m[key], f)
+	if ok && v != want {
+		w.fail(m[key], f, "must be %q, got %q", want, v)
+	}
+	return ok && v == want
+}
+
+// sloSet collects a file's SLOs, each id once.
+type sloSet struct {
+	out  []SLO
+	seen map[string]bool
+}
+
+// add keeps s unless its id was seen; false when it was.
+func (s *sloSet) add(id string, slo SLO) bool {
+	if s.seen[id] {
+		return false
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[id] = true
+	s.out = append(s.out, slo)
+	return true
+}
+
+// result is the SLOs, or every problem the walker found.
+func (s *sloSet) result(w *walker) ([]SLO, error) {
+	if err := w.err(); err != nil {
+		return nil, err
+	}
+	return s.out, nil
+}
+
+// optStr reads m[key] as a string when it is there.
+func (w *walker) optStr(m map[string]*yaml.Node, key, field string) string {
+	v, present := m[key]
+	if !present {
+		return ""
+	}
+	s, _ := w.str(v, join(field, key))
+	return s
+}
+
+// reqStr reads m[key] as a string, reporting it missing at parent.
+func (w *walker) reqStr(m map[string]*yaml.Node, parent *yaml.Node, key, field string) string {
+	if _, present := m[key]; !present {
+		w.fail(parent, join(field, key), "is required")
+		return ""
+	}
+	return w.optStr(m, key, field)
+}
+
 func (w *walker) sequence(n *yaml.Node, field string) ([]*yaml.Node, bool) {
 	n = resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode {
