@@ -233,11 +233,13 @@ func (m *Model) detail() []string {
 	}
 	s := it.s
 	title := st.Title.Render(sanitize.Line(s.Name)) + st.Muted.Render(fmt.Sprintf(" · objective %s over %s", objective(s.Objective), slo.FormatPromDuration(s.Window)))
-	if s.Service != "" {
-		title += st.Muted.Render(" · service " + sanitize.Line(s.Service))
-	}
+	// The source comes before the service: at 80 columns the title is cut
+	// at its end, and where an SLO came from is the less guessable part.
 	if s.Source != "" {
 		title += st.Muted.Render(" · from " + sanitize.Line(string(s.Source)))
+	}
+	if s.Service != "" {
+		title += st.Muted.Render(" · service " + sanitize.Line(s.Service))
 	}
 	if it.err != nil {
 		kind, msg := pane.ErrText(it.err)
