@@ -97,7 +97,7 @@ func eventErrorRatio(s SLO, window time.Duration) (string, error) {
 	case sli.Threshold != nil:
 		t := sli.Threshold
 		return fmt.Sprintf("1 - avg(avg_over_time(((%s) %s bool %s)[%s:%s]))",
-			t.Query, thresholdOps[t.Op], formatNumber(t.Value), w, FormatPromDuration(thresholdStep(t))), nil
+			t.Query, thresholdOps[t.Op], formatNumber(t.Value), w, FormatPromDuration(thresholdStep(t, window))), nil
 	case sli.Recorded != nil:
 		return sli.Recorded.query(window)
 	case sli.Raw != nil:
@@ -135,7 +135,7 @@ func EventsQuery(s SLO, window time.Duration) (string, bool) {
 	case sli.Lag != nil:
 		return fmt.Sprintf("max(count_over_time((%s)[%s:%s]))", sli.Lag.Query, w, FormatPromDuration(lagStep(sli.Lag))), true
 	case sli.Threshold != nil:
-		return fmt.Sprintf("sum(count_over_time((%s)[%s:%s]))", sli.Threshold.Query, w, FormatPromDuration(thresholdStep(sli.Threshold))), true
+		return fmt.Sprintf("sum(count_over_time((%s)[%s:%s]))", sli.Threshold.Query, w, FormatPromDuration(thresholdStep(sli.Threshold, window))), true
 	}
 	return "", false
 }
@@ -147,11 +147,16 @@ func lagStep(l *LagSLI) time.Duration {
 	return time.Minute
 }
 
-func thresholdStep(t *ThresholdSLI) time.Duration {
+// maxThresholdSamples bounds how many times a threshold query is sampled
+// over one window: every minute over an hour, every 13 minutes over 90
+// days, so a quarter's budget stays a query Prometheus answers quickly.
+const maxThresholdSamples = 10000
+
+func thresholdStep(t *ThresholdSLI, window time.Duration) time.Duration {
 	if t.Step > 0 {
 		return t.Step
 	}
-	return time.Minute
+	return max(time.Minute, (window/maxThresholdSamples).Truncate(time.Minute))
 }
 
 func braces(matchers string) string {

@@ -117,7 +117,8 @@ type ThresholdSLI struct {
 	// Op is how a good sample compares with Value: lt, lte, gt or gte.
 	Op    string
 	Value float64
-	// Step is how often the query is sampled; 1m if zero.
+	// Step is how often the query is sampled; when zero, every minute, or
+	// less often over long windows (see thresholdStep).
 	Step time.Duration
 }
 
