@@ -27,6 +27,8 @@ const (
 	formMilestone
 	formResolve
 	formDeclare
+	formFollowUp
+	formCause
 )
 
 // form is a small stack of labelled one-line inputs. A rejected write
@@ -144,6 +146,13 @@ func (m *Model) submit() tea.Cmd {
 			return nil
 		}
 		w = incidents.Write{Kind: incidents.KindMilestone, Milestone: mm, At: t, Text: reason}
+		req = w
+	case formFollowUp, formCause:
+		var err error
+		if w, err = m.reliabilityWrite(f, now); err != nil {
+			f.err = err.Error()
+			return nil
+		}
 		req = w
 	case formDeclare:
 		sev := incidents.Severity("")

@@ -28,6 +28,10 @@ type KeyMap struct {
 	Milestone key.Binding
 	Resolve   key.Binding
 	Copy      key.Binding
+	// FollowUp adds an action item; Cause sets kind, root-cause
+	// category and implicated services.
+	FollowUp key.Binding
+	Cause    key.Binding
 
 	// Forms.
 	Save      key.Binding
@@ -60,6 +64,8 @@ func DefaultKeyMap() KeyMap {
 		Milestone: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark/move milestone")),
 		Resolve:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve")),
 		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy evidence")),
+		FollowUp:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "add follow-up")),
+		Cause:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cause, kind, services")),
 
 		Save:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -73,7 +79,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Apply, k.Status, k.Severity, k.Declare, k.Back},
-		{k.Note, k.Milestone, k.Resolve, k.Copy},
+		{k.Note, k.Milestone, k.Resolve, k.Copy, k.FollowUp, k.Cause},
 		{k.Save, k.NextField, k.PrevField},
 	}
 }

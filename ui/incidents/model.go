@@ -68,6 +68,9 @@ type Config struct {
 	Refresh  time.Duration
 	// Parent ends all of the pane's work when cancelled.
 	Parent context.Context
+	// Categories are the root-cause categories offered; nil is
+	// incidents.DefaultCategories.
+	Categories []string
 }
 
 type mode int
@@ -86,6 +89,7 @@ type Model struct {
 	store    incidents.Store
 	author   string
 	role     incidents.Role
+	cats     []string // root-cause categories; nil is the defaults
 	st       Styles
 	renderer *lipgloss.Renderer
 	keys     KeyMap
@@ -174,7 +178,7 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{
-		id: cfg.ID, author: sanitize.Line(cfg.Author), role: role, renderer: cfg.Renderer,
+		id: cfg.ID, author: sanitize.Line(cfg.Author), role: role, renderer: cfg.Renderer, cats: cfg.Categories,
 		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
 		tmo: cfg.Timeout, every: cfg.Refresh,
 	}
@@ -628,7 +632,7 @@ func (m *Model) incidentKey(msg tea.KeyMsg) tea.Cmd {
 		return m.writeForm(incidents.ActionMilestone, func() {
 			next := nextMilestone(m.inc.Milestones)
 			m.openForm(formMilestone, "Set or move a milestone of "+incidents.Ref(m.inc.ID),
-				[3]string{"milestone", "started, detected, acknowledged, mitigated, resolved", string(next)},
+				[3]string{"milestone", "started, detected, acknowledged, identified, mitigated, resolved", string(next)},
 				[3]string{"at", "now, 10:04, 5m ago, 2026-11-22T10:04:00Z", ""},
 				[3]string{"reason", "required when moving a milestone that is set", ""})
 		})
@@ -640,6 +644,10 @@ func (m *Model) incidentKey(msg tea.KeyMsg) tea.Cmd {
 		})
 	case key.Matches(msg, k.Copy):
 		return m.copyEvidence()
+	case key.Matches(msg, k.FollowUp):
+		return m.writeForm(incidents.ActionFollowUp, m.openFollowUpForm)
+	case key.Matches(msg, k.Cause):
+		return m.writeForm(incidents.ActionUpdate, m.openCauseForm)
 	}
 	m.tsel = min(max(0, m.tsel), max(0, n-1))
 	return nil

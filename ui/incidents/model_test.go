@@ -127,7 +127,7 @@ func TestIncidentViewShowsMilestonesAndMTTx(t *testing.T) {
 	// Hand-computed: detected 2m after started, ack 3m after detected,
 	// mitigated 30m and resolved 50m after started.
 	for _, want := range []string{"MTTD 2m00s", "MTTA 3m00s", "MTTM 30m00s", "MTTR 50m00s",
-		"started 07:30:00", "─2m00s─▶ detected 07:32:00", "─3m00s─▶ acknowledged 07:35:00", "─25m00s─▶ mitigated 08:00:00", "─20m00s─▶ resolved 08:20:00"} {
+		"started 07:30:00", "─2m00s─▶ detected 07:32:00", "─3m00s─▶ acknowledged 07:35:00", "identified – ──▶ mitigated 08:00:00", "─20m00s─▶ resolved 08:20:00", "MTTI n/a"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q", want)
 		}

@@ -83,6 +83,9 @@ func (m *Model) listLines() []string {
 		head += sep + m.spin.View() + st.Status.Render("loading…")
 	}
 	lines := append([]string{head}, m.filterLines()...)
+	if r := m.recurrenceLine(); r != "" {
+		lines = append(lines, r)
+	}
 	lines = append(lines, st.Header.Render(fmt.Sprintf("  %-8s %-5s %-10s %-15s %-9s %s", "ID", "SEV", "STATUS", "STARTED", "DURATION", "TITLE")))
 	h := m.listHeight()
 	body := make([]string, 0, h)
@@ -143,8 +146,12 @@ func (m *Model) listRow(inc incidents.Incident, selected bool) string {
 	case incidents.StatusResolved:
 		statusSt = st.OK
 	}
+	title := sanitize.Line(inc.Title)
+	if inc.Kind != incidents.KindIncident {
+		title = "[" + string(inc.Kind) + "] " + title
+	}
 	row := cursor + fmt.Sprintf("%-8s ", incidents.Ref(inc.ID)) + st.sev(inc.Severity).Render(fmt.Sprintf("%-5s", inc.Severity)) + " " +
-		statusSt.Render(fmt.Sprintf("%-10s", status)) + " " + fmt.Sprintf("%-15s %-9s ", m.when(inc.Milestones.Started), dur) + sanitize.Line(inc.Title)
+		statusSt.Render(fmt.Sprintf("%-10s", status)) + " " + fmt.Sprintf("%-15s %-9s ", m.when(inc.Milestones.Started), dur) + title
 	row = m.fit(row)
 	if selected {
 		row = st.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(0, m.width-lipgloss.Width(row))))
@@ -211,6 +218,10 @@ func (m *Model) incidentLines() []string {
 	lines := []string{st.Title.Render(incidents.Ref(inc.ID)+"  ") + strings.Join(meta, sep) + "  " + st.Plain.Render(sanitize.Line(inc.Title))}
 	lines = append(lines, m.milestoneBar()...)
 	lines = append(lines, m.mttxLine())
+	if m.height >= 16 {
+		// On a tiny screen the timeline matters more.
+		lines = append(lines, m.fit(m.causeLine()))
+	}
 	if s := m.errLine(m.openErr, "the timeline shown may be behind; esc and enter reopen it"); s != "" {
 		lines = append(lines, s)
 	}
@@ -235,7 +246,9 @@ func (m *Model) milestoneBar() []string {
 		t := ms.Get(x)
 		if i > 0 {
 			arrow := " ──▶ "
-			if !t.IsZero() && !prev.IsZero() {
+			// Only between neighbours: a gap over an unset milestone
+			// would read as that milestone's own interval.
+			if !t.IsZero() && !prev.IsZero() && !ms.Get(incidents.AllMilestones[i-1]).IsZero() {
 				arrow = " ─" + incidents.FormatDuration(t.Sub(prev)) + "─▶ "
 			}
 			parts = append(parts, st.Muted.Render(arrow))
@@ -338,7 +351,12 @@ func (m *Model) eventLines(e incidents.Entry, selected bool) []string {
 		cursor = "> "
 	}
 	head := fmt.Sprintf("%s#%-3d %s  %-10s ", cursor, e.Seq, m.when(e.Time), truncate(sanitize.Line(e.Author), 10))
-	line := m.fit(head + kindSt.Render(e.Summary))
+	body := kindSt.Render(e.Summary)
+	if !e.Happened.IsZero() && e.Kind != incidents.KindMilestone {
+		// The second clock: when it happened, beside when it was recorded.
+		body = st.Muted.Render("(happened "+m.when(e.Happened)+") ") + body
+	}
+	line := m.fit(head + body)
 	if selected {
 		line = st.Selected.Render(ansi.Strip(line) + strings.Repeat(" ", max(0, m.width-lipgloss.Width(line))))
 	}

@@ -1,0 +1,146 @@
+package incidents
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// statsWindow and recurWithin are the list's recurrence line: the same
+// defaults `reltui incident stats` uses.
+const (
+	statsWindow = 90 * 24 * time.Hour
+	recurWithin = 30 * 24 * time.Hour
+)
+
+func (m *Model) openFollowUpForm() {
+	m.openForm(formFollowUp, "Add a follow-up to "+incidents.Ref(m.inc.ID),
+		[3]string{"action", "what must change so this does not happen again", ""},
+		[3]string{"owner", "who will do it", ""},
+		[3]string{"due", "2026-12-20, or empty", ""})
+}
+
+func (m *Model) openCauseForm() {
+	kind := string(m.inc.Kind)
+	m.openForm(formCause, "Cause, kind and services of "+incidents.Ref(m.inc.ID),
+		[3]string{"root cause", strings.Join(m.categories(), ", "), m.inc.Category},
+		[3]string{"kind", "incident, drill or maintenance", kind},
+		[3]string{"services", "implicated services, comma-separated", strings.Join(m.inc.Services, ", ")})
+}
+
+func (m *Model) categories() []string {
+	if len(m.cats) > 0 {
+		return m.cats
+	}
+	return incidents.DefaultCategories
+}
+
+// reliabilityWrite builds the write of a follow-up or cause form.
+func (m *Model) reliabilityWrite(f *form, now time.Time) (incidents.Write, error) {
+	if f.kind == formFollowUp {
+		if f.value(0) == "" {
+			return incidents.Write{}, errors.New("type the action first")
+		}
+		due, err := parseAt(f.value(2), now, m.loc)
+		if err != nil {
+			return incidents.Write{}, err
+		}
+		fu := incidents.FollowUp{Action: f.value(0), Owner: f.value(1), Due: due}
+		return incidents.Write{Kind: incidents.KindFollowUp, Detail: &incidents.Detail{FollowUp: &fu}}, nil
+	}
+	a := incidents.Attributes{}
+	if c := f.value(0); c != "" && c != m.inc.Category {
+		cat, err := incidents.CheckCategory(c, m.categories())
+		if err != nil {
+			return incidents.Write{}, errors.New(trimSentinel(err))
+		}
+		a.Category = cat
+	}
+	if k := f.value(1); k != "" && k != string(m.inc.Kind) {
+		kind, err := incidents.ParseKind(k)
+		if err != nil {
+			return incidents.Write{}, errors.New(trimSentinel(err))
+		}
+		a.Kind = kind
+	}
+	if svcs := splitList(f.value(2)); strings.Join(svcs, ",") != strings.Join(m.inc.Services, ",") {
+		a.Services = svcs
+	}
+	if a.Category == "" && a.Kind == "" && a.Services == nil {
+		return incidents.Write{}, errors.New("nothing changed")
+	}
+	return incidents.Write{Kind: incidents.KindUpdated, Attrs: &a}, nil
+}
+
+// causeLine is the incident's kind, root cause and follow-ups, or "" when
+// there is nothing to say.
+func (m *Model) causeLine() string {
+	st := &m.st
+	inc := m.inc
+	var parts []string
+	if inc.Kind != incidents.KindIncident {
+		parts = append(parts, st.WarnMsg.Render(string(inc.Kind))+st.Muted.Render(" (left out of MTTx)"))
+	}
+	cause := st.Pending.Render("not set (c)")
+	if inc.Category != "" {
+		cause = st.Plain.Render(sanitize.Line(inc.Category))
+	}
+	parts = append(parts, st.Label.Render("cause")+" "+cause)
+	if n := len(inc.FollowUps); n > 0 {
+		open := inc.OpenFollowUps()
+		s := fmt.Sprintf("%d of %d open", len(open), n)
+		if len(open) > 0 {
+			s += ": " + sanitize.Line(open[0].Action)
+			if open[0].Owner != "" {
+				s += " (" + sanitize.Line(open[0].Owner) + ")"
+			}
+		}
+		parts = append(parts, st.Label.Render("follow-ups")+" "+st.Plain.Render(s))
+	}
+	for _, d := range inc.Deploys {
+		parts = append(parts, st.Label.Render("deploy")+" "+st.Plain.Render(sanitize.Line(fmt.Sprintf("#%d %s %s", d.DeployID, d.Service, d.Version))))
+	}
+	return strings.Join(parts, st.Muted.Render(" · "))
+}
+
+// recurrenceLine sums up the list: incidents in the last 90 days, how
+// many recurred, the top root cause, and drills left out.
+func (m *Model) recurrenceLine() string {
+	st := &m.st
+	to := m.now()
+	from := to.Add(-statsWindow)
+	kinds := []incidents.Kind{incidents.KindIncident}
+	r := incidents.Recur(m.all, kinds, from, to, recurWithin)
+	prev := incidents.Recur(m.all, kinds, from.Add(-statsWindow), from, recurWithin)
+	if r.Count == 0 && prev.Count == 0 {
+		return ""
+	}
+	top, topN := "", 0
+	for c, n := range r.ByCategory {
+		if c == incidents.Uncategorized {
+			continue
+		}
+		if n > topN || (n == topN && c < top) {
+			top, topN = c, n
+		}
+	}
+	s := fmt.Sprintf("90d: %d incidents (%+d vs the 90d before)", r.Count, r.Count-prev.Count)
+	if r.Share != nil {
+		s += fmt.Sprintf(" · %.0f%% recurred within 30d", *r.Share*100)
+	}
+	if top != "" {
+		s += fmt.Sprintf(" · top cause %s (%d)", sanitize.Line(top), topN)
+	}
+	if _, ex := incidents.OfKinds(incidents.InPeriod(m.all, from, to), kinds); len(ex) > 0 {
+		n := 0
+		for _, v := range ex {
+			n += v
+		}
+		s += fmt.Sprintf(" · %d drill/maintenance apart", n)
+	}
+	return st.Muted.Render(s)
+}
