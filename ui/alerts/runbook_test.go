@@ -160,3 +160,16 @@ func TestNoRunbookSaysWhy(t *testing.T) {
 		t.Fatalf("view:\n%s", v)
 	}
 }
+
+func TestRefusedURLFallsBackToTheDirectory(t *testing.T) {
+	f := loaded(t, "commander", termenv.Ascii, 80, 24)
+	selectAlert(f.m, "PaymentsErrorBurst")
+	f.m.rows[f.m.sel].a.Annotations = map[string]string{"runbook_url": "https://wiki.example.com/pay.md"}
+	settle(f.m, panetest.Press(f.m, "o"))
+	v := strings.Join(strings.Fields(f.m.View()), " ")
+	for _, want := range []string{"URL https://wiki.example.com/pay.md", "wiki.example.com is not in runbooks.allowed_hosts", "showing the local", "Payments error burst"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, f.m.View())
+		}
+	}
+}

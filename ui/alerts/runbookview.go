@@ -1,7 +1,6 @@
 package alerts
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -37,7 +36,12 @@ func (m *Model) runbookLines() []string {
 	case !rb.loaded:
 		body = []string{st.Status.Render("Reading the runbook…")}
 	default:
-		body = m.runbookBody(h)
+		if err := rb.doc.FetchErr; err != nil {
+			// Why the URL was not used comes first: it is what the reader
+			// expected to see.
+			body = wrap(st.WarnMsg.Render("✗ "+sanitize.Line(err.Error())), m.width)
+		}
+		body = append(body, m.runbookBody(h-len(body))...)
 	}
 	for len(body) < h {
 		body = append(body, "")
@@ -63,11 +67,7 @@ func (m *Model) runbookSourceLine() string {
 	}
 	switch {
 	case rb.doc.FetchErr != nil:
-		msg := "not fetched"
-		if errors.Is(rb.doc.FetchErr, runbook.ErrHostNotAllowed) {
-			msg = "host not in runbooks.allowed_hosts"
-		}
-		parts = append(parts, st.WarnMsg.Render("✗ "+msg)+st.Muted.Render("; showing "+sanitize.Line(rb.doc.Source)))
+		parts = append(parts, st.Muted.Render("showing the local "+sanitize.Line(rb.doc.Source)))
 	case rb.loaded:
 		parts = append(parts, st.Muted.Render("from "+sanitize.Line(rb.doc.Source)+" ("+rb.ref.Via+")"))
 	}
@@ -90,7 +90,7 @@ func (m *Model) runbookBody(h int) []string {
 		gutter := "  "
 		switch {
 		case i == sel && done[i]:
-			gutter = st.Selected.Render("✓") + " "
+			gutter = st.Selected.Render(">") + st.Label.Render("✓")
 		case i == sel:
 			gutter = st.Selected.Render(">") + " "
 		case done[i]:
