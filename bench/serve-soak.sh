@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Soak benchmark of `reltui serve` on loopback against the dev stack.
+#
+# 20 healthy OpenSSH clients (each in its own pty through util-linux
+# script, 120x40) log in, start a live tail of every service in the Logs
+# pane and open the Incidents pane; then, for DURATION, each presses ? and
+# times until the full help is drawn (key-to-frame latency). The run is
+# made twice: alone, then with five hostile clients beside them (one never
+# reads, one reads a byte a second, one logs in and leaves in a loop, one
+# never finishes the handshake, one floods keys).
+#
+# Printed per run: latency p50/p99, server RSS (start, end, peak) and
+# goroutines (start, end, after every client left), sessions still counted
+# after every client left (wedged; must be 0), how long Shutdown took after
+# SIGTERM; then the p99 ratio hostile/alone (the target is <= 1.5).
+#
+# Usage: bench/serve-soak.sh [-d DURATION] [-n HEALTHY]   (default 10m, 20)
+# Needs the dev stack (make stack-up), ssh, ssh-keygen and script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=10m
+HEALTHY=20
+while getopts "d:n:" opt; do
+  case $opt in
+    d) DURATION=$OPTARG ;;
+    n) HEALTHY=$OPTARG ;;
+    *) echo "usage: $0 [-d DURATION] [-n HEALTHY]" >&2; exit 2 ;;
+  esac
+done
+[[ -f .devstack/config.yaml ]] || { echo "no dev stack; run make stack-up" >&2; exit 1; }
+for c in ssh ssh-keygen script; do
+  command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 1; }
+done
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/reltui" ./cmd/reltui
+go build -o "$work/servesoak" ./bench/internal/servesoak
+port=$((20000 + RANDOM % 20000))
+
+"$work/servesoak" -reltui "$work/reltui" -config .devstack/config.yaml -work "$work/soak" \
+  -port "$port" -duration "$DURATION" -healthy "$HEALTHY" | tee "$work/alone.txt"
+echo
+"$work/servesoak" -reltui "$work/reltui" -config .devstack/config.yaml -work "$work/soak" \
+  -port "$((port + 1))" -duration "$DURATION" -healthy "$HEALTHY" -hostile | tee "$work/hostile.txt"
+echo
+p99() { awk '/^latency_p99_ms:/ {print $2}' "$1"; }
+awk -v a="$(p99 "$work/alone.txt")" -v h="$(p99 "$work/hostile.txt")" \
+  'BEGIN { printf "p99 ratio hostile/alone: %.2f (%.1f ms / %.1f ms; target <= 1.5)\n", (a > 0 ? h / a : 0), h, a }'
+grep -h '^wedged_sessions:' "$work/alone.txt" "$work/hostile.txt" | awk '{ s += $2 } END { print "wedged sessions in both runs: " s }'
