@@ -324,3 +324,20 @@ func TestCalendarPeriodStart(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenSLOListErrorsNameTheItem(t *testing.T) {
+	doc := `- apiVersion: openslo/v1
+  kind: SLI
+  metadata: {name: s}
+  spec: {ratioMetric: {raw: {metricSource: {type: Prometheus, spec: {query: "job:err:ratio"}}}, rawType: failure}}
+- apiVersion: openslo/v1
+  kind: SLO
+  metadata: {name: a}
+  spec:
+    indicatorRef: s
+    objectives: [{targetPercent: 99.5}]
+    alertPolicies: [{kind: AlertCondition}]
+`
+	_, err := ReadSpec("list.yaml", []byte(doc))
+	wantErrors(t, err, `list.yaml:11:21: [1].spec.alertPolicies[0].kind: must be AlertPolicy for an inline policy (or use alertPolicyRef), got "AlertCondition"`)
+}

@@ -148,7 +148,7 @@ func lagStep(l *LagSLI) time.Duration {
 }
 
 // maxThresholdSamples bounds how many times a threshold query is sampled
-// over one window: every minute over an hour, every 13 minutes over 90
+// over one window: every minute over an hour, every 12 minutes over 90
 // days, so a quarter's budget stays a query Prometheus answers quickly.
 const maxThresholdSamples = 10000
 
