@@ -36,9 +36,10 @@ type fakeSource struct {
 	exFail   error
 	missing  map[string]bool // metric names that do not exist
 	services []string
-	present  []string // the series names scheme detection finds
-	labels   []string // the label names LabelValues lists services for ("" any)
-	asked    []string // the service labels asked for
+	present  []string            // the series names scheme detection finds
+	labels   []string            // the label names LabelValues lists services for ("" any)
+	asked    []string            // the service labels asked for
+	byLabel  map[string][]string // services per label, when set
 }
 
 func newFake() *fakeSource {
@@ -133,6 +134,9 @@ func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []st
 		return nil, nil, nil
 	}
 	f.asked = append(f.asked, name)
+	if vs, ok := f.byLabel[name]; ok {
+		return vs, nil, nil
+	}
 	return f.services, nil, nil
 }
 

@@ -99,12 +99,13 @@ type Model struct {
 	label string // the service label on the metrics
 	// Naming scheme (scheme.go).
 	metricsCfg  *config.Metrics
-	scheme      config.MetricsScheme
-	schemeFixed bool     // metrics.scheme named it
-	detected    bool     // detection found it in the backend
-	overrides   []string // templates the config overrides
-	wantLabel   string   // metrics.service_label, "" to detect
-	logLabel    string   // the stream label a logs pivot names the service by
+	scheme      config.MetricsScheme // the shown service's
+	schemeFixed bool                 // metrics.scheme named it
+	detected    bool                 // detection found it in the backend
+	namings     detection            // the last detection
+	overrides   []string             // templates the config overrides
+	wantLabel   string               // metrics.service_label, "" to detect
+	logLabel    string               // the stream label a logs pivot names the service by
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -233,13 +234,11 @@ func newInput(r *lipgloss.Renderer, st Styles, prompt, placeholder string) texti
 // Title is the tab label.
 func (m *Model) Title() string { return "Metrics" }
 
-// Init loads the service list and, when a service is already chosen, its
-// signals; otherwise the signals follow the list. A live range also arms
-// the refresh timer.
+// Init detects the naming scheme and lists the services; the signals of
+// the chosen service (or the first) follow. A live range also arms the
+// refresh timer.
 func (m *Model) Init() tea.Cmd {
-	if m.service != "" {
-		return tea.Batch(m.loadServices(), m.runSignals(), m.startTick())
-	}
+	// The signals wait for detection, which says how to read them.
 	return tea.Batch(m.loadServices(), m.startTick())
 }
 
@@ -398,18 +397,30 @@ func (m *Model) loadServices() tea.Cmd {
 	return tea.Batch(detectCmd(m.ctx, r, m.id, m.svcSeq, want, m.wantLabel), m.spin.Start())
 }
 
-// onSchemes takes the detected scheme's templates (with the config's on
-// top) and service label, then its services.
+// onSchemes keeps what detection found and lists its services.
 func (m *Model) onSchemes(msg schemesMsg) tea.Cmd {
 	if msg.err == nil {
-		d := msg.det
-		if d.scheme.Name != m.scheme.Name || d.label != m.label {
-			m.panels, m.exemplars, m.exSel = nil, nil, -1
-		}
-		m.scheme, m.detected, m.label = d.scheme, d.found, d.label
-		m.tmpl = m.metricsCfg.TemplatesFor(d.scheme)
+		m.namings = msg.det
+		m.applyNaming(m.service)
 	}
 	return m.onServices(servicesMsg{pane: msg.pane, seq: msg.seq, services: msg.det.services, err: msg.err})
+}
+
+// applyNaming reads service with the naming it was detected under (the
+// fallback when it was not), with the config's templates on top.
+func (m *Model) applyNaming(service string) {
+	n, ok := m.namings.byService[service]
+	if !ok {
+		if m.scheme.Name != "" && service != "" && m.detected {
+			return // gone from this window: keep how it was read
+		}
+		n = m.namings.fallback
+	}
+	if n.scheme.Name == "" {
+		return // no detection yet: keep the config's templates
+	}
+	m.scheme, m.detected, m.label = n.scheme, ok, n.label
+	m.tmpl = m.metricsCfg.TemplatesFor(n.scheme)
 }
 
 func (m *Model) onServices(msg servicesMsg) tea.Cmd {
@@ -421,6 +432,9 @@ func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 	m.svcErr = nil
 	m.services = msg.services
 	if m.service != "" {
+		if len(m.panels) == 0 && m.mode == modeSignals && !m.sigLoading {
+			return m.runSignals() // a service chosen before detection
+		}
 		return nil
 	}
 	if len(m.services) == 0 {
@@ -428,6 +442,7 @@ func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 		return nil
 	}
 	m.service = m.services[0]
+	m.applyNaming(m.service)
 	if m.mode == modeSignals {
 		return m.runSignals()
 	}
@@ -442,6 +457,7 @@ func (m *Model) selectService(s string) tea.Cmd {
 		m.panels, m.exemplars, m.exSel = nil, nil, -1
 	}
 	m.service = s
+	m.applyNaming(s)
 	return m.runSignals()
 }
 

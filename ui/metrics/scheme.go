@@ -14,19 +14,28 @@ import (
 )
 
 // Naming-scheme detection. The pane asks the backend which of the known
-// schemes' probe series exist in the window, takes the first that has
-// services under one of its service labels, and reads that scheme's
-// templates, with the context's own templates on top. A context that
-// names a scheme (metrics.scheme) or a service label only has the rest
-// detected.
+// schemes' probe series exist in the window and, for each, which of its
+// service labels names services. A service takes the first scheme (in
+// MetricsSchemes order) it was found under, so one backend holding
+// several namings (an Istio mesh and apps' own metrics, a gRPC fleet
+// beside an HTTP one) still shows every service with the right queries.
+// The context's own templates go on top. A context that names a scheme
+// (metrics.scheme) or a service label (metrics.service_label) has only
+// the rest detected.
 
-// detection is what detection found: the scheme, its service label and
-// the services on it.
+// naming is one scheme read by one service label.
+type naming struct {
+	scheme config.MetricsScheme
+	label  string
+}
+
+// detection is what detection found: the services and the naming each
+// is under.
 type detection struct {
-	scheme   config.MetricsScheme
-	label    string
-	services []string
-	found    bool // false: nothing known was found; the scheme is the fallback
+	services  []string
+	byService map[string]naming
+	// fallback reads services found under no known scheme.
+	fallback naming
 }
 
 // schemesMsg answers a detection.
@@ -39,8 +48,8 @@ type schemesMsg struct {
 
 func (m schemesMsg) PaneID() string { return m.pane }
 
-// detectCmd finds the scheme. want limits it to one scheme ("" for any)
-// and label to one service label ("" for the scheme's candidates).
+// detectCmd finds the namings. want limits it to one scheme ("" for any)
+// and label to one service label ("" for each scheme's candidates).
 func detectCmd(ctx context.Context, r request, pane string, seq int, want, label string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout)
@@ -57,13 +66,17 @@ func detect(ctx context.Context, r request, want, label string) (detection, erro
 			cands = append(cands, s)
 		}
 	}
+	det := detection{byService: map[string]naming{}, fallback: naming{scheme: cands[0], label: label}}
+	if label == "" {
+		det.fallback.label = cands[0].Labels[0]
+	}
 	probes := make([]string, len(cands))
 	for i, s := range cands {
 		probes[i] = regexp.QuoteMeta(s.Probe)
 	}
 	present, _, err := r.src.LabelValues(ctx, "__name__", []string{`{__name__=~"` + strings.Join(probes, "|") + `"}`}, r.from, r.to)
 	if err != nil {
-		return detection{}, err
+		return det, err
 	}
 	for _, s := range cands {
 		if !slices.Contains(present, s.Probe) {
@@ -76,25 +89,27 @@ func detect(ctx context.Context, r request, want, label string) (detection, erro
 		for _, l := range labels {
 			svcs, err := servicesOn(ctx, r, s.Probe, l)
 			if err != nil {
-				return detection{}, err
+				return det, err
 			}
-			if len(svcs) > 0 {
-				return detection{scheme: s, label: l, services: svcs, found: true}, nil
+			if len(svcs) == 0 {
+				continue
 			}
+			for _, v := range svcs {
+				if _, ok := det.byService[v]; !ok {
+					det.byService[v] = naming{scheme: s, label: l}
+					det.services = append(det.services, v)
+				}
+			}
+			break
 		}
 	}
-	// Nothing known: the classic names, so the pane can say which metric
-	// it looked for.
-	fallback := config.MetricsSchemes()[0]
-	if len(cands) == 1 {
-		fallback = cands[0]
+	if len(det.services) == 0 {
+		// Nothing known: every value of the fallback's label, read with
+		// the classic names, so the pane can say which metric it missed.
+		det.services, err = servicesOn(ctx, r, "", det.fallback.label)
 	}
-	l := label
-	if l == "" {
-		l = fallback.Labels[0]
-	}
-	svcs, err := servicesOn(ctx, r, "", l)
-	return detection{scheme: fallback, label: l, services: svcs}, err
+	slices.Sort(det.services)
+	return det, err
 }
 
 // servicesOn lists the values of label on the series named probe,

@@ -106,7 +106,33 @@ func TestPickerListsTheDetectedSchemesServices(t *testing.T) {
 	src.services = []string{"billing", "orders"}
 	src.mu.Unlock()
 	settle(m, panetest.Press(m, "s"))
-	if strings.Join(m.services, ",") != "billing,orders" || m.label != "application" {
-		t.Fatalf("picker lists %v by %q", m.services, m.label)
+	if strings.Join(m.services, ",") != "billing,orders" || m.namings.byService["billing"].label != "application" {
+		t.Fatalf("picker lists %v (%+v)", m.services, m.namings.byService)
+	}
+	settle(m, panetest.Press(m, "enter"))
+	if m.service != "billing" || m.label != "application" || m.scheme.Name != config.SchemeMicrometer {
+		t.Fatalf("picked %q read as %q by %q", m.service, m.scheme.Name, m.label)
+	}
+}
+
+// One backend with two namings: each service is read by its own.
+func TestMixedBackendReadsEachServiceByItsScheme(t *testing.T) {
+	src := newFake()
+	src.present = []string{"http_requests_total", "istio_requests_total"}
+	src.labels = []string{"service", "destination_service_name"}
+	src.byLabel = map[string][]string{"service": {"checkout"}, "destination_service_name": {"checkout", "reviews"}}
+	m := New(Config{Source: src, Now: func() time.Time { return fixedNow }, Ticker: (&tickLog{}).tick, Service: "reviews"})
+	m.SetSize(120, 40)
+	t.Cleanup(m.Close)
+	settle(m, m.Init())
+	if strings.Join(m.services, ",") != "checkout,reviews" {
+		t.Fatalf("services %v", m.services)
+	}
+	if m.scheme.Name != config.SchemeIstio || !strings.Contains(m.panels[1].exprs[0], `destination_service_name="reviews"`) {
+		t.Fatalf("reviews read as %q: %s", m.scheme.Name, m.panels[1].exprs[0])
+	}
+	settle(m, m.selectService("checkout"))
+	if m.scheme.Name != config.SchemePrometheusHTTP || !strings.Contains(m.panels[1].exprs[0], `service="checkout"`) {
+		t.Fatalf("checkout read as %q: %s", m.scheme.Name, m.panels[1].exprs[0])
 	}
 }
