@@ -45,15 +45,18 @@ func (s Searched) NoneFound() []string {
 	case s.DiscoveryErr != nil:
 		out = append(out, fmt.Sprintf("  - Prometheus rules at %s: could not be read: %v", s.Rules, s.DiscoveryErr))
 	default:
-		out = append(out, fmt.Sprintf("  - Prometheus rules at %s: no Sloth rules (slo:sli_error:ratio_rate*, sloth_id) and no Pyrra rules (*:burnrate*, slo)", s.Rules))
+		out = append(out, fmt.Sprintf("  - Prometheus rules at %s:", s.Rules),
+			"    no Sloth rules (slo:sli_error:ratio_rate*) and no Pyrra rules (*:burnrate*)")
 	}
 	for _, n := range s.Notes {
 		out = append(out, "    "+n)
 	}
 	return append(out,
-		"To add one: load the rules Sloth or Pyrra generate into Prometheus (found with no config),",
-		"or add slos: (reltui's inline format) or slo_files: (Sloth, Pyrra, OpenSLO) to the context;",
-		"see README, section SLOs. `reltui slo --file SPEC` evaluates a spec without configuring it.")
+		"To add one, either:",
+		"  - load the rules Sloth or Pyrra generate into Prometheus (no config needed)",
+		"  - or list specs in the context: slos: (inline) or slo_files: (Sloth, Pyrra,",
+		"    OpenSLO); see the README's SLOs section.",
+		"`reltui slo --file SPEC` judges a spec without configuring it.")
 }
 
 // Gather is the SLOs of one context: the configured ones, then those

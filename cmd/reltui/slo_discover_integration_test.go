@@ -193,7 +193,7 @@ func TestSLONoneAnywhere(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"No SLOs found", cfg, "Prometheus rules at " + url + ": no Sloth rules", "Pyrra", "To add one"} {
+	for _, want := range []string{"No SLOs found", cfg, "Prometheus rules at " + url + ":", "no Sloth rules", "no Pyrra rules", "To add one"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
