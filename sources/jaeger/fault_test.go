@@ -263,6 +263,9 @@ func TestMessageOverLimitIsTooMuchData(t *testing.T) {
 	c := newClient(t, Config{Address: serve(t, f), MaxMessageBytes: 16 << 10})
 	_, err := c.GetTrace(context.Background(), "1")
 	kindOf(t, err, sources.KindTooMuchData)
+	if !strings.Contains(err.Error(), "jaeger") || !strings.Contains(err.Error(), "16384") {
+		t.Fatalf("the error names neither the backend nor the limit: %v", err)
+	}
 	if n := f.calls.Load(); n != 1 {
 		t.Errorf("too much data was retried: %d calls", n)
 	}

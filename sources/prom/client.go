@@ -177,6 +177,13 @@ func (r *statusRecorder) Do(ctx context.Context, req *http.Request) (*http.Respo
 // errTooLarge marks a body cut off at the size limit.
 var errTooLarge = errors.New("response body exceeds the size limit")
 
+// tooLargeError is errTooLarge with the limit that was hit.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string { return errTooLarge.Error() }
+
+func (e *tooLargeError) Is(target error) bool { return target == errTooLarge }
+
 // limitRT caps every response body at max bytes.
 type limitRT struct {
 	next http.RoundTripper
@@ -188,13 +195,13 @@ func (l *limitRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: l.max}
+	resp.Body = &limitedBody{rc: resp.Body, left: l.max, max: l.max}
 	return resp, nil
 }
 
 type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
+	rc        io.ReadCloser
+	left, max int64
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -203,7 +210,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 		var one [1]byte
 		n, err := b.rc.Read(one[:])
 		if n > 0 {
-			return 0, errTooLarge
+			return 0, &tooLargeError{limit: b.max}
 		}
 		return 0, err
 	}

@@ -27,8 +27,16 @@ func mapError(op string, status int, err error) error {
 		return se
 	}
 	if errors.Is(err, errTooLarge) {
+		limit := "the client limit"
+		var tl *tooLargeError
+		if errors.As(err, &tl) {
+			limit = fmt.Sprintf("the client limit of %d MiB", tl.limit>>20)
+			if tl.limit < 1<<20 {
+				limit = fmt.Sprintf("the client limit of %d bytes", tl.limit)
+			}
+		}
 		return &sources.Error{Backend: Backend, Op: op, Kind: sources.KindTooMuchData, Status: status,
-			Msg: "response larger than the client limit; narrow the selector or time range", Err: err}
+			Msg: "response larger than " + limit + "; narrow the selector or time range", Err: err}
 	}
 	var ae *v1.Error
 	if errors.As(err, &ae) {

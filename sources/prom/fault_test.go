@@ -174,6 +174,9 @@ func TestOversizedBodyIsTooMuchData(t *testing.T) {
 	if se := faulttest.AsError(t, err); se.Kind != sources.KindTooMuchData {
 		t.Fatalf("kind = %v (%v), want too much data", se.Kind, err)
 	}
+	if !strings.Contains(err.Error(), "prometheus") || !strings.Contains(err.Error(), "limit of 4096 bytes") {
+		t.Fatalf("the error names neither the backend nor the limit: %v", err)
+	}
 	// The same body under a generous limit decodes, so the limit, not the
 	// body, caused the failure above.
 	c2 := newTestClient(t, srv.URL, faulttest.Policy())
