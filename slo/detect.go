@@ -16,8 +16,9 @@ import (
 //   - apiVersion openslo/v1alpha, sloth.slok.dev/v1, or version
 //     prometheus/v1: Sloth's formats (ReadSloth);
 //   - apiVersion pyrra.dev/v1alpha1: Pyrra (ReadPyrra);
-//   - a top-level list of documents that have an apiVersion: the same, by
-//     the first document's apiVersion;
+//   - a top-level list of documents that have an apiVersion, or a
+//     Kubernetes kind: List of them: the same, by the first document's
+//     apiVersion;
 //   - any other top-level list, or a mapping with slos: and no version:
 //     reltui's inline format.
 //

@@ -341,3 +341,27 @@ func TestOpenSLOListErrorsNameTheItem(t *testing.T) {
 	_, err := ReadSpec("list.yaml", []byte(doc))
 	wantErrors(t, err, `list.yaml:11:21: [1].spec.alertPolicies[0].kind: must be AlertPolicy for an inline policy (or use alertPolicyRef), got "AlertCondition"`)
 }
+
+func TestKubernetesListOfManifests(t *testing.T) {
+	// What kubectl get servicelevelobjectives -o yaml prints.
+	doc := `apiVersion: v1
+kind: List
+items:
+  - apiVersion: pyrra.dev/v1alpha1
+    kind: ServiceLevelObjective
+    metadata: {name: a, namespace: x}
+    spec: {target: "99", window: 4w, indicator: {bool_gauge: {metric: up}}}
+  - apiVersion: pyrra.dev/v1alpha1
+    kind: ServiceLevelObjective
+    metadata: {name: b, namespace: x}
+    spec: {target: "99", window: 4x, indicator: {bool_gauge: {metric: up}}}
+`
+	_, err := ReadSpec("list.yaml", []byte(doc))
+	if err == nil || !strings.HasPrefix(err.Error(), "list.yaml:11:34: items[1].spec.window: ") {
+		t.Errorf("error %v, want one naming items[1].spec.window", err)
+	}
+	slos, err := ReadSpec("list.yaml", []byte(strings.Replace(doc, "4x", "1w", 1)))
+	if err != nil || len(slos) != 2 || slos[1].Name != "b" || slos[1].Window != 7*Day {
+		t.Errorf("slos %+v, err %v", slos, err)
+	}
+}

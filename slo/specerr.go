@@ -121,6 +121,9 @@ func (w *walker) documents(data []byte) []document {
 			prefix = fmt.Sprintf("documents[%d]", i)
 		}
 		if items := documentList(root); items != nil {
+			if listItems(root) != nil {
+				prefix = join(prefix, "items") // kubectl's kind: List
+			}
 			for j, item := range items {
 				docs = append(docs, document{item, fmt.Sprintf("%s[%d]", prefix, j)})
 			}
@@ -132,8 +135,12 @@ func (w *walker) documents(data []byte) []document {
 }
 
 // documentList returns the items of a top-level list of apiVersion'd
-// documents, nil for anything else.
+// documents, or of a Kubernetes kind: List (what kubectl get -o yaml
+// prints for several objects); nil for anything else.
 func documentList(n *yaml.Node) []*yaml.Node {
+	if items := listItems(n); items != nil {
+		n = items
+	}
 	n = resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 		return nil
@@ -142,6 +149,15 @@ func documentList(n *yaml.Node) []*yaml.Node {
 		return nil
 	}
 	return n.Content
+}
+
+// listItems returns the items: of a Kubernetes kind: List, nil otherwise.
+func listItems(n *yaml.Node) *yaml.Node {
+	m := mapChild(n)
+	if scalar(m["kind"]) != "List" || scalar(m["apiVersion"]) != "v1" {
+		return nil
+	}
+	return m["items"]
 }
 
 // syntaxError turns yaml.v3's "yaml: line 3: ..." into file:3: invalid YAML.
