@@ -209,6 +209,7 @@ func (f *File) validate(env Env) []Problem {
 		if c.Metrics != nil {
 			ps = append(ps, f.validateMetrics(base+".metrics", c.Metrics)...)
 		}
+		ps = append(ps, f.validateChanges(base+".changes", c.Changes)...)
 		ps = append(ps, f.validateSLOs(base, c)...)
 		if c.Lag != nil {
 			ps = append(ps, f.validateLag(base+".lag", c.Lag)...)

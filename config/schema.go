@@ -55,6 +55,9 @@ type Context struct {
 	Correlate *Correlate `yaml:"correlate"`
 	// Runbooks says where alert runbooks come from; see config/runbooks.go.
 	Runbooks *Runbooks `yaml:"runbooks"`
+	// Changes are where deploys and config changes come from; see
+	// config/changes.go.
+	Changes []ChangeSource `yaml:"changes"`
 }
 
 // Backend is how to reach one HTTP or gRPC backend.
