@@ -210,7 +210,12 @@ func checkQuery(tpl string) error {
 	})
 	expr, err := promParser.ParseExpr(sameLength)
 	if err != nil {
-		return fmt.Errorf("is not valid PromQL: %s", firstLine(err.Error()))
+		msg := firstLine(err.Error())
+		if strings.Contains(msg, "unknown function") {
+			// Sloth's VictoriaMetrics example writes MetricsQL.
+			msg += " (PromQL has no such function; MetricsQL and other dialects are not read)"
+		}
+		return fmt.Errorf("is not valid PromQL: %s", msg)
 	}
 	if t := expr.Type(); t != parser.ValueTypeVector && t != parser.ValueTypeScalar {
 		return fmt.Errorf("must give an instant vector or a scalar, got a %s", t)

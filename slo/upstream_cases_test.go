@@ -108,7 +108,7 @@ func upstreamCases() []upstreamCase {
 			"slos[0].sli.plugin", `SLI plugin "getting_started_availability"`, "cannot run Sloth plugins"}},
 		// MetricsQL, which only VictoriaMetrics evaluates.
 		{path: "sloth/examples/victoria-metrics.yml", reject: []string{
-			"slos[0].sli.events.error_query", `unknown function with name "histogram_share"`, "slos[1].sli.events.total_query"}},
+			"slos[0].sli.events.error_query", `unknown function with name "histogram_share" (PromQL has no such function; MetricsQL and other dialects are not read)`, "slos[1].sli.events.total_query"}},
 		// Sloth: Kubernetes PrometheusServiceLevel.
 		{path: "sloth/examples/k8s-getting-started.yml", slos: []wantSLO{slothMyservice("requests-availability", 0.999)}},
 		{path: "sloth/examples/k8s-multifile.yml", slos: []wantSLO{slothMyservice("requests-availability", 0.999), slothMyservice("requests-availability", 0.9999)}},
