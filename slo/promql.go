@@ -156,7 +156,7 @@ func thresholdStep(t *ThresholdSLI, window time.Duration) time.Duration {
 	if t.Step > 0 {
 		return t.Step
 	}
-	return max(time.Minute, (window/maxThresholdSamples).Truncate(time.Minute))
+	return max(time.Minute, (window / maxThresholdSamples).Truncate(time.Minute))
 }
 
 func braces(matchers string) string {
