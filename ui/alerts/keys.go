@@ -1,6 +1,9 @@
 package alerts
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // KeyMap is the Alerts pane's keys, as data; none collide with the
 // root's global keys.
@@ -61,4 +64,30 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		{k.Declare, k.Runbook},
 		{k.NextStep, k.PrevStep, k.MarkDone, k.RunQuery, k.CopyURL},
 	}
+}
+
+// isMotion reports whether msg moves the cursor or the view.
+func (k KeyMap) isMotion(msg tea.KeyMsg) bool {
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
+}
+
+// move applies a motion key to pos, a cursor (the list) or the first
+// line shown (the runbook), over n lines with page lines to a page; the
+// caller clamps.
+func (k KeyMap) move(msg tea.KeyMsg, pos, page, n int) int {
+	switch {
+	case key.Matches(msg, k.Up):
+		return pos - 1
+	case key.Matches(msg, k.Down):
+		return pos + 1
+	case key.Matches(msg, k.PageUp):
+		return pos - page
+	case key.Matches(msg, k.PageDown):
+		return pos + page
+	case key.Matches(msg, k.Top):
+		return 0
+	case key.Matches(msg, k.Bottom):
+		return n - 1
+	}
+	return pos
 }

@@ -414,18 +414,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.declare()
 	case m.detail:
 		// The detail shows one alert; only back and declare apply.
-	case key.Matches(msg, k.Up):
-		m.sel--
-	case key.Matches(msg, k.Down):
-		m.sel++
-	case key.Matches(msg, k.PageUp):
-		m.sel -= m.listHeight()
-	case key.Matches(msg, k.PageDown):
-		m.sel += m.listHeight()
-	case key.Matches(msg, k.Top):
-		m.sel = 0
-	case key.Matches(msg, k.Bottom):
-		m.sel = len(m.rows) - 1
+	case k.isMotion(msg):
+		m.sel = k.move(msg, m.sel, m.listHeight(), len(m.rows))
 	case key.Matches(msg, k.Detail):
 		m.detail = len(m.rows) > 0
 	case key.Matches(msg, k.Filter):

@@ -266,18 +266,8 @@ func (m *Model) onRunbookKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		rb.open = false
-	case key.Matches(msg, k.Up):
-		rb.top--
-	case key.Matches(msg, k.Down):
-		rb.top++
-	case key.Matches(msg, k.PageUp):
-		rb.top -= m.rbBodyHeight()
-	case key.Matches(msg, k.PageDown):
-		rb.top += m.rbBodyHeight()
-	case key.Matches(msg, k.Top):
-		rb.top = 0
-	case key.Matches(msg, k.Bottom):
-		rb.top = len(rb.lines)
+	case k.isMotion(msg):
+		rb.top = k.move(msg, rb.top, m.rbBodyHeight(), len(rb.lines))
 	case key.Matches(msg, k.NextStep):
 		rb.step++
 		m.clampRunbook()

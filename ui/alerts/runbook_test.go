@@ -138,11 +138,7 @@ func TestViewerCannotMarkSteps(t *testing.T) {
 }
 
 func TestRunbookURLNotAllowedIsRefusedAndCopied(t *testing.T) {
-	f := loaded(t, "commander", termenv.Ascii, 80, 24)
-	selectAlert(f.m, "ConsumerLagHigh")
-	f.m.rows[f.m.sel].a.Annotations = map[string]string{"runbook_url": "https://wiki.example.com/lag.md\x1b[2J"}
-	settle(f.m, panetest.Press(f.m, "o"))
-	v := strings.Join(strings.Fields(f.m.View()), " ")
+	f, v := openAtURL(t, "ConsumerLagHigh", "https://wiki.example.com/lag.md\x1b[2J")
 	if !strings.Contains(v, "refused to fetch the runbook") || !strings.Contains(v, "wiki.example.com is not in runbooks.allowed_hosts") {
 		t.Fatalf("no refusal shown:\n%s", v)
 	}
@@ -162,14 +158,21 @@ func TestNoRunbookSaysWhy(t *testing.T) {
 }
 
 func TestRefusedURLFallsBackToTheDirectory(t *testing.T) {
-	f := loaded(t, "commander", termenv.Ascii, 80, 24)
-	selectAlert(f.m, "PaymentsErrorBurst")
-	f.m.rows[f.m.sel].a.Annotations = map[string]string{"runbook_url": "https://wiki.example.com/pay.md"}
-	settle(f.m, panetest.Press(f.m, "o"))
-	v := strings.Join(strings.Fields(f.m.View()), " ")
+	f, v := openAtURL(t, "PaymentsErrorBurst", "https://wiki.example.com/pay.md")
 	for _, want := range []string{"URL https://wiki.example.com/pay.md", "wiki.example.com is not in runbooks.allowed_hosts", "showing the local", "Payments error burst"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, f.m.View())
 		}
 	}
+}
+
+// openAtURL gives alert name a runbook_url, opens its runbook and returns
+// the view with its whitespace folded, so wrapped text still matches.
+func openAtURL(t *testing.T, name, url string) (*fixture, string) {
+	t.Helper()
+	f := loaded(t, "commander", termenv.Ascii, 80, 24)
+	selectAlert(f.m, name)
+	f.m.rows[f.m.sel].a.Annotations = map[string]string{"runbook_url": url}
+	settle(f.m, panetest.Press(f.m, "o"))
+	return f, strings.Join(strings.Fields(f.m.View()), " ")
 }
