@@ -127,6 +127,12 @@ func Timeline(inc Incident) []Entry {
 			s = "declared"
 			if a := e.Attrs; a != nil {
 				s = fmt.Sprintf("declared %q (%s)", a.Title, a.Severity)
+				if a.Kind != "" && a.Kind != KindIncident {
+					s = fmt.Sprintf("declared %s %q (%s)", a.Kind, a.Title, a.Severity)
+				}
+				if a.Category != "" {
+					s += ", root cause " + a.Category
+				}
 				if len(a.Services) > 0 {
 					s += ", services " + strings.Join(a.Services, ", ")
 				}

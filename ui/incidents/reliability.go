@@ -128,19 +128,19 @@ func (m *Model) recurrenceLine() string {
 			top, topN = c, n
 		}
 	}
-	s := fmt.Sprintf("90d: %d incidents (%+d vs the 90d before)", r.Count, r.Count-prev.Count)
-	if r.Share != nil {
-		s += fmt.Sprintf(" · %.0f%% recurred within 30d", *r.Share*100)
-	}
+	s := fmt.Sprintf("90d: %d (%+d)", r.Count, r.Count-prev.Count)
 	if top != "" {
-		s += fmt.Sprintf(" · top cause %s (%d)", sanitize.Line(top), topN)
+		s += fmt.Sprintf(" · top cause %s %d", sanitize.Line(top), topN)
+	}
+	if r.Share != nil {
+		s += fmt.Sprintf(" · %.0f%% recurred ≤30d", *r.Share*100)
 	}
 	if _, ex := incidents.OfKinds(incidents.InPeriod(m.all, from, to), kinds); len(ex) > 0 {
 		n := 0
 		for _, v := range ex {
 			n += v
 		}
-		s += fmt.Sprintf(" · %d drill/maintenance apart", n)
+		s += fmt.Sprintf(" · %d drill/maint. apart", n)
 	}
 	return st.Muted.Render(s)
 }
