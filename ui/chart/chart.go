@@ -50,6 +50,9 @@ type Chart struct {
 	Step    time.Duration
 	Series  []Series
 	Markers []Marker
+	// Changes are deploys and config changes: a dotted rule through the
+	// plot and a mark on the time axis at each.
+	Changes []time.Time
 	// Cursor, when not zero, is marked on the time axis and the legend
 	// reads the value of each series at it (else the last value).
 	Cursor time.Time
@@ -76,6 +79,7 @@ type Styles struct {
 	Marker   lipgloss.Style
 	Selected lipgloss.Style
 	Cursor   lipgloss.Style
+	Change   lipgloss.Style
 	Empty    lipgloss.Style
 	plain    lipgloss.Style
 }
@@ -94,6 +98,7 @@ func NewStyles(r *lipgloss.Renderer, p themes.Palette) *Styles {
 	s.Marker = ns().Foreground(p.Highlight).Bold(true)
 	s.Selected = ns().Foreground(p.Error).Bold(true).Reverse(true)
 	s.Cursor = ns().Foreground(p.Highlight).Bold(true)
+	s.Change = ns().Foreground(p.Warning)
 	s.Empty = ns().Foreground(p.Muted)
 	if p.Mono {
 		// Without colour, series differ by dash pattern (see patterns)
@@ -106,6 +111,7 @@ func NewStyles(r *lipgloss.Renderer, p themes.Palette) *Styles {
 		s.Marker = ns().Bold(true)
 		s.Selected = ns().Reverse(true)
 		s.Cursor = ns().Bold(true)
+		s.Change = ns()
 	}
 	return s
 }
@@ -132,6 +138,7 @@ const (
 	ownerNone   = -1
 	ownerMarker = -2
 	ownerSel    = -3
+	ownerChange = -4
 )
 
 // Render draws c into exactly h lines of exactly w cells.
@@ -181,6 +188,9 @@ func Render(c Chart, w, h int, st *Styles) string {
 			pat = patterns[i%len(patterns)]
 		}
 		g.plot(&c, s.Points, lo, hi, i, pat)
+	}
+	for _, ch := range c.Changes {
+		g.change(&c, ch)
 	}
 	for _, mk := range c.Markers {
 		g.mark(&c, mk, lo, hi)
@@ -513,6 +523,19 @@ func (g *grid) mark(c *Chart, m Marker, lo, hi float64) {
 	}
 }
 
+// change rules the column of a change through the cells no line uses.
+func (g *grid) change(c *Chart, t time.Time) {
+	if t.Before(c.From) || t.After(c.To) {
+		return
+	}
+	x := g.col(c, t)
+	for y := 0; y < g.h; y++ {
+		if i := y*g.w + x; g.bits[i] == 0 && g.owner[i] == ownerNone {
+			g.owner[i] = ownerChange
+		}
+	}
+}
+
 // writeRow writes plot row r, one style per run of cells with the same
 // owner, so a frame costs a few Render calls per row and not one per cell.
 func (g *grid) writeRow(b *strings.Builder, r int, st *Styles) {
@@ -529,6 +552,8 @@ func (g *grid) writeRow(b *strings.Builder, r int, st *Styles) {
 			b.WriteString(st.Marker.Render(run.String()))
 		case cur == ownerSel:
 			b.WriteString(st.Selected.Render(run.String()))
+		case cur == ownerChange:
+			b.WriteString(st.Change.Render(run.String()))
 		default:
 			b.WriteString(st.series(int(cur)).Render(run.String()))
 		}
@@ -549,6 +574,8 @@ func (g *grid) writeRow(b *strings.Builder, r int, st *Styles) {
 			run.WriteRune('◆')
 		case ownerSel:
 			run.WriteRune('◉')
+		case ownerChange:
+			run.WriteRune('┊')
 		default:
 			if g.bits[i] == 0 {
 				run.WriteByte(' ')
@@ -612,15 +639,29 @@ func axisLine(c *Chart, lw, pw, cx int, st *Styles) string {
 	for _, t := range ticks {
 		row[g.col(c, t)] = '┬'
 	}
+	// What each cell is: the axis, a change, or the cursor.
+	kind := make([]uint8, pw)
+	for _, t := range c.Changes {
+		if !t.Before(c.From) && !t.After(c.To) {
+			x := g.col(c, t)
+			row[x], kind[x] = '◇', 1
+		}
+	}
+	if cx >= 0 {
+		row[cx], kind[cx] = '▲', 2
+	}
+	row, kind = append([]rune{'└'}, row...), append([]uint8{0}, kind...)
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", lw))
-	if cx < 0 {
-		b.WriteString(st.Axis.Render("└" + string(row)))
-		return b.String()
+	styles := []lipgloss.Style{st.Axis, st.Change, st.Cursor}
+	for x := 0; x < len(row); {
+		j := x
+		for j < len(row) && kind[j] == kind[x] {
+			j++
+		}
+		b.WriteString(styles[kind[x]].Render(string(row[x:j])))
+		x = j
 	}
-	b.WriteString(st.Axis.Render("└" + string(row[:cx])))
-	b.WriteString(st.Cursor.Render("▲"))
-	b.WriteString(st.Axis.Render(string(row[cx+1:])))
 	return b.String()
 }
 

@@ -356,3 +356,39 @@ func TestLegendReadsOnlyWhatTheAxisShows(t *testing.T) {
 		}
 	}
 }
+
+// A change is a rule through the plot's free cells and a mark on the
+// time axis; one off the axis is not drawn.
+func TestChangeMarkers(t *testing.T) {
+	c, _ := spikeChart()
+	c.Changes = []time.Time{t0.Add(15 * time.Minute), t0.Add(2 * time.Hour)}
+	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+		out := Render(c, 80, 24, styles(prof))
+		checkBox(t, out, 80, 24)
+		plain := ansi.Strip(out)
+		lines := strings.Split(plain, "\n")
+		axis := lines[len(lines)-2]
+		if strings.Count(axis, "◇") != 1 {
+			t.Fatalf("axis %q: want one change mark", axis)
+		}
+		col := runeIndex(axis, '◇')
+		rules := 0
+		for _, l := range lines[1 : len(lines)-2] {
+			if runeIndex(l, '┊') == col {
+				rules++
+			}
+		}
+		if rules < 10 {
+			t.Errorf("only %d rows carry the change's rule at column %d:\n%s", rules, col, plain)
+		}
+	}
+}
+
+func runeIndex(s string, r rune) int {
+	for i, c := range []rune(s) {
+		if c == r {
+			return i
+		}
+	}
+	return -1
+}
