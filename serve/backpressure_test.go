@@ -106,11 +106,7 @@ func TestClientThatNeverReadsIsDisconnected(t *testing.T) {
 	}
 	// The one slot is free again.
 	f.srv.cfg.App = f.seen.app
-	ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.responder.signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.waitFor(t, "hello user=rita", 5*time.Second)
+	login(t, f, f.responder, "hello user=rita")
 }
 
 // A slow reader gets fewer frames, not a growing queue: what waits for
@@ -209,11 +205,7 @@ func waitStuck(t *testing.T, srv *Server, n int) {
 // StatsEvery logs the counters; Shutdown logs how long it took.
 func TestStatsAndShutdownLogged(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.StatsEvery = 20 * time.Millisecond })
-	ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.viewer.signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.waitFor(t, "hello", 5*time.Second)
+	login(t, f, f.viewer, "hello user=vic")
 	time.Sleep(100 * time.Millisecond)
 	if err := f.srv.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)

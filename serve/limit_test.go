@@ -84,32 +84,29 @@ func TestResponderLogsInAfterLimiterFlood(t *testing.T) {
 	if n := f.srv.limiter.tracked(); n != 256 {
 		t.Fatalf("%d entries tracked; the bound is 256", n)
 	}
-	ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.responder.signer)
+	login(t, f, f.responder, "hello user=rita")
+}
+
+// login opens a console session with k and waits for its greeting.
+func login(t *testing.T, f *fixture, k testKey, greeting string) {
+	t.Helper()
+	ts, err := open(t, f.addr, "xterm", 80, 24, nil, k.signer)
 	if err != nil {
-		t.Fatalf("a responder was refused after the flood: %v", err)
+		t.Fatal(err)
 	}
-	ts.waitFor(t, "hello user=rita", 5*time.Second)
+	ts.waitFor(t, greeting, 5*time.Second)
 }
 
 // One user cannot take every seat, and one role leaves room for others.
 func TestSessionCapsPerUserAndRole(t *testing.T) {
 	t.Run("user", func(t *testing.T) {
 		f := newFixture(t, func(c *Config) { c.MaxSessionsPerUser = 2 })
-		for range 2 {
-			ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.responder.signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts.waitFor(t, "hello", 5*time.Second)
-		}
+		login(t, f, f.responder, "hello user=rita")
+		login(t, f, f.responder, "hello user=rita")
 		if out := refusedSession(t, f.addr, f.responder.signer); !strings.Contains(out, "rita already has 2 sessions") {
 			t.Fatalf("third session of one user: %q", out)
 		}
-		ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.commander.signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts.waitFor(t, "hello user=cora", 5*time.Second)
+		login(t, f, f.commander, "hello user=cora")
 		if n := f.srv.Stats().Capped; n != 1 {
 			t.Fatalf("Capped = %d", n)
 		}
@@ -119,19 +116,11 @@ func TestSessionCapsPerUserAndRole(t *testing.T) {
 			c.MaxSessionsPerUser = 10
 			c.MaxSessionsPerRole = map[incidents.Role]int{incidents.RoleViewer: 1}
 		})
-		ts, err := open(t, f.addr, "xterm", 80, 24, nil, f.viewer.signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts.waitFor(t, "hello", 5*time.Second)
+		login(t, f, f.viewer, "hello user=vic")
 		if out := refusedSession(t, f.addr, f.viewer.signer); !strings.Contains(out, "seats for the viewer role are taken") {
 			t.Fatalf("second viewer session: %q", out)
 		}
-		ts, err = open(t, f.addr, "xterm", 80, 24, nil, f.responder.signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts.waitFor(t, "hello user=rita", 5*time.Second)
+		login(t, f, f.responder, "hello user=rita")
 	})
 }
 
