@@ -184,3 +184,20 @@ func TestFromRulesSlothWithoutObjective(t *testing.T) {
 		t.Errorf("slos %v notes %q", slos, notes)
 	}
 }
+
+func TestExclusionsFromPlannedWork(t *testing.T) {
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	ws := []PlannedWork{
+		{Kind: "maintenance", Title: "db failover", Services: []string{"payments"}, From: now.Add(-3 * time.Hour), To: now.Add(-2 * time.Hour)},
+		{Kind: "drill", Title: "game day", From: now.Add(-30 * time.Minute)}, // still open: runs until now
+		{Kind: "incident", Title: "real outage", From: now.Add(-5 * time.Hour), To: now.Add(-4 * time.Hour)},
+	}
+	ex := FromPlannedWork(ws, now)
+	if len(ex) != 2 || ex[0].Kind != "maintenance" || ex[1].Kind != "drill" || !ex[1].To.Equal(now) {
+		t.Fatalf("exclusions: %+v", ex)
+	}
+	slos := ApplyExclusions([]SLO{{Name: "pay", Service: "payments"}, {Name: "chk", Service: "checkout"}}, ex)
+	if len(slos[0].Exclusions) != 2 || len(slos[1].Exclusions) != 1 || slos[1].Exclusions[0].Reason != "game day" {
+		t.Errorf("payments gets the maintenance and the drill, checkout only the drill: %+v / %+v", slos[0].Exclusions, slos[1].Exclusions)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,7 +13,10 @@ import (
 // or a drill, whose errors the team chose to spend on purpose.
 type Exclusion struct {
 	// SLO names the SLO it applies to; empty means every SLO.
-	SLO      string
+	SLO string
+	// Services, when set, limits it to the SLOs of those services (an
+	// incident of kind maintenance names the services it touched).
+	Services []string
 	From, To time.Time
 	// Kind is "maintenance", "drill" or "" (a config entry that says none).
 	Kind   string
@@ -26,12 +30,45 @@ func ApplyExclusions(slos []SLO, ex []Exclusion) []SLO {
 	for i, s := range slos {
 		var mine []Exclusion
 		for _, e := range ex {
-			if (e.SLO == "" || e.SLO == s.Name) && e.To.After(e.From) {
+			if (e.SLO == "" || e.SLO == s.Name) && (len(e.Services) == 0 || slices.Contains(e.Services, s.Service)) && e.To.After(e.From) {
 				mine = append(mine, e)
 			}
 		}
 		s.Exclusions = append(append([]Exclusion(nil), s.Exclusions...), mine...)
 		out[i] = s
+	}
+	return out
+}
+
+// PlannedWork is an incident as SLO budgets see it: its kind (drill,
+// maintenance or incident), the services it touched and when its impact
+// began and ended (To zero while it is still open). The incidents package
+// is not imported here; callers convert their incidents.
+type PlannedWork struct {
+	Kind     string
+	Title    string
+	Services []string
+	From, To time.Time
+}
+
+// FromPlannedWork turns the drills and maintenance among ws into
+// exclusions for the SLOs of the services they name (every SLO when they
+// name none). One still open runs until now.
+func FromPlannedWork(ws []PlannedWork, now time.Time) []Exclusion {
+	var out []Exclusion
+	for _, w := range ws {
+		k := strings.ToLower(w.Kind)
+		if (k != "drill" && k != "maintenance") || w.From.IsZero() {
+			continue
+		}
+		to := w.To
+		if to.IsZero() || to.After(now) {
+			to = now
+		}
+		if !to.After(w.From) {
+			continue
+		}
+		out = append(out, Exclusion{Services: w.Services, From: w.From, To: to, Kind: k, Reason: w.Title})
 	}
 	return out
 }

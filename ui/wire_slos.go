@@ -14,6 +14,9 @@ func newSLOsPane(env PaneEnv) Pane {
 		Parent: env.Parent, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs,
 		SpecErr: env.Ctx.SLOErr,
 	}
+	if env.Session.Incidents != nil {
+		cfg.Incidents = env.Session.Incidents
+	}
 	if env.Ctx.Prom != nil {
 		cfg.Source = env.Ctx.Prom
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 	"gopkg.in/yaml.v3"
 
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
@@ -118,4 +119,33 @@ func TestExcludedPeriodShowsOnChartAndBudget(t *testing.T) {
 		t.Errorf("sentence does not say what was excluded:\n%s", v)
 	}
 	panetest.CheckFrame(t, "exclusion", v, 120)
+}
+
+// fakeIncidents serves a list of incidents.
+type fakeIncidents []incidents.Incident
+
+func (f fakeIncidents) List(context.Context, incidents.Filter) ([]incidents.Incident, error) { return f, nil }
+
+func TestMaintenanceIncidentIsLeftOutOfItsServicesBudgets(t *testing.T) {
+	m := New(Config{Renderer: renderer(termenv.Ascii), Palette: themes.NoColor(), Now: panetest.NewClock(fixedNow).Now,
+		Source: burning(), SLOs: testSLOs(), Incidents: fakeIncidents{
+			{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"payments"},
+				Milestones: incidents.Milestones{Started: fixedNow.Add(-3 * time.Hour), Resolved: fixedNow.Add(-2 * time.Hour)}},
+			{Title: "outage", Kind: incidents.KindIncident, Milestones: incidents.Milestones{Started: fixedNow.Add(-time.Hour)}},
+		}})
+	m.SetSize(200, 50)
+	t.Cleanup(m.Close)
+	settle(m, m.Init())
+	for _, it := range m.items {
+		want := 0
+		if it.s.Service == "payments" {
+			want = 1
+		}
+		if len(it.eval.Excluded) != want {
+			t.Errorf("%s: %d excluded periods, want %d", it.s.Name, len(it.eval.Excluded), want)
+		}
+	}
+	if v := m.View(); !strings.Contains(v, "1 maintenance period left out of the budget") {
+		t.Errorf("view:\n%s", v)
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
@@ -55,6 +56,27 @@ const (
 	HistoryStep = 3 * time.Minute
 )
 
+// IncidentLister lists incidents; incidents.Store satisfies it. Drills
+// and maintenance among them are left out of their services' SLO budgets.
+type IncidentLister interface {
+	List(ctx context.Context, f incidents.Filter) ([]incidents.Incident, error)
+}
+
+// plannedWork reads the drills and maintenance that may overlap an SLO
+// window ending at at, as exclusions.
+func plannedWork(ctx context.Context, l IncidentLister, at time.Time) ([]slo.Exclusion, error) {
+	incs, err := l.List(ctx, incidents.Filter{StartedFrom: at.Add(-slo.MaxWindow), StartedTo: at})
+	if err != nil {
+		return nil, err
+	}
+	ws := make([]slo.PlannedWork, 0, len(incs))
+	for _, inc := range incs {
+		ws = append(ws, slo.PlannedWork{Kind: string(inc.Kind), Title: inc.Title, Services: inc.Services,
+			From: inc.Milestones.Started, To: inc.Milestones.Resolved})
+	}
+	return slo.FromPlannedWork(ws, at), nil
+}
+
 // fetchReq is what one refresh needs, captured by value.
 type fetchReq struct {
 	src        Source
@@ -66,6 +88,7 @@ type fetchReq struct {
 	configured []slo.SLO
 	exclusions []slo.Exclusion
 	searched   slo.Searched
+	incidents  IncidentLister
 }
 
 // fetchCmd finds the SLOs (the configured ones plus, with rules, those
@@ -76,6 +99,13 @@ func fetchCmd(ctx context.Context, r fetchReq) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout)
 		defer cancel()
 		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
+		if r.incidents != nil {
+			ex, err := plannedWork(ctx, r.incidents, r.at)
+			if err != nil {
+				searched.Notes = append(searched.Notes, "drills and maintenance could not be read from the incident store: "+err.Error())
+			}
+			slos = slo.ApplyExclusions(slos, ex)
+		}
 		sem := make(chan struct{}, slo.DefaultParallelism)
 		out := make([]outcome, len(slos))
 		var mu sync.Mutex

@@ -48,6 +48,9 @@ type Config struct {
 	Exclusions []slo.Exclusion
 	// Searched says where SLOs are looked for, for the "none found" text.
 	Searched slo.Searched
+	// Incidents, when set, is read on every refresh for drills and
+	// maintenance, which are left out of their services' SLO budgets.
+	Incidents IncidentLister
 	// SpecErr is why the context's SLO specs could not be read; the pane
 	// shows it instead of pretending there are none.
 	SpecErr  error
@@ -96,6 +99,7 @@ type Model struct {
 	exclusions []slo.Exclusion
 	searched   slo.Searched
 	searchDone bool
+	incidents  IncidentLister
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -154,7 +158,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
-	m.configured, m.rules, m.exclusions, m.searched = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched
+	m.configured, m.rules, m.exclusions, m.searched, m.incidents = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched, cfg.Incidents
 	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
 		m.items = append(m.items, item{s: s})
@@ -264,7 +268,7 @@ func (m *Model) refresh() tea.Cmd {
 	m.fetchCancel = cancel
 	m.fetching = true
 	req := fetchReq{src: m.src, rules: m.rules, pane: m.id, seq: m.seq, at: m.evalAt(), timeout: m.tmo,
-		configured: m.configured, exclusions: m.exclusions, searched: m.searched}
+		configured: m.configured, exclusions: m.exclusions, searched: m.searched, incidents: m.incidents}
 	return tea.Batch(fetchCmd(ctx, req), m.spin.Start())
 }
 
