@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/reltui/reltui/alertnoise"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/runbook"
 	"github.com/reltui/reltui/ui/alerts"
@@ -16,6 +17,14 @@ func newAlertsPane(env PaneEnv) Pane {
 	}
 	if c := env.Ctx.Alertmanager; c != nil {
 		srcs = append(srcs, alerts.AlertmanagerSource(c))
+	}
+	var noise alerts.NoiseSource
+	if c := env.Ctx.Prom; c != nil {
+		var incs alertnoise.IncidentLister
+		if s := env.Session.Incidents; s != nil {
+			incs = s
+		}
+		noise = alerts.NewNoiseSource(c, incs)
 	}
 	var graf incidents.Grafana
 	var rb runbook.Options
@@ -37,6 +46,7 @@ func newAlertsPane(env PaneEnv) Pane {
 		Now:      env.Now,
 		Parent:   env.Parent,
 		Runbooks: rb,
+		Noise:    noise,
 	})
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)

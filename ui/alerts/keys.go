@@ -30,6 +30,8 @@ type KeyMap struct {
 	MarkDone key.Binding
 	RunQuery key.Binding
 	CopyURL  key.Binding
+	// Noise opens the alert-noise table.
+	Noise key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
@@ -54,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 		MarkDone: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "step done")),
 		RunQuery: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run step's query")),
 		CopyURL:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy runbook URL")),
+		Noise:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "alert noise")),
 	}
 }
 
@@ -61,7 +64,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Detail, k.Filter, k.State, k.Refresh, k.Back},
-		{k.Declare, k.Runbook},
+		{k.Declare, k.Runbook, k.Noise},
 		{k.NextStep, k.PrevStep, k.MarkDone, k.RunQuery, k.CopyURL},
 	}
 }

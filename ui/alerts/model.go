@@ -63,6 +63,8 @@ type Config struct {
 	// Runbooks says where runbooks are found and which hosts they may be
 	// fetched from.
 	Runbooks runbook.Options
+	// Noise computes the noise view (S); nil disables it.
+	Noise NoiseSource
 }
 
 var stateFilters = []string{"", "firing", "pending"}
@@ -112,6 +114,9 @@ type Model struct {
 	rbOpt runbook.Options
 	md    markdown
 	rb    runbookState
+
+	noiseSrc NoiseSource
+	noise    noiseState
 }
 
 // New builds the pane; it contacts no backend.
@@ -151,7 +156,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
 		tmo: cfg.Timeout, every: cfg.Refresh,
 		pending: map[string]incidents.Declaration{}, declared: map[string]int64{},
-		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette),
+		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette), noiseSrc: cfg.Noise,
 	}
 	if m.author == "" {
 		m.author = "unknown"
@@ -187,7 +192,7 @@ func (m *Model) Editing() bool { return m.filter.Editing() }
 
 // AtRest reports whether esc would do nothing.
 func (m *Model) AtRest() bool {
-	return !m.filter.Editing() && !m.detail && !m.rb.open && m.filter.Value() == "" && m.stateIdx == 0
+	return !m.filter.Editing() && !m.detail && !m.rb.open && !m.noise.open && m.filter.Value() == "" && m.stateIdx == 0
 }
 
 // SetSize gives the pane its area.
@@ -207,10 +212,12 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Apply, k.Back}
 	case m.rb.open:
 		return []key.Binding{k.NextStep, k.MarkDone, k.RunQuery, k.CopyURL, k.Back}
+	case m.noise.open:
+		return []key.Binding{k.Refresh, k.Back}
 	case m.detail:
 		return []key.Binding{k.Declare, k.Back}
 	}
-	return []key.Binding{k.Declare, k.Runbook, k.Detail, k.Filter, k.State}
+	return []key.Binding{k.Declare, k.Runbook, k.Noise, k.Detail, k.Filter, k.State}
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -310,6 +317,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 			return m, cmd
 		}
+	case noiseMsg:
+		if msg.pane == m.id && msg.seq == m.noise.seq {
+			m.onNoise(msg)
+		}
 	case runbookMsg:
 		if msg.pane == m.id && msg.seq == m.rb.seq {
 			m.onRunbook(msg)
@@ -395,12 +406,17 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	m.flash = ""
-	if m.rb.open {
+	switch {
+	case m.rb.open:
 		return m.onRunbookKey(msg)
+	case m.noise.open:
+		return m.onNoiseKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Runbook):
 		return m.openRunbook()
+	case key.Matches(msg, k.Noise):
+		return m.openNoise()
 	case key.Matches(msg, k.Back):
 		switch {
 		case m.detail:
@@ -512,5 +528,5 @@ func (m *Model) pivotTo(id int64, text string) tea.Cmd {
 }
 
 func (m *Model) waiting() bool {
-	return m.loading || m.declaring || m.rb.loading || len(m.rb.sending) > 0
+	return m.loading || m.declaring || m.rb.loading || len(m.rb.sending) > 0 || m.noise.loading
 }

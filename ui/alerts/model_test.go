@@ -88,7 +88,8 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	r.SetColorProfile(profile)
 	m := New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: r, Palette: pal,
 		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
-		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}}})
+		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}},
+		Noise:    NewNoiseSource(fakeNoiseProm{}, s)})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
 	return &fixture{m: m, store: s, prom: prom, am: am}
@@ -116,7 +117,7 @@ func settle(m *Model, cmd tea.Cmd) []tea.Msg {
 		switch msg := msg.(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case alertsMsg, declaredMsg, runbookMsg, StepDoneMsg, stepRecordedMsg:
+		case alertsMsg, declaredMsg, runbookMsg, StepDoneMsg, stepRecordedMsg, noiseMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		case pane.SpinMsg, refreshMsg, nil:
@@ -328,6 +329,7 @@ func TestGoldenViews(t *testing.T) {
 		{"list", func(m *Model) { panetest.Press(m, "j") }},
 		{"detail", func(m *Model) { panetest.Press(m, "j", "enter") }},
 		{"filtered", func(m *Model) { panetest.Press(m, "/", "lag", "enter") }},
+		{"noise", func(m *Model) { settle(m, panetest.Press(m, "S")) }},
 		{"runbook", func(m *Model) {
 			selectAlert(m, "PaymentsErrorBurst")
 			settle(m, panetest.Press(m, "o"))

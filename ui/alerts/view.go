@@ -24,6 +24,8 @@ func (m *Model) View() string {
 		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Status.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
 	case m.rb.open:
 		lines = m.runbookLines()
+	case m.noise.open:
+		lines = m.noiseLines()
 	case m.detail:
 		lines = m.detailLines()
 	default:
