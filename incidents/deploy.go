@@ -46,6 +46,17 @@ func (f DeployFilter) Match(d Deploy) bool {
 		(f.From.IsZero() || !d.At.Before(f.From)) && (f.To.IsZero() || !d.At.After(f.To))
 }
 
+// Filter returns the deploys of ds that pass f, in their order.
+func (f DeployFilter) Filter(ds []Deploy) []Deploy {
+	out := ds[:0:0]
+	for _, d := range ds {
+		if f.Match(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // DeployTx is what RecordDeployTx needs from a dialect inside one
 // transaction.
 type DeployTx interface {

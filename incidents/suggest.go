@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/prometheus/prometheus/promql/parser"
+
 	"github.com/reltui/reltui/sources"
 )
 
@@ -17,6 +19,104 @@ type AlertRule struct {
 	For time.Duration
 	// Interval is the rule group's evaluation interval.
 	Interval time.Duration
+}
+
+// Threshold is an alert expression split at its top-level comparison
+// with a number: Signal > Value (Above) or Signal < Value.
+type Threshold struct {
+	Signal string
+	Value  float64
+	Above  bool
+}
+
+// SplitThreshold splits expr ("ratio > 0.05") into its signal and
+// threshold; ok is false for any other shape (bool comparisons, two
+// vectors, no comparison).
+func SplitThreshold(expr string) (Threshold, bool) {
+	e, err := parser.NewParser(parser.Options{}).ParseExpr(expr)
+	if err != nil {
+		return Threshold{}, false
+	}
+	for {
+		p, ok := e.(*parser.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	b, ok := e.(*parser.BinaryExpr)
+	if !ok || b.ReturnBool {
+		return Threshold{}, false
+	}
+	n, ok := b.RHS.(*parser.NumberLiteral)
+	if !ok {
+		return Threshold{}, false
+	}
+	switch b.Op {
+	case parser.GTR, parser.GTE:
+		return Threshold{Signal: b.LHS.String(), Value: n.Val, Above: true}, true
+	case parser.LSS, parser.LTE:
+		return Threshold{Signal: b.LHS.String(), Value: n.Val}, true
+	}
+	return Threshold{}, false
+}
+
+// SignalOnset refines a threshold crossing: a rate over a window crosses
+// its threshold only after enough bad samples piled up, so impact began
+// when the signal left its baseline on the way to the crossing. The
+// baseline is the median of the signal before settle (the crossing minus
+// a settling time); the onset is the first instant of the unbroken run,
+// ending at the crossing, in which the signal was more than a tenth of
+// the way from the baseline to the threshold. ok is false when there is
+// too little history or the threshold is not beyond the baseline.
+func SignalOnset(signal []sources.Series, th Threshold, crossing, settle time.Time) (time.Time, float64, bool) {
+	type pt struct {
+		t time.Time
+		v float64
+	}
+	byT := map[int64]float64{}
+	for _, s := range signal {
+		for _, p := range s.Samples {
+			if math.IsNaN(p.Value) {
+				continue
+			}
+			k := p.Time.UnixMilli()
+			if cur, ok := byT[k]; !ok || (th.Above && p.Value > cur) || (!th.Above && p.Value < cur) {
+				byT[k] = p.Value
+			}
+		}
+	}
+	var pts []pt
+	var before []float64
+	for k, v := range byT {
+		t := time.UnixMilli(k).UTC()
+		if t.After(crossing) {
+			continue
+		}
+		pts = append(pts, pt{t, v})
+		if t.Before(settle) {
+			before = append(before, v)
+		}
+	}
+	if len(before) < 10 || len(pts) == 0 {
+		return time.Time{}, 0, false
+	}
+	sort.Float64s(before)
+	base := before[len(before)/2]
+	if (th.Above && th.Value <= base) || (!th.Above && th.Value >= base) {
+		return time.Time{}, base, false
+	}
+	level := base + (th.Value-base)/10
+	sort.Slice(pts, func(i, j int) bool { return pts[i].t.Before(pts[j].t) })
+	i := len(pts) - 1
+	out := func(v float64) bool { return (th.Above && v > level) || (!th.Above && v < level) }
+	if !out(pts[i].v) {
+		return time.Time{}, base, false
+	}
+	for i > 0 && out(pts[i-1].v) {
+		i--
+	}
+	return pts[i].t, base, true
 }
 
 // HeldAt returns the instants at which an alert expression's range query
@@ -70,7 +170,11 @@ type AlertMilestones struct {
 //     starting at windowStart), or ActiveAt when there is no such run.
 //
 // Both come back as suggestions: the person who declares confirms them.
-func MilestonesFromAlert(a sources.Alert, rule AlertRule, held []time.Time, step time.Duration, windowStart, declaredAt time.Time) AlertMilestones {
+//
+// When signal (the expression's left side, evaluated over the same window)
+// is given, started moves back to where that signal left its baseline
+// (SignalOnset).
+func MilestonesFromAlert(a sources.Alert, rule AlertRule, held []time.Time, signal []sources.Series, step time.Duration, windowStart, declaredAt time.Time) AlertMilestones {
 	var m AlertMilestones
 	fired, how := a.ActiveAt, "alert activeAt"
 	if a.Source != "alertmanager" && rule.For > 0 {
@@ -92,6 +196,14 @@ func MilestonesFromAlert(a sources.Alert, rule AlertRule, held []time.Time, step
 			method = fmt.Sprintf("earliest the alert's expression held, evaluated backwards every %s", step)
 			if !st.After(windowStart) {
 				method += fmt.Sprintf(" (it held since the window began at %s; impact may be older)", FormatTime(windowStart))
+			} else if th, ok := SplitThreshold(rule.Query); ok && signal != nil {
+				// A range selector lags: settle a few minutes before the
+				// crossing so the baseline is the calm before it.
+				if on, base, ok := SignalOnset(signal, th, st, st.Add(-3*time.Minute)); ok && on.Before(st) {
+					method = fmt.Sprintf("the alert's signal left its baseline (%.4g) on the way to crossing %g at %s; evaluated backwards every %s",
+						base, th.Value, FormatTime(st), step)
+					m.Started = on
+				}
 			}
 		}
 	}

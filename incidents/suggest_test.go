@@ -51,7 +51,7 @@ func TestMilestonesFromAlert(t *testing.T) {
 	}}, {Samples: []sources.Sample{{Time: active.Add(-20 * time.Second), Value: 1}, {Time: active.Add(-15 * time.Second), Value: 1}, {Time: active.Add(-10 * time.Second), Value: 1}, {Time: active.Add(-5 * time.Second), Value: 1}}}}
 	a := sources.Alert{Name: "X", ActiveAt: active, Source: "prometheus"}
 	rule := AlertRule{Query: "ratio > 0.05", For: 2 * time.Minute, Interval: 15 * time.Second}
-	m := MilestonesFromAlert(a, rule, HeldAt(series), 5*time.Second, active.Add(-time.Hour), active.Add(10*time.Minute))
+	m := MilestonesFromAlert(a, rule, HeldAt(series), nil, 5*time.Second, active.Add(-time.Hour), active.Add(10*time.Minute))
 	if !m.Started.Equal(active.Add(-40*time.Second)) || !m.Detected.Equal(active.Add(2*time.Minute)) {
 		t.Fatalf("started %v detected %v; want activeAt-40s and activeAt+for", m.Started, m.Detected)
 	}
@@ -59,13 +59,52 @@ func TestMilestonesFromAlert(t *testing.T) {
 		t.Fatalf("suggestions %+v %+v", m.StartedSuggestion, m.DetectedSuggestion)
 	}
 	// Declared while the alert was still pending: the person detected it.
-	m = MilestonesFromAlert(a, rule, HeldAt(series), 5*time.Second, active.Add(-time.Hour), active.Add(time.Minute))
+	m = MilestonesFromAlert(a, rule, HeldAt(series), nil, 5*time.Second, active.Add(-time.Hour), active.Add(time.Minute))
 	if !m.Detected.Equal(active.Add(time.Minute)) || m.DetectedSuggestion.Method != "declared before the alert fired" {
 		t.Fatalf("detected %v %+v", m.Detected, m.DetectedSuggestion)
 	}
 	// No data: started falls back to activeAt and says so.
-	m = MilestonesFromAlert(a, rule, nil, 5*time.Second, active.Add(-time.Hour), active.Add(time.Hour))
+	m = MilestonesFromAlert(a, rule, nil, nil, 5*time.Second, active.Add(-time.Hour), active.Add(time.Hour))
 	if !m.Started.Equal(active) || !strings.Contains(m.StartedSuggestion.Method, "returned nothing") {
 		t.Fatalf("no data: %v %+v", m.Started, m.StartedSuggestion)
+	}
+}
+
+func TestSplitThreshold(t *testing.T) {
+	th, ok := SplitThreshold("(sum(rate(e[1m])) / sum(rate(r[1m]))) > 0.05")
+	if !ok || !th.Above || th.Value != 0.05 || !strings.Contains(th.Signal, "sum(rate(e[1m]))") {
+		t.Fatalf("split %+v %v", th, ok)
+	}
+	if th, ok := SplitThreshold("up < 1"); !ok || th.Above || th.Signal != "up" {
+		t.Fatalf("below: %+v %v", th, ok)
+	}
+	for _, bad := range []string{"up", "up > bool 1", "a > b", "rate(x[5m]"} {
+		if _, ok := SplitThreshold(bad); ok {
+			t.Errorf("SplitThreshold(%q) accepted", bad)
+		}
+	}
+}
+
+// TestSignalOnset: a ratio that sits at 1% and climbs from 12:00:30 to
+// cross 5% at 12:00:50 began at 12:00:30, not at the crossing.
+func TestSignalOnset(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	var s sources.Series
+	for i := -300; i <= 60; i += 5 {
+		v := 0.01
+		if i >= 30 {
+			v = 0.01 + float64(i-25)*0.002 // 0.02 at +30s, 0.06 at +50s
+		}
+		s.Samples = append(s.Samples, sources.Sample{Time: t0.Add(time.Duration(i) * time.Second), Value: v})
+	}
+	th := Threshold{Signal: "ratio", Value: 0.05, Above: true}
+	crossing := t0.Add(50 * time.Second)
+	on, base, ok := SignalOnset([]sources.Series{s}, th, crossing, crossing.Add(-3*time.Minute))
+	if !ok || !on.Equal(t0.Add(30*time.Second)) || base != 0.01 {
+		t.Fatalf("onset %v base %v ok %v; want 12:00:30, 0.01", on, base, ok)
+	}
+	// A threshold below the baseline says nothing about an onset.
+	if _, _, ok := SignalOnset([]sources.Series{s}, Threshold{Value: 0.001, Above: true}, crossing, crossing.Add(-3*time.Minute)); ok {
+		t.Fatal("onset found for a threshold below the baseline")
 	}
 }

@@ -107,9 +107,9 @@ func followUpStateCmd(g *globals, verb string, state incidents.FollowUpState) *c
 			if err != nil {
 				return err
 			}
-			n, err := strconv.ParseInt(strings.TrimPrefix(args[1], "#"), 10, 64)
-			if err != nil || n <= 0 {
-				return usage("%q is not a follow-up number", args[1])
+			n, err := parseNumber(args[1], "a follow-up number")
+			if err != nil {
+				return err
 			}
 			return o.followUp(g, f, id, incidents.FollowUp{ID: n, State: state})
 		}),
@@ -283,9 +283,9 @@ func newIncidentLinkCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dep, err := strconv.ParseInt(strings.TrimPrefix(args[1], "#"), 10, 64)
-			if err != nil || dep <= 0 {
-				return usage("%q is not a deploy id", args[1])
+			dep, err := parseNumber(args[1], "a deploy id")
+			if err != nil {
+				return err
 			}
 			who, err := o.author(g)
 			if err != nil {
@@ -299,4 +299,13 @@ func newIncidentLinkCmd(g *globals) *cobra.Command {
 	o.addKey(cmd)
 	cmd.Flags().BoolVar(&unlink, "unlink", false, "remove the link")
 	return cmd
+}
+
+// parseNumber reads a follow-up number or deploy id, "7" or "#7".
+func parseNumber(s, what string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, usage("%q is not %s", s, what)
+	}
+	return n, nil
 }

@@ -250,13 +250,7 @@ func (s *Store) Deploys(ctx context.Context, f incidents.DeployFilter) ([]incide
 	if err != nil {
 		return nil, fmt.Errorf("list deploys: %w", err)
 	}
-	out := ds[:0]
-	for _, d := range ds {
-		if f.Match(d) {
-			out = append(out, d)
-		}
-	}
-	return out, nil
+	return f.Filter(ds), nil
 }
 
 // Watch implements incidents.Store with LISTEN on its own connection (a
