@@ -174,6 +174,9 @@ func settle(m *Model, cmd tea.Cmd) {
 	}
 }
 
+// first is the first of two results.
+func first[A, B any](a A, _ B) A { return a }
+
 // finishScan runs a filter's scan to the end, as the step messages its
 // Cmd sends would.
 func finishScan(m *Model, _ tea.Cmd) {

@@ -32,6 +32,7 @@ func (m *Model) editKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Run):
 		m.mode = modeList
 		m.editor.Blur()
+		m.chartBack = nil // a query of the user's own: esc no longer returns to a chart
 		return m.runQuery(m.editor.Value())
 	case key.Matches(msg, k.Back):
 		m.mode = modeList
@@ -171,6 +172,8 @@ func (m *Model) back() tea.Cmd {
 		m.flash = "query cancelled; the previous results stay"
 	case m.flt != nil:
 		return m.setFilter("")
+	case m.chartBack != nil:
+		m.backToChart()
 	}
 	return nil
 }

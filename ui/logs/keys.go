@@ -30,6 +30,10 @@ type KeyMap struct {
 	Trace   key.Binding
 	// Link copies a link to the same query and range in the team's web UI.
 	Link key.Binding
+	// On a metric query's chart: the cursor, and the lines behind a point.
+	Left  key.Binding
+	Right key.Binding
+	Logs  key.Binding
 
 	// Inputs.
 	Edit     key.Binding
@@ -66,6 +70,9 @@ func DefaultKeyMap() KeyMap {
 		Request: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "request view")),
 		Trace:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open trace")),
 		Link:    key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
+		Left:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "chart cursor back")),
+		Right:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "chart cursor on")),
+		Logs:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lines behind the point")),
 
 		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit query")),
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
@@ -86,6 +93,6 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 		{k.Edit, k.Run, k.HistPrev, k.HistNext, k.Back},
 		{k.Filter, k.Next, k.Prev, k.Context},
 		{k.Detail, k.Expand, k.Copy, k.Tail, k.Labels, k.Wrap},
-		{k.Request, k.Trace, k.Link},
+		{k.Request, k.Trace, k.Link, k.Left, k.Right, k.Logs},
 	}
 }

@@ -53,7 +53,7 @@ func TestLinkToMetricQueryChart(t *testing.T) {
 	from, to := fixedNow.Add(-time.Hour), fixedNow
 	m.seq++
 	m.Update(metricMsg{pane: m.id, seq: m.seq, plot: plot{expr: metricExpr, from: from, to: to, step: time.Minute,
-		series: chartSeries(levelSeries(from, to, time.Minute))}})
+		series: first(chartSeries(levelSeries(from, to, time.Minute)))}})
 	ps, err := links.ParseExplore(copiedLink(t, m))
 	if err != nil || len(ps) != 1 || ps[0].Expr != metricExpr || !ps[0].From.Equal(from) || !ps[0].To.Equal(to) {
 		t.Errorf("%v %+v", err, ps)

@@ -27,6 +27,7 @@ type plot struct {
 	from, to time.Time
 	step     time.Duration
 	series   []chart.Series
+	labels   []map[string]string // labels[i] are series[i]'s
 	at       time.Time
 }
 
@@ -55,15 +56,16 @@ func metricCmd(ctx context.Context, lm sources.LogMetrics, pane string, seq int,
 			msg.warnings = append(msg.warnings, sanitize.Line(w))
 		}
 		if err == nil {
-			msg.plot.series = chartSeries(ss)
+			msg.plot.series, msg.plot.labels = chartSeries(ss)
 		}
 		return msg
 	}
 }
 
 // chartSeries turns series into chart lines named by the labels that tell
-// them apart, sorted by name so that a redraw keeps each line's colour.
-func chartSeries(ss []sources.Series) []chart.Series {
+// them apart, sorted by name so that a redraw keeps each line's colour,
+// and returns each line's (sanitized) labels in the same order.
+func chartSeries(ss []sources.Series) ([]chart.Series, []map[string]string) {
 	labels := make([]map[string]string, len(ss))
 	for i, s := range ss {
 		labels[i] = make(map[string]string, len(s.Labels))
@@ -79,8 +81,16 @@ func chartSeries(ss []sources.Series) []chart.Series {
 			out[i].Points[j] = chart.Point{T: p.Time, V: p.Value}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return out[idx[a]].Name < out[idx[b]].Name })
+	sorted, sortedLabels := make([]chart.Series, len(out)), make([]map[string]string, len(out))
+	for i, j := range idx {
+		sorted[i], sortedLabels[i] = out[j], labels[j]
+	}
+	return sorted, sortedLabels
 }
 
 // onMetric takes a metric query's answer: the chart replaces the lines.
@@ -98,6 +108,9 @@ func (m *Model) onMetric(msg metricMsg) {
 	m.err = nil
 	p := msg.plot
 	p.at = m.now()
+	if m.plot == nil || m.plot.expr != p.expr || m.cursor.Before(p.from) || m.cursor.After(p.to) {
+		m.cursor, m.curSeries = time.Time{}, 0
+	}
 	m.plot = &p
 	m.warnings = msg.warnings
 	// The lines are gone from view: nothing of them can be selected,
@@ -111,6 +124,9 @@ func (m *Model) onMetric(msg metricMsg) {
 // chartKey handles keys while a chart is shown: only editing, re-running
 // and cancelling apply.
 func (m *Model) chartKey(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ok := m.chartNav(msg); ok {
+		return cmd
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Edit):
@@ -140,7 +156,7 @@ func (m *Model) chartStatus() []string {
 	if m.err != nil {
 		parts = append(parts, st.WarnMsg.Render("stale, "+ageLabel(m.now().Sub(p.at))+" old"))
 	}
-	return parts
+	return append(parts, st.Muted.Render(m.cursorReading()))
 }
 
 // chartLines draws the chart in exactly h lines.
@@ -148,7 +164,7 @@ func (m *Model) chartLines(h int) []string {
 	p := m.plot
 	c := chart.Chart{
 		Title: m.dialect().Language() + " metric query", From: p.from, To: p.to, Step: p.step,
-		Series: p.series, ZeroBased: true, Loc: m.loc,
+		Series: p.series, ZeroBased: true, Loc: m.loc, Cursor: m.cursor,
 		Empty: "no data: nothing matched in " + m.rangeLabel(p.from, p.to),
 	}
 	if m.err != nil {

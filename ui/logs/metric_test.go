@@ -107,6 +107,10 @@ func TestGoldenMetricViews(t *testing.T) {
 	}{
 		{"metric_querying", func(m *Model, _ *metricSource, _ *panetest.Clock) { press(m, "i", "enter") }},
 		{"metric_chart", func(m *Model, _ *metricSource, _ *panetest.Clock) { settle(m, press(m, "i", "enter")) }},
+		{"metric_cursor", func(m *Model, _ *metricSource, _ *panetest.Clock) {
+			settle(m, press(m, "i", "enter"))
+			press(m, "left", "left", "left", "left", "left", "left", "j", "j")
+		}},
 		{"metric_error_stale", func(m *Model, src *metricSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			clk.Add(2 * time.Minute)
@@ -176,7 +180,7 @@ func TestMetricStaleAnswerDropped(t *testing.T) {
 	press(m, "i", "enter")
 	old := m.seq
 	press(m, "i", "enter") // a second run: the first answer is stale
-	m.Update(metricMsg{pane: m.id, seq: old, plot: plot{expr: "old", series: chartSeries(levelSeries(fixedNow.Add(-time.Hour), fixedNow, time.Minute))}})
+	m.Update(metricMsg{pane: m.id, seq: old, plot: plot{expr: "old", series: first(chartSeries(levelSeries(fixedNow.Add(-time.Hour), fixedNow, time.Minute)))}})
 	if m.plot != nil || !m.querying {
 		t.Fatal("a stale metric answer was taken")
 	}

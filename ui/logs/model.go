@@ -143,6 +143,11 @@ type Model struct {
 	// plot is the metric query's chart on screen, shown instead of the
 	// lines; nil while lines (or nothing) are shown.
 	plot     *plot
+	// The chart's cursor and chosen series; chartBack is the chart L
+	// left, for esc.
+	cursor    time.Time
+	curSeries int
+	chartBack *chartSaved
 	err      error
 	errAt    time.Time
 	warnings []string
@@ -317,7 +322,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Up, k.Down, k.Copy, k.Back}
 	}
 	if m.plot != nil {
-		return []key.Binding{k.Edit, k.Back}
+		return []key.Binding{k.Left, k.Right, k.Logs, k.Link, k.Edit}
 	}
 	if m.flt != nil {
 		return []key.Binding{k.Next, k.Prev, k.Context, k.Filter, k.Detail, k.Back}

@@ -20,7 +20,7 @@ import (
 // again through structured metadata, where some loggers keep their ids.
 func (m *Model) Pivot(p pane.PivotMsg) (*Model, tea.Cmd) {
 	q := strings.TrimSpace(p.Query)
-	m.fallback, m.fallbackFor = "", ""
+	m.fallback, m.fallbackFor, m.chartBack = "", "", nil
 	if q == "" {
 		d := m.dialect()
 		label := p.ServiceLabel
@@ -63,9 +63,9 @@ func (m *Model) pivotFallback(found int, expr string) tea.Cmd {
 }
 
 // AtRest reports whether esc would do nothing here: no input, no detail
-// view, no query running and no filter.
+// view, no query running, no filter and no chart to return to.
 func (m *Model) AtRest() bool {
-	return m.mode == modeList && !m.querying && m.flt == nil
+	return m.mode == modeList && !m.querying && m.flt == nil && m.chartBack == nil
 }
 
 // Selection is the line under the cursor as evidence: the query that

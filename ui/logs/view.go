@@ -74,6 +74,9 @@ func (m *Model) statusLine() string {
 	sep := st.Muted.Render(" · ")
 	var parts []string
 	now := m.now()
+	if k := m.editKind(); k != "" {
+		parts = append(parts, st.Prompt.Render(k))
+	}
 	switch {
 	case m.plot != nil:
 		parts = append(parts, m.chartStatus()...)
@@ -126,6 +129,19 @@ func (m *Model) statusLine() string {
 		}
 	}
 	return m.fit(left)
+}
+
+// editKind says, while the query is typed, which kind it is: a metric
+// query is drawn as a chart, a log query lists lines.
+func (m *Model) editKind() string {
+	q := strings.TrimSpace(m.editor.Value())
+	if m.mode != modeEdit || q == "" {
+		return ""
+	}
+	if _, ok := sources.AsMetricQuery(m.src, q); ok {
+		return m.dialect().Language() + " metric query → chart"
+	}
+	return m.dialect().Language() + " log query → lines"
 }
 
 func (m *Model) tailLabel(now time.Time) string {
