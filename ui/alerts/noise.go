@@ -122,7 +122,7 @@ func (m *Model) noiseLines() []string {
 	} else if n.loaded {
 		head += sep + st.Muted.Render("to "+n.report.To.In(m.loc).Format("15:04:05"))
 	}
-	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-28s %5s %8s %5s %9s %7s %s", "RULE", "FIRED", "FIRING", "FLAPS", "SELF-RES.", "MEDIAN", "ACTIONABLE"))}
+	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-*s %5s %8s %5s %9s %7s %s", m.ruleWidth(), "RULE", "FIRED", "FIRING", "FLAPS", "SELF-RES.", "MEDIAN", "ACTIONABLE"))}
 	h := m.listHeight()
 	var body []string
 	switch {
@@ -160,12 +160,16 @@ func (m *Model) noiseRow(v alertnoise.View) string {
 	if v.ActionableRate != nil {
 		rate = fmt.Sprintf("%d (%.0f%%)", v.Actionable, *v.ActionableRate*100)
 	}
-	line := fmt.Sprintf("  %-28s %5d %8s %5d %9d %7s %s", truncate(sanitize.Line(v.Rule), 28), v.Fired, secs(v.FiringSeconds), v.Flaps, v.SelfResolved, median, rate)
+	w := m.ruleWidth()
+	line := fmt.Sprintf("  %-*s %5d %8s %5d %9d %7s %-10s", w, truncate(sanitize.Line(v.Rule), w), v.Fired, secs(v.FiringSeconds), v.Flaps, v.SelfResolved, median, rate)
 	if v.StillFiring > 0 {
-		line += st.Critical.Render("  firing")
+		line += st.Critical.Render(" firing")
 	}
 	if v.Fired == 0 {
 		return st.Muted.Render(line)
 	}
 	return line
 }
+
+// ruleWidth fits the table in the pane: the numbers take 58 columns.
+func (m *Model) ruleWidth() int { return max(16, min(40, m.width-60)) }
