@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/reltui/reltui/ui/metrics"
+import (
+	"github.com/reltui/reltui/correlate/changes"
+	"github.com/reltui/reltui/ui/metrics"
+)
 
 // newMetricsPane builds the Metrics pane for one context: the context's
 // Prometheus and its metrics templates. Without a Prometheus the pane
@@ -17,6 +20,10 @@ func newMetricsPane(env PaneEnv) Pane {
 		cfg.Metrics = env.Ctx.Config.Metrics
 		if mc := cfg.Metrics; mc != nil {
 			cfg.ScrapeInterval = mc.ScrapeInterval.Std()
+		}
+		for _, c := range env.Ctx.Config.Changes {
+			cfg.Changes = append(cfg.Changes, changes.Source{Name: c.Name, Kind: c.KindOr(), Expr: c.PromQL,
+				ServiceLabel: c.LabelOr(cfg.Metrics.Label())})
 		}
 		if p := env.Ctx.Config.Prometheus; p != nil {
 			cfg.Timeout = p.TimeoutOr().Std()

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/chart"
@@ -33,6 +34,8 @@ type (
 		panels  []panel
 		ex      []exemplar
 		exErr   error
+		changes []changes.Event
+		chErr   error
 	}
 	queryMsg struct {
 		pane string
@@ -101,7 +104,7 @@ func signalSpecs() []panel {
 
 // signalsCmd runs the golden-signal queries for one service concurrently
 // and answers with all four panels at once.
-func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string) tea.Cmd {
+func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string, chSrcs []changes.Source) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout)
 		defer cancel()
@@ -134,6 +137,13 @@ func signalsCmd(ctx context.Context, r request, pane string, seq int, service, l
 			go func() {
 				defer wg.Done()
 				msg.ex, msg.exErr = fetchExemplars(ctx, r, config.ExpandMetricsTemplate(t, vars))
+			}()
+		}
+		if len(chSrcs) > 0 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				msg.changes, msg.chErr = fetchChanges(ctx, r, chSrcs, service)
 			}()
 		}
 		wg.Wait()

@@ -83,6 +83,23 @@ func (f *fakeSource) QueryRange(ctx context.Context, expr string, from, to time.
 		return []sources.Series{{Labels: svc, Samples: curve(from, to, step, base, spike)}}
 	}
 	switch {
+	case strings.Contains(expr, "build_info"):
+		// payments deployed 1.4.3 thirty minutes ago, just before the
+		// spike; the old series lingers five minutes.
+		deploy := fixedNow.Add(-30 * time.Minute)
+		var old, cur []sources.Sample
+		for t := from; !t.After(to); t = t.Add(step) {
+			if t.Before(deploy.Add(5 * time.Minute)) {
+				old = append(old, sources.Sample{Time: t, Value: 1})
+			}
+			if !t.Before(deploy) {
+				cur = append(cur, sources.Sample{Time: t, Value: 1})
+			}
+		}
+		return []sources.Series{
+			{Labels: map[string]string{"__name__": "build_info", "service": "payments", "version": "1.4.2"}, Samples: old},
+			{Labels: map[string]string{"__name__": "build_info", "service": "payments", "version": "1.4.3"}, Samples: cur},
+		}, nil, nil
 	case strings.Contains(expr, "histogram_quantile(0.5,"):
 		return one(0.02, 3), nil, nil
 	case strings.Contains(expr, "histogram_quantile(0.95,"):

@@ -62,6 +62,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.stepExemplar(-1)
 	case key.Matches(msg, k.OpenTrace):
 		return m.openTrace()
+	case key.Matches(msg, k.NextChange):
+		m.stepChange(1)
+	case key.Matches(msg, k.PrevChange):
+		m.stepChange(-1)
 	case key.Matches(msg, k.Logs):
 		return m.openLogs()
 	case key.Matches(msg, k.Copy):
@@ -288,6 +292,13 @@ func (m *Model) openLogs() tea.Cmd {
 		return nil
 	}
 	at := m.moment()
+	if e, ok := m.changeAtCursor(); ok {
+		// On a change: the changed service's logs around it.
+		at = e.T
+		if e.Service != "" {
+			svc = e.Service
+		}
+	}
 	msg := pane.PivotMsg{Target: pane.TargetLogs, Service: svc, ServiceLabel: m.logLabel,
 		From: at.Add(-pivotPad), To: at.Add(pivotPad)}
 	return func() tea.Msg { return msg }

@@ -111,7 +111,10 @@ func TestPaymentsLatencyFaultIsAP99Jump(t *testing.T) {
 		}
 		return tea.Batch(next...)
 	}
-	cmd := pump(m.Init(), 3*time.Second)
+	cmd := m.Init()
+	for i := 0; i < 5 && len(m.panels) == 0; i++ { // detection, then the signals
+		cmd = pump(cmd, 3*time.Second)
+	}
 	if len(p99(t, m)) == 0 {
 		t.Fatal("the open pane has no p99 before the fault")
 	}

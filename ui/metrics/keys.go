@@ -19,6 +19,8 @@ type KeyMap struct {
 	NextExemplar key.Binding
 	PrevExemplar key.Binding
 	OpenTrace    key.Binding
+	NextChange   key.Binding
+	PrevChange   key.Binding
 	Logs         key.Binding
 	Copy         key.Binding
 
@@ -48,7 +50,9 @@ func DefaultKeyMap() KeyMap {
 		NextExemplar: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "next exemplar")),
 		PrevExemplar: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "previous exemplar")),
 		OpenTrace:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open exemplar trace")),
-		Logs:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs at cursor")),
+		NextChange:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "next change (deploy)")),
+		PrevChange:   key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "previous change")),
+		Logs:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs at cursor or change")),
 		Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy query")),
 
 		Edit:     key.NewBinding(key.WithKeys("i", "/"), key.WithHelp("i", "PromQL")),
@@ -65,7 +69,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Service, k.Mode, k.NextChart, k.PrevChart, k.Edit, k.Copy},
 		{k.Left, k.Right, k.Start, k.End, k.Back},
-		{k.NextExemplar, k.PrevExemplar, k.OpenTrace, k.Logs},
+		{k.NextExemplar, k.PrevExemplar, k.OpenTrace, k.NextChange, k.PrevChange, k.Logs},
 		{k.Run, k.HistPrev, k.HistNext},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/sources/sanitize"
@@ -61,6 +62,8 @@ type Config struct {
 	// Metrics is the context's metrics config (templates, service
 	// label); nil means the defaults.
 	Metrics *config.Metrics
+	// Changes are the context's change sources, drawn as markers.
+	Changes []changes.Source
 	// Service, when set, is selected at start.
 	Service string
 	// Parent ends all of the pane's work when cancelled.
@@ -151,6 +154,9 @@ type Model struct {
 	exemplars  []exemplar
 	exErr      error
 	exSel      int // -1: none
+	changeSrcs []changes.Source
+	changes    []changes.Event
+	chErr      error
 
 	// Free query.
 	qSeq     int
@@ -207,6 +213,7 @@ func New(cfg Config) *Model {
 		from:  cfg.From, to: cfg.To, live: cfg.Live,
 		service: sanitize.Line(cfg.Service),
 		ticker:  cfg.Ticker, scrape: cfg.ScrapeInterval,
+		changeSrcs: cfg.Changes,
 	}
 	if mc := cfg.Metrics; mc != nil {
 		m.wantLabel = mc.ServiceLabel
@@ -454,7 +461,7 @@ func (m *Model) selectService(s string) tea.Cmd {
 		return nil
 	}
 	if s != m.service {
-		m.panels, m.exemplars, m.exSel = nil, nil, -1
+		m.panels, m.exemplars, m.exSel, m.changes = nil, nil, -1, nil
 	}
 	m.service = s
 	m.applyNaming(s)
@@ -477,7 +484,7 @@ func (m *Model) runSignals() tea.Cmd {
 	for k, v := range m.tmpl {
 		tmpl[k] = v
 	}
-	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl), m.spin.Start())
+	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl, m.changeSrcs), m.spin.Start())
 }
 
 func (m *Model) onSignals(msg signalsMsg) {
@@ -502,6 +509,10 @@ func (m *Model) onSignals(msg signalsMsg) {
 			*p = keep
 		}
 	}
+	if msg.chErr == nil || len(msg.changes) > 0 {
+		m.changes = msg.changes
+	}
+	m.chErr = msg.chErr
 	if msg.exErr == nil {
 		// A refresh keeps the selected exemplar when it is still there.
 		sel, had := m.selectedExemplar()

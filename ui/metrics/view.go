@@ -154,6 +154,9 @@ func (m *Model) readoutLine() string {
 	if m.flash != "" {
 		return m.fit(st.WarnMsg.Render(m.flash))
 	}
+	if e, ok := m.changeAtCursor(); ok && m.exSel < 0 {
+		return m.fit(st.WarnMsg.Render(m.changeReadout(e)))
+	}
 	var parts []string
 	if !m.cursor.IsZero() {
 		parts = append(parts, "cursor "+m.cursor.In(m.loc).Format("15:04:05"))
@@ -167,6 +170,9 @@ func (m *Model) readoutLine() string {
 		}
 		if len(m.exemplars) > 0 {
 			parts = append(parts, fmt.Sprintf("%d exemplars (x selects)", len(m.exemplars)))
+		}
+		if len(m.changes) > 0 {
+			parts = append(parts, fmt.Sprintf("%d changes (c walks)", len(m.changes)))
 		}
 	}
 	if len(parts) == 0 {
@@ -218,8 +224,10 @@ func (m *Model) signalLines(h int) []string {
 		return []string{"", m.fit(m.st.Muted.Render("  " + msg))}
 	}
 	charts := make([]chart.Chart, len(m.panels))
+	marks := m.changeTimes()
 	for i, p := range m.panels {
 		charts[i] = m.toChart(p, i == m.focus)
+		charts[i].Changes = marks
 		if p.name == "latency" {
 			for j, e := range m.exemplars {
 				charts[i].Markers = append(charts[i].Markers, chart.Marker{T: e.t, V: e.v, Selected: j == m.exSel})

@@ -1,0 +1,72 @@
+package metrics
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/correlate/changes"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
+)
+
+func changesModel(t *testing.T, w, h int) *Model {
+	t.Helper()
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.Ascii)
+	m := New(Config{Source: newFake(), Renderer: r, Palette: themes.NoColor(), Now: func() time.Time { return fixedNow },
+		Location: time.UTC, From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Service: "payments",
+		Ticker:  (&tickLog{}).tick,
+		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "build_info", ServiceLabel: "service"}}})
+	m.SetSize(w, h)
+	t.Cleanup(m.Close)
+	settle(m, m.Init())
+	return m
+}
+
+func TestDeployMarkerOnChartsAndCursor(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		m := changesModel(t, sz[0], sz[1])
+		if len(m.changes) != 1 || m.changes[0].What != "version 1.4.2 → 1.4.3" {
+			t.Fatalf("changes = %+v", m.changes)
+		}
+		v := m.View()
+		if strings.Count(v, "◇") < 2 {
+			t.Errorf("%dx%d: the deploy is not marked on the charts:\n%s", sz[0], sz[1], v)
+		}
+		panetest.Press(m, "c")
+		if !m.cursor.Equal(m.changes[0].T) {
+			t.Fatalf("c put the cursor at %s, want the deploy at %s", m.cursor, m.changes[0].T)
+		}
+		last := strings.Split(m.View(), "\n")[sz[1]-1]
+		if !strings.Contains(last, "deploy payments: version 1.4.2 → 1.4.3") {
+			t.Errorf("%dx%d: the readout does not say what changed: %q", sz[0], sz[1], last)
+		}
+		out := settle(m, panetest.Press(m, "L"))
+		if len(out) != 1 {
+			t.Fatalf("L gave %v", out)
+		}
+		p, ok := out[0].(pane.PivotMsg)
+		at := m.changes[0].T
+		if !ok || p.Target != pane.TargetLogs || p.Service != "payments" || p.From.After(at) || p.To.Before(at) {
+			t.Fatalf("L on the deploy = %+v", out[0])
+		}
+		// Off the marker, the readout is the plain cursor again.
+		panetest.Press(m, "left", "left", "left")
+		if strings.Contains(strings.Split(m.View(), "\n")[sz[1]-1], "deploy payments") {
+			t.Error("the readout still names the deploy off its marker")
+		}
+	}
+}
+
+func TestNoChangeSourcesSaysHowToAddOne(t *testing.T) {
+	m, _, _ := loaded(t, termenv.Ascii, 120, 40)
+	panetest.Press(m, "c")
+	if !strings.Contains(m.View(), "add changes: to the context's config") {
+		t.Errorf("view:\n%s", m.View())
+	}
+}
