@@ -4,7 +4,8 @@
 # 20 healthy OpenSSH clients (each in its own pty through util-linux
 # script, 120x40) log in, start a live tail of every service in the Logs
 # pane and open the Incidents pane; then, for DURATION, each presses ? and
-# times until the full help is drawn (key-to-frame latency). The run is
+# times until the help is drawn, then ? again until the pane is back
+# (key-to-frame latency; each key waits for the last one's frame). The run is
 # made twice: alone, then with five hostile clients beside them (one never
 # reads, one reads a byte a second, one logs in and leaves in a loop, one
 # never finishes the handshake, one floods keys).

@@ -152,20 +152,27 @@ func (t *term) tail() string {
 	return string(t.buf[max(0, len(t.buf)-400):])
 }
 
-// helpLatency presses ? and times until the full help is drawn, then
-// closes it and rests a little.
-func (t *term) helpLatency(ctx context.Context) (time.Duration, bool) {
-	off := t.total()
-	start := time.Now()
-	t.send("?")
-	ok := t.waitFor(ctx, "re-check backends", off, 10*time.Second)
-	d := time.Since(start)
-	t.send("?")
-	select {
-	case <-ctx.Done():
-	case <-time.After(400*time.Millisecond + time.Duration(time.Now().UnixNano()%200)*time.Millisecond):
+// helpLatency presses ? and times until the help is drawn, then presses
+// ? again and times until the Incidents pane is back: two samples. Each
+// key waits for the frame of the one before, so no two toggles can fall
+// into one frame (which would draw nothing).
+func (t *term) helpLatency(ctx context.Context) []time.Duration {
+	var out []time.Duration
+	for _, marker := range []string{"esc to close", "shown of"} {
+		off := t.total()
+		start := time.Now()
+		t.send("?")
+		if !t.waitFor(ctx, marker, off, 10*time.Second) {
+			return out
+		}
+		out = append(out, time.Since(start))
+		select {
+		case <-ctx.Done():
+			return out
+		case <-time.After(200*time.Millisecond + time.Duration(time.Now().UnixNano()%200)*time.Millisecond):
+		}
 	}
-	return d, ok
+	return out
 }
 
 // blindTail types what starts a live tail without looking at the screen.
@@ -176,6 +183,21 @@ func (t *term) blindTail() {
 	t.send(`{service=~".+"}` + "\r")
 	time.Sleep(2 * time.Second)
 	t.send("t")
+}
+
+// toggleUntilGone presses ? every 50 ms until the client exits: each
+// press is a full frame for the server to send.
+func (t *term) toggleUntilGone(ctx context.Context) {
+	for {
+		select {
+		case <-t.exited:
+			return
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+			t.send("?")
+		}
+	}
 }
 
 func (t *term) quit() {
@@ -218,14 +240,17 @@ func startHostiles(ctx context.Context, o options, wg *sync.WaitGroup, counts ma
 		}()
 	}
 	// Never reads: the pty, then ssh, then the SSH window fill up. It
-	// starts a live tail blind, so the server has plenty to send.
+	// starts a live tail blind and toggles the help, so the server has
+	// plenty to send.
 	loop("neverread", "127.0.0.2", func(t *term) {
 		t.blindTail()
-		<-t.exited
+		t.toggleUntilGone(ctx)
 	})
-	// Reads one byte a second, with a live tail running.
+	// Reads one byte a second, with a live tail running and the help
+	// toggling.
 	loop("slowread", "127.0.0.3", func(t *term) {
 		t.blindTail()
+		go t.toggleUntilGone(ctx)
 		b := make([]byte, 1)
 		for {
 			if _, err := t.out.Read(b); err != nil {

@@ -136,14 +136,18 @@ func run(o options) (*result, error) {
 			}
 			ready <- nil
 			for ctx.Err() == nil {
-				d, ok := t.helpLatency(ctx)
+				ds := t.helpLatency(ctx)
 				mu.Lock()
-				if ok {
-					res.samples = append(res.samples, d)
-				} else if ctx.Err() == nil {
+				res.samples = append(res.samples, ds...)
+				if len(ds) < 2 && ctx.Err() == nil {
 					res.timeouts++
 				}
 				mu.Unlock()
+				if len(ds) < 2 && ctx.Err() == nil {
+					// Lost track of the toggle: close the help if open.
+					t.send("\x1b")
+					time.Sleep(time.Second)
+				}
 			}
 		}()
 	}
