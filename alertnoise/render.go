@@ -72,20 +72,29 @@ func WriteText(w io.Writer, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tFIRED\tFIRING\tFLAPS\tSELF-RESOLVED\tMEDIAN\tACTIONABLE\tRATE\tNOW")
 	for _, v := range r.Rules {
-		median, rate := "–", "–"
-		if v.MedianSelfResolveSecs != nil {
-			median = incidents.FormatDuration(time.Duration(*v.MedianSelfResolveSecs * float64(time.Second)))
-		}
-		if v.ActionableRate != nil {
-			rate = fmt.Sprintf("%.0f%%", *v.ActionableRate*100)
-		}
-		now := ""
-		if v.StillFiring > 0 {
-			now = "firing"
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", v.Rule, v.Fired,
-			incidents.FormatDuration(time.Duration(v.FiringSeconds*float64(time.Second))),
-			v.Flaps, v.SelfResolved, median, v.Actionable, rate, now)
+		c := v.Cells()
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", v.Rule, v.Fired, c.Firing,
+			v.Flaps, v.SelfResolved, c.Median, v.Actionable, c.Rate, c.Now)
 	}
 	return tw.Flush()
+}
+
+// Cells are a View's durations and rate written for a table: "–" where
+// there is no value, Now "firing" while a firing is open.
+type Cells struct{ Firing, Median, Rate, Now string }
+
+// Cells formats v's cells the way the text report writes them.
+func (v View) Cells() Cells {
+	secs := func(s float64) string { return incidents.FormatDuration(time.Duration(s * float64(time.Second))) }
+	c := Cells{Firing: secs(v.FiringSeconds), Median: "–", Rate: "–"}
+	if v.MedianSelfResolveSecs != nil {
+		c.Median = secs(*v.MedianSelfResolveSecs)
+	}
+	if v.ActionableRate != nil {
+		c.Rate = fmt.Sprintf("%.0f%%", *v.ActionableRate*100)
+	}
+	if v.StillFiring > 0 {
+		c.Now = "firing"
+	}
+	return c
 }

@@ -151,19 +151,15 @@ func (m *Model) noiseLines() []string {
 }
 
 func (m *Model) noiseRow(v alertnoise.View) string {
-	st := &m.st
-	secs := func(s float64) string { return incidents.FormatDuration(time.Duration(s * float64(time.Second))) }
-	median, rate := "–", "–"
-	if v.MedianSelfResolveSecs != nil {
-		median = secs(*v.MedianSelfResolveSecs)
-	}
+	st, c := &m.st, v.Cells()
+	rate := c.Rate
 	if v.ActionableRate != nil {
-		rate = fmt.Sprintf("%d (%.0f%%)", v.Actionable, *v.ActionableRate*100)
+		rate = fmt.Sprintf("%d (%s)", v.Actionable, c.Rate)
 	}
 	w := m.ruleWidth()
-	line := fmt.Sprintf("  %-*s %5d %8s %5d %9d %7s %-10s", w, truncate(sanitize.Line(v.Rule), w), v.Fired, secs(v.FiringSeconds), v.Flaps, v.SelfResolved, median, rate)
-	if v.StillFiring > 0 {
-		line += st.Critical.Render(" firing")
+	line := fmt.Sprintf("  %-*s %5d %8s %5d %9d %7s %-10s", w, truncate(sanitize.Line(v.Rule), w), v.Fired, c.Firing, v.Flaps, v.SelfResolved, c.Median, rate)
+	if c.Now != "" {
+		line += st.Critical.Render(" " + c.Now)
 	}
 	if v.Fired == 0 {
 		return st.Muted.Render(line)
