@@ -86,8 +86,16 @@ func Discover(ctx context.Context, rl RuleLister) ([]SLO, []string, error) {
 // alert tables are read from the generated alerting rules, windows and
 // factors as written.
 func FromRules(rules []prom.Rule) ([]SLO, []string) {
-	s, n1 := slothSLOs(rules)
-	p, n2 := pyrraSLOs(rules)
+	var recording, alerts []prom.Rule
+	for _, r := range rules {
+		if r.Alerting() {
+			alerts = append(alerts, r)
+		} else {
+			recording = append(recording, r)
+		}
+	}
+	s, n1 := slothSLOs(recording, alerts)
+	p, n2 := pyrraSLOs(recording, alerts)
 	out := append(s, p...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, append(n1, n2...)
@@ -103,7 +111,7 @@ type slothDraft struct {
 	group     string
 }
 
-func slothSLOs(rules []prom.Rule) ([]SLO, []string) {
+func slothSLOs(rules, alerts []prom.Rule) ([]SLO, []string) {
 	drafts := map[string]*slothDraft{}
 	get := func(id string) *slothDraft {
 		d := drafts[id]
@@ -113,12 +121,7 @@ func slothSLOs(rules []prom.Rule) ([]SLO, []string) {
 		}
 		return d
 	}
-	var alerts []prom.Rule
 	for _, r := range rules {
-		if r.Alerting() {
-			alerts = append(alerts, r)
-			continue
-		}
 		id := r.Labels["sloth_id"]
 		if id == "" {
 			continue
@@ -184,14 +187,9 @@ type pyrraDraft struct {
 	service string
 }
 
-func pyrraSLOs(rules []prom.Rule) ([]SLO, []string) {
+func pyrraSLOs(rules, alerts []prom.Rule) ([]SLO, []string) {
 	drafts := map[string]*pyrraDraft{}
-	var alerts []prom.Rule
 	for _, r := range rules {
-		if r.Alerting() {
-			alerts = append(alerts, r)
-			continue
-		}
 		name := r.Labels["slo"]
 		if name == "" || r.Labels["sloth_id"] != "" {
 			continue

@@ -1,10 +1,11 @@
-package slo
+package slo_test
 
 import (
 	"os"
 	"testing"
 
-	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/slo/slotest"
 )
 
 // FuzzFromRules feeds rule expressions and labels from outside (a
@@ -18,32 +19,15 @@ func FuzzFromRules(f *testing.F) {
 	}
 	f.Add([]byte("groups: [{name: g, rules: [{alert: a, expr: 'x:burnrate5m{slo=\"s\"} > (1e308 * (1-0.5)) and x:burnrate1h{slo=\"s\"} > (1e308 * (1-0.5))'}]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rules, ok := fuzzRules(data)
-		if !ok {
+		rules, err := slotest.ParseRules(data)
+		if err != nil {
 			return
 		}
-		slos, _ := FromRules(rules)
+		slos, _ := slo.FromRules(rules)
 		for _, s := range slos {
 			if s.Objective <= 0 || s.Objective >= 1 || s.Window <= 0 || len(s.Table()) == 0 {
-				t.Fatalf("discovered an SLO that cannot be evaluated: %+v", s)
+				t.Fatalf("discovered an slo.SLO that cannot be evaluated: %+v", s)
 			}
 		}
 	})
 }
-
-func fuzzRules(data []byte) (rules []prom.Rule, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return parseRuleFile(&silentTB{}, data), true
-}
-
-// silentTB lets parseRuleFile run inside a fuzz body: a YAML error makes
-// it give up rather than fail the target.
-type silentTB struct{ testing.TB }
-
-func (*silentTB) Helper()               {}
-func (*silentTB) Fatal(...any)          { panic("skip") }
-func (*silentTB) Fatalf(string, ...any) { panic("skip") }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/prom"
 )
@@ -329,25 +329,8 @@ func TestLagJSONKeepsMarkupCharacters(t *testing.T) {
 	}
 }
 
-// cliSLOs stand in for a context's configured SLOs: availability of three
-// services and the latency of one.
-func cliSLOs() []slo.SLO {
-	avail := func(svc string) slo.SLO {
-		return slo.SLO{
-			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: slo.DefaultWindow, Source: slo.SourceConfig,
-			SLI: slo.SLI{Kind: slo.KindEventRatio, Events: &slo.EventRatioSLI{
-				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
-				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
-			}},
-		}
-	}
-	return []slo.SLO{avail("payments"), avail("checkout"), avail("frontend"), {
-		Name: "payments-latency", Service: "payments", Objective: 0.99, Window: slo.DefaultWindow, Source: slo.SourceConfig,
-		SLI: slo.SLI{Kind: slo.KindLatency, Latency: &slo.LatencySLI{
-			Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
-		}},
-	}}
-}
+// cliSLOs stand in for a context's configured SLOs.
+func cliSLOs() []slo.SLO { return slotest.SLOs() }
 
 // rulesFake is a Prometheus with a rules API.
 type rulesFake struct {

@@ -52,25 +52,9 @@ func SecondsQuery(exp Exporter, group, topic string) (string, error) {
 	q := func(v string) string { return fmt.Sprintf("%q", v) }
 	switch exp {
 	case ExporterKafka, "":
-		sel := "consumergroup=" + q(group)
-		tsel := ""
-		if topic != "" {
-			sel += ",topic=" + q(topic)
-			tsel = "topic=" + q(topic)
-		}
-		return fmt.Sprintf("max by (consumergroup, topic, partition) (kafka_consumergroup_lag{%s})\n"+
-			"/ on (topic, partition) group_left\n"+
-			"max by (topic, partition) (rate(kafka_topic_partition_current_offset{%s}[%s]))", sel, tsel, SecondsRate), nil
+		return derivedSeconds(kafkaExporterNames, group, topic), nil
 	case ExporterKminion:
-		sel := "group_id=" + q(group)
-		tsel := ""
-		if topic != "" {
-			sel += ",topic_name=" + q(topic)
-			tsel = "topic_name=" + q(topic)
-		}
-		return fmt.Sprintf("max by (group_id, topic_name, partition_id) (kminion_kafka_consumer_group_topic_partition_lag{%s})\n"+
-			"/ on (topic_name, partition_id) group_left\n"+
-			"max by (topic_name, partition_id) (rate(kminion_kafka_topic_partition_high_water_mark{%s}[%s]))", sel, tsel, SecondsRate), nil
+		return derivedSeconds(kminionNames, group, topic), nil
 	case ExporterKlag:
 		sel := "group=" + q(group)
 		if topic != "" {
@@ -83,4 +67,29 @@ func SecondsQuery(exp Exporter, group, topic string) (string, error) {
 		names[i] = string(e)
 	}
 	return "", fmt.Errorf("unknown exporter %q (one of %s)", exp, strings.Join(names, ", "))
+}
+
+// seriesNames are an exporter's names for lag in messages, the log-end
+// offset and their labels.
+type seriesNames struct {
+	lag, produced           string
+	group, topic, partition string
+}
+
+var (
+	kafkaExporterNames = seriesNames{"kafka_consumergroup_lag", "kafka_topic_partition_current_offset", "consumergroup", "topic", "partition"}
+	kminionNames       = seriesNames{"kminion_kafka_consumer_group_topic_partition_lag", "kminion_kafka_topic_partition_high_water_mark", "group_id", "topic_name", "partition_id"}
+)
+
+// derivedSeconds is lag in messages over the producer's recent rate, per
+// partition (see SecondsQuery).
+func derivedSeconds(n seriesNames, group, topic string) string {
+	sel := fmt.Sprintf("%s=%q", n.group, group)
+	tsel := ""
+	if topic != "" {
+		tsel = fmt.Sprintf("%s=%q", n.topic, topic)
+		sel += "," + tsel
+	}
+	return fmt.Sprintf("max by (%s, %s, %s) (%s{%s})\n/ on (%s, %s) group_left\nmax by (%s, %s) (rate(%s{%s}[%s]))",
+		n.group, n.topic, n.partition, n.lag, sel, n.topic, n.partition, n.topic, n.partition, n.produced, tsel, SecondsRate)
 }

@@ -3,16 +3,15 @@ package slos
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/muesli/termenv"
-	"gopkg.in/yaml.v3"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -29,33 +28,11 @@ func (f fakeRules) Rules(context.Context) ([]prom.Rule, error) { return f.rules,
 // stackRules reads the dev stack's Sloth-shaped rule file.
 func stackRules(t *testing.T) []prom.Rule {
 	t.Helper()
-	data, err := os.ReadFile("../../scripts/stack/rules/sloth-checkout.yml")
+	rules, err := slotest.ReadRuleFile("../../scripts/stack/rules/sloth-checkout.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct {
-		Groups []struct {
-			Name  string
-			Rules []struct {
-				Record, Alert, Expr string
-				Labels              map[string]string
-			}
-		}
-	}
-	if err := yaml.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
-	var out []prom.Rule
-	for _, g := range f.Groups {
-		for _, r := range g.Rules {
-			pr := prom.Rule{Group: g.Name, Type: "recording", Name: r.Record, Query: r.Expr, Labels: r.Labels}
-			if r.Alert != "" {
-				pr.Type, pr.Name = "alerting", r.Alert
-			}
-			out = append(out, pr)
-		}
-	}
-	return out
+	return rules
 }
 
 func discoveryModel(t *testing.T, rl slo.RuleLister, w, h int, configured []slo.SLO) *Model {
@@ -124,7 +101,9 @@ func TestExcludedPeriodShowsOnChartAndBudget(t *testing.T) {
 // fakeIncidents serves a list of incidents.
 type fakeIncidents []incidents.Incident
 
-func (f fakeIncidents) List(context.Context, incidents.Filter) ([]incidents.Incident, error) { return f, nil }
+func (f fakeIncidents) List(context.Context, incidents.Filter) ([]incidents.Incident, error) {
+	return f, nil
+}
 
 func TestMaintenanceIncidentIsLeftOutOfItsServicesBudgets(t *testing.T) {
 	m := New(Config{Renderer: renderer(termenv.Ascii), Palette: themes.NoColor(), Now: panetest.NewClock(fixedNow).Now,

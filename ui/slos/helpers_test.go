@@ -2,7 +2,6 @@ package slos
 
 import (
 	"context"
-	"fmt"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"io"
 	"math"
@@ -18,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 )
@@ -160,21 +160,5 @@ func settle(m *Model, cmd tea.Cmd) {
 }
 
 // testSLOs are the pane's fixtures: availability of three services and the
-// latency of one, over http_requests_total and its histogram.
-func testSLOs() []slo.SLO {
-	avail := func(svc string) slo.SLO {
-		return slo.SLO{
-			Name: svc + "-availability", Service: svc, Objective: 0.999, Window: slo.DefaultWindow, Source: slo.SourceConfig,
-			SLI: slo.SLI{Kind: slo.KindEventRatio, Events: &slo.EventRatioSLI{
-				Bad:   fmt.Sprintf(`sum(rate(http_requests_total{service=%q,code=~"5.."}[{{.window}}]))`, svc),
-				Total: fmt.Sprintf(`sum(rate(http_requests_total{service=%q}[{{.window}}]))`, svc),
-			}},
-		}
-	}
-	return []slo.SLO{avail("payments"), avail("checkout"), avail("frontend"), {
-		Name: "payments-latency", Service: "payments", Objective: 0.99, Window: slo.DefaultWindow, Source: slo.SourceConfig,
-		SLI: slo.SLI{Kind: slo.KindLatency, Latency: &slo.LatencySLI{
-			Metric: "http_request_duration_seconds", Matchers: `service="payments"`, LE: "1",
-		}},
-	}}
-}
+// latency of one.
+func testSLOs() []slo.SLO { return slotest.SLOs() }
