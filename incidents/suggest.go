@@ -66,8 +66,9 @@ func SplitThreshold(expr string) (Threshold, bool) {
 // when the signal left its baseline on the way to the crossing. The
 // baseline is the median of the signal before settle (the crossing minus
 // a settling time); the onset is the first instant of the unbroken run,
-// ending at the crossing, in which the signal was more than a tenth of
-// the way from the baseline to the threshold. ok is false when there is
+// ending at the crossing, in which the signal was beyond both a tenth of
+// the way from the baseline to the threshold and the 95th percentile of
+// the calm before (at most half way). ok is false when there is
 // too little history or the threshold is not beyond the baseline.
 func SignalOnset(signal []sources.Series, th Threshold, crossing, settle time.Time) (time.Time, float64, bool) {
 	type pt struct {
@@ -106,7 +107,16 @@ func SignalOnset(signal []sources.Series, th Threshold, crossing, settle time.Ti
 	if (th.Above && th.Value <= base) || (!th.Above && th.Value >= base) {
 		return time.Time{}, base, false
 	}
+	// A tenth of the way to the threshold, raised to the calm's own 95th
+	// percentile so that its noise is not taken for an onset, but never
+	// past half way.
 	level := base + (th.Value-base)/10
+	if p95 := before[min(len(before)-1, len(before)*95/100)]; (th.Above && p95 > level) || (!th.Above && p95 < level) {
+		level = p95
+	}
+	if half := base + (th.Value-base)/2; (th.Above && level > half) || (!th.Above && level < half) {
+		level = half
+	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].t.Before(pts[j].t) })
 	i := len(pts) - 1
 	out := func(v float64) bool { return (th.Above && v > level) || (!th.Above && v < level) }

@@ -108,3 +108,24 @@ func TestSignalOnset(t *testing.T) {
 		t.Fatal("onset found for a threshold below the baseline")
 	}
 }
+
+// TestSignalOnsetIgnoresNoise: a calm that wobbles up to 3% does not
+// make a 3% wobble just before the rise look like the onset.
+func TestSignalOnsetIgnoresNoise(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	var s sources.Series
+	for i := -600; i <= 60; i += 5 {
+		v := 0.01
+		switch {
+		case i%60 == 0 && i < 0:
+			v = 0.03 // the calm's wobble
+		case i >= 30:
+			v = 0.04 + float64(i-30)*0.002
+		}
+		s.Samples = append(s.Samples, sources.Sample{Time: t0.Add(time.Duration(i) * time.Second), Value: v})
+	}
+	on, _, ok := SignalOnset([]sources.Series{s}, Threshold{Value: 0.05, Above: true}, t0.Add(55*time.Second), t0.Add(-2*time.Minute))
+	if !ok || !on.Equal(t0.Add(30*time.Second)) {
+		t.Fatalf("onset %v %v; want 12:00:30 (the wobble at 12:00:00 is noise)", on, ok)
+	}
+}

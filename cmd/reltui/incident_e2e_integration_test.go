@@ -67,15 +67,15 @@ func injectOwnFault(t *testing.T, ctl *demo.Control, k fault.Kind, d time.Durati
 }
 
 // firingBurst injects the payments error burst and waits until Prometheus
-// fires PaymentsErrorBurst; it returns the alert as `reltui alerts` sees it.
-// The burst ends when the test does.
-func firingBurst(t *testing.T, st stacktest.Stack, bin, cfg string) headless.AlertJSON {
+// fires PaymentsErrorBurst; it returns the alert as `reltui alerts` sees it
+// and the fault's window. The burst ends when the test does.
+func firingBurst(t *testing.T, st stacktest.Stack, bin, cfg string) (headless.AlertJSON, fault.Window) {
 	t.Helper()
 	ctl, err := demo.NewControl(st.DemoControl, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	injectOwnFault(t, ctl, fault.Errors, 5*time.Minute)
+	w := injectOwnFault(t, ctl, fault.Errors, 5*time.Minute)
 	var got headless.AlertJSON
 	eventually(t, 3*time.Minute, func() error {
 		code, out, errOut := runBin(t, bin, "--config", cfg, "alerts", "--source", "prometheus", "-o", "json")
@@ -94,17 +94,60 @@ func firingBurst(t *testing.T, st stacktest.Stack, bin, cfg string) headless.Ale
 		}
 		return fmt.Errorf("PaymentsErrorBurst is not firing yet: %s", out)
 	})
-	return got
+	return got, w
+}
+
+// waitCalmPayments waits until no errors or latency fault (latency makes
+// timeouts, which are 5xx too) is in force or due within five minutes and
+// PaymentsErrorBurst has been inactive for a rate window, so the burst
+// the test injects is the only cause of the alert it sees.
+func waitCalmPayments(t *testing.T, st stacktest.Stack, bin, cfg string) {
+	t.Helper()
+	ctl, err := demo.NewControl(st.DemoControl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calmSince time.Time
+	eventually(t, 12*time.Minute, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s, err := ctl.Status(ctx)
+		if err != nil {
+			return err
+		}
+		for _, w := range append(s.Active, s.Upcoming...) {
+			if (w.Kind == fault.Errors || w.Kind == fault.Latency) && w.Start.Before(s.Now.Add(5*time.Minute)) {
+				calmSince = time.Time{}
+				return fmt.Errorf("an errors fault is in force or due: %+v", w)
+			}
+		}
+		_, out, _ := runBin(t, bin, "--config", cfg, "alerts", "--source", "prometheus", "-o", "json")
+		if strings.Contains(out, `"PaymentsErrorBurst"`) {
+			calmSince = time.Time{}
+			return fmt.Errorf("PaymentsErrorBurst is still active")
+		}
+		if calmSince.IsZero() {
+			calmSince = time.Now()
+		}
+		if time.Since(calmSince) < 70*time.Second {
+			return fmt.Errorf("calm for %s only", time.Since(calmSince).Round(time.Second))
+		}
+		return nil
+	})
 }
 
 // TestE2EDeclareFromAlertAgainstRealPrometheus runs `incident declare
-// --from-alert` on the real firing alert: started and detected are the
-// alert's activeAt, and the alert is attached as evidence.
+// --from-alert` on the real firing alert: started is where the rule's own
+// expression began to hold (evaluated backwards), detected is when the
+// alert fired (activeAt + for, which is 0 for this rule), so MTTD is the
+// real gap between the fault and the alert within one evaluation
+// interval; the alert and the backwards evaluation are evidence.
 func TestE2EDeclareFromAlertAgainstRealPrometheus(t *testing.T) {
 	st := stacktest.Require(t)
 	bin := buildBinary(t)
 	cfg := isolatedConfig(t, st)
-	a := firingBurst(t, st, bin, cfg)
+	waitCalmPayments(t, st, bin, cfg)
+	a, w := firingBurst(t, st, bin, cfg)
 	code, out, errOut := runBin(t, bin, "--config", cfg, "incident", "declare", "--from-alert", a.Fingerprint, "-o", "json")
 	if code != 0 {
 		t.Fatalf("declare --from-alert: exit %d: %s", code, errOut)
@@ -114,20 +157,50 @@ func TestE2EDeclareFromAlertAgainstRealPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 	active := incidents.Normalize(*a.ActiveAt)
-	if v.Milestones.Started == nil || !v.Milestones.Started.Equal(active) || !v.Milestones.Detected.Equal(active) {
-		t.Fatalf("started/detected %v/%v; want the alert's activeAt %v", v.Milestones.Started, v.Milestones.Detected, active)
+	// The rule has for: 0m, so it fired at activeAt.
+	if v.Milestones.Started == nil || v.Milestones.Detected == nil || !v.Milestones.Detected.Equal(active) {
+		t.Fatalf("started/detected %v/%v; want detected at the alert's activeAt %v", v.Milestones.Started, v.Milestones.Detected, active)
+	}
+	// The rule is evaluated every 15s (and the demo scraped every 15s):
+	// the crossing found backwards lies between the fault's start and one
+	// evaluation interval after it (plus the 1s step).
+	const evalInterval = 15 * time.Second
+	started := *v.Milestones.Started
+	if started.Before(w.Start.Add(-time.Second)) || started.After(w.Start.Add(evalInterval+time.Second)) {
+		t.Fatalf("started %s; the fault began %s (want within %s after)", started, w.Start, evalInterval)
+	}
+	realGap := active.Sub(w.Start)
+	if v.MTTDSeconds == nil || *v.MTTDSeconds <= 0 || time.Duration(*v.MTTDSeconds*float64(time.Second)) > realGap+time.Second ||
+		realGap-time.Duration(*v.MTTDSeconds*float64(time.Second)) > evalInterval+time.Second {
+		t.Fatalf("MTTD %v s; the real gap between the fault and the alert firing is %s", v.MTTDSeconds, realGap)
+	}
+	t.Logf("fault began %s, alert active %s: real gap %s, MTTD %.3fs", w.Start.Format(time.RFC3339Nano), active.Format(time.RFC3339Nano), realGap, *v.MTTDSeconds)
+	st0 := v.Events[1]
+	if st0.Milestone != incidents.Started || st0.Detail == nil || st0.Detail.Suggestion == nil ||
+		!strings.Contains(st0.Detail.Suggestion.Query, "http_requests_total") || !strings.Contains(st0.Detail.Suggestion.Method, "evaluated backwards") {
+		t.Fatalf("started event carries no suggestion provenance: %+v", st0)
+	}
+	code, out, _ = runBin(t, bin, "--config", cfg, "incident", "show", fmt.Sprint(v.ID))
+	if code != 0 || !strings.Contains(out, "suggested: earliest the alert's expression held") || !strings.Contains(out, "confirmed by") {
+		t.Fatalf("show does not say which values were suggested and who confirmed them:\n%s", out)
 	}
 	if !strings.HasPrefix(v.Title, "PaymentsErrorBurst: payments is failing") || v.Severity != "SEV2" || len(v.Services) != 1 || v.Services[0] != "payments" {
 		t.Fatalf("declared %+v", v)
 	}
 	var ev *incidents.Evidence
+	var backwards *incidents.Evidence
 	for _, e := range v.Events {
-		if e.Evidence != nil {
+		if e.Evidence != nil && ev == nil {
 			ev = e.Evidence
+		} else if e.Evidence != nil {
+			backwards = e.Evidence
 		}
 	}
 	if ev == nil || ev.Source != "prometheus" || !strings.Contains(ev.Snapshot, "fingerprint "+a.Fingerprint) || !strings.Contains(ev.Query, `alertname="PaymentsErrorBurst"`) {
 		t.Fatalf("alert evidence %+v", ev)
+	}
+	if backwards == nil || !strings.Contains(backwards.Query, "http_requests_total") || !strings.Contains(backwards.Snapshot, "evaluated backwards") {
+		t.Fatalf("the backwards evaluation is not pinned as evidence: %+v", backwards)
 	}
 	// The evidence query finds the alert again on the real server.
 	code, out, errOut = runBin(t, bin, "--config", cfg, "metrics", ev.Query, "--instant", "-o", "json")
@@ -159,7 +232,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	cfg := isolatedConfig(t, st)
-	alert := firingBurst(t, st, bin, cfg)
+	alert, _ := firingBurst(t, st, bin, cfg)
 
 	sess := fmt.Sprintf("reltui-inc-e2e-%d", time.Now().UnixNano())
 	shell := fmt.Sprintf("env TERM=xterm-256color %s --config %s; echo EXITED=$?; sleep 30", bin, cfg)
