@@ -9,6 +9,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/sources/sanitize"
 )
 
 // alertLookback is how far before an alert's activeAt its expression is
@@ -40,7 +41,16 @@ func alertMilestones(ctx context.Context, g *globals, c *prom.Client, a sources.
 	if err != nil {
 		return fmt.Errorf("evaluate the alert's expression backwards: %w", err)
 	}
-	m := incidents.MilestonesFromAlert(a, ar, incidents.HeldAt(series), step, from, now)
+	// The signal without its threshold shows where the rise began; a
+	// failure here only costs that refinement.
+	var signal []sources.Series
+	if th, ok := incidents.SplitThreshold(rule.Query); ok {
+		if signal, _, err = c.QueryRange(ctx, th.Signal, from, a.ActiveAt, step); err != nil {
+			fmt.Fprintln(g.stderr, "reltui: warning: evaluate the alert's signal backwards: "+sanitize.Line(err.Error()))
+			signal = nil
+		}
+	}
+	m := incidents.MilestonesFromAlert(a, ar, incidents.HeldAt(series), signal, step, from, now)
 	m.Apply(d)
 	ev := incidents.Evidence{
 		Kind: incidents.EvidenceChart, Source: "prometheus", Query: rule.Query,
