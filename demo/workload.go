@@ -124,6 +124,7 @@ type Workload struct {
 	requests *emitter
 	consumer *consumer
 	gauges   *saturation
+	releases *releases
 }
 
 // New builds a workload without starting it.
@@ -153,6 +154,7 @@ func New(ctx context.Context, cfg Config) (*Workload, error) {
 	if w.board, err = fault.NewBoard(sched); err != nil {
 		return nil, err
 	}
+	w.releases = newReleases(sched)
 	hc := &http.Client{Timeout: 10 * time.Second}
 	if cfg.LogsURL != "" {
 		if w.logSink, err = logpush.NewClient(cfg.LogsBackend, cfg.LogsURL, hc); err != nil {
@@ -304,6 +306,7 @@ func (w *Workload) flushLogs(ctx context.Context, now time.Time) {
 // newest it already has for a series.
 func (w *Workload) pushMetrics(ctx context.Context, now time.Time) {
 	w.gauges.update(w.metrics, w.active(now), w.topic.status(), w.cfg.Rate/DefaultRate)
+	w.releases.update(w.metrics, now)
 	w.pending.Push(w.metrics.Snapshot(now.UnixMilli()))
 	for w.pending.Len() > 0 && ctx.Err() == nil {
 		snap := w.pending.Take(1)

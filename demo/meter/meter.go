@@ -62,7 +62,8 @@ func pairs(kv []string) []promwrite.Label {
 	return ls
 }
 
-func (r *Registry) get(k kind, name string, kv []string) *entry {
+// key is a series' identity in the registry, and its sorted labels.
+func (r *Registry) key(name string, kv []string) (string, []promwrite.Label) {
 	ls := append(pairs(kv), r.common...)
 	slices.SortFunc(ls, func(a, b promwrite.Label) int { return strings.Compare(a.Name, b.Name) })
 	var key strings.Builder
@@ -73,14 +74,19 @@ func (r *Registry) get(k kind, name string, kv []string) *entry {
 		key.WriteByte(0)
 		key.WriteString(l.Value)
 	}
-	e, ok := r.series[key.String()]
+	return key.String(), ls
+}
+
+func (r *Registry) get(k kind, name string, kv []string) *entry {
+	key, ls := r.key(name, kv)
+	e, ok := r.series[key]
 	if !ok {
 		e = &entry{kind: k, name: name, labels: ls}
 		if k == histogramKind {
 			e.counts = make([]uint64, len(r.buckets)+1)
 			e.exemplars = make([]*promwrite.Exemplar, len(r.buckets)+1)
 		}
-		r.series[key.String()] = e
+		r.series[key] = e
 	}
 	return e
 }
@@ -98,6 +104,16 @@ func (r *Registry) Set(name string, v float64, kv ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.get(gaugeKind, name, kv).value = v
+}
+
+// Delete forgets a series, so it is no longer pushed: an info series
+// whose label changed (a new version) must stop, as a scraped target's
+// old series would.
+func (r *Registry) Delete(name string, kv ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key, _ := r.key(name, kv)
+	delete(r.series, key)
 }
 
 // Observe records one value in the histogram called name. When exemplar is

@@ -733,6 +733,12 @@ write_outputs() {
 		echo "    slo_files: [$STACK_REPO_ROOT/scripts/stack/slos.yaml]"
 		echo "    runbooks:"
 		echo "      dir: $STACK_REPO_ROOT/demo/runbooks"
+		echo "    # Deploys, drawn on the Metrics pane's charts: the demo's"
+		echo "    # build-info series (a new version label is a deploy)."
+		echo "    changes:"
+		echo "      - name: deploys"
+		echo "        kind: deploy"
+		echo "        promql: reltui_demo_build_info"
 	} >"$cfg.tmp"
 	mv -f "$cfg.tmp" "$cfg"
 
