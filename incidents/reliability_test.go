@@ -62,3 +62,34 @@ func TestSuggestDeploysWindow(t *testing.T) {
 		t.Fatalf("suggested %+v, want deploys 5 then 2", got)
 	}
 }
+
+// TestRolesForTheNewWrites: a responder adds follow-ups and records
+// deploys (facts, like notes); linking a deploy, setting the cause or the
+// kind belongs to the commander; a viewer does none of it.
+func TestRolesForTheNewWrites(t *testing.T) {
+	followUp := Write{Kind: KindFollowUp}
+	link := Write{Kind: KindDeployLink}
+	cause := Write{Kind: KindUpdated, Attrs: &Attributes{Category: "capacity"}}
+	cases := []struct {
+		r    Role
+		a    Action
+		want bool
+	}{
+		{RoleResponder, ActionOf(followUp), true},
+		{RoleResponder, ActionDeploy, true},
+		{RoleResponder, ActionOf(link), false},
+		{RoleResponder, ActionOf(cause), false},
+		{RoleCommander, ActionOf(link), true},
+		{RoleViewer, ActionOf(followUp), false},
+		{RoleViewer, ActionDeploy, false},
+	}
+	for _, c := range cases {
+		if err := Allowed(c.r, c.a); (err == nil) != c.want {
+			t.Errorf("Allowed(%s, %s) = %v, want allowed=%v", c.r, c.a, err, c.want)
+		}
+	}
+	g := Guard(nil, RoleViewer)
+	if _, err := g.RecordDeploy(t.Context(), DeployWrite{}); err == nil || !strings.Contains(err.Error(), "record a deploy") {
+		t.Fatalf("viewer RecordDeploy: %v", err)
+	}
+}
