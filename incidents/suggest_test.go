@@ -129,3 +129,20 @@ func TestSignalOnsetIgnoresNoise(t *testing.T) {
 		t.Fatalf("onset %v %v; want 12:00:30 (the wobble at 12:00:00 is noise)", on, ok)
 	}
 }
+
+// FuzzSplitThreshold: rule expressions come from the server; whatever
+// they hold, splitting never panics and a split's signal parses again.
+func FuzzSplitThreshold(f *testing.F) {
+	for _, s := range []string{"up > 1", "(a / b) >= 0.05", "rate(x[5m]) < bool 1", "sum by (x) (y) > 3", "a > b", "", ")(", "x > -Inf", "1 > 0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		th, ok := SplitThreshold(s)
+		if !ok {
+			return
+		}
+		if _, ok2 := SplitThreshold(th.Signal + " > 1"); !ok2 && th.Signal != "" {
+			t.Fatalf("signal %q of %q does not parse again", th.Signal, s)
+		}
+	})
+}
