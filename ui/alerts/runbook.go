@@ -89,8 +89,10 @@ type stepRecordedMsg struct {
 }
 
 func (m runbookMsg) PaneID() string      { return m.pane }
-func (m StepDoneMsg) PaneID() string     { return m.Pane }
 func (m stepRecordedMsg) PaneID() string { return m.pane }
+
+// PaneID routes the message to the Alerts pane that sent it.
+func (m StepDoneMsg) PaneID() string { return m.Pane }
 
 func loadRunbookCmd(ctx context.Context, ref runbook.Ref, opt runbook.Options, id string, seq int, tmo time.Duration) tea.Cmd {
 	return func() tea.Msg {
