@@ -67,7 +67,7 @@ func WriteText(w io.Writer, r Report) error {
 	fmt.Fprintf(w, "Alert noise %s → %s (flap = fired again within %s of resolving)\n",
 		incidents.FormatTime(r.From), incidents.FormatTime(r.To), incidents.FormatDuration(time.Duration(r.FlapWindowSeconds*float64(time.Second))))
 	if !r.Incidents {
-		fmt.Fprintln(w, "The incident store could not be read, so no firing counts as actionable.")
+		fmt.Fprintln(w, "The incident store was not read, so no actionable rate is given.")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tFIRED\tFIRING\tFLAPS\tSELF-RESOLVED\tMEDIAN\tACTIONABLE\tRATE\tNOW")
