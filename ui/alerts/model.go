@@ -321,6 +321,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.noise.seq {
 			m.onNoise(msg)
 		}
+	case stepsDoneMsg:
+		if msg.pane == m.id && msg.seq == m.rb.seq {
+			m.onStepsDone(msg)
+		}
 	case runbookMsg:
 		if msg.pane == m.id && msg.seq == m.rb.seq {
 			m.onRunbook(msg)

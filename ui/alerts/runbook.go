@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,23 +114,83 @@ func recordStepCmd(ctx context.Context, s incidents.Store, id string, incID int6
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, tmo)
 		defer cancel()
-		if incID == 0 {
-			incs, err := s.List(ctx, incidents.Filter{Status: incidents.StatusOpen})
-			if err != nil {
-				return stepRecordedMsg{pane: id, step: step, err: err}
-			}
-			for i := len(incs) - 1; i >= 0 && incID == 0; i-- {
-				if alertnoise.Mentions(incs[i], labels) {
-					incID = incs[i].ID
-				}
-			}
-			if incID == 0 {
-				return stepRecordedMsg{pane: id, step: step, err: errNoIncident}
-			}
+		incID, err := findIncident(ctx, s, incID, labels)
+		if err != nil {
+			return stepRecordedMsg{pane: id, step: step, err: err}
 		}
 		ev, err := s.Append(ctx, incID, w)
 		return stepRecordedMsg{pane: id, step: step, incID: incID, at: ev.Time, err: err}
 	}
+}
+
+// findIncident returns incID, or when it is 0 the newest open incident
+// that has the alert with these labels as evidence.
+func findIncident(ctx context.Context, s incidents.Store, incID int64, labels map[string]string) (int64, error) {
+	if incID != 0 {
+		return incID, nil
+	}
+	incs, err := s.List(ctx, incidents.Filter{Status: incidents.StatusOpen})
+	if err != nil {
+		return 0, err
+	}
+	for i := len(incs) - 1; i >= 0; i-- {
+		if alertnoise.Mentions(incs[i], labels) {
+			return incs[i].ID, nil
+		}
+	}
+	return 0, errNoIncident
+}
+
+// stepsDoneMsg answers doneStepsCmd: the steps the incident's timeline
+// already records as done, by number.
+type stepsDoneMsg struct {
+	pane  string
+	seq   int
+	incID int64
+	done  map[int]time.Time
+}
+
+func (m stepsDoneMsg) PaneID() string { return m.pane }
+
+// doneStepsCmd reads which steps of this runbook the alert's incident
+// already records, so reopening the runbook shows them and x cannot
+// record one twice. No incident, or a failed read, shows none.
+func doneStepsCmd(ctx context.Context, s incidents.Store, id string, seq int, incID int64, labels map[string]string, tmo time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, tmo)
+		defer cancel()
+		msg := stepsDoneMsg{pane: id, seq: seq}
+		incID, err := findIncident(ctx, s, incID, labels)
+		if err != nil {
+			return msg
+		}
+		inc, err := s.Get(ctx, incID)
+		if err != nil {
+			return msg
+		}
+		msg.incID, msg.done = incID, StepsDone(inc, labels["alertname"])
+		return msg
+	}
+}
+
+// StepsDone reads, from an incident's timeline, the runbook steps of
+// alert recorded as done (StepNote's notes), by step number, with when.
+func StepsDone(inc incidents.Incident, alert string) map[int]time.Time {
+	out := map[int]time.Time{}
+	suffix := " (" + sanitize.Line(alert) + " runbook"
+	for _, e := range inc.Events {
+		rest, ok := strings.CutPrefix(e.Text, StepNotePrefix)
+		if e.Kind != incidents.KindNote || !ok || !strings.Contains(rest, suffix) {
+			continue
+		}
+		num, _, ok := strings.Cut(rest, ". ")
+		if n, err := strconv.Atoi(num); ok && err == nil && n > 0 {
+			if _, seen := out[n]; !seen {
+				out[n] = e.Time
+			}
+		}
+	}
+	return out
 }
 
 // openRunbook opens the selected alert's runbook view and starts loading.
@@ -150,7 +211,11 @@ func (m *Model) openRunbook() tea.Cmd {
 		return nil
 	}
 	m.rb.loading = true
-	return tea.Batch(loadRunbookCmd(m.ctx, ref, m.rbOpt, m.id, m.rb.seq, m.tmo), m.spin.Start())
+	cmds := []tea.Cmd{loadRunbookCmd(m.ctx, ref, m.rbOpt, m.id, m.rb.seq, m.tmo), m.spin.Start()}
+	if m.store != nil {
+		cmds = append(cmds, doneStepsCmd(m.ctx, m.store, m.id, m.rb.seq, m.rb.incID, labels, m.tmo))
+	}
+	return tea.Batch(cmds...)
 }
 
 func alertLabels(a sources.Alert) map[string]string {
@@ -166,6 +231,20 @@ func alertLabels(a sources.Alert) map[string]string {
 
 func firingKey(a sources.Alert) string {
 	return fmt.Sprintf("%s@%d", a.Fingerprint, a.ActiveAt.UnixNano())
+}
+
+func (m *Model) onStepsDone(msg stepsDoneMsg) {
+	if msg.incID == 0 {
+		return
+	}
+	if m.rb.incID == 0 {
+		m.rb.incID = msg.incID
+	}
+	for n, at := range msg.done {
+		if _, ok := m.rb.done[n]; !ok {
+			m.rb.done[n] = at
+		}
+	}
 }
 
 func (m *Model) onRunbook(msg runbookMsg) {

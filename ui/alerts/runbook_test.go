@@ -127,6 +127,19 @@ func TestMarkingStepsRecordsNotesOnTheIncident(t *testing.T) {
 	if v := f.m.View(); !strings.Contains(v, "✓") || !strings.Contains(v, "done 10:30:00") {
 		t.Errorf("done steps not shown:\n%s", v)
 	}
+
+	// Reopened, the runbook reads the done steps back from the timeline,
+	// and marking one again writes nothing.
+	panetest.Press(f.m, "esc")
+	settle(f.m, panetest.Press(f.m, "o"))
+	if len(f.m.rb.done) != 2 || f.m.rb.done[3].IsZero() || f.m.rb.done[4].IsZero() {
+		t.Fatalf("after reopening, done = %v", f.m.rb.done)
+	}
+	f.m.rb.step = 3
+	settle(f.m, panetest.Press(f.m, "x"))
+	if again, _ := f.store.Get(context.Background(), f.m.rb.incID); len(again.Events) != len(inc.Events) {
+		t.Errorf("a done step was recorded again: %d events, had %d", len(again.Events), len(inc.Events))
+	}
 }
 
 func TestViewerCannotMarkSteps(t *testing.T) {
