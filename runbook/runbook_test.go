@@ -173,3 +173,29 @@ func TestHostAllowed(t *testing.T) {
 		t.Error("host allowed by a different port or a parent domain")
 	}
 }
+
+func FuzzLocate(f *testing.F) {
+	dir := f.TempDir()
+	_ = os.WriteFile(filepath.Join(dir, "A.md"), []byte("- a"), 0o644)
+	for _, s := range []string{"https://x.example/a.md", "file:///etc/passwd", "../../etc/passwd", "A.md", "\x1b]52;c;x\x07http://a", "http://[::1", ""} {
+		f.Add("A", s)
+	}
+	f.Fuzz(func(t *testing.T, name, annot string) {
+		ref, ok := Locate(map[string]string{"alertname": name}, map[string]string{"runbook_url": annot}, dir)
+		if !ok {
+			return
+		}
+		if strings.ContainsRune(ref.URL+ref.Path+ref.Fallback, 0x1b) {
+			t.Fatalf("escape in %+v", ref)
+		}
+		if ref.URL == "" && ref.Path == "" {
+			t.Fatalf("found nothing but said ok: %+v", ref)
+		}
+		// Whatever the annotation says, a local read stays inside dir.
+		if ref.Path != "" {
+			if l, err := Load(context.Background(), ref, Options{Dir: dir}); err == nil && l.Markdown != "- a" {
+				t.Fatalf("read %q from %+v", l.Markdown, ref)
+			}
+		}
+	})
+}
