@@ -19,6 +19,7 @@ import (
 	"github.com/reltui/reltui/demo"
 	"github.com/reltui/reltui/demo/fault"
 	"github.com/reltui/reltui/internal/stacktest"
+	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/prom"
 )
 
@@ -210,22 +211,34 @@ func TestDemoLagSLOPagesDuringStall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now().UTC().Truncate(time.Second)
-	injectOwnFault(t, ctl, fault.Stall, 7*time.Minute)
-	deadline := time.Now().Add(7 * time.Minute)
-	last := ""
-	for time.Now().Before(deadline) {
+	now := func() discoveredReport {
 		code, out, errs := runBin(t, bin, "slo", "orders-lag", "--output", "json", "--config", st.ConfigPath)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 		var reports []discoveredReport
-		if err := json.Unmarshal([]byte(out), &reports); err != nil || len(reports) != 1 {
+		if err := json.Unmarshal([]byte(out), &reports); err != nil || len(reports) != 1 || len(reports[0].BurnRates) == 0 {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		r := reports[0]
+		return reports[0]
+	}
+	// So that the page is this stall's: wait until the fast page row's
+	// 5m window is quiet (another test's stall may still be draining).
+	quiet := time.Now().Add(8 * time.Minute)
+	for r := now(); r.BurnRates[0].Firing || r.BurnRates[0].ShortRate == nil || *r.BurnRates[0].ShortRate >= r.BurnRates[0].Factor; r = now() {
+		if time.Now().After(quiet) {
+			t.Skipf("orders-lag's 5m window did not quieten in 8 minutes (another stall in force?): 5m %s", fmtRate(r.BurnRates[0].ShortRate))
+		}
+		time.Sleep(20 * time.Second)
+	}
+	start := time.Now().UTC().Truncate(time.Second)
+	injectOwnFault(t, ctl, fault.Stall, 7*time.Minute)
+	deadline := time.Now().Add(7 * time.Minute)
+	last := ""
+	for time.Now().Before(deadline) {
+		r := now()
 		last = fmt.Sprintf("status %s, 1h %s, 5m %s", r.Status, fmtRate(r.BurnRates[0].LongRate), fmtRate(r.BurnRates[0].ShortRate))
-		if r.Status == "page" {
+		if r.Status == "page" && r.BurnRates[0].Firing {
 			t.Logf("orders-lag pages %s after the stall began: %s", time.Since(start).Round(time.Second), last)
 			checkExclusionKeepsBudget(t, bin, st.PromURL, start)
 			return
@@ -268,8 +281,11 @@ func stackSLOs(t *testing.T) string {
 // out (also excluded): both then average the same 5-minute steps.
 func checkExclusionKeepsBudget(t *testing.T, bin, promURL string, start time.Time) {
 	t.Helper()
-	// Let the stall spend a few minutes more, so counting it shows.
-	if wait := time.Until(start.Add(4*time.Minute + 30*time.Second)); wait > 0 {
+	// The budget with exclusions is a mean over 5-minute steps (aligned to
+	// the clock), each the ratio of the 5 minutes before it: the stall
+	// shows once a step lands three minutes or more into it.
+	if wait := time.Until(start.Add(3 * time.Minute).Truncate(slo.ExclusionStep).Add(slo.ExclusionStep + 30*time.Second)); wait > 0 {
+		t.Logf("waiting %s for a 5-minute step inside the stall", wait.Round(time.Second))
 		time.Sleep(wait)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
