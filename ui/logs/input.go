@@ -92,10 +92,16 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
+		if m.atOldest() {
+			return m.loadOlder()
+		}
 		m.move(-1)
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.PageUp):
+		if m.atOldest() {
+			return m.loadOlder()
+		}
 		m.move(-max(1, m.listHeight()-1))
 	case key.Matches(msg, k.PageDown):
 		m.move(max(1, m.listHeight()-1))
@@ -170,6 +176,9 @@ func (m *Model) back() tea.Cmd {
 	case m.querying:
 		m.cancelQuery()
 		m.flash = "query cancelled; the previous results stay"
+	case m.olderLoading:
+		m.cancelOlder()
+		m.flash = "stopped loading older lines"
 	case m.flt != nil:
 		return m.setFilter("")
 	case m.chartBack != nil:

@@ -170,6 +170,10 @@ type Model struct {
 	showLabels bool
 	wrap       bool
 
+	// A page of older lines on its way (older.go).
+	olderLoading bool
+	olderCancel  context.CancelFunc
+
 	// The live tail.
 	tailSeq    int
 	tailing    bool
@@ -382,6 +386,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			m.stopTail()
 			m.tailStatus, m.tailErr = msg.status, msg.err
 		}
+	case olderMsg:
+		if msg.pane == m.id && msg.seq == m.seq && m.olderLoading {
+			m.onOlder(msg)
+		}
 	case filterStepMsg:
 		if msg.pane == m.id {
 			return m, m.onFilterStep(msg)
@@ -394,7 +402,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // waiting reports whether anything the spinner stands for is in flight.
 func (m *Model) waiting() bool {
-	return m.querying || m.scanning() || (m.tailing && m.tailStatus.State != sources.TailLive)
+	return m.querying || m.olderLoading || m.scanning() || (m.tailing && m.tailStatus.State != sources.TailLive)
 }
 
 // window is the query's time window, resolved now for a live range.
@@ -424,6 +432,7 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 	if m.queryCancel != nil {
 		m.queryCancel()
 	}
+	m.cancelOlder()
 	// The tail follows the shown query; a new query ends it, and it picks
 	// up again from the new results.
 	if m.tailing {

@@ -97,6 +97,9 @@ func (m *Model) statusLine() string {
 	default:
 		parts = append(parts, st.Muted.Render("no results yet"))
 	}
+	if m.olderLoading {
+		parts = append(parts, m.spin.View()+st.Status.Render("loading older lines…"))
+	}
 	if m.flt != nil {
 		s := fmt.Sprintf("/%s: %s matches", sanitize.Line(m.flt.text), commas(len(m.flt.matches)))
 		if m.showCtx {
