@@ -143,7 +143,7 @@ func (c *Context) SLOSpecs(configFile string) (slos []slo.SLO, ok bool, err erro
 //	slo_exclude:
 //	  - from: 2026-03-01T02:00:00Z
 //	    to: 2026-03-01T03:30:00Z
-//	    slo: checkout-availability   # omit for every SLO
+//	    slo: api-availability        # omit for every SLO
 //	    kind: maintenance            # or drill
 //	    reason: database failover drill
 type SLOExclusion struct {

@@ -19,41 +19,41 @@ import (
 // window, a low-traffic floor, latency and lag SLIs.
 //
 //	slos:
-//	  - name: payments-availability
-//	    service: payments
+//	  - name: api-availability
+//	    service: api
 //	    objective: 99.9            # percent
 //	    window: 30d                # 7d, 28d or 30d; default 30d
 //	    low_traffic_min: 100       # events per alert window; 0 = off
-//	    description: Card payments succeed.
-//	    labels: {team: payments}
+//	    description: API requests succeed.
+//	    labels: {team: platform}
 //	    sli:
 //	      events:                  # exactly one of events, latency, lag, raw
-//	        bad: sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}]))
-//	        total: sum(rate(http_requests_total{service="payments"}[{{.window}}]))
+//	        bad: sum(rate(http_requests_total{service="api",code=~"5.."}[{{.window}}]))
+//	        total: sum(rate(http_requests_total{service="api"}[{{.window}}]))
 //	        # good: may replace bad; events: may count events explicitly
-//	  - name: payments-latency
-//	    service: payments
+//	  - name: api-latency
+//	    service: api
 //	    objective: 99
 //	    sli:
 //	      latency:
 //	        metric: http_request_duration_seconds   # histogram base name
-//	        matchers: service="payments"
+//	        matchers: service="api"
 //	        le: "0.3"
-//	  - name: billing-lag
-//	    service: billing
+//	  - name: invoicing-lag
+//	    service: invoicing
 //	    objective: 99.5
 //	    sli:
 //	      lag:                     # query: (lag in seconds), or group: with
-//	        group: billing         # exporter: kafka_exporter (default),
+//	        group: invoicer        # exporter: kafka_exporter (default),
 //	        topic: invoices        # kminion or klag-exporter
 //	        max_seconds: 30
 //	        step: 1m
-//	  - name: checkout-raw
-//	    service: checkout
+//	  - name: web-raw
+//	    service: web
 //	    objective: 99.9
 //	    sli:
 //	      raw:
-//	        error_ratio: slo:sli_error:ratio_rate{{.window}}{service="checkout"}
+//	        error_ratio: slo:sli_error:ratio_rate{{.window}}{service="web"}
 var (
 	inlineKeys    = []string{"name", "service", "objective", "window", "low_traffic_min", "description", "labels", "sli"}
 	inlineSLIKeys = []string{"events", "latency", "lag", "raw"}

@@ -145,7 +145,7 @@ type CalendarWindow struct {
 
 // EventRatioSLI divides counted events. Queries are templates in which
 // {{.window}} stands for the PromQL range, as in Sloth, e.g.
-// sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}])).
+// sum(rate(http_requests_total{service="api",code=~"5.."}[{{.window}}])).
 // Exactly one of Good and Bad is set.
 type EventRatioSLI struct {
 	Good  string
@@ -161,7 +161,7 @@ type EventRatioSLI struct {
 type LatencySLI struct {
 	// Metric is the histogram's base name, without _bucket or _count.
 	Metric string
-	// Matchers are label matchers without braces, e.g. service="payments".
+	// Matchers are label matchers without braces, e.g. service="api".
 	Matchers string
 	// LE is the bucket bound exactly as the le label spells it ("0.3").
 	LE string
@@ -171,7 +171,7 @@ type LatencySLI struct {
 // MaxSeconds as bad, so the error ratio is the share of time over the bound.
 type LagSLI struct {
 	// Query is an instant PromQL expression giving lag in seconds, e.g.
-	// max(kafka_consumergroup_group_lag_seconds{group="billing"}).
+	// max(kafka_consumergroup_group_lag_seconds{group="invoicer"}).
 	Query      string
 	MaxSeconds float64
 	// Step is how often the lag is sampled inside the window; 1m if zero.

@@ -101,7 +101,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 		Use:   "slo [NAME]",
 		Short: "Evaluate SLOs: burn rates, error budget left and when it runs out",
 		Example: `  reltui slo
-  reltui slo checkout-availability --output json
+  reltui slo api-availability --output json
   reltui slo --file slos/sloth.yaml --file slos/openslo.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
