@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/incidents/runbook"
 )
 
 // Runbooks says where one context's alert runbooks come from.

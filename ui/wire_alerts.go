@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"github.com/reltui/reltui/alertnoise"
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/incidents/alertnoise"
+	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/ui/alerts"
 )
 

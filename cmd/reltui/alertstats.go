@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reltui/reltui/alertnoise"
+	"github.com/reltui/reltui/incidents/alertnoise"
 	"github.com/reltui/reltui/timespec"
 )
 

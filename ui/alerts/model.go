@@ -26,7 +26,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"

@@ -17,8 +17,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/incidents/sqlite"
-	"github.com/reltui/reltui/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"

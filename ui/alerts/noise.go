@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/alertnoise"
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/alertnoise"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 

@@ -15,9 +15,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/reltui/reltui/alertnoise"
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/incidents/alertnoise"
+	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"

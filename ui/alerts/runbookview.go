@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/runbook"
+	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/sources/sanitize"
 )
 
