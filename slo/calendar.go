@@ -1,6 +1,12 @@
 package slo
 
-import "time"
+import (
+	"time"
+	// OpenSLO calendar windows name IANA time zones; embedding the
+	// database (about 450 KB) keeps them readable in a container image
+	// that has no /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
 
 // step returns the start of the period n periods after Start.
 func (c CalendarWindow) step(n int) time.Time {
