@@ -44,3 +44,14 @@ func (c CalendarWindow) PeriodStart(at time.Time) time.Time {
 	}
 	return c.step(n)
 }
+
+// BudgetSpan is how far back from at the SLO's budget is measured: the
+// window for a rolling SLO; for a calendar-aligned one, the time since
+// its current period began (at least a minute, so the range is a valid
+// PromQL range), so the budget restarts with each period.
+func (s SLO) BudgetSpan(at time.Time) time.Duration {
+	if s.Calendar == nil {
+		return s.Window
+	}
+	return max(time.Minute, at.Sub(s.Calendar.PeriodStart(at)).Truncate(time.Second))
+}

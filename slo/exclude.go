@@ -76,7 +76,7 @@ func FromPlannedWork(ws []PlannedWork, now time.Time) []Exclusion {
 // Overlapping returns the exclusions that overlap the SLO window ending at
 // at, clipped to it.
 func (s SLO) Overlapping(at time.Time) []Exclusion {
-	from := at.Add(-s.Window)
+	from := at.Add(-s.BudgetSpan(at))
 	var out []Exclusion
 	for _, e := range s.Exclusions {
 		if !e.To.After(from) || !e.From.Before(at) {
@@ -119,7 +119,7 @@ func BudgetQueries(s SLO, at time.Time) (excluded, all string, ok bool, err erro
 	for _, e := range ex {
 		masks = append(masks, fmt.Sprintf("(vector(time()) < %d or vector(time()) >= %d)", e.From.Unix(), e.To.Unix()))
 	}
-	w, st := FormatPromDuration(s.Window), FormatPromDuration(ExclusionStep)
+	w, st := FormatPromDuration(s.BudgetSpan(at)), FormatPromDuration(ExclusionStep)
 	excluded = fmt.Sprintf("max(avg_over_time(((%s) and on() %s)[%s:%s]))", base, strings.Join(masks, " and on() "), w, st)
 	all = fmt.Sprintf("max(avg_over_time((%s)[%s:%s]))", base, w, st)
 	return excluded, all, true, nil

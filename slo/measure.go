@@ -67,13 +67,17 @@ func Measure(ctx context.Context, q Querier, s SLO, at time.Time, sem chan struc
 		set(ScalarValue(series))
 	}
 	for _, w := range windows {
-		ratioQ, err := ErrorRatioQuery(s, w)
+		span := w
+		if w == s.Window {
+			span = s.BudgetSpan(at) // a calendar window's budget starts with its period
+		}
+		ratioQ, err := ErrorRatioQuery(s, span)
 		if err != nil {
 			return Evaluation{}, nil, err
 		}
 		wg.Add(1)
 		go run(ratioQ, func(v float64) { o := in[w]; o.ErrorRatio = v; in[w] = o })
-		if evQ, ok := EventsQuery(s, w); ok {
+		if evQ, ok := EventsQuery(s, span); ok {
 			wg.Add(1)
 			go run(evQ, func(v float64) { o := in[w]; o.Events = v; in[w] = o })
 		}
