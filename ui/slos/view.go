@@ -366,11 +366,12 @@ func (m *Model) chart(it *item, h int) []string {
 					}
 				}
 			}
-			if style < 0 && r == thresholdRow {
-				cell, style = "┄", 2
-			}
-			if style < 0 && r == h-1 && excluded[i] {
+			switch {
+			case style >= 0:
+			case r == h-1 && excluded[i]:
 				cell, style = "░", 3
+			case r == thresholdRow:
+				cell, style = "┄", 2
 			}
 			emit(style, cell)
 		}
