@@ -128,3 +128,33 @@ func TestNear(t *testing.T) {
 		t.Fatal("nothing is within 15s of the middle")
 	}
 }
+
+// Whatever labels and values a backend sends, FromSeries does not panic,
+// keeps events in time order and lets no control character through.
+func FuzzFromSeries(f *testing.F) {
+	f.Add("payments", "1.4.2", "1.4.3", 1.0, 2.0, 5, 100)
+	f.Add("", "\x1b[2J", "b\u202e", math.NaN(), math.Inf(1), 0, 1)
+	f.Fuzz(func(t *testing.T, svc, v1, v2 string, a, b float64, start, n int) {
+		start, n = min(max(start, 0), 200), min(max(n, 0), 200)
+		ss := []sources.Series{
+			{Labels: map[string]string{"service": svc, "version": v1}, Samples: samples(0, n, func(i int) float64 {
+				if i%2 == 0 {
+					return a
+				}
+				return b
+			})},
+			{Labels: map[string]string{"service": svc, "version": v2}, Samples: samples(start, start+n, one)},
+		}
+		evs := FromSeries(ss, deploys, t0, step)
+		for i, e := range evs {
+			if i > 0 && e.T.Before(evs[i-1].T) {
+				t.Fatalf("out of order: %v", evs)
+			}
+			for _, r := range e.Service + e.What {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+					t.Fatalf("control character %U in %q", r, e.String())
+				}
+			}
+		}
+	})
+}

@@ -284,7 +284,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.mode == modeQuery:
 		return []key.Binding{k.Edit, k.Left, k.Right, k.Mode, k.Copy}
 	}
-	return []key.Binding{k.Service, k.Left, k.Right, k.NextExemplar, k.OpenTrace, k.Logs, k.Edit}
+	return []key.Binding{k.Service, k.Left, k.Right, k.NextExemplar, k.OpenTrace, k.NextChange, k.Logs, k.Edit}
 }
 
 // FullHelp is the pane's part of the help overlay.
