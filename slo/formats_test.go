@@ -112,7 +112,7 @@ func TestPyrraFixture(t *testing.T) {
 		good, bad string
 		total     string
 	}{
-		{"payments-errors", 0.999, 28 * Day, "", `sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}]))`,
+		{"payments-errors", 0.999, 28 * Day, "", `sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}])) or vector(0)`,
 			`sum(rate(http_requests_total{service="payments"}[{{.window}}]))`},
 		{"payments-latency", 0.99, 14 * Day, `sum(rate(http_request_duration_seconds_bucket{service="payments",le="0.3"}[{{.window}}]))`, "",
 			`sum(rate(http_request_duration_seconds_count{service="payments"}[{{.window}}]))`},
@@ -363,5 +363,18 @@ items:
 	slos, err := ReadSpec("list.yaml", []byte(strings.Replace(doc, "4x", "1w", 1)))
 	if err != nil || len(slos) != 2 || slos[1].Name != "b" || slos[1].Window != 7*Day {
 		t.Errorf("slos %+v, err %v", slos, err)
+	}
+}
+
+func TestPyrraRatioWithoutErrorSeriesIsZero(t *testing.T) {
+	slos := readAll(t, "pyrra/payments.yaml")
+	q, err := ErrorRatioQuery(slos[0], time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only successes so far: the 5xx selector matches nothing.
+	load := "load 1m\n\thttp_requests_total{service=\"payments\",code=\"200\"} 0+60x60\n"
+	if got := evalAt(t, load, q, time.Hour); got != 0 {
+		t.Errorf("error ratio = %g, want 0\n%s", got, q)
 	}
 }

@@ -21,7 +21,8 @@ const (
 // rules compute, written as {{.window}} templates over the metric
 // selectors of the manifest:
 //
-//   - ratio: sum(rate(errors)) / sum(rate(total));
+//   - ratio: sum(rate(errors)) / sum(rate(total)), errors 0 when the
+//     errors selector matches no series yet;
 //   - latency: 1 - sum(rate(success bucket)) / sum(rate(total count));
 //   - latencyNative: 1 - the share of a native histogram at or below
 //     latency (histogram_fraction);
@@ -142,6 +143,11 @@ func (w *walker) pyrraIndicator(n *yaml.Node, field string) SLI {
 			return SLI{}
 		}
 		*part = fmt.Sprintf("sum(rate(%s[{{.window}}]))", num)
+		if kind == "ratio" {
+			// No error series yet means no errors, as Pyrra's own budget
+			// query reads it, not "no data".
+			*part += " or vector(0)"
+		}
 		e.Total = fmt.Sprintf("sum(rate(%s[{{.window}}]))", total)
 		return SLI{Kind: KindEventRatio, Events: e}
 	case "latencyNative":

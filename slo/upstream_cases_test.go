@@ -30,7 +30,7 @@ func slothWifi() []wantSLO {
 // the same ratio as rates.
 func pyrraRatio(name string, objective float64, days int, errors, total string) wantSLO {
 	return wantSLO{name: name, objective: objective, window: Day * time.Duration(days),
-		bad: "sum(rate(" + errors + "[{{.window}}]))", total: "sum(rate(" + total + "[{{.window}}]))"}
+		bad: "sum(rate(" + errors + "[{{.window}}])) or vector(0)", total: "sum(rate(" + total + "[{{.window}}]))"}
 }
 
 func pyrraLatency(name string, objective float64, days int, success, total string) wantSLO {
