@@ -6,6 +6,7 @@ import (
 
 	"github.com/reltui/reltui/demo/fault"
 	"github.com/reltui/reltui/demo/meter"
+	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/demo/shop"
 )
 
@@ -55,22 +56,21 @@ func TestBuildInfoSeriesFollowTheVersion(t *testing.T) {
 	r.update(reg, first.Start.Add(-DeployLead))
 	var versions []string
 	for _, ts := range reg.Snapshot(0) {
-		name, svc, ver := "", "", ""
-		for _, l := range ts.Labels {
-			switch l.Name {
-			case "__name__":
-				name = l.Value
-			case "service":
-				svc = l.Value
-			case "version":
-				ver = l.Value
-			}
-		}
-		if name == MetricBuildInfo && svc == shop.Payments {
-			versions = append(versions, ver)
+		if labelOf(ts, "__name__") == MetricBuildInfo && labelOf(ts, "service") == shop.Payments {
+			versions = append(versions, labelOf(ts, "version"))
 		}
 	}
 	if len(versions) != 1 || versions[0] != "1.4.1" {
 		t.Fatalf("payments build-info series after the deploy: %v", versions)
 	}
+}
+
+// labelOf is the value of the series' label called name, or "".
+func labelOf(ts promwrite.TimeSeries, name string) string {
+	for _, l := range ts.Labels {
+		if l.Name == name {
+			return l.Value
+		}
+	}
+	return ""
 }

@@ -228,9 +228,7 @@ func TestPaletteReachesEveryPaneByName(t *testing.T) {
 		{"la", "Lag"}, {"al", "Alerts"}, {"in", "Incidents"}, {"lo", "Logs"},
 	} {
 		m.Update(keyMsg(":"))
-		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(c.typed)})
-		m.Update(tea.KeyMsg{Type: tea.KeyTab})
-		typed := m.palette.input.Value()
+		typed := typeTab(m, c.typed)
 		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
 		for _, msg := range panetest.Collect(cmd, 100*time.Millisecond) {
 			m.Update(msg)
@@ -249,14 +247,17 @@ func TestPaletteCompletesCommonPrefix(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(keyMsg(":"))
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("tr")})
-	m.Update(tea.KeyMsg{Type: tea.KeyTab})
-	if v := m.palette.input.Value(); v != "trace" {
+	if v := typeTab(m, "tr"); v != "trace" {
 		t.Fatalf("tr completed to %q, want the shared prefix trace", v)
 	}
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")})
-	m.Update(tea.KeyMsg{Type: tea.KeyTab})
-	if v := m.palette.input.Value(); v != "traces " {
+	if v := typeTab(m, "s"); v != "traces " {
 		t.Fatalf("traces completed to %q", v)
 	}
+}
+
+// typeTab types s into the open palette, presses tab and returns the line.
+func typeTab(m *Model, s string) string {
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	return m.palette.input.Value()
 }

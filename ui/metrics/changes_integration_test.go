@@ -14,8 +14,6 @@ import (
 
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/demo/promwrite"
-	"github.com/reltui/reltui/internal/stacktest"
-	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -23,15 +21,7 @@ import (
 // A build-info series that changes version in the real Prometheus is one
 // deploy marker on the pane's charts, at the new version's first sample.
 func TestDeployMarkerFromRealBuildInfo(t *testing.T) {
-	s := stacktest.Require(t)
-	c, err := prom.New(prom.Config{Address: s.PromURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := promwrite.NewClient(s.PromURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, w := stackClients(t)
 	end := time.Now().Truncate(15 * time.Second)
 	svc := "reltui-it-deploy-" + strconv.FormatInt(time.Now().UnixNano()%1e12, 36)
 	deploy := end.Add(-4 * time.Minute)
@@ -48,7 +38,7 @@ func TestDeployMarkerFromRealBuildInfo(t *testing.T) {
 		codeLabel: "code", ok: "200", fail: "503", svcLabel: "service", satName: "process_cpu_utilization", satLabel: "service"}
 	series := append(ok.series(svc, end, 41), info("1.0.0", end.Add(-10*time.Minute), deploy.Add(-15*time.Second)), info("1.1.0", deploy, end))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	err = w.Push(ctx, series)
+	err := w.Push(ctx, series)
 	cancel()
 	if err != nil {
 		t.Fatal(err)

@@ -122,15 +122,7 @@ func lastFinite(p panel) (float64, bool) {
 }
 
 func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
-	s := stacktest.Require(t)
-	c, err := prom.New(prom.Config{Address: s.PromURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := promwrite.NewClient(s.PromURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, w := stackClients(t)
 	end := time.Now().Truncate(15 * time.Second)
 	nonce := strconv.FormatInt(time.Now().UnixNano()%1e12, 36)
 	for _, sc := range pushedSchemes {
@@ -195,4 +187,19 @@ func containsString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// stackClients reads and writes the dev stack's Prometheus.
+func stackClients(t *testing.T) (*prom.Client, *promwrite.Client) {
+	t.Helper()
+	s := stacktest.Require(t)
+	c, err := prom.New(prom.Config{Address: s.PromURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := promwrite.NewClient(s.PromURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, w
 }
