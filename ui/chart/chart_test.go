@@ -392,3 +392,23 @@ func runeIndex(s string, r rune) int {
 	}
 	return -1
 }
+
+// A frame of an hour of one-second samples (3,601 points, ~45 per dot
+// column at 80 columns): the min/max reduction keeps it one pass.
+func BenchmarkRenderDenseSpike80x24(b *testing.B) {
+	c, _ := spikeChart()
+	st := styles(termenv.ANSI256)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Render(c, 80, 24, st)
+	}
+}
+
+func BenchmarkRenderDenseSpike200x50(b *testing.B) {
+	c, _ := spikeChart()
+	st := styles(termenv.ANSI256)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Render(c, 200, 50, st)
+	}
+}
