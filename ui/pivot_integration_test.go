@@ -122,7 +122,9 @@ func (d *driver) until(what string, ok func(frame string) bool, timeout time.Dur
 	}
 }
 
-func contains(s string) func(string) bool { return func(f string) bool { return strings.Contains(f, s) } }
+func contains(s string) func(string) bool {
+	return func(f string) bool { return strings.Contains(f, s) }
+}
 
 var linesRe = regexp.MustCompile(`(^|\n)[1-9][\d,]* lines`)
 
@@ -242,7 +244,6 @@ func lineWith(frame, s string) string {
 	}
 	return ""
 }
-
 
 var exemplarRe = regexp.MustCompile(`exemplar \d+/\d+: trace ([0-9a-f]{16,32})`)
 

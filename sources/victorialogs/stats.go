@@ -31,7 +31,12 @@ var _ sources.LogMetrics = (*Client)(nil)
 func (c *Client) IsMetricQuery(expr string) bool { return IsMetricQuery(expr) }
 
 // IsMetricQuery is Client.IsMetricQuery without a client.
-func IsMetricQuery(expr string) bool {
+func IsMetricQuery(expr string) bool { return StatsPipeAt(expr) >= 0 }
+
+// StatsPipeAt returns the index in expr of the "|" that begins its stats
+// pipe, or -1 when it has none: expr[:i] is the log query whose lines
+// the stats count (the Logs pane shows them for a point of the chart).
+func StatsPipeAt(expr string) int {
 	for i := 0; i < len(expr); i++ {
 		switch ch := expr[i]; ch {
 		case '"', '\'', '`':
@@ -39,16 +44,16 @@ func IsMetricQuery(expr string) bool {
 		case '#':
 			nl := strings.IndexByte(expr[i:], '\n')
 			if nl < 0 {
-				return false
+				return -1
 			}
 			i += nl
 		case '|':
 			if isStatsPipe(expr[i+1:]) {
-				return true
+				return i
 			}
 		}
 	}
-	return false
+	return -1
 }
 
 // skipQuoted returns the index of the quote that closes the one at i (the

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reltui/reltui/sources/victorialogs"
 )
 
 // The lines behind a point of a metric query's chart are the log query
@@ -51,52 +53,18 @@ func logQLBehind(expr string) (string, time.Duration, bool) {
 	return inner, rng, inner != ""
 }
 
-// logsQLStatsFuncs are the LogsQL stats functions a pipe may begin with
-// when the word "stats" is left out.
-var logsQLStatsFuncs = []string{"count", "count_empty", "count_uniq", "count_uniq_hash", "sum", "sum_len", "avg", "min",
-	"max", "median", "quantile", "rate", "rate_sum", "row_min", "row_max", "row_any", "uniq_values", "values", "histogram"}
-
 // logsQLBehind returns the LogsQL query before its stats pipe.
 func logsQLBehind(expr string) (string, bool) {
-	for i := 0; i < len(expr); i++ {
-		switch expr[i] {
-		case '"', '\'', '`':
-			i = skipQuote(expr, i)
-		case '|':
-			if isStatsPipe(expr[i+1:]) {
-				base := strings.TrimSpace(expr[:i])
-				return base, base != ""
-			}
-		}
+	i := victorialogs.StatsPipeAt(expr)
+	if i < 0 {
+		return "", false
 	}
-	return "", false
-}
-
-// isStatsPipe reports whether a pipe's text starts a stats pipe.
-func isStatsPipe(s string) bool {
-	s = strings.TrimLeft(s, " \t\r\n")
-	word := s
-	if i := strings.IndexAny(s, " \t\r\n(,"); i >= 0 {
-		word = s[:i]
-	}
-	switch word {
-	case "stats", "by":
-		return true
-	}
-	rest := strings.TrimLeft(s[len(word):], " \t")
-	if !strings.HasPrefix(rest, "(") {
-		return false
-	}
-	for _, f := range logsQLStatsFuncs {
-		if word == f {
-			return true
-		}
-	}
-	return false
+	base := strings.TrimSpace(expr[:i])
+	return base, base != ""
 }
 
 // skipQuote returns the index of the quote closing the one at i (the last
-// index when it never closes); backslash escapes apply inside "" and ''.
+// index when it never closes); backslash escapes apply inside "" and ”.
 func skipQuote(s string, i int) int {
 	q := s[i]
 	for j := i + 1; j < len(s); j++ {
@@ -125,12 +93,19 @@ func indexOutsideQuotes(s, sub string) int {
 	return -1
 }
 
+// internalLabel reports whether a series label is the backend's own, not
+// a field of the lines: VictoriaLogs names each stats result in __name__.
+func internalLabel(k string) bool { return strings.HasPrefix(k, "__") }
+
 // narrowLogQL adds a label filter per series label: `| k="v"` works on
 // stream labels and on labels the pipeline extracted.
 func narrowLogQL(q string, labels map[string]string) string {
 	var b strings.Builder
 	b.WriteString(q)
 	for _, k := range sortedKeys(labels) {
+		if internalLabel(k) {
+			continue
+		}
 		b.WriteString(" | " + k + "=" + strconv.Quote(labels[k]))
 	}
 	return b.String()
@@ -141,6 +116,9 @@ func narrowLogsQL(q string, labels map[string]string) string {
 	var b strings.Builder
 	b.WriteString(q)
 	for _, k := range sortedKeys(labels) {
+		if internalLabel(k) {
+			continue
+		}
 		name := k
 		if strings.ContainsAny(k, " \t\"'`|:(),!~=<>{}[]") {
 			name = strconv.Quote(k)

@@ -63,7 +63,7 @@ func TestNarrow(t *testing.T) {
 	if got := narrowLogQL(`{a="b"}`, l); got != `{a="b"} | level="err\"or" | service_name="payments"` {
 		t.Errorf("logql %s", got)
 	}
-	if got := narrowLogsQL(`*`, map[string]string{"k 8s": "v"}); got != `* | filter "k 8s":="v"` {
+	if got := narrowLogsQL(`*`, map[string]string{"k 8s": "v", "__name__": "count(*)"}); got != `* | filter "k 8s":="v"` {
 		t.Errorf("logsql %s", got)
 	}
 }

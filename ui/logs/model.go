@@ -142,20 +142,20 @@ type Model struct {
 	limitHit    bool
 	// plot is the metric query's chart on screen, shown instead of the
 	// lines; nil while lines (or nothing) are shown.
-	plot     *plot
+	plot *plot
 	// The chart's cursor and chosen series; chartBack is the chart L
 	// left, for esc.
 	cursor    time.Time
 	curSeries int
 	chartBack *chartSaved
-	err      error
-	errAt    time.Time
-	warnings []string
+	err       error
+	errAt     time.Time
+	warnings  []string
 
-	buf        *buffer
-	flt        *filter
-	paint      *painter
-	links      links.Targets
+	buf   *buffer
+	flt   *filter
+	paint *painter
+	links links.Targets
 	// fltGen numbers filters so a stale scan step is dropped; fltChain
 	// is set while a step message is on its way.
 	fltGen   int
@@ -164,11 +164,11 @@ type Model struct {
 	anchorAbs            int64
 	anchored             bool
 	anchorSel, anchorTop int
-	showCtx    bool
-	sel, top   int // positions in the current view
-	expanded   map[int64]bool
-	showLabels bool
-	wrap       bool
+	showCtx              bool
+	sel, top             int // positions in the current view
+	expanded             map[int64]bool
+	showLabels           bool
+	wrap                 bool
 
 	// A page of older lines on its way (older.go).
 	olderLoading bool

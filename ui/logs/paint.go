@@ -59,8 +59,8 @@ func (p *paint) write(b *strings.Builder, s string) {
 // rowPaints are the paints a list row uses, plain and selected.
 type rowPaints struct {
 	plain, time, labels, context, match, muted paint
-	levels                                    [levelCount]paint // the level column's marker
-	lines                                     [levelCount]paint // the line's text
+	levels                                     [levelCount]paint // the level column's marker
+	lines                                      [levelCount]paint // the line's text
 }
 
 // painter holds rowPaints for unselected rows and for the selected one.

@@ -21,7 +21,6 @@ type filterStepMsg struct {
 
 func (filterStepMsg) logsMsg() {}
 
-
 // filterStepCmd hands control back to the event loop between chunks, so
 // that keys and frames are handled while a long scan goes on.
 func filterStepCmd(pane string, gen int) tea.Cmd {

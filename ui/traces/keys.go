@@ -35,9 +35,9 @@ type KeyMap struct {
 	Prev      key.Binding
 	CopyTrace key.Binding
 	// Link copies a link to the same search or trace in the team's web UI.
-	Link key.Binding
-	CopySpan  key.Binding
-	Logs      key.Binding
+	Link     key.Binding
+	CopySpan key.Binding
+	Logs     key.Binding
 	// Diff compares the open trace with a healthy baseline found in
 	// Jaeger; DiffJump, in the diff, goes to the row's span.
 	Diff     key.Binding
