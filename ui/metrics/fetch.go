@@ -194,6 +194,12 @@ func runPanel(ctx context.Context, r request, p *panel, serviceLabel string) {
 			}
 			p.series = append(p.series, cs)
 			p.labels = append(p.labels, ls)
+			// A backend that aligns the window to its step (VictoriaMetrics)
+			// answers past the end asked for: the chart's axis reaches the
+			// newest sample, so the legend reading it is on the chart.
+			if n := len(cs.Points); n > 0 && cs.Points[n-1].T.After(p.to) {
+				p.to = cs.Points[n-1].T
+			}
 		}
 	}
 	if len(p.exprs) == 1 {

@@ -385,7 +385,10 @@ func (m *Model) request() (request, bool) {
 		m.flash = "no Prometheus is configured for this context; see `reltui config check`"
 		return request{}, false
 	}
+	// Prometheus keeps milliseconds and rounds to the nearest: a window
+	// in whole milliseconds keeps its last sample inside the chart.
 	from, to := m.resolve()
+	from, to = from.Truncate(time.Millisecond), to.Truncate(time.Millisecond)
 	return request{src: m.src, from: from, to: to, step: m.step(from, to), timeout: m.tmo}, true
 }
 

@@ -357,3 +357,35 @@ func (b *blockingSource) QueryRange(ctx context.Context, expr string, from, to t
 	<-ctx.Done()
 	return nil, nil, ctx.Err()
 }
+
+// lateSource answers like a backend that rounds or aligns the window's
+// end: the errors query's newest sample, a jump, lies just past the end
+// asked for.
+type lateSource struct{ *fakeSource }
+
+func (l lateSource) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	ss, w, err := l.fakeSource.QueryRange(ctx, expr, from, to, step)
+	if err == nil && strings.Contains(expr, `code=~"5.."`) && len(ss) > 0 {
+		ss[0].Samples = append(ss[0].Samples, sources.Sample{Time: to.Add(500 * time.Microsecond), Value: 0.232})
+	}
+	return ss, w, err
+}
+
+// The original bug: the legend read 23.2% off a sample the axis (topping
+// out at a few %) did not hold. The newest sample is on the chart, in the
+// legend, and inside the axis.
+func TestNewestSamplePastTheEndIsOnTheChart(t *testing.T) {
+	m, _ := newTestModel(t, termenv.Ascii, lateSource{newFake()}, 80, 24)
+	settle(m, m.Init())
+	errs := m.panels[2]
+	if last := errs.series[0].Points[len(errs.series[0].Points)-1]; errs.to.Before(last.T) {
+		t.Fatalf("the errors chart ends %s, before its newest sample %s", errs.to, last.T)
+	}
+	v := m.View()
+	if !strings.Contains(v, "errors 23.2%") {
+		t.Fatalf("legend does not read the newest sample:\n%s", v)
+	}
+	if !strings.Contains(v, "25%┤") {
+		t.Errorf("the errors axis does not reach the legend's 23.2%%:\n%s", v)
+	}
+}
