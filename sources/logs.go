@@ -179,6 +179,14 @@ type LogMetrics interface {
 	MetricRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]Series, []string, error)
 }
 
+// LogMetricsInstant evaluates a metric query at one instant, as logcli's
+// instant-query does (Loki's /query; VictoriaLogs' stats_query, over the
+// lines the query selects up to at). A backend's LogMetrics may also
+// implement it; each series has one sample.
+type LogMetricsInstant interface {
+	MetricInstant(ctx context.Context, expr string, at time.Time) ([]Series, []string, error)
+}
+
 // DefaultMetricStep is the step of a metric query when none is given:
 // about 250 points over the range, in whole seconds, at least 1s (Loki's
 // and Grafana's default).

@@ -166,6 +166,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 	var w window
 	var out, direction, step string
 	var limit int
+	var instant bool
 	cmd := &cobra.Command{
 		Use:   "logs QUERY",
 		Short: "Run a log query, or a metric query over logs (LogQL on Loki, LogsQL on VictoriaLogs)",
@@ -173,7 +174,8 @@ func newLogsCmd(g *globals) *cobra.Command {
   reltui logs '{service="payments"} "timeout"' --since 1h           # VictoriaLogs, LogsQL
   reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl
   reltui logs 'sum by (level) (count_over_time({service="payments"}[5m]))' --since 6h   # LogQL metric query
-  reltui logs '{service="payments"} | stats by (level) count() hits' --since 15m -o json  # LogsQL stats`,
+  reltui logs '{service="payments"} | stats by (level) count() hits' --since 15m -o json  # LogsQL stats
+  reltui logs 'sum by (level) (count_over_time({service="payments"}[5m]))' --instant    # at --to (now), as logcli instant-query`,
 		Args: exactArgs(1, "a log query in the backend's language, e.g. '{service=\"payments\"}'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := parseFormat(out)
@@ -202,6 +204,18 @@ func newLogsCmd(g *globals) *cobra.Command {
 				}
 			}
 			return withBackends(g, "log backend (loki or victorialogs)", func(bs *backends) bool { return bs.logs != nil }, func(ctx context.Context, bs *backends) error {
+				if instant {
+					li, ok := bs.logs.(sources.LogMetricsInstant)
+					if _, metric := sources.AsMetricQuery(bs.logs, args[0]); !ok || !metric {
+						return usage("--instant evaluates a metric query (a LogQL metric query, a LogsQL query with a | stats pipe)")
+					}
+					series, warnings, err := li.MetricInstant(ctx, args[0], to)
+					printWarnings(g, warnings)
+					if err != nil {
+						return err
+					}
+					return headless.WriteSeries(g.stdout, f, series)
+				}
 				if lm, ok := sources.AsMetricQuery(bs.logs, args[0]); ok {
 					series, warnings, err := lm.MetricRange(ctx, args[0], from, to, st)
 					printWarnings(g, warnings)
@@ -228,6 +242,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 	cmd.Flags().IntVar(&limit, "limit", 1000, "most lines to return (pages past the backend's per-query limit)")
 	cmd.Flags().StringVar(&direction, "direction", "backward", "backward (newest first) or forward")
 	cmd.Flags().StringVar(&step, "step", "", "metric queries: resolution, e.g. 30s (default: range/250, at least 1s)")
+	cmd.Flags().BoolVar(&instant, "instant", false, "metric queries: evaluate at --to only (logcli instant-query)")
 	return cmd
 }
 

@@ -267,6 +267,21 @@ func (c *Client) MetricRange(ctx context.Context, expr string, from, to time.Tim
 	return m.result(), w.list, nil
 }
 
+// MetricInstant evaluates a LogQL metric query at one instant (Loki's
+// /query, what logcli instant-query runs); at zero means now.
+func (c *Client) MetricInstant(ctx context.Context, expr string, at time.Time) ([]sources.Series, []string, error) {
+	if !IsMetricQuery(expr) {
+		return nil, nil, badQuery("query", "this is a log query; an instant query needs a metric query")
+	}
+	res, err := c.Instant(ctx, expr, at, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.Series, res.Warnings, nil
+}
+
+var _ sources.LogMetricsInstant = (*Client)(nil)
+
 // metricLimit is sent with metric queries, where Loki requires a positive
 // limit but does not apply it; it stays under any server's entry limit.
 const metricLimit = 100

@@ -21,6 +21,38 @@ import (
 // Prometheus-style matrix: one series per group and result name.
 const statsQueryRangePath = "/select/logsql/stats_query_range"
 
+// statsQueryPath answers a query with a `| stats` pipe at one instant, as
+// a Prometheus-style vector.
+const statsQueryPath = "/select/logsql/stats_query"
+
+var _ sources.LogMetricsInstant = (*Client)(nil)
+
+// MetricInstant runs a LogsQL query with a `| stats` pipe through
+// stats_query at one instant: the stats of the lines the query selects up
+// to at (zero means now). Each series has one sample.
+func (c *Client) MetricInstant(ctx context.Context, expr string, at time.Time) ([]sources.Series, []string, error) {
+	const op = "stats_query"
+	if !IsMetricQuery(expr) {
+		return nil, nil, badQuery(op, "this is a log query; an instant query needs a | stats pipe")
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	form := url.Values{"query": {expr}, "time": {timeArg(at)}}
+	ss, err := resilience.Call(ctx, c.guard, op, true, func(ctx context.Context) ([]sources.Series, error) {
+		var raw json.RawMessage
+		if err := c.getJSON(ctx, op, statsQueryPath, form, expr, &raw); err != nil {
+			return nil, err
+		}
+		ss, err := decodeStatsAs(raw, "vector")
+		if err != nil {
+			return nil, badResponse(op, err)
+		}
+		return ss, nil
+	})
+	return ss, nil, err
+}
+
 var _ sources.LogMetrics = (*Client)(nil)
 
 // IsMetricQuery reports whether expr has a `| stats` pipe, the queries
@@ -176,6 +208,7 @@ type statsAnswer struct {
 		Result     []struct {
 			Metric map[string]string    `json:"metric"`
 			Values [][2]json.RawMessage `json:"values"`
+			Value  *[2]json.RawMessage  `json:"value"` // stats_query's vector
 		} `json:"result"`
 	} `json:"data"`
 }
@@ -184,7 +217,11 @@ type statsAnswer struct {
 // {"status":"success","data":{"resultType":"matrix","result":[{"metric":
 // {...},"values":[[<unix seconds>,"<value>"],...]}]}}. Points come back in
 // time order whatever order they were sent in.
-func decodeStats(body []byte) ([]sources.Series, error) {
+func decodeStats(body []byte) ([]sources.Series, error) { return decodeStatsAs(body, "matrix") }
+
+// decodeStatsAs reads an answer of resultType kind: "matrix", or
+// "vector" (stats_query's, one "value" per series instead of "values").
+func decodeStatsAs(body []byte, kind string) ([]sources.Series, error) {
 	var a statsAnswer
 	if err := json.Unmarshal(body, &a); err != nil {
 		return nil, err
@@ -192,8 +229,8 @@ func decodeStats(body []byte) ([]sources.Series, error) {
 	if a.Status == "error" {
 		return nil, fmt.Errorf("VictoriaLogs answered an error: %s", cut(sanitize.Line(a.Error), 200))
 	}
-	if a.Data.ResultType != "matrix" && !(a.Data.ResultType == "" && len(a.Data.Result) == 0) {
-		return nil, fmt.Errorf("answer is not a matrix (resultType %q)", cut(sanitize.Line(a.Data.ResultType), 40))
+	if a.Data.ResultType != kind && !(a.Data.ResultType == "" && len(a.Data.Result) == 0) {
+		return nil, fmt.Errorf("answer is not a %s (resultType %q)", kind, cut(sanitize.Line(a.Data.ResultType), 40))
 	}
 	if len(a.Data.Result) > maxStatsSeries {
 		return nil, fmt.Errorf("answer has %d series, more than %d", len(a.Data.Result), maxStatsSeries)
@@ -204,7 +241,11 @@ func decodeStats(body []byte) ([]sources.Series, error) {
 		if s.Labels == nil {
 			s.Labels = map[string]string{}
 		}
-		for _, v := range r.Values {
+		points := r.Values
+		if kind == "vector" && r.Value != nil {
+			points = [][2]json.RawMessage{*r.Value}
+		}
+		for _, v := range points {
 			t, err := statsTime(v[0])
 			if err != nil {
 				return nil, err
