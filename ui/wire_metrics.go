@@ -22,8 +22,11 @@ func newMetricsPane(env PaneEnv) Pane {
 			cfg.ScrapeInterval = mc.ScrapeInterval.Std()
 		}
 		for _, c := range env.Ctx.Config.Changes {
-			cfg.Changes = append(cfg.Changes, changes.Source{Name: c.Name, Kind: c.KindOr(), Expr: c.PromQL,
+			cfg.Changes = append(cfg.Changes, changes.Source{Name: c.Name, Kind: c.KindOr(), Expr: c.PromQL, Logs: c.Logs,
 				ServiceLabel: c.LabelOr(cfg.Metrics.Label())})
+		}
+		if env.Ctx.Logs != nil {
+			cfg.Logs = env.Ctx.Logs
 		}
 		if p := env.Ctx.Config.Prometheus; p != nil {
 			cfg.Timeout = p.TimeoutOr().Std()

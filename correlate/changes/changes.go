@@ -1,7 +1,8 @@
 // Package changes finds deploys and config changes in telemetry a
 // context already has: a PromQL expression whose changes are events, such
 // as a build-info series (a new label set, e.g. a new version, is a
-// deploy) or a deployment-generation series (a new value is a rollout).
+// deploy) or a deployment-generation series (a new value is a rollout),
+// or a log query whose lines are events.
 // The Metrics pane draws the events on its charts; anything else that
 // lists what changed in a window can use them too.
 //
@@ -52,6 +53,9 @@ type Source struct {
 	Name, Kind string
 	// Expr is the PromQL expression whose changes are events.
 	Expr string
+	// Logs, instead, is a log query whose every line is an event (see
+	// FetchLogs).
+	Logs string
 	// ServiceLabel is the label that names the service changed.
 	ServiceLabel string
 }

@@ -17,7 +17,7 @@ import (
 
 // fetchChanges runs every source for service over the request's window.
 // One source failing leaves the others' events; the first error is kept.
-func fetchChanges(ctx context.Context, r request, srcs []changes.Source, service string) ([]changes.Event, error) {
+func fetchChanges(ctx context.Context, r request, srcs []changes.Source, logs changes.LogQuerier, service string) ([]changes.Event, error) {
 	var (
 		mu    sync.Mutex
 		wg    sync.WaitGroup
@@ -28,7 +28,16 @@ func fetchChanges(ctx context.Context, r request, srcs []changes.Source, service
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			evs, err := changes.Fetch(ctx, r.src, s, r.from, r.to, r.step, service)
+			var evs []changes.Event
+			var err error
+			switch {
+			case s.Logs == "":
+				evs, err = changes.Fetch(ctx, r.src, s, r.from, r.to, r.step, service)
+			case logs == nil:
+				err = fmt.Errorf("changes %s: a log query needs a log backend in this context", s.Name)
+			default:
+				evs, err = changes.FetchLogs(ctx, logs, s, r.from, r.to, service)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			out = append(out, evs...)

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate/changes"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -68,5 +70,35 @@ func TestNoChangeSourcesSaysHowToAddOne(t *testing.T) {
 	panetest.Press(m, "c")
 	if !strings.Contains(m.View(), "add changes: to the context's config") {
 		t.Errorf("view:\n%s", m.View())
+	}
+}
+
+type logChanges struct{ entries []sources.LogEntry }
+
+func (l logChanges) QueryRange(context.Context, sources.LogQuery) (*sources.LogResult, error) {
+	return &sources.LogResult{Entries: l.entries}, nil
+}
+
+// A log-query source's lines are markers too; one without a log backend
+// says why it cannot run.
+func TestLogChangeSource(t *testing.T) {
+	at := fixedNow.Add(-20 * time.Minute)
+	logs := logChanges{[]sources.LogEntry{{Time: at, Labels: map[string]string{"service": "payments"}, Line: "config reloaded: pool 20 -> 40"}}}
+	src := []changes.Source{{Name: "config", Kind: "config", Logs: `"config reloaded"`, ServiceLabel: "service"}}
+	m := New(Config{Source: newFake(), Now: func() time.Time { return fixedNow }, Service: "payments",
+		Ticker: (&tickLog{}).tick, Changes: src, Logs: logs})
+	m.SetSize(120, 40)
+	t.Cleanup(m.Close)
+	settle(m, m.Init())
+	if len(m.changes) != 1 || !m.changes[0].T.Equal(at) || m.changes[0].String() != "config payments: config reloaded: pool 20 -> 40" {
+		t.Fatalf("changes = %+v (err %v)", m.changes, m.chErr)
+	}
+	none := New(Config{Source: newFake(), Now: func() time.Time { return fixedNow }, Service: "payments",
+		Ticker: (&tickLog{}).tick, Changes: src})
+	none.SetSize(120, 40)
+	t.Cleanup(none.Close)
+	settle(none, none.Init())
+	if none.chErr == nil || !strings.Contains(none.chErr.Error(), "needs a log backend") {
+		t.Fatalf("err = %v", none.chErr)
 	}
 }

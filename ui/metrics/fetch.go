@@ -104,7 +104,7 @@ func signalSpecs() []panel {
 
 // signalsCmd runs the golden-signal queries for one service concurrently
 // and answers with all four panels at once.
-func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string, chSrcs []changes.Source) tea.Cmd {
+func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string, chSrcs []changes.Source, logs changes.LogQuerier) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout)
 		defer cancel()
@@ -143,7 +143,7 @@ func signalsCmd(ctx context.Context, r request, pane string, seq int, service, l
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				msg.changes, msg.chErr = fetchChanges(ctx, r, chSrcs, service)
+				msg.changes, msg.chErr = fetchChanges(ctx, r, chSrcs, logs, service)
 			}()
 		}
 		wg.Wait()

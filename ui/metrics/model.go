@@ -62,8 +62,10 @@ type Config struct {
 	// Metrics is the context's metrics config (templates, service
 	// label); nil means the defaults.
 	Metrics *config.Metrics
-	// Changes are the context's change sources, drawn as markers.
+	// Changes are the context's change sources, drawn as markers; Logs
+	// runs the sources that are log queries (nil: none can run).
 	Changes []changes.Source
+	Logs    changes.LogQuerier
 	// Service, when set, is selected at start.
 	Service string
 	// Parent ends all of the pane's work when cancelled.
@@ -155,6 +157,7 @@ type Model struct {
 	exErr      error
 	exSel      int // -1: none
 	changeSrcs []changes.Source
+	changeLogs changes.LogQuerier
 	changes    []changes.Event
 	chErr      error
 
@@ -213,7 +216,7 @@ func New(cfg Config) *Model {
 		from:  cfg.From, to: cfg.To, live: cfg.Live,
 		service: sanitize.Line(cfg.Service),
 		ticker:  cfg.Ticker, scrape: cfg.ScrapeInterval,
-		changeSrcs: cfg.Changes,
+		changeSrcs: cfg.Changes, changeLogs: cfg.Logs,
 	}
 	if mc := cfg.Metrics; mc != nil {
 		m.wantLabel = mc.ServiceLabel
@@ -487,7 +490,7 @@ func (m *Model) runSignals() tea.Cmd {
 	for k, v := range m.tmpl {
 		tmpl[k] = v
 	}
-	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl, m.changeSrcs), m.spin.Start())
+	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl, m.changeSrcs, m.changeLogs), m.spin.Start())
 }
 
 func (m *Model) onSignals(msg signalsMsg) {
