@@ -16,7 +16,8 @@
 # SIGTERM; then the p99 ratio hostile/alone (the target is <= 1.5).
 #
 # Usage: bench/serve-soak.sh [-d DURATION] [-n HEALTHY]   (default 10m, 20)
-# Needs the dev stack (make stack-up), ssh, ssh-keygen and script.
+# Needs the dev stack (make stack-up), ssh, ssh-keygen, script and python3
+# (the pty of the clients that type but never read, or read a byte a second).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=10m
@@ -29,7 +30,7 @@ while getopts "d:n:" opt; do
   esac
 done
 [[ -f .devstack/config.yaml ]] || { echo "no dev stack; run make stack-up" >&2; exit 1; }
-for c in ssh ssh-keygen script; do
+for c in ssh ssh-keygen script python3; do
   command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 1; }
 done
 work="$(mktemp -d)"

@@ -28,14 +28,55 @@ type term struct {
 	exited chan struct{}
 }
 
-func sshCommand(o options, user, bind string) *exec.Cmd {
-	ssh := strings.Join([]string{"ssh", "-tt", "-p", fmt.Sprint(o.port), "-b", bind, "-i", filepath.Join(o.work, user),
+func sshArgs(o options, user, bind string) []string {
+	return []string{"ssh", "-tt", "-p", fmt.Sprint(o.port), "-b", bind, "-i", filepath.Join(o.work, user),
 		"-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "oncall@127.0.0.1"}, " ")
-	cmd := exec.Command("script", "-qfec", "stty cols 120 rows 40; exec "+ssh, "/dev/null")
+		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "oncall@127.0.0.1"}
+}
+
+func sshCommand(o options, user, bind string) *exec.Cmd {
+	var cmd *exec.Cmd
+	if user == "neverread" || user == "slowread" {
+		// script would stop passing keys on once its own output is stuck;
+		// these clients keep typing into their pty while they do not read
+		// it (or read a byte a second).
+		cmd = exec.Command("python3", append([]string{"-c", stuckPTY, user}, sshArgs(o, user, bind)...)...)
+	} else {
+		cmd = exec.Command("script", "-qfec", "stty cols 120 rows 40; exec "+strings.Join(sshArgs(o, user, bind), " "), "/dev/null")
+	}
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	return cmd
 }
+
+// stuckPTY runs a command in a 120x40 pty, copies stdin to it, and reads
+// its output never ("neverread") or one byte a second ("slowread").
+const stuckPTY = `
+import fcntl, os, pty, struct, sys, termios, threading, time
+mode, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    os.execvp(argv[0], argv)
+def wait():
+    os.waitpid(pid, 0)
+    os._exit(0)
+def slow():
+    while True:
+        try:
+            if not os.read(fd, 1):
+                return
+        except OSError:
+            return
+        time.sleep(1)
+threading.Thread(target=wait, daemon=True).start()
+if mode == "slowread":
+    threading.Thread(target=slow, daemon=True).start()
+while True:
+    b = os.read(0, 4096)
+    if not b:
+        break
+    os.write(fd, b)
+`
 
 // startSSH starts a client whose output is read (and kept for markers).
 func startSSH(o options, user, bind string) (*term, error) {
@@ -185,7 +226,7 @@ func (t *term) blindTail() {
 	t.send("t")
 }
 
-// toggleUntilGone presses ? every 50 ms until the client exits: each
+// toggleUntilGone presses ? every 15 ms until the client exits: each
 // press is a full frame for the server to send.
 func (t *term) toggleUntilGone(ctx context.Context) {
 	for {
@@ -194,7 +235,7 @@ func (t *term) toggleUntilGone(ctx context.Context) {
 			return
 		case <-ctx.Done():
 			return
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(15 * time.Millisecond):
 			t.send("?")
 		}
 	}
@@ -250,14 +291,7 @@ func startHostiles(ctx context.Context, o options, wg *sync.WaitGroup, counts ma
 	// toggling.
 	loop("slowread", "127.0.0.3", func(t *term) {
 		t.blindTail()
-		go t.toggleUntilGone(ctx)
-		b := make([]byte, 1)
-		for {
-			if _, err := t.out.Read(b); err != nil {
-				return
-			}
-			time.Sleep(time.Second)
-		}
+		t.toggleUntilGone(ctx)
 	})
 	// Logs in and leaves at once, over and over.
 	loop("reconnect", "127.0.0.4", func(t *term) {
