@@ -8,11 +8,13 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // pagedSource answers like a real backend over a fixed set of entries
@@ -136,5 +138,48 @@ func TestScrollBackKeepsFilterMatches(t *testing.T) {
 		if m.flt.matches[i] <= m.flt.matches[i-1] {
 			t.Fatal("matches out of order")
 		}
+	}
+}
+
+// While tailing: a tailed batch that lands while the older page is on its
+// way goes at the newest end, the page at the oldest, and the selected
+// line stays selected.
+func TestScrollBackWhileTailing(t *testing.T) {
+	src, all := pagedSource(2500)
+	m := pagedModel(t, src, 1_000_000)
+	press(m, "g")
+	sel, _ := m.selected()
+	line := m.buf.at(sel).e.Line
+	cmd := press(m, "k")
+	var page tea.Msg
+	for _, msg := range panetest.Collect(cmd, time.Second) {
+		if _, ok := msg.(olderMsg); ok {
+			page = msg
+		}
+	}
+	if page == nil {
+		t.Fatal("no page of older lines")
+	}
+	newer := []sources.LogEntry{
+		{Time: fixedNow.Add(time.Second), Labels: all[0].Labels, Line: "tailed 1"},
+		{Time: fixedNow.Add(2 * time.Second), Labels: all[0].Labels, Line: "tailed 2"},
+	}
+	m.Update(tailBatchMsg{pane: m.id, seq: m.tailSeq, rows: buildRows(newer, false)})
+	m.Update(page)
+	if sel, _ := m.selected(); m.buf.at(sel).e.Line != line {
+		t.Errorf("selection moved to %q, want %q", m.buf.at(sel).e.Line, line)
+	}
+	// 998 older lines (two of the page share the boundary instant and are
+	// already shown), the first 1,000, the 2 tailed.
+	if m.buf.Len() != 998+1000+2 {
+		t.Fatalf("buffer %d lines", m.buf.Len())
+	}
+	for i := int64(0); i < int64(m.buf.Len())-2; i++ {
+		if got, want := m.buf.at(m.buf.first()+i).e.Line, all[502+i].Line; got != want {
+			t.Fatalf("line %d %q, want %q", i, got, want)
+		}
+	}
+	if m.buf.at(m.buf.end()-1).e.Line != "tailed 2" {
+		t.Error("the tailed lines are not at the newest end")
 	}
 }
