@@ -29,6 +29,7 @@ const (
 	formDeclare
 	formFollowUp
 	formCause
+	formLink
 )
 
 // form is a small stack of labelled one-line inputs. A rejected write
@@ -147,7 +148,7 @@ func (m *Model) submit() tea.Cmd {
 		}
 		w = incidents.Write{Kind: incidents.KindMilestone, Milestone: mm, At: t, Text: reason}
 		req = w
-	case formFollowUp, formCause:
+	case formFollowUp, formCause, formLink:
 		var err error
 		if w, err = m.reliabilityWrite(f, now); err != nil {
 			f.err = err.Error()

@@ -32,6 +32,8 @@ type KeyMap struct {
 	// category and implicated services.
 	FollowUp key.Binding
 	Cause    key.Binding
+	// Link links the incident to a deploy (the suggested one first).
+	Link key.Binding
 
 	// Forms.
 	Save      key.Binding
@@ -66,6 +68,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy evidence")),
 		FollowUp:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "add follow-up")),
 		Cause:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cause, kind, services")),
+		Link:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "link a deploy")),
 
 		Save:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -79,7 +82,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Apply, k.Status, k.Severity, k.Declare, k.Back},
-		{k.Note, k.Milestone, k.Resolve, k.Copy, k.FollowUp, k.Cause},
+		{k.Note, k.Milestone, k.Resolve, k.Copy, k.FollowUp, k.Cause, k.Link},
 		{k.Save, k.NextField, k.PrevField},
 	}
 }

@@ -33,6 +33,10 @@ type openMsg struct {
 	inc  incidents.Incident
 	feed <-chan incidents.Event
 	err  error
+	// deploys are those that may be suggested as the incident's cause
+	// (of any service, in the window before it started); a failed read
+	// only costs the suggestions.
+	deploys []incidents.Deploy
 }
 
 // feedMsg carries events read from the live feed; closed means the feed
@@ -105,8 +109,12 @@ func openCmd(ctx, feedCtx context.Context, s incidents.Store, id string, seq int
 		if n := len(got.Events); n > 0 {
 			last = got.Events[n-1].Seq
 		}
+		var deps []incidents.Deploy
+		if st := got.Milestones.Started; !st.IsZero() {
+			deps, _ = s.Deploys(gctx, incidents.DeployFilter{From: st.Add(-2 * incidents.DefaultSuggestWindow), To: st})
+		}
 		feed, err := s.Watch(feedCtx, inc, last)
-		return openMsg{pane: id, seq: seq, inc: got, feed: feed, err: err}
+		return openMsg{pane: id, seq: seq, inc: got, feed: feed, err: err, deploys: deps}
 	}
 }
 

@@ -85,11 +85,14 @@ var statusFilters = []incidents.Status{"", incidents.StatusOpen, incidents.Statu
 
 // Model is the Incidents pane.
 type Model struct {
-	id       string
-	store    incidents.Store
-	author   string
-	role     incidents.Role
-	cats     []string // root-cause categories; nil is the defaults
+	id     string
+	store  incidents.Store
+	author string
+	role   incidents.Role
+	cats   []string // root-cause categories; nil is the defaults
+	// deploys are the candidates for the open incident's deploy
+	// suggestions, read when it was opened.
+	deploys  []incidents.Deploy
 	st       Styles
 	renderer *lipgloss.Renderer
 	keys     KeyMap
@@ -433,7 +436,7 @@ func (m *Model) onOpen(msg openMsg) tea.Cmd {
 		m.openErr = msg.err
 		return nil
 	}
-	m.inc, m.hasInc = msg.inc, true
+	m.inc, m.hasInc, m.deploys = msg.inc, true, msg.deploys
 	m.entries = incidents.Timeline(m.inc)
 	m.tsel = max(0, len(m.inc.Events)-1)
 	if msg.err != nil || msg.feed == nil {
@@ -648,6 +651,8 @@ func (m *Model) incidentKey(msg tea.KeyMsg) tea.Cmd {
 		return m.writeForm(incidents.ActionFollowUp, m.openFollowUpForm)
 	case key.Matches(msg, k.Cause):
 		return m.writeForm(incidents.ActionUpdate, m.openCauseForm)
+	case key.Matches(msg, k.Link):
+		return m.writeForm(incidents.ActionUpdate, m.openLinkForm)
 	}
 	m.tsel = min(max(0, m.tsel), max(0, n-1))
 	return nil

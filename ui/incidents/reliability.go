@@ -3,6 +3,7 @@ package incidents
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,8 +40,30 @@ func (m *Model) categories() []string {
 	return incidents.DefaultCategories
 }
 
-// reliabilityWrite builds the write of a follow-up or cause form.
+func (m *Model) openLinkForm() {
+	id := ""
+	if sug := m.suggestedDeploys(); len(sug) > 0 {
+		id = strconv.FormatInt(sug[0].ID, 10)
+	}
+	m.openForm(formLink, "Link "+incidents.Ref(m.inc.ID)+" to the deploy that caused it",
+		[3]string{"deploy", "a deploy id (reltui incident deploys lists them)", id})
+}
+
+// suggestedDeploys are the deploys of the incident's services shortly
+// before it started that nobody has linked yet.
+func (m *Model) suggestedDeploys() []incidents.Deploy {
+	return incidents.SuggestDeploys(m.inc, m.deploys, incidents.DefaultSuggestWindow)
+}
+
+// reliabilityWrite builds the write of a follow-up, cause or link form.
 func (m *Model) reliabilityWrite(f *form, now time.Time) (incidents.Write, error) {
+	if f.kind == formLink {
+		id, err := strconv.ParseInt(strings.TrimPrefix(f.value(0), "#"), 10, 64)
+		if err != nil || id <= 0 {
+			return incidents.Write{}, errors.New("type a deploy id, e.g. 12")
+		}
+		return incidents.Write{Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: id}}}, nil
+	}
 	if f.kind == formFollowUp {
 		if f.value(0) == "" {
 			return incidents.Write{}, errors.New("type the action first")
@@ -103,6 +126,11 @@ func (m *Model) causeLine() string {
 	}
 	for _, d := range inc.Deploys {
 		parts = append(parts, st.Label.Render("deploy")+" "+st.Plain.Render(sanitize.Line(fmt.Sprintf("#%d %s %s", d.DeployID, d.Service, d.Version))))
+	}
+	if sug := m.suggestedDeploys(); len(sug) > 0 && !inc.Milestones.Started.IsZero() {
+		d := sug[0]
+		parts = append(parts, st.WarnMsg.Render("suggested deploy")+" "+st.Plain.Render(sanitize.Line(fmt.Sprintf("#%d %s %s, %s before (L links)",
+			d.ID, d.Service, d.Version, incidents.FormatDuration(inc.Milestones.Started.Sub(d.At))))))
 	}
 	return strings.Join(parts, st.Muted.Render(" · "))
 }

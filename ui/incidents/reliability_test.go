@@ -69,3 +69,39 @@ func TestNoteShowsBothClocks(t *testing.T) {
 		t.Fatalf("view lacks %q:\n%s", want, m.View())
 	}
 }
+
+// TestDeploySuggestionAndLink: a deploy of payments 10 minutes before
+// INC-2 started is suggested on the incident view; L links it (the
+// suggestion prefilled), after which it shows as linked, not suggested.
+func TestDeploySuggestionAndLink(t *testing.T) {
+	f := loadedFixture(t, "", 160, 40)
+	m := f.m
+	inc, err := f.store.Get(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.store.RecordDeploy(context.Background(), incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v42", At: inc.Milestones.Started.Add(-10 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(f, panetest.Press(m, "enter")) // INC-2
+	if v := m.View(); !strings.Contains(v, "suggested deploy #1 payments v42, 10m00s before (L links)") {
+		t.Fatalf("no deploy suggestion:\n%s", v)
+	}
+	panetest.Press(m, "L")
+	if !m.Editing() || m.form.inputs[0].Value() != "1" {
+		t.Fatalf("link form not prefilled with the suggestion: %+v", m.form)
+	}
+	settle(f, panetest.Press(m, "enter"))
+	if m.Editing() {
+		t.Fatalf("link form still open: %s", m.form.err)
+	}
+	got, err := f.store.Get(context.Background(), 2)
+	if err != nil || len(got.Deploys) != 1 || got.Deploys[0].DeployID != d.ID {
+		t.Fatalf("stored links %+v %v", got.Deploys, err)
+	}
+	f.until(func() bool { return strings.Contains(m.View(), "deploy #1 payments v42") }, 5*time.Second)
+	if v := m.View(); strings.Contains(v, "suggested deploy") || !strings.Contains(v, "linked deploy #1") {
+		t.Fatalf("after linking:\n%s", v)
+	}
+}
