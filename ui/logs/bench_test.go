@@ -200,3 +200,16 @@ func BenchmarkAppend(b *testing.B) {
 	b.ReportMetric(per-float64(payload)/chunk, "overhead-B/line")
 	runtime.KeepAlive(buf)
 }
+
+// BenchmarkContextToggle is `c` (context lines around every match) with a
+// filter matching a third of a million buffered lines: the view is rebuilt
+// in the Update, so it must stay well inside a frame.
+func BenchmarkContextToggle(b *testing.B) {
+	m := benchModel(b, buildRows(benchEntries(1_000_000), false))
+	finishScan(m, m.setFilter("inventory"))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(panetest.Key("c"))
+	}
+	b.ReportMetric(float64(len(m.flt.ctxView)), "rows-shown")
+}
