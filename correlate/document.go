@@ -19,6 +19,9 @@ type Document struct {
 	Spans     []SpanJSON     `json:"spans"`
 	Logs      []LogJSON      `json:"logs"`
 	Timeline  []TimelineJSON `json:"timeline"`
+	// Link opens the same request in the team's web UI (Grafana Explore,
+	// Jaeger UI or VictoriaLogs' UI); empty when the context names none.
+	Link string `json:"link,omitempty"`
 }
 
 // WindowJSON is a window in UTC.

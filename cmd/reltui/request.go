@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -49,7 +51,12 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 				if err != nil {
 					return usage("%v", err)
 				}
-				return reportRequest(g, out, v)
+				var dialect sources.LogDialect
+				if bs.logs != nil {
+					dialect = bs.logs.Dialect()
+				}
+				l, _ := request.Link(ui.LinkTargets(bs.cfg, bs.logName), dialect, v)
+				return reportRequest(g, out, v, l.URL)
 			})
 		},
 	}
@@ -59,10 +66,13 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 }
 
 // reportRequest prints what was found about a request and says on stderr
-// what limits it; a request not found is exit 1.
-func reportRequest(g *globals, out string, v *correlate.View) error {
+// what limits it; a request not found is exit 1. link, when not empty,
+// opens the request in the team's web UI.
+func reportRequest(g *globals, out string, v *correlate.View, link string) error {
 	if out == "json" {
-		if err := writeJSON(g.stdout, v.Document()); err != nil {
+		d := v.Document()
+		d.Link = link
+		if err := writeJSON(g.stdout, d); err != nil {
 			return err
 		}
 	} else {

@@ -4,39 +4,39 @@ import (
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// requestLink is the link to the shown request: its lines (the log
-// backend's query for the request id over every service's streams) beside
-// its trace in Grafana Explore, over the view's window; or the trace in
-// Jaeger UI, or the lines in VictoriaLogs' UI, when that is all the
-// context can link to.
-func (m *Model) requestLink() (links.Link, bool) {
-	v := m.view
+// Link is the link to request view v in the team's web UI: its lines
+// (the log backend's query, in dialect d, for the request id over every
+// service's streams) beside its trace in Grafana Explore, over the view's
+// window; or the trace in Jaeger UI, or the lines in VictoriaLogs' UI,
+// when that is all t can link to. `reltui request -o json` carries it.
+func Link(t links.Targets, d sources.LogDialect, v *correlate.View) (links.Link, bool) {
 	if v == nil || v.Joined == nil {
 		return links.Link{}, false
-	}
-	id := ""
-	if len(v.RequestIDs) > 0 {
-		id = v.RequestIDs[0]
 	}
 	traceID := ""
 	if len(v.TraceIDs) > 0 {
 		traceID = v.TraceIDs[0]
 	}
-	label := "service"
-	if len(v.Services) > 0 {
-		label = m.labelFor(v.Services[0])
-	}
 	logQuery := ""
-	if id != "" {
-		logQuery = m.logQuery(label, "", id)
+	if len(v.RequestIDs) > 0 && d != nil {
+		label := "service"
+		if len(v.Services) > 0 {
+			label = labelIn(v, v.Services[0])
+		}
+		logQuery = d.Contains(d.Stream(label, ""), v.RequestIDs[0])
 	}
-	return m.links.Request(logQuery, traceID, v.Window.From, v.Window.To)
+	return t.Request(logQuery, traceID, v.Window.From, v.Window.To)
 }
+
+// requestLink is the shown request's link.
+func (m *Model) requestLink() (links.Link, bool) { return Link(m.links, m.logDialect, m.view) }
 
 // copyLink copies (OSC 52) and shows the request's link.
 func (m *Model) copyLink() tea.Cmd {
