@@ -210,6 +210,7 @@ func (f *File) validate(env Env) []Problem {
 			ps = append(ps, f.validateMetrics(base+".metrics", c.Metrics)...)
 		}
 		ps = append(ps, f.validateChanges(base+".changes", c.Changes)...)
+		ps = append(ps, f.validateDrills(base+".drills", c.Drills)...)
 		ps = append(ps, f.validateSLOs(base, c)...)
 		if c.Lag != nil {
 			ps = append(ps, f.validateLag(base+".lag", c.Lag)...)

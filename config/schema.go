@@ -58,6 +58,8 @@ type Context struct {
 	// Changes are where deploys and config changes come from; see
 	// config/changes.go.
 	Changes []ChangeSource `yaml:"changes"`
+	// Drills are game-day scenarios; see config/drills.go.
+	Drills []Drill `yaml:"drills"`
 }
 
 // Backend is how to reach one HTTP or gRPC backend.

@@ -51,6 +51,11 @@ type Declaration struct {
 	// author's confirmation.
 	StartedSuggestion  *Suggestion `json:"started_suggestion,omitempty"`
 	DetectedSuggestion *Suggestion `json:"detected_suggestion,omitempty"`
+	// Undetected leaves detected unset: a drill declared as its fault is
+	// injected is detected when its alert fires (a later milestone write),
+	// and a drill the alerting never caught stays undetected instead of
+	// reading MTTD 0. Only a drill may be declared undetected.
+	Undetected bool `json:"undetected,omitempty"`
 }
 
 // Write is one change to an existing incident; it appends exactly one
@@ -248,11 +253,21 @@ func planDeclare(d Declaration, now time.Time) ([]Event, error) {
 	if !cleanLine(attrs.Commander) {
 		return nil, fmt.Errorf("%w: commander contains control characters", ErrInvalid)
 	}
+	declared := []Milestone{Started, Detected}
+	if d.Undetected {
+		if attrs.Kind != KindDrill {
+			return nil, fmt.Errorf("%w: only a drill is declared before it is detected", ErrInvalid)
+		}
+		if !d.Detected.IsZero() || d.DetectedSuggestion != nil {
+			return nil, fmt.Errorf("%w: an undetected drill has no detected time", ErrInvalid)
+		}
+		declared = declared[:1]
+	}
 	var ms Milestones
 	for _, m := range []struct {
 		m Milestone
 		t time.Time
-	}{{Started, d.Started}, {Detected, d.Detected}} {
+	}{{Started, d.Started}, {Detected, d.Detected}}[:len(declared)] {
 		t, err := milestoneTime(m.m, m.t, now)
 		if err != nil {
 			return nil, err
@@ -265,7 +280,7 @@ func planDeclare(d Declaration, now time.Time) ([]Event, error) {
 	base := Event{Time: now, Author: d.Author}
 	evs := []Event{withKind(base, KindDeclared, func(e *Event) { e.Attrs = &attrs })}
 	sugg := map[Milestone]*Suggestion{Started: d.StartedSuggestion, Detected: d.DetectedSuggestion}
-	for _, m := range []Milestone{Started, Detected} {
+	for _, m := range declared {
 		sg, err := cleanSuggestion(sugg[m])
 		if err != nil {
 			return nil, err

@@ -366,10 +366,7 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 		}
 		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
 	}
-	var graf incidents.Grafana
-	if gr := bs.cfg.Grafana; gr != nil {
-		graf = incidents.Grafana{URL: gr.URL, OrgID: gr.OrgID, Datasource: gr.PrometheusDatasource}
-	}
+	graf := grafanaOf(bs.cfg)
 	d := incidents.FromAlertLinked(*found, now, graf)
 	if bs.prom != nil {
 		if err := alertMilestones(ctx, g, bs.prom, *found, &d, now, graf); err != nil {

@@ -44,12 +44,13 @@ func statsPeriod(since, fromS, toS string, now time.Time) (time.Time, time.Time,
 
 func newIncidentStatsCmd(g *globals) *cobra.Command {
 	var o incidentOpts
-	var since, fromS, toS, within string
+	var since, fromS, toS, within, kindS string
 	var include []string
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "MTTD, MTTA, MTTI, MTTM, MTTR, recurrence by root cause and service, and change failure rate, against the previous period",
-		Long: "Counts incidents whose impact started in the period. Drills and maintenance are left out (and counted apart) unless --include names them.\n" +
+		Long: "Counts incidents whose impact started in the period. Drills and maintenance are left out (and counted apart) unless --include names them;\n" +
+			"--kind drill reports the drills alone (their MTTD is the real alerting's, from the injected fault to the expected alert firing).\n" +
 			"Recurred: started within --recur-within after an earlier incident with the same root-cause category and a shared service.\n" +
 			"Change failure rate: deploys in the period linked to an incident ÷ deploys in the period.",
 		Args: cobra.NoArgs,
@@ -62,7 +63,11 @@ func newIncidentStatsCmd(g *globals) *cobra.Command {
 			if err != nil || w <= 0 {
 				return usage("--recur-within: invalid duration %q", within)
 			}
-			kinds := []incidents.Kind{incidents.KindIncident}
+			kind, err := incidents.ParseKind(kindS)
+			if err != nil {
+				return usage("--kind: %v", err)
+			}
+			kinds := []incidents.Kind{kind}
 			for _, k := range include {
 				kk, err := incidents.ParseKind(k)
 				if err != nil {
@@ -91,6 +96,7 @@ func newIncidentStatsCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&fromS, "from", "", "period start (instead of --since)")
 	cmd.Flags().StringVar(&toS, "to", "", "period end (default now)")
 	cmd.Flags().StringVar(&within, "recur-within", "30d", "an incident recurs when it starts this soon after a like one")
+	cmd.Flags().StringVar(&kindS, "kind", string(incidents.KindIncident), "report this kind: incident, drill or maintenance")
 	cmd.Flags().StringSliceVar(&include, "include", nil, "also count these kinds: drill, maintenance")
 	return cmd
 }
@@ -110,7 +116,11 @@ func pct(p *float64) string {
 }
 
 func writeReliability(w io.Writer, r incidents.Reliability) error {
-	fmt.Fprintf(w, "%d incidents started between %s and %s", r.Count, incidents.FormatTime(r.From), incidents.FormatTime(r.To))
+	nouns := make([]string, 0, len(r.Kinds))
+	for _, k := range r.Kinds {
+		nouns = append(nouns, string(k)+"s")
+	}
+	fmt.Fprintf(w, "%d %s started between %s and %s", r.Count, strings.Join(nouns, " and "), incidents.FormatTime(r.From), incidents.FormatTime(r.To))
 	var ex []string
 	for _, k := range sortedKeys(r.Excluded) {
 		ex = append(ex, fmt.Sprintf("%d %s", r.Excluded[incidents.Kind(k)], k))

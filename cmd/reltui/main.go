@@ -93,7 +93,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	addConsoleFlags(root, cf)
 	root.AddCommand(newRequestCmd(g))
-	root.AddCommand(newVersionCmd(g), newConfigCmd(g), newLogsCmd(g), newMetricsCmd(g), newTracesCmd(g), newTraceCmd(g), newAlertsCmd(g), newIncidentCmd(g), newSLOCmd(g), newLagCmd(g))
+	root.AddCommand(newVersionCmd(g), newConfigCmd(g), newLogsCmd(g), newMetricsCmd(g), newTracesCmd(g), newTraceCmd(g), newAlertsCmd(g), newIncidentCmd(g), newDrillCmd(g), newSLOCmd(g), newLagCmd(g))
 	root.AddCommand(newServeCmd(g))
 	return root
 }

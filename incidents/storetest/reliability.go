@@ -21,6 +21,7 @@ func reliabilityTests() []struct {
 		{"DeploysAndLinks", testDeploys},
 		{"TwoClocksAndSuggestions", testTwoClocks},
 		{"ReliabilityReport", testReliabilityReport},
+		{"UndetectedDrill", testUndetectedDrill},
 	}
 }
 
