@@ -143,3 +143,37 @@ func TestEditorSaysWhichKind(t *testing.T) {
 		t.Errorf("kind shown after editing:\n%s", s)
 	}
 }
+
+func TestLiveChartRefreshes(t *testing.T) {
+	m, src, _ := newMetricModel(t, termenv.Ascii, 120, 40)
+	settle(m, press(m, "i", "enter"))
+	press(m, "left", "left", "j")
+	cursor, series := m.cursor, m.curSeries
+	n := src.metrics.Load()
+	// The answer armed a refresh; its tick re-runs the query.
+	_, cmd := m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot})
+	if cmd == nil {
+		t.Fatal("a live chart armed no refresh")
+	}
+	settle(m, m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen}))
+	if src.metrics.Load() != n+1 {
+		t.Fatalf("the tick ran %d queries", src.metrics.Load()-n)
+	}
+	if !m.cursor.Equal(cursor) || m.curSeries != series {
+		t.Errorf("the refresh moved the cursor %v→%v or the series %d→%d", cursor, m.cursor, series, m.curSeries)
+	}
+	// A stale tick does nothing; one while a query is out is dropped.
+	if cmd := m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen - 1}); cmd != nil {
+		t.Error("a stale tick did something")
+	}
+	m.querying = true
+	if m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen}); src.metrics.Load() != n+1 {
+		t.Error("a refresh overlapped a query still out")
+	}
+	m.querying = false
+	// A fixed range never refreshes.
+	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
+	if _, cmd := m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot}); cmd != nil {
+		t.Error("a fixed range armed a refresh")
+	}
+}

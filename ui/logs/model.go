@@ -148,6 +148,7 @@ type Model struct {
 	cursor    time.Time
 	curSeries int
 	chartBack *chartSaved
+	chartGen  int // numbers the chart's refresh ticks (chartlive.go)
 	err       error
 	errAt     time.Time
 	warnings  []string
@@ -359,6 +360,11 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case metricMsg:
 		if msg.pane == m.id && msg.seq == m.seq {
 			m.onMetric(msg)
+			return m, m.scheduleChart()
+		}
+	case chartTickMsg:
+		if msg.pane == m.id {
+			return m, m.onChartTick(msg)
 		}
 	case tailStartedMsg:
 		if msg.pane == m.id && msg.seq == m.tailSeq {

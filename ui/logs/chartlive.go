@@ -1,0 +1,59 @@
+package logs
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// On a live range a metric query's chart re-runs on a cadence that fits
+// its step: one step, never faster than chartRefreshMin, never slower
+// than chartRefreshMax. A refresh still out when the next is due is
+// dropped; the cursor and the chosen series stay (onMetric keeps them for
+// the same query). A fixed range never refreshes.
+
+const (
+	chartRefreshMin = 15 * time.Second
+	chartRefreshMax = 30 * time.Second
+)
+
+// chartTickMsg asks for the chart's next refresh; gen drops the ticks of
+// an earlier chart.
+type chartTickMsg struct {
+	pane string
+	gen  int
+}
+
+func (chartTickMsg) logsMsg() {}
+
+// chartCadence is how often a chart of step refreshes.
+func chartCadence(step time.Duration) time.Duration {
+	return min(max(step, chartRefreshMin), chartRefreshMax)
+}
+
+// isLive reports whether the pane's range follows now.
+func (m *Model) isLive() bool { return m.live || !m.rangeSet }
+
+// scheduleChart arms the next refresh of the chart on screen, if live.
+func (m *Model) scheduleChart() tea.Cmd {
+	m.chartGen++
+	if m.plot == nil || !m.isLive() {
+		return nil
+	}
+	id, gen := m.id, m.chartGen
+	return pane.Tick(m.ctx, chartCadence(m.plot.step), func(time.Time) tea.Msg { return chartTickMsg{pane: id, gen: gen} })
+}
+
+// onChartTick re-runs the chart's query, unless something is already out
+// (then this refresh is dropped and the next one armed).
+func (m *Model) onChartTick(msg chartTickMsg) tea.Cmd {
+	if msg.gen != m.chartGen || m.plot == nil || !m.isLive() {
+		return nil
+	}
+	if m.querying || m.mode == modeEdit {
+		return m.scheduleChart()
+	}
+	return m.runQuery(m.plot.expr)
+}
