@@ -739,6 +739,19 @@ write_outputs() {
 		echo "      - name: deploys"
 		echo "        kind: deploy"
 		echo "        promql: reltui_demo_build_info"
+		if [[ " ${ENABLED_SERVICES[*]} " == *" demo "* ]]; then
+			echo "    # A game day: reltui drill start payments-errors injects the demo's"
+			echo "    # own errors fault and waits for PaymentsErrorBurst to fire."
+			echo "    drills:"
+			echo "      - name: payments-errors"
+			echo "        description: payments answers 5xx for three minutes"
+			echo "        inject:"
+			echo "          http: {method: POST, url: \"http://127.0.0.1:$DEMO_CONTROL_PORT/faults/errors?for=3m\"}"
+			echo "        alert: PaymentsErrorBurst"
+			echo "        runbook: PaymentsErrorBurst.md"
+			echo "        services: [payments]"
+			echo "        timeout: 5m"
+		fi
 	} >"$cfg.tmp"
 	mv -f "$cfg.tmp" "$cfg"
 
