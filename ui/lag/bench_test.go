@@ -3,6 +3,7 @@ package lag
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/muesli/termenv"
 
@@ -21,7 +22,7 @@ func BenchmarkView200x50(b *testing.B) {
 		}
 	}
 	m, _ := newTestModel(b, termenv.ANSI256, &fakeSource{parts: parts}, 200, 50)
-	m.Update(resultMsg{pane: m.id, seq: m.seq, parts: parts})
+	m.Update(answerMsg(m, time.Time{}, parts))
 	press(m, "e")
 	b.ReportAllocs()
 	for b.Loop() {

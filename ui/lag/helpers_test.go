@@ -105,3 +105,8 @@ func load(m *Model) {
 		}
 	}
 }
+
+// answerMsg is the answer to the pane's latest fetch: parts read at at.
+func answerMsg(m *Model, at time.Time, parts []lag.Partition) resultMsg {
+	return resultMsg{Pane: m.id, Seq: m.fetch.Seq(), Value: answer{at: at, parts: parts}}
+}

@@ -14,14 +14,16 @@ import (
 // Source is where the pane reads lag: lag.PromSource or a lag.KafkaSource.
 type Source = lag.Source
 
-type resultMsg struct {
-	pane     string
-	seq      int
+// answer is one fetch's partitions, read at at.
+type answer struct {
 	at       time.Time
 	parts    []lag.Partition
 	warnings []string
-	err      error
 }
+
+// resultMsg answers a fetch (pane.Request routes it and drops it when
+// stale).
+type resultMsg = pane.Result[answer]
 
 type tickMsg struct {
 	pane string
@@ -29,20 +31,17 @@ type tickMsg struct {
 }
 
 // PaneID implements pane.Routed.
-func (m resultMsg) PaneID() string { return m.pane }
-
-// PaneID implements pane.Routed.
 func (m tickMsg) PaneID() string { return m.pane }
 
-func fetchCmd(ctx context.Context, src Source, pane string, seq int, from, at time.Time, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// fetch reads the partitions' lag over [from, at]; it runs in the
+// request's Cmd, so it captures its inputs by value.
+func fetch(src Source, from, at time.Time) func(context.Context) (answer, error) {
+	return func(ctx context.Context) (answer, error) {
 		parts, warnings, err := src.Partitions(ctx, "", from, at)
 		for i := range warnings {
 			warnings[i] = sanitize.Line(warnings[i])
 		}
-		return resultMsg{pane: pane, seq: seq, at: at, parts: parts, warnings: warnings, err: err}
+		return answer{at: at, parts: parts, warnings: warnings}, err
 	}
 }
 

@@ -103,16 +103,12 @@ type Model struct {
 	// The text filter over group and topic.
 	filter pane.Filter
 
-	seq         int
-	fetching    bool
-	fetchCancel context.CancelFunc
-	tickGen     int
-	spin        pane.Spinner
+	fetch   pane.Request[answer]
+	tickGen int
+	spin    pane.Spinner
 
 	hasData  bool
 	shownAt  time.Time
-	err      error
-	errAt    time.Time
 	warnings []string
 	flash    string
 }
@@ -154,6 +150,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
 		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted},
@@ -227,19 +224,19 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		// Lag is always "now"; the range does not change what it means.
 		return m, nil
 	case resultMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
+		if m.fetch.Accept(msg) {
 			m.onResult(msg)
 		}
 	case tickMsg:
 		if msg.pane == m.id && msg.gen == m.tickGen {
 			var cmd tea.Cmd
-			if !m.fetching { // an overlapping refresh is dropped, not queued
+			if !m.fetch.Busy() { // an overlapping refresh is dropped, not queued
 				cmd = m.refresh()
 			}
 			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
 		}
 	case pane.SpinMsg:
-		return m, m.spin.Update(msg, m.fetching)
+		return m, m.spin.Update(msg, m.fetch.Busy())
 	}
 	return m, nil
 }
@@ -253,33 +250,21 @@ func (m *Model) refresh() tea.Cmd {
 	if m.src == nil {
 		return nil
 	}
-	if m.fetchCancel != nil {
-		m.fetchCancel()
-	}
-	m.seq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.fetchCancel = cancel
-	m.fetching = true
 	at := m.now()
-	return tea.Batch(fetchCmd(ctx, m.src, m.id, m.seq, at.Add(-m.window), at, m.tmo), m.spin.Start())
+	return tea.Batch(m.fetch.Start(m.ctx, fetch(m.src, at.Add(-m.window), at)), m.spin.Start())
 }
 
+// onResult shows an accepted answer. After an error the old rows stay;
+// the view says how old they are.
 func (m *Model) onResult(msg resultMsg) {
-	m.fetching = false
-	if m.fetchCancel != nil {
-		m.fetchCancel()
-		m.fetchCancel = nil
-	}
-	if msg.err != nil {
-		// The old rows stay; the view says how old they are.
-		m.err, m.errAt = msg.err, m.now()
+	if msg.Err != nil {
 		return
 	}
-	m.err = nil
-	m.warnings = msg.warnings
-	m.hasData, m.shownAt = true, msg.at
+	a := msg.Value
+	m.warnings = a.warnings
+	m.hasData, m.shownAt = true, a.at
 	cur, hadCur := m.current()
-	m.topics = lag.ByTopic(msg.parts)
+	m.topics = lag.ByTopic(a.parts)
 	m.resort()
 	if hadCur {
 		m.selectRef(cur)
@@ -505,7 +490,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.flash += ", reversed"
 		}
 	case key.Matches(msg, k.Refresh):
-		if m.fetching {
+		if m.fetch.Busy() {
 			m.flash = "a refresh is already running"
 			return nil
 		}

@@ -96,9 +96,10 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 	src.err = &sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"}
 	src.mu.Unlock()
 	cmd := press(m, "r")
-	seq := m.seq
-	m.Update(resultMsg{pane: m.id, seq: seq - 1}) // stale: ignored
-	if !m.fetching {
+	stale := answerMsg(m, fixedNow, nil)
+	stale.Seq--
+	m.Update(stale) // stale: ignored
+	if !m.fetch.Busy() {
 		t.Fatal("a stale result ended the refresh")
 	}
 	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
@@ -116,9 +117,9 @@ func TestOverlappingRefreshDropped(t *testing.T) {
 	src := &fakeSource{parts: sample(), block: make(chan struct{})}
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
-	seq := m.seq
-	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen}); cmd == nil || m.seq != seq {
-		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.seq)
+	seq := m.fetch.Seq()
+	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen}); cmd == nil || m.fetch.Seq() != seq {
+		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.fetch.Seq())
 	}
 	close(src.block)
 }
@@ -128,7 +129,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	var cmds []tea.Cmd
 	cmds = append(cmds, m.Init())
-	m.Update(resultMsg{pane: m.id, seq: m.seq, at: fixedNow, parts: sample()})
+	m.Update(answerMsg(m, fixedNow, sample()))
 	for _, k := range []string{"j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g"} {
 		_, c := m.Update(panetest.Key(k))
 		cmds = append(cmds, c)
@@ -213,7 +214,7 @@ func TestTextFilter(t *testing.T) {
 	}
 	// The filter holds across a refresh.
 	press(m, "/", "orders", "enter")
-	m.Update(resultMsg{pane: m.id, seq: m.seq, at: fixedNow, parts: sample()})
+	m.Update(answerMsg(m, fixedNow, sample()))
 	if len(m.rows) != 1 || m.topics[m.rows[0].topic].Group != "orders-consumer" {
 		t.Errorf("after a refresh %d rows", len(m.rows))
 	}

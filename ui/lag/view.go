@@ -11,7 +11,6 @@ import (
 
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // detailLines is the selected row's explanation under the list.
@@ -61,7 +60,7 @@ func (m *Model) headerLine() string {
 	}
 	parts = append(parts, "window "+shortDur(m.window), "sort: "+sortNames[m.sortKey]+dir)
 	line := strings.Join(parts, st.Muted.Render(" · "))
-	if m.fetching {
+	if m.fetch.Busy() {
 		line += " " + m.spin.View()
 	}
 	return line
@@ -70,8 +69,8 @@ func (m *Model) headerLine() string {
 func (m *Model) noticeLines() []string {
 	st := m.st
 	var out []string
-	if m.err != nil {
-		kind, msg := pane.ErrText(m.err)
+	if m.fetch.Err() != nil {
+		kind, msg := m.fetch.ErrText()
 		age := "no results yet"
 		if m.hasData {
 			age = "results from " + shortDur(m.now().Sub(m.shownAt)) + " ago"
@@ -106,7 +105,7 @@ func (m *Model) body() []string {
 	case m.src == nil:
 		return []string{st.Muted.Render("Consumer lag needs Prometheus with kafka_exporter's series, or kafka: brokers in the context."),
 			st.Muted.Render("See `reltui config check`.")}
-	case !m.hasData && m.err == nil:
+	case !m.hasData && m.fetch.Err() == nil:
 		return []string{st.Muted.Render("Reading offsets…")}
 	case m.hasData && len(m.topics) == 0:
 		return []string{st.Muted.Render("No consumer groups have lag series (kafka_consumergroup_lag is empty)."),

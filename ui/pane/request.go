@@ -94,7 +94,7 @@ func (r *Request[T]) Start(parent context.Context, fn func(ctx context.Context) 
 // (without an error) or Err (with one; Last stays as it was). A stale
 // answer, or one for another pane or request, changes nothing.
 func (r *Request[T]) Accept(msg Result[T]) bool {
-	if msg.Pane != r.cfg.Pane || msg.Name != r.cfg.Name || msg.Seq != r.seq || !r.busy {
+	if msg.Pane != r.cfg.Pane || msg.Name != r.cfg.Name || msg.Seq != r.seq {
 		return false
 	}
 	r.release()
@@ -112,9 +112,7 @@ func (r *Request[T]) Accept(msg Result[T]) bool {
 // answer will be stale. What was shown stays.
 func (r *Request[T]) Stop() {
 	r.release()
-	if r.busy {
-		r.seq++
-	}
+	r.seq++
 	r.busy = false
 }
 
