@@ -183,3 +183,15 @@ func TestScrollBackWhileTailing(t *testing.T) {
 		t.Error("the tailed lines are not at the newest end")
 	}
 }
+
+func TestScrollBackStatusSaysMoreCanLoad(t *testing.T) {
+	src, _ := pagedSource(3500)
+	m := pagedModel(t, src, 1_000_000)
+	if v := m.View(); !strings.Contains(v, "(limit 1,000: newest shown)") {
+		t.Fatalf("first page:\n%s", v)
+	}
+	settle(m, press(m, "g", "k"))
+	if v := m.View(); !strings.Contains(v, "1,998 lines (k on the oldest loads more)") {
+		t.Errorf("after a page:\n%s", v)
+	}
+}

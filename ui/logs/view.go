@@ -87,7 +87,10 @@ func (m *Model) statusLine() string {
 		}
 	case m.hasResult:
 		s := commas(m.buf.Len()) + " lines"
-		if m.limitHit {
+		switch {
+		case m.limitHit && m.buf.Len() > m.shown.Limit:
+			s += " (k on the oldest loads more)"
+		case m.limitHit:
 			s += fmt.Sprintf(" (limit %s: newest shown)", commas(m.shown.Limit))
 		}
 		parts = append(parts, st.Status.Render(s), st.Muted.Render(m.rangeLabel(m.shown.From, m.shown.To)))
