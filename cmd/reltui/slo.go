@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/slos"
 )
 
 // promQuerier is the part of prom.Client the slo and lag commands use
@@ -56,6 +58,22 @@ var configuredSLOs = func(g *globals) (sloSetup, error) {
 		st.searched.DiscoveryOff = !st.discover
 	}
 	return st, err
+}
+
+// sloIncidents is the incident store `reltui slo` reads drills and
+// maintenance from: only a store the config names (incidents:), so that
+// asking about SLOs never creates the default SQLite file. A variable so
+// unit tests run without one.
+var sloIncidents = func(ctx context.Context, g *globals) (slos.IncidentLister, func(), error) {
+	f, err := incidentConfig(g)
+	if err != nil || f == nil || f.Incidents == nil {
+		return nil, func() {}, err
+	}
+	s, err := openStore(ctx, g)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	return s, func() { s.Close() }, nil
 }
 
 // readSpecFile reads one SLO spec of any format (slo.ReadSpec detects it).
@@ -136,11 +154,21 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if r, ok := p.(slo.RuleLister); ok && st.discover {
 				rl = r
 			}
-			slos, searched := slo.Gather(ctx, st.slos, rl, st.exclusions, st.searched)
+			slolist, searched := slo.Gather(ctx, st.slos, rl, st.exclusions, st.searched)
+			if l, closeInc, err := sloIncidents(ctx, g); err != nil {
+				printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
+			} else if l != nil {
+				ex, err := slos.ReadPlannedWork(ctx, l, now)
+				closeInc()
+				if err != nil {
+					printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
+				}
+				slolist = slo.ApplyExclusions(slolist, ex)
+			}
 			for _, n := range searched.Notes {
 				printWarnings(g, []string{n})
 			}
-			if len(slos) == 0 {
+			if len(slolist) == 0 {
 				if out == "json" {
 					fmt.Fprintln(g.stderr, sanitize.Text(strings.Join(searched.NoneFound(), "\n")))
 					return writeJSON(g.stdout, []slo.Report{})
@@ -151,7 +179,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if len(args) == 1 {
 				var names []string
 				var picked []slo.SLO
-				for _, s := range slos {
+				for _, s := range slolist {
 					names = append(names, s.Name)
 					if s.Name == args[0] {
 						picked = append(picked, s)
@@ -161,11 +189,11 @@ func newSLOCmd(g *globals) *cobra.Command {
 					sort.Strings(names)
 					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("no SLO named %q; known SLOs: %s", args[0], strings.Join(names, ", ")))}
 				}
-				slos = picked
+				slolist = picked
 			}
 			sem := make(chan struct{}, slo.DefaultParallelism)
-			evals := make([]slo.Evaluation, len(slos))
-			for i, s := range slos {
+			evals := make([]slo.Evaluation, len(slolist))
+			for i, s := range slolist {
 				e, warnings, err := slo.Measure(ctx, p, s, now, sem)
 				printWarnings(g, warnings)
 				if err != nil {

@@ -14,11 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/ui/slos"
 )
 
 // fakeProm answers instant queries with a function of the expression and
@@ -51,13 +53,14 @@ func one(v float64, labels map[string]string) sources.Series {
 
 func withFake(t *testing.T, f *fakeProm) {
 	t.Helper()
-	old, oldSLOs, oldLag := openProm, configuredSLOs, lagSourceFor
+	old, oldSLOs, oldLag, oldInc := openProm, configuredSLOs, lagSourceFor, sloIncidents
 	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
 	configuredSLOs = func(*globals) (sloSetup, error) { return sloSetup{slos: cliSLOs()}, nil }
 	lagSourceFor = func(_ *globals, source string) (lag.Source, string, func(), error) {
 		return lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}, nil
 	}
-	t.Cleanup(func() { openProm, configuredSLOs, lagSourceFor = old, oldSLOs, oldLag })
+	sloIncidents = func(context.Context, *globals) (slos.IncidentLister, func(), error) { return nil, func() {}, nil }
+	t.Cleanup(func() { openProm, configuredSLOs, lagSourceFor, sloIncidents = old, oldSLOs, oldLag, oldInc })
 }
 
 func runSLOCLI(args ...string) (int, string, string) {
@@ -359,5 +362,44 @@ func TestSLONoneAnywhereSaysWhatWasSearched(t *testing.T) {
 	code, out, _ = runSLOCLI("slo", "-o", "json")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("json: exit %d %q", code, out)
+	}
+}
+
+// fakeStore lists incidents.
+type fakeStore []incidents.Incident
+
+func (f fakeStore) List(context.Context, incidents.Filter) ([]incidents.Incident, error) {
+	return f, nil
+}
+
+func TestSLOLeavesOutMaintenanceFromTheIncidentStore(t *testing.T) {
+	withFake(t, ratioFake(0.0005, 1e6))
+	now := time.Now()
+	sloIncidents = func(context.Context, *globals) (slos.IncidentLister, func(), error) {
+		return fakeStore{{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"checkout"},
+			Milestones: incidents.Milestones{Started: now.Add(-3 * time.Hour), Resolved: now.Add(-2 * time.Hour)}}}, func() {}, nil
+	}
+	code, out, errs := runSLOCLI("slo", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []struct {
+		Name     string `json:"name"`
+		Excluded []struct {
+			Kind   string `json:"kind"`
+			Reason string `json:"reason"`
+		} `json:"excluded"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got {
+		want := 0
+		if r.Name == "checkout-availability" {
+			want = 1
+		}
+		if len(r.Excluded) != want || want == 1 && (r.Excluded[0].Kind != "maintenance" || r.Excluded[0].Reason != "db failover") {
+			t.Errorf("%s: excluded %+v", r.Name, r.Excluded)
+		}
 	}
 }

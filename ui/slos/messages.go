@@ -62,9 +62,9 @@ type IncidentLister interface {
 	List(ctx context.Context, f incidents.Filter) ([]incidents.Incident, error)
 }
 
-// plannedWork reads the drills and maintenance that may overlap an SLO
-// window ending at at, as exclusions.
-func plannedWork(ctx context.Context, l IncidentLister, at time.Time) ([]slo.Exclusion, error) {
+// ReadPlannedWork reads the drills and maintenance that may overlap an SLO
+// window ending at at, as exclusions for their services' SLOs.
+func ReadPlannedWork(ctx context.Context, l IncidentLister, at time.Time) ([]slo.Exclusion, error) {
 	incs, err := l.List(ctx, incidents.Filter{StartedFrom: at.Add(-slo.MaxWindow), StartedTo: at})
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func fetchCmd(ctx context.Context, r fetchReq) tea.Cmd {
 		defer cancel()
 		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
 		if r.incidents != nil {
-			ex, err := plannedWork(ctx, r.incidents, r.at)
+			ex, err := ReadPlannedWork(ctx, r.incidents, r.at)
 			if err != nil {
 				searched.Notes = append(searched.Notes, "drills and maintenance could not be read from the incident store: "+err.Error())
 			}
