@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/ui"
@@ -26,6 +27,9 @@ func BenchmarkTwentySessions(b *testing.B) {
 			cfg.App = Console(ui.Deps{Context: "load", Logs: SharedLogs(c, hub),
 				Backends: SharePings([]ui.Backend{{Name: c.Backend(), Addr: stacklogs.URL(st), Ping: c.Ping}}, 5*time.Second)}, nil)
 			cfg.ConnsPerMinute = -1
+			// One viewer key holds all twenty seats here.
+			cfg.MaxSessionsPerUser = 20
+			cfg.MaxSessionsPerRole = map[incidents.Role]int{incidents.RoleViewer: 20}
 		})
 		rss0 := rssKiB(b)
 		var sessions []*termSession
