@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/correlate/changes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Change markers: the context's change sources (deploys, config changes)
@@ -84,7 +85,7 @@ func (m *Model) stepChange(d int) {
 	if m.mode != modeSignals || len(m.changes) == 0 {
 		m.flash = "no changes in this range"
 		if m.chErr != nil {
-			kind, msg := kindAndMsg(m.chErr)
+			kind, msg := pane.ErrText(m.chErr)
 			m.flash = "changes: " + kind + ": " + msg
 		} else if len(m.changeSrcs) == 0 {
 			m.flash = "no change sources: add changes: to the context's config"

@@ -9,43 +9,30 @@ import (
 	"sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate/changes"
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/chart"
+	"github.com/reltui/reltui/ui/pane"
 )
 
-// The pane's async results. Each carries the pane's id (pane.Routed) and
-// the sequence number of the request; stale ones are dropped.
+// The pane's async results are pane.Results: each carries the pane's id
+// and the sequence number of its request, and stale ones are dropped.
 type (
-	servicesMsg struct {
-		pane     string
-		seq      int
-		services []string
-		err      error
-	}
-	signalsMsg struct {
-		pane    string
-		seq     int
-		service string
-		panels  []panel
-		ex      []exemplar
-		exErr   error
-		changes []changes.Event
-		chErr   error
-	}
-	queryMsg struct {
-		pane string
-		seq  int
-		res  panel
-	}
+	signalsMsg = pane.Result[signals]
+	queryMsg   = pane.Result[panel]
 )
 
-func (m signalsMsg) PaneID() string { return m.pane }
-func (m queryMsg) PaneID() string   { return m.pane }
+// signals answers a golden-signals run: the four charts, the exemplars
+// and the change markers, each with its own error.
+type signals struct {
+	service string
+	panels  []panel
+	ex      []exemplar
+	exErr   error
+	changes []changes.Event
+	chErr   error
+}
 
 // panel is one chart's data: what was asked and what came back.
 type panel struct {
@@ -79,7 +66,6 @@ type request struct {
 	src      Source
 	from, to time.Time
 	step     time.Duration
-	timeout  time.Duration
 }
 
 // window is the rate window for a step: the step plus one scrape, at
@@ -102,12 +88,11 @@ func signalSpecs() []panel {
 	}
 }
 
-// signalsCmd runs the golden-signal queries for one service concurrently
-// and answers with all four panels at once.
-func signalsCmd(ctx context.Context, r request, pane string, seq int, service, label string, tmpl map[string]string, chSrcs []changes.Source, logs changes.LogQuerier) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
+// signalsFn runs the golden-signal queries for one service concurrently
+// and answers with all four panels at once; its error is the last failed
+// chart's.
+func signalsFn(r request, service, label string, tmpl map[string]string, chSrcs []changes.Source, logs changes.LogQuerier) func(context.Context) (signals, error) {
+	return func(ctx context.Context) (signals, error) {
 		vars := map[string]string{"service_label": label, "service": service, "window": window(r.step)}
 		panels := signalSpecs()
 		var wg sync.WaitGroup
@@ -131,7 +116,7 @@ func signalsCmd(ctx context.Context, r request, pane string, seq int, service, l
 				runPanel(ctx, r, p, label)
 			}()
 		}
-		msg := signalsMsg{pane: pane, seq: seq, service: service}
+		msg := signals{service: service}
 		if t := tmpl[config.MetricsExemplars]; strings.TrimSpace(t) != "" {
 			wg.Add(1)
 			go func() {
@@ -148,22 +133,26 @@ func signalsCmd(ctx context.Context, r request, pane string, seq int, service, l
 		}
 		wg.Wait()
 		msg.panels = panels
-		return msg
+		var err error
+		for _, p := range panels {
+			if p.err != nil {
+				err = p.err
+			}
+		}
+		return msg, err
 	}
 }
 
-// queryCmd runs one free PromQL query.
-func queryCmd(ctx context.Context, r request, pane string, seq int, expr string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
+// queryFn runs one free PromQL query.
+func queryFn(r request, expr string) func(context.Context) (panel, error) {
+	return func(ctx context.Context) (panel, error) {
 		names := metricNames(expr)
 		p := panel{name: "query", title: "PromQL", exprs: []string{expr}, from: r.from, to: r.to, step: r.step}
 		if len(names) > 0 {
 			p.unit = chart.UnitFor(names[0])
 		}
 		runPanel(ctx, r, &p, "")
-		return queryMsg{pane: pane, seq: seq, res: p}
+		return p, p.err
 	}
 }
 
@@ -272,17 +261,4 @@ func fetchExemplars(ctx context.Context, r request, expr string) ([]exemplar, er
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].t.Before(out[j].t) })
 	return out, nil
-}
-
-// kindAndMsg splits an error into its kind and its sanitized reason; for
-// a bad query that is Prometheus's own message.
-func kindAndMsg(err error) (string, string) {
-	if se, ok := err.(*sources.Error); ok {
-		msg := se.Msg
-		if msg == "" && se.Err != nil {
-			msg = sources.CleanMessage(se.Err)
-		}
-		return se.Kind.String(), sanitize.Line(msg)
-	}
-	return sources.KindOf(err).String(), sources.CleanMessage(err)
 }

@@ -237,7 +237,7 @@ func (m *Model) stepExemplar(d int) {
 	if len(m.exemplars) == 0 {
 		m.flash = "no exemplars with a trace id in this range"
 		if m.exErr != nil {
-			kind, msg := kindAndMsg(m.exErr)
+			kind, msg := pane.ErrText(m.exErr)
 			m.flash = "exemplars: " + kind + ": " + msg
 		}
 		return

@@ -260,10 +260,10 @@ func TestRealErrorsAndEmptyResults(t *testing.T) {
 	}
 	good := m.result
 	settleWithin(m, m.Run(`sum(rate(http_requests_total[5m])`), 3*time.Second)
-	if m.qErr == nil || m.result != good {
+	if m.qReq.Err() == nil || m.result != good {
 		t.Fatal("a bad query must fail and keep the last result")
 	}
-	kind, msg := kindAndMsg(m.qErr)
+	kind, msg := pane.ErrText(m.qReq.Err())
 	if kind != "bad query" || msg == "" {
 		t.Fatalf("error = %s: %s", kind, msg)
 	}

@@ -103,9 +103,9 @@ func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
 // busy reports whether the mode's query is still out.
 func (m *Model) busy() bool {
 	if m.mode == modeQuery {
-		return m.qLoading
+		return m.qReq.Busy()
 	}
-	return m.sigLoading || m.svcLoading
+	return m.sigReq.Busy() || m.svcReq.Busy()
 }
 
 // liveRefresh re-runs what is shown, keeping the cursor and the selected

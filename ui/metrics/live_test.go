@@ -101,26 +101,26 @@ func TestLiveOverlappingRefreshIsDropped(t *testing.T) {
 	m, clk, log := liveModel(t, src, 120, 40)
 	clk.Add(time.Minute)
 	_, pending := m.Update(tickMsg{pane: m.id, gen: m.tickGen}) // out, not answered yet
-	seq := m.sigSeq
-	if !m.sigLoading || pending == nil {
+	seq := m.sigReq.Seq()
+	if !m.sigReq.Busy() || pending == nil {
 		t.Fatal("the tick started no refresh")
 	}
 	armed := log.count()
 	_, _ = m.Update(tickMsg{pane: m.id, gen: m.tickGen})
-	if m.sigSeq != seq {
-		t.Errorf("a second refresh was started while one was out (seq %d → %d)", seq, m.sigSeq)
+	if m.sigReq.Seq() != seq {
+		t.Errorf("a second refresh was started while one was out (seq %d → %d)", seq, m.sigReq.Seq())
 	}
 	if log.count() != armed+1 {
 		t.Error("the dropped tick must still re-arm the timer")
 	}
 	// The first refresh's answer still lands.
 	settle(m, pending)
-	if m.sigLoading || !m.panels[0].to.Equal(clk.Now()) {
-		t.Errorf("the running refresh was lost: loading=%v to=%s", m.sigLoading, m.panels[0].to)
+	if m.sigReq.Busy() || !m.panels[0].to.Equal(clk.Now()) {
+		t.Errorf("the running refresh was lost: loading=%v to=%s", m.sigReq.Busy(), m.panels[0].to)
 	}
 	// A stale timer (an older generation) does nothing.
 	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen - 1})
-	if cmd != nil || m.sigSeq != seq {
+	if cmd != nil || m.sigReq.Seq() != seq {
 		t.Error("a stale tick acted")
 	}
 }
@@ -130,14 +130,14 @@ func TestHiddenPaneRefreshesWhenShown(t *testing.T) {
 	m, clk, log := liveModel(t, src, 120, 40)
 	m.Update(pane.VisibleMsg{Visible: false})
 	clk.Add(time.Minute)
-	seq, armed := m.sigSeq, log.count()
+	seq, armed := m.sigReq.Seq(), log.count()
 	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
-	if cmd != nil || m.sigSeq != seq || log.count() != armed {
+	if cmd != nil || m.sigReq.Seq() != seq || log.count() != armed {
 		t.Fatal("a hidden pane refreshed or kept its timer running")
 	}
 	_, cmd = m.Update(pane.VisibleMsg{Visible: true})
-	if m.sigSeq != seq+1 || log.count() != armed+1 {
-		t.Fatalf("shown again, the pane did not refresh and re-arm (seq %d→%d, timers %d→%d)", seq, m.sigSeq, armed, log.count())
+	if m.sigReq.Seq() != seq+1 || log.count() != armed+1 {
+		t.Fatalf("shown again, the pane did not refresh and re-arm (seq %d→%d, timers %d→%d)", seq, m.sigReq.Seq(), armed, log.count())
 	}
 	settle(m, cmd)
 	if !m.panels[0].to.Equal(clk.Now()) {
@@ -146,7 +146,7 @@ func TestHiddenPaneRefreshesWhenShown(t *testing.T) {
 	// Shown again soon after, with fresh data: no refresh needed.
 	m.Update(pane.VisibleMsg{Visible: false})
 	m.Update(pane.VisibleMsg{Visible: true})
-	if m.sigSeq != seq+1 {
+	if m.sigReq.Seq() != seq+1 {
 		t.Error("showing a pane with fresh data refreshed it again")
 	}
 	// Shown while already shown: nothing.
@@ -161,13 +161,13 @@ func TestFixedRangeNeverRefreshes(t *testing.T) {
 	settle(m, func() tea.Msg { return pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow.Add(-time.Hour)} })
 	armed := log.count()
 	clk.Add(10 * time.Minute)
-	seq := m.sigSeq
+	seq := m.sigReq.Seq()
 	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
-	if cmd != nil || m.sigSeq != seq || log.count() != armed {
+	if cmd != nil || m.sigReq.Seq() != seq || log.count() != armed {
 		t.Fatal("a fixed range refreshed or armed a timer")
 	}
 	m.Update(pane.VisibleMsg{Visible: false})
-	if _, cmd := m.Update(pane.VisibleMsg{Visible: true}); cmd != nil || m.sigSeq != seq {
+	if _, cmd := m.Update(pane.VisibleMsg{Visible: true}); cmd != nil || m.sigReq.Seq() != seq {
 		t.Error("showing a pane on a fixed range refreshed it")
 	}
 	if strings.Contains(strings.SplitN(m.View(), "\n", 2)[0], " old") {

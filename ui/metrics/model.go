@@ -139,20 +139,14 @@ type Model struct {
 	spin pane.Spinner
 
 	// Services.
-	svcSeq      int
+	svcReq      pane.Request[detection]
 	services    []string
-	svcErr      error
 	service     string
-	svcLoading  bool
 	svcReqCount int
 
 	// Signals.
-	sigSeq     int
-	sigLoading bool
-	sigCancel  context.CancelFunc
+	sigReq     pane.Request[signals]
 	panels     []panel
-	sigErr     error
-	sigErrAt   time.Time
 	exemplars  []exemplar
 	exErr      error
 	exSel      int // -1: none
@@ -162,13 +156,9 @@ type Model struct {
 	chErr      error
 
 	// Free query.
-	qSeq     int
-	qLoading bool
-	qCancel  context.CancelFunc
-	qExpr    string
-	result   *panel
-	qErr     error
-	qErrAt   time.Time
+	qReq   pane.Request[panel]
+	qExpr  string
+	result *panel
 
 	// cursor is the moment read out; zero means none.
 	cursor time.Time
@@ -233,6 +223,9 @@ func New(cfg Config) *Model {
 	m.editor = newInput(r, m.st, "promql› ", `sum by (code) (rate(http_requests_total[5m]))`)
 	m.filter = newInput(r, m.st, "service› ", "type to filter")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.svcReq = pane.NewRequest[detection](pane.RequestConfig{Pane: m.id, Name: "services", Timeout: m.tmo, Now: m.now})
+	m.sigReq = pane.NewRequest[signals](pane.RequestConfig{Pane: m.id, Name: "signals", Timeout: m.tmo, Now: m.now})
+	m.qReq = pane.NewRequest[panel](pane.RequestConfig{Pane: m.id, Name: "query", Timeout: m.tmo, Now: m.now})
 	return m
 }
 
@@ -337,15 +330,15 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case pane.VisibleMsg:
 		return m, m.onVisible(msg)
 	case schemesMsg:
-		if msg.pane == m.id && msg.seq == m.svcSeq {
+		if m.svcReq.Accept(msg) {
 			return m, m.onSchemes(msg)
 		}
 	case signalsMsg:
-		if msg.pane == m.id && msg.seq == m.sigSeq {
-			m.onSignals(msg)
+		if m.sigReq.Accept(msg) {
+			m.onSignals(msg.Value)
 		}
 	case queryMsg:
-		if msg.pane == m.id && msg.seq == m.qSeq {
+		if m.qReq.Accept(msg) {
 			m.onQuery(msg)
 		}
 	case pane.SpinMsg:
@@ -392,7 +385,7 @@ func (m *Model) request() (request, bool) {
 	// in whole milliseconds keeps its last sample inside the chart.
 	from, to := m.resolve()
 	from, to = from.Truncate(time.Millisecond), to.Truncate(time.Millisecond)
-	return request{src: m.src, from: from, to: to, step: m.step(from, to), timeout: m.tmo}, true
+	return request{src: m.src, from: from, to: to, step: m.step(from, to)}, true
 }
 
 // loadServices detects the naming scheme and lists the services on it.
@@ -401,22 +394,21 @@ func (m *Model) loadServices() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.svcSeq++
-	m.svcLoading = true
 	want := ""
 	if m.schemeFixed {
 		want = m.scheme.Name
 	}
-	return tea.Batch(detectCmd(m.ctx, r, m.id, m.svcSeq, want, m.wantLabel), m.spin.Start())
+	return tea.Batch(m.svcReq.Start(m.ctx, detectFn(r, want, m.wantLabel)), m.spin.Start())
 }
 
 // onSchemes keeps what detection found and lists its services.
 func (m *Model) onSchemes(msg schemesMsg) tea.Cmd {
-	if msg.err == nil {
-		m.namings = msg.det
-		m.applyNaming(m.service)
+	if msg.Err != nil {
+		return nil
 	}
-	return m.onServices(servicesMsg{pane: msg.pane, seq: msg.seq, services: msg.det.services, err: msg.err})
+	m.namings = msg.Value
+	m.applyNaming(m.service)
+	return m.onServices(msg.Value.services)
 }
 
 // applyNaming reads service with the naming it was detected under (the
@@ -436,16 +428,10 @@ func (m *Model) applyNaming(service string) {
 	m.tmpl = m.metricsCfg.TemplatesFor(n.scheme)
 }
 
-func (m *Model) onServices(msg servicesMsg) tea.Cmd {
-	m.svcLoading = false
-	if msg.err != nil {
-		m.svcErr = msg.err
-		return nil
-	}
-	m.svcErr = nil
-	m.services = msg.services
+func (m *Model) onServices(services []string) tea.Cmd {
+	m.services = services
 	if m.service != "" {
-		if len(m.panels) == 0 && m.mode == modeSignals && !m.sigLoading {
+		if len(m.panels) == 0 && m.mode == modeSignals && !m.sigReq.Busy() {
 			return m.runSignals() // a service chosen before detection
 		}
 		return nil
@@ -479,36 +465,24 @@ func (m *Model) runSignals() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.sigCancel != nil {
-		m.sigCancel()
-	}
-	m.sigSeq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.sigCancel = cancel
-	m.sigLoading = true
 	tmpl := make(map[string]string, len(m.tmpl))
 	for k, v := range m.tmpl {
 		tmpl[k] = v
 	}
-	return tea.Batch(signalsCmd(ctx, r, m.id, m.sigSeq, m.service, m.label, tmpl, m.changeSrcs, m.changeLogs), m.spin.Start())
+	return tea.Batch(m.sigReq.Start(m.ctx, signalsFn(r, m.service, m.label, tmpl, m.changeSrcs, m.changeLogs)), m.spin.Start())
 }
 
-func (m *Model) onSignals(msg signalsMsg) {
-	m.sigLoading = false
-	if m.sigCancel != nil {
-		m.sigCancel()
-		m.sigCancel = nil
-	}
+// onSignals shows an accepted answer; the request keeps the last failed
+// chart's error as the pane's.
+func (m *Model) onSignals(msg signals) {
 	old := m.panels
 	m.panels = msg.panels
-	m.sigErr = nil
 	for i := range m.panels {
 		p := &m.panels[i]
 		if p.err == nil {
 			continue
 		}
 		// A failed chart keeps what it showed before, marked stale.
-		m.sigErr, m.sigErrAt = p.err, m.now()
 		if i < len(old) && old[i].err == nil && msg.service == m.service {
 			keep := old[i]
 			keep.err = p.err
@@ -545,29 +519,16 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 		return nil
 	}
 	m.history.Add(expr)
-	if m.qCancel != nil {
-		m.qCancel()
-	}
-	m.qSeq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.qCancel = cancel
-	m.qLoading = true
 	m.qExpr = expr
-	return tea.Batch(queryCmd(ctx, r, m.id, m.qSeq, expr), m.spin.Start())
+	return tea.Batch(m.qReq.Start(m.ctx, queryFn(r, expr)), m.spin.Start())
 }
 
+// onQuery shows an accepted answer; after an error the old chart stays.
 func (m *Model) onQuery(msg queryMsg) {
-	m.qLoading = false
-	if m.qCancel != nil {
-		m.qCancel()
-		m.qCancel = nil
-	}
-	if msg.res.err != nil {
-		m.qErr, m.qErrAt = msg.res.err, m.now()
+	if msg.Err != nil {
 		return
 	}
-	m.qErr = nil
-	res := msg.res
+	res := msg.Value
 	m.result = &res
 }
 
@@ -578,7 +539,7 @@ func (m *Model) histMove(d int) {
 	}
 }
 
-func (m *Model) loading() bool { return m.svcLoading || m.sigLoading || m.qLoading }
+func (m *Model) loading() bool { return m.svcReq.Busy() || m.sigReq.Busy() || m.qReq.Busy() }
 
 // shownPanels are the charts on screen in the current mode.
 func (m *Model) shownPanels() []panel {

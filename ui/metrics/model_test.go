@@ -247,13 +247,13 @@ func TestSignalsErrorKeepsOldCharts(t *testing.T) {
 
 func TestStaleResultsDropped(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
-	seq := m.sigSeq
+	seq := m.sigReq.Seq()
 	m.refresh() // a newer request is in flight
-	m.Update(signalsMsg{pane: m.id, seq: seq, panels: []panel{{name: "latency"}}})
+	m.Update(signalsMsg{Pane: m.id, Name: "signals", Seq: seq, Value: signals{panels: []panel{{name: "latency"}}}})
 	if len(m.panels) != 4 {
 		t.Fatal("a stale answer replaced the charts")
 	}
-	m.Update(signalsMsg{pane: "other", seq: m.sigSeq, panels: []panel{{name: "latency"}}})
+	m.Update(signalsMsg{Pane: "other", Name: "signals", Seq: m.sigReq.Seq(), Value: signals{panels: []panel{{name: "latency"}}}})
 	if len(m.panels) != 4 {
 		t.Fatal("another pane's answer replaced the charts")
 	}
@@ -321,8 +321,8 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	// The Cmds do the work, and run under the pane's context.
 	m.Close()
 	for _, msg := range panetest.Collect(tea.Batch(cmds...), 200*time.Millisecond) {
-		if q, ok := msg.(queryMsg); ok && q.res.err == nil && !strings.Contains(q.res.exprs[0], "u") {
-			t.Errorf("unexpected query %q", q.res.exprs[0])
+		if q, ok := msg.(queryMsg); ok && q.Err == nil && !strings.Contains(q.Value.exprs[0], "u") {
+			t.Errorf("unexpected query %q", q.Value.exprs[0])
 		}
 	}
 }
@@ -338,8 +338,8 @@ func TestCloseCancelsInFlight(t *testing.T) {
 	msgs := <-done
 	for _, msg := range msgs {
 		if q, ok := msg.(queryMsg); ok {
-			if sources.KindOf(q.res.err) != sources.KindCanceled {
-				t.Fatalf("query ended with %v, want canceled", q.res.err)
+			if sources.KindOf(q.Err) != sources.KindCanceled {
+				t.Fatalf("query ended with %v, want canceled", q.Err)
 			}
 			return
 		}

@@ -7,10 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Naming-scheme detection. The pane asks the backend which of the known
@@ -39,24 +38,12 @@ type detection struct {
 }
 
 // schemesMsg answers a detection.
-type schemesMsg struct {
-	pane string
-	seq  int
-	det  detection
-	err  error
-}
+type schemesMsg = pane.Result[detection]
 
-func (m schemesMsg) PaneID() string { return m.pane }
-
-// detectCmd finds the namings. want limits it to one scheme ("" for any)
+// detectFn finds the namings. want limits it to one scheme ("" for any)
 // and label to one service label ("" for each scheme's candidates).
-func detectCmd(ctx context.Context, r request, pane string, seq int, want, label string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
-		det, err := detect(ctx, r, want, label)
-		return schemesMsg{pane: pane, seq: seq, det: det, err: err}
-	}
+func detectFn(r request, want, label string) func(context.Context) (detection, error) {
+	return func(ctx context.Context) (detection, error) { return detect(ctx, r, want, label) }
 }
 
 func detect(ctx context.Context, r request, want, label string) (detection, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reltui/reltui/ui/chart"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // View draws the pane: a header, an error line when the last refresh
@@ -116,17 +117,17 @@ func (m *Model) headerLine() string {
 // errorLine says what failed in the last refresh and that the charts show
 // older data, or "" when it succeeded.
 func (m *Model) errorLine() string {
-	err, at := m.sigErr, m.sigErrAt
+	err, at := m.sigReq.Err(), m.sigReq.ErrAt()
 	switch {
 	case m.input == inputPicker:
-		err, at = m.svcErr, m.now()
+		err, at = m.svcReq.Err(), m.now()
 	case m.mode == modeQuery:
-		err, at = m.qErr, m.qErrAt
+		err, at = m.qReq.Err(), m.qReq.ErrAt()
 	}
 	if err == nil {
 		return ""
 	}
-	kind, msg := kindAndMsg(err)
+	kind, msg := pane.ErrText(err)
 	s := m.st.ErrorMsg.Render("✗ "+kind+": ") + m.st.Plain.Render(msg)
 	stale := false
 	if m.mode == modeQuery {
@@ -202,7 +203,7 @@ func (m *Model) toChart(p panel, focused bool) chart.Chart {
 	if p.err != nil {
 		c.Title += " (stale)"
 		if !hasPoints(p.series) {
-			kind, msg := kindAndMsg(p.err)
+			kind, msg := pane.ErrText(p.err)
 			c.Empty = kind + ": " + msg
 		}
 	}
@@ -215,8 +216,8 @@ func (m *Model) signalLines(h int) []string {
 		switch {
 		case m.src == nil:
 			msg = "no Prometheus is configured for this context; see `reltui config check`"
-		case m.svcErr != nil:
-			kind, reason := kindAndMsg(m.svcErr)
+		case m.svcReq.Err() != nil:
+			kind, reason := m.svcReq.ErrText()
 			msg = "could not list services: " + kind + ": " + reason
 		case !m.loading() && m.service == "":
 			msg = "no services found"
@@ -273,7 +274,7 @@ func (m *Model) signalLines(h int) []string {
 func (m *Model) queryLines(h int) []string {
 	if m.result == nil {
 		msg := "write a PromQL query (i); the chart and a table of its series appear here"
-		if m.qLoading {
+		if m.qReq.Busy() {
 			msg = "querying…"
 		}
 		return []string{"", m.fit(m.st.Muted.Render("  " + msg))}
@@ -347,7 +348,7 @@ func (m *Model) pickerLines(h int) []string {
 	list := m.filtered()
 	if len(list) == 0 {
 		msg := "no service matches"
-		if m.svcLoading {
+		if m.svcReq.Busy() {
 			msg = "loading services…"
 		}
 		return append(out, m.st.Muted.Render("  "+msg))
