@@ -2,10 +2,8 @@ package serve
 
 import (
 	"context"
-	"encoding/binary"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/reltui/reltui/internal/faulttest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
 )
@@ -34,20 +33,8 @@ func gibFrameLoki(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		}
 		defer conn.Close()
 		_ = conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second))
-		hdr := make([]byte, 10)
-		hdr[0], hdr[1] = 0x81, 127
-		binary.BigEndian.PutUint64(hdr[2:], 1<<30)
-		raw := conn.NetConn()
 		chunk := []byte(strings.Repeat(`{"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]}`, 1000))
-		if _, err := raw.Write(hdr); err != nil {
-			return
-		}
-		for sent := 0; sent < 1<<30; sent += len(chunk) {
-			_ = raw.SetWriteDeadline(time.Now().Add(2 * time.Second))
-			if _, err := raw.Write(chunk); err != nil {
-				return
-			}
-		}
+		faulttest.StreamHugeTextFrame(conn.NetConn(), 1<<30, chunk)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &dials
@@ -67,23 +54,7 @@ func TestSharedTailOverFrameLimitTellsEveryViewer(t *testing.T) {
 	hub := NewTailHub(c)
 	defer hub.Close()
 	logs := SharedLogs(c, hub)
-	var peak atomic.Uint64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	}()
+	heapPeak := faulttest.HeapPeak()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var viewers []sources.LogTail
@@ -106,14 +77,13 @@ func TestSharedTailOverFrameLimitTellsEveryViewer(t *testing.T) {
 	for dials.Load() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	close(stop)
-	<-sampled
+	peak := heapPeak()
 	if dials.Load() < 2 || hub.Opened() != 1 {
 		t.Fatalf("%d dials, %d upstreams: want one shared upstream that reconnected", dials.Load(), hub.Opened())
 	}
 	const margin = 32 << 20
-	t.Logf("peak heap %d KiB", peak.Load()>>10)
-	if p := peak.Load(); p > limit+margin {
-		t.Fatalf("peak heap %d MiB; limit 1 MiB + margin 32 MiB", p>>20)
+	t.Logf("peak heap %d KiB", peak>>10)
+	if peak > limit+margin {
+		t.Fatalf("peak heap %d MiB; limit 1 MiB + margin 32 MiB", peak>>20)
 	}
 }

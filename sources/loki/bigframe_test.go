@@ -2,9 +2,7 @@ package loki
 
 import (
 	"context"
-	"encoding/binary"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/reltui/reltui/internal/faulttest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/resilience"
 )
@@ -31,51 +30,20 @@ func TestTailGiBFrameHitsConfiguredLimit(t *testing.T) {
 		}
 		defer conn.Close()
 		_ = conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second))
-		raw := conn.NetConn()
-		hdr := make([]byte, 10)
-		hdr[0], hdr[1] = 0x81, 127 // FIN, text; 64-bit length, unmasked
-		binary.BigEndian.PutUint64(hdr[2:], 1<<30)
-		if _, err := raw.Write(hdr); err != nil {
-			return
-		}
 		chunk := []byte(strings.Repeat(`{"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]}`, 1200))
-		for sent := 0; sent < 1<<30; sent += len(chunk) {
-			_ = raw.SetWriteDeadline(time.Now().Add(2 * time.Second))
-			m, err := raw.Write(chunk)
-			streamed.Add(int64(m))
-			if err != nil {
-				return
-			}
-		}
+		streamed.Add(faulttest.StreamHugeTextFrame(conn.NetConn(), 1<<30, chunk))
 	})
 	c, err := New(Config{Address: srv.URL, Guard: resilience.New(backend, fastPolicy()), MaxTailFrameBytes: limit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.tailRetryBase = 50 * time.Millisecond
-	var peak atomic.Uint64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	}()
+	heapPeak := faulttest.HeapPeak()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	tl := c.Tail(ctx, `{a="b"}`, time.Time{})
 	st := waitState(t, tl, TailReconnecting)
-	close(stop)
-	<-sampled
+	peak := heapPeak()
 	if sources.KindOf(st.LastErr) != sources.KindTooMuchData || !strings.Contains(st.LastErr.Error(), "loki tail") ||
 		!strings.Contains(st.LastErr.Error(), "larger than 1 MiB") {
 		t.Fatalf("status %+v", st)
@@ -89,9 +57,9 @@ func TestTailGiBFrameHitsConfiguredLimit(t *testing.T) {
 	}
 	// Margin: the test's own server, the race detector and the runtime.
 	const margin = 48 << 20
-	t.Logf("streamed %d MiB before the client hung up; peak heap %d KiB", streamed.Load()>>20, peak.Load()>>10)
-	if p := peak.Load(); p > limit+margin {
-		t.Fatalf("peak heap %d MiB while refusing a 1 GiB frame; limit 1 MiB + margin %d MiB", p>>20, margin>>20)
+	t.Logf("streamed %d MiB before the client hung up; peak heap %d KiB", streamed.Load()>>20, peak>>10)
+	if peak > limit+margin {
+		t.Fatalf("peak heap %d MiB while refusing a 1 GiB frame; limit 1 MiB + margin %d MiB", peak>>20, margin>>20)
 	}
 	if streamed.Load() >= 1<<30 {
 		t.Fatal("the whole 1 GiB frame was read")
