@@ -369,15 +369,7 @@ func (m *Model) listHeight() int {
 }
 
 func (m *Model) clamp() {
-	m.sel = min(max(m.sel, 0), max(len(m.rows)-1, 0))
-	lh := m.listHeight()
-	if m.sel < m.top {
-		m.top = m.sel
-	}
-	if m.sel >= m.top+lh {
-		m.top = m.sel - lh + 1
-	}
-	m.top = max(0, min(m.top, max(0, len(m.rows)-lh)))
+	m.sel, m.top = pane.ClampScroll(m.sel, m.top, len(m.rows), m.listHeight())
 }
 
 // shownTopics is how many group/topic rows pass the filter.

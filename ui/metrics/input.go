@@ -6,11 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -326,12 +324,11 @@ func (m *Model) copyQuery() tea.Cmd {
 	} else if m.mode == modeQuery {
 		q = m.editor.Value()
 	}
-	q = sanitize.Line(q)
-	if q == "" {
+	q, cmd := pane.CopyCmd(q)
+	if cmd == nil {
 		m.flash = "no query to copy yet"
 		return nil
 	}
-	seq := osc52.New(q).String()
 	m.flash = fmt.Sprintf("copied the query (%d bytes, OSC 52)", len(q))
-	return func() tea.Msg { return pane.CopyMsg{Text: q, Sequence: seq} }
+	return cmd
 }
