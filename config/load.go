@@ -285,7 +285,7 @@ func (f *File) validateBackend(key string, b *Backend, schemes []string, env Env
 	if t := b.Timeout.Std(); t != 0 && (t < 100*time.Millisecond || t > 10*time.Minute) {
 		ps = append(ps, f.problem(key+".timeout", "timeout %s is outside 100ms..10m", t))
 	}
-	return ps
+	return append(ps, f.checkLimits(key, b)...)
 }
 
 func (f *File) validateIncidents(key string, in *Incidents, env Env) []Problem {

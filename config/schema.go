@@ -82,6 +82,12 @@ type Backend struct {
 	// UIURL is the backend's web UI, where links out point (Jaeger UI's
 	// address; VictoriaLogs serves its own UI at URL and needs none).
 	UIURL string `yaml:"ui_url"`
+	// MaxResponseMiB bounds one HTTP answer read from the backend (one page
+	// of a paged query); 0 keeps the client's default. See config/limits.go.
+	MaxResponseMiB int `yaml:"max_response_mib"`
+	// MaxMessageMiB bounds one streamed message: a Loki live-tail frame, a
+	// VictoriaLogs row, a Jaeger gRPC message; 0 keeps the client's default.
+	MaxMessageMiB int `yaml:"max_message_mib"`
 }
 
 // BasicAuth is a user name and a password kept outside the file.

@@ -59,25 +59,27 @@ func buildBackends(c *config.Context, env config.Env) (*backends, error) {
 		}
 	}
 	add(config.LogBackendLoki, c.Loki, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
-		lc, err := loki.New(loki.Config{Address: b.URL, Transport: o, Guard: g})
+		lc, err := loki.New(loki.Config{Address: b.URL, Transport: o, Guard: g,
+			MaxResponseBytes: b.MaxResponseBytes(), MaxTailFrameBytes: b.MaxMessageBytes()})
 		if err == nil {
 			bs.logs, bs.logName = lc, config.LogBackendLoki
 		}
 		return err
 	})
 	add(config.LogBackendVictoriaLogs, c.VictoriaLogs, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
-		vc, err := victorialogs.New(victorialogs.Config{Address: b.URL, Transport: o, Guard: g})
+		vc, err := victorialogs.New(victorialogs.Config{Address: b.URL, Transport: o, Guard: g,
+			MaxResponseBytes: b.MaxResponseBytes(), MaxLineBytes: int(b.MaxMessageBytes())})
 		if err == nil {
 			bs.logs, bs.logName = vc, config.LogBackendVictoriaLogs
 		}
 		return err
 	})
 	add("prometheus", c.Prometheus, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
-		bs.prom, err = prom.New(prom.Config{Address: b.URL, Transport: o, Guard: g})
+		bs.prom, err = prom.New(prom.Config{Address: b.URL, Transport: o, Guard: g, MaxResponseBytes: b.MaxResponseBytes()})
 		return err
 	})
 	add("alertmanager", c.Alertmanager, func(b *config.Backend, o transport.Options, g *resilience.Guard) (err error) {
-		bs.am, err = alertmanager.New(alertmanager.Config{Address: b.URL, Transport: o, Guard: g})
+		bs.am, err = alertmanager.New(alertmanager.Config{Address: b.URL, Transport: o, Guard: g, MaxResponseBytes: b.MaxResponseBytes()})
 		return err
 	})
 	add("jaeger", c.Jaeger, func(b *config.Backend, o transport.Options, g *resilience.Guard) error {
@@ -85,7 +87,7 @@ func buildBackends(c *config.Context, env config.Env) (*backends, error) {
 		if err != nil {
 			return err
 		}
-		bs.jaeger, err = jaeger.New(jaeger.Config{Address: addr, TLS: secure, Transport: o, Guard: g})
+		bs.jaeger, err = jaeger.New(jaeger.Config{Address: addr, TLS: secure, Transport: o, Guard: g, MaxMessageBytes: int(b.MaxMessageBytes())})
 		return err
 	})
 	if err := errors.Join(errs...); err != nil {

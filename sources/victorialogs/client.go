@@ -71,6 +71,9 @@ type Config struct {
 	// MaxLabelValues is the most values LabelValues returns; 0 means
 	// DefaultMaxLabelValues.
 	MaxLabelValues int
+	// MaxResponseBytes bounds one page of a query's answer read into
+	// memory; 0 means 256 MiB.
+	MaxResponseBytes int64
 	// Tail tunes live tails; zero fields take the defaults.
 	Tail TailConfig
 }
@@ -120,6 +123,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxQueryLength < 0 {
 		return nil, configError("max query length must not be negative")
 	}
+	if cfg.MaxResponseBytes < 0 {
+		return nil, configError("max response bytes must not be negative")
+	}
+	maxPage := cfg.MaxResponseBytes
+	if maxPage == 0 {
+		maxPage = maxPageBytes
+	}
 	tc, err := cfg.Tail.withDefaults()
 	if err != nil {
 		return nil, err
@@ -150,7 +160,7 @@ func New(cfg Config) (*Client, error) {
 		maxLen:    cfg.MaxQueryLength,
 		maxLine:   orDefault(cfg.MaxLineBytes, DefaultMaxLineBytes),
 		maxValues: orDefault(cfg.MaxLabelValues, DefaultMaxLabelValues),
-		maxPage:   maxPageBytes,
+		maxPage:   maxPage,
 		tail:      tc,
 		now:       time.Now,
 	}
