@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,12 +12,15 @@ import (
 )
 
 type fakeLogs struct {
+	mu  sync.Mutex
 	q   sources.LogQuery
 	res []sources.LogEntry
 	err error
 }
 
 func (f *fakeLogs) QueryRange(_ context.Context, q sources.LogQuery) (*sources.LogResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.q = q
 	return &sources.LogResult{Entries: f.res}, f.err
 }
