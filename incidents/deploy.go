@@ -20,8 +20,11 @@ type Deploy struct {
 	At       time.Time `json:"at"`
 	Recorded time.Time `json:"recorded"`
 	Author   string    `json:"author"`
-	Key      string    `json:"-"`
-	KeyHash  string    `json:"-"`
+	// Rollback marks a deploy that undid an earlier one; rollback
+	// frequency sits beside the change failure rate.
+	Rollback bool   `json:"rollback,omitempty"`
+	Key      string `json:"-"`
+	KeyHash  string `json:"-"`
 }
 
 // DeployWrite records a deploy.
@@ -32,6 +35,8 @@ type DeployWrite struct {
 	Version string `json:"version,omitempty"`
 	// At is when it was deployed; zero means now.
 	At time.Time `json:"at,omitzero"`
+	// Rollback marks the deploy as undoing an earlier one.
+	Rollback bool `json:"rollback,omitempty"`
 }
 
 // DeployFilter selects deploys. Zero fields match everything.
@@ -100,7 +105,7 @@ func RecordDeployTx(ctx context.Context, tx DeployTx, w DeployWrite) (Deploy, er
 	if err != nil {
 		return Deploy{}, err
 	}
-	d := Deploy{Service: svcs[0], Version: v, At: at, Recorded: now, Author: w.Author, Key: w.Key, KeyHash: hash}
+	d := Deploy{Service: svcs[0], Version: v, At: at, Recorded: now, Author: w.Author, Rollback: w.Rollback, Key: w.Key, KeyHash: hash}
 	if d.ID, err = tx.InsertDeploy(ctx, d); err != nil {
 		return Deploy{}, err
 	}

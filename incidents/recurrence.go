@@ -84,6 +84,10 @@ type ChangeFailure struct {
 	Failed int `json:"failed"`
 	// Rate is Failed / Deploys, nil when there were no deploys.
 	Rate *float64 `json:"rate"`
+	// Rollbacks is how many of the deploys were rollbacks (the rollback
+	// frequency over the period); RollbackRate is Rollbacks / Deploys.
+	Rollbacks    int      `json:"rollbacks"`
+	RollbackRate *float64 `json:"rollback_rate"`
 }
 
 // ChangeFailureReport is the change failure rate over a period, overall
@@ -93,8 +97,8 @@ type ChangeFailureReport struct {
 	ByService map[string]ChangeFailure `json:"by_service"`
 }
 
-// ChangeFailureRate computes deploys followed by an incident ÷ deploys
-// for the deploys in [from, to]. "Followed by an incident" means a person
+// ChangeFailureRate computes deploys followed by an incident ÷ deploys,
+// and the rollbacks among them, for the deploys in [from, to]. "Followed by an incident" means a person
 // linked the deploy to an incident of the counted kinds; a suggestion
 // nobody confirmed does not count.
 func ChangeFailureRate(deploys []Deploy, incs []Incident, kinds []Kind, from, to time.Time) ChangeFailureReport {
@@ -117,11 +121,15 @@ func ChangeFailureRate(deploys []Deploy, incs []Incident, kinds []Kind, from, to
 			s.Failed++
 			r.Failed++
 		}
+		if d.Rollback {
+			s.Rollbacks++
+			r.Rollbacks++
+		}
 		r.ByService[d.Service] = s
 	}
-	r.Rate = rate(r.Failed, r.Deploys)
+	r.Rate, r.RollbackRate = rate(r.Failed, r.Deploys), rate(r.Rollbacks, r.Deploys)
 	for k, s := range r.ByService {
-		s.Rate = rate(s.Failed, s.Deploys)
+		s.Rate, s.RollbackRate = rate(s.Failed, s.Deploys), rate(s.Rollbacks, s.Deploys)
 		r.ByService[k] = s
 	}
 	return r

@@ -201,11 +201,13 @@ func writeFollowUps(w io.Writer, v []openFollowUp) error {
 func newIncidentDeployCmd(g *globals) *cobra.Command {
 	var o incidentOpts
 	var service, version, at string
+	var rollback bool
 	cmd := &cobra.Command{
-		Use:     "deploy",
-		Short:   "Record a deploy of a service (for change failure rate and deploy suggestions)",
-		Example: `  reltui incident deploy --service payments --version v42 --at "10 minutes ago"`,
-		Args:    cobra.NoArgs,
+		Use:   "deploy",
+		Short: "Record a deploy of a service (for change failure rate, rollback frequency and deploy suggestions)",
+		Example: `  reltui incident deploy --service payments --version v42 --at "10 minutes ago"
+  reltui incident deploy --service payments --version v41 --rollback`,
+		Args: cobra.NoArgs,
 		RunE: o.runE(func(f string, _ []string) error {
 			if strings.TrimSpace(service) == "" {
 				return usage("deploy needs --service")
@@ -218,10 +220,10 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := incidents.DeployWrite{Key: o.idemKey(), Author: who, Service: service, Version: version, At: t}
+			w := incidents.DeployWrite{Key: o.idemKey(), Author: who, Service: service, Version: version, At: t, Rollback: rollback}
 			rec := func(ctx context.Context, s incidents.Store) (incidents.Deploy, error) { return s.RecordDeploy(ctx, w) }
 			return o.said(g, storeReport(g, f, rec, func(d incidents.Deploy) any { return d }, func(out io.Writer, d incidents.Deploy) error {
-				_, err := fmt.Fprintf(out, "deploy #%d: %s %s at %s (recorded by %s)\n", d.ID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At), sanitize.Line(d.Author))
+				_, err := fmt.Fprintf(out, "%s #%d: %s %s at %s (recorded by %s)\n", deployNoun(d), d.ID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At), sanitize.Line(d.Author))
 				return err
 			}))
 		}),
@@ -231,7 +233,15 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&service, "service", "", "the deployed service")
 	cmd.Flags().StringVar(&version, "version", "", "what was deployed (tag, commit)")
 	cmd.Flags().StringVar(&at, "at", "", "when it was deployed (default now)")
+	cmd.Flags().BoolVar(&rollback, "rollback", false, "the deploy undid an earlier one (counted as rollback frequency in incident stats)")
 	return cmd
+}
+
+func deployNoun(d incidents.Deploy) string {
+	if d.Rollback {
+		return "rollback"
+	}
+	return "deploy"
 }
 
 func newIncidentDeploysCmd(g *globals) *cobra.Command {
@@ -257,9 +267,9 @@ func newIncidentDeploysCmd(g *globals) *cobra.Command {
 				return v
 			}, func(w io.Writer, v []incidents.Deploy) error {
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tAT\tSERVICE\tVERSION\tBY")
+				fmt.Fprintln(tw, "ID\tAT\tSERVICE\tVERSION\tKIND\tBY")
 				for _, x := range v {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.ID, incidents.FormatTime(x.At), sanitize.Line(x.Service), orDash(sanitize.Line(x.Version)), sanitize.Line(x.Author))
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, incidents.FormatTime(x.At), sanitize.Line(x.Service), orDash(sanitize.Line(x.Version)), deployNoun(x), sanitize.Line(x.Author))
 				}
 				return tw.Flush()
 			})

@@ -52,7 +52,8 @@ func newIncidentStatsCmd(g *globals) *cobra.Command {
 		Long: "Counts incidents whose impact started in the period. Drills and maintenance are left out (and counted apart) unless --include names them;\n" +
 			"--kind drill reports the drills alone (their MTTD is the real alerting's, from the injected fault to the expected alert firing).\n" +
 			"Recurred: started within --recur-within after an earlier incident with the same root-cause category and a shared service.\n" +
-			"Change failure rate: deploys in the period linked to an incident ÷ deploys in the period.",
+			"Change failure rate: deploys in the period linked to an incident ÷ deploys in the period; rollbacks: the deploys recorded\n" +
+			"with --rollback, per service, beside it.",
 		Args: cobra.NoArgs,
 		RunE: o.runE(func(f string, _ []string) error {
 			from, to, err := statsPeriod(since, fromS, toS, time.Now())
@@ -163,15 +164,17 @@ func writeReliability(w io.Writer, r incidents.Reliability) error {
 	}
 	fmt.Fprintf(w, "\nchange failure rate: %s (%d of %d deploys) [%s (%d of %d)]\n", pct(cur.Change.Rate), cur.Change.Failed, cur.Change.Deploys,
 		pct(prev.Change.Rate), prev.Change.Failed, prev.Change.Deploys)
+	fmt.Fprintf(w, "rollbacks: %d of %d deploys (%s) [%d of %d (%s)]\n", cur.Change.Rollbacks, cur.Change.Deploys, pct(cur.Change.RollbackRate),
+		prev.Change.Rollbacks, prev.Change.Deploys, pct(prev.Change.RollbackRate))
 	keys := sortedKeys(cur.Change.ByService)
 	if len(keys) == 0 {
 		return nil
 	}
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SERVICE\tDEPLOYS\tFAILED\tRATE\tBEFORE")
+	fmt.Fprintln(tw, "  SERVICE\tDEPLOYS\tFAILED\tRATE\tBEFORE\tROLLBACKS\tBEFORE")
 	for _, k := range keys {
-		c := cur.Change.ByService[k]
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", sanitize.Line(k), c.Deploys, c.Failed, pct(c.Rate), pct(prev.Change.ByService[k].Rate))
+		c, p := cur.Change.ByService[k], prev.Change.ByService[k]
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%d\t%d\n", sanitize.Line(k), c.Deploys, c.Failed, pct(c.Rate), pct(p.Rate), c.Rollbacks, p.Rollbacks)
 	}
 	return tw.Flush()
 }

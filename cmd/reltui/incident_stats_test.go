@@ -39,10 +39,14 @@ func TestIncidentStatsOverSeededHistory(t *testing.T) {
 		"4 incidents started between 2026-03-14T09:00:00Z and 2026-04-13T09:00:00Z (left out: 1 drill)",
 		"recurred 2 of 4 (50.0%) [0 of 2 (0.0%)]",
 		"change failure rate: 33.3% (2 of 6 deploys) [100.0% (1 of 1)]",
+		"rollbacks: 1 of 6 deploys (16.7%) [0 of 1 (0.0%)]",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("stats text lacks %q:\n%s", want, text)
 		}
+	}
+	if !regexp.MustCompile(`payments +4 +2 +50\.0% +100\.0% +1 +0\n`).MatchString(text) {
+		t.Errorf("stats text lacks payments' deploys, failures and rollbacks:\n%s", text)
 	}
 	if !regexp.MustCompile(`MTTI +3 +46m40s +30m00s +1h30m`).MatchString(text) {
 		t.Errorf("stats text MTTI row wrong:\n%s", text)

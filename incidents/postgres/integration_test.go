@@ -78,7 +78,7 @@ func TestMigrations(t *testing.T) {
 		}
 	}
 	s := open(t, dsn)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
 		t.Fatalf("schema version %d, %v", v, err)
 	}
 	if _, err := s.Pool().Exec(ctx, `INSERT INTO schema_migrations VALUES (99, 'future', now())`); err != nil {

@@ -176,7 +176,7 @@ func stringOrNil(s string) *string {
 	return &s
 }
 
-const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash`
+const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash, rollback`
 
 // DeployByKey implements incidents.Tx.
 func (t *pgTx) DeployByKey(ctx context.Context, key string) (incidents.Deploy, bool, error) {
@@ -199,8 +199,8 @@ func (t *pgTx) DeployByID(ctx context.Context, id int64) (incidents.Deploy, bool
 // InsertDeploy implements incidents.Tx.
 func (t *pgTx) InsertDeploy(ctx context.Context, d incidents.Deploy) (int64, error) {
 	var id int64
-	err := t.tx.QueryRow(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		d.Service, d.Version, d.At, d.Recorded, d.Author, d.Key, d.KeyHash).Scan(&id)
+	err := t.tx.QueryRow(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash, rollback) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		d.Service, d.Version, d.At, d.Recorded, d.Author, d.Key, d.KeyHash, d.Rollback).Scan(&id)
 	return id, err // raw, so write() can tell a lost race from a real conflict
 }
 
@@ -213,7 +213,7 @@ func queryDeploys(ctx context.Context, q querier, where string, args ...any) ([]
 	var out []incidents.Deploy
 	for rows.Next() {
 		var d incidents.Deploy
-		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &d.At, &d.Recorded, &d.Author, &d.Key, &d.KeyHash); err != nil {
+		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &d.At, &d.Recorded, &d.Author, &d.Key, &d.KeyHash, &d.Rollback); err != nil {
 			return nil, mapErr(err)
 		}
 		d.At, d.Recorded = d.At.UTC(), d.Recorded.UTC()

@@ -41,6 +41,12 @@ func oldSchema(t *testing.T, dsn string, version int) {
 		exec(`INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name)
 	}
 	exec(`INSERT INTO incidents (created_at) VALUES (now())`)
+	if version >= 3 {
+		d := storetest.OldDeploy()
+		// The first identity of a fresh schema is d.ID.
+		exec(`INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			d.Service, d.Version, d.At, d.Recorded, d.Author, d.Key, d.KeyHash)
+	}
 	for _, e := range storetest.OldHistory(1) {
 		attrs, err := jsonOrNil(e.Attrs)
 		if err != nil {
@@ -56,17 +62,21 @@ func oldSchema(t *testing.T, dsn string, version int) {
 	}
 }
 
-// TestUpgradeKeepsEvents: a schema from before version 3 (and one from
-// before 2) migrates in place on open and keeps every event.
+// TestUpgradeKeepsEvents: a schema from before version 4 (and 3, and 2)
+// migrates in place on open and keeps every event (and, from 3, its
+// deploys, which read as not rollbacks).
 func TestUpgradeKeepsEvents(t *testing.T) {
-	for _, from := range []int{1, 2} {
+	for _, from := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("from%d", from), func(t *testing.T) {
 			dsn := freshSchema(t)
 			oldSchema(t, dsn, from)
 			s := open(t, dsn)
 			ctx := context.Background()
-			if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+			if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
 				t.Fatalf("schema version %d, %v", v, err)
+			}
+			if from >= 3 {
+				storetest.CheckOldDeploy(t, s)
 			}
 			storetest.CheckUpgraded(t, s, 1)
 			if _, err := s.Pool().Exec(ctx, `DELETE FROM deploys`); err == nil || !strings.Contains(err.Error(), "append-only") {

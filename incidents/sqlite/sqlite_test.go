@@ -95,14 +95,14 @@ func TestMigrations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "incidents.db")
 	ctx := context.Background()
 	s := open(t, path)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
 		t.Fatalf("schema version %d, %v", v, err)
 	}
 	s.Close()
 	// Reopening applies nothing twice.
 	s = open(t, path)
 	var n int
-	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 3 {
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 4 {
 		t.Fatalf("%d migration rows, %v", n, err)
 	}
 	// A file from a newer reltui is refused, not misread.

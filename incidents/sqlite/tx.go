@@ -163,7 +163,7 @@ func nullString(s string) any {
 	return s
 }
 
-const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash`
+const deployCols = `id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash, rollback`
 
 // DeployByKey implements incidents.Tx.
 func (t *sqlTx) DeployByKey(ctx context.Context, key string) (incidents.Deploy, bool, error) {
@@ -185,8 +185,8 @@ func (t *sqlTx) DeployByID(ctx context.Context, id int64) (incidents.Deploy, boo
 
 // InsertDeploy implements incidents.Tx.
 func (t *sqlTx) InsertDeploy(ctx context.Context, d incidents.Deploy) (int64, error) {
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		d.Service, d.Version, d.At.UnixMicro(), d.Recorded.UnixMicro(), d.Author, d.Key, d.KeyHash)
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO deploys (service, version, deployed_at, recorded_at, author, idem_key, idem_hash, rollback) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Service, d.Version, d.At.UnixMicro(), d.Recorded.UnixMicro(), d.Author, d.Key, d.KeyHash, d.Rollback)
 	if err != nil {
 		return 0, mapErr(err)
 	}
@@ -204,7 +204,7 @@ func queryDeploys(ctx context.Context, q querier, where string, args ...any) ([]
 	for rows.Next() {
 		var d incidents.Deploy
 		var at, rec int64
-		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &at, &rec, &d.Author, &d.Key, &d.KeyHash); err != nil {
+		if err := rows.Scan(&d.ID, &d.Service, &d.Version, &at, &rec, &d.Author, &d.Key, &d.KeyHash, &d.Rollback); err != nil {
 			return nil, mapErr(err)
 		}
 		d.At, d.Recorded = time.UnixMicro(at).UTC(), time.UnixMicro(rec).UTC()

@@ -38,6 +38,11 @@ func oldFile(t *testing.T, path string, version int) {
 		exec(`INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name)
 	}
 	exec(`INSERT INTO incidents (id, created_at) VALUES (1, 0)`)
+	if version >= 3 {
+		d := storetest.OldDeploy()
+		exec(`INSERT INTO deploys (id, service, version, deployed_at, recorded_at, author, idem_key, idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.Service, d.Version, d.At.UnixMicro(), d.Recorded.UnixMicro(), d.Author, d.Key, d.KeyHash)
+	}
 	for _, e := range storetest.OldHistory(1) {
 		attrs, err := jsonOrNil(e.Attrs)
 		if err != nil {
@@ -53,17 +58,21 @@ func oldFile(t *testing.T, path string, version int) {
 	}
 }
 
-// TestUpgradeKeepsEvents: a file from before schema 3 (and one from before
-// 2) opens, migrates in place and keeps every event byte for byte.
+// TestUpgradeKeepsEvents: a file from before schema 4 (and 3, and 2)
+// opens, migrates in place and keeps every event byte for byte (and, from
+// 3, its deploys, which read as not rollbacks).
 func TestUpgradeKeepsEvents(t *testing.T) {
-	for _, from := range []int{1, 2} {
+	for _, from := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("from%d", from), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "incidents.db")
 			oldFile(t, path, from)
 			s := open(t, path)
 			ctx := context.Background()
-			if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+			if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
 				t.Fatalf("schema version %d, %v", v, err)
+			}
+			if from >= 3 {
+				storetest.CheckOldDeploy(t, s)
 			}
 			storetest.CheckUpgraded(t, s, 1)
 			if _, err := s.DB().ExecContext(ctx, `UPDATE incidents SET created_at = 0`); err == nil || !strings.Contains(err.Error(), "never rewritten") {

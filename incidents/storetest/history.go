@@ -23,13 +23,14 @@ const day = 24 * time.Hour
 // in CheckReliability, worked out by hand from the comments here.
 func SeedHistory(t *testing.T, s incidents.Store) History {
 	t.Helper()
-	dep := func(svc string, at time.Time) int64 {
-		d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: svc, Version: "v", At: at})
+	depRB := func(svc string, at time.Time, rollback bool) int64 {
+		d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: svc, Version: "v", At: at, Rollback: rollback})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return d.ID
 	}
+	dep := func(svc string, at time.Time) int64 { return depRB(svc, at, false) }
 	type spec struct {
 		start    time.Time
 		cat      string
@@ -40,7 +41,7 @@ func SeedHistory(t *testing.T, s incidents.Store) History {
 	}
 	d1 := dep("payments", base.Add(day-30*time.Minute))   // → A
 	d2 := dep("payments", base.Add(3*day-10*time.Minute)) // → B
-	dep("payments", base.Add(10*day))                     // D3: no incident
+	depRB("payments", base.Add(10*day), true)             // D3: no incident, a rollback
 	dep("checkout", base.Add(4*day))                      // D4: a day before C, not linked
 	dep("checkout", base.Add(5*day-time.Hour))            // D5: suggested for C, never linked
 	d6 := dep("payments", base.Add(4*day-30*time.Minute)) // → E, a drill: not a failure
@@ -121,6 +122,14 @@ func CheckReliability(t *testing.T, r incidents.Reliability) {
 		t.Errorf("deploys by service %+v", c.ByService)
 	}
 	near("previous CFR", r.Previous.Change.Rate, 1)
+	// Rollbacks: D3 only (payments).
+	if c.Rollbacks != 1 || c.ByService["payments"].Rollbacks != 1 || c.ByService["checkout"].Rollbacks != 0 || r.Previous.Change.Rollbacks != 0 {
+		t.Errorf("rollbacks %d (by service %+v), previous %d; want 1 (payments), 0", c.Rollbacks, c.ByService, r.Previous.Change.Rollbacks)
+	}
+	near("rollback rate", c.RollbackRate, 1.0/6)
+	near("payments rollback rate", c.ByService["payments"].RollbackRate, 0.25)
+	near("checkout rollback rate", c.ByService["checkout"].RollbackRate, 0)
+	near("previous rollback rate", r.Previous.Change.RollbackRate, 0)
 }
 
 func deref(f *float64) any {

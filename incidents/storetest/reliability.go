@@ -128,15 +128,18 @@ func testDeploys(t *testing.T, s incidents.Store) {
 	wantErr(t, err, incidents.ErrConflict)
 	_, err = s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "", At: base})
 	wantErr(t, err, incidents.ErrInvalid)
-	other, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "checkout", At: base.Add(-30 * time.Minute)})
+	other, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "checkout", At: base.Add(-30 * time.Minute), Rollback: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !other.Rollback || d.Rollback {
+		t.Fatalf("rollback marks: %v %v", d.Rollback, other.Rollback)
 	}
 	all, err := s.Deploys(ctx(t), incidents.DeployFilter{})
 	if err != nil || len(all) != 2 || all[0].ID != d.ID || all[0].Version != "v42" || !all[0].At.Equal(base.Add(-time.Hour)) {
 		t.Fatalf("deploys %+v %v", all, err)
 	}
-	if only, _ := s.Deploys(ctx(t), incidents.DeployFilter{Service: "checkout"}); len(only) != 1 || only[0].ID != other.ID {
+	if only, _ := s.Deploys(ctx(t), incidents.DeployFilter{Service: "checkout"}); len(only) != 1 || only[0].ID != other.ID || !only[0].Rollback {
 		t.Fatalf("filtered %+v", only)
 	}
 	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "alice", Title: "after deploy", Services: []string{"payments"}, Started: base, Detected: base})

@@ -69,9 +69,12 @@ func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	if _, err := followUp(t, s, id, incidents.FollowUp{Action: "canary deploys"}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "payments", At: base.Add(-time.Hour)})
+	d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "payments", At: base.Add(-time.Hour), Rollback: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ds, err := s.Deploys(ctx(t), incidents.DeployFilter{}); err != nil || len(ds) == 0 || ds[len(ds)-1].ID != d.ID || !ds[len(ds)-1].Rollback {
+		t.Fatalf("a rollback recorded after the upgrade reads back as %+v, %v", ds, err)
 	}
 	if _, err := s.Append(ctx(t), id, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: d.ID}}}); err != nil {
 		t.Fatal(err)
@@ -82,5 +85,25 @@ func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	}
 	if after.Category != "deployment" || len(after.FollowUps) != 1 || len(after.Deploys) != 1 || len(after.Events) != len(want)+4 {
 		t.Fatalf("new writes on an upgraded incident: %+v", after)
+	}
+}
+
+// OldDeploy is a deploy as a reltui from before schema version 4 (no
+// rollback column) wrote it; upgrade tests from version 3 insert it.
+func OldDeploy() incidents.Deploy {
+	return incidents.Deploy{ID: 1, Service: "payments", Version: "v41", At: base.Add(-2 * time.Hour), Recorded: base.Add(-119 * time.Minute),
+		Author: "ci", Key: "old-deploy", KeyHash: "h"}
+}
+
+// CheckOldDeploy verifies that OldDeploy came through the upgrade intact
+// and reads as not a rollback.
+func CheckOldDeploy(t *testing.T, s incidents.Store) {
+	t.Helper()
+	ds, err := s.Deploys(ctx(t), incidents.DeployFilter{})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("deploys after the upgrade: %+v, %v", ds, err)
+	}
+	if want := OldDeploy(); !reflect.DeepEqual(ds[0], want) {
+		t.Fatalf("the old deploy changed in the upgrade:\n got %+v\nwant %+v", ds[0], want)
 	}
 }

@@ -23,6 +23,9 @@ type listMsg struct {
 	seq  int
 	incs []incidents.Incident
 	err  error
+	// deploys are those of the list's stats window, for its change
+	// failure and rollback figures; a failed read only costs those.
+	deploys []incidents.Deploy
 }
 
 // openMsg answers opening an incident: its state and the live feed of
@@ -85,12 +88,16 @@ var (
 	_ pane.Routed = listMsg{}
 )
 
-func listCmd(ctx context.Context, s incidents.Store, id string, seq int, tmo time.Duration) tea.Cmd {
+func listCmd(ctx context.Context, s incidents.Store, id string, seq int, tmo time.Duration, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, tmo)
 		defer cancel()
 		incs, err := s.List(ctx, incidents.Filter{})
-		return listMsg{pane: id, seq: seq, incs: incs, err: err}
+		var deps []incidents.Deploy
+		if err == nil {
+			deps, _ = s.Deploys(ctx, incidents.DeployFilter{From: now.Add(-statsWindow)})
+		}
+		return listMsg{pane: id, seq: seq, incs: incs, err: err, deploys: deps}
 	}
 }
 

@@ -92,14 +92,16 @@ type Model struct {
 	cats   []string // root-cause categories; nil is the defaults
 	// deploys are the candidates for the open incident's deploy
 	// suggestions, read when it was opened.
-	deploys  []incidents.Deploy
-	st       Styles
-	renderer *lipgloss.Renderer
-	keys     KeyMap
-	now      func() time.Time
-	loc      *time.Location
-	tmo      time.Duration
-	every    time.Duration
+	deploys []incidents.Deploy
+	// allDeploys are the deploys of the list's stats window.
+	allDeploys []incidents.Deploy
+	st         Styles
+	renderer   *lipgloss.Renderer
+	keys       KeyMap
+	now        func() time.Time
+	loc        *time.Location
+	tmo        time.Duration
+	every      time.Duration
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -326,7 +328,7 @@ func (m *Model) reload() tea.Cmd {
 	}
 	m.listSeq++
 	m.listing = true
-	return tea.Batch(listCmd(m.ctx, m.store, m.id, m.listSeq, m.tmo), m.spin.Start())
+	return tea.Batch(listCmd(m.ctx, m.store, m.id, m.listSeq, m.tmo, m.now()), m.spin.Start())
 }
 
 func (m *Model) onList(msg listMsg) {
@@ -340,7 +342,7 @@ func (m *Model) onList(msg listMsg) {
 	if m.sel < len(m.rows) {
 		keep = m.rows[m.sel].ID
 	}
-	m.all = msg.incs
+	m.all, m.allDeploys = msg.incs, msg.deploys
 	m.filter(keep)
 }
 

@@ -136,7 +136,8 @@ func (m *Model) causeLine() string {
 }
 
 // recurrenceLine sums up the list: incidents in the last 90 days, how
-// many recurred, the top root cause, and drills left out.
+// many recurred, the top root cause, change failure rate and rollbacks
+// (when deploys are recorded), and drills left out.
 func (m *Model) recurrenceLine() string {
 	st := &m.st
 	to := m.now()
@@ -162,6 +163,9 @@ func (m *Model) recurrenceLine() string {
 	}
 	if r.Share != nil {
 		s += fmt.Sprintf(" · %.0f%% recurred ≤30d", *r.Share*100)
+	}
+	if c := incidents.ChangeFailureRate(m.allDeploys, m.all, kinds, from, to); c.Rate != nil {
+		s += fmt.Sprintf(" · CFR %.0f%% · rollbacks %d", *c.Rate*100, c.Rollbacks)
 	}
 	if _, ex := incidents.OfKinds(incidents.InPeriod(m.all, from, to), kinds); len(ex) > 0 {
 		n := 0

@@ -105,3 +105,27 @@ func TestDeploySuggestionAndLink(t *testing.T) {
 		t.Fatalf("after linking:\n%s", v)
 	}
 }
+
+// TestListShowsChangeFailureAndRollbacks: the list's summary line puts
+// the rollbacks recorded in its 90 days beside the change failure rate.
+func TestListShowsChangeFailureAndRollbacks(t *testing.T) {
+	f := loadedFixture(t, "", 160, 40)
+	m := f.m
+	inc, err := f.store.Get(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rb := range []bool{false, true, false, false} {
+		w := incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v" + string(rune('1'+i)), At: inc.Milestones.Started.Add(-time.Duration(10+i) * time.Minute), Rollback: rb}
+		if _, err := f.store.RecordDeploy(context.Background(), w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.store.Append(context.Background(), 2, incidents.Write{Key: testKey(), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	settle(f, m.reload())
+	if v := m.View(); !strings.Contains(v, "CFR 25% · rollbacks 1") {
+		t.Fatalf("the list does not show 1 of 4 deploys failed and 1 rollback:\n%s", v)
+	}
+}
