@@ -19,6 +19,11 @@ type Document struct {
 	Spans     []SpanJSON     `json:"spans"`
 	Logs      []LogJSON      `json:"logs"`
 	Timeline  []TimelineJSON `json:"timeline"`
+	// Changes are the deploys and config changes inside the window, to
+	// the request's services or to none in particular;
+	// ChangesElsewhere counts those to other services.
+	Changes          []ChangeJSON `json:"changes"`
+	ChangesElsewhere int          `json:"changes_elsewhere"`
 	// Link opens the same request in the team's web UI (Grafana Explore,
 	// Jaeger UI or VictoriaLogs' UI); empty when the context names none.
 	Link string `json:"link,omitempty"`
@@ -106,7 +111,7 @@ type TimelineJSON struct {
 // start order; refs point into those lists.
 func (v *View) Document() Document {
 	d := Document{TraceIDs: nonNil(v.TraceIDs), Services: []string{}, Spans: []SpanJSON{}, Logs: []LogJSON{}, Timeline: []TimelineJSON{},
-		Window: WindowJSON{From: v.Window.From.UTC(), To: v.Window.To.UTC()}}
+		Window: WindowJSON{From: v.Window.From.UTC(), To: v.Window.To.UTC()}, Changes: v.changesJSON(), ChangesElsewhere: v.ChangesElsewhere}
 	if len(v.RequestIDs) > 0 {
 		d.RequestID = v.RequestIDs[0]
 	}

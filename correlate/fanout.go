@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/sanitize"
@@ -34,9 +35,17 @@ type TraceFinder interface {
 	Services(ctx context.Context) ([]string, error)
 }
 
+// ChangeLister lists a context's deploys and config changes in a window,
+// for the given services (all when empty) and the changes that name no
+// service. changes.Feeds satisfies it.
+type ChangeLister interface {
+	Changes(ctx context.Context, from, to time.Time, services []string) ([]changes.Event, error)
+}
+
 var (
-	_ LogSearcher = sources.LogBackend(nil)
-	_ TraceFinder = (*jaeger.Client)(nil)
+	_ LogSearcher  = sources.LogBackend(nil)
+	_ TraceFinder  = (*jaeger.Client)(nil)
+	_ ChangeLister = changes.Feeds{}
 )
 
 // Defaults for Config's zero values.
@@ -80,6 +89,9 @@ type Config struct {
 	LogLimit int
 	// MaxTraces bounds the traces fetched (DefaultMaxTraces).
 	MaxTraces int
+	// Changes lists the deploys and config changes around the request;
+	// nil when the context configures no change source.
+	Changes ChangeLister
 }
 
 // Resolver builds request views. It is safe for concurrent use; it caches
@@ -216,6 +228,11 @@ type search struct {
 	// trace; tagHits counts the traces tag searches found.
 	findRest []string
 	tagHits  int
+	// changes are the changes in chWin, the widest window asked so far;
+	// changesErr is why some could not be listed.
+	changes    []changes.Event
+	chWin      Window
+	changesErr error
 }
 
 type logKey struct {
@@ -353,6 +370,9 @@ func (s *search) start(id string, kind IDKind, w Window) {
 			s.finding++ // until findAll knows how many services it asks
 			s.spawn(func() { s.findAll(id, w) })
 		}
+	}
+	if s.r.cfg.Changes != nil {
+		s.spawn(func() { s.listChanges(w) })
 	}
 	s.mu.Unlock()
 }
@@ -664,7 +684,7 @@ func (s *search) addTrace(t *sources.Trace) {
 func (s *search) record(backend, op, what string, round int, t0 time.Time, took time.Duration, err error, replay func(context.Context) error) {
 	s.version++
 	s.calls = append(s.calls, Call{Backend: backend, Op: op, What: what, Round: round, At: t0.Sub(s.began), Took: took, Err: err, replay: replay})
-	if err != nil && sources.KindOf(err) != sources.KindCanceled {
+	if err != nil && sources.KindOf(err) != sources.KindCanceled && backend != changesBackend {
 		s.failed[backend] = append(s.failed[backend], err)
 	}
 }

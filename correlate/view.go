@@ -45,6 +45,13 @@ type View struct {
 	// partial when it is not empty.
 	Partial  []Problem
 	Warnings []string
+	// Changes are the deploys and config changes inside Window to the
+	// view's services or to no service in particular, in time order;
+	// ChangesElsewhere counts those to other services. ChangesProblem,
+	// when not empty, says why some change source did not answer.
+	Changes          []Change
+	ChangesElsewhere int
+	ChangesProblem   string
 	// Calls are the backend calls made, in the order they finished.
 	Calls []Call
 	// Took is the wall time of the whole resolution.
@@ -160,6 +167,7 @@ func (s *search) finish(v *View) {
 		}
 		v.Window = w.Padded(r.cfg.Pad)
 	}
+	s.changesIn(v)
 	for _, b := range []struct {
 		name string
 		ok   bool

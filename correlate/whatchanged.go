@@ -1,0 +1,89 @@
+package correlate
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/reltui/reltui/correlate/changes"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/sanitize"
+)
+
+// What changed around a request: the context's deploys and config changes
+// inside the view's window, asked of the ChangeLister with the first
+// calls so they cost no round of their own.
+
+// changesBackend names the change sources in calls; a failure there is a
+// warning, not a partial view: the request itself was searched in full.
+const changesBackend = "changes"
+
+// listChanges asks for every change in the window searched, with the
+// first calls: the request's own window is not known until they answer,
+// and lies inside this one (finish keeps the changes in it).
+func (s *search) listChanges(w Window) {
+	cl := s.r.cfg.Changes
+	t0 := time.Now()
+	evs, err := cl.Changes(s.ctx, w.From, w.To, nil)
+	took := time.Since(t0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.record(changesBackend, "changes", w.String(), roundInput, t0, took, err, func(ctx context.Context) error {
+		_, err := cl.Changes(ctx, w.From, w.To, nil)
+		return err
+	})
+	// A widened search asks again; the narrow answer may come last.
+	if !s.chWin.IsZero() && !w.Covers(s.chWin) {
+		return
+	}
+	s.chWin, s.changes, s.changesErr = w, evs, err
+}
+
+// Change is one deploy or config change in the view's window.
+type Change = changes.Event
+
+// changesIn keeps the changes inside v's window to the services the view
+// found (every service when it found none) or to no service in
+// particular; the others in the window are counted. Called with s.mu held.
+func (s *search) changesIn(v *View) {
+	v.Changes, v.ChangesElsewhere = nil, 0
+	var svcs []string
+	if v.Joined != nil {
+		svcs = v.Services
+	}
+	for _, e := range s.changes {
+		if e.T.Before(v.Window.From) || !e.T.Before(v.Window.To) {
+			continue
+		}
+		e.Service, e.Kind, e.Source, e.What = sanitize.Line(e.Service), sanitize.Line(e.Kind), sanitize.Line(e.Source), sanitize.Line(e.What)
+		if len(svcs) > 0 && e.Service != "" && !slices.Contains(svcs, e.Service) {
+			v.ChangesElsewhere++
+			continue
+		}
+		v.Changes = append(v.Changes, e)
+	}
+	if s.changesErr != nil && sources.KindOf(s.changesErr) != sources.KindCanceled {
+		// Each failing source is one line of a joined error.
+		v.ChangesProblem = sanitize.Line(strings.ReplaceAll(s.changesErr.Error(), "\n", "; "))
+	}
+}
+
+// ChangeJSON is one change in the request document.
+type ChangeJSON struct {
+	Time    time.Time `json:"time"`
+	Kind    string    `json:"kind"`
+	Service string    `json:"service"`
+	Source  string    `json:"source"`
+	What    string    `json:"what"`
+}
+
+// changesJSON converts the view's changes; never nil.
+func (v *View) changesJSON() []ChangeJSON {
+	out := make([]ChangeJSON, 0, len(v.Changes))
+	for _, e := range v.Changes {
+		out = append(out, ChangeJSON{Time: e.T.UTC(), Kind: sanitize.Line(e.Kind), Service: sanitize.Line(e.Service),
+			Source: sanitize.Line(e.Source), What: sanitize.Line(e.What)})
+	}
+	return out
+}
