@@ -20,11 +20,13 @@ import (
 type consoleFlags struct {
 	theme string
 	since time.Duration
+	as    string
 }
 
 func addConsoleFlags(root *cobra.Command, f *consoleFlags) {
 	root.Flags().StringVar(&f.theme, "theme", os.Getenv("RELTUI_THEME"), "colour theme: dark, light, high-contrast, no-color (env RELTUI_THEME; NO_COLOR forces no-color)")
 	root.Flags().DurationVar(&f.since, "since", time.Hour, "initial time range, e.g. 15m, 6h")
+	root.Flags().StringVar(&f.as, "as", "", "record incident writes as this person (default: the config's user:, else the OS user)")
 }
 
 // runConsole opens the console on the selected context.
@@ -42,6 +44,10 @@ func runConsole(g *globals, f *consoleFlags) error {
 	name, c, err := file.Select(g.context)
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
+	}
+	who, _, err := whoWrites(f.as, file)
+	if err != nil {
+		return err
 	}
 	bs, err := contextBackends(name, c)
 	if err != nil {
@@ -68,7 +74,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 	m := ui.New(ui.Deps{
 		Logs:           bs.logSource(),
 		Sources:        bs.sources(name, file.Path),
-		Session:        ui.Session{User: author(), Role: "commander", Incidents: store},
+		Session:        ui.Session{User: who, Role: "commander", Incidents: store},
 		Clipboard:      os.Stdout,
 		Contexts:       file.Names(),
 		OpenContext:    openContextFunc(file),

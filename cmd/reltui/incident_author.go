@@ -42,22 +42,34 @@ func pickAuthor(as, cfgUser, osUser string) (name, from string) {
 
 // author resolves the write's author; said reports it after the write.
 func (o *incidentOpts) author(g *globals) (string, error) {
-	cfgUser := ""
+	var f *config.File
 	if strings.TrimSpace(o.as) == "" {
-		f, err := incidentConfig(g)
-		if err != nil {
+		var err error
+		if f, err = incidentConfig(g); err != nil {
 			return "", err
 		}
-		if f != nil {
-			cfgUser = f.User
-		}
 	}
-	name, from := pickAuthor(o.as, cfgUser, author())
-	if sanitize.Line(name) != name || len(name) > 100 {
-		return "", usage("the author %q is not a plain name", sanitize.Line(name))
+	name, from, err := whoWrites(o.as, f)
+	if err != nil {
+		return "", err
 	}
 	o.authorMsg = fmt.Sprintf("reltui: recorded as %s (from %s)", name, from)
 	return name, nil
+}
+
+// whoWrites is the one rule for who incident writes are recorded as, in
+// the headless commands and the console alike: --as, then the config's
+// user: (f may be nil: no config file), then the OS user. from says which.
+func whoWrites(as string, f *config.File) (name, from string, err error) {
+	cfgUser := ""
+	if f != nil {
+		cfgUser = f.User
+	}
+	name, from = pickAuthor(as, cfgUser, author())
+	if sanitize.Line(name) != name || len(name) > 100 {
+		return "", "", usage("the author %q is not a plain name", sanitize.Line(name))
+	}
+	return name, from, nil
 }
 
 // said tells the person, once the write succeeded, whom it was recorded
