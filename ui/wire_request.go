@@ -7,7 +7,8 @@ import (
 )
 
 // newRequestPane builds the Request pane for one context: a resolver over
-// the context's Loki and Jaeger, with its correlate settings. Without
+// the context's Loki and Jaeger, with its correlate settings, that lists
+// the changes from the context's change sources in the request's window. Without
 // either backend the pane says so when asked to search.
 func newRequestPane(env PaneEnv) Pane {
 	cfg := request.Config{
@@ -24,6 +25,9 @@ func newRequestPane(env PaneEnv) Pane {
 	// config validation has checked the rules, so err is not expected;
 	// with one the pane still opens and says there is nothing to search.
 	rc, err := request.ResolverConfig(cc, env.Ctx.Logs, env.Ctx.Jaeger)
+	if f := request.ChangeFeeds(env.Ctx.Config, env.Ctx.Prom, env.Ctx.Logs); !f.Empty() {
+		rc.Changes = f
+	}
 	if err == nil && (rc.Logs != nil || rc.Traces != nil) {
 		r := correlate.NewResolver(rc)
 		cfg.Source = r

@@ -24,7 +24,9 @@ func newRequestCmd(g *globals) *cobra.Command {
 		Long: `Searches the log backend (Loki or VictoriaLogs) and Jaeger in parallel for a request id or a trace id, follows the
 ids each one names (trace ids in the lines, request ids on the spans), joins the
 log lines to the spans they were written in, and prints one timeline grouped by
-service with a summary. When nothing is found the window is widened once.
+service with a summary, and lists the deploys and config changes inside the
+request's window (from the context's changes: sources) to the request's services.
+When nothing is found the window is widened once.
 A backend that fails makes the result partial; that is said on stderr.
 Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 		Example: `  reltui request req-e40849d5669c --since 24h
@@ -46,6 +48,9 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 				rc, err := request.ResolverConfig(bs.cfg.Correlate, bs.logs, bs.jaeger)
 				if err != nil {
 					return &exitError{code: 1, msg: err.Error()}
+				}
+				if f := request.ChangeFeeds(bs.cfg, bs.prom, bs.logs); !f.Empty() {
+					rc.Changes = f
 				}
 				v, err := correlate.NewResolver(rc).Resolve(ctx, args[0], correlate.Window{From: from, To: to})
 				if err != nil {
@@ -79,6 +84,9 @@ func reportRequest(g *globals, out string, v *correlate.View, link string) error
 		writeRequestText(g.stdout, v)
 	}
 	printWarnings(g, v.Warnings)
+	if v.ChangesProblem != "" {
+		fmt.Fprintln(g.stderr, "reltui: changes not all listed: "+v.ChangesProblem)
+	}
 	if note := v.PartialNote(); note != "" {
 		fmt.Fprintln(g.stderr, "reltui: "+note)
 	}
@@ -108,6 +116,7 @@ func writeRequestText(w io.Writer, v *correlate.View) {
 	} else {
 		fmt.Fprintln(w, "no errors")
 	}
+	writeChangesText(w, v)
 	for g, svc := range v.Services {
 		fmt.Fprintf(w, "\n== %s\n", sanitizeLine(svc))
 		for _, it := range v.Group(g) {
@@ -124,5 +133,21 @@ func writeRequestText(w io.Writer, v *correlate.View) {
 			l := v.Logs[it.Ref]
 			fmt.Fprintf(w, "%s  log  %-5s %s\n", ts, l.Level, l.Line)
 		}
+	}
+}
+
+// writeChangesText lists the changes in the request's window, when there
+// are any.
+func writeChangesText(w io.Writer, v *correlate.View) {
+	if len(v.Changes) == 0 && v.ChangesElsewhere == 0 {
+		return
+	}
+	head := fmt.Sprintf("changes %d in window", len(v.Changes))
+	if n := v.ChangesElsewhere; n > 0 {
+		head += fmt.Sprintf(" (+%d to other services)", n)
+	}
+	fmt.Fprintln(w, head)
+	for _, e := range v.Changes {
+		fmt.Fprintf(w, "  %s  %s\n", e.T.UTC().Format("15:04:05"), sanitizeLine(e.String()))
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/reltui/reltui/correlate"
 )
 
 func TestRequestUsageErrors(t *testing.T) {
@@ -24,7 +27,8 @@ func TestRequestUsageErrors(t *testing.T) {
 // With both backends down the command still answers: a labelled partial
 // result, the not-found message naming what was searched, and exit 1.
 func TestRequestBackendsDown(t *testing.T) {
-	p := writeConfig(t, "contexts:\n  dev:\n    loki:\n      url: http://127.0.0.1:1\n      timeout: 2s\n    jaeger:\n      url: grpc://127.0.0.1:1\n      timeout: 2s\n")
+	p := writeConfig(t, "contexts:\n  dev:\n    loki:\n      url: http://127.0.0.1:1\n      timeout: 2s\n    jaeger:\n      url: grpc://127.0.0.1:1\n      timeout: 2s\n"+
+		"    prometheus:\n      url: http://127.0.0.1:1\n      timeout: 2s\n    changes:\n      - name: deploys\n        promql: app_build_info\n")
 	code, stdout, stderr := runCLI(t, "request", "req-0123", "--config", p, "--output", "json", "--since", "1h")
 	if code != 1 {
 		t.Fatalf("exit %d; stderr %q", code, stderr)
@@ -37,17 +41,35 @@ func TestRequestBackendsDown(t *testing.T) {
 	for k := range doc {
 		keys = append(keys, k)
 	}
-	for _, k := range []string{"request_id", "trace_ids", "services", "window", "summary", "spans", "logs", "timeline"} {
+	for _, k := range []string{"request_id", "trace_ids", "services", "window", "summary", "spans", "logs", "timeline", "changes", "changes_elsewhere"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("JSON lacks %q (has %v)", k, keys)
 		}
 	}
-	if len(doc) != 8 {
-		t.Errorf("JSON has %d fields, want exactly 8: %v", len(doc), keys)
+	if len(doc) != 10 {
+		t.Errorf("JSON has %d fields, want exactly 10: %v", len(doc), keys)
 	}
-	for _, want := range []string{"partial: loki unreachable", "jaeger unreachable", "req-0123 not found in"} {
+	for _, want := range []string{"partial: loki unreachable", "jaeger unreachable", "req-0123 not found in",
+		"changes not all listed: changes deploys: "} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+func TestWriteChangesText(t *testing.T) {
+	at := time.Date(2026, 11, 22, 7, 44, 43, 0, time.UTC)
+	v := &correlate.View{}
+	var b strings.Builder
+	writeChangesText(&b, v)
+	if b.String() != "" {
+		t.Fatalf("no changes printed %q", b.String())
+	}
+	v.Changes = []correlate.Change{{T: at, Service: "payments", Kind: "deploy", What: "version 1 → 2\x1b[2J"}}
+	v.ChangesElsewhere = 2
+	writeChangesText(&b, v)
+	want := "changes 1 in window (+2 to other services)\n  07:44:43  deploy payments: version 1 → 2\n"
+	if b.String() != want {
+		t.Fatalf("got %q\nwant %q", b.String(), want)
 	}
 }

@@ -5,8 +5,10 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/sources/prom"
 )
 
 // ResolverConfig turns a context's correlate block (nil for none) and its
@@ -38,4 +40,28 @@ func ResolverConfig(c *config.Correlate, lc sources.LogBackend, jc *jaeger.Clien
 	cfg.Pad = c.Pad.Std()
 	cfg.TraceTag = c.TraceTag
 	return cfg, nil
+}
+
+// ChangeFeeds turns a context's change sources (nil for no context) and
+// its clients (nil when not configured) into the feeds the request view
+// lists changes from. A source without a service label uses the metrics
+// service label, as the Metrics pane's markers do. The feeds are empty
+// when the context configures no change source.
+func ChangeFeeds(c *config.Context, pc *prom.Client, lc sources.LogBackend) changes.Feeds {
+	var f changes.Feeds
+	if c == nil {
+		return f
+	}
+	for _, s := range c.Changes {
+		f.Sources = append(f.Sources, changes.Source{Name: s.Name, Kind: s.KindOr(), Expr: s.PromQL, Logs: s.Logs,
+			ServiceLabel: s.LabelOr(c.Metrics.Label())})
+	}
+	// A nil *Client in the interface would look configured; keep nil nil.
+	if pc != nil {
+		f.Prom = pc
+	}
+	if lc != nil {
+		f.Logs = lc
+	}
+	return f
 }
