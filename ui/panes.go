@@ -46,6 +46,9 @@ type Session struct {
 	// Role is viewer, responder or commander (incidents.Role names).
 	Role      string
 	Incidents incidents.Store
+	// Categories are the root-cause categories the config's incidents
+	// block allows; nil is incidents.DefaultCategories.
+	Categories []string
 }
 
 // PaneEnv is everything a pane constructor gets from the root.

@@ -49,6 +49,10 @@ func runConsole(g *globals, f *consoleFlags) error {
 	if err != nil {
 		return err
 	}
+	var cats []string
+	if file.Incidents != nil {
+		cats = file.Incidents.Categories
+	}
 	bs, err := contextBackends(name, c)
 	if err != nil {
 		return err
@@ -74,7 +78,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 	m := ui.New(ui.Deps{
 		Logs:           bs.logSource(),
 		Sources:        bs.sources(name, file.Path),
-		Session:        ui.Session{User: who, Role: "commander", Incidents: store},
+		Session:        ui.Session{User: who, Role: "commander", Incidents: store, Categories: cats},
 		Clipboard:      os.Stdout,
 		Contexts:       file.Names(),
 		OpenContext:    openContextFunc(file),
