@@ -38,6 +38,13 @@ func TestGoldenViews(t *testing.T) {
 			settle(m, press(m, "enter"))
 			press(m, "J", "J", "j")
 		}},
+		{"changes", func(m *Model, src *fakeSource) {
+			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return withChanges(sampleView()), nil })
+			m.Init()
+			press(m, reqID)
+			settle(m, press(m, "enter"))
+			press(m, "j")
+		}},
 		{"filter", func(m *Model, _ *fakeSource) {
 			m.Init()
 			press(m, reqID)

@@ -169,3 +169,17 @@ func checkSize(t *testing.T, view string, w, h int) {
 		}
 	}
 }
+
+// withChanges is sampleView with the changes the resolver would list in
+// its window: a deploy of checkout two minutes before the request, a
+// flag flipped for every service after it, and one change to a service
+// the request did not touch (counted, not listed).
+func withChanges(v *correlate.View) *correlate.View {
+	start := fixedNow.Add(-10*time.Minute - 3*time.Millisecond)
+	v.Changes = []correlate.Change{
+		{T: start.Add(-2*time.Minute - 4*time.Second), Service: "checkout", Kind: "deploy", Source: "deploys", What: "version 1.4.2 → 1.4.3"},
+		{T: start.Add(90 * time.Second), Kind: "config", Source: "flags", What: "flag new-cart-flow on"},
+	}
+	v.ChangesElsewhere = 1
+	return v
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/muesli/termenv"
 
@@ -38,6 +39,10 @@ func hostileView() *correlate.View {
 	v.Partial = []correlate.Problem{{Backend: "jaeger " + panetest.Hostile[0], Reason: panetest.HostileLine()}}
 	v.Summary.FirstError.Text += panetest.HostileLine()
 	v.Summary.SlowestSpan.Service += panetest.Hostile[5]
+	// A view from elsewhere than the resolver may carry changes unsanitized.
+	v.Changes = []correlate.Change{{T: v.Window.From.Add(time.Minute), Service: "pay " + panetest.Hostile[3], Kind: "deploy " + panetest.Hostile[1],
+		Source: panetest.Hostile[2], What: panetest.HostileLine()}}
+	v.ChangesElsewhere, v.ChangesProblem = 3, panetest.HostileLine()
 	return v
 }
 

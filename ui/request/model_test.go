@@ -402,3 +402,69 @@ func TestResolveCmdDeliversSnapshotsThenTheAnswer(t *testing.T) {
 		t.Errorf("loading %q, %d rows", m.loading, len(m.rows))
 	}
 }
+
+// The changes in the window lead the timeline; enter on a deploy opens
+// its service's logs around it; a change to no service says why nothing
+// opens; J walks the headings, the filter reaches the changes.
+func TestChangesInTheWindow(t *testing.T) {
+	src := &fakeSource{}
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return withChanges(sampleView()), nil })
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m.Init()
+	press(m, reqID)
+	settle(m, press(m, "enter"))
+	if len(m.rows) != 3+4+4+5 || m.rows[0].kind != rowChanges || m.rows[1].kind != rowChange {
+		t.Fatalf("%d rows, first %+v", len(m.rows), m.rows[:2])
+	}
+	view := m.View()
+	for _, want := range []string{"▸ changes  2 in window · 1 to other services",
+		"10:17:55  ⚑ deploy checkout: version 1.4.2 → 1.4.3  (2m4s before)",
+		"10:21:29  ⚑ config all services: flag new-cart-flow on  (1m30s after)"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+
+	press(m, "j")
+	msgs := run(press(m, "enter"))
+	if len(msgs) != 1 {
+		t.Fatalf("enter on a deploy: %v", msgs)
+	}
+	p, ok := msgs[0].(pane.PivotMsg)
+	at := m.view.Changes[0].T
+	if !ok || p.Target != pane.TargetLogs || p.Service != "checkout" || !p.From.Equal(at.Add(-m.pad)) || !p.To.Equal(at.Add(m.pad)) ||
+		!strings.Contains(p.Query, `"checkout"`) {
+		t.Fatalf("pivot %+v", msgs[0])
+	}
+	press(m, "j")
+	if cmd := press(m, "enter"); cmd != nil || !strings.Contains(m.View(), "names no service") {
+		t.Errorf("enter on a change to every service: cmd %v\n%s", cmd, m.View())
+	}
+
+	press(m, "J")
+	if r, _ := m.selected(); r.kind != rowService {
+		t.Errorf("J from the changes went to %+v", r)
+	}
+	press(m, "K", "K")
+	if r, _ := m.selected(); r.kind != rowChanges {
+		t.Errorf("K back went to %+v", r)
+	}
+
+	press(m, "/", "flag", "enter")
+	if len(m.rows) != 2 || m.rows[1].kind != rowChange || m.view.Changes[m.rows[1].ref].Source != "flags" {
+		t.Errorf("filter /flag rows %+v", m.rows)
+	}
+}
+
+// A view without changes has no changes heading; a change source that
+// failed is said above the timeline.
+func TestNoChangesNoHeading(t *testing.T) {
+	m, _ := loaded(t)
+	if strings.Contains(m.View(), "changes") {
+		t.Errorf("a heading without changes:\n%s", m.View())
+	}
+	m.view.ChangesProblem = "changes deploys: prometheus unreachable"
+	if !strings.Contains(m.View(), "⚠ changes not all listed: changes deploys: prometheus unreachable") {
+		t.Errorf("problem not said:\n%s", m.View())
+	}
+}

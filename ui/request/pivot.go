@@ -52,6 +52,10 @@ func (m *Model) open() tea.Cmd {
 		// Every line of the service around this one: its context.
 		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, Query: m.logQuery(m.labelFor(l.Service), l.Service, ""),
 			Service: l.Service, TraceID: l.TraceID, SpanID: l.SpanID, From: l.Time.Add(-m.pad), To: l.Time.Add(m.pad)})
+	case rowChange:
+		return m.changeLogs(r.ref)
+	case rowChanges:
+		return nil
 	}
 	return m.serviceLogs(r.svc)
 }
@@ -69,7 +73,7 @@ func (m *Model) logsOf() tea.Cmd {
 		sp := v.Spans[r.ref]
 		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, ServiceLabel: m.labelFor(sp.Service),
 			TraceID: sp.TraceID, SpanID: sp.SpanID, Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)})
-	case rowLog:
+	case rowLog, rowChange, rowChanges:
 		return m.open()
 	}
 	return m.serviceLogs(r.svc)
@@ -160,6 +164,10 @@ func (m *Model) copySelected() tea.Cmd {
 		text = m.view.Spans[r.ref].TraceID
 	case rowLog:
 		text = m.view.Logs[r.ref].Line
+	case rowChange:
+		text = m.view.Changes[r.ref].String()
+	case rowChanges:
+		text = m.changesHeading()
 	default:
 		text = m.view.Services[r.svc]
 	}

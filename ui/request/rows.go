@@ -12,10 +12,14 @@ const (
 	rowService rowKind = iota
 	rowSpan
 	rowLog
+	// rowChanges heads the changes in the window; rowChange is one,
+	// ref indexing the view's Changes.
+	rowChanges
+	rowChange
 )
 
 // row is one line of the timeline list: a service heading, a span or a
-// log line. ref indexes the view's Spans or Logs.
+// log line, or a change. ref indexes the view's Spans, Logs or Changes.
 type row struct {
 	kind rowKind
 	svc  int
@@ -31,6 +35,7 @@ func (m *Model) rebuild() {
 		return
 	}
 	f := strings.ToLower(m.filter)
+	m.rows = append(m.rows, m.changeRows(f)...)
 	for g, svc := range v.Services {
 		items := v.Group(g)
 		head := len(m.rows)
@@ -62,6 +67,10 @@ func (m *Model) rowText(r row) string {
 	case rowLog:
 		l := &v.Logs[r.ref]
 		return l.Level + " " + l.Line
+	case rowChange:
+		return v.Changes[r.ref].String()
+	case rowChanges:
+		return "changes"
 	}
 	return v.Services[r.svc]
 }
@@ -81,10 +90,11 @@ func (m *Model) move(d int) {
 	m.clamp()
 }
 
-// jumpService moves to the next (d=1) or previous service heading.
+// jumpService moves to the next (d=1) or previous service (or changes)
+// heading.
 func (m *Model) jumpService(d int) {
 	for i := m.sel + d; i >= 0 && i < len(m.rows); i += d {
-		if m.rows[i].kind == rowService {
+		if k := m.rows[i].kind; k == rowService || k == rowChanges {
 			m.sel = i
 			m.top = i
 			m.clamp()

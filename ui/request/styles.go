@@ -29,6 +29,8 @@ type Styles struct {
 	Warn     lipgloss.Style
 	Debug    lipgloss.Style
 	Plain    lipgloss.Style
+	// Change is a deploy or config change in the window.
+	Change lipgloss.Style
 }
 
 // NewStyles builds the styles for palette p on renderer r.
@@ -53,12 +55,14 @@ func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	s.Error = ns().Foreground(p.Error)
 	s.Warn = ns().Foreground(p.Warning)
 	s.Debug = ns().Foreground(p.Debug)
+	s.Change = ns().Foreground(p.Warning).Bold(true)
 	if p.Mono {
 		s.Selected = ns().Reverse(true)
 		s.ErrorMsg = ns().Bold(true)
 		s.Critical = ns().Bold(true)
 		s.Service = ns().Bold(true)
 		s.Error, s.Warn, s.Debug, s.Span = ns(), ns(), ns().Faint(true), ns()
+		s.Change = ns().Bold(true)
 	}
 	return s
 }

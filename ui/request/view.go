@@ -98,6 +98,9 @@ func (m *Model) notes() []string {
 			out = append(out, st.WarnMsg.Render(l))
 		}
 	}
+	if v.ChangesProblem != "" {
+		out = append(out, st.WarnMsg.Render(m.fit("⚠ changes not all listed: "+v.ChangesProblem)))
+	}
 	if v.Widened && v.Found() {
 		out = append(out, st.WarnMsg.Render(m.fit(fmt.Sprintf("⚠ nothing in %s; widened once to %s", v.Narrow, v.Searched))))
 	}
@@ -167,6 +170,10 @@ func (m *Model) renderRow(r row, selected bool) string {
 		}
 		text = fmt.Sprintf("▸ %s  %d spans, %d logs", sanitize.Line(v.Services[r.svc]), spans, len(g)-spans)
 		style = st.Service
+	case rowChanges:
+		text, style = m.changesHeading(), st.Service
+	case rowChange:
+		text, style = m.changeText(v.Changes[r.ref]), st.Change
 	case rowSpan:
 		sp := &v.Spans[r.ref]
 		mark := "  "
