@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/alertnoise"
+	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/ui/alerts"
 )
@@ -19,7 +20,9 @@ func newAlertsPane(env PaneEnv) Pane {
 		srcs = append(srcs, alerts.AlertmanagerSource(c))
 	}
 	var noise alerts.NoiseSource
+	var q alertstart.Querier
 	if c := env.Ctx.Prom; c != nil {
+		q = c
 		var incs alertnoise.IncidentLister
 		if s := env.Session.Incidents; s != nil {
 			incs = s
@@ -47,6 +50,7 @@ func newAlertsPane(env PaneEnv) Pane {
 		Parent:   env.Parent,
 		Runbooks: rb,
 		Noise:    noise,
+		Prom:     q,
 	})
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/postgres"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/sources"
@@ -366,14 +367,20 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 		}
 		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
 	}
-	graf := grafanaOf(bs.cfg)
-	d := incidents.FromAlertLinked(*found, now, graf)
+	// The backwards evaluation needs Prometheus; without it the alert's
+	// own times still make a record, and the warning says what is missing.
+	var q alertstart.Querier
 	if bs.prom != nil {
-		if err := alertMilestones(ctx, g, bs.prom, *found, &d, now, graf); err != nil {
-			// The alert's own times still make a record; say what is missing.
-			fmt.Fprintln(g.stderr, "reltui: warning: "+sanitize.Line(err.Error())+"; started and detected are the alert's activeAt")
-		}
+		q = bs.prom
 	}
+	r := alertstart.Declare(ctx, q, *found, now, grafanaOf(bs.cfg))
+	for _, w := range r.Warnings {
+		fmt.Fprintln(g.stderr, "reltui: warning: "+w)
+	}
+	if r.Said != "" {
+		fmt.Fprintln(g.stderr, "reltui: "+r.Said+"; declaring confirms them, --started/--detected override")
+	}
+	d := r.Declaration
 	return d, nil
 }
 

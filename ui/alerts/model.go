@@ -26,6 +26,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
@@ -65,6 +66,10 @@ type Config struct {
 	Runbooks runbook.Options
 	// Noise computes the noise view (S); nil disables it.
 	Noise NoiseSource
+	// Prom evaluates an alert's rule backwards when d declares, so the
+	// incident's started and detected are honest (package alertstart);
+	// nil keeps the alert's own times.
+	Prom alertstart.Querier
 }
 
 var stateFilters = []string{"", "firing", "pending"}
@@ -117,6 +122,11 @@ type Model struct {
 
 	noiseSrc NoiseSource
 	noise    noiseState
+
+	prom alertstart.Querier
+	// prefilling is true while the alert's rule is evaluated backwards
+	// for a declaration.
+	prefilling bool
 }
 
 // New builds the pane; it contacts no backend.
@@ -156,7 +166,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
 		tmo: cfg.Timeout, every: cfg.Refresh,
 		pending: map[string]incidents.Declaration{}, declared: map[string]int64{},
-		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette), noiseSrc: cfg.Noise,
+		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette), noiseSrc: cfg.Noise, prom: cfg.Prom,
 	}
 	if m.author == "" {
 		m.author = "unknown"
@@ -308,6 +318,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case declaredMsg:
 		if msg.pane == m.id && msg.seq == m.declSeq {
 			return m, m.onDeclared(msg)
+		}
+	case prefilledMsg:
+		if msg.pane == m.id && msg.seq == m.declSeq {
+			return m, m.onPrefilled(msg)
 		}
 	case refreshMsg:
 		if msg.pane == m.id && msg.seq == m.refreshSeq {
@@ -470,7 +484,7 @@ func (m *Model) declare() tea.Cmd {
 	case m.store == nil:
 		m.flash = "✗ no incident store is open for this session; see reltui incident --help"
 		return nil
-	case m.declaring:
+	case m.declaring || m.prefilling:
 		return nil
 	}
 	firing := firingKey(it.a)
@@ -481,15 +495,22 @@ func (m *Model) declare() tea.Cmd {
 		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
 		return nil
 	}
+	m.declSeq++
 	d, ok := m.pending[firing]
 	if !ok {
-		d = incidents.FromAlertLinked(it.a, m.now(), m.grafana)
-		d.Key, d.Author = newKey(), m.author
-		m.pending[firing] = d
+		// First the honest milestones, in a Cmd: the rule is evaluated
+		// backwards in Prometheus.
+		m.prefilling = true
+		m.flash = "reading " + it.a.Name + "'s rule and history for when impact began…"
+		return tea.Batch(prefillCmd(m.ctx, m.prom, m.id, m.declSeq, it.a, firing, m.now(), m.grafana, m.tmo), m.spin.Start())
 	}
-	m.declSeq++
+	return m.declareNow(d, firing, it.a.Name)
+}
+
+// declareNow sends the kept declaration for firing.
+func (m *Model) declareNow(d incidents.Declaration, firing, name string) tea.Cmd {
 	m.declaring = true
-	m.flash = "declaring an incident from " + it.a.Name + "…"
+	m.flash = "declaring an incident from " + name + "…"
 	return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.declSeq, d, firing, m.tmo), m.spin.Start())
 }
 
@@ -532,5 +553,5 @@ func (m *Model) pivotTo(id int64, text string) tea.Cmd {
 }
 
 func (m *Model) waiting() bool {
-	return m.loading || m.declaring || m.rb.loading || len(m.rb.sending) > 0 || m.noise.loading
+	return m.loading || m.declaring || m.prefilling || m.rb.loading || len(m.rb.sending) > 0 || m.noise.loading
 }

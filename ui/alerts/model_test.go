@@ -117,7 +117,7 @@ func settle(m *Model, cmd tea.Cmd) []tea.Msg {
 		switch msg := msg.(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case alertsMsg, declaredMsg, runbookMsg, StepDoneMsg, stepRecordedMsg, noiseMsg, stepsDoneMsg:
+		case alertsMsg, declaredMsg, prefilledMsg, runbookMsg, StepDoneMsg, stepRecordedMsg, noiseMsg, stepsDoneMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		case pane.SpinMsg, refreshMsg, nil:
