@@ -12,7 +12,9 @@ import (
 // its step: one step, never faster than chartRefreshMin, never slower
 // than chartRefreshMax. A refresh still out when the next is due is
 // dropped; the cursor and the chosen series stay (onMetric keeps them for
-// the same query). A fixed range never refreshes.
+// the same query). A fixed range never refreshes. While the root shows
+// another pane the chart does not refresh: a tick then notes that a
+// refresh is due and stops, and the pane refreshes when shown again.
 
 const (
 	chartRefreshMin = 15 * time.Second
@@ -39,7 +41,7 @@ func (m *Model) isLive() bool { return m.live || !m.rangeSet }
 // scheduleChart arms the next refresh of the chart on screen, if live.
 func (m *Model) scheduleChart() tea.Cmd {
 	m.chartGen++
-	if m.plot == nil || !m.isLive() {
+	if m.plot == nil || !m.isLive() || m.hidden {
 		return nil
 	}
 	id, gen := m.id, m.chartGen
@@ -52,8 +54,33 @@ func (m *Model) onChartTick(msg chartTickMsg) tea.Cmd {
 	if msg.gen != m.chartGen || m.plot == nil || !m.isLive() {
 		return nil
 	}
+	if m.hidden {
+		m.chartDue = true
+		return nil
+	}
 	if m.querying || m.mode == modeEdit {
 		return m.scheduleChart()
 	}
 	return m.runQuery(m.plot.expr)
+}
+
+// onVisible follows the root showing or hiding the pane. Shown again with
+// a live chart, it refreshes at once when a refresh fell due while hidden
+// or the chart is older than one cadence, and otherwise re-arms the timer.
+func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
+	if !v.Visible {
+		m.hidden = true
+		return nil
+	}
+	wasHidden := m.hidden
+	m.hidden = false
+	if !wasHidden || m.plot == nil || !m.isLive() {
+		return nil
+	}
+	due := m.chartDue || m.now().Sub(m.plot.at) >= chartCadence(m.plot.step)
+	m.chartDue = false
+	if due && !m.querying && m.mode != modeEdit {
+		return m.runQuery(m.plot.expr)
+	}
+	return m.scheduleChart()
 }

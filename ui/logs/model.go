@@ -149,6 +149,10 @@ type Model struct {
 	curSeries int
 	chartBack *chartSaved
 	chartGen  int // numbers the chart's refresh ticks (chartlive.go)
+	// hidden is set while the root shows another pane; chartDue when a
+	// chart refresh fell due meanwhile (chartlive.go).
+	hidden   bool
+	chartDue bool
 	err       error
 	errAt     time.Time
 	warnings  []string
@@ -366,6 +370,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id {
 			return m, m.onChartTick(msg)
 		}
+	case pane.VisibleMsg:
+		return m, m.onVisible(msg)
 	case tailStartedMsg:
 		if msg.pane == m.id && msg.seq == m.tailSeq {
 			m.tailer = msg.tailer

@@ -1,0 +1,74 @@
+package logs
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// A hidden pane's live chart does not refresh: its tick notes the refresh
+// is due and stops. Shown again it refreshes at once when due (or older
+// than one cadence), and otherwise only re-arms its timer.
+func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
+	m, src, clk := newMetricModel(t, termenv.Ascii, 120, 40)
+	settle(m, press(m, "i", "enter"))
+	if m.plot == nil {
+		t.Fatal("no chart")
+	}
+	n := src.metrics.Load()
+	cadence := chartCadence(m.plot.step)
+
+	// Shown from the start: a show that hides nothing changes nothing.
+	if cmd := cmdOf(m.Update(pane.VisibleMsg{Visible: true})); cmd != nil || src.metrics.Load() != n {
+		t.Fatal("showing a shown pane did something")
+	}
+
+	// Hidden: the tick armed before runs nothing and arms nothing.
+	m.Update(pane.VisibleMsg{})
+	clk.Add(cadence)
+	if cmd := cmdOf(m.Update(chartTickMsg{pane: m.id, gen: m.chartGen})); cmd != nil || src.metrics.Load() != n || !m.chartDue {
+		t.Fatalf("a hidden chart's tick: cmd %v, %d queries, due %v", cmd, src.metrics.Load()-n, m.chartDue)
+	}
+	// An answer still out when the pane was hidden arms no tick either.
+	if cmd := cmdOf(m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot})); cmd != nil {
+		t.Error("an answer arrived while hidden armed a refresh")
+	}
+
+	// Shown with a refresh due: it runs at once.
+	settle(m, cmdOf(m.Update(pane.VisibleMsg{Visible: true})))
+	if src.metrics.Load() != n+1 || m.chartDue || m.hidden {
+		t.Fatalf("shown when due: %d queries, due %v", src.metrics.Load()-n, m.chartDue)
+	}
+
+	// Hidden and shown again within a cadence: no query, the timer only.
+	m.Update(pane.VisibleMsg{})
+	clk.Add(cadence / 3)
+	gen := m.chartGen
+	if cmd := cmdOf(m.Update(pane.VisibleMsg{Visible: true})); cmd == nil || m.chartGen == gen || src.metrics.Load() != n+1 {
+		t.Fatalf("shown before due: cmd %v, %d queries", cmd, src.metrics.Load()-n)
+	}
+
+	// Hidden longer than a cadence with no tick seen (the timer of a
+	// stale generation): the chart's age makes it due.
+	m.Update(pane.VisibleMsg{})
+	clk.Add(2 * cadence)
+	settle(m, cmdOf(m.Update(pane.VisibleMsg{Visible: true})))
+	if src.metrics.Load() != n+2 {
+		t.Fatalf("shown after %v: %d queries", 2*cadence, src.metrics.Load()-n)
+	}
+
+	// A fixed range never refreshes, shown or not.
+	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
+	m.Update(pane.VisibleMsg{})
+	clk.Add(10 * cadence)
+	if cmd := cmdOf(m.Update(pane.VisibleMsg{Visible: true})); cmd != nil || src.metrics.Load() != n+2 {
+		t.Error("a fixed range refreshed when shown")
+	}
+}
+
+// cmdOf is the Cmd of an Update's two results.
+func cmdOf(_ *Model, c tea.Cmd) tea.Cmd { return c }
