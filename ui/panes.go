@@ -63,6 +63,9 @@ type PaneEnv struct {
 	Live     bool
 	Ctx      ContextSources
 	Session  Session
+	// Env reads the files and environment variables clients need; use
+	// it only inside a Cmd.
+	Env config.Env
 	// Status renders the backend status table (for placeholders and
 	// panes whose backend is missing).
 	Status        func(width int) string
@@ -79,7 +82,7 @@ type paneSpec struct {
 const (
 	targetSLOs   pane.Target = "slos"
 	targetLag    pane.Target = "lag"
-	targetAlerts pane.Target = "alerts"
+	targetAlerts             = pane.TargetAlerts
 )
 
 func paneSpecs() []paneSpec {

@@ -200,13 +200,16 @@ func (m *Model) openRunbook() tea.Cmd {
 		m.flash = "no alert selected"
 		return nil
 	}
-	labels := alertLabels(it.a)
-	ref, found := runbook.Locate(labels, it.a.Annotations, m.rbOpt.Dir)
-	m.rb = runbookState{open: true, alert: it.a, firing: firingKey(it.a), ref: ref, found: found,
+	return m.openRunbookFor(it.a, m.declared[firingKey(it.a)])
+}
+
+// openRunbookFor opens a's runbook view; steps marked done go on incident
+// incID (0: the open incident that names the alert, found when loading).
+func (m *Model) openRunbookFor(a sources.Alert, incID int64) tea.Cmd {
+	labels := alertLabels(a)
+	ref, found := runbook.Locate(labels, a.Annotations, m.rbOpt.Dir)
+	m.rb = runbookState{open: true, alert: a, firing: firingKey(a), ref: ref, found: found, incID: incID,
 		done: map[int]time.Time{}, marking: map[int]string{}, sending: map[int]bool{}, seq: m.rb.seq + 1}
-	if id, ok := m.declared[m.rb.firing]; ok {
-		m.rb.incID = id
-	}
 	if !found {
 		return nil
 	}
@@ -492,4 +495,27 @@ func (m *Model) copyRunbookURL() tea.Cmd {
 	m.flash = "copied " + u
 	seq := osc52.New(u).String()
 	return func() tea.Msg { return pane.CopyMsg{Text: u, Sequence: seq} }
+}
+
+// Pivot opens the runbook a pane.RunbookPivot names (the Incidents pane's
+// key on an incident declared from an alert): the live alert when it is
+// still listed (its annotations may name a runbook_url), else the alert
+// as the incident recorded it, by name and service.
+func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
+	name, svc, incID, ok := msg.Runbook()
+	if !ok {
+		return nil
+	}
+	m.detail, m.noise.open = false, false
+	a := sources.Alert{Name: name, Labels: map[string]string{"alertname": name}}
+	if svc != "" {
+		a.Labels["service"] = svc
+	}
+	for _, it := range m.items {
+		if it.a.Name == name && (svc == "" || it.a.Labels["service"] == svc) {
+			a = it.a
+			break
+		}
+	}
+	return m.openRunbookFor(a, incID)
 }

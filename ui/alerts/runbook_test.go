@@ -189,3 +189,29 @@ func openAtURL(t *testing.T, name, url string) (*fixture, string) {
 	settle(f.m, panetest.Press(f.m, "o"))
 	return f, strings.Join(strings.Fields(f.m.View()), " ")
 }
+
+// TestRunbookPivotMarksStepsOnTheNamedIncident: the Incidents pane's
+// runbook pivot opens the alert's runbook (the live alert, so its
+// annotations count), and a step marked done goes on that incident.
+func TestRunbookPivotMarksStepsOnTheNamedIncident(t *testing.T) {
+	f := loaded(t, "commander", termenv.Ascii, 80, 24)
+	inc, err := f.store.Declare(context.Background(), incidents.Declaration{Key: "k-pivot", Author: "bob", Title: "payments down", Started: fixedNow.Add(-10 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(f.m, f.m.Pivot(pane.RunbookPivot("PaymentsErrorBurst", "payments", inc.ID)))
+	if !f.m.rb.open || f.m.rb.incID != inc.ID || f.m.rb.alert.Fingerprint != "aa01" || len(f.m.rb.doc.Steps) != 8 {
+		t.Fatalf("runbook state after the pivot: open %v inc %d alert %q steps %d", f.m.rb.open, f.m.rb.incID, f.m.rb.alert.Fingerprint, len(f.m.rb.doc.Steps))
+	}
+	settle(f.m, panetest.Press(f.m, "x"))
+	got, err := f.store.Get(context.Background(), inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := got.Events[len(got.Events)-1]; last.Kind != incidents.KindNote || !strings.HasPrefix(last.Text, StepNotePrefix+"1. ") {
+		t.Fatalf("the step was not recorded on %s: %+v", incidents.Ref(inc.ID), last)
+	}
+	if cmd := f.m.Pivot(pane.PivotMsg{Target: pane.TargetAlerts, Query: "something else"}); cmd != nil {
+		t.Fatal("a pivot that is not a runbook pivot did something")
+	}
+}

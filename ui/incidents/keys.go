@@ -34,6 +34,9 @@ type KeyMap struct {
 	Cause    key.Binding
 	// Link links the incident to a deploy (the suggested one first).
 	Link key.Binding
+	// Runbook opens the runbook of the incident's alert in the Alerts
+	// pane, where steps marked done go on this incident's timeline.
+	Runbook key.Binding
 
 	// Forms.
 	Save      key.Binding
@@ -69,6 +72,7 @@ func DefaultKeyMap() KeyMap {
 		FollowUp:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "add follow-up")),
 		Cause:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cause, kind, services")),
 		Link:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "link a deploy")),
+		Runbook:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "alert's runbook")),
 
 		Save:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -82,7 +86,7 @@ func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Apply, k.Status, k.Severity, k.Declare, k.Back},
-		{k.Note, k.Milestone, k.Resolve, k.Copy, k.FollowUp, k.Cause, k.Link},
+		{k.Note, k.Milestone, k.Resolve, k.Copy, k.FollowUp, k.Cause, k.Link, k.Runbook},
 		{k.Save, k.NextField, k.PrevField},
 	}
 }

@@ -655,6 +655,8 @@ func (m *Model) incidentKey(msg tea.KeyMsg) tea.Cmd {
 		return m.writeForm(incidents.ActionUpdate, m.openCauseForm)
 	case key.Matches(msg, k.Link):
 		return m.writeForm(incidents.ActionUpdate, m.openLinkForm)
+	case key.Matches(msg, k.Runbook):
+		return m.openRunbook()
 	}
 	m.tsel = min(max(0, m.tsel), max(0, n-1))
 	return nil

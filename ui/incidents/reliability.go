@@ -7,8 +7,12 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/alertnoise"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // statsWindow and recurWithin are the list's recurrence line: the same
@@ -175,4 +179,22 @@ func (m *Model) recurrenceLine() string {
 		s += fmt.Sprintf(" · %d drill/maint. apart", n)
 	}
 	return st.Muted.Render(s)
+}
+
+// openRunbook asks the root to open, in the Alerts pane, the runbook of
+// the alert this incident was declared from (or last attached), so the
+// steps marked there go on this incident.
+func (m *Model) openRunbook() tea.Cmd {
+	if !m.hasInc {
+		return nil
+	}
+	refs := alertnoise.AlertRefs(m.inc)
+	for i := len(refs) - 1; i >= 0; i-- {
+		if name := refs[i]["alertname"]; name != "" {
+			pivot := pane.RunbookPivot(name, refs[i]["service"], m.inc.ID)
+			return func() tea.Msg { return pivot }
+		}
+	}
+	m.flash = "no alert is evidence on " + incidents.Ref(m.inc.ID) + ": its runbook cannot be found"
+	return nil
 }

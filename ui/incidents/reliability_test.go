@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -127,5 +129,49 @@ func TestListShowsChangeFailureAndRollbacks(t *testing.T) {
 	settle(f, m.reload())
 	if v := m.View(); !strings.Contains(v, "CFR 25% · rollbacks 1") {
 		t.Fatalf("the list does not show 1 of 4 deploys failed and 1 rollback:\n%s", v)
+	}
+}
+
+// TestRunbookKeyAsksForTheAlertsRunbook: o on an incident declared from
+// an alert asks the root (a pivot, not an import) for that alert's
+// runbook in the Alerts pane, naming this incident; without an alert it
+// says why not.
+func TestRunbookKeyAsksForTheAlertsRunbook(t *testing.T) {
+	f := loadedFixture(t, "", 120, 40)
+	m := f.m
+	a := sources.Alert{Name: "PaymentsErrorBurst", State: "firing", Source: "prometheus", ActiveAt: m.now().Add(-5 * time.Minute),
+		Labels: map[string]string{"alertname": "PaymentsErrorBurst", "service": "payments", "severity": "page"}}
+	d := incidents.FromAlert(a, m.now())
+	d.Key, d.Author = testKey(), "alice"
+	inc, err := f.store.Declare(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(f, m.reload())
+	settle(f, m.Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: PivotQuery(inc.ID)}))
+	if !m.hasInc || m.inc.ID != inc.ID {
+		t.Fatalf("incident %d not open", inc.ID)
+	}
+	out := panetest.Collect(panetest.Press(m, "o"), time.Second)
+	var got *pane.PivotMsg
+	for _, msg := range out {
+		if p, ok := msg.(pane.PivotMsg); ok {
+			got = &p
+		}
+	}
+	if got == nil {
+		t.Fatalf("o sent no pivot: %v", out)
+	}
+	name, svc, id, ok := got.Runbook()
+	if !ok || name != "PaymentsErrorBurst" || svc != "payments" || id != inc.ID {
+		t.Fatalf("pivot %+v reads %q %q %d %v", got, name, svc, id, ok)
+	}
+	settle(f, panetest.Press(m, "esc"))
+	settle(f, panetest.Press(m, "enter")) // a seeded incident with no alert
+	if !m.hasInc {
+		t.Fatal("no incident open")
+	}
+	if cmd := panetest.Press(m, "o"); cmd != nil || !strings.Contains(m.View(), "no alert is evidence on") {
+		t.Fatalf("o without an alert: cmd %v, view:\n%s", cmd != nil, m.View())
 	}
 }
