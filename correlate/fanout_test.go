@@ -303,21 +303,15 @@ func TestResolveMissingBackend(t *testing.T) {
 func TestResolveFansOutInParallel(t *testing.T) {
 	lk, jg := shop(at)
 	lk.gate = make(chan struct{})
-	go func() {
-		for {
-			jg.mu.Lock()
-			n := len(jg.finds)
-			jg.mu.Unlock()
-			lk.mu.Lock()
-			m := len(lk.queries)
-			lk.mu.Unlock()
-			if n == 3 && m >= 1 {
-				close(lk.gate)
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	openWhen(func() bool {
+		jg.mu.Lock()
+		n := len(jg.finds)
+		jg.mu.Unlock()
+		lk.mu.Lock()
+		m := len(lk.queries)
+		lk.mu.Unlock()
+		return n == 3 && m >= 1
+	}, lk.gate)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	v, err := NewResolver(Config{Logs: lk, Traces: jg}).Resolve(ctx, reqID, day())
@@ -523,4 +517,17 @@ func TestResolveProgressShowsTheTraceFirst(t *testing.T) {
 			t.Errorf("snapshot %d has %d calls, the one before %d", i, len(snaps[i].Calls), len(snaps[i-1].Calls))
 		}
 	}
+}
+
+// openWhen closes the gates once ready reports true, polling every
+// millisecond from its own goroutine.
+func openWhen(ready func() bool, gates ...chan struct{}) {
+	go func() {
+		for !ready() {
+			time.Sleep(time.Millisecond)
+		}
+		for _, g := range gates {
+			close(g)
+		}
+	}()
 }

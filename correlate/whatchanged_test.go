@@ -106,29 +106,23 @@ func TestViewListsTheChangesInItsWindow(t *testing.T) {
 	}
 }
 
-// The change sources are asked with the log backend and Jaeger, not
-// after them: the fake Loki and Jaeger's services list wait until the
-// changes were asked, and the lister waits for a Loki query.
+// The change sources are asked with the log backend, not after it: the
+// fake Loki holds its queries and the lister its answer until both were
+// asked, so a fan-out that asked one after the other would hang until
+// the test's deadline.
 func TestChangesAreAskedInParallel(t *testing.T) {
 	lk, jg := shop(at)
 	lk.gate = make(chan struct{})
 	ch := &fakeChanges{gate: make(chan struct{}), evs: []changes.Event{deploy("frontend", 0, "version 1 → 2")}}
-	go func() {
-		for {
-			lk.mu.Lock()
-			n := len(lk.queries)
-			lk.mu.Unlock()
-			ch.mu.Lock()
-			m := len(ch.asked)
-			ch.mu.Unlock()
-			if n >= 1 && m == 1 {
-				close(lk.gate)
-				close(ch.gate)
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	openWhen(func() bool {
+		lk.mu.Lock()
+		n := len(lk.queries)
+		lk.mu.Unlock()
+		ch.mu.Lock()
+		m := len(ch.asked)
+		ch.mu.Unlock()
+		return n >= 1 && m == 1
+	}, lk.gate, ch.gate)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	v, err := NewResolver(Config{Logs: lk, Traces: jg, Changes: ch}).Resolve(ctx, reqID, day())
