@@ -51,9 +51,9 @@ func TestViewListsTheChangesInItsWindow(t *testing.T) {
 	lk, jg := shop(at)
 	ch := &fakeChanges{evs: []changes.Event{
 		deploy("checkout", -time.Minute, "version 1.4.2 → 1.4.3\x1b[31m"),
-		deploy("search", -2*time.Minute, "version 9 → 10"), // not a service of this request
+		deploy("search", -2*time.Minute, "version 9 → 10"),                                  // not a service of this request
 		{T: at.Add(time.Minute), Kind: "config", Source: "flags", What: "flag new-cart on"}, // every service's
-		deploy("checkout", -30*time.Minute, "version 1.4.1 → 1.4.2"),                      // before the window
+		deploy("checkout", -30*time.Minute, "version 1.4.1 → 1.4.2"),                        // before the window
 	}}
 	v, err := NewResolver(Config{Logs: lk, Traces: jg, Changes: ch}).Resolve(context.Background(), reqID, day())
 	if err != nil {

@@ -153,9 +153,10 @@ type Model struct {
 	// chart refresh fell due meanwhile (chartlive.go).
 	hidden   bool
 	chartDue bool
-	err       error
-	errAt     time.Time
-	warnings  []string
+
+	err      error
+	errAt    time.Time
+	warnings []string
 
 	buf   *buffer
 	flt   *filter

@@ -39,7 +39,9 @@ func TestGoldenViews(t *testing.T) {
 			press(m, "J", "J", "j")
 		}},
 		{"changes", func(m *Model, src *fakeSource) {
-			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return withChanges(sampleView()), nil })
+			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+				return withChanges(sampleView()), nil
+			})
 			m.Init()
 			press(m, reqID)
 			settle(m, press(m, "enter"))

@@ -408,7 +408,9 @@ func TestResolveCmdDeliversSnapshotsThenTheAnswer(t *testing.T) {
 // opens; J walks the headings, the filter reaches the changes.
 func TestChangesInTheWindow(t *testing.T) {
 	src := &fakeSource{}
-	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return withChanges(sampleView()), nil })
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		return withChanges(sampleView()), nil
+	})
 	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
 	m.Init()
 	press(m, reqID)
