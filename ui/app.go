@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/logs"
 	"github.com/reltui/reltui/ui/pane"
@@ -61,6 +62,10 @@ type Deps struct {
 	// CloseContext releases the first context's connections when the
 	// console switches away from it or ends.
 	CloseContext func()
+	// Env is how panes read the files and environment variables a
+	// context's clients need (secrets, TLS files), always from a Cmd;
+	// zero means config.OSEnv. Tests record or refuse its calls.
+	Env config.Env
 }
 
 // ContextDeps is what one context contributes: its backends and the log
@@ -134,6 +139,9 @@ func New(d Deps) *Model {
 	}
 	if d.Renderer == nil {
 		d.Renderer = lipgloss.DefaultRenderer()
+	}
+	if d.Env.ReadFile == nil {
+		d.Env = config.OSEnv()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{deps: d, keys: DefaultGlobalKeyMap(), ctx: ctx, cancel: cancel, rng: d.Range, ctxName: d.Context, ctxClose: d.CloseContext}

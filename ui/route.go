@@ -18,7 +18,7 @@ func (m *Model) paneEnv(target pane.Target) PaneEnv {
 		ID:       fmt.Sprintf("%s-%d", target, m.gen),
 		Renderer: m.deps.Renderer, Palette: m.styles.Palette, Now: m.deps.Now,
 		Parent: m.cctx, From: from, To: to, Live: m.rng.Live(),
-		Ctx: m.deps.Sources, Session: m.deps.Session, Status: m.statusTable,
+		Ctx: m.deps.Sources, Session: m.deps.Session, Env: m.deps.Env, Status: m.statusTable,
 		Width: m.width, Height: max(1, m.height-headerLines-footerLines),
 	}
 }

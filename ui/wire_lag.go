@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"context"
+	"sync"
+	"time"
+
 	"github.com/reltui/reltui/config"
 	slolag "github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/kafka"
@@ -10,6 +14,8 @@ import (
 // newLagPane builds the Lag pane for one context: kafka_exporter's series
 // from its Prometheus (queries overridable under lag:), or the brokers
 // under kafka: directly when lag.source says so or there is no Prometheus.
+// It does no I/O: a Kafka client (its TLS files and secrets) is built by
+// the pane's first fetch, in a Cmd, and its errors show on the pane.
 func newLagPane(env PaneEnv) Pane {
 	cfg := lag.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
@@ -28,15 +34,8 @@ func newLagPane(env PaneEnv) Pane {
 			if c.Kafka == nil {
 				break
 			}
-			// Building the client dials nothing; franz-go connects on
-			// the first request, which runs in the pane's Cmd.
-			if kc, err := c.Kafka.ClientConfig(config.OSEnv()); err == nil {
-				if cl, err := kafka.New(kc); err == nil {
-					cfg.Source = &slolag.KafkaSource{Reader: cl}
-					cfg.SourceName = "kafka"
-					closeKafka = cl.Close
-				}
-			}
+			src := &lazyKafka{cfg: c.Kafka, env: env.Env}
+			cfg.Source, cfg.SourceName, closeKafka = src, "kafka", src.Close
 		}
 	}
 	m := lag.New(cfg)
@@ -45,4 +44,73 @@ func newLagPane(env PaneEnv) Pane {
 		m.OnClose(closeKafka)
 	}
 	return adapt(m)
+}
+
+// lazyKafka is the Lag pane's Kafka source, built on first use. Building
+// reads the CA, certificate and key files and resolves the SASL secret,
+// so it must not happen in Update: Partitions runs in the pane's Cmd. A
+// build that fails is tried again on the next fetch (the file may have
+// been fixed); one that succeeds is kept, with the lag history its
+// KafkaSource tracks.
+type lazyKafka struct {
+	cfg *config.Kafka
+	env config.Env
+
+	mu     sync.Mutex
+	src    *slolag.KafkaSource
+	client *kafka.Client
+	closed bool
+}
+
+// Partitions implements lag.Source.
+func (k *lazyKafka) Partitions(ctx context.Context, group string, from, now time.Time) ([]slolag.Partition, []string, error) {
+	src, err := k.source()
+	if err != nil {
+		return nil, nil, err
+	}
+	return src.Partitions(ctx, group, from, now)
+}
+
+// source returns the built source, building it (outside the lock, so a
+// Close from Update never waits on file reads) when there is none.
+func (k *lazyKafka) source() (*slolag.KafkaSource, error) {
+	k.mu.Lock()
+	src, closed := k.src, k.closed
+	k.mu.Unlock()
+	if src != nil {
+		return src, nil
+	}
+	if closed {
+		return nil, context.Canceled
+	}
+	kc, err := k.cfg.ClientConfig(k.env)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kafka.New(kc)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.closed || k.src != nil { // closed meanwhile, or another fetch won
+		cl.Close()
+		if k.closed {
+			return nil, context.Canceled
+		}
+		return k.src, nil
+	}
+	k.src, k.client = &slolag.KafkaSource{Reader: cl}, cl
+	return k.src, nil
+}
+
+// Close releases the client's connections, if one was built.
+func (k *lazyKafka) Close() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.closed = true
+	if k.client != nil {
+		k.client.Close()
+		k.client = nil
+	}
 }
