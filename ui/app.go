@@ -157,6 +157,11 @@ func New(d Deps) *Model {
 	if m.deps.Sources.Name == "" {
 		m.deps.Sources.Name = d.Context
 	}
+	if m.deps.Session.User == "" {
+		// Looked up once, at wiring time: it reads the user database,
+		// and :theme and :ctx rebuild the panes from Update.
+		m.deps.Session.User = localUser()
+	}
 	m.buildPanes()
 	return m
 }

@@ -32,9 +32,6 @@ func (m *Model) buildPanes() {
 	m.panes = []Pane{logsPane{m.logs}}
 	m.ids = []string{m.logs.ID()}
 	m.targets = []pane.Target{pane.TargetLogs}
-	if m.deps.Session.User == "" {
-		m.deps.Session.User = localUser()
-	}
 	for _, s := range paneSpecs() {
 		env := m.paneEnv(s.target)
 		p := s.build(env)
