@@ -300,6 +300,9 @@ func (r *Resolver) ResolveProgress(ctx context.Context, input string, w Window, 
 	}
 	v.Selectors, v.LogBackend = r.cachedSelectors(), r.logName()
 	s.finish(v)
+	if s.refineChanges(v.Window) {
+		s.finish(v)
+	}
 	v.Took = time.Since(t0)
 	// Every snapshot was handed over before the last goroutine ended;
 	// taking pmu makes sure the last of them has returned too.

@@ -40,6 +40,51 @@ func (s *search) listChanges(w Window) {
 	s.chWin, s.changes, s.changesErr = w, evs, err
 }
 
+// refineChanges asks again, over the view's own window, when changes were
+// found near it with a step coarser than that window's: a change from a
+// PromQL source is timed to one step, and a day searched has 86 s steps
+// where the request's ten minutes have 1 s ones. It reports whether the
+// changes were replaced. The call is one more round, made only when
+// there is a change to time.
+func (s *search) refineChanges(w Window) bool {
+	s.mu.Lock()
+	cl, wide, near := s.r.cfg.Changes, s.chWin, false
+	if cl != nil && !wide.IsZero() && !w.IsZero() {
+		coarse := changes.StepFor(wide.From, wide.To)
+		for _, e := range s.changes {
+			// A change is timed at the end of its step: its real time
+			// may be up to one step earlier.
+			near = near || !e.T.Before(w.From) && e.T.Before(w.To.Add(coarse))
+		}
+		near = near && coarse > changes.StepFor(w.From, w.To)
+	}
+	s.mu.Unlock()
+	if !near || s.ctx.Err() != nil {
+		return false
+	}
+	t0 := time.Now()
+	evs, err := cl.Changes(s.ctx, w.From, w.To, nil)
+	took := time.Since(t0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.record(changesBackend, "changes", w.String(), roundFollow, t0, took, err, func(ctx context.Context) error {
+		_, err := cl.Changes(ctx, w.From, w.To, nil)
+		return err
+	})
+	if err != nil {
+		return false // the coarse times stand
+	}
+	kept := evs
+	for _, e := range s.changes {
+		if e.T.Before(w.From) || !e.T.Before(w.To) {
+			kept = append(kept, e)
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b changes.Event) int { return a.T.Compare(b.T) })
+	s.changes = kept
+	return true
+}
+
 // Change is one deploy or config change in the view's window.
 type Change = changes.Event
 

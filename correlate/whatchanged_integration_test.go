@@ -34,7 +34,9 @@ func TestIntegrationRequestViewListsADeployInItsWindow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	now := time.Now()
-	w := Window{From: now.Add(-15 * time.Minute), To: now}
+	// 90 minutes: 5 s steps, so the change is timed again over the
+	// view's own window (Prometheus here takes samples up to 2 h old).
+	w := Window{From: now.Add(-90 * time.Minute), To: now}
 	v, err := NewResolver(Config{Logs: lc, Traces: jc}).Resolve(ctx, id, w)
 	if err != nil || !v.Found() {
 		t.Fatalf("resolving %s: found %v, err %v", id, v != nil && v.Found(), err)
@@ -78,9 +80,18 @@ func TestIntegrationRequestViewListsADeployInItsWindow(t *testing.T) {
 		t.Fatalf("changes %v, elsewhere %d; want the deploy of %s listed and %s's counted", v.Changes, v.ChangesElsewhere, svc, other)
 	}
 	e := v.Changes[0]
-	step := changes.StepFor(w.From, w.To)
+	step := changes.StepFor(v.Window.From, v.Window.To)
 	if e.Service != svc || e.Kind != "deploy" || e.What != "version 1.0.0 → 1.0.1" || e.T.Before(deployAt) || e.T.After(deployAt.Add(step)) {
 		t.Fatalf("change %+v; want %s version 1.0.0 → 1.0.1 within %v after %v", e, svc, step, deployAt)
+	}
+	var rounds []int
+	for _, c := range v.Calls {
+		if c.Backend == "changes" {
+			rounds = append(rounds, c.Round)
+		}
+	}
+	if len(rounds) != 2 {
+		t.Errorf("changes calls in rounds %v, want the window searched and the view's", rounds)
 	}
 	d := v.Document()
 	if len(d.Changes) != 1 || d.Changes[0].Service != svc || d.ChangesElsewhere != 1 {

@@ -15,9 +15,11 @@ import (
 // fakeChanges answers with its events in the window asked; gate, when
 // set, holds the answer until it is closed.
 type fakeChanges struct {
-	mu    sync.Mutex
-	evs   []changes.Event
-	err   error
+	mu  sync.Mutex
+	evs []changes.Event
+	err error
+	// errs, when set, are the errors of the first answers, in turn.
+	errs  []error
 	asked []Window
 	gate  chan struct{}
 }
@@ -34,11 +36,22 @@ func (f *fakeChanges) Changes(ctx context.Context, from, to time.Time, services 
 			return nil, ctx.Err()
 		}
 	}
+	// As a PromQL source does, a change is timed at the end of the
+	// query step it fell in.
+	step := changes.StepFor(from, to)
 	var out []changes.Event
 	for _, e := range f.evs {
 		if !e.T.Before(from) && e.T.Before(to) {
+			e.T = from.Add((e.T.Sub(from) + step - 1).Truncate(step))
 			out = append(out, e)
 		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.errs) > 0 {
+		err := f.errs[0]
+		f.errs = f.errs[1:]
+		return out, err
 	}
 	return out, f.err
 }
@@ -61,27 +74,34 @@ func TestViewListsTheChangesInItsWindow(t *testing.T) {
 	}
 	var got []string
 	for _, e := range v.Changes {
-		got = append(got, e.T.Sub(at).String()+" "+e.String())
+		got = append(got, e.String())
 	}
-	want := "-1m0s deploy checkout: version 1.4.2 → 1.4.3\n1m0s config all services: flag new-cart on"
+	want := "deploy checkout: version 1.4.2 → 1.4.3\nconfig all services: flag new-cart on"
 	if strings.Join(got, "\n") != want || v.ChangesElsewhere != 1 || v.ChangesProblem != "" {
 		t.Fatalf("changes:\n%s\nelsewhere %d, problem %q", strings.Join(got, "\n"), v.ChangesElsewhere, v.ChangesProblem)
 	}
 	if strings.ContainsRune(v.Changes[0].What, 0x1b) {
 		t.Error("an escape reached the view")
 	}
-	// Asked once, over the window searched, with the first calls.
-	if len(ch.asked) != 1 || ch.asked[0] != day() {
-		t.Errorf("asked %v", ch.asked)
+	// Asked over the window searched with the first calls (a day: 86 s
+	// steps), then again over the view's ten minutes, so each change is
+	// timed to a second.
+	if len(ch.asked) != 2 || ch.asked[0] != day() || ch.asked[1] != v.Window {
+		t.Fatalf("asked %v", ch.asked)
 	}
-	var call *Call
-	for i, c := range v.Calls {
-		if c.Backend == "changes" {
-			call = &v.Calls[i]
+	for i, d := range []time.Duration{-time.Minute, time.Minute} {
+		if e := v.Changes[i]; e.T.Before(at.Add(d)) || e.T.After(at.Add(d+time.Second)) {
+			t.Errorf("change %d at %v, want within a second after %v", i, e.T, at.Add(d))
 		}
 	}
-	if call == nil || call.Round != roundInput {
-		t.Fatalf("changes call %+v", call)
+	var rounds []int
+	for _, c := range v.Calls {
+		if c.Backend == "changes" {
+			rounds = append(rounds, c.Round)
+		}
+	}
+	if len(rounds) != 2 || rounds[0] != roundInput || rounds[1] != roundFollow {
+		t.Fatalf("changes calls in rounds %v", rounds)
 	}
 
 	b, err := json.Marshal(v.Document())
@@ -100,7 +120,7 @@ func TestViewListsTheChangesInItsWindow(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Changes) != 2 || d.Changes[0].Service != "checkout" || !d.Changes[0].Time.Equal(at.Add(-time.Minute)) ||
+	if len(d.Changes) != 2 || d.Changes[0].Service != "checkout" || !d.Changes[0].Time.Equal(v.Changes[0].T) ||
 		d.Changes[1].Kind != "config" || d.Elsewhere != 1 {
 		t.Errorf("document changes %s", b)
 	}
@@ -166,5 +186,30 @@ func TestWidenedSearchAsksForTheWiderWindowsChanges(t *testing.T) {
 	}
 	if len(v.Changes) != 1 || v.ChangesElsewhere != 0 {
 		t.Errorf("nothing found: every change in the searched window is listed, got %v (+%d)", v.Changes, v.ChangesElsewhere)
+	}
+}
+
+// No change near the view's window: nothing to time again, no second
+// call. A second call that fails leaves the first answer's times.
+func TestChangesAreTimedAgainOnlyWhenNeeded(t *testing.T) {
+	lk, jg := shop(at)
+	ch := &fakeChanges{evs: []changes.Event{deploy("checkout", -2*time.Hour, "v2")}}
+	v, err := NewResolver(Config{Logs: lk, Traces: jg, Changes: ch}).Resolve(context.Background(), reqID, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.asked) != 1 || len(v.Changes) != 0 {
+		t.Fatalf("asked %v, changes %v", ch.asked, v.Changes)
+	}
+
+	lk, jg = shop(at)
+	ch = &fakeChanges{evs: []changes.Event{deploy("checkout", -time.Minute, "v2")}, errs: []error{nil, errors.New("prometheus unreachable")}}
+	v, err = NewResolver(Config{Logs: lk, Traces: jg, Changes: ch}).Resolve(context.Background(), reqID, day())
+	if err != nil {
+		t.Fatal(err)
+	}
+	coarse := changes.StepFor(day().From, day().To)
+	if len(ch.asked) != 2 || len(v.Changes) != 1 || v.Changes[0].T.Before(at.Add(-time.Minute)) || v.Changes[0].T.After(at.Add(-time.Minute+coarse)) {
+		t.Fatalf("asked %v, changes %v", ch.asked, v.Changes)
 	}
 }
