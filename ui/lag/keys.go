@@ -1,15 +1,14 @@
 package lag
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // KeyMap is the Lag pane's keys, as data.
 type KeyMap struct {
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
+	pane.ListKeys
 	// Expand shows or hides a group/topic's partitions.
 	Expand    key.Binding
 	ExpandAll key.Binding
@@ -29,12 +28,7 @@ type KeyMap struct {
 // DefaultKeyMap returns the default keys; none collides with the root's.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:        key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
-		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		ListKeys:  pane.DefaultListKeys(),
 		Expand:    key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "partitions")),
 		ExpandAll: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expand all")),
 		Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
@@ -55,7 +49,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the pane's part of the help overlay.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		k.ListKeys.Bindings(),
 		{k.Expand, k.ExpandAll, k.Collapse},
 		{k.Filter, k.Apply},
 		{k.Sort, k.Reverse, k.Metrics, k.Refresh},

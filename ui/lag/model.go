@@ -410,19 +410,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.filterKey(msg)
 	}
 	k := m.keys
+	if sel, ok := k.Move(msg, m.sel, len(m.rows), m.listHeight()); ok {
+		m.sel = sel
+		m.clamp()
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.sel--
-	case key.Matches(msg, k.Down):
-		m.sel++
-	case key.Matches(msg, k.PageUp):
-		m.sel -= m.listHeight()
-	case key.Matches(msg, k.PageDown):
-		m.sel += m.listHeight()
-	case key.Matches(msg, k.Top):
-		m.sel = 0
-	case key.Matches(msg, k.Bottom):
-		m.sel = len(m.rows) - 1
 	case key.Matches(msg, k.Expand):
 		if m.sel < len(m.rows) {
 			r := m.rows[m.sel]
