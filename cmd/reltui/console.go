@@ -26,7 +26,7 @@ type consoleFlags struct {
 func addConsoleFlags(root *cobra.Command, f *consoleFlags) {
 	root.Flags().StringVar(&f.theme, "theme", os.Getenv("RELTUI_THEME"), "colour theme: dark, light, high-contrast, no-color (env RELTUI_THEME; NO_COLOR forces no-color)")
 	root.Flags().DurationVar(&f.since, "since", time.Hour, "initial time range, e.g. 15m, 6h")
-	root.Flags().StringVar(&f.as, "as", "", "record incident writes as this person (default: the config's user:, else the OS user)")
+	root.Flags().StringVar(&f.as, "as", "", asUsage)
 }
 
 // runConsole opens the console on the selected context.

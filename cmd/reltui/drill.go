@@ -32,7 +32,7 @@ func newDrillCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.PersistentFlags().String("as", "", "record writes as this person (default: the config's user:, else the OS user)")
+	cmd.PersistentFlags().String("as", "", asUsage)
 	cmd.AddCommand(newDrillStartCmd(g), newDrillListCmd(g))
 	return cmd
 }

@@ -92,7 +92,7 @@ func newIncidentCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.PersistentFlags().String("as", "", "record writes as this person (default: the config's user:, else the OS user)")
+	cmd.PersistentFlags().String("as", "", asUsage)
 	cmd.AddCommand(newIncidentDeclareCmd(g), newIncidentListCmd(g), newIncidentShowCmd(g), newIncidentNoteCmd(g),
 		newIncidentMarkCmd(g), newIncidentResolveCmd(g), newIncidentExportCmd(g), newIncidentStatsCmd(g),
 		newIncidentSetCmd(g), newIncidentFollowUpCmd(g), newIncidentDeployCmd(g), newIncidentDeploysCmd(g), newIncidentLinkCmd(g))

@@ -27,6 +27,9 @@ func incidentConfig(g *globals) (*config.File, error) {
 	return f, nil
 }
 
+// asUsage is the help of every --as flag (incident, drill, the console).
+const asUsage = "record writes as this person (default: the config's user:, else the OS user)"
+
 // pickAuthor chooses who a write is recorded as, and says from where:
 // --as, then the config's user:, then the OS user. On a shared bastion
 // the OS user is "root" for everyone, so it is only the fallback.
