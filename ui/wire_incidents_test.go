@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
+	incidentsui "github.com/reltui/reltui/ui/incidents"
+)
+
+// TestIncidentsPaneGetsTheSessionsCategories: the categories the config
+// allows reach the Incidents pane's root-cause form through the session.
+func TestIncidentsPaneGetsTheSessionsCategories(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "i.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	inc, err := s.Declare(ctx, incidents.Declaration{Key: "k1", Author: "alice", Title: "checkout down"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newIncidentsPane(PaneEnv{ID: "incidents", Renderer: lipgloss.NewRenderer(io.Discard), Palette: themes.NoColor(), Now: time.Now,
+		Parent: ctx, Session: Session{User: "alice", Role: "commander", Incidents: s, Categories: []string{"db-lock", "network"}}, Width: 120, Height: 40})
+	defer p.(interface{ Close() }).Close()
+	cmd := p.(pane.Pivoter).Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: incidentsui.PivotQuery(inc.ID)})
+	for i := 0; i < 50 && !strings.Contains(p.View(), "timeline"); i++ {
+		var next []tea.Cmd
+		for _, msg := range panetest.Collect(cmd, 200*time.Millisecond) {
+			var c tea.Cmd
+			p, c = p.Update(msg)
+			next = append(next, c)
+		}
+		cmd = tea.Batch(next...)
+	}
+	p, _ = p.Update(panetest.Key("c"))
+	if v := p.View(); !strings.Contains(v, "root cause: db-lock, network") {
+		t.Fatalf("the cause form does not offer the session's categories:\n%s", v)
+	}
+}
