@@ -14,9 +14,9 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/themes"
+	incidentsui "github.com/reltui/reltui/ui/incidents"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
-	incidentsui "github.com/reltui/reltui/ui/incidents"
 )
 
 // TestIncidentsPaneGetsTheSessionsCategories: the categories the config
