@@ -83,7 +83,8 @@ func newDrillStartCmd(g *globals) *cobra.Command {
 		}),
 	}
 	o.addOutput(cmd)
-	o.addKey(cmd)
+	// No --idempotency-key: a retried start is a new drill with a new
+	// injection, never the old record re-injected.
 	cmd.Flags().BoolVar(&force, "force", false, "start even though the expected alert is already pending or firing (only a new instance counts)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait for the alert (default: the scenario's timeout, else 10m)")
 	return cmd
