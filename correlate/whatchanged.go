@@ -23,21 +23,13 @@ const changesBackend = "changes"
 // first calls: the request's own window is not known until they answer,
 // and lies inside this one (finish keeps the changes in it).
 func (s *search) listChanges(w Window) {
-	cl := s.r.cfg.Changes
-	t0 := time.Now()
-	evs, err := cl.Changes(s.ctx, w.From, w.To, nil)
-	took := time.Since(t0)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.record(changesBackend, "changes", w.String(), roundInput, t0, took, err, func(ctx context.Context) error {
-		_, err := cl.Changes(ctx, w.From, w.To, nil)
-		return err
+	s.askChanges(w, roundInput, func(evs []changes.Event, err error) {
+		// A widened search asks again; the narrow answer may come last.
+		if !s.chWin.IsZero() && !w.Covers(s.chWin) {
+			return
+		}
+		s.chWin, s.changes, s.changesErr = w, evs, err
 	})
-	// A widened search asks again; the narrow answer may come last.
-	if !s.chWin.IsZero() && !w.Covers(s.chWin) {
-		return
-	}
-	s.chWin, s.changes, s.changesErr = w, evs, err
 }
 
 // refineChanges asks again, over the view's own window, when changes were
@@ -48,8 +40,8 @@ func (s *search) listChanges(w Window) {
 // there is a change to time.
 func (s *search) refineChanges(w Window) bool {
 	s.mu.Lock()
-	cl, wide, near := s.r.cfg.Changes, s.chWin, false
-	if cl != nil && !wide.IsZero() && !w.IsZero() {
+	wide, near := s.chWin, false
+	if s.r.cfg.Changes != nil && !wide.IsZero() && !w.IsZero() {
 		coarse := changes.StepFor(wide.From, wide.To)
 		for _, e := range s.changes {
 			// A change is timed at the end of its step: its real time
@@ -62,27 +54,38 @@ func (s *search) refineChanges(w Window) bool {
 	if !near || s.ctx.Err() != nil {
 		return false
 	}
+	replaced := false
+	s.askChanges(w, roundFollow, func(evs []changes.Event, err error) {
+		if err != nil {
+			return // the coarse times stand
+		}
+		kept := evs
+		for _, e := range s.changes {
+			if e.T.Before(w.From) || !e.T.Before(w.To) {
+				kept = append(kept, e)
+			}
+		}
+		slices.SortStableFunc(kept, func(a, b changes.Event) int { return a.T.Compare(b.T) })
+		s.changes, replaced = kept, true
+	})
+	return replaced
+}
+
+// askChanges asks the change sources over w, records the call and hands
+// the answer to keep, all under s.mu so that a progress snapshot sees
+// both or neither.
+func (s *search) askChanges(w Window, round int, keep func([]changes.Event, error)) {
+	cl := s.r.cfg.Changes
 	t0 := time.Now()
 	evs, err := cl.Changes(s.ctx, w.From, w.To, nil)
 	took := time.Since(t0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.record(changesBackend, "changes", w.String(), roundFollow, t0, took, err, func(ctx context.Context) error {
+	s.record(changesBackend, "changes", w.String(), round, t0, took, err, func(ctx context.Context) error {
 		_, err := cl.Changes(ctx, w.From, w.To, nil)
 		return err
 	})
-	if err != nil {
-		return false // the coarse times stand
-	}
-	kept := evs
-	for _, e := range s.changes {
-		if e.T.Before(w.From) || !e.T.Before(w.To) {
-			kept = append(kept, e)
-		}
-	}
-	slices.SortStableFunc(kept, func(a, b changes.Event) int { return a.T.Compare(b.T) })
-	s.changes = kept
-	return true
+	keep(evs, err)
 }
 
 // Change is one deploy or config change in the view's window.
