@@ -33,7 +33,7 @@ func newDrillCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().String("as", "", asUsage)
-	cmd.AddCommand(newDrillStartCmd(g), newDrillListCmd(g))
+	cmd.AddCommand(newDrillStartCmd(g), newDrillWatchCmd(g), newDrillListCmd(g))
 	return cmd
 }
 
@@ -63,9 +63,83 @@ func newDrillListCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+func newDrillWatchCmd(g *globals) *cobra.Command {
+	var o incidentOpts
+	var scenario string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "watch DRILL",
+		Short: "Resume waiting for an undetected drill's alert (after drill start was interrupted or timed out)",
+		Long: "watch waits, as start does, for the scenario's alert to fire with an instance that became active after the drill's\n" +
+			"started, and records its firing time as detected. The scenario is --scenario, else the one the drill's title names.",
+		Example: "  reltui drill watch INC-12\n  reltui drill watch 12 --scenario payments-errors --timeout 2m",
+		Args:    cobra.ExactArgs(1),
+		RunE: o.runE(func(f string, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			return watchDrill(g, &o, f, id, scenario, timeout)
+		}),
+	}
+	o.addOutput(cmd)
+	cmd.Flags().StringVar(&scenario, "scenario", "", "the drill's scenario (default: the one its title names, \"drill NAME: ...\")")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait for the alert (default: the scenario's timeout, else 10m)")
+	return cmd
+}
+
+func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string, timeout time.Duration) error {
+	var inc incidents.Incident
+	if err := withStore(g, func(ctx context.Context, s incidents.Store) (err error) {
+		inc, err = s.Get(ctx, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	switch {
+	case inc.Kind != incidents.KindDrill:
+		return &exitError{code: 1, msg: fmt.Sprintf("%s is not a drill (kind %s)", incidents.Ref(id), inc.Kind)}
+	case !inc.Milestones.Detected.IsZero():
+		return &exitError{code: 1, msg: fmt.Sprintf("%s was already detected at %s", incidents.Ref(id), incidents.FormatTime(inc.Milestones.Detected))}
+	}
+	if scenario == "" {
+		scenario = drillScenarioOf(inc.Title)
+	}
+	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
+	if err != nil {
+		return err
+	}
+	defer bs.Close()
+	sc, ok := bs.cfg.Drill(scenario)
+	if !ok {
+		return usage("context %s has no drill scenario %q (name it with --scenario)", bs.name, scenario)
+	}
+	if timeout <= 0 {
+		timeout = sc.WaitOr()
+	}
+	who, err := o.author(g)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	return awaitAlert(ctx, g, o, f, bs, sc, id, who, inc.Milestones.Started, timeout)
+}
+
+// drillScenarioOf reads the scenario from a title drill start wrote,
+// "drill NAME" or "drill NAME: description".
+func drillScenarioOf(title string) string {
+	rest, ok := strings.CutPrefix(title, "drill ")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	return strings.TrimSpace(name)
+}
+
 func newDrillStartCmd(g *globals) *cobra.Command {
 	var o incidentOpts
-	var force bool
+	var force, noWait bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "start NAME",
@@ -79,7 +153,7 @@ func newDrillStartCmd(g *globals) *cobra.Command {
 		Example: "  reltui drill start payments-errors\n  reltui drill start payments-errors --timeout 5m -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: o.runE(func(f string, args []string) error {
-			return runDrill(g, &o, f, args[0], timeout, force)
+			return runDrill(g, &o, f, args[0], timeout, force, noWait)
 		}),
 	}
 	o.addOutput(cmd)
@@ -87,10 +161,11 @@ func newDrillStartCmd(g *globals) *cobra.Command {
 	// injection, never the old record re-injected.
 	cmd.Flags().BoolVar(&force, "force", false, "start even though the expected alert is already pending or firing (only a new instance counts)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait for the alert (default: the scenario's timeout, else 10m)")
+	cmd.Flags().BoolVar(&noWait, "no-wait", false, "declare and inject, then return; reltui drill watch DRILL waits for the alert later")
 	return cmd
 }
 
-func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration, force bool) error {
+func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration, force, noWait bool) error {
 	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
 	if err != nil {
 		return err
@@ -141,46 +216,15 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 		return err
 	}
 	fmt.Fprintf(g.stderr, "reltui: injected: %s\n", said)
+	if noWait {
+		fmt.Fprintf(g.stderr, "reltui: not waiting; reltui drill watch %s records the alert's firing\n", incidents.Ref(id))
+		return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
+			_, err := fmt.Fprintf(w, "drill %s (%s): started %s, waiting for %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID), incidents.FormatTime(inc.Milestones.Started), sanitize.Line(sc.Alert))
+			return err
+		}))
+	}
 
-	waitStart := time.Now()
-	last := time.Time{}
-	fired, werr := drill.Wait(ctx, bs.prom, sc.Alert, started, drillPoll, timeout, func(st drill.Status, err error) {
-		if time.Since(last) < 15*time.Second {
-			return
-		}
-		last = time.Now()
-		where := st.State
-		if err != nil {
-			where = "rules API: " + sanitize.Line(err.Error())
-		} else if !st.Since.IsZero() {
-			where += " since " + incidents.FormatTime(st.Since)
-		}
-		fmt.Fprintf(g.stderr, "reltui: waiting for %s: %s (%s of %s)\n", sc.Alert, where, time.Since(waitStart).Round(time.Second), timeout)
-	})
-	if werr != nil {
-		text := fmt.Sprintf("drill: %s; the drill stays undetected", werr)
-		if !errors.Is(werr, drill.ErrNotDetected) {
-			text = fmt.Sprintf("drill: stopped waiting for %s (%v); detected is not recorded", sc.Alert, werr)
-		}
-		_ = drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindNote, Text: text})
-		return &exitError{code: 1, msg: fmt.Sprintf("%s (%s)", text, incidents.Ref(id))}
-	}
-	at := incidents.Normalize(fired.At())
-	why := fmt.Sprintf("the expected alert %s fired (active %s, rule for %s, evaluated every %s)", sc.Alert, incidents.FormatTime(fired.Alert.ActiveAt), fired.For, fired.Interval)
-	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindMilestone, Milestone: incidents.Detected, At: at, Text: why}); err != nil {
-		return err
-	}
-	fired.Alert.Source = "prometheus"
-	ev := incidents.FromAlertLinked(fired.Alert, time.Now(), grafanaOf(bs.cfg)).Evidence[0]
-	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindEvidence, Evidence: &ev, Text: "the drill's expected alert"}); err != nil {
-		return err
-	}
-	return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
-		_, err := fmt.Fprintf(w, "drill %s (%s): started %s, detected %s by %s: time to detect %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID),
-			incidents.FormatTime(inc.Milestones.Started), incidents.FormatTime(inc.Milestones.Detected), sanitize.Line(sc.Alert),
-			incidents.FormatDuration(inc.Milestones.Detected.Sub(inc.Milestones.Started)))
-		return err
-	}))
+	return awaitAlert(ctx, g, o, f, bs, sc, id, who, started, timeout)
 }
 
 // declareDrill opens the drill's record: started at the injection time,
@@ -235,4 +279,51 @@ func grafanaOf(c *config.Context) incidents.Grafana {
 		return incidents.Grafana{URL: gr.URL, OrgID: gr.OrgID, Datasource: gr.PrometheusDatasource}
 	}
 	return incidents.Grafana{}
+}
+
+
+// awaitAlert waits for sc's alert to fire with an instance active since
+// started, then records detected (its firing time) and the alert as
+// evidence on drill id and prints the drill; without it, a note says
+// why and the command fails.
+func awaitAlert(ctx context.Context, g *globals, o *incidentOpts, f string, bs *backends, sc config.Drill, id int64, who string, started time.Time, timeout time.Duration) error {
+	waitStart := time.Now()
+	last := time.Time{}
+	fired, werr := drill.Wait(ctx, bs.prom, sc.Alert, started, drillPoll, timeout, func(st drill.Status, err error) {
+		if time.Since(last) < 15*time.Second {
+			return
+		}
+		last = time.Now()
+		where := st.State
+		if err != nil {
+			where = "rules API: " + sanitize.Line(err.Error())
+		} else if !st.Since.IsZero() {
+			where += " since " + incidents.FormatTime(st.Since)
+		}
+		fmt.Fprintf(g.stderr, "reltui: waiting for %s: %s (%s of %s)\n", sc.Alert, where, time.Since(waitStart).Round(time.Second), timeout)
+	})
+	if werr != nil {
+		text := fmt.Sprintf("drill: %s; the drill stays undetected", werr)
+		if !errors.Is(werr, drill.ErrNotDetected) {
+			text = fmt.Sprintf("drill: stopped waiting for %s (%v); detected is not recorded", sc.Alert, werr)
+		}
+		_ = drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindNote, Text: text})
+		return &exitError{code: 1, msg: fmt.Sprintf("%s (%s)", text, incidents.Ref(id))}
+	}
+	at := incidents.Normalize(fired.At())
+	why := fmt.Sprintf("the expected alert %s fired (active %s, rule for %s, evaluated every %s)", sc.Alert, incidents.FormatTime(fired.Alert.ActiveAt), fired.For, fired.Interval)
+	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindMilestone, Milestone: incidents.Detected, At: at, Text: why}); err != nil {
+		return err
+	}
+	fired.Alert.Source = "prometheus"
+	ev := incidents.FromAlertLinked(fired.Alert, time.Now(), grafanaOf(bs.cfg)).Evidence[0]
+	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindEvidence, Evidence: &ev, Text: "the drill's expected alert"}); err != nil {
+		return err
+	}
+	return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
+		_, err := fmt.Fprintf(w, "drill %s (%s): started %s, detected %s by %s: time to detect %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID),
+			incidents.FormatTime(inc.Milestones.Started), incidents.FormatTime(inc.Milestones.Detected), sanitize.Line(sc.Alert),
+			incidents.FormatDuration(inc.Milestones.Detected.Sub(inc.Milestones.Started)))
+		return err
+	}))
 }

@@ -232,7 +232,7 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	cfg := isolatedConfig(t, st)
-	alert, _ := firingBurst(t, st, bin, cfg)
+	alert, w := firingBurst(t, st, bin, cfg)
 
 	sess := fmt.Sprintf("reltui-inc-e2e-%d", time.Now().UnixNano())
 	shell := fmt.Sprintf("env TERM=xterm-256color %s --config %s; echo EXITED=$?; sleep 30", bin, cfg)
@@ -337,8 +337,15 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	if ms.Started == nil || ms.Detected == nil || ms.Mitigated == nil || ms.Resolved == nil || ms.Acknowledged != nil {
 		t.Fatalf("milestones %+v", ms)
 	}
-	if active := incidents.Normalize(*alert.ActiveAt); !ms.Started.Equal(active) {
-		t.Fatalf("started %v; want the alert's activeAt %v", ms.Started, active)
+	// The pane's d suggests the same honest milestones as declare
+	// --from-alert: detected when the alert fired (for: 0m, so activeAt),
+	// started where the rule's expression began to hold, within one
+	// evaluation interval after the fault began.
+	if active := incidents.Normalize(*alert.ActiveAt); !ms.Detected.Equal(active) {
+		t.Fatalf("detected %v; want the alert's activeAt %v", ms.Detected, active)
+	}
+	if ms.Started.Before(w.Start.Add(-time.Second)) || ms.Started.After(w.Start.Add(16*time.Second)) || !ms.Started.Before(*ms.Detected) {
+		t.Fatalf("started %v; the fault began %v and the alert fired %v", ms.Started, w.Start, ms.Detected)
 	}
 	kinds := map[string]int{}
 	for _, e := range v.Events {
@@ -346,8 +353,8 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 			kinds[string(e.Evidence.Kind)+"/"+e.Evidence.Source]++
 		}
 	}
-	if kinds["chart/prometheus"] != 1 || kinds["log/victorialogs"] != 1 || kinds["span/jaeger"] != 1 {
-		t.Fatalf("evidence %v; want the alert chart, one log line and one trace", kinds)
+	if kinds["chart/prometheus"] != 2 || kinds["log/victorialogs"] != 1 || kinds["span/jaeger"] != 1 {
+		t.Fatalf("evidence %v; want the alert chart and its backwards evaluation, one log line and one trace", kinds)
 	}
 	// By hand, from the stored milestone times.
 	want := map[string]time.Duration{
