@@ -281,7 +281,6 @@ func grafanaOf(c *config.Context) incidents.Grafana {
 	return incidents.Grafana{}
 }
 
-
 // awaitAlert waits for sc's alert to fire with an instance active since
 // started, then records detected (its firing time) and the alert as
 // evidence on drill id and prints the drill; without it, a note says

@@ -15,8 +15,8 @@ import (
 func TestDrillScenarioOf(t *testing.T) {
 	for title, want := range map[string]string{
 		"drill payments-errors: payments answers 5xx": "payments-errors",
-		"drill scale-down":                           "scale-down",
-		"Payments 5xx":                               "",
+		"drill scale-down":                            "scale-down",
+		"Payments 5xx":                                "",
 	} {
 		if got := drillScenarioOf(title); got != want {
 			t.Errorf("drillScenarioOf(%q) = %q, want %q", title, got, want)
