@@ -184,7 +184,7 @@ func TestIntegrationTraceIDOnlyInMetadata(t *testing.T) {
 	if len(plain.Entries) != 0 {
 		t.Fatalf("the line filter alone found %d inventory lines; the demo should keep the trace id out of them", len(plain.Entries))
 	}
-	// The document carries exactly the fields the issue names.
+	// The document carries exactly the fields the issues name (17: the changes in the window).
 	b, _ := json.Marshal(v.Document())
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -195,7 +195,7 @@ func TestIntegrationTraceIDOnlyInMetadata(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if got := strings.Join(keys, ","); got != "logs,request_id,services,spans,summary,timeline,trace_ids,window" {
+	if got := strings.Join(keys, ","); got != "changes,changes_elsewhere,logs,request_id,services,spans,summary,timeline,trace_ids,window" {
 		t.Errorf("document fields %s", got)
 	}
 }
