@@ -105,18 +105,11 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 	if scenario == "" {
 		scenario = drillScenarioOf(inc.Title)
 	}
-	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
+	bs, sc, err := openScenario(g, scenario)
 	if err != nil {
 		return err
 	}
 	defer bs.Close()
-	sc, ok := bs.cfg.Drill(scenario)
-	if !ok {
-		return usage("context %s has no drill scenario %q (name it with --scenario)", bs.name, scenario)
-	}
-	if timeout <= 0 {
-		timeout = sc.WaitOr()
-	}
 	who, err := o.author(g)
 	if err != nil {
 		return err
@@ -166,22 +159,11 @@ func newDrillStartCmd(g *globals) *cobra.Command {
 }
 
 func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration, force, noWait bool) error {
-	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
+	bs, sc, err := openScenario(g, name)
 	if err != nil {
 		return err
 	}
 	defer bs.Close()
-	sc, ok := bs.cfg.Drill(name)
-	if !ok {
-		var names []string
-		for _, d := range bs.cfg.Drills {
-			names = append(names, d.Name)
-		}
-		return usage("context %s has no drill %q (have: %s)", bs.name, name, orDash(strings.Join(names, ", ")))
-	}
-	if timeout <= 0 {
-		timeout = sc.WaitOr()
-	}
 	who, err := o.author(g)
 	if err != nil {
 		return err
@@ -266,6 +248,25 @@ func drillWrite(g *globals, id int64, w incidents.Write) error {
 	})
 }
 
+// openScenario opens the context's backends (Prometheus is needed) and
+// finds its drill scenario name; the caller closes bs.
+func openScenario(g *globals, name string) (*backends, config.Drill, error) {
+	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
+	if err != nil {
+		return nil, config.Drill{}, err
+	}
+	sc, ok := bs.cfg.Drill(name)
+	if !ok {
+		var names []string
+		for _, d := range bs.cfg.Drills {
+			names = append(names, d.Name)
+		}
+		bs.Close()
+		return nil, config.Drill{}, usage("context %s has no drill scenario %q (have: %s)", bs.name, name, orDash(strings.Join(names, ", ")))
+	}
+	return bs, sc, nil
+}
+
 func faultOf(sc config.Drill) drill.Fault {
 	f := drill.Fault{Command: sc.Inject.Command, Timeout: sc.InjectTimeoutOr()}
 	if h := sc.Inject.HTTP; h != nil {
@@ -286,6 +287,9 @@ func grafanaOf(c *config.Context) incidents.Grafana {
 // evidence on drill id and prints the drill; without it, a note says
 // why and the command fails.
 func awaitAlert(ctx context.Context, g *globals, o *incidentOpts, f string, bs *backends, sc config.Drill, id int64, who string, started time.Time, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = sc.WaitOr()
+	}
 	waitStart := time.Now()
 	last := time.Time{}
 	fired, werr := drill.Wait(ctx, bs.prom, sc.Alert, started, drillPoll, timeout, func(st drill.Status, err error) {

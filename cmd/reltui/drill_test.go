@@ -49,7 +49,7 @@ func TestDrillWatchRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut := cli(t, 2, "--config", cfg, "drill", "watch", "3"); !strings.Contains(errOut, `no drill scenario "gone"`) {
+	if _, errOut := cli(t, 2, "--config", cfg, "drill", "watch", "3"); !strings.Contains(errOut, `no drill scenario "gone" (have: other)`) {
 		t.Fatalf("watch with no such scenario: %s", errOut)
 	}
 }
