@@ -83,7 +83,7 @@ func newDrillWatchCmd(g *globals) *cobra.Command {
 		}),
 	}
 	o.addOutput(cmd)
-	cmd.Flags().StringVar(&scenario, "scenario", "", "the drill's scenario (default: the one its title names, \"drill NAME: ...\")")
+	cmd.Flags().StringVar(&scenario, "scenario", "", "the drill's scenario (default: the one its title names, \"NAME: description\")")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait for the alert (default: the scenario's timeout, else 10m)")
 	return cmd
 }
@@ -120,13 +120,9 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 }
 
 // drillScenarioOf reads the scenario from a title drill start wrote,
-// "drill NAME" or "drill NAME: description".
+// "NAME" or "NAME: description" (or one a person wrote, "drill NAME...").
 func drillScenarioOf(title string) string {
-	rest, ok := strings.CutPrefix(title, "drill ")
-	if !ok {
-		return ""
-	}
-	name, _, _ := strings.Cut(rest, ":")
+	name, _, _ := strings.Cut(strings.TrimPrefix(title, "drill "), ":")
 	return strings.TrimSpace(name)
 }
 
@@ -212,7 +208,9 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 // declareDrill opens the drill's record: started at the injection time,
 // detected left for the alert.
 func declareDrill(g *globals, o *incidentOpts, who string, sc config.Drill, started time.Time) (incidents.Incident, error) {
-	title := "drill " + sc.Name
+	// The kind already says drill (lists show [drill]); the title names
+	// the scenario first, which watch reads back.
+	title := sc.Name
 	if d := strings.TrimSpace(sc.Description); d != "" {
 		title += ": " + d
 	}

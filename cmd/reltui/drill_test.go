@@ -14,9 +14,9 @@ import (
 
 func TestDrillScenarioOf(t *testing.T) {
 	for title, want := range map[string]string{
-		"drill payments-errors: payments answers 5xx": "payments-errors",
-		"drill scale-down":                            "scale-down",
-		"Payments 5xx":                                "",
+		"payments-errors: payments answers 5xx": "payments-errors",
+		"scale-down":                            "scale-down",
+		"drill scale-down: by hand":             "scale-down",
 	} {
 		if got := drillScenarioOf(title); got != want {
 			t.Errorf("drillScenarioOf(%q) = %q, want %q", title, got, want)
@@ -44,7 +44,7 @@ func TestDrillWatchRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Declare(context.Background(), incidents.Declaration{Key: "k", Author: "t", Title: "drill gone: was removed", Kind: incidents.KindDrill, Started: time.Now().Add(-time.Minute), Undetected: true})
+	_, err = s.Declare(context.Background(), incidents.Declaration{Key: "k", Author: "t", Title: "gone: was removed", Kind: incidents.KindDrill, Started: time.Now().Add(-time.Minute), Undetected: true})
 	s.Close()
 	if err != nil {
 		t.Fatal(err)
