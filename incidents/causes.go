@@ -108,9 +108,14 @@ type DeployLink struct {
 	Service  string    `json:"service,omitempty"`
 	Version  string    `json:"version,omitempty"`
 	At       time.Time `json:"at,omitzero"`
+	// Rollback copies the deploy's rollback mark.
+	Rollback bool `json:"rollback,omitempty"`
 	// Unlink removes an earlier link (a wrong suggestion confirmed).
 	Unlink bool `json:"unlink,omitempty"`
 }
+
+// Noun is "rollback" for a link to a rollback, else "deploy".
+func (d DeployLink) Noun() string { return Deploy{Rollback: d.Rollback}.Noun() }
 
 func (inc *Incident) applyFollowUp(e Event) {
 	if e.Detail == nil || e.Detail.FollowUp == nil {

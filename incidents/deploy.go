@@ -27,6 +27,14 @@ type Deploy struct {
 	KeyHash  string `json:"-"`
 }
 
+// Noun is "rollback" for a rollback, else "deploy".
+func (d Deploy) Noun() string {
+	if d.Rollback {
+		return "rollback"
+	}
+	return "deploy"
+}
+
 // DeployWrite records a deploy.
 type DeployWrite struct {
 	Key     string `json:"-"`
@@ -136,7 +144,7 @@ func planDeployLink(ctx context.Context, tx Tx, inc Incident, d *Detail) (*Detai
 	if !ok {
 		return nil, fmt.Errorf("%w: no deploy #%d", ErrNotFound, d.Deploy.DeployID)
 	}
-	return &Detail{Deploy: &DeployLink{DeployID: dep.ID, Service: dep.Service, Version: dep.Version, At: dep.At}}, nil
+	return &Detail{Deploy: &DeployLink{DeployID: dep.ID, Service: dep.Service, Version: dep.Version, At: dep.At, Rollback: dep.Rollback}}, nil
 }
 
 // DefaultSuggestWindow is how long before an incident's start a deploy of

@@ -413,5 +413,5 @@ func deployLinkWords(e Event) string {
 	if d.Unlink {
 		return fmt.Sprintf("unlinked deploy #%d", d.DeployID)
 	}
-	return fmt.Sprintf("linked deploy #%d: %s %s at %s", d.DeployID, d.Service, d.Version, FormatTime(d.At))
+	return fmt.Sprintf("linked %s #%d: %s %s at %s", d.Noun(), d.DeployID, d.Service, d.Version, FormatTime(d.At))
 }

@@ -507,7 +507,7 @@ func writeIncidentText(w io.Writer, inc incidents.Incident) error {
 	}
 	b.WriteString("\n")
 	for _, d := range inc.Deploys {
-		fmt.Fprintf(&b, "\nlinked deploy #%d %s %s at %s", d.DeployID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At))
+		fmt.Fprintf(&b, "\nlinked %s #%d %s %s at %s", d.Noun(), d.DeployID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At))
 	}
 	if len(inc.FollowUps) > 0 {
 		b.WriteString("\n\nfollow-ups\n")

@@ -223,7 +223,7 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 			w := incidents.DeployWrite{Key: o.idemKey(), Author: who, Service: service, Version: version, At: t, Rollback: rollback}
 			rec := func(ctx context.Context, s incidents.Store) (incidents.Deploy, error) { return s.RecordDeploy(ctx, w) }
 			return o.said(g, storeReport(g, f, rec, func(d incidents.Deploy) any { return d }, func(out io.Writer, d incidents.Deploy) error {
-				_, err := fmt.Fprintf(out, "%s #%d: %s %s at %s (recorded by %s)\n", deployNoun(d), d.ID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At), sanitize.Line(d.Author))
+				_, err := fmt.Fprintf(out, "%s #%d: %s %s at %s (recorded by %s)\n", d.Noun(), d.ID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At), sanitize.Line(d.Author))
 				return err
 			}))
 		}),
@@ -235,13 +235,6 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&at, "at", "", "when it was deployed (default now)")
 	cmd.Flags().BoolVar(&rollback, "rollback", false, "the deploy undid an earlier one (counted as rollback frequency in incident stats)")
 	return cmd
-}
-
-func deployNoun(d incidents.Deploy) string {
-	if d.Rollback {
-		return "rollback"
-	}
-	return "deploy"
 }
 
 func newIncidentDeploysCmd(g *globals) *cobra.Command {
@@ -269,7 +262,7 @@ func newIncidentDeploysCmd(g *globals) *cobra.Command {
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tAT\tSERVICE\tVERSION\tKIND\tBY")
 				for _, x := range v {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, incidents.FormatTime(x.At), sanitize.Line(x.Service), orDash(sanitize.Line(x.Version)), deployNoun(x), sanitize.Line(x.Author))
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, incidents.FormatTime(x.At), sanitize.Line(x.Service), orDash(sanitize.Line(x.Version)), x.Noun(), sanitize.Line(x.Author))
 				}
 				return tw.Flush()
 			})

@@ -83,7 +83,7 @@ func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	if d, ok := after.Duration(incidents.MTTI); !ok || d != 22*time.Minute {
 		t.Fatalf("MTTI after upgrade %v %v, want 22m", d, ok)
 	}
-	if after.Category != "deployment" || len(after.FollowUps) != 1 || len(after.Deploys) != 1 || len(after.Events) != len(want)+4 {
+	if after.Category != "deployment" || len(after.FollowUps) != 1 || len(after.Deploys) != 1 || !after.Deploys[0].Rollback || len(after.Events) != len(want)+4 {
 		t.Fatalf("new writes on an upgraded incident: %+v", after)
 	}
 }

@@ -129,7 +129,7 @@ func (m *Model) causeLine() string {
 		parts = append(parts, st.Label.Render("follow-ups")+" "+st.Plain.Render(s))
 	}
 	for _, d := range inc.Deploys {
-		parts = append(parts, st.Label.Render("deploy")+" "+st.Plain.Render(sanitize.Line(fmt.Sprintf("#%d %s %s", d.DeployID, d.Service, d.Version))))
+		parts = append(parts, st.Label.Render(d.Noun())+" "+st.Plain.Render(sanitize.Line(fmt.Sprintf("#%d %s %s", d.DeployID, d.Service, d.Version))))
 	}
 	if sug := m.suggestedDeploys(); len(sug) > 0 && !inc.Milestones.Started.IsZero() {
 		d := sug[0]
