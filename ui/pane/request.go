@@ -24,6 +24,21 @@ type Result[T any] struct {
 // PaneID implements Routed.
 func (r Result[T]) PaneID() string { return r.Pane }
 
+// Stamp identifies one run of a Request. A run that sends more than its
+// answer (progress snapshots, a stream's next read) puts the stamp on each
+// of its messages, and the pane asks Current before using one.
+type Stamp struct {
+	Pane string
+	Name string
+	Seq  int
+}
+
+// NewResult is the answer of the run stamped s, for a run started with
+// StartWith.
+func NewResult[T any](s Stamp, v T, err error) Result[T] {
+	return Result[T]{Pane: s.Pane, Name: s.Name, Seq: s.Seq, Value: v, Err: err}
+}
+
 // RequestConfig names a request and bounds it.
 type RequestConfig struct {
 	// Pane is the ID of the pane the answers are routed to.
@@ -88,6 +103,32 @@ func (r *Request[T]) Start(parent context.Context, fn func(ctx context.Context) 
 		return Result[T]{Pane: id, Name: name, Seq: seq, Value: v, Err: err}
 	}
 }
+
+// StartWith is Start for a run whose Cmds the pane builds itself: one that
+// reports progress before its answer, or a stream that re-issues its read.
+// build gets the run's context (cancelled like Start's; the timeout, when
+// set, counts from now and spans all of the run's Cmds) and its Stamp. The
+// run ends with NewResult(stamp, …) through Accept; its other messages are
+// checked with Current.
+func (r *Request[T]) StartWith(parent context.Context, build func(ctx context.Context, s Stamp) tea.Cmd) tea.Cmd {
+	r.release()
+	r.seq++
+	ctx, cancel := context.WithCancel(parent)
+	if r.cfg.Timeout > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeout(ctx, r.cfg.Timeout)
+		end := cancel
+		cancel = func() { stop(); end() }
+	}
+	r.cancel, r.busy = cancel, true
+	return build(ctx, r.stamp())
+}
+
+// Current reports whether a message stamped s belongs to the run that is
+// out. Unlike Accept it does not end the run.
+func (r *Request[T]) Current(s Stamp) bool { return r.busy && s == r.stamp() }
+
+func (r *Request[T]) stamp() Stamp { return Stamp{Pane: r.cfg.Pane, Name: r.cfg.Name, Seq: r.seq} }
 
 // Accept reports whether msg answers this request's latest run. When it
 // does, the run is over: Busy turns false, and the answer becomes Last

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/reltui/reltui/sources"
 )
 
@@ -118,5 +120,41 @@ func TestRequestTimeout(t *testing.T) {
 	})().(Result[string])
 	if !errors.Is(res.Err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the timeout", res.Err)
+	}
+}
+
+// progressMsg is a snapshot a multi-message run sends before its answer.
+type progressMsg struct {
+	stamp Stamp
+	n     int
+}
+
+func TestRequestStartWithProgress(t *testing.T) {
+	r := NewRequest[string](RequestConfig{Pane: "p", Name: "resolve", Timeout: time.Minute})
+	var runCtx context.Context
+	first := r.StartWith(context.Background(), func(ctx context.Context, s Stamp) tea.Cmd {
+		runCtx = ctx
+		return func() tea.Msg { return progressMsg{stamp: s, n: 1} }
+	})
+	p1 := first().(progressMsg)
+	if !r.Current(p1.stamp) || !r.Busy() {
+		t.Fatal("the run's progress is not current")
+	}
+	if _, ok := runCtx.Deadline(); !ok {
+		t.Fatal("the run's context has no timeout")
+	}
+	// A new run: the old one's context ends and its messages are stale.
+	second := r.StartWith(context.Background(), func(ctx context.Context, s Stamp) tea.Cmd {
+		return func() tea.Msg { return NewResult(s, "done", nil) }
+	})
+	if r.Current(p1.stamp) || runCtx.Err() == nil {
+		t.Fatalf("the replaced run is still current (ctx err %v)", runCtx.Err())
+	}
+	res := second().(Result[string])
+	if !r.Accept(res) || r.Busy() {
+		t.Fatal("the answer of a StartWith run was not accepted")
+	}
+	if v, _ := r.Last(); v != "done" || r.Current(Stamp{Pane: "p", Name: "resolve", Seq: r.Seq()}) {
+		t.Fatalf("Last = %q; a finished run is still current", v)
 	}
 }
