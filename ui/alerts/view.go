@@ -20,10 +20,11 @@ func (m *Model) View() string {
 	}
 	var lines []string
 	switch {
+	case m.rb.open:
+		// A runbook opened from an incident needs no alert source.
+		lines = m.runbookLines()
 	case len(m.srcs) == 0:
 		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Status.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
-	case m.rb.open:
-		lines = m.runbookLines()
 	case m.noise.open:
 		lines = m.noiseLines()
 	case m.detail:

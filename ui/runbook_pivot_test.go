@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
+)
+
+// TestRunbookPivotRoutedToAlertsPane: the Incidents pane's runbook pivot
+// goes through the real root to the Alerts pane's runbook view, and esc
+// (once the runbook is closed) returns to where the user was.
+func TestRunbookPivotRoutedToAlertsPane(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	m := New(Deps{Context: "dev", Range: LiveRange(time.Hour), Palette: themes.NoColor(), Renderer: r, Now: func() time.Time { return fixedNow }})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(keyMsg("8")) // Incidents
+	from := m.active
+	m.Update(pane.RunbookPivot("PaymentsErrorBurst", "payments", 3))
+	if got := m.panes[m.active].Title(); got != "Alerts" {
+		t.Fatalf("the pivot showed %q, want Alerts", got)
+	}
+	if v := m.View(); !strings.Contains(v, "Runbook · PaymentsErrorBurst · steps go on INC-3") {
+		t.Fatalf("the Alerts pane does not show the runbook view for INC-3:\n%s", v)
+	}
+	m.Update(keyMsg("esc")) // closes the runbook
+	m.Update(keyMsg("esc")) // back
+	if m.active != from {
+		t.Fatalf("esc returned to pane %d, want %d", m.active, from)
+	}
+}
