@@ -85,26 +85,24 @@ func failingBackends(t *testing.T, c *ioCounter) (httpURL, tcpAddr string) {
 // methods to run), for a test that runs no Cmd.
 type refusingStore struct{ incidents.Store }
 
+// mustNew builds a client with newFn, failing the test on an error.
+func mustNew[C, T any](t *testing.T, newFn func(C) (T, error), cfg C) T {
+	t.Helper()
+	v, err := newFn(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // contextFor builds a context's clients against the failing backends, with
 // a Kafka block whose secret or TLS files must be read to build a client.
 func contextFor(t *testing.T, name, httpURL, tcpAddr string, kafka *config.Kafka) ContextDeps {
 	t.Helper()
-	pc, err := prom.New(prom.Config{Address: httpURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ac, err := alertmanager.New(alertmanager.Config{Address: httpURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := victorialogs.New(victorialogs.Config{Address: httpURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jc, err := jaeger.New(jaeger.Config{Address: tcpAddr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pc := mustNew(t, prom.New, prom.Config{Address: httpURL})
+	ac := mustNew(t, alertmanager.New, alertmanager.Config{Address: httpURL})
+	lc := mustNew(t, victorialogs.New, victorialogs.Config{Address: httpURL})
+	jc := mustNew(t, jaeger.New, jaeger.Config{Address: tcpAddr})
 	t.Cleanup(func() { jc.Close() })
 	kafka.Brokers = []string{tcpAddr}
 	cfg := &config.Context{Kafka: kafka, Lag: &config.Lag{Source: "kafka"}}
