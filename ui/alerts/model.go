@@ -31,7 +31,6 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
-	incidentsui "github.com/reltui/reltui/ui/incidents"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -545,7 +544,7 @@ func (m *Model) onDeclared(msg declaredMsg) tea.Cmd {
 // pivotTo flashes text and asks the root to show incident id.
 func (m *Model) pivotTo(id int64, text string) tea.Cmd {
 	m.flash = ""
-	pivot := pane.PivotMsg{Target: pane.TargetIncidents, Query: incidentsui.PivotQuery(id)}
+	pivot := pane.IncidentPivot(id)
 	return tea.Batch(
 		func() tea.Msg { return pane.FlashMsg{Text: text} },
 		func() tea.Msg { return pivot },

@@ -40,10 +40,10 @@ const (
 
 // QueryPrefix is how a pivot names an incident: pane.PivotMsg{Target:
 // pane.TargetIncidents, Query: QueryPrefix + "42"} opens INC-42.
-const QueryPrefix = "incident:"
+const QueryPrefix = pane.IncidentQueryPrefix
 
 // PivotQuery is the pivot query that opens incident id.
-func PivotQuery(id int64) string { return fmt.Sprintf("%s%d", QueryPrefix, id) }
+func PivotQuery(id int64) string { return pane.IncidentPivot(id).Query }
 
 // Config is what the pane needs from outside.
 type Config struct {

@@ -9,6 +9,16 @@ import (
 // TargetAlerts names the Alerts pane, which a runbook pivot opens.
 const TargetAlerts Target = "alerts"
 
+// IncidentQueryPrefix starts the Query of a pivot to one incident:
+// "incident:42" (or "incident:INC-42") opens INC-42.
+const IncidentQueryPrefix = "incident:"
+
+// IncidentPivot asks the Incidents pane to open incident id; any pane may
+// send it without importing that pane.
+func IncidentPivot(id int64) PivotMsg {
+	return PivotMsg{Target: TargetIncidents, Query: IncidentQueryPrefix + strconv.FormatInt(id, 10)}
+}
+
 // runbookPrefix starts a runbook pivot's Query.
 const runbookPrefix = "runbook:"
 

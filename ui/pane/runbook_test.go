@@ -23,3 +23,9 @@ func TestRunbookPivotRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestIncidentPivot(t *testing.T) {
+	if p := IncidentPivot(42); p.Target != TargetIncidents || p.Query != "incident:42" {
+		t.Fatalf("IncidentPivot(42) = %+v", p)
+	}
+}
