@@ -26,10 +26,8 @@ type outcome struct {
 	histErr error
 }
 
-// resultMsg is one refresh's answers, one per SLO in the pane's order.
-type resultMsg struct {
-	pane     string
-	seq      int
+// answer is one refresh's answers, one per SLO in the pane's order.
+type answer struct {
 	at       time.Time
 	slos     []slo.SLO
 	outcomes []outcome
@@ -37,14 +35,14 @@ type resultMsg struct {
 	searched slo.Searched
 }
 
+// resultMsg is a refresh's answer; its Err is the first SLO's error.
+type resultMsg = pane.Result[answer]
+
 // tickMsg asks for the periodic refresh.
 type tickMsg struct {
 	pane string
 	gen  int
 }
-
-// PaneID implements pane.Routed.
-func (m resultMsg) PaneID() string { return m.pane }
 
 // PaneID implements pane.Routed.
 func (m tickMsg) PaneID() string { return m.pane }
@@ -81,23 +79,20 @@ func ReadPlannedWork(ctx context.Context, l IncidentLister, at time.Time) ([]slo
 type fetchReq struct {
 	src        Source
 	rules      slo.RuleLister
-	pane       string
-	seq        int
 	at         time.Time
-	timeout    time.Duration
 	configured []slo.SLO
 	exclusions []slo.Exclusion
 	searched   slo.Searched
 	incidents  IncidentLister
 }
 
-// fetchCmd finds the SLOs (the configured ones plus, with rules, those
+// fetch finds the SLOs (the configured ones plus, with rules, those
 // Sloth and Pyrra generated rules for), evaluates every one at r.at and
 // reads its burn history. The SLOs share one bound on queries in flight.
-func fetchCmd(ctx context.Context, r fetchReq) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
+// The error is the first SLO's that could not be evaluated; the answer
+// comes with it.
+func fetch(r fetchReq) func(ctx context.Context) (answer, error) {
+	return func(ctx context.Context) (answer, error) {
 		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
 		if r.incidents != nil {
 			ex, err := ReadPlannedWork(ctx, r.incidents, r.at)
@@ -135,7 +130,14 @@ func fetchCmd(ctx context.Context, r fetchReq) tea.Cmd {
 				ws = append(ws, w)
 			}
 		}
-		return resultMsg{pane: r.pane, seq: r.seq, at: r.at, slos: slos, outcomes: out, warnings: ws, searched: searched}
+		var firstErr error
+		for _, o := range out {
+			if o.err != nil {
+				firstErr = o.err
+				break
+			}
+		}
+		return answer{at: r.at, slos: slos, outcomes: out, warnings: ws, searched: searched}, firstErr
 	}
 }
 

@@ -111,19 +111,15 @@ type Model struct {
 
 	filter pane.Filter
 
-	seq         int
-	fetching    bool
-	fetchCancel context.CancelFunc
-	tickGen     int
-	spin        pane.Spinner
+	fetch   pane.Request[answer]
+	tickGen int
+	spin    pane.Spinner
 
 	// The range the root gave us: a past range evaluates at its end.
 	to   time.Time
 	live bool
 
 	shownAt  time.Time // when the data on screen was evaluated
-	errAt    time.Time
-	lastErr  error
 	warnings []string
 	flash    string
 }
@@ -158,6 +154,7 @@ func New(cfg Config) *Model {
 		st: NewStyles(cfg.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.configured, m.rules, m.exclusions, m.searched, m.incidents = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched, cfg.Incidents
 	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
@@ -223,15 +220,15 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.to, m.live = msg.To, msg.Live
 		return m, m.refresh()
 	case resultMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
-			m.onResult(msg)
+		if m.fetch.Accept(msg) {
+			m.onResult(msg.Value)
 		}
 	case tickMsg:
 		if msg.pane == m.id && msg.gen == m.tickGen {
 			// An overlapping refresh is dropped, not queued: the one
 			// running will be the fresh data.
 			var cmd tea.Cmd
-			if !m.fetching {
+			if !m.fetch.Busy() {
 				cmd = m.refresh()
 			}
 			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
@@ -260,28 +257,18 @@ func (m *Model) refresh() tea.Cmd {
 	if m.src == nil || (len(m.configured) == 0 && m.rules == nil) {
 		return nil
 	}
-	if m.fetchCancel != nil {
-		m.fetchCancel()
-	}
-	m.seq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.fetchCancel = cancel
-	m.fetching = true
-	req := fetchReq{src: m.src, rules: m.rules, pane: m.id, seq: m.seq, at: m.evalAt(), timeout: m.tmo,
+	req := fetchReq{src: m.src, rules: m.rules, at: m.evalAt(),
 		configured: m.configured, exclusions: m.exclusions, searched: m.searched, incidents: m.incidents}
-	return tea.Batch(fetchCmd(ctx, req), m.spin.Start())
+	return tea.Batch(m.fetch.Start(m.ctx, fetch(req)), m.spin.Start())
 }
 
-func (m *Model) onResult(msg resultMsg) {
-	m.fetching = false
-	if m.fetchCancel != nil {
-		m.fetchCancel()
-		m.fetchCancel = nil
-	}
+// onResult shows a refresh's answers. An SLO whose evaluation failed keeps
+// its old one, marked stale; the request's error is the first such
+// failure (fetch returns it beside the answer).
+func (m *Model) onResult(msg answer) {
 	m.warnings = msg.warnings
 	m.searched, m.searchDone = msg.searched, true
 	m.setSLOs(msg.slos)
-	var firstErr error
 	good := 0
 	for i := range m.items {
 		if i >= len(msg.outcomes) {
@@ -289,12 +276,7 @@ func (m *Model) onResult(msg resultMsg) {
 		}
 		o, it := msg.outcomes[i], &m.items[i]
 		it.err, it.histErr = o.err, o.histErr
-		if o.err != nil {
-			// The old evaluation stays on screen, marked stale.
-			if firstErr == nil {
-				firstErr = o.err
-			}
-		} else {
+		if o.err == nil {
 			it.eval, it.has = o.eval, true
 			good++
 		}
@@ -305,13 +287,9 @@ func (m *Model) onResult(msg resultMsg) {
 	if good > 0 {
 		m.shownAt = msg.at
 	}
-	m.lastErr = firstErr
-	if firstErr != nil {
-		m.errAt = m.now()
-	}
 }
 
-func (m *Model) waiting() bool { return m.fetching }
+func (m *Model) waiting() bool { return m.fetch.Busy() }
 
 // setSLOs makes the list the refresh's SLOs, in its order, keeping what
 // was known about each SLO still there (by name) and the selection.
@@ -340,19 +318,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if sel, ok := k.Move(msg, m.sel, len(m.visible), max(1, m.listHeight())); ok {
+		m.sel = sel
+		m.clamp()
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.sel--
-	case key.Matches(msg, k.Down):
-		m.sel++
-	case key.Matches(msg, k.PageUp):
-		m.sel -= max(1, m.listHeight())
-	case key.Matches(msg, k.PageDown):
-		m.sel += max(1, m.listHeight())
-	case key.Matches(msg, k.Top):
-		m.sel = 0
-	case key.Matches(msg, k.Bottom):
-		m.sel = len(m.visible) - 1
 	case key.Matches(msg, k.Filter):
 		return m.filter.Open()
 	case key.Matches(msg, k.Back):
@@ -361,7 +332,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.applyFilter()
 		}
 	case key.Matches(msg, k.Refresh):
-		if m.fetching {
+		if m.fetch.Busy() {
 			m.flash = "a refresh is already running"
 			return nil
 		}
@@ -394,15 +365,7 @@ func (m *Model) applyFilter() {
 }
 
 func (m *Model) clamp() {
-	m.sel = min(max(m.sel, 0), max(len(m.visible)-1, 0))
-	lh := max(1, m.listHeight())
-	if m.sel < m.top {
-		m.top = m.sel
-	}
-	if m.sel >= m.top+lh {
-		m.top = m.sel - lh + 1
-	}
-	m.top = max(0, min(m.top, max(0, len(m.visible)-lh)))
+	m.sel, m.top = pane.ClampScroll(m.sel, m.top, len(m.visible), m.listHeight())
 }
 
 // selected is the SLO under the cursor.

@@ -32,8 +32,8 @@ func TestInitEvaluatesEverySLO(t *testing.T) {
 			t.Errorf("%s: no burn history", it.s.Name)
 		}
 	}
-	if m.fetching || m.shownAt != fixedNow {
-		t.Errorf("fetching %v shownAt %v", m.fetching, m.shownAt)
+	if m.fetch.Busy() || m.shownAt != fixedNow {
+		t.Errorf("fetching %v shownAt %v", m.fetch.Busy(), m.shownAt)
 	}
 }
 
@@ -67,14 +67,14 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 func TestStaleResultsAreDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
 	m.Init()
-	old := m.seq
+	old := m.fetch.Seq()
 	m.Update(pane.RangeMsg{To: fixedNow, Live: true}) // a new refresh supersedes the first
-	m.Update(resultMsg{pane: m.id, seq: old, at: fixedNow, outcomes: make([]outcome, len(m.items))})
-	if !m.fetching || m.items[0].has {
-		t.Fatalf("a stale result was applied: fetching %v has %v", m.fetching, m.items[0].has)
+	m.Update(resultMsg{Pane: m.id, Seq: old, Value: answer{at: fixedNow, outcomes: make([]outcome, len(m.items))}})
+	if !m.fetch.Busy() || m.items[0].has {
+		t.Fatalf("a stale result was applied: fetching %v has %v", m.fetch.Busy(), m.items[0].has)
 	}
-	m.Update(resultMsg{pane: "other", seq: m.seq})
-	if !m.fetching {
+	m.Update(resultMsg{Pane: "other", Seq: m.fetch.Seq()})
+	if !m.fetch.Busy() {
 		t.Fatal("another pane's result was applied")
 	}
 }
@@ -84,17 +84,17 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 	src.block = make(chan struct{})
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
-	seq := m.seq
+	seq := m.fetch.Seq()
 	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
-	if m.seq != seq {
-		t.Fatalf("a tick during a refresh started another (seq %d → %d)", seq, m.seq)
+	if m.fetch.Seq() != seq {
+		t.Fatalf("a tick during a refresh started another (seq %d → %d)", seq, m.fetch.Seq())
 	}
 	if cmd == nil {
 		t.Fatal("the tick did not schedule the next one")
 	}
 	press(m, "r")
-	if m.seq != seq || m.flash == "" {
-		t.Errorf("r during a refresh: seq %d → %d, flash %q", seq, m.seq, m.flash)
+	if m.fetch.Seq() != seq || m.flash == "" {
+		t.Errorf("r during a refresh: seq %d → %d, flash %q", seq, m.fetch.Seq(), m.flash)
 	}
 	// A tick from a stopped timer generation does nothing.
 	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen - 1}); cmd != nil {
@@ -174,8 +174,8 @@ func TestPastRangeIsJudgedAtItsEnd(t *testing.T) {
 	end := fixedNow.Add(-24 * time.Hour)
 	_, cmd := m.Update(pane.RangeMsg{From: end.Add(-time.Hour), To: end})
 	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
-		if r, ok := msg.(resultMsg); ok && !r.at.Equal(end) {
-			t.Errorf("evaluated at %v, want %v", r.at, end)
+		if r, ok := msg.(resultMsg); ok && !r.Value.at.Equal(end) {
+			t.Errorf("evaluated at %v, want %v", r.Value.at, end)
 		}
 	}
 }

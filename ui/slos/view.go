@@ -66,7 +66,7 @@ func (m *Model) headerLine() string {
 		}
 	}
 	line := st.Title.Render("SLOs") + " " + strings.Join(parts, st.Muted.Render(" · ")) + st.Muted.Render(" · "+when+fmt.Sprintf(" · refresh %s", m.every))
-	if m.fetching {
+	if m.fetch.Busy() {
 		line += " " + m.spin.View()
 	}
 	return line
@@ -77,11 +77,11 @@ func (m *Model) headerLine() string {
 func (m *Model) noticeLines() []string {
 	st := m.st
 	var out []string
-	if m.lastErr != nil {
-		kind, msg := pane.ErrText(m.lastErr)
+	if m.fetch.Err() != nil {
+		kind, msg := m.fetch.ErrText()
 		age := "no results yet"
 		if !m.shownAt.IsZero() {
-			age = "results from " + ago(m.now().Sub(m.shownAt)) + " ago"
+			age = "results from " + pane.Age(m.now().Sub(m.shownAt)) + " ago"
 		}
 		out = append(out, st.ErrorMsg.Render("! "+kind)+st.Muted.Render(" ("+age+"; r retries): ")+msg)
 	}
@@ -455,14 +455,4 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
-}
-
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
