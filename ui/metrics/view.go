@@ -166,14 +166,16 @@ func (m *Model) readoutLine() string {
 		parts = append(parts, fmt.Sprintf("exemplar %d/%d: trace %s took %s at %s — enter opens it",
 			m.exSel+1, len(m.exemplars), e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.loc).Format("15:04:05")))
 	} else if m.mode == modeSignals {
-		if sc := m.schemeLabel(); sc != "" && m.cursor.IsZero() {
-			parts = append(parts, sc)
-		}
+		// What a key acts on comes first; the scheme is what a narrow
+		// terminal cuts.
 		if len(m.exemplars) > 0 {
 			parts = append(parts, fmt.Sprintf("%d exemplars (x selects)", len(m.exemplars)))
 		}
 		if len(m.changes) > 0 {
 			parts = append(parts, fmt.Sprintf("%d changes (c walks)", len(m.changes)))
+		}
+		if sc := m.schemeLabel(); sc != "" && m.cursor.IsZero() {
+			parts = append(parts, sc)
 		}
 	}
 	if len(parts) == 0 {
