@@ -19,18 +19,7 @@ import (
 
 // diffMsg is the answer to the diff key: the open trace compared with a
 // healthy baseline, prepared for the view in the Cmd.
-type diffMsg struct {
-	pane    string
-	seq     int
-	traceID string
-	res     *diffResult
-	err     error
-}
-
-// PaneID makes the message pane.Routed.
-func (m diffMsg) PaneID() string { return m.pane }
-
-var _ pane.Routed = diffMsg{}
+type diffMsg = pane.Result[*diffResult]
 
 // diffResult is a correlate.TraceDiff with every string from outside
 // sanitized once, so the view draws them as they are.
@@ -68,55 +57,49 @@ type diffRow struct {
 	slowTotal, baseTotal             time.Duration
 }
 
-// diffCmd fetches the trace again (the tree keeps only what the waterfall
+// diff fetches the trace again (the tree keeps only what the waterfall
 // needs), searches the baseline candidates correlate.BaselineQueries
 // names, lets correlate.ChooseBaseline pick one and compares the two. Each
 // call gets its own timeout: a diff is up to nine calls, and one slow
 // slice should not starve the rest.
-func diffCmd(ctx context.Context, src Source, id string, seq int, traceID string, now time.Time, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		msg := diffMsg{pane: id, seq: seq, traceID: traceID}
+func diff(src Source, traceID string, now time.Time, timeout time.Duration) func(context.Context) (*diffResult, error) {
+	return func(ctx context.Context) (*diffResult, error) {
 		call := func(f func(ctx context.Context) error) error {
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			return f(ctx)
 		}
 		var slow *sources.Trace
-		if msg.err = call(func(ctx context.Context) (err error) {
+		if err := call(func(ctx context.Context) (err error) {
 			slow, err = src.GetTrace(ctx, traceID)
 			return err
-		}); msg.err != nil {
-			return msg
+		}); err != nil {
+			return nil, err
 		}
 		if slow == nil || len(slow.Spans) == 0 {
-			msg.err = fmt.Errorf("trace %s has no spans", traceID)
-			return msg
+			return nil, fmt.Errorf("trace %s has no spans", traceID)
 		}
 		qs, err := correlate.BaselineQueries(*slow, now)
 		if err != nil {
-			msg.err = err
-			return msg
+			return nil, err
 		}
 		var cands []sources.Trace
 		for _, q := range qs {
 			if ctx.Err() != nil {
-				msg.err = ctx.Err()
-				return msg
+				return nil, ctx.Err()
 			}
 			var ts []sources.Trace
 			if err := call(func(ctx context.Context) (err error) {
 				ts, err = src.FindTraces(ctx, jaeger.FindQuery{Service: q.Service, Operation: q.Operation, Start: q.From, End: q.To, Limit: q.Limit})
 				return err
 			}); err != nil {
-				msg.err = fmt.Errorf("search baseline candidates: %w", err)
-				return msg
+				return nil, fmt.Errorf("search baseline candidates: %w", err)
 			}
 			cands = append(cands, ts...)
 		}
 		b, err := correlate.ChooseBaseline(*slow, cands)
 		if err != nil {
-			msg.err = err
-			return msg
+			return nil, err
 		}
 		var base *sources.Trace
 		for i := range cands {
@@ -131,13 +114,11 @@ func diffCmd(ctx context.Context, src Source, id string, seq int, traceID string
 				base, err = src.GetTrace(ctx, b.TraceID)
 				return err
 			}); err != nil {
-				msg.err = fmt.Errorf("fetch baseline %s: %w", b.TraceID, err)
-				return msg
+				return nil, fmt.Errorf("fetch baseline %s: %w", b.TraceID, err)
 			}
 		}
 		d := correlate.Diff(*slow, *base)
-		msg.res = prepareDiff(&d, b)
-		return msg
+		return prepareDiff(&d, b), nil
 	}
 }
 
@@ -183,11 +164,10 @@ func prepareDiff(d *correlate.TraceDiff, b correlate.Baseline) *diffResult {
 
 // diffState is the diff key's part of the model.
 type diffState struct {
-	seq     int
-	running bool
-	cancel  context.CancelFunc
-	res     *diffResult
-	err     error
+	// req runs the diff; its Err is why the last one failed.
+	req pane.Request[*diffResult]
+	// res is the diff shown, kept while a new one runs.
+	res *diffResult
 	// sel and top are the cursor and the first row on screen.
 	sel, top int
 }
@@ -198,53 +178,33 @@ func (m *Model) startDiff() tea.Cmd {
 	if m.src == nil || m.tr == nil {
 		return nil
 	}
-	if m.loading != "" {
+	if m.trace.Busy() {
 		// The diff would be of the trace being replaced.
 		m.flash = "wait for the trace to load, then diff it"
 		return nil
 	}
-	m.cancelDiff()
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.dv.cancel = cancel
-	m.dv.running = true
-	m.dv.err = nil
-	return tea.Batch(diffCmd(ctx, m.src, m.id, m.dv.seq, m.tr.traceID, m.now(), m.tmo), m.spin.Start())
-}
-
-// cancelDiff stops a running diff; its answer, if it still comes, is
-// stale.
-func (m *Model) cancelDiff() {
-	if m.dv.cancel != nil {
-		m.dv.cancel()
-		m.dv.cancel = nil
-	}
-	m.dv.seq++
-	m.dv.running = false
+	// A new diff forgets why the last one failed; the diff shown stays.
+	m.dv.req.Reset()
+	return tea.Batch(m.dv.req.Start(m.ctx, diff(m.src, m.tr.traceID, m.now(), m.tmo)), m.spin.Start())
 }
 
 // dropDiff forgets the diff of the previous trace.
 func (m *Model) dropDiff() {
-	m.cancelDiff()
-	m.dv.res, m.dv.err = nil, nil
+	m.dv.req.Reset()
+	m.dv.res = nil
 	m.dv.sel, m.dv.top = 0, 0
 	if m.mode == modeDiff {
 		m.mode = modeTrace
 	}
 }
 
+// onDiff shows an accepted diff. After an error the waterfall stays; its
+// header says what failed.
 func (m *Model) onDiff(msg diffMsg) {
-	m.dv.running = false
-	if m.dv.cancel != nil {
-		m.dv.cancel()
-		m.dv.cancel = nil
-	}
-	if msg.err != nil {
-		// The waterfall stays; its header says what failed.
-		m.dv.err = msg.err
+	if msg.Err != nil {
 		return
 	}
-	m.dv.err = nil
-	m.dv.res = msg.res
+	m.dv.res = msg.Value
 	m.dv.sel, m.dv.top = 0, 0
 	if m.mode == modeTrace {
 		m.mode = modeDiff
@@ -259,16 +219,7 @@ func (m *Model) clampDiff() {
 	if m.dv.res == nil {
 		return
 	}
-	n := len(m.dv.res.rows)
-	m.dv.sel = min(max(m.dv.sel, 0), max(n-1, 0))
-	lh := m.diffListHeight()
-	if m.dv.sel < m.dv.top {
-		m.dv.top = m.dv.sel
-	}
-	if m.dv.sel >= m.dv.top+lh {
-		m.dv.top = m.dv.sel - lh + 1
-	}
-	m.dv.top = min(max(m.dv.top, 0), max(n-lh, 0))
+	m.dv.sel, m.dv.top = pane.ClampScroll(m.dv.sel, m.dv.top, len(m.dv.res.rows), m.diffListHeight())
 }
 
 // diffKey handles the keys of the diff view.

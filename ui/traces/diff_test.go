@@ -82,8 +82,8 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 	openSlow(t, m)
 	finds, gets := src.finds.Load(), src.gets.Load()
 	cmd := panetest.Press(m, "D")
-	if cmd == nil || !m.dv.running || m.mode != modeTrace || m.AtRest() {
-		t.Fatalf("D did not start a diff: running %v mode %v", m.dv.running, m.mode)
+	if cmd == nil || !m.dv.req.Busy() || m.mode != modeTrace || m.AtRest() {
+		t.Fatalf("D did not start a diff: running %v mode %v", m.dv.req.Busy(), m.mode)
 	}
 	if !strings.Contains(m.View(), "finding a healthy baseline…") {
 		t.Errorf("no progress shown:\n%s", m.View())
@@ -92,8 +92,8 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 		t.Fatal("Update called the source")
 	}
 	settle(m, cmd)
-	if m.mode != modeDiff || m.dv.res == nil || m.dv.running {
-		t.Fatalf("mode %v res %v err %v", m.mode, m.dv.res, m.dv.err)
+	if m.mode != modeDiff || m.dv.res == nil || m.dv.req.Busy() {
+		t.Fatalf("mode %v res %v err %v", m.mode, m.dv.res, m.dv.req.Err())
 	}
 	r := m.dv.res
 	if r.base.id != diffChosenID || r.considered != 6 || !strings.Contains(r.reason, "nearest in time") {
@@ -187,7 +187,7 @@ func TestDiffStaleAnswersDropped(t *testing.T) {
 	first := panetest.Press(m, "D")
 	second := panetest.Press(m, "D")
 	settle(m, first) // the first answer arrives late
-	if m.dv.res != nil || !m.dv.running {
+	if m.dv.res != nil || !m.dv.req.Busy() {
 		t.Fatal("a stale diff was taken")
 	}
 	settle(m, second)
@@ -198,7 +198,7 @@ func TestDiffStaleAnswersDropped(t *testing.T) {
 	// Another pane's answer is ignored.
 	panetest.Press(m, "esc")
 	m.dv.res = nil
-	m.Update(diffMsg{pane: "other", seq: m.dv.seq, res: &diffResult{}})
+	m.Update(diffMsg{Pane: "other", Seq: m.dv.req.Seq(), Value: &diffResult{}})
 	if m.dv.res != nil {
 		t.Error("another pane's diff was taken")
 	}
@@ -207,7 +207,7 @@ func TestDiffStaleAnswersDropped(t *testing.T) {
 	late := panetest.Press(m, "D")
 	settle(m, m.Pivot(paneTrace(diffChosenID)))
 	settle(m, late)
-	if m.dv.res != nil || m.dv.running || m.mode != modeTrace || m.tr.traceID != diffChosenID {
+	if m.dv.res != nil || m.dv.req.Busy() || m.mode != modeTrace || m.tr.traceID != diffChosenID {
 		t.Errorf("the old trace's diff was shown: mode %v", m.mode)
 	}
 }
@@ -221,8 +221,8 @@ func TestDiffNoHealthyBaselineKeepsWaterfall(t *testing.T) {
 	openSlow(t, m)
 	settle(m, panetest.Press(m, "D"))
 	var nb *correlate.NoBaselineError
-	if m.mode != modeTrace || !errors.As(m.dv.err, &nb) || m.dv.running {
-		t.Fatalf("mode %v err %v", m.mode, m.dv.err)
+	if m.mode != modeTrace || !errors.As(m.dv.req.Err(), &nb) || m.dv.req.Busy() {
+		t.Fatalf("mode %v err %v", m.mode, m.dv.req.Err())
 	}
 	v := m.View()
 	for _, want := range []string{"baseline: no healthy baseline found among 2 candidates", "1 has errors, 1 the trace itself", "the waterfall is", "critical path"} {
@@ -239,8 +239,8 @@ func TestDiffJaegerUnreachable(t *testing.T) {
 	openSlow(t, m)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
 	settle(m, panetest.Press(m, "D"))
-	if m.mode != modeTrace || m.dv.err == nil || m.tr == nil {
-		t.Fatalf("mode %v err %v", m.mode, m.dv.err)
+	if m.mode != modeTrace || m.dv.req.Err() == nil || m.tr == nil {
+		t.Fatalf("mode %v err %v", m.mode, m.dv.req.Err())
 	}
 	v := m.View()
 	for _, want := range []string{"unreachable", "connection refused", "D tries again"} {
@@ -254,8 +254,8 @@ func TestDiffJaegerUnreachable(t *testing.T) {
 	// Trying again once Jaeger is back clears the error.
 	src.setErr(nil)
 	settle(m, panetest.Press(m, "D"))
-	if m.dv.err != nil || m.mode != modeDiff {
-		t.Errorf("retry: mode %v err %v", m.mode, m.dv.err)
+	if m.dv.req.Err() != nil || m.mode != modeDiff {
+		t.Errorf("retry: mode %v err %v", m.mode, m.dv.req.Err())
 	}
 }
 
@@ -269,12 +269,12 @@ func TestDiffCancelWithEsc(t *testing.T) {
 	src.mu.Unlock()
 	cmd := panetest.Press(m, "D")
 	panetest.Press(m, "esc")
-	if m.dv.running || m.mode != modeTrace || m.flash != "diff cancelled" {
-		t.Fatalf("esc did not cancel: running %v flash %q", m.dv.running, m.flash)
+	if m.dv.req.Busy() || m.mode != modeTrace || m.flash != "diff cancelled" {
+		t.Fatalf("esc did not cancel: running %v flash %q", m.dv.req.Busy(), m.flash)
 	}
 	settle(m, cmd) // the cancelled call returns; its answer is stale
-	if m.dv.err != nil || m.dv.res != nil {
-		t.Errorf("a cancelled diff changed the pane: err %v", m.dv.err)
+	if m.dv.req.Err() != nil || m.dv.res != nil {
+		t.Errorf("a cancelled diff changed the pane: err %v", m.dv.req.Err())
 	}
 }
 

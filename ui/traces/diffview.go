@@ -32,7 +32,7 @@ func (m *Model) diffHeader() []string {
 		"baseline " + fmtDur(r.base.duration) + " " + shortID(r.base.id),
 		st.Service.Render(r.slow.name),
 	}
-	if m.dv.running {
+	if m.dv.req.Busy() {
 		head = append(head, m.spin.View()+st.Status.Render("finding a healthy baseline…"))
 	}
 	lines = append(lines, m.fit(strings.Join(head, sep)))
@@ -72,17 +72,17 @@ func (m *Model) wrapped(s string, n int) []string {
 // diffErrLines says why the last diff failed; the view behind it is
 // unchanged.
 func (m *Model) diffErrLines() []string {
-	if m.dv.err == nil {
+	if m.dv.req.Err() == nil {
 		return nil
 	}
 	still := "the waterfall is unchanged; " + m.keys.Diff.Help().Key + " tries again"
 	if m.mode == modeDiff {
 		still = "showing the previous diff"
 	}
-	if kind, reason, ok := diffErrKind(m.dv.err); ok {
+	if kind, reason, ok := diffErrKind(m.dv.req.Err()); ok {
 		return m.errText(kind, reason, still)
 	}
-	return m.errLines(m.dv.err, still)
+	return m.errLines(m.dv.req.Err(), still)
 }
 
 // diffRows draws the ranked rows on screen.

@@ -1,12 +1,8 @@
 package traces
 
 import (
-	"errors"
 	"strconv"
 	"time"
-
-	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/sanitize"
 )
 
 // fmtDur is a short, fixed-precision duration: 850µs, 12.3ms, 1.23s, 2m03s.
@@ -53,24 +49,4 @@ func thousands(n int) string {
 		return "-" + string(out)
 	}
 	return string(out)
-}
-
-// errParts splits an error into its kind and a sanitized one-line reason.
-func errParts(err error) (kind, reason string) {
-	var se *sources.Error
-	if errors.As(err, &se) && se.Msg != "" {
-		return se.Kind.String(), sanitize.Line(se.Msg)
-	}
-	return sources.KindOf(err).String(), sanitize.Line(sources.CleanMessage(err))
-}
-
-// age is a short "5m" style age.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return strconv.Itoa(int(d.Seconds())) + "s"
-	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + "m"
-	}
-	return strconv.Itoa(int(d.Hours())) + "h" + pad2(int(d.Minutes())%60) + "m"
 }

@@ -125,7 +125,7 @@ func TestHostileNamesInTheFormSuggestions(t *testing.T) {
 			}
 			frames = append(frames, m.View())
 			src.namesErr = &sources.Error{Backend: "jaeger", Kind: sources.KindServerError, Msg: "boom " + hostile[0] + hostile[1]}
-			m.sg.svcAt = time.Time{} // ask again on the next opening
+			m.sg.svc.Reset() // ask again on the next opening
 			settle(m, panetest.Press(m, "esc", "esc", "i"))
 			frames = append(frames, m.View())
 			src.namesErr = nil
@@ -175,7 +175,7 @@ func TestHostileNamesInTheDiff(t *testing.T) {
 			settle(m, m.Pivot(paneTrace(slow.TraceID)))
 			settle(m, panetest.Press(m, "D"))
 			if m.mode != modeDiff {
-				t.Fatalf("no diff: %v", m.dv.err)
+				t.Fatalf("no diff: %v", m.dv.req.Err())
 			}
 			frames := []string{m.View()}
 			panetest.Press(m, "G", "enter")

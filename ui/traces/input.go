@@ -3,7 +3,6 @@ package traces
 import (
 	"fmt"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -96,19 +95,12 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	th := m.tableHeight()
+	if sel, ok := k.Move(msg, m.rsel, len(m.rows), th); ok {
+		m.rsel = sel
+		m.clampResults()
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.rsel--
-	case key.Matches(msg, k.Down):
-		m.rsel++
-	case key.Matches(msg, k.PageUp):
-		m.rsel -= th
-	case key.Matches(msg, k.PageDown):
-		m.rsel += th
-	case key.Matches(msg, k.Top):
-		m.rsel = 0
-	case key.Matches(msg, k.Bottom):
-		m.rsel = len(m.rows) - 1
 	case key.Matches(msg, k.Edit):
 		return m.openForm()
 	case key.Matches(msg, k.Sort):
@@ -130,11 +122,11 @@ func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 		return m.searchLink()
 	case key.Matches(msg, k.Back):
 		switch {
-		case m.searching:
-			m.cancelSearch()
+		case m.search.Busy():
+			m.search.Stop()
 			m.flash = "search cancelled"
-		case m.loading != "":
-			m.cancelTrace()
+		case m.trace.Busy():
+			m.trace.Stop()
 			m.flash = "fetch cancelled"
 		case m.tr != nil:
 			m.mode = modeTrace // esc from the table returns to the last trace
@@ -152,13 +144,13 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		switch {
-		case m.dv.running:
-			m.cancelDiff()
+		case m.dv.req.Busy():
+			m.dv.req.Stop()
 			m.flash = "diff cancelled"
 		case m.filter != "":
 			m.setFilter("")
-		case m.loading != "":
-			m.cancelTrace()
+		case m.trace.Busy():
+			m.trace.Stop()
 			m.flash = "fetch cancelled"
 		default:
 			m.mode = modeResults
@@ -177,19 +169,12 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	if m.tr == nil {
 		return nil
 	}
+	if sel, ok := k.Move(msg, m.sel, len(m.visible), lh); ok {
+		m.sel = sel
+		m.clampTrace()
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.sel--
-	case key.Matches(msg, k.Down):
-		m.sel++
-	case key.Matches(msg, k.PageUp):
-		m.sel -= lh
-	case key.Matches(msg, k.PageDown):
-		m.sel += lh
-	case key.Matches(msg, k.Top):
-		m.sel = 0
-	case key.Matches(msg, k.Bottom):
-		m.sel = len(m.visible) - 1
 	case key.Matches(msg, k.FoldTiny):
 		m.toggleTiny()
 	case fold != nil && (key.Matches(msg, k.Expand) || key.Matches(msg, k.Toggle) || key.Matches(msg, k.Detail)):
@@ -304,11 +289,9 @@ func (m *Model) refreshDetail() {
 // copy hands text to the root as an OSC 52 sequence; building the string
 // is not I/O, the root writes it.
 func (m *Model) copy(what, text string) tea.Cmd {
-	text = sanitize.Line(text)
-	if text == "" {
-		return nil
+	text, cmd := pane.CopyCmd(text)
+	if cmd != nil {
+		m.flash = fmt.Sprintf("copied %s %s (OSC 52; your terminal must allow clipboard writes)", what, text)
 	}
-	seq := osc52.New(text).String()
-	m.flash = fmt.Sprintf("copied %s %s (OSC 52; your terminal must allow clipboard writes)", what, text)
-	return func() tea.Msg { return pane.CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

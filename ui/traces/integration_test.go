@@ -55,8 +55,8 @@ func searchReal(t *testing.T, m *Model, from, to time.Time, fields ...string) {
 	}
 	keys = append(keys, "enter")
 	settleWithin(m, panetest.Press(m, keys...), 30*time.Second)
-	if m.searchErr != nil {
-		t.Fatalf("search: %v", m.searchErr)
+	if m.search.Err() != nil {
+		t.Fatalf("search: %v", m.search.Err())
 	}
 }
 
@@ -101,8 +101,8 @@ func TestCriticalPathOfADemoTrace(t *testing.T) {
 		}
 		m.rsel = i
 		settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
-		if m.traceErr != nil || m.tr == nil {
-			t.Fatalf("open %s: %v", r.TraceID, m.traceErr)
+		if m.trace.Err() != nil || m.tr == nil {
+			t.Fatalf("open %s: %v", r.TraceID, m.trace.Err())
 		}
 		raw, err := c.GetTrace(context.Background(), r.TraceID)
 		if err != nil {
@@ -184,7 +184,7 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 	}
 	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
 	if m.tr == nil {
-		t.Fatalf("open: %v", m.traceErr)
+		t.Fatalf("open: %v", m.trace.Err())
 	}
 	if !slices.Contains(m.tr.critSvcs, shop.Payments) {
 		t.Errorf("critical path %v lacks payments", m.tr.critSvcs)
@@ -214,8 +214,8 @@ func TestSlowPaymentsTraceAfterLatencyFault(t *testing.T) {
 func TestFormSuggestsDemoNames(t *testing.T) {
 	m, _ := realPane(t)
 	settleWithin(m, panetest.Press(m, "i"), 30*time.Second)
-	if m.sg.svcErr != nil {
-		t.Fatalf("services: %v", m.sg.svcErr)
+	if m.sg.svc.Err() != nil {
+		t.Fatalf("services: %v", m.sg.svc.Err())
 	}
 	for _, svc := range []string{shop.Checkout, shop.Frontend, shop.Inventory, shop.Orders, shop.Payments} {
 		if !slices.Contains(m.sg.services, svc) {
@@ -257,8 +257,8 @@ func TestFormSuggestsDemoNames(t *testing.T) {
 	to := time.Now().Add(-flushLag)
 	m.SetRange(to.Add(-5*time.Minute), to, false)
 	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
-	if m.searchErr != nil {
-		t.Fatalf("search: %v", m.searchErr)
+	if m.search.Err() != nil {
+		t.Fatalf("search: %v", m.search.Err())
 	}
 	if m.shownQ.Service != shop.Payments || m.shownQ.Operation != op {
 		t.Errorf("searched %q %q", m.shownQ.Service, m.shownQ.Operation)
@@ -289,12 +289,12 @@ func TestDiffAgainstARealBaseline(t *testing.T) {
 	m.rsel = i
 	settleWithin(m, panetest.Press(m, "enter"), 30*time.Second)
 	if m.tr == nil {
-		t.Fatalf("open: %v", m.traceErr)
+		t.Fatalf("open: %v", m.trace.Err())
 	}
 	slowID := m.tr.traceID
 	settleWithin(m, panetest.Press(m, "D"), 60*time.Second)
-	if m.dv.err != nil || m.dv.res == nil || m.mode != modeDiff {
-		t.Fatalf("diff: mode %v err %v", m.mode, m.dv.err)
+	if m.dv.req.Err() != nil || m.dv.res == nil || m.mode != modeDiff {
+		t.Fatalf("diff: mode %v err %v", m.mode, m.dv.req.Err())
 	}
 	r := m.dv.res
 	if r.base.id == slowID || r.slow.id != slowID || r.considered < 2 || len(r.rows) == 0 {

@@ -1,18 +1,18 @@
 package traces
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // KeyMap is the Traces pane's keys. It is data: Update matches bindings,
 // never raw key strings. None of them is a root key (tab, digits, ?, :,
 // [, ], +, =, -, q, p) outside the text inputs.
 type KeyMap struct {
-	// Moving.
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
+	// Moving: the shared list keys, with space for page down and g/G
+	// named top and bottom.
+	pane.ListKeys
 
 	// The search.
 	Edit    key.Binding
@@ -61,12 +61,7 @@ type KeyMap struct {
 // DefaultKeyMap returns the default keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		ListKeys: listKeys(),
 
 		Edit:    key.NewBinding(key.WithKeys("i", "f"), key.WithHelp("i", "search form")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
@@ -100,12 +95,22 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
+// listKeys are pane.DefaultListKeys with space for page down too and g/G
+// named top and bottom, as the Traces pane has always had them.
+func listKeys() pane.ListKeys {
+	l := pane.DefaultListKeys()
+	l.PageDown.SetKeys("pgdown", "ctrl+f", " ")
+	l.Top.SetHelp("g", "top")
+	l.Bottom.SetHelp("G", "bottom")
+	return l
+}
+
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		// The suggestion keys are left out: the form's own hint line and
 		// the footer show them while the list is open, and one more row
 		// here would push the global keys off an 80x24 overlay.
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
+		append(k.ListKeys.Bindings(), k.Open),
 		{k.Edit, k.Run, k.NextField, k.PrevField, k.Sort, k.Reverse, k.Back},
 		{k.Collapse, k.Expand, k.Toggle, k.CollapseAll, k.ExpandAll, k.FoldTiny, k.Detail},
 		{k.Filter, k.Next, k.Prev, k.CopyTrace, k.CopySpan, k.Logs, k.Diff},

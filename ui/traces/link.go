@@ -1,11 +1,9 @@
 package traces
 
 import (
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources/links"
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -39,8 +37,7 @@ func (m *Model) copyLink(l links.Link, ok bool, needs string) tea.Cmd {
 		m.flash = "no web UI to link to: set " + needs + " in this context's config"
 		return nil
 	}
-	text := sanitize.Line(l.URL)
-	seq := osc52.New(text).String()
+	text, cmd := pane.CopyCmd(l.URL)
 	m.flash = "copied link to " + l.Where + ": " + text
-	return func() tea.Msg { return pane.CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

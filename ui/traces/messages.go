@@ -2,9 +2,6 @@ package traces
 
 import (
 	"context"
-	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
@@ -12,75 +9,52 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// searchMsg is a search's answer: one summary per trace, computed in the
-// Cmd, and the warnings the backend sent along.
-type searchMsg struct {
-	pane     string
-	seq      int
-	q        jaeger.FindQuery
+// searchAnswer is a search's answer: one summary per trace, computed in
+// the Cmd, and the warnings the backend sent along.
+type searchAnswer struct {
 	rows     []sources.TraceSummary
 	warnings []string
-	err      error
 }
+
+// searchMsg is the answer to the pane's search request.
+type searchMsg = pane.Result[searchAnswer]
 
 // traceMsg is one trace, prepared for the waterfall in the Cmd.
-type traceMsg struct {
-	pane string
-	seq  int
-	id   string
-	tree *tree
-	err  error
-}
+type traceMsg = pane.Result[*tree]
 
-// PaneID makes the messages pane.Routed.
-func (m searchMsg) PaneID() string { return m.pane }
-
-// PaneID makes the messages pane.Routed.
-func (m traceMsg) PaneID() string { return m.pane }
-
-var (
-	_ pane.Routed = searchMsg{}
-	_ pane.Routed = traceMsg{}
-)
-
-// searchCmd runs one search. It captures its inputs by value and touches
-// no model state; the summaries are computed here, off the UI goroutine.
-func searchCmd(ctx context.Context, src Source, id string, seq int, q jaeger.FindQuery, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// findTraces runs one search. It captures its inputs by value and touches no
+// model state; the summaries are computed here, off the UI goroutine.
+func findTraces(src Source, q jaeger.FindQuery) func(context.Context) (searchAnswer, error) {
+	return func(ctx context.Context) (searchAnswer, error) {
 		trs, err := src.FindTraces(ctx, q)
-		msg := searchMsg{pane: id, seq: seq, q: q, err: err}
 		if err != nil {
-			return msg
+			return searchAnswer{}, err
 		}
+		var a searchAnswer
 		seen := map[string]bool{}
-		msg.rows = make([]sources.TraceSummary, 0, len(trs))
+		a.rows = make([]sources.TraceSummary, 0, len(trs))
 		for i := range trs {
-			msg.rows = append(msg.rows, summarize(&trs[i]))
+			a.rows = append(a.rows, summarize(&trs[i]))
 			for _, w := range trs[i].Warnings {
 				if !seen[w] {
 					seen[w] = true
-					msg.warnings = append(msg.warnings, sanitize.Line(w))
+					a.warnings = append(a.warnings, sanitize.Line(w))
 				}
 			}
 		}
-		return msg
+		return a, nil
 	}
 }
 
-// traceCmd fetches one trace and builds its tree, critical path and fold
-// marks.
-func traceCmd(ctx context.Context, src Source, id string, seq int, traceID string, timeout time.Duration, foldShare float64) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// fetchTrace fetches one trace and builds its tree, critical path and
+// fold marks.
+func fetchTrace(src Source, traceID string, foldShare float64) func(context.Context) (*tree, error) {
+	return func(ctx context.Context) (*tree, error) {
 		tr, err := src.GetTrace(ctx, traceID)
-		msg := traceMsg{pane: id, seq: seq, id: traceID, err: err}
-		if err == nil && tr != nil {
-			msg.tree = buildTree(tr, foldShare)
+		if err != nil || tr == nil {
+			return nil, err
 		}
-		return msg
+		return buildTree(tr, foldShare), nil
 	}
 }
 

@@ -8,8 +8,8 @@
 // in Cmds that capture their inputs by value under a context the pane can
 // cancel; the Cmd also builds the span tree and the critical path, so a
 // 50,000-span trace costs the UI goroutine nothing but swapping it in.
-// Every result carries the pane's id and a sequence number, and stale
-// results are dropped. Every string from the backend is sanitized once,
+// Each kind of request runs through a pane.Request, which cancels the one
+// before and drops stale answers. Every string from the backend is sanitized once,
 // when the tree or the summary is built.
 package traces
 
@@ -139,29 +139,22 @@ type Model struct {
 	rangeSet bool
 
 	// The search.
-	searchSeq    int
-	searching    bool
-	searchCancel context.CancelFunc
-	shownQ       jaeger.FindQuery
-	links        links.Targets
-	hasResults   bool
-	rows         []sources.TraceSummary
-	sortBy       sortKey
-	sortAsc      bool // reversed: smallest (oldest) first
-	rsel, rtop   int
-	resultsAt    time.Time
-	searchErr    error
-	warnings     []string
+	search     pane.Request[searchAnswer]
+	shownQ     jaeger.FindQuery
+	links      links.Targets
+	hasResults bool
+	rows       []sources.TraceSummary
+	sortBy     sortKey
+	sortAsc    bool // reversed: smallest (oldest) first
+	rsel, rtop int
+	warnings   []string
 
 	// The trace.
-	traceSeq    int
-	loading     string // id being fetched, "" when idle
-	traceCancel context.CancelFunc
-	tr          *tree
-	traceAt     time.Time
-	traceErr    error
-	fromPivot   bool // the trace was opened by a pivot, not from the table
-	collapsed   map[int32]bool
+	trace     pane.Request[*tree]
+	fetchID   string // the id of the latest fetch; shown while trace is busy
+	tr        *tree
+	fromPivot bool // the trace was opened by a pivot, not from the table
+	collapsed map[int32]bool
 	// visible is the rows: spans in tree order minus collapsed subtrees,
 	// and with foldTiny a row ^k for folds[k] in place of tiny spans.
 	visible    []int32
@@ -226,6 +219,11 @@ func New(cfg Config) *Model {
 		links:     cfg.Links,
 	}
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.search = pane.NewRequest[searchAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.trace = pane.NewRequest[*tree](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.dv.req = pane.NewRequest[*diffResult](pane.RequestConfig{Pane: m.id, Now: m.now})
+	m.sg.svc = pane.NewRequest[[]string](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.sg.opsReq = pane.NewRequest[opsAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	r := cfg.Renderer
 	m.form = newForm(r, m.st)
 	m.form.inputs[fieldService].SetValue(cfg.Service)
@@ -262,9 +260,9 @@ func (m *Model) Editing() bool { return m.mode == modeForm || m.mode == modeFilt
 func (m *Model) AtRest() bool {
 	switch m.mode {
 	case modeResults:
-		return !m.searching && m.loading == ""
+		return !m.search.Busy() && !m.trace.Busy()
 	case modeTrace:
-		return m.fromPivot && !m.hasResults && m.filter == "" && m.loading == "" && !m.dv.running
+		return m.fromPivot && !m.hasResults && m.filter == "" && !m.trace.Busy() && !m.dv.req.Busy()
 	}
 	return false
 }
@@ -323,27 +321,27 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		return m, m.onKey(msg)
 	case pane.RangeMsg:
 		m.SetRange(msg.From, msg.To, msg.Live)
-		if m.hasResults || m.searching {
+		if m.hasResults || m.search.Busy() {
 			return m, m.runSearch(m.shownQ)
 		}
 	case searchMsg:
-		if msg.pane == m.id && msg.seq == m.searchSeq {
+		if m.search.Accept(msg) {
 			m.onSearch(msg)
 		}
 	case traceMsg:
-		if msg.pane == m.id && msg.seq == m.traceSeq {
+		if m.trace.Accept(msg) {
 			m.onTrace(msg)
 		}
 	case diffMsg:
-		if msg.pane == m.id && msg.seq == m.dv.seq {
+		if m.dv.req.Accept(msg) {
 			m.onDiff(msg)
 		}
 	case servicesMsg:
-		if msg.pane == m.id && msg.seq == m.sg.svcSeq {
+		if m.sg.svc.Accept(msg) {
 			return m, m.onServices(msg)
 		}
 	case opsMsg:
-		if msg.pane == m.id && msg.seq == m.sg.opsSeq {
+		if m.sg.opsReq.Accept(msg) {
 			m.onOps(msg)
 		}
 	case pane.SpinMsg:
@@ -373,7 +371,7 @@ func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 }
 
 func (m *Model) waiting() bool {
-	return m.searching || m.loading != "" || m.dv.running || m.sg.svcLoading || m.sg.opsFor != ""
+	return m.search.Busy() || m.trace.Busy() || m.dv.req.Busy() || m.sg.svc.Busy() || m.sg.opsReq.Busy()
 }
 
 // window is the search window, resolved now for a live range.
@@ -394,41 +392,19 @@ func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {
 		m.flash = "no Jaeger is configured for this context; see `reltui config check`"
 		return nil
 	}
-	if m.searchCancel != nil {
-		m.searchCancel()
-	}
 	q.Start, q.End = m.window()
-	m.searchSeq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.searchCancel = cancel
-	m.searching = true
 	m.shownQ = q
-	return tea.Batch(searchCmd(ctx, m.src, m.id, m.searchSeq, q, m.tmo), m.spin.Start())
+	return tea.Batch(m.search.Start(m.ctx, findTraces(m.src, q)), m.spin.Start())
 }
 
-func (m *Model) cancelSearch() {
-	if m.searchCancel != nil {
-		m.searchCancel()
-		m.searchCancel = nil
-	}
-	m.searchSeq++
-	m.searching = false
-}
-
+// onSearch shows an accepted search answer. After an error the previous
+// results stay; the view marks them stale.
 func (m *Model) onSearch(msg searchMsg) {
-	m.searching = false
-	if m.searchCancel != nil {
-		m.searchCancel()
-		m.searchCancel = nil
-	}
-	if msg.err != nil {
-		// The previous results stay; the view marks them stale.
-		m.searchErr = msg.err
+	if msg.Err != nil {
 		return
 	}
-	m.searchErr = nil
-	m.hasResults, m.resultsAt = true, m.now()
-	m.rows, m.warnings = msg.rows, msg.warnings
+	m.hasResults = true
+	m.rows, m.warnings = msg.Value.rows, msg.Value.warnings
 	m.sortRows()
 	m.rsel, m.rtop = 0, 0
 }
@@ -491,40 +467,21 @@ func (m *Model) openTrace(id string) tea.Cmd {
 		m.flash = "no Jaeger is configured for this context; see `reltui config check`"
 		return nil
 	}
-	if m.traceCancel != nil {
-		m.traceCancel()
-	}
-	m.traceSeq++
 	m.dropDiff() // the diff belongs to the trace being replaced
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.traceCancel = cancel
-	m.loading = id
+	cmd := m.trace.Start(m.ctx, fetchTrace(m.src, id, m.share))
+	m.fetchID = id
 	m.fromPivot = false
 	m.mode = modeTrace
-	return tea.Batch(traceCmd(ctx, m.src, m.id, m.traceSeq, id, m.tmo, m.share), m.spin.Start())
+	return tea.Batch(cmd, m.spin.Start())
 }
 
-func (m *Model) cancelTrace() {
-	if m.traceCancel != nil {
-		m.traceCancel()
-		m.traceCancel = nil
-	}
-	m.traceSeq++
-	m.loading = ""
-}
-
+// onTrace shows an accepted trace. After an error the trace shown before,
+// if any, stays; the view marks it stale.
 func (m *Model) onTrace(msg traceMsg) {
-	m.loading = ""
-	if m.traceCancel != nil {
-		m.traceCancel()
-		m.traceCancel = nil
-	}
-	if msg.err != nil {
-		m.traceErr = msg.err
+	if msg.Err != nil {
 		return
 	}
-	m.traceErr = nil
-	m.tr, m.traceAt = msg.tree, m.now()
+	m.tr = msg.Value
 	clear(m.collapsed)
 	clear(m.opened)
 	m.rewalk()
@@ -659,32 +616,14 @@ func (m *Model) selectSpan(i int32) {
 func (m *Model) listHeight() int { return max(1, m.height-len(m.traceHeader())-1) }
 
 func (m *Model) clampTrace() {
-	n := len(m.visible)
-	m.sel = min(max(m.sel, 0), max(n-1, 0))
-	lh := m.listHeight()
-	if m.sel < m.top {
-		m.top = m.sel
-	}
-	if m.sel >= m.top+lh {
-		m.top = m.sel - lh + 1
-	}
-	m.top = min(max(m.top, 0), max(n-lh, 0))
+	m.sel, m.top = pane.ClampScroll(m.sel, m.top, len(m.visible), m.listHeight())
 }
 
 // tableHeight is the number of result rows on screen.
 func (m *Model) tableHeight() int { return max(1, m.height-len(m.resultsHeader())-1) }
 
 func (m *Model) clampResults() {
-	n := len(m.rows)
-	m.rsel = min(max(m.rsel, 0), max(n-1, 0))
-	th := m.tableHeight()
-	if m.rsel < m.rtop {
-		m.rtop = m.rsel
-	}
-	if m.rsel >= m.rtop+th {
-		m.rtop = m.rsel - th + 1
-	}
-	m.rtop = min(max(m.rtop, 0), max(n-th, 0))
+	m.rsel, m.rtop = pane.ClampScroll(m.rsel, m.rtop, len(m.rows), m.tableHeight())
 }
 
 // setFilter sets the span filter and finds its matches in tree order.

@@ -333,7 +333,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	}
 	// A search result addressed to another pane is ignored.
 	m.rows = nil
-	m.Update(searchMsg{pane: "other", seq: m.searchSeq, rows: []sources.TraceSummary{{TraceID: "x"}}})
+	m.Update(searchMsg{Pane: "other", Seq: m.search.Seq(), Value: searchAnswer{rows: []sources.TraceSummary{{TraceID: "x"}}}})
 	if len(m.rows) != 0 {
 		t.Error("another pane's result was taken")
 	}
@@ -346,8 +346,8 @@ func TestErrorKeepsOldResults(t *testing.T) {
 	clk.Add(2 * time.Minute)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
 	settle(m, panetest.Press(m, "i", "enter"))
-	if len(m.rows) != 3 || m.searchErr == nil {
-		t.Fatalf("rows %d err %v", len(m.rows), m.searchErr)
+	if len(m.rows) != 3 || m.search.Err() == nil {
+		t.Fatalf("rows %d err %v", len(m.rows), m.search.Err())
 	}
 	v := m.View()
 	for _, want := range []string{"unreachable", "connection refused", "showing the previous 3 traces from 2m ago", "stale, 2m old"} {
@@ -365,16 +365,16 @@ func TestCancelWithEsc(t *testing.T) {
 	src.block = make(chan struct{})
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
 	cmd := panetest.Press(m, "i", "frontend", "enter")
-	if !m.searching || m.AtRest() {
+	if !m.search.Busy() || m.AtRest() {
 		t.Fatal("not searching")
 	}
 	panetest.Press(m, "esc")
-	if m.searching {
+	if m.search.Busy() {
 		t.Error("esc did not cancel")
 	}
 	settle(m, cmd) // the cancelled call returns; its answer is stale
-	if m.searchErr != nil || m.hasResults {
-		t.Errorf("a cancelled search changed the pane: err %v", m.searchErr)
+	if m.search.Err() != nil || m.hasResults {
+		t.Errorf("a cancelled search changed the pane: err %v", m.search.Err())
 	}
 }
 
@@ -424,25 +424,25 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	cmds = append(cmds, c)
 	// The service list arriving asks for the operations of the service
 	// in the form, through a Cmd too.
-	_, c = m.Update(servicesMsg{pane: m.id, seq: m.sg.svcSeq, names: []string{"frontend"}})
+	_, c = m.Update(servicesMsg{Pane: m.id, Seq: m.sg.svc.Seq(), Value: []string{"frontend"}})
 	cmds = append(cmds, c)
 	_ = m.View()
 	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
 	_ = m.View()
 	// The diff: a trace in the waterfall, D, the answer, and every key of
 	// the diff view, with the answer built here rather than by its Cmd.
-	m.Update(traceMsg{pane: m.id, seq: m.traceSeq, id: diffSlowID, tree: buildTree(diffTraces()[0], m.share)})
+	m.Update(traceMsg{Pane: m.id, Seq: m.trace.Seq(), Value: buildTree(diffTraces()[0], m.share)})
 	_, c = m.Update(panetest.Key("D"))
 	cmds = append(cmds, c)
 	_ = m.View()
 	d := correlate.Diff(*diffTraces()[0], *diffTraces()[1])
-	m.Update(diffMsg{pane: m.id, seq: m.dv.seq, traceID: diffSlowID, res: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
+	m.Update(diffMsg{Pane: m.id, Seq: m.dv.req.Seq(), Value: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
 	for _, k := range []string{"j", "pgdown", "pgup", "G", "g", "k", "enter", "D", "esc", "D"} {
 		_, c := m.Update(panetest.Key(k))
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
-	m.Update(diffMsg{pane: m.id, seq: m.dv.seq, err: &correlate.NoBaselineError{}})
+	m.Update(diffMsg{Pane: m.id, Seq: m.dv.req.Seq(), Err: &correlate.NoBaselineError{}})
 	_ = m.View()
 	if f, g, s, o := src.finds.Load(), src.gets.Load(), src.svcs.Load(), src.opss.Load(); f != 0 || g != 0 || s != 0 || o != 0 {
 		t.Fatalf("Update/View called the source: %d finds, %d gets, %d services, %d operations", f, g, s, o)
@@ -452,5 +452,20 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	if src.finds.Load() == 0 || src.svcs.Load() == 0 || src.opss.Load() == 0 {
 		t.Error("the Cmds did not search or ask for names: the test did not drive the pane")
+	}
+}
+
+// An error without a message of its own is shown the way every pane shows
+// it (pane.ErrText): its cause, or which backend gave no detail.
+func TestErrorWithoutMessageThroughErrText(t *testing.T) {
+	src := shopSource()
+	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 160, 40)
+	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindServerError})
+	search(m, "frontend")
+	if m.search.Err() == nil {
+		t.Fatal("no error")
+	}
+	if v := m.View(); !strings.Contains(v, "✗ server error: no detail from jaeger") {
+		t.Errorf("view lacks the reason pane.ErrText gives:\n%s", v)
 	}
 }

@@ -23,17 +23,18 @@ const servicesRefresh = 5 * time.Minute
 // names Jaeger knows, fetched in Cmds, and the list under the focused
 // field. Operations are cached per service for the session.
 type suggest struct {
-	services   []string
-	known      map[string]bool
-	svcAt      time.Time // when the list arrived; zero before
-	svcSeq     int
-	svcLoading bool
-	svcErr     error
+	// svc asks for the service list; its LastAt is when the list
+	// arrived and its Err why the last ask failed.
+	svc      pane.Request[[]string]
+	services []string
+	known    map[string]bool
 
-	ops       map[string][]string
-	opsSeq    int
-	opsFor    string // the service being fetched, "" when idle
-	opsCancel context.CancelFunc
+	// opsReq asks for one service's operations: opsFor's, while Busy.
+	opsReq pane.Request[opsAnswer]
+	opsFor string
+	ops    map[string][]string
+	// opsErr is why the operations of opsErrFor could not be listed; it
+	// stays until that service's operations come.
 	opsErr    error
 	opsErrFor string
 
@@ -46,32 +47,16 @@ type suggest struct {
 }
 
 // servicesMsg is Jaeger's service list, sanitized in the Cmd.
-type servicesMsg struct {
-	pane  string
-	seq   int
-	names []string
-	err   error
-}
+type servicesMsg = pane.Result[[]string]
 
-// opsMsg is the operation list of one service, sanitized in the Cmd.
-type opsMsg struct {
-	pane    string
-	seq     int
+// opsAnswer is the operation list of one service, sanitized in the Cmd.
+type opsAnswer struct {
 	service string
 	names   []string
-	err     error
 }
 
-// PaneID makes the messages pane.Routed.
-func (m servicesMsg) PaneID() string { return m.pane }
-
-// PaneID makes the messages pane.Routed.
-func (m opsMsg) PaneID() string { return m.pane }
-
-var (
-	_ pane.Routed = servicesMsg{}
-	_ pane.Routed = opsMsg{}
-)
+// opsMsg is the answer to an operations request.
+type opsMsg = pane.Result[opsAnswer]
 
 // cleanList sanitizes names from the backend, drops empties and
 // duplicates, and sorts them. *jaeger.Client does the same, but the pane
@@ -86,21 +71,19 @@ func cleanList(in []string) []string {
 	return slices.Compact(out)
 }
 
-func servicesCmd(ctx context.Context, src Source, id string, seq int, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// listServices asks for the service list, sanitized.
+func listServices(src Source) func(context.Context) ([]string, error) {
+	return func(ctx context.Context) ([]string, error) {
 		names, err := src.Services(ctx)
-		return servicesMsg{pane: id, seq: seq, names: cleanList(names), err: err}
+		return cleanList(names), err
 	}
 }
 
-func opsCmd(ctx context.Context, src Source, id string, seq int, service string, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// listOps asks for the operations of service, sanitized.
+func listOps(src Source, service string) func(context.Context) (opsAnswer, error) {
+	return func(ctx context.Context) (opsAnswer, error) {
 		names, err := src.Operations(ctx, service, "")
-		return opsMsg{pane: id, seq: seq, service: service, names: cleanList(names), err: err}
+		return opsAnswer{service: service, names: cleanList(names)}, err
 	}
 }
 
@@ -128,15 +111,13 @@ func filterNames(names []string, text string) []string {
 // fresh.
 func (m *Model) fetchServices() tea.Cmd {
 	sg := &m.sg
-	if m.src == nil || sg.svcLoading {
+	if m.src == nil || sg.svc.Busy() {
 		return nil
 	}
-	if !sg.svcAt.IsZero() && sg.svcErr == nil && m.now().Sub(sg.svcAt) < servicesRefresh {
+	if at := sg.svc.LastAt(); !at.IsZero() && sg.svc.Err() == nil && m.now().Sub(at) < servicesRefresh {
 		return nil
 	}
-	sg.svcSeq++
-	sg.svcLoading = true
-	return tea.Batch(servicesCmd(m.ctx, m.src, m.id, sg.svcSeq, m.tmo), m.spin.Start())
+	return tea.Batch(sg.svc.Start(m.ctx, listServices(m.src)), m.spin.Start())
 }
 
 // fetchOps asks for the operations of the service in the form when it is
@@ -145,33 +126,29 @@ func (m *Model) fetchServices() tea.Cmd {
 func (m *Model) fetchOps() tea.Cmd {
 	sg := &m.sg
 	svc := m.form.value(fieldService)
-	if m.src == nil || !sg.known[svc] || sg.opsFor == svc {
+	if m.src == nil || !sg.known[svc] || sg.fetchingOps(svc) {
 		return nil
 	}
 	if _, ok := sg.ops[svc]; ok {
 		return nil
 	}
-	if sg.opsCancel != nil {
-		sg.opsCancel() // the answer for the previous name is stale now
-	}
-	sg.opsSeq++
-	sg.opsFor = svc
-	ctx, cancel := context.WithCancel(m.ctx)
-	sg.opsCancel = cancel
-	return tea.Batch(opsCmd(ctx, m.src, m.id, sg.opsSeq, svc, m.tmo), m.spin.Start())
+	sg.opsFor = svc // the answer for the previous name is stale now
+	return tea.Batch(sg.opsReq.Start(m.ctx, listOps(m.src, svc)), m.spin.Start())
+}
+
+// fetchingOps reports whether the operations of svc are on their way.
+func (sg *suggest) fetchingOps(svc string) bool {
+	return sg.opsReq.Busy() && sg.opsFor == svc
 }
 
 func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 	sg := &m.sg
-	sg.svcLoading = false
-	if msg.err != nil {
-		sg.svcErr = msg.err // the old list, if any, stays
-		return nil
+	if msg.Err != nil {
+		return nil // the old list, if any, stays
 	}
-	sg.svcErr, sg.svcAt = nil, m.now()
-	sg.services = msg.names
-	sg.known = make(map[string]bool, len(msg.names))
-	for _, n := range msg.names {
+	sg.services = msg.Value
+	sg.known = make(map[string]bool, len(msg.Value))
+	for _, n := range msg.Value {
 		sg.known[n] = true
 	}
 	m.refreshMatches()
@@ -180,22 +157,18 @@ func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 
 func (m *Model) onOps(msg opsMsg) {
 	sg := &m.sg
-	sg.opsFor = ""
-	if sg.opsCancel != nil {
-		sg.opsCancel()
-		sg.opsCancel = nil
-	}
-	if msg.err != nil {
-		sg.opsErr, sg.opsErrFor = msg.err, msg.service
+	a := msg.Value
+	if msg.Err != nil {
+		sg.opsErr, sg.opsErrFor = msg.Err, a.service
 		return
 	}
-	if sg.opsErrFor == msg.service {
+	if sg.opsErrFor == a.service {
 		sg.opsErr, sg.opsErrFor = nil, ""
 	}
 	if sg.ops == nil {
 		sg.ops = map[string][]string{}
 	}
-	sg.ops[msg.service] = msg.names
+	sg.ops[a.service] = a.names
 	m.refreshMatches()
 }
 
@@ -293,8 +266,8 @@ func (m *Model) suggestLines() []string {
 	loading := ""
 	switch m.form.focus {
 	case fieldService:
-		what, err = "services", sg.svcErr
-		if sg.svcLoading {
+		what, err = "services", sg.svc.Err()
+		if sg.svc.Busy() {
 			loading = "loading services…"
 		}
 	case fieldOperation:
@@ -303,12 +276,12 @@ func (m *Model) suggestLines() []string {
 		switch {
 		case sg.opsErrFor == svc && sg.opsErr != nil:
 			err = sg.opsErr
-		case sg.svcErr != nil:
+		case sg.svc.Err() != nil:
 			// Without the service list no operations are asked for.
-			what, err = "services", sg.svcErr
+			what, err = "services", sg.svc.Err()
 		}
 		switch {
-		case sg.opsFor != "" && sg.opsFor == svc:
+		case svc != "" && sg.fetchingOps(svc):
 			loading = "loading operations of " + svc + "…"
 		case svc != "" && len(sg.services) > 0 && !sg.known[svc]:
 			return []string{m.fit(indent + st.Muted.Render("(Jaeger knows no service "+sanitize.Line(svc)+"; operations are listed for known services)"))}

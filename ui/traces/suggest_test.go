@@ -152,9 +152,9 @@ func TestStaleSuggestionAnswersAreDropped(t *testing.T) {
 		t.Error("the current operations answer was not stored")
 	}
 	// An older service list, or one for another pane, changes nothing.
-	m.Update(servicesMsg{pane: m.id, seq: m.sg.svcSeq - 1, names: []string{"old"}})
-	m.Update(servicesMsg{pane: "other", seq: m.sg.svcSeq, names: []string{"other"}})
-	m.Update(opsMsg{pane: m.id, seq: m.sg.opsSeq - 1, service: "frontend", names: []string{"old"}})
+	m.Update(servicesMsg{Pane: m.id, Seq: m.sg.svc.Seq() - 1, Value: []string{"old"}})
+	m.Update(servicesMsg{Pane: "other", Seq: m.sg.svc.Seq(), Value: []string{"other"}})
+	m.Update(opsMsg{Pane: m.id, Seq: m.sg.opsReq.Seq() - 1, Value: opsAnswer{service: "frontend", names: []string{"old"}}})
 	if !slices.Equal(m.sg.services, shopServices) || m.sg.ops["frontend"] != nil {
 		t.Errorf("stale answers were taken: services %q frontend ops %q", m.sg.services, m.sg.ops["frontend"])
 	}
@@ -178,8 +178,8 @@ func TestSuggestionErrorIsANoteAndTheFormStillWorks(t *testing.T) {
 	}
 	// The next opening asks again, and the note goes away.
 	settle(m, panetest.Press(m, "i"))
-	if n := src.svcs.Load(); n != 2 || m.sg.svcErr != nil {
-		t.Errorf("%d Services calls, err %v", n, m.sg.svcErr)
+	if n := src.svcs.Load(); n != 2 || m.sg.svc.Err() != nil {
+		t.Errorf("%d Services calls, err %v", n, m.sg.svc.Err())
 	}
 }
 

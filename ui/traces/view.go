@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // The waterfall's glyphs. They carry the meaning on their own, so the
@@ -73,7 +75,7 @@ func (m *Model) errLines(err error, still string) []string {
 	if err == nil {
 		return nil
 	}
-	kind, reason := errParts(err)
+	kind, reason := pane.ErrText(err)
 	return m.errText(kind, reason, still)
 }
 
@@ -124,18 +126,18 @@ func (m *Model) resultsHeader() []string {
 	title := st.Title.Render("Traces")
 	var status []string
 	switch {
-	case m.searching:
+	case m.search.Busy():
 		status = append(status, m.spin.View()+st.Status.Render("searching "+m.rangeLabel(q.Start, q.End)+"…"))
-	case m.loading != "":
-		status = append(status, m.spin.View()+st.Status.Render("fetching trace "+shortID(m.loading)+"…"))
+	case m.trace.Busy():
+		status = append(status, m.spin.View()+st.Status.Render("fetching trace "+shortID(m.fetchID)+"…"))
 	}
 	if m.hasResults {
 		status = append(status,
 			st.Status.Render(fmt.Sprintf("%s traces", thousands(len(m.rows)))),
 			st.Muted.Render(m.rangeLabel(q.Start, q.End)),
 			st.Muted.Render("sorted by "+sortNames[m.sortBy]+" "+m.sortArrow()))
-		if m.searchErr != nil {
-			status = append(status, st.WarnMsg.Render("stale, "+age(m.now().Sub(m.resultsAt))+" old"))
+		if m.search.Err() != nil {
+			status = append(status, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(m.search.LastAt()))+" old"))
 		}
 	}
 	lines := []string{m.fit(title + " " + strings.Join(status, sep))}
@@ -147,10 +149,10 @@ func (m *Model) resultsHeader() []string {
 	}
 	still := "no earlier results; i edits the search"
 	if m.hasResults {
-		still = fmt.Sprintf("showing the previous %d traces from %s ago", len(m.rows), age(m.now().Sub(m.resultsAt)))
+		still = fmt.Sprintf("showing the previous %d traces from %s ago", len(m.rows), pane.Age(m.now().Sub(m.search.LastAt())))
 	}
-	lines = append(lines, m.errLines(m.searchErr, still)...)
-	lines = append(lines, m.errLines(m.traceErr, "the table still works; enter retries")...)
+	lines = append(lines, m.errLines(m.search.Err(), still)...)
+	lines = append(lines, m.errLines(m.trace.Err(), "the table still works; enter retries")...)
 	if len(m.warnings) > 0 {
 		lines = append(lines, m.fit(st.WarnMsg.Render("! "+strings.Join(m.warnings, "; "))))
 	}
@@ -244,7 +246,7 @@ func (m *Model) emptyResults() []string {
 	switch {
 	case m.src == nil:
 		s = "No Jaeger is configured for this context. Add a jaeger backend (url: grpc://host:16685) and check it with `reltui config check`."
-	case m.searching:
+	case m.search.Busy():
 		s = "Waiting for Jaeger…"
 	case m.hasResults:
 		s = "No traces matched " + describe(m.shownQ.Service, m.shownQ.Operation, formatTags(m.shownQ.Tags), m.shownQ.MinDuration, m.shownQ.MaxDuration, 0) +
@@ -286,19 +288,19 @@ func (m *Model) traceHeader() []string {
 	} else {
 		head = append(head, st.Title.Render("Trace"))
 	}
-	if m.loading != "" {
-		head = append(head, m.spin.View()+st.Status.Render("fetching "+shortID(m.loading)+"…"))
-	} else if m.dv.running {
+	if m.trace.Busy() {
+		head = append(head, m.spin.View()+st.Status.Render("fetching "+shortID(m.fetchID)+"…"))
+	} else if m.dv.req.Busy() {
 		head = append(head, m.spin.View()+st.Status.Render("finding a healthy baseline…"))
-	} else if m.traceErr != nil && m.tr != nil {
-		head = append(head, st.WarnMsg.Render("stale, "+age(m.now().Sub(m.traceAt))+" old"))
+	} else if m.trace.Err() != nil && m.tr != nil {
+		head = append(head, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(m.trace.LastAt()))+" old"))
 	}
 	lines = append(lines, m.fit(strings.Join(head, sep)))
 	still := "esc goes back to the search"
 	if m.tr != nil {
-		still = "showing the trace fetched " + age(m.now().Sub(m.traceAt)) + " ago"
+		still = "showing the trace fetched " + pane.Age(m.now().Sub(m.trace.LastAt())) + " ago"
 	}
-	lines = append(lines, m.errLines(m.traceErr, still)...)
+	lines = append(lines, m.errLines(m.trace.Err(), still)...)
 	if m.tr == nil {
 		return lines
 	}
@@ -382,8 +384,8 @@ func (m *Model) waterfall() []string {
 	if m.tr == nil {
 		var s string
 		switch {
-		case m.loading != "":
-			s = "Fetching trace " + m.loading + "…"
+		case m.trace.Busy():
+			s = "Fetching trace " + m.fetchID + "…"
 		default:
 			s = "No trace open. Press esc for the search, or enter on a result."
 		}
