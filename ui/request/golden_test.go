@@ -30,7 +30,7 @@ func TestGoldenViews(t *testing.T) {
 		{"early", func(m *Model, _ *fakeSource) {
 			m.Init()
 			press(m, reqID, "enter")
-			m.Update(progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly()})
+			m.Update(progressMsg{run: stamp(m, 0), id: reqID, view: traceOnly()})
 		}},
 		{"view", func(m *Model, _ *fakeSource) {
 			m.Init()

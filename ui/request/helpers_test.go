@@ -183,3 +183,16 @@ func withChanges(v *correlate.View) *correlate.View {
 	v.ChangesElsewhere = 1
 	return v
 }
+
+// stamp is the stamp of the run back runs before the latest.
+func stamp(m *Model, back int) pane.Stamp {
+	return pane.Stamp{Pane: m.id, Seq: m.req.Seq() - back}
+}
+
+// loading is the id being resolved, "" when idle.
+func loading(m *Model) string {
+	if m.req.Busy() {
+		return m.loadID
+	}
+	return ""
+}

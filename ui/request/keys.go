@@ -1,18 +1,19 @@
 package request
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // KeyMap is the Request pane's keys, as data. None collides with the
 // root's reserved keys (tab, digits, ?, :, [, ], +, =, -, q, p, ctrl+r).
 type KeyMap struct {
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	NextSvc  key.Binding
-	PrevSvc  key.Binding
+	// The shared list keys, with space for page down and g/G named top
+	// and bottom.
+	pane.ListKeys
+	NextSvc key.Binding
+	PrevSvc key.Binding
 
 	// Open pivots: a span to its trace, a line to the logs around it, a
 	// service heading to that service's logs over the window.
@@ -33,12 +34,7 @@ type KeyMap struct {
 // DefaultKeyMap returns the default keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		ListKeys: pane.SpaceListKeys(),
 		NextSvc:  key.NewBinding(key.WithKeys("J", "}"), key.WithHelp("J", "next service")),
 		PrevSvc:  key.NewBinding(key.WithKeys("K", "{"), key.WithHelp("K", "prev service")),
 
@@ -56,7 +52,7 @@ func DefaultKeyMap() KeyMap {
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextSvc, k.PrevSvc},
+		append(k.ListKeys.Bindings(), k.NextSvc, k.PrevSvc),
 		{k.Open, k.SpanLogs, k.Copy, k.Link, k.Filter},
 		{k.Edit, k.Run, k.Back},
 	}

@@ -1,13 +1,11 @@
 package request
 
 import (
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/links"
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -49,8 +47,7 @@ func (m *Model) copyLink() tea.Cmd {
 		m.flash = "no web UI to link to: set grafana.url with loki_datasource/jaeger_datasource, or jaeger.ui_url, in this context's config"
 		return nil
 	}
-	text := sanitize.Line(l.URL)
-	seq := osc52.New(text).String()
+	text, cmd := pane.CopyCmd(l.URL)
 	m.flash = "copied link to " + l.Where + ": " + text
-	return func() tea.Msg { return pane.CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

@@ -4,8 +4,8 @@
 // under a summary (first error, slowest span, critical-path services).
 //
 // The pane does no I/O in Update or View: the resolution runs in a Cmd
-// under a context the pane cancels, and its result carries the pane's id
-// and a sequence number so stale answers are dropped.
+// through a pane.Request, which cancels the one before and drops stale
+// snapshots and answers.
 package request
 
 import (
@@ -96,13 +96,13 @@ type Model struct {
 	live     bool
 	rangeSet bool
 
-	seq     int
-	loading string // the id being resolved, "" when idle
+	// req is the resolution; loadID is the id it resolves while Busy.
+	req    pane.Request[answer]
+	loadID string
 	// early is set once a snapshot of the running resolution is shown:
 	// the answer then keeps the cursor where the user moved it.
 	early     bool
 	loadStart time.Time
-	reqCancel context.CancelFunc
 
 	view   *correlate.View
 	shown  string // the id whose view is shown
@@ -146,6 +146,7 @@ func New(cfg Config) *Model {
 		logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
 		st: NewStyles(cfg.Renderer, cfg.Palette)}
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.req = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
 	m.filterIn = newInput(cfg.Renderer, m.st, "/", "")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
@@ -162,7 +163,7 @@ func (m *Model) Title() string { return "Request" }
 
 // Init starts with the ID input focused when nothing is shown.
 func (m *Model) Init() tea.Cmd {
-	if m.view == nil && m.loading == "" {
+	if m.view == nil && !m.req.Busy() {
 		m.mode = modeInput
 		return m.input.Focus()
 	}
@@ -176,7 +177,7 @@ func (m *Model) Close() { m.cancel() }
 func (m *Model) Editing() bool { return m.mode == modeInput || m.mode == modeFilter }
 
 // AtRest reports whether esc would do nothing here.
-func (m *Model) AtRest() bool { return m.mode == modeList && m.filter == "" && m.loading == "" }
+func (m *Model) AtRest() bool { return m.mode == modeList && m.filter == "" && !m.req.Busy() }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(w, h int) {
@@ -211,22 +212,22 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		return m, m.onKey(msg)
 	case pane.RangeMsg:
 		m.SetRange(msg.From, msg.To, msg.Live)
-		if m.shown != "" && m.loading == "" {
+		if m.shown != "" && !m.req.Busy() {
 			return m, m.resolve(m.shown)
 		}
 	case resultMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
+		if m.req.Accept(msg) {
 			m.onResult(msg)
 		}
 	case progressMsg:
 		// A stale resolution's snapshots stop here: its goroutine ends
 		// into buffered channels nobody reads.
-		if msg.pane == m.id && msg.seq == m.seq && m.loading != "" {
+		if m.req.Current(msg.run) {
 			m.onProgress(msg)
 			return m, msg.next
 		}
 	case pane.SpinMsg:
-		return m, m.spin.Update(msg, m.loading != "")
+		return m, m.spin.Update(msg, m.req.Busy())
 	}
 	return m, nil
 }
@@ -266,39 +267,21 @@ func (m *Model) resolve(id string) tea.Cmd {
 		m.flash = "no Loki or Jaeger is configured for this context; see `reltui config check`"
 		return nil
 	}
-	if m.reqCancel != nil {
-		m.reqCancel()
-	}
-	m.seq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.reqCancel = cancel
-	m.loading, m.loadStart, m.flash, m.early = id, m.now(), "", false
-	return tea.Batch(resolveCmd(ctx, m.src, m.id, m.seq, id, m.window(), m.tmo), m.spin.Start())
+	cmd := m.req.StartWith(m.ctx, resolveRun(m.src, id, m.window()))
+	m.loadID, m.loadStart, m.flash, m.early = id, m.now(), "", false
+	return tea.Batch(cmd, m.spin.Start())
 }
 
-func (m *Model) cancelResolve() {
-	if m.reqCancel != nil {
-		m.reqCancel()
-		m.reqCancel = nil
-	}
-	m.seq++
-	m.loading = ""
-}
-
+// onResult shows an accepted answer.
 func (m *Model) onResult(msg resultMsg) {
-	m.loading = ""
-	if m.reqCancel != nil {
-		m.reqCancel()
-		m.reqCancel = nil
-	}
-	if msg.err != nil {
+	if msg.Err != nil {
 		// The previous view stays on screen; the error says it is not
 		// the answer to what was asked.
-		m.err, m.errID = msg.err, msg.id
+		m.err, m.errID = msg.Err, msg.Value.id
 		return
 	}
 	m.err = nil
-	m.show(msg.view, msg.id)
+	m.show(msg.Value.view, msg.Value.id)
 	m.early = false
 }
 
@@ -363,8 +346,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		switch {
-		case m.loading != "":
-			m.cancelResolve()
+		case m.req.Busy():
+			m.req.Stop()
 			m.flash = "search cancelled"
 		case m.filter != "":
 			m.setFilter("")
@@ -378,18 +361,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.filterIn.SetValue(m.filter)
 		m.filterIn.CursorEnd()
 		return m.filterIn.Focus()
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.move(-m.listHeight())
-	case key.Matches(msg, k.PageDown):
-		m.move(m.listHeight())
-	case key.Matches(msg, k.Top):
-		m.move(-len(m.rows))
-	case key.Matches(msg, k.Bottom):
-		m.move(len(m.rows))
+	case m.moveKey(msg):
 	case key.Matches(msg, k.NextSvc):
 		m.jumpService(1)
 	case key.Matches(msg, k.PrevSvc):

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,15 +41,15 @@ func TestTypingAnIDResolvesIt(t *testing.T) {
 	}
 	press(m, reqID)
 	cmd := press(m, "enter")
-	if m.Editing() || m.loading != reqID || m.AtRest() {
-		t.Fatalf("after enter: editing %v loading %q", m.Editing(), m.loading)
+	if m.Editing() || loading(m) != reqID || m.AtRest() {
+		t.Fatalf("after enter: editing %v loading %q", m.Editing(), loading(m))
 	}
 	if !strings.Contains(m.View(), "searching Loki and Jaeger for "+reqID) {
 		t.Errorf("no spinner line:\n%s", m.View())
 	}
 	settle(m, cmd)
-	if m.loading != "" || m.view == nil || len(m.rows) != 4+4+5 || !m.AtRest() {
-		t.Fatalf("loading %q, %d rows", m.loading, len(m.rows))
+	if loading(m) != "" || m.view == nil || len(m.rows) != 4+4+5 || !m.AtRest() {
+		t.Fatalf("loading %q, %d rows", loading(m), len(m.rows))
 	}
 	// The window is the root's range: live, an hour ending now.
 	if w := src.seen[0]; w.From != fixedNow.Add(-time.Hour) || w.To != fixedNow {
@@ -63,7 +64,7 @@ func TestStaleResultDropped(t *testing.T) {
 	second := m.Resolve(reqID)
 	old := sampleView()
 	old.Input = "req-first"
-	m.Update(resultMsg{pane: m.id, seq: m.seq - 1, id: "req-first", view: old})
+	m.Update(resultMsg{Pane: m.id, Seq: m.req.Seq() - 1, Value: answer{id: "req-first", view: old}})
 	if m.view != nil {
 		t.Fatal("a stale result was shown")
 	}
@@ -73,7 +74,7 @@ func TestStaleResultDropped(t *testing.T) {
 		t.Errorf("shown %q", m.shown)
 	}
 	// Another pane's result with the same seq is not ours either.
-	m.Update(resultMsg{pane: "other", seq: m.seq, id: "x", view: &correlate.View{}})
+	m.Update(resultMsg{Pane: "other", Seq: m.req.Seq(), Value: answer{id: "x", view: &correlate.View{}}})
 	if m.shown != reqID {
 		t.Error("took another pane's result")
 	}
@@ -172,8 +173,8 @@ func TestPivotIntoThePane(t *testing.T) {
 	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
 	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
 	cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetRequest, TraceID: traceA, From: from, To: to})
-	if m.loading != traceA || m.Editing() {
-		t.Fatalf("pivot: loading %q", m.loading)
+	if loading(m) != traceA || m.Editing() {
+		t.Fatalf("pivot: loading %q", loading(m))
 	}
 	settle(m, cmd)
 	if w := src.seen[0]; w.From != from || w.To != to {
@@ -184,8 +185,8 @@ func TestPivotIntoThePane(t *testing.T) {
 	}
 	// A request id wins over the trace id.
 	m.Pivot(pane.PivotMsg{RequestID: reqID, TraceID: traceA})
-	if m.loading != reqID {
-		t.Errorf("loading %q", m.loading)
+	if loading(m) != reqID {
+		t.Errorf("loading %q", loading(m))
 	}
 }
 
@@ -234,7 +235,7 @@ func TestEscCancelsASearch(t *testing.T) {
 	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
 	cmd := m.Resolve(reqID)
 	press(m, "esc")
-	if m.loading != "" || !m.AtRest() {
+	if loading(m) != "" || !m.AtRest() {
 		t.Fatal("esc did not cancel")
 	}
 	msgs := run(cmd) // the cancelled Cmd returns at once, and is stale
@@ -320,10 +321,10 @@ func TestSnapshotShownWhileSearching(t *testing.T) {
 		t.Fatalf("%d messages", len(msgs))
 	}
 	// The fake answers at once; replay a snapshot by hand first.
-	snap := progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly(), next: func() tea.Msg { return msgs[0] }}
+	snap := progressMsg{run: stamp(m, 0), id: reqID, view: traceOnly(), next: func() tea.Msg { return msgs[0] }}
 	_, next := m.Update(snap)
-	if m.loading != reqID || m.view == nil || len(m.rows) == 0 {
-		t.Fatalf("snapshot not shown: loading %q rows %d", m.loading, len(m.rows))
+	if loading(m) != reqID || m.view == nil || len(m.rows) == 0 {
+		t.Fatalf("snapshot not shown: loading %q rows %d", loading(m), len(m.rows))
 	}
 	frame := m.View()
 	for _, want := range []string{"POST /api/checkout", "searching Loki and Jaeger for " + reqID, "1 answered, 2 out"} {
@@ -337,8 +338,8 @@ func TestSnapshotShownWhileSearching(t *testing.T) {
 	press(m, "j", "j")
 	sel := m.sel
 	m.Update(next())
-	if m.loading != "" || len(m.rows) != 4+4+5 {
-		t.Fatalf("after the answer: loading %q, %d rows", m.loading, len(m.rows))
+	if loading(m) != "" || len(m.rows) != 4+4+5 {
+		t.Fatalf("after the answer: loading %q, %d rows", loading(m), len(m.rows))
 	}
 	if m.sel != sel || sel == 0 {
 		t.Errorf("cursor %d after the answer, was moved to %d", m.sel, sel)
@@ -347,8 +348,8 @@ func TestSnapshotShownWhileSearching(t *testing.T) {
 		t.Error("the finished view still says calls are out")
 	}
 	// A snapshot after the answer, or of an older search, changes nothing.
-	m.Update(progressMsg{pane: m.id, seq: m.seq, id: reqID, view: traceOnly()})
-	m.Update(progressMsg{pane: m.id, seq: m.seq - 1, id: reqID, view: traceOnly()})
+	m.Update(progressMsg{run: stamp(m, 0), id: reqID, view: traceOnly()})
+	m.Update(progressMsg{run: stamp(m, 1), id: reqID, view: traceOnly()})
 	if len(m.rows) != 4+4+5 {
 		t.Errorf("a late snapshot replaced the answer: %d rows", len(m.rows))
 	}
@@ -360,7 +361,7 @@ func TestEmptySnapshotKeepsThePreviousView(t *testing.T) {
 	m, _ := loaded(t)
 	m.Resolve("req-other")
 	empty := &correlate.View{Input: "req-other", Kind: correlate.IDRequest, Joined: correlate.Join(nil, nil), Searching: true, Pending: 3}
-	m.Update(progressMsg{pane: m.id, seq: m.seq, id: "req-other", view: empty})
+	m.Update(progressMsg{run: stamp(m, 0), id: "req-other", view: empty})
 	if m.shown != reqID || strings.Contains(m.View(), "not found") {
 		t.Errorf("shown %q:\n%s", m.shown, m.View())
 	}
@@ -398,8 +399,8 @@ func TestResolveCmdDeliversSnapshotsThenTheAnswer(t *testing.T) {
 	if got := strings.Join(kinds, ","); got != "progress,result" {
 		t.Errorf("messages %s, want progress then result", got)
 	}
-	if m.loading != "" || len(m.rows) != 4+4+5 {
-		t.Errorf("loading %q, %d rows", m.loading, len(m.rows))
+	if loading(m) != "" || len(m.rows) != 4+4+5 {
+		t.Errorf("loading %q, %d rows", loading(m), len(m.rows))
 	}
 }
 
@@ -468,5 +469,29 @@ func TestNoChangesNoHeading(t *testing.T) {
 	m.view.ChangesProblem = "changes deploys: prometheus unreachable"
 	if !strings.Contains(m.View(), "⚠ changes not all listed: changes deploys: prometheus unreachable") {
 		t.Errorf("problem not said:\n%s", m.View())
+	}
+}
+
+// A failed resolution is shown the way every pane shows an error
+// (pane.ErrText): a wrapped backend error keeps its kind and its own
+// sanitized reason, and one without a reason says which backend gave none.
+func TestErrorThroughErrText(t *testing.T) {
+	src := &fakeSource{}
+	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 200, 50)
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		return nil, fmt.Errorf("search logs: %w", &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindBadQuery,
+			Msg: "parse error \x1b]52;c;ZXZpbA==\x07 at 3"})
+	})
+	settle(m, m.Resolve(reqID))
+	v := m.View()
+	if !strings.Contains(v, "✗ "+reqID+": bad query: parse error") || strings.ContainsAny(v, "\x1b\x07") {
+		t.Errorf("wrapped error not shown by kind and sanitized reason:\n%q", v)
+	}
+	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+		return nil, &sources.Error{Backend: "loki", Kind: sources.KindServerError}
+	})
+	settle(m, m.Resolve(reqID))
+	if v := m.View(); !strings.Contains(v, "server error: no detail from loki") {
+		t.Errorf("error without a reason:\n%s", v)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/correlate"
@@ -171,8 +170,7 @@ func (m *Model) copySelected() tea.Cmd {
 	default:
 		text = m.view.Services[r.svc]
 	}
-	text = sanitize.Line(text)
-	seq := osc52.New(text).String()
+	text, cmd := pane.CopyCmd(text)
 	m.flash = fmt.Sprintf("copied %d bytes (OSC 52; your terminal must allow clipboard writes)", len(text))
-	return func() tea.Msg { return pane.CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

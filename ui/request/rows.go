@@ -3,7 +3,10 @@ package request
 import (
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 type rowKind uint8
@@ -85,9 +88,15 @@ func (m *Model) setFilter(f string) {
 	}
 }
 
-func (m *Model) move(d int) {
-	m.sel += d
-	m.clamp()
+// moveKey moves the selection by a list key and reports whether msg was
+// one.
+func (m *Model) moveKey(msg tea.KeyMsg) bool {
+	sel, ok := m.keys.Move(msg, m.sel, len(m.rows), m.listHeight())
+	if ok {
+		m.sel = sel
+		m.clamp()
+	}
+	return ok
 }
 
 // jumpService moves to the next (d=1) or previous service (or changes)
@@ -105,15 +114,7 @@ func (m *Model) jumpService(d int) {
 
 // clamp keeps the selection in the rows and on screen.
 func (m *Model) clamp() {
-	m.sel = min(max(m.sel, 0), max(len(m.rows)-1, 0))
-	h := m.listHeight()
-	if m.sel < m.top {
-		m.top = m.sel
-	}
-	if m.sel >= m.top+h {
-		m.top = m.sel - h + 1
-	}
-	m.top = min(max(m.top, 0), max(len(m.rows)-h, 0))
+	m.sel, m.top = pane.ClampScroll(m.sel, m.top, len(m.rows), m.listHeight())
 }
 
 func (m *Model) selected() (row, bool) {

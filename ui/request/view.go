@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // View renders the pane: the ID input, the summary, notes (partial,
@@ -38,11 +38,8 @@ func (m *Model) headLines() []string {
 		out = append(out, st.Prompt.Render("id› ")+st.Text.Render(m.fit(m.shown)))
 	}
 	if m.err != nil {
-		kind, msg := "error", sources.CleanMessage(m.err)
-		if se, ok := m.err.(*sources.Error); ok {
-			kind, msg = se.Kind.String(), se.Msg
-		}
-		note := fmt.Sprintf("✗ %s: %s: %s", sanitize.Line(m.errID), kind, sanitize.Line(msg))
+		kind, reason := pane.ErrText(m.err)
+		note := fmt.Sprintf("✗ %s: %s: %s", sanitize.Line(m.errID), kind, reason)
 		if m.view != nil {
 			note += " (showing the previous result)"
 		}
@@ -50,7 +47,7 @@ func (m *Model) headLines() []string {
 	}
 	v := m.view
 	if v == nil {
-		if m.loading == "" && m.err == nil {
+		if !m.req.Busy() && m.err == nil {
 			out = append(out, "", st.Muted.Render(m.fit("Paste a request id (e.g. req-e40849d5669c) or a trace id and press enter.")),
 				st.Muted.Render(m.fit("Loki and Jaeger are searched in parallel; the lines and spans are joined into one timeline.")))
 		}
@@ -218,9 +215,9 @@ func (m *Model) statusLine() string {
 	switch {
 	case m.mode == modeFilter:
 		return m.filterIn.View()
-	case m.loading != "":
+	case m.req.Busy():
 		took := m.now().Sub(m.loadStart).Round(100 * time.Millisecond)
-		text := fmt.Sprintf(" searching Loki and Jaeger for %s… %s", m.loading, took)
+		text := fmt.Sprintf(" searching Loki and Jaeger for %s… %s", m.loadID, took)
 		if v := m.view; m.early && v != nil && v.Searching {
 			text += fmt.Sprintf(" · %d answered, %d out", len(v.Calls), v.Pending)
 		}

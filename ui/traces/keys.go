@@ -61,7 +61,7 @@ type KeyMap struct {
 // DefaultKeyMap returns the default keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		ListKeys: listKeys(),
+		ListKeys: pane.SpaceListKeys(),
 
 		Edit:    key.NewBinding(key.WithKeys("i", "f"), key.WithHelp("i", "search form")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
@@ -93,16 +93,6 @@ func DefaultKeyMap() KeyMap {
 		Accept:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "take suggestion")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
-}
-
-// listKeys are pane.DefaultListKeys with space for page down too and g/G
-// named top and bottom, as the Traces pane has always had them.
-func listKeys() pane.ListKeys {
-	l := pane.DefaultListKeys()
-	l.PageDown.SetKeys("pgdown", "ctrl+f", " ")
-	l.Top.SetHelp("g", "top")
-	l.Bottom.SetHelp("G", "bottom")
-	return l
 }
 
 func (k KeyMap) fullHelp() [][]key.Binding {
