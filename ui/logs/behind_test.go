@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -151,7 +152,7 @@ func TestLiveChartRefreshes(t *testing.T) {
 	cursor, series := m.cursor, m.curSeries
 	n := src.metrics.Load()
 	// The answer armed a refresh; its tick re-runs the query.
-	_, cmd := m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot})
+	_, cmd := m.Update(metricAnswer(m, *m.plot))
 	if cmd == nil {
 		t.Fatal("a live chart armed no refresh")
 	}
@@ -166,14 +167,14 @@ func TestLiveChartRefreshes(t *testing.T) {
 	if cmd := m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen - 1}); cmd != nil {
 		t.Error("a stale tick did something")
 	}
-	m.querying = true
+	m.query.Start(m.ctx, func(context.Context) (answer, error) { return answer{}, nil })
 	if m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen}); src.metrics.Load() != n+1 {
 		t.Error("a refresh overlapped a query still out")
 	}
-	m.querying = false
+	m.query.Stop()
 	// A fixed range never refreshes.
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
-	if _, cmd := m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot}); cmd != nil {
+	if _, cmd := m.Update(metricAnswer(m, *m.plot)); cmd != nil {
 		t.Error("a fixed range armed a refresh")
 	}
 }

@@ -49,8 +49,7 @@ func benchModel(b *testing.B, rows []row) *Model {
 	b.Cleanup(m.Close)
 	m.SetSize(200, 50)
 	m.editor.SetValue(`{env="prod"}`)
-	m.seq = 1
-	m.Update(resultMsg{pane: m.id, seq: 1, rows: rows})
+	m.Update(queryAnswer(m, answer{rows: rows}))
 	return m
 }
 

@@ -58,7 +58,7 @@ func (m *Model) onChartTick(msg chartTickMsg) tea.Cmd {
 		m.chartDue = true
 		return nil
 	}
-	if m.querying || m.mode == modeEdit {
+	if m.query.Busy() || m.mode == modeEdit {
 		return m.scheduleChart()
 	}
 	return m.runQuery(m.plot.expr)
@@ -79,7 +79,7 @@ func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
 	}
 	due := m.chartDue || m.now().Sub(m.plot.at) >= chartCadence(m.plot.step)
 	m.chartDue = false
-	if due && !m.querying && m.mode != modeEdit {
+	if due && !m.query.Busy() && m.mode != modeEdit {
 		return m.runQuery(m.plot.expr)
 	}
 	return m.scheduleChart()

@@ -34,7 +34,7 @@ func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
 		t.Fatalf("a hidden chart's tick: cmd %v, %d queries, due %v", cmd, src.metrics.Load()-n, m.chartDue)
 	}
 	// An answer still out when the pane was hidden arms no tick either.
-	if cmd := cmdOf(m.Update(metricMsg{pane: m.id, seq: m.seq, plot: *m.plot})); cmd != nil {
+	if cmd := cmdOf(m.Update(metricAnswer(m, *m.plot))); cmd != nil {
 		t.Error("an answer arrived while hidden armed a refresh")
 	}
 

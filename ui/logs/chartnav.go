@@ -149,7 +149,9 @@ func (m *Model) backToChart() {
 	m.plot, m.cursor, m.curSeries = &p, b.cursor, b.series
 	m.queryExpr = p.expr
 	m.editor.SetValue(sanitize.Line(p.expr))
-	m.err, m.warnings = nil, nil
+	m.query.Reset() // forgets the error of the query that left the chart
+	m.older.Reset()
+	m.warnings = nil
 	m.buf.reset(nil)
 	m.hasResult, m.limitHit, m.flt, m.showCtx = false, false, nil, false
 	clear(m.expanded)

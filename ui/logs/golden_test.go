@@ -125,13 +125,13 @@ func TestGoldenViews(t *testing.T) {
 			settle(m, press(m, "t"))
 			ft := src.tailers[0]
 			ft.setState(sources.TailLive, nil)
-			m.Update(tailTickMsg{pane: m.id, seq: m.tailSeq, status: ft.Status()})
+			m.Update(tailTickMsg{run: tailRun(m), status: ft.Status()})
 			clk.Add(4 * time.Second)
 			later := sampleEntries(37)
 			for i := range later {
 				later[i].Time = later[i].Time.Add(time.Minute)
 			}
-			m.Update(tailBatchMsg{pane: m.id, seq: m.tailSeq, rows: buildRows(later, true)})
+			m.Update(tailBatchMsg{run: tailRun(m), rows: buildRows(later, true)})
 		}},
 	}
 	for _, sc := range scenes {

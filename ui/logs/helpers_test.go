@@ -23,6 +23,25 @@ import (
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
+// queryAnswer is a as the answer to the query request's latest run.
+func queryAnswer(m *Model, a answer) resultMsg {
+	return resultMsg{Pane: m.id, Name: "query", Seq: m.query.Seq(), Value: a}
+}
+
+// metricAnswer is p as the answer to the query request's latest run.
+func metricAnswer(m *Model, p plot) resultMsg { return queryAnswer(m, answer{metric: true, plot: p}) }
+
+// startTestTail starts a run of the tail request as startTail does, but
+// opens nothing, and returns its stamp.
+func startTestTail(m *Model) pane.Stamp {
+	var run pane.Stamp
+	m.tail.StartWith(m.ctx, func(_ context.Context, s pane.Stamp) tea.Cmd { run = s; return nil })
+	return run
+}
+
+// tailRun is the stamp of the tail request's latest run.
+func tailRun(m *Model) pane.Stamp { return pane.Stamp{Pane: m.id, Name: "tail", Seq: m.tail.Seq()} }
+
 // fakeSource counts every call, so tests can prove Update and View make
 // none: only running the returned Cmds may.
 type fakeSource struct {

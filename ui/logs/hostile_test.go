@@ -102,7 +102,7 @@ func TestHostileContentNeverReachesTheTerminal(t *testing.T) {
 			return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: "parse error \x1b]52;c;ZXZpbA==\x07 near \u202e}"}
 		})
 		settle(m, press(m, "i", "enter"))
-		if m.err == nil {
+		if m.lastErr() == nil {
 			t.Fatal("error not recorded")
 		}
 		checkFrame(t, "error", m.View())

@@ -144,7 +144,7 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.Tail):
-		if m.tailing {
+		if m.tail.Busy() {
 			m.stopTail()
 			m.flash = "live tail stopped; the lines it brought stay"
 			return nil
@@ -173,11 +173,11 @@ func (m *Model) edit() tea.Cmd {
 // then the filter.
 func (m *Model) back() tea.Cmd {
 	switch {
-	case m.querying:
+	case m.query.Busy():
 		m.cancelQuery()
 		m.flash = "query cancelled; the previous results stay"
-	case m.olderLoading:
-		m.cancelOlder()
+	case m.older.Busy():
+		m.older.Stop()
 		m.flash = "stopped loading older lines"
 	case m.flt != nil:
 		return m.setFilter("")

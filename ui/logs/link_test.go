@@ -51,9 +51,8 @@ func TestLinkToMetricQueryChart(t *testing.T) {
 	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii, themes.NoColor())
 	m.links = links.Targets{Grafana: links.Grafana{URL: "https://grafana.example"}, LogsDatasource: "loki-prod"}
 	from, to := fixedNow.Add(-time.Hour), fixedNow
-	m.seq++
-	m.Update(metricMsg{pane: m.id, seq: m.seq, plot: plot{expr: metricExpr, from: from, to: to, step: time.Minute,
-		series: first(chartSeries(levelSeries(from, to, time.Minute)))}})
+	m.Update(metricAnswer(m, plot{expr: metricExpr, from: from, to: to, step: time.Minute,
+		series: first(chartSeries(levelSeries(from, to, time.Minute)))}))
 	ps, err := links.ParseExplore(copiedLink(t, m))
 	if err != nil || len(ps) != 1 || ps[0].Expr != metricExpr || !ps[0].From.Equal(from) || !ps[0].To.Equal(to) {
 		t.Errorf("%v %+v", err, ps)

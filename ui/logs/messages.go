@@ -8,12 +8,14 @@ import (
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Msg is implemented by every message the pane sends itself from its Cmds.
 // The root routes any Msg to the Logs pane even while another pane is
 // showing, so that a query or a tail finishing in the background is not lost.
-// The spinner's ticks are pane.SpinMsgs, routed by the pane's ID.
+// The answers of its requests (pane.Result) and the spinner's ticks
+// (pane.SpinMsg) are routed by the pane's ID instead.
 type Msg interface{ logsMsg() }
 
 // CopyMsg asks the root to put Text on the clipboard. Sequence is the
@@ -33,78 +35,69 @@ type RangeMsg struct {
 	Live     bool
 }
 
-// resultMsg is a query's answer. rows are already prepared (sanitized,
-// levelled, oldest first) by the Cmd, off the UI goroutine.
-type resultMsg struct {
-	pane     string
-	seq      int
+// answer is a query's answer: its lines, prepared (sanitized, levelled,
+// oldest first) by the Cmd off the UI goroutine, or, for a metric query,
+// its chart.
+type answer struct {
 	q        sources.LogQuery
 	rows     []row
+	metric   bool // plot holds the answer, not rows
+	plot     plot
 	warnings []string
-	err      error
 }
+
+// resultMsg is a query's answer, to the pane's query request.
+type resultMsg = pane.Result[answer]
 
 // tailStartedMsg hands the pane the tail its Cmd opened.
 type tailStartedMsg struct {
-	pane   string
-	seq    int
+	run    pane.Stamp
 	tailer sources.LogTail
 }
 
 // tailBatchMsg carries one or more batches read from the tail.
 type tailBatchMsg struct {
-	pane string
-	seq  int
+	run  pane.Stamp
 	rows []row
 }
 
-// tailEndMsg says the tail's channel closed, and why.
-type tailEndMsg struct {
-	pane   string
-	seq    int
-	err    error
-	status sources.TailStatus
-}
+// tailEndMsg says the tail's channel closed, and why; it ends the tail
+// request's run.
+type tailEndMsg = pane.Result[sources.TailStatus]
 
 // tailTickMsg refreshes the tail's connection state and the rate once a
 // second, also while no lines arrive.
 type tailTickMsg struct {
-	pane   string
-	seq    int
+	run    pane.Stamp
 	status sources.TailStatus
 }
 
-func (resultMsg) logsMsg()      {}
 func (tailStartedMsg) logsMsg() {}
 func (tailBatchMsg) logsMsg()   {}
-func (tailEndMsg) logsMsg()     {}
 func (tailTickMsg) logsMsg()    {}
 
-// queryCmd runs one query. It captures everything by value and touches no
-// model state; rows are prepared here so Update only swaps them in.
-func queryCmd(ctx context.Context, src Source, pane string, seq int, q sources.LogQuery, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// query runs one log query. It captures everything by value and touches
+// no model state; rows are prepared here so Update only swaps them in.
+func query(src Source, q sources.LogQuery) func(context.Context) (answer, error) {
+	return func(ctx context.Context) (answer, error) {
 		res, err := src.QueryRange(ctx, q)
-		msg := resultMsg{pane: pane, seq: seq, q: q}
+		a := answer{q: q}
 		if err != nil {
-			msg.err = err
-			return msg
+			return a, err
 		}
-		msg.rows = buildRows(res.Entries, q.Direction == sources.Backward)
+		a.rows = buildRows(res.Entries, q.Direction == sources.Backward)
 		for _, w := range res.Warnings {
-			msg.warnings = append(msg.warnings, sanitize.Line(w))
+			a.warnings = append(a.warnings, sanitize.Line(w))
 		}
-		return msg
+		return a, nil
 	}
 }
 
 // tailOpenCmd opens the tail. Opening dials in the background, so it is a
 // Cmd like any other I/O.
-func tailOpenCmd(ctx context.Context, src Source, pane string, seq int, expr string, start time.Time) tea.Cmd {
+func tailOpenCmd(ctx context.Context, src Source, run pane.Stamp, expr string, start time.Time) tea.Cmd {
 	return func() tea.Msg {
-		return tailStartedMsg{pane: pane, seq: seq, tailer: src.Tail(ctx, expr, start)}
+		return tailStartedMsg{run: run, tailer: src.Tail(ctx, expr, start)}
 	}
 }
 
@@ -116,25 +109,25 @@ const maxTailDrain = 20000
 // tailReadCmd reads the next batch, then drains whatever else is already
 // waiting. Update re-issues it after every batch: a stream is a Cmd that
 // re-issues itself.
-func tailReadCmd(ctx context.Context, t sources.LogTail, pane string, seq int) tea.Cmd {
+func tailReadCmd(ctx context.Context, t sources.LogTail, run pane.Stamp) tea.Cmd {
 	return func() tea.Msg {
 		var batch []row
 		select {
 		case es, ok := <-t.C():
 			if !ok {
 				<-t.Done()
-				return tailEndMsg{pane: pane, seq: seq, err: t.Err(), status: t.Status()}
+				return pane.NewResult(run, t.Status(), t.Err())
 			}
 			batch = buildRows(es, false)
 		case <-ctx.Done():
-			return tailEndMsg{pane: pane, seq: seq}
+			return pane.NewResult(run, sources.TailStatus{}, nil)
 		}
 		for len(batch) < maxTailDrain {
 			select {
 			case es, ok := <-t.C():
 				if !ok {
 					// Deliver what we have; the next read reports the end.
-					return tailBatchMsg{pane: pane, seq: seq, rows: batch}
+					return tailBatchMsg{run: run, rows: batch}
 				}
 				batch = append(batch, buildRows(es, false)...)
 				continue
@@ -142,15 +135,15 @@ func tailReadCmd(ctx context.Context, t sources.LogTail, pane string, seq int) t
 			}
 			break
 		}
-		return tailBatchMsg{pane: pane, seq: seq, rows: batch}
+		return tailBatchMsg{run: run, rows: batch}
 	}
 }
 
 // tailTickInterval is how often the tail's state and rate are refreshed.
 const tailTickInterval = time.Second
 
-func tailTickCmd(t sources.LogTail, pane string, seq int) tea.Cmd {
+func tailTickCmd(t sources.LogTail, run pane.Stamp) tea.Cmd {
 	return tea.Tick(tailTickInterval, func(time.Time) tea.Msg {
-		return tailTickMsg{pane: pane, seq: seq, status: t.Status()}
+		return tailTickMsg{run: run, status: t.Status()}
 	})
 }

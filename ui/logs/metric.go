@@ -13,6 +13,7 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/chart"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // A metric query (a LogQL metric query on Loki, a LogsQL query with a
@@ -31,34 +32,21 @@ type plot struct {
 	at       time.Time
 }
 
-// metricMsg is a metric query's answer. Series are named and sanitized by
-// the Cmd, off the UI goroutine.
-type metricMsg struct {
-	pane     string
-	seq      int
-	plot     plot
-	warnings []string
-	err      error
-}
-
-func (metricMsg) logsMsg() {}
-
-// metricCmd runs one metric query. Like queryCmd it captures its inputs by
-// value and touches no model state.
-func metricCmd(ctx context.Context, lm sources.LogMetrics, pane string, seq int, expr string, from, to time.Time, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// metric runs one metric query. Like query it captures its inputs by
+// value and touches no model state; series are named and sanitized here,
+// off the UI goroutine.
+func metric(lm sources.LogMetrics, expr string, from, to time.Time) func(context.Context) (answer, error) {
+	return func(ctx context.Context) (answer, error) {
 		step := sources.DefaultMetricStep(from, to)
 		ss, warns, err := lm.MetricRange(ctx, expr, from, to, step)
-		msg := metricMsg{pane: pane, seq: seq, plot: plot{expr: expr, from: from, to: to, step: step}, err: err}
+		a := answer{metric: true, plot: plot{expr: expr, from: from, to: to, step: step}}
 		for _, w := range warns {
-			msg.warnings = append(msg.warnings, sanitize.Line(w))
+			a.warnings = append(a.warnings, sanitize.Line(w))
 		}
 		if err == nil {
-			msg.plot.series, msg.plot.labels = chartSeries(ss)
+			a.plot.series, a.plot.labels = chartSeries(ss)
 		}
-		return msg
+		return a, err
 	}
 }
 
@@ -93,26 +81,21 @@ func chartSeries(ss []sources.Series) ([]chart.Series, []map[string]string) {
 	return sorted, sortedLabels
 }
 
-// onMetric takes a metric query's answer: the chart replaces the lines.
-func (m *Model) onMetric(msg metricMsg) {
-	m.querying, m.wantTail = false, false
-	if m.queryCancel != nil {
-		m.queryCancel()
-		m.queryCancel = nil
-	}
-	if msg.err != nil {
-		// The previous chart or lines stay; the view marks them stale.
-		m.err, m.errAt = msg.err, m.now()
+// onMetric takes a metric query's accepted answer: the chart replaces the
+// lines. After an error the previous chart or lines stay; the view marks
+// them stale.
+func (m *Model) onMetric(msg resultMsg) {
+	m.wantTail = false
+	if msg.Err != nil {
 		return
 	}
-	m.err = nil
-	p := msg.plot
+	p := msg.Value.plot
 	p.at = m.now()
 	if m.plot == nil || m.plot.expr != p.expr || m.cursor.Before(p.from) || m.cursor.After(p.to) {
 		m.cursor, m.curSeries = time.Time{}, 0
 	}
 	m.plot = &p
-	m.warnings = msg.warnings
+	m.warnings = msg.Value.warnings
 	// The lines are gone from view: nothing of them can be selected,
 	// filtered, copied or tailed any more.
 	m.buf.reset(nil)
@@ -145,7 +128,7 @@ func (m *Model) chartKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) chartStatus() []string {
 	st := &m.st
 	p := m.plot
-	if m.querying {
+	if m.query.Busy() {
 		return []string{m.spin.View() + st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"),
 			st.Muted.Render("showing the earlier chart")}
 	}
@@ -153,8 +136,8 @@ func (m *Model) chartStatus() []string {
 		st.Status.Render(fmt.Sprintf("%d series", len(p.series))),
 		st.Muted.Render(m.rangeLabel(p.from, p.to) + " · step " + p.step.String()),
 	}
-	if m.err != nil {
-		parts = append(parts, st.WarnMsg.Render("stale, "+ageLabel(m.now().Sub(p.at))+" old"))
+	if m.lastErr() != nil {
+		parts = append(parts, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(p.at))+" old"))
 	}
 	return append(parts, st.Muted.Render(m.cursorReading()))
 }
@@ -167,7 +150,7 @@ func (m *Model) chartLines(h int) []string {
 		Series: p.series, ZeroBased: true, Loc: m.loc, Cursor: m.cursor,
 		Empty: "no data: nothing matched in " + m.rangeLabel(p.from, p.to),
 	}
-	if m.err != nil {
+	if m.lastErr() != nil {
 		c.Title += " (stale)"
 	}
 	return strings.Split(chart.Render(c, m.width, h, m.st.Chart), "\n")
@@ -176,5 +159,5 @@ func (m *Model) chartLines(h int) []string {
 // chartStill is what the error line says still works while a chart is
 // shown.
 func (m *Model) chartStill() string {
-	return "showing the previous chart from " + ageLabel(m.now().Sub(m.plot.at)) + " ago"
+	return "showing the previous chart from " + pane.Age(m.now().Sub(m.plot.at)) + " ago"
 }

@@ -46,7 +46,7 @@ func TestMetricQueryChartsAgainstStack(t *testing.T) {
 		go func() { msgs <- c() }()
 	}
 	deadline := time.After(time.Minute)
-	for m.querying {
+	for m.query.Busy() {
 		select {
 		case msg := <-msgs:
 			m.Update(msg)
@@ -54,8 +54,8 @@ func TestMetricQueryChartsAgainstStack(t *testing.T) {
 			t.Fatal("no answer within a minute")
 		}
 	}
-	if m.err != nil {
-		t.Fatalf("error: %v", m.err)
+	if m.lastErr() != nil {
+		t.Fatalf("error: %v", m.lastErr())
 	}
 	if m.plot == nil || len(m.plot.series) == 0 {
 		t.Fatalf("no chart: plot=%+v", m.plot)

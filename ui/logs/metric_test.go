@@ -148,15 +148,15 @@ func TestMetricQueryRunsMetricRangeInACmd(t *testing.T) {
 	if src.metrics.Load() != 0 || src.queries.Load() != 0 {
 		t.Fatal("Update called the backend")
 	}
-	if !m.querying || m.plot != nil {
-		t.Fatalf("querying=%v plot=%v", m.querying, m.plot)
+	if !m.query.Busy() || m.plot != nil {
+		t.Fatalf("querying=%v plot=%v", m.query.Busy(), m.plot)
 	}
 	_ = m.View()
 	settle(m, cmd)
 	if src.metrics.Load() != 1 || src.queries.Load() != 0 {
 		t.Fatalf("metric calls %d, log queries %d", src.metrics.Load(), src.queries.Load())
 	}
-	if m.plot == nil || len(m.plot.series) != 3 || m.querying {
+	if m.plot == nil || len(m.plot.series) != 3 || m.query.Busy() {
 		t.Fatalf("plot = %+v", m.plot)
 	}
 	// Named by the label that differs, sorted.
@@ -178,21 +178,21 @@ func TestMetricQueryRunsMetricRangeInACmd(t *testing.T) {
 func TestMetricStaleAnswerDropped(t *testing.T) {
 	m, _, _ := newMetricModel(t, termenv.Ascii, 80, 24)
 	press(m, "i", "enter")
-	old := m.seq
+	old := m.query.Seq()
 	press(m, "i", "enter") // a second run: the first answer is stale
-	m.Update(metricMsg{pane: m.id, seq: old, plot: plot{expr: "old", series: first(chartSeries(levelSeries(fixedNow.Add(-time.Hour), fixedNow, time.Minute)))}})
-	if m.plot != nil || !m.querying {
+	m.Update(resultMsg{Pane: m.id, Name: "query", Seq: old, Value: answer{metric: true, plot: plot{expr: "old", series: first(chartSeries(levelSeries(fixedNow.Add(-time.Hour), fixedNow, time.Minute)))}}})
+	if m.plot != nil || !m.query.Busy() {
 		t.Fatal("a stale metric answer was taken")
 	}
-	m.Update(metricMsg{pane: "other", seq: m.seq, plot: plot{expr: "other pane"}})
+	m.Update(resultMsg{Pane: "other", Name: "query", Seq: m.query.Seq(), Value: answer{metric: true, plot: plot{expr: "other pane"}}})
 	if m.plot != nil {
 		t.Fatal("another pane's answer was taken")
 	}
 	// esc cancels; the cancelled query's answer is dropped too.
-	seq := m.seq
+	seq := m.query.Seq()
 	press(m, "esc")
-	m.Update(metricMsg{pane: m.id, seq: seq, plot: plot{expr: "cancelled"}})
-	if m.plot != nil || m.querying {
+	m.Update(resultMsg{Pane: m.id, Name: "query", Seq: seq, Value: answer{metric: true, plot: plot{expr: "cancelled"}}})
+	if m.plot != nil || m.query.Busy() {
 		t.Fatal("a cancelled query's answer was taken")
 	}
 }
@@ -206,7 +206,7 @@ func TestMetricErrorKeepsChartAndLogQueryReturnsToLines(t *testing.T) {
 		return nil, nil, &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindTimeout, Msg: "deadline"}
 	})
 	settle(m, press(m, "i", "enter"))
-	if m.plot != first || m.err == nil {
+	if m.plot != first || m.lastErr() == nil {
 		t.Fatal("a failed metric query must keep the previous chart and show the error")
 	}
 	if v := m.View(); !strings.Contains(v, "previous chart") || !strings.Contains(v, "(stale)") {
@@ -214,14 +214,14 @@ func TestMetricErrorKeepsChartAndLogQueryReturnsToLines(t *testing.T) {
 	}
 	// t does not start a tail on a chart.
 	press(m, "t")
-	if m.tailing || src.tails.Load() != 0 || !strings.Contains(m.flash, "metric query") {
-		t.Errorf("t on a chart: tailing=%v flash=%q", m.tailing, m.flash)
+	if m.tail.Busy() || src.tails.Load() != 0 || !strings.Contains(m.flash, "metric query") {
+		t.Errorf("t on a chart: tailing=%v flash=%q", m.tail.Busy(), m.flash)
 	}
 	// A log query brings the lines back.
 	m.editor.SetValue(`{service_name="payments"}`)
 	settle(m, press(m, "i", "enter"))
-	if m.plot != nil || m.buf.Len() != 300 || m.err != nil {
-		t.Fatalf("plot=%v lines=%d err=%v", m.plot, m.buf.Len(), m.err)
+	if m.plot != nil || m.buf.Len() != 300 || m.lastErr() != nil {
+		t.Fatalf("plot=%v lines=%d err=%v", m.plot, m.buf.Len(), m.lastErr())
 	}
 }
 
@@ -230,13 +230,13 @@ func TestMetricTailStopsAndStaysStopped(t *testing.T) {
 	m.editor.SetValue(`{service_name="payments"}`)
 	settle(m, press(m, "i", "enter"))
 	settle(m, press(m, "t"))
-	if !m.tailing {
+	if !m.tail.Busy() {
 		t.Fatal("tail did not start")
 	}
 	m.editor.SetValue(metricExpr)
 	settle(m, press(m, "i", "enter"))
-	if m.tailing || m.plot == nil || src.tails.Load() != 1 {
-		t.Fatalf("tailing=%v plot=%v tails=%d", m.tailing, m.plot != nil, src.tails.Load())
+	if m.tail.Busy() || m.plot == nil || src.tails.Load() != 1 {
+		t.Fatalf("tailing=%v plot=%v tails=%d", m.tail.Busy(), m.plot != nil, src.tails.Load())
 	}
 }
 

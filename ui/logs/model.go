@@ -12,7 +12,6 @@ package logs
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -129,17 +128,15 @@ type Model struct {
 	live     bool
 	rangeSet bool
 
-	// The query in flight and the results on screen.
-	seq         int
-	querying    bool
-	queryCancel context.CancelFunc
-	queryExpr   string
-	queryFrom   time.Time
-	queryTo     time.Time
-	shown       sources.LogQuery // the query whose results are buffered
-	shownAt     time.Time
-	hasResult   bool
-	limitHit    bool
+	// The query in flight (lines or a chart) and the results on screen.
+	query     pane.Request[answer]
+	queryExpr string
+	queryFrom time.Time
+	queryTo   time.Time
+	shown     sources.LogQuery // the query whose results are buffered
+	shownAt   time.Time
+	hasResult bool
+	limitHit  bool
 	// plot is the metric query's chart on screen, shown instead of the
 	// lines; nil while lines (or nothing) are shown.
 	plot *plot
@@ -154,8 +151,6 @@ type Model struct {
 	hidden   bool
 	chartDue bool
 
-	err      error
-	errAt    time.Time
 	warnings []string
 
 	buf   *buffer
@@ -177,18 +172,15 @@ type Model struct {
 	wrap                 bool
 
 	// A page of older lines on its way (older.go).
-	olderLoading bool
-	olderCancel  context.CancelFunc
+	older pane.Request[olderPage]
 
-	// The live tail.
-	tailSeq    int
-	tailing    bool
+	// The live tail: a run of tail is out while it is on; its error is
+	// why it ended.
+	tail       pane.Request[sources.TailStatus]
 	wantTail   bool // restart the tail when the running query answers
 	tailer     sources.LogTail
-	tailCtx    context.Context
-	tailCancel context.CancelFunc
+	tailCtx    context.Context // the running tail's, for its next read
 	tailStatus sources.TailStatus
-	tailErr    error
 	rate       rateMeter
 }
 
@@ -240,6 +232,9 @@ func New(cfg Config) *Model {
 	m.paint = newPainter(&m.st)
 	m.links = cfg.Links
 	m.ctx, m.cancel = context.WithCancel(parent)
+	m.query = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Name: "query", Timeout: m.tmo, Now: m.now})
+	m.older = pane.NewRequest[olderPage](pane.RequestConfig{Pane: m.id, Name: "older", Timeout: m.tmo, Now: m.now})
+	m.tail = pane.NewRequest[sources.TailStatus](pane.RequestConfig{Pane: m.id, Name: "tail", Now: m.now})
 	r := cfg.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
 	m.setHintLabel("service_name")
@@ -359,14 +354,17 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			m.setHintLabel(msg.label)
 		}
 	case resultMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
-			return m, m.onResult(msg)
+		if !m.query.Accept(msg) {
+			return m, nil
 		}
-	case metricMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
+		// The buffer the older page was asked before is gone, and so is
+		// the error of one that failed.
+		m.older.Reset()
+		if msg.Value.metric {
 			m.onMetric(msg)
 			return m, m.scheduleChart()
 		}
+		return m, m.onResult(msg)
 	case chartTickMsg:
 		if msg.pane == m.id {
 			return m, m.onChartTick(msg)
@@ -374,20 +372,20 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case pane.VisibleMsg:
 		return m, m.onVisible(msg)
 	case tailStartedMsg:
-		if msg.pane == m.id && msg.seq == m.tailSeq {
+		if m.tail.Current(msg.run) {
 			m.tailer = msg.tailer
-			return m, tea.Batch(tailReadCmd(m.tailCtx, m.tailer, m.id, m.tailSeq), tailTickCmd(m.tailer, m.id, m.tailSeq))
+			return m, tea.Batch(tailReadCmd(m.tailCtx, m.tailer, msg.run), tailTickCmd(m.tailer, msg.run))
 		}
 	case tailBatchMsg:
-		if msg.pane == m.id && msg.seq == m.tailSeq {
+		if m.tail.Current(msg.run) {
 			m.appendRows(msg.rows)
 			m.rate.add(m.now(), len(msg.rows))
-			return m, tailReadCmd(m.tailCtx, m.tailer, m.id, m.tailSeq)
+			return m, tailReadCmd(m.tailCtx, m.tailer, msg.run)
 		}
 	case tailTickMsg:
-		if msg.pane == m.id && msg.seq == m.tailSeq && m.tailing {
+		if m.tail.Current(msg.run) {
 			m.tailStatus = msg.status
-			cmd := tailTickCmd(m.tailer, m.id, m.tailSeq)
+			cmd := tailTickCmd(m.tailer, msg.run)
 			if m.waiting() {
 				// A reconnect began: the spinner shows it.
 				cmd = tea.Batch(cmd, m.spin.Start())
@@ -395,12 +393,12 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			return m, cmd
 		}
 	case tailEndMsg:
-		if msg.pane == m.id && msg.seq == m.tailSeq {
-			m.stopTail()
-			m.tailStatus, m.tailErr = msg.status, msg.err
+		if m.tail.Accept(msg) {
+			m.endTail()
+			m.tailStatus = msg.Value
 		}
 	case olderMsg:
-		if msg.pane == m.id && msg.seq == m.seq && m.olderLoading {
+		if m.older.Accept(msg) {
 			m.onOlder(msg)
 		}
 	case filterStepMsg:
@@ -415,7 +413,16 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // waiting reports whether anything the spinner stands for is in flight.
 func (m *Model) waiting() bool {
-	return m.querying || m.olderLoading || m.scanning() || (m.tailing && m.tailStatus.State != sources.TailLive)
+	return m.query.Busy() || m.older.Busy() || m.scanning() || (m.tail.Busy() && m.tailStatus.State != sources.TailLive)
+}
+
+// lastErr is the error the view shows: the older page's when one failed
+// since the query answered, else the query's.
+func (m *Model) lastErr() error {
+	if err := m.older.Err(); err != nil {
+		return err
+	}
+	return m.query.Err()
 }
 
 // window is the query's time window, resolved now for a live range.
@@ -442,57 +449,45 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 		return nil
 	}
 	m.history.Add(expr)
-	if m.queryCancel != nil {
-		m.queryCancel()
-	}
-	m.cancelOlder()
+	m.older.Stop()
 	// The tail follows the shown query; a new query ends it, and it picks
 	// up again from the new results.
-	if m.tailing {
+	if m.tail.Busy() {
 		m.wantTail = true
 		m.stopTail()
 	}
-	m.seq++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.queryCancel = cancel
-	m.querying = true
 	m.queryExpr = expr
 	m.queryFrom, m.queryTo = m.window()
 	if lm, ok := sources.AsMetricQuery(m.src, expr); ok {
 		// A chart has no tail to pick up again.
 		m.wantTail = false
-		return tea.Batch(metricCmd(ctx, lm, m.id, m.seq, expr, m.queryFrom, m.queryTo, m.tmo), m.spin.Start())
+		return tea.Batch(m.query.Start(m.ctx, metric(lm, expr, m.queryFrom, m.queryTo)), m.spin.Start())
 	}
 	q := sources.LogQuery{Expr: expr, From: m.queryFrom, To: m.queryTo, Limit: m.limit, Direction: sources.Backward}
-	return tea.Batch(queryCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.spin.Start())
+	return tea.Batch(m.query.Start(m.ctx, query(m.src, q)), m.spin.Start())
 }
 
-// cancelQuery gives up on the running query; its answer will be stale.
+// cancelQuery gives up on the running query, and on an older page asked
+// meanwhile; their answers will be stale.
 func (m *Model) cancelQuery() {
-	if m.queryCancel != nil {
-		m.queryCancel()
-		m.queryCancel = nil
-	}
-	m.seq++
-	m.querying, m.wantTail = false, false
+	m.query.Stop()
+	m.older.Stop()
+	m.wantTail = false
 }
 
+// onResult takes a log query's accepted answer. After an error the
+// previous results stay; the view marks them stale.
 func (m *Model) onResult(msg resultMsg) tea.Cmd {
-	m.querying = false
-	if m.queryCancel != nil {
-		m.queryCancel() // releases the context's resources
-		m.queryCancel = nil
-	}
-	if msg.err != nil {
-		// The previous results stay; the view marks them stale.
-		m.err, m.errAt, m.wantTail = msg.err, m.now(), false
+	if msg.Err != nil {
+		m.wantTail = false
 		return nil
 	}
-	m.err, m.plot = nil, nil
-	m.shown, m.shownAt, m.hasResult = msg.q, m.now(), true
-	m.warnings = msg.warnings
-	m.limitHit = len(msg.rows) >= msg.q.Limit
-	m.buf.reset(msg.rows)
+	a := msg.Value
+	m.plot = nil
+	m.shown, m.shownAt, m.hasResult = a.q, m.now(), true
+	m.warnings = a.warnings
+	m.limitHit = len(a.rows) >= a.q.Limit
+	m.buf.reset(a.rows)
 	clear(m.expanded)
 	var scan tea.Cmd
 	if m.flt != nil {
@@ -506,7 +501,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		m.wantTail = false
 		return tea.Batch(scan, m.startTail())
 	}
-	return tea.Batch(scan, m.pivotFallback(len(msg.rows), msg.q.Expr))
+	return tea.Batch(scan, m.pivotFallback(len(a.rows), a.q.Expr))
 }
 
 func (m *Model) histMove(d int) {
@@ -526,27 +521,30 @@ func (m *Model) startTail() tea.Cmd {
 		return nil
 	}
 	m.stopTail()
-	m.tailSeq++
-	m.tailCtx, m.tailCancel = context.WithCancel(m.ctx)
-	m.tailing, m.tailErr = true, nil
+	m.tail.Reset() // the error of the tail before is not this one's
 	m.tailStatus = sources.TailStatus{State: sources.TailConnecting, Since: m.now()}
 	m.rate = rateMeter{start: m.now()}
 	var start time.Time
 	if m.live && m.buf.Len() > 0 {
 		start = m.buf.at(m.buf.end() - 1).e.Time.Add(time.Nanosecond)
 	}
-	open := tailOpenCmd(m.tailCtx, m.src, m.id, m.tailSeq, expr, start)
+	src := m.src
+	open := m.tail.StartWith(m.ctx, func(ctx context.Context, run pane.Stamp) tea.Cmd {
+		m.tailCtx = ctx
+		return tailOpenCmd(ctx, src, run, expr, start)
+	})
 	return tea.Batch(open, m.spin.Start())
 }
 
 // stopTail ends the tail; anything it still sends is stale.
 func (m *Model) stopTail() {
-	if m.tailCancel != nil {
-		m.tailCancel()
-		m.tailCancel = nil
-	}
-	m.tailSeq++
-	m.tailing, m.tailer = false, nil
+	m.tail.Stop()
+	m.endTail()
+}
+
+// endTail forgets the tail that ended or was stopped.
+func (m *Model) endTail() {
+	m.tailer, m.tailCtx = nil, nil
 	m.tailStatus.State = sources.TailStopped
 }
 
@@ -613,15 +611,4 @@ func (r *rateMeter) perSecond(now time.Time) float64 {
 		}
 	}
 	return float64(n) / span.Seconds()
-}
-
-// ageLabel is a short "5m" style age.
-func ageLabel(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }

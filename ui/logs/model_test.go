@@ -30,8 +30,8 @@ func TestQueryShowsSpinnerThenResults(t *testing.T) {
 	}
 	press(m, `{app="api"}`)
 	cmd = press(m, "enter")
-	if m.Editing() || !m.querying || cmd == nil {
-		t.Fatalf("enter: editing=%v querying=%v cmd=%v", m.Editing(), m.querying, cmd != nil)
+	if m.Editing() || !m.query.Busy() || cmd == nil {
+		t.Fatalf("enter: editing=%v querying=%v cmd=%v", m.Editing(), m.query.Busy(), cmd != nil)
 	}
 	if v := m.View(); !strings.Contains(v, "querying 09:30:00–10:30:00") || !strings.Contains(v, "waiting for Loki") {
 		t.Fatalf("no spinner/wait text while querying:\n%s", v)
@@ -41,8 +41,8 @@ func TestQueryShowsSpinnerThenResults(t *testing.T) {
 	}
 	close(release)
 	settle(m, cmd)
-	if m.querying || m.buf.Len() != 3 {
-		t.Fatalf("after result: querying=%v lines=%d", m.querying, m.buf.Len())
+	if m.query.Busy() || m.buf.Len() != 3 {
+		t.Fatalf("after result: querying=%v lines=%d", m.query.Busy(), m.buf.Len())
 	}
 	q := src.seen[0]
 	if q.Expr != `{app="api"}` || !q.From.Equal(fixedNow.Add(-time.Hour)) || !q.To.Equal(fixedNow) || q.Direction != sources.Backward || q.Limit != DefaultLimit {
@@ -68,20 +68,20 @@ func TestStaleResultDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
 	m.editor.SetValue(`{app="old"}`)
 	press(m, "i", "enter")
-	oldSeq := m.seq
+	oldSeq := m.query.Seq()
 	m.editor.SetValue(`{app="new"}`)
 	press(m, "i", "enter")
 	// The first query's answer arrives late: it must not replace anything.
-	m.Update(resultMsg{pane: "logs", seq: oldSeq, q: sources.LogQuery{Expr: `{app="old"}`}, rows: buildRows(entries(5, fixedNow, plainLine), true)})
-	if m.buf.Len() != 0 || !m.querying {
-		t.Fatalf("stale result applied: lines=%d querying=%v", m.buf.Len(), m.querying)
+	m.Update(resultMsg{Pane: "logs", Name: "query", Seq: oldSeq, Value: answer{q: sources.LogQuery{Expr: `{app="old"}`}, rows: buildRows(entries(5, fixedNow, plainLine), true)}})
+	if m.buf.Len() != 0 || !m.query.Busy() {
+		t.Fatalf("stale result applied: lines=%d querying=%v", m.buf.Len(), m.query.Busy())
 	}
 	// A result for another pane is ignored too.
-	m.Update(resultMsg{pane: "other", seq: m.seq, rows: buildRows(entries(5, fixedNow, plainLine), true)})
+	m.Update(resultMsg{Pane: "other", Name: "query", Seq: m.query.Seq(), Value: answer{rows: buildRows(entries(5, fixedNow, plainLine), true)}})
 	if m.buf.Len() != 0 {
 		t.Fatal("result for another pane applied")
 	}
-	m.Update(resultMsg{pane: "logs", seq: m.seq, q: sources.LogQuery{Expr: `{app="new"}`, Limit: 10}, rows: buildRows(entries(2, fixedNow, plainLine), true)})
+	m.Update(resultMsg{Pane: "logs", Name: "query", Seq: m.query.Seq(), Value: answer{q: sources.LogQuery{Expr: `{app="new"}`, Limit: 10}, rows: buildRows(entries(2, fixedNow, plainLine), true)}})
 	if m.buf.Len() != 2 || m.shown.Expr != `{app="new"}` {
 		t.Fatalf("current result not applied: lines=%d shown=%q", m.buf.Len(), m.shown.Expr)
 	}
@@ -119,8 +119,8 @@ func TestCancelOnNewQuery(t *testing.T) {
 	for _, msg := range <-slowMsgs {
 		m.Update(msg) // the cancelled answer arrives last and is dropped
 	}
-	if m.buf.Len() != 4 || m.err != nil {
-		t.Fatalf("after cancel: lines=%d err=%v", m.buf.Len(), m.err)
+	if m.buf.Len() != 4 || m.lastErr() != nil {
+		t.Fatalf("after cancel: lines=%d err=%v", m.buf.Len(), m.lastErr())
 	}
 
 	// esc while a query runs cancels it and keeps the results.
@@ -134,8 +134,8 @@ func TestCancelOnNewQuery(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("esc did not cancel the query")
 	}
-	if m.querying || m.buf.Len() != 4 || !strings.Contains(m.View(), "query cancelled") {
-		t.Fatalf("esc: querying=%v lines=%d\n%s", m.querying, m.buf.Len(), m.View())
+	if m.query.Busy() || m.buf.Len() != 4 || !strings.Contains(m.View(), "query cancelled") {
+		t.Fatalf("esc: querying=%v lines=%d\n%s", m.query.Busy(), m.buf.Len(), m.View())
 	}
 }
 
@@ -148,8 +148,8 @@ func TestErrorKeepsPreviousResults(t *testing.T) {
 	clk.Add(2 * time.Minute)
 	m.editor.SetValue(`{app="api"} | bad`)
 	settle(m, press(m, "i", "enter"))
-	if m.err == nil || m.buf.Len() != 5 {
-		t.Fatalf("err=%v lines=%d", m.err, m.buf.Len())
+	if m.lastErr() == nil || m.buf.Len() != 5 {
+		t.Fatalf("err=%v lines=%d", m.lastErr(), m.buf.Len())
 	}
 	v := m.View()
 	for _, want := range []string{"bad query", "parse error at line 1, col 4", "previous 5 lines from 2m ago", "stale, 2m old", "request 4 handled"} {
@@ -173,7 +173,7 @@ func TestErrorKeepsPreviousResults(t *testing.T) {
 	// A successful query clears the error.
 	src.returning(entries(2, fixedNow, plainLine))
 	settle(m, press(m, "i", "enter"))
-	if m.err != nil || strings.Contains(m.View(), "✗") {
+	if m.lastErr() != nil || strings.Contains(m.View(), "✗") {
 		t.Errorf("error not cleared:\n%s", m.View())
 	}
 }
@@ -311,9 +311,8 @@ func TestFilterFollowsTailAndEviction(t *testing.T) {
 	settle(r, press(r, "i", "enter"))
 	press(r, "/", "error", "enter")
 	before := len(r.flt.matches) // rows 3 and 7
-	r.tailSeq = 1
-	r.tailing = true
-	r.Update(tailBatchMsg{pane: "logs", seq: 1, rows: buildRows(entries(4, fixedNow.Add(time.Minute), func(i int) string {
+	run := startTestTail(r)
+	r.Update(tailBatchMsg{run: run, rows: buildRows(entries(4, fixedNow.Add(time.Minute), func(i int) string {
 		return "level=error msg=new" + string(rune('a'+i))
 	}), true)})
 	// 14 rows pushed into 12: rows 0 and 1 evicted; 4 new matches.
@@ -327,7 +326,7 @@ func TestFilterFollowsTailAndEviction(t *testing.T) {
 		t.Fatalf("follow: selected %d, want 13", abs)
 	}
 	// Evicting a match drops it from the filter.
-	r.Update(tailBatchMsg{pane: "logs", seq: 1, rows: buildRows(entries(5, fixedNow.Add(2*time.Minute), plainLine), true)})
+	r.Update(tailBatchMsg{run: run, rows: buildRows(entries(5, fixedNow.Add(2*time.Minute), plainLine), true)})
 	if r.flt.matches[0] < r.buf.first() {
 		t.Fatalf("evicted match kept: %v first=%d", r.flt.matches, r.buf.first())
 	}
@@ -378,7 +377,7 @@ func TestDetailView(t *testing.T) {
 func TestTailBatchesRateAndReconnect(t *testing.T) {
 	m, src, clk := loaded(t, 5, 100, 24, termenv.Ascii, themes.NoColor())
 	cmd := press(m, "t")
-	if !m.tailing || cmd == nil {
+	if !m.tail.Busy() || cmd == nil {
 		t.Fatal("t did not start the tail")
 	}
 	if v := m.View(); !strings.Contains(v, "tail connecting") {
@@ -403,7 +402,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 	}
 	ft := src.tailers[0]
 	ft.setState(sources.TailLive, nil)
-	m.Update(tailTickMsg{pane: "logs", seq: m.tailSeq, status: ft.Status()})
+	m.Update(tailTickMsg{run: tailRun(m), status: ft.Status()})
 
 	// Two batches: 50 lines after 1s, 73 lines after 5s.
 	feed := func(n int, at time.Duration) {
@@ -429,7 +428,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 	}
 	// A reconnect shows with its reason and count.
 	ft.setState(sources.TailReconnecting, &sources.Error{Backend: "loki", Op: "tail", Kind: sources.KindUnreachable, Msg: "connection refused"})
-	m.Update(tailTickMsg{pane: "logs", seq: m.tailSeq, status: ft.Status()})
+	m.Update(tailTickMsg{run: tailRun(m), status: ft.Status()})
 	if v := m.View(); !strings.Contains(v, "tail reconnecting (1): unreachable") {
 		t.Errorf("reconnect state missing:\n%s", v)
 	}
@@ -437,8 +436,8 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 	ft.end(&sources.Error{Backend: "loki", Op: "tail", Kind: sources.KindUnauthorized, Msg: "no org id"})
 	settle(m, read)
 	v := m.View()
-	if m.tailing || !strings.Contains(v, "tail unauthorized: no org id") || m.buf.Len() != 128 {
-		t.Errorf("tail end: tailing=%v lines=%d\n%s", m.tailing, m.buf.Len(), v)
+	if m.tail.Busy() || !strings.Contains(v, "tail unauthorized: no org id") || m.buf.Len() != 128 {
+		t.Errorf("tail end: tailing=%v lines=%d\n%s", m.tail.Busy(), m.buf.Len(), v)
 	}
 }
 
@@ -455,8 +454,8 @@ func TestNewQueryStopsAndRestartsTail(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("new query did not cancel the tail")
 	}
-	if src.tails.Load() != 2 || !m.tailing {
-		t.Fatalf("tail not restarted after the new results: calls=%d tailing=%v", src.tails.Load(), m.tailing)
+	if src.tails.Load() != 2 || !m.tail.Busy() {
+		t.Fatalf("tail not restarted after the new results: calls=%d tailing=%v", src.tails.Load(), m.tail.Busy())
 	}
 	// t stops it and cancels its context.
 	press(m, "t")
@@ -489,7 +488,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	for _, k := range []string{"i", `{app="api"}`, "enter", "esc", "t", "/", "x", "enter", "esc", "n", "c", "w", "l", "T", "10:00", "enter", "y", "e", "enter", "esc", "G"} {
 		step(panetest.Key(k))
 	}
-	step(resultMsg{pane: "logs", seq: m.seq, q: sources.LogQuery{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)})
+	step(resultMsg{Pane: "logs", Name: "query", Seq: m.query.Seq(), Value: answer{q: sources.LogQuery{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)}})
 	step(RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow, Live: false})
 	step(panetest.Key("t"))
 	for _, k := range []string{"j", "k", "pgdown", "g", "enter", "y", "esc"} {

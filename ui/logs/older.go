@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Scrolling up past the oldest buffered line loads the page before it:
@@ -16,29 +17,25 @@ import (
 // before it. The selected line stays selected; a full buffer drops lines
 // from the newest end, and the status says how many.
 
-// olderMsg is a page of lines older than the buffer's oldest.
-type olderMsg struct {
-	pane string
-	seq  int
+// olderPage is a page of lines older than the buffer's oldest.
+type olderPage struct {
 	q    sources.LogQuery
 	rows []row
-	err  error
 }
 
-func (olderMsg) logsMsg() {}
+// olderMsg is the older-lines request's answer.
+type olderMsg = pane.Result[olderPage]
 
-// olderCmd fetches the page. Like queryCmd it captures its inputs by
-// value; rows come oldest first.
-func olderCmd(ctx context.Context, src Source, pane string, seq int, q sources.LogQuery, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// older fetches the page. Like query it captures its inputs by value;
+// rows come oldest first.
+func older(src Source, q sources.LogQuery) func(context.Context) (olderPage, error) {
+	return func(ctx context.Context) (olderPage, error) {
 		res, err := src.QueryRange(ctx, q)
-		msg := olderMsg{pane: pane, seq: seq, q: q, err: err}
+		p := olderPage{q: q}
 		if err == nil {
-			msg.rows = buildRows(res.Entries, q.Direction == sources.Backward)
+			p.rows = buildRows(res.Entries, q.Direction == sources.Backward)
 		}
-		return msg
+		return p, err
 	}
 }
 
@@ -51,7 +48,7 @@ func (m *Model) atOldest() bool {
 // loadOlder starts fetching the page before the oldest buffered line,
 // unless one is on its way.
 func (m *Model) loadOlder() tea.Cmd {
-	if m.olderLoading || !m.atOldest() || m.src == nil {
+	if m.older.Busy() || !m.atOldest() || m.src == nil {
 		return nil
 	}
 	oldest := m.buf.at(m.buf.first()).e.Time
@@ -66,35 +63,23 @@ func (m *Model) loadOlder() tea.Cmd {
 	// The oldest line's own instant is asked again, since other lines may
 	// share it; the ones already buffered are dropped on arrival.
 	q := sources.LogQuery{Expr: m.shown.Expr, From: from, To: oldest.Add(time.Nanosecond), Limit: m.limit, Direction: sources.Backward}
-	m.olderLoading = true
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.olderCancel = cancel
-	return tea.Batch(olderCmd(ctx, m.src, m.id, m.seq, q, m.tmo), m.spin.Start())
+	return tea.Batch(m.older.Start(m.ctx, older(m.src, q)), m.spin.Start())
 }
 
-// cancelOlder gives up on a page on its way.
-func (m *Model) cancelOlder() {
-	if m.olderCancel != nil {
-		m.olderCancel()
-		m.olderCancel = nil
-	}
-	m.olderLoading = false
-}
-
-// onOlder puts a page before the buffer, keeping the selected line.
+// onOlder puts an accepted page before the buffer, keeping the selected
+// line. After an error the buffer stays as it was.
 func (m *Model) onOlder(msg olderMsg) {
-	m.cancelOlder()
-	if msg.err != nil {
-		m.err, m.errAt = msg.err, m.now()
+	if msg.Err != nil {
 		return
 	}
-	rows := m.dropBuffered(msg.rows)
-	if msg.q.From.Before(m.shown.From) {
-		m.shown.From = msg.q.From
+	page := msg.Value
+	rows := m.dropBuffered(page.rows)
+	if page.q.From.Before(m.shown.From) {
+		m.shown.From = page.q.From
 	}
-	m.limitHit = len(msg.rows) >= msg.q.Limit
+	m.limitHit = len(page.rows) >= page.q.Limit
 	if len(rows) == 0 {
-		m.flash = "no older lines since " + m.fmtTime(msg.q.From) + "; k again looks further back"
+		m.flash = "no older lines since " + m.fmtTime(page.q.From) + "; k again looks further back"
 		return
 	}
 	abs, ok := m.selected()
@@ -120,7 +105,7 @@ func (m *Model) onOlder(msg olderMsg) {
 	m.flash = fmt.Sprintf("loaded %s older lines", commas(len(rows)))
 	if dropped > 0 {
 		m.flash += fmt.Sprintf("; dropped the newest %s to stay within %s lines", commas(dropped), commas(m.buf.max))
-		if m.tailing {
+		if m.tail.Busy() {
 			m.stopTail()
 			m.flash += "; tail stopped (t resumes from now)"
 		}

@@ -68,14 +68,14 @@ func TestScrollBackAgainstRealBackend(t *testing.T) {
 	m.SetRange(from, to, false)
 	expr := client.Dialect().Stream("run", run)
 	settleReal(m, m.Run(expr))
-	if m.err != nil || m.buf.Len() != DefaultLimit {
-		t.Fatalf("first page: %d lines, err %v", m.buf.Len(), m.err)
+	if m.lastErr() != nil || m.buf.Len() != DefaultLimit {
+		t.Fatalf("first page: %d lines, err %v", m.buf.Len(), m.lastErr())
 	}
 	for i := 0; i < 10 && m.buf.Len() < n; i++ {
 		press(m, "g")
 		settleReal(m, press(m, "k"))
-		if m.err != nil {
-			t.Fatalf("page %d: %v", i, m.err)
+		if m.lastErr() != nil {
+			t.Fatalf("page %d: %v", i, m.lastErr())
 		}
 	}
 

@@ -74,7 +74,7 @@ func TestScrollBackLoadsEarlierPages(t *testing.T) {
 		before, _ := m.selected()
 		line := m.buf.at(before).e.Line
 		cmd := press(m, "k")
-		if !m.olderLoading || !strings.Contains(m.View(), "loading older lines") {
+		if !m.older.Busy() || !strings.Contains(m.View(), "loading older lines") {
 			t.Fatalf("k at the oldest line shows no load (flash %q)", m.flash)
 		}
 		settle(m, cmd)
@@ -164,7 +164,7 @@ func TestScrollBackWhileTailing(t *testing.T) {
 		{Time: fixedNow.Add(time.Second), Labels: all[0].Labels, Line: "tailed 1"},
 		{Time: fixedNow.Add(2 * time.Second), Labels: all[0].Labels, Line: "tailed 2"},
 	}
-	m.Update(tailBatchMsg{pane: m.id, seq: m.tailSeq, rows: buildRows(newer, false)})
+	m.Update(tailBatchMsg{run: startTestTail(m), rows: buildRows(newer, false)})
 	m.Update(page)
 	if sel, _ := m.selected(); m.buf.at(sel).e.Line != line {
 		t.Errorf("selection moved to %q, want %q", m.buf.at(sel).e.Line, line)

@@ -65,7 +65,7 @@ func (m *Model) pivotFallback(found int, expr string) tea.Cmd {
 // AtRest reports whether esc would do nothing here: no input, no detail
 // view, no query running, no filter and no chart to return to.
 func (m *Model) AtRest() bool {
-	return m.mode == modeList && !m.querying && !m.olderLoading && m.flt == nil && m.chartBack == nil
+	return m.mode == modeList && !m.query.Busy() && !m.older.Busy() && m.flt == nil && m.chartBack == nil
 }
 
 // Selection is the line under the cursor as evidence: the query that

@@ -16,8 +16,7 @@ func bigModel(t *testing.T, n int) *Model {
 	t.Helper()
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &fakeSource{}, 200, 50)
 	m.editor.SetValue(`{env="prod"}`)
-	m.seq = 1
-	m.Update(resultMsg{pane: m.id, seq: 1, rows: buildRows(benchEntries(n), false)})
+	m.Update(queryAnswer(m, answer{rows: buildRows(benchEntries(n), false)}))
 	return m
 }
 

@@ -80,7 +80,7 @@ func (m *Model) statusLine() string {
 	switch {
 	case m.plot != nil:
 		parts = append(parts, m.chartStatus()...)
-	case m.querying:
+	case m.query.Busy():
 		parts = append(parts, m.spin.View()+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
 		if m.hasResult {
 			parts = append(parts, st.Muted.Render(fmt.Sprintf("showing %s earlier lines", commas(m.buf.Len()))))
@@ -94,13 +94,13 @@ func (m *Model) statusLine() string {
 			s += fmt.Sprintf(" (limit %s: newest shown)", commas(m.shown.Limit))
 		}
 		parts = append(parts, st.Status.Render(s), st.Muted.Render(m.rangeLabel(m.shown.From, m.shown.To)))
-		if m.err != nil {
-			parts = append(parts, st.WarnMsg.Render("stale, "+ageLabel(now.Sub(m.shownAt))+" old"))
+		if m.lastErr() != nil {
+			parts = append(parts, st.WarnMsg.Render("stale, "+pane.Age(now.Sub(m.shownAt))+" old"))
 		}
 	default:
 		parts = append(parts, st.Muted.Render("no results yet"))
 	}
-	if m.olderLoading {
+	if m.older.Busy() {
 		parts = append(parts, m.spin.View()+st.Status.Render("loading older lines…"))
 	}
 	if m.flt != nil {
@@ -152,9 +152,9 @@ func (m *Model) editKind() string {
 
 func (m *Model) tailLabel(now time.Time) string {
 	st := &m.st
-	if !m.tailing {
-		if m.tailErr != nil {
-			kind, _ := pane.ErrText(m.tailErr)
+	if !m.tail.Busy() {
+		if m.tail.Err() != nil {
+			kind, _ := m.tail.ErrText()
 			return st.ErrorMsg.Render("tail stopped: " + kind)
 		}
 		return ""
@@ -192,18 +192,18 @@ func (m *Model) errorLines() []string {
 	st := &m.st
 	var s string
 	switch {
-	case m.err != nil:
-		kind, reason := pane.ErrText(m.err)
+	case m.lastErr() != nil:
+		kind, reason := pane.ErrText(m.lastErr())
 		still := "no earlier results to show"
 		switch {
 		case m.plot != nil:
 			still = m.chartStill()
 		case m.hasResult:
-			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), ageLabel(m.now().Sub(m.shownAt)))
+			still = fmt.Sprintf("showing the previous %s lines from %s ago", commas(m.buf.Len()), pane.Age(m.now().Sub(m.shownAt)))
 		}
 		s = st.ErrorMsg.Render("✗ "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — "+still+"; i edits, enter re-runs")
-	case !m.tailing && m.tailErr != nil:
-		kind, reason := pane.ErrText(m.tailErr)
+	case !m.tail.Busy() && m.tail.Err() != nil:
+		kind, reason := m.tail.ErrText()
 		s = st.ErrorMsg.Render("✗ tail "+kind+": ") + st.Plain.Render(reason) + st.Muted.Render(" — the lines it brought stay; t retries")
 	default:
 		return nil
@@ -265,11 +265,11 @@ func (m *Model) emptyMessage() []string {
 		s = fmt.Sprintf("Searching %s buffered lines for %q…", commas(m.buf.Len()), sanitize.Line(m.flt.text))
 	case m.flt != nil && m.buf.Len() > 0:
 		s = fmt.Sprintf("No buffered line contains %q. Press esc to clear the filter.", sanitize.Line(m.flt.text))
-	case m.querying:
+	case m.query.Busy():
 		s = m.spin.View() + "waiting for " + correlate.DisplayName(m.backendName()) + ": " + sanitize.Line(m.queryExpr)
 	case m.hasResult:
 		s = "No lines matched " + sanitize.Line(m.shown.Expr) + " in " + m.rangeLabel(m.shown.From, m.shown.To) + ". Widen the range ([ - ) or edit the query (i)."
-	case m.err != nil:
+	case m.lastErr() != nil:
 		s = "Nothing to show yet; fix the query or the backend and press i, then enter."
 	case m.src == nil:
 		s = "This context has no log backend. Add a loki: or victorialogs: block to it in the config (reltui config check shows what is configured)."
