@@ -301,8 +301,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.probeRound())
 		}
 		return m, tea.Batch(cmds...)
-	case logs.CopyMsg:
-		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
 	case pane.CopyMsg:
 		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
 	case logs.Msg:

@@ -10,6 +10,7 @@ import (
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/logs"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // logsPane adapts *logs.Model to ui.Pane: the pane's Update returns its
@@ -30,31 +31,34 @@ func ExampleNew() {
 	if err != nil {
 		return
 	}
-	pane := logs.New(logs.Config{
+	lp := logs.New(logs.Config{
 		Source:   client,
 		Renderer: lipgloss.DefaultRenderer(), // the session's renderer
 		Palette:  themes.Dark(),
 		Query:    `{service_name=~".+"}`,
 	})
-	defer pane.Close()
+	defer lp.Close()
 	now := time.Now()
-	pane.SetRange(now.Add(-time.Hour), now, true)
-	var p ui.Pane = logsPane{pane}
+	lp.SetRange(now.Add(-time.Hour), now, true)
+	var p ui.Pane = logsPane{lp}
 	_ = p.Init() // runs the query: hand the Cmd to the runtime
 
-	// In the root's Update: logs.Msg values go to the Logs pane even when
-	// another pane is showing; logs.CopyMsg is written to the terminal.
+	// In the root's Update: logs.Msg values, and pane.Routed ones with the
+	// pane's ID (its requests' answers), go to the Logs pane even when
+	// another pane is showing; a pane.CopyMsg is written to the terminal.
 	route := func(msg tea.Msg) tea.Cmd {
+		var cmd tea.Cmd
 		switch msg := msg.(type) {
-		case logs.CopyMsg:
+		case pane.CopyMsg:
 			_ = msg.Sequence // write to the session's output
-			return nil
 		case logs.Msg:
-			var cmd tea.Cmd
 			p, cmd = p.Update(msg)
-			return cmd
+		case pane.Routed:
+			if msg.PaneID() == lp.ID() {
+				p, cmd = p.Update(msg)
+			}
 		}
-		return nil
+		return cmd
 	}
 	_ = route
 }

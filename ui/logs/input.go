@@ -3,11 +3,9 @@ package logs
 import (
 	"fmt"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -245,8 +243,11 @@ func (m *Model) copySelected() tea.Cmd {
 		m.flash = "nothing to copy"
 		return nil
 	}
-	text := sanitize.Text(m.buf.at(abs).e.Line)
-	seq := osc52.New(text).String()
+	text, cmd := pane.CopyTextCmd(m.buf.at(abs).e.Line)
+	if cmd == nil {
+		m.flash = "nothing to copy"
+		return nil
+	}
 	m.flash = fmt.Sprintf("copied %s bytes (OSC 52; your terminal must allow clipboard writes)", commas(len(text)))
-	return func() tea.Msg { return CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

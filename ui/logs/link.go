@@ -1,10 +1,9 @@
 package logs
 
 import (
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // copyLink copies (OSC 52) and shows a link that opens the query on
@@ -24,8 +23,7 @@ func (m *Model) copyLink() tea.Cmd {
 		m.flash = "no web UI to link to: set grafana.url and grafana.loki_datasource in this context's config"
 		return nil
 	}
-	text := sanitize.Line(l.URL)
-	seq := osc52.New(text).String()
+	text, cmd := pane.CopyCmd(l.URL)
 	m.flash = "copied link to " + l.Where + ": " + text
-	return func() tea.Msg { return CopyMsg{Text: text, Sequence: seq} }
+	return cmd
 }

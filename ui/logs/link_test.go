@@ -9,6 +9,7 @@ import (
 
 	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -19,7 +20,7 @@ func copiedLink(t *testing.T, m *Model) string {
 	if cmd == nil {
 		t.Fatalf("U copied nothing: %q", m.flash)
 	}
-	c, ok := cmd().(CopyMsg)
+	c, ok := cmd().(pane.CopyMsg)
 	if !ok || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") || !strings.Contains(m.flash, c.Text) {
 		t.Fatalf("U: %#v, flash %q", c, m.flash)
 	}

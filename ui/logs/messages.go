@@ -18,16 +18,6 @@ import (
 // (pane.SpinMsg) are routed by the pane's ID instead.
 type Msg interface{ logsMsg() }
 
-// CopyMsg asks the root to put Text on the clipboard. Sequence is the
-// OSC 52 escape that does it (plain form, no tmux/screen wrapping); the root
-// writes it to its own output, the only place that knows where the terminal
-// is (a local tty or an SSH session). Text is sanitized: pasting it later
-// cannot replay control sequences from the log line.
-type CopyMsg struct {
-	Text     string
-	Sequence string
-}
-
 // RangeMsg tells the pane the console's time range changed. Unlike
 // SetRange, it also re-runs the current query over the new range.
 type RangeMsg struct {

@@ -567,7 +567,7 @@ func TestCopyProducesOSC52(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("copy msgs = %v", msgs)
 	}
-	cm, ok := msgs[0].(CopyMsg)
+	cm, ok := msgs[0].(pane.CopyMsg)
 	if !ok {
 		t.Fatalf("got %T", msgs[0])
 	}
