@@ -156,7 +156,7 @@ func TestLiveChartRefreshes(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("a live chart armed no refresh")
 	}
-	settle(m, m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen}))
+	settle(m, m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartLive.Gen()}))
 	if src.metrics.Load() != n+1 {
 		t.Fatalf("the tick ran %d queries", src.metrics.Load()-n)
 	}
@@ -164,11 +164,11 @@ func TestLiveChartRefreshes(t *testing.T) {
 		t.Errorf("the refresh moved the cursor %v→%v or the series %d→%d", cursor, m.cursor, series, m.curSeries)
 	}
 	// A stale tick does nothing; one while a query is out is dropped.
-	if cmd := m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen - 1}); cmd != nil {
+	if cmd := m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartLive.Gen() - 1}); cmd != nil {
 		t.Error("a stale tick did something")
 	}
 	m.query.Start(m.ctx, func(context.Context) (answer, error) { return answer{}, nil })
-	if m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartGen}); src.metrics.Load() != n+1 {
+	if m.onChartTick(chartTickMsg{pane: m.id, gen: m.chartLive.Gen()}); src.metrics.Load() != n+1 {
 		t.Error("a refresh overlapped a query still out")
 	}
 	m.query.Stop()

@@ -40,22 +40,18 @@ func (m *Model) isLive() bool { return m.live || !m.rangeSet }
 
 // scheduleChart arms the next refresh of the chart on screen, if live.
 func (m *Model) scheduleChart() tea.Cmd {
-	m.chartGen++
-	if m.plot == nil || !m.isLive() || m.hidden {
+	gen, ok := m.chartLive.Arm()
+	if !ok || m.plot == nil || !m.isLive() {
 		return nil
 	}
-	id, gen := m.id, m.chartGen
+	id := m.id
 	return pane.Tick(m.ctx, chartCadence(m.plot.step), func(time.Time) tea.Msg { return chartTickMsg{pane: id, gen: gen} })
 }
 
 // onChartTick re-runs the chart's query, unless something is already out
 // (then this refresh is dropped and the next one armed).
 func (m *Model) onChartTick(msg chartTickMsg) tea.Cmd {
-	if msg.gen != m.chartGen || m.plot == nil || !m.isLive() {
-		return nil
-	}
-	if m.hidden {
-		m.chartDue = true
+	if m.plot == nil || !m.isLive() || !m.chartLive.Fire(msg.gen) {
 		return nil
 	}
 	if m.query.Busy() || m.mode == modeEdit {
@@ -68,17 +64,11 @@ func (m *Model) onChartTick(msg chartTickMsg) tea.Cmd {
 // a live chart, it refreshes at once when a refresh fell due while hidden
 // or the chart is older than one cadence, and otherwise re-arms the timer.
 func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
-	if !v.Visible {
-		m.hidden = true
+	back, due := m.chartLive.Visible(v)
+	if !back || m.plot == nil || !m.isLive() {
 		return nil
 	}
-	wasHidden := m.hidden
-	m.hidden = false
-	if !wasHidden || m.plot == nil || !m.isLive() {
-		return nil
-	}
-	due := m.chartDue || m.now().Sub(m.plot.at) >= chartCadence(m.plot.step)
-	m.chartDue = false
+	due = due || m.now().Sub(m.plot.at) >= chartCadence(m.plot.step)
 	if due && !m.query.Busy() && m.mode != modeEdit {
 		return m.runQuery(m.plot.expr)
 	}

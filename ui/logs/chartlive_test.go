@@ -30,8 +30,8 @@ func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
 	// Hidden: the tick armed before runs nothing and arms nothing.
 	m.Update(pane.VisibleMsg{})
 	clk.Add(cadence)
-	if cmd := cmdOf(m.Update(chartTickMsg{pane: m.id, gen: m.chartGen})); cmd != nil || src.metrics.Load() != n || !m.chartDue {
-		t.Fatalf("a hidden chart's tick: cmd %v, %d queries, due %v", cmd, src.metrics.Load()-n, m.chartDue)
+	if cmd := cmdOf(m.Update(chartTickMsg{pane: m.id, gen: m.chartLive.Gen()})); cmd != nil || src.metrics.Load() != n || !m.chartLive.Due() {
+		t.Fatalf("a hidden chart's tick: cmd %v, %d queries, due %v", cmd, src.metrics.Load()-n, m.chartLive.Due())
 	}
 	// An answer still out when the pane was hidden arms no tick either.
 	if cmd := cmdOf(m.Update(metricAnswer(m, *m.plot))); cmd != nil {
@@ -40,15 +40,15 @@ func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
 
 	// Shown with a refresh due: it runs at once.
 	settle(m, cmdOf(m.Update(pane.VisibleMsg{Visible: true})))
-	if src.metrics.Load() != n+1 || m.chartDue || m.hidden {
-		t.Fatalf("shown when due: %d queries, due %v", src.metrics.Load()-n, m.chartDue)
+	if src.metrics.Load() != n+1 || m.chartLive.Due() || m.chartLive.Hidden() {
+		t.Fatalf("shown when due: %d queries, due %v", src.metrics.Load()-n, m.chartLive.Due())
 	}
 
 	// Hidden and shown again within a cadence: no query, the timer only.
 	m.Update(pane.VisibleMsg{})
 	clk.Add(cadence / 3)
-	gen := m.chartGen
-	if cmd := cmdOf(m.Update(pane.VisibleMsg{Visible: true})); cmd == nil || m.chartGen == gen || src.metrics.Load() != n+1 {
+	gen := m.chartLive.Gen()
+	if cmd := cmdOf(m.Update(pane.VisibleMsg{Visible: true})); cmd == nil || m.chartLive.Gen() == gen || src.metrics.Load() != n+1 {
 		t.Fatalf("shown before due: cmd %v, %d queries", cmd, src.metrics.Load()-n)
 	}
 

@@ -145,11 +145,9 @@ type Model struct {
 	cursor    time.Time
 	curSeries int
 	chartBack *chartSaved
-	chartGen  int // numbers the chart's refresh ticks (chartlive.go)
-	// hidden is set while the root shows another pane; chartDue when a
-	// chart refresh fell due meanwhile (chartlive.go).
-	hidden   bool
-	chartDue bool
+	// chartLive arms the chart's refresh only while the root shows the
+	// pane (chartlive.go).
+	chartLive pane.LiveRefresh
 
 	warnings []string
 
