@@ -92,9 +92,8 @@ type Model struct {
 	spin          pane.Spinner
 	flash         string
 
-	from, to time.Time
-	live     bool
-	rangeSet bool
+	// The range the root gave us.
+	rng pane.Range
 
 	// req is the resolution; loadID is the id it resolves while Busy.
 	req    pane.Request[answer]
@@ -116,39 +115,18 @@ type Model struct {
 
 // New builds the pane; it contacts nothing.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "request"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
+		Parent: cfg.Parent}.Fill("request", DefaultTimeout)
 	if cfg.Pad <= 0 {
 		cfg.Pad = correlate.DefaultPad
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
-	m := &Model{id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout, pad: cfg.Pad,
-		logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
-		st: NewStyles(cfg.Renderer, cfg.Palette)}
-	m.ctx, m.cancel = context.WithCancel(parent)
+	m := &Model{id: b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location,
+		tmo: b.Timeout, pad: cfg.Pad, logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
+		st: NewStyles(b.Renderer, cfg.Palette)}
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.req = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
-	m.input = newInput(cfg.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
-	m.filterIn = newInput(cfg.Renderer, m.st, "/", "")
+	m.input = newInput(b.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
+	m.filterIn = newInput(b.Renderer, m.st, "/", "")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
@@ -189,7 +167,7 @@ func (m *Model) SetSize(w, h int) {
 
 // SetRange sets the window the next resolution searches.
 func (m *Model) SetRange(from, to time.Time, live bool) {
-	m.from, m.to, m.live, m.rangeSet = from, to, live, true
+	m.rng.Set(from, to, live)
 }
 
 // ShortHelp is the footer for the current mode.
@@ -234,14 +212,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // window is the range to search, resolved now for a live range.
 func (m *Model) window() correlate.Window {
-	now := m.now()
-	switch {
-	case !m.rangeSet:
-		return correlate.Window{From: now.Add(-DefaultWindow), To: now}
-	case m.live:
-		return correlate.Window{From: now.Add(-m.to.Sub(m.from)), To: now}
-	}
-	return correlate.Window{From: m.from, To: m.to}
+	from, to := m.rng.Window(m.now(), DefaultWindow)
+	return correlate.Window{From: from, To: to}
 }
 
 // Resolve shows id, as if typed and entered.

@@ -134,9 +134,7 @@ type Model struct {
 	flash         string
 
 	// The range the root gave us.
-	from, to time.Time
-	live     bool
-	rangeSet bool
+	rng pane.Range
 
 	// The search.
 	search     pane.Request[searchAnswer]
@@ -176,21 +174,8 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "traces"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
+		Parent: cfg.Parent}.Fill("traces", DefaultTimeout)
 	if cfg.LogLabel == "" {
 		cfg.LogLabel = DefaultLogLabel
 	}
@@ -200,31 +185,23 @@ func New(cfg Config) *Model {
 	if cfg.FoldShare <= 0 || cfg.FoldShare >= 1 {
 		cfg.FoldShare = DefaultFoldShare
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
 	m := &Model{
-		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
-		tmo: cfg.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad, share: cfg.FoldShare,
-		st:        NewStyles(cfg.Renderer, cfg.Palette),
+		id: b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location,
+		tmo: b.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad, share: cfg.FoldShare,
+		st:        NewStyles(b.Renderer, cfg.Palette),
 		collapsed: map[int32]bool{},
 		opened:    map[int32]bool{},
 		sortBy:    sortStart,
 		matchAt:   -1,
 		links:     cfg.Links,
 	}
-	m.ctx, m.cancel = context.WithCancel(parent)
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.search = pane.NewRequest[searchAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.trace = pane.NewRequest[*tree](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.dv.req = pane.NewRequest[*diffResult](pane.RequestConfig{Pane: m.id, Now: m.now})
 	m.sg.svc = pane.NewRequest[[]string](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.sg.opsReq = pane.NewRequest[opsAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
-	r := cfg.Renderer
+	r := b.Renderer
 	m.form = newForm(r, m.st)
 	m.form.inputs[fieldService].SetValue(cfg.Service)
 	m.filterIn = newFilterInput(r, m.st)
@@ -284,7 +261,7 @@ func (m *Model) SetSize(w, h int) {
 // SetRange sets the window the next search covers. With live set the
 // window ends when the search runs and keeps its length.
 func (m *Model) SetRange(from, to time.Time, live bool) {
-	m.from, m.to, m.live, m.rangeSet = from, to, live, true
+	m.rng.Set(from, to, live)
 }
 
 // ShortHelp is the footer for the current mode.
@@ -375,16 +352,7 @@ func (m *Model) waiting() bool {
 }
 
 // window is the search window, resolved now for a live range.
-func (m *Model) window() (time.Time, time.Time) {
-	now := m.now()
-	switch {
-	case !m.rangeSet:
-		return now.Add(-time.Hour), now
-	case m.live:
-		return now.Add(-m.to.Sub(m.from)), now
-	}
-	return m.from, m.to
-}
+func (m *Model) window() (time.Time, time.Time) { return m.rng.Window(m.now(), time.Hour) }
 
 // runSearch cancels a running search and starts q over the current range.
 func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {
