@@ -64,18 +64,16 @@ func logsQLBehind(expr string) (string, bool) {
 }
 
 // skipQuote returns the index of the quote closing the one at i (the last
-// index when it never closes); backslash escapes apply inside "" and ”.
+// index when it never closes). LogQL's strings are Go's string literals
+// (Loki reads them with Go's scanner), so the standard library finds the
+// end; a string Go cannot read, which Loki would have refused, runs to
+// the end of the query.
 func skipQuote(s string, i int) int {
-	q := s[i]
-	for j := i + 1; j < len(s); j++ {
-		switch {
-		case s[j] == '\\' && q != '`':
-			j++
-		case s[j] == q:
-			return j
-		}
+	q, err := strconv.QuotedPrefix(s[i:])
+	if err != nil {
+		return len(s) - 1
 	}
-	return len(s) - 1
+	return i + len(q) - 1
 }
 
 // indexOutsideQuotes finds sub in s, ignoring quoted text.
