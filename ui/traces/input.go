@@ -260,19 +260,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 		return m.traceLink()
 	case key.Matches(msg, k.Logs):
 		return m.logsPivot(m.detailSpan)
-	case key.Matches(msg, k.Up):
-		m.detail.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		m.detail.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		m.detail.PageUp()
-	case key.Matches(msg, k.PageDown):
-		m.detail.PageDown()
-	case key.Matches(msg, k.Top):
-		m.detail.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		m.detail.GotoBottom()
 	}
+	k.Scroll(msg, &m.detail)
 	return nil
 }
 
