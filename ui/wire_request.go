@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -12,8 +13,8 @@ import (
 // either backend the pane says so when asked to search.
 func newRequestPane(env PaneEnv) Pane {
 	cfg := request.Config{
-		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
-		Links: linkTargets(env.Ctx),
+		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Palette: env.Palette, Links: linkTargets(env.Ctx),
 	}
 	if lg := env.Ctx.Logs; lg != nil {
 		cfg.LogDialect, cfg.LogBackend = lg.Dialect(), lg.Backend()

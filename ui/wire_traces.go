@@ -1,13 +1,16 @@
 package ui
 
-import "github.com/reltui/reltui/ui/traces"
+import (
+	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/traces"
+)
 
 // newTracesPane builds the Traces pane for one context from its Jaeger
 // client. Without a Jaeger the pane says how to configure one.
 func newTracesPane(env PaneEnv) Pane {
 	cfg := traces.Config{
-		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent, Links: linkTargets(env.Ctx),
+		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Palette: env.Palette, Links: linkTargets(env.Ctx),
 	}
 	if env.Ctx.Jaeger != nil {
 		// Only a non-nil client: a nil *jaeger.Client in the interface

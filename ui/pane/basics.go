@@ -8,7 +8,7 @@ import (
 )
 
 // Basics are the settings every pane's Config carries, which every pane's
-// New defaults the same way. A pane copies them out of its Config and
+// New defaults the same way: a pane's Config embeds them and its New
 // calls Fill.
 type Basics struct {
 	// ID names the pane in its messages.

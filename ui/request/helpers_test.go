@@ -110,8 +110,8 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
 	clk := fixedNow
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: func() time.Time { return clk }, Location: time.UTC,
-		LogDialect: loki.Dialect{}, LogBackend: "loki"})
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: func() time.Time { return clk }, Location: time.UTC},
+		Source: src, Palette: pal, LogDialect: loki.Dialect{}, LogBackend: "loki"})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
 	t.Cleanup(m.Close)

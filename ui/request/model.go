@@ -35,21 +35,16 @@ const (
 
 // Config is what the pane needs from outside.
 type Config struct {
-	// ID names the pane in its messages ("request" when empty).
-	ID string
+	// Basics are the ID ("request" when empty), renderer, clock, zone,
+	// timeout of one resolution (DefaultTimeout) and parent context.
+	pane.Basics
 	// Source resolves IDs; nil means neither Loki nor Jaeger is configured.
-	Source   Source
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Keys     *KeyMap
-	Now      func() time.Time
-	Location *time.Location
-	// Timeout bounds one resolution (DefaultTimeout).
-	Timeout time.Duration
+	Source  Source
+	Palette themes.Palette
+	Keys    *KeyMap
 	// Pad is the window pivots search around a span or line
 	// (correlate.DefaultPad).
-	Pad    time.Duration
-	Parent context.Context
+	Pad time.Duration
 	// LogDialect writes the log queries pinned as evidence, in the log
 	// backend's language; LogBackend names that backend. Both are empty
 	// when the context has no log backend.
@@ -115,8 +110,7 @@ type Model struct {
 
 // New builds the pane; it contacts nothing.
 func New(cfg Config) *Model {
-	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
-		Parent: cfg.Parent}.Fill("request", DefaultTimeout)
+	b := cfg.Basics.Fill("request", DefaultTimeout)
 	if cfg.Pad <= 0 {
 		cfg.Pad = correlate.DefaultPad
 	}

@@ -220,7 +220,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
 	clk := panetest.NewClock(fixedNow)
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
 	t.Cleanup(m.Close)

@@ -46,22 +46,15 @@ const (
 
 // Config is what the pane needs from outside, as a typed struct.
 type Config struct {
-	// ID names the pane in its messages; "" means "traces".
-	ID string
+	// Basics are the ID ("traces" when empty), renderer, clock, zone,
+	// timeout of one search or fetch (DefaultTimeout) and parent context.
+	pane.Basics
 	// Source is the trace backend; nil means the context has none, and
 	// the pane says so instead of searching.
-	Source Source
-	// Renderer is the session's lipgloss renderer; nil means the default.
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
+	Source  Source
+	Palette themes.Palette
 	// Keys overrides DefaultKeyMap.
 	Keys *KeyMap
-	// Now is the clock; tests pin it. Nil means time.Now.
-	Now func() time.Time
-	// Location is the zone times are shown in; nil means time.Local.
-	Location *time.Location
-	// Timeout bounds one search or fetch (DefaultTimeout).
-	Timeout time.Duration
 	// LogLabel is the Loki stream label that names a service, for the
 	// span-to-logs pivot (DefaultLogLabel, what the demo and most
 	// promtail/alloy setups use).
@@ -74,8 +67,6 @@ type Config struct {
 	FoldShare float64
 	// Service, when set, is put in the search form.
 	Service string
-	// Parent, when set, ends all of the pane's work when it is cancelled.
-	Parent context.Context
 	// Links says where U's links point (Explore's trace datasource, Jaeger
 	// UI); the zero value makes none.
 	Links links.Targets
@@ -174,8 +165,7 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
-		Parent: cfg.Parent}.Fill("traces", DefaultTimeout)
+	b := cfg.Basics.Fill("traces", DefaultTimeout)
 	if cfg.LogLabel == "" {
 		cfg.LogLabel = DefaultLogLabel
 	}
