@@ -153,6 +153,12 @@ func HeldAt(series []sources.Series) []time.Time {
 // missed scrape is not a recovery. ok is false when the condition did not
 // hold within two steps of until.
 func ConditionStart(held []time.Time, step time.Duration, until time.Time) (time.Time, bool) {
+	// Prometheus answers range queries in whole milliseconds, so the
+	// point evaluated at until (an activeAt in microseconds) may come back
+	// up to a millisecond after it; it is still until's evaluation. Without
+	// this, a rule that held at only its last evaluation (for: 0m, the
+	// scrape just before) read as never held.
+	until = until.Add(time.Millisecond)
 	i := sort.Search(len(held), func(i int) bool { return held[i].After(until) }) - 1
 	if i < 0 || until.Sub(held[i]) > 2*step {
 		return time.Time{}, false

@@ -32,6 +32,12 @@ func TestConditionStart(t *testing.T) {
 		{"not holding at until", at(0, 5), 30, 0, false},
 		{"nothing", nil, 30, 0, false},
 	}
+	// Held only at until, answered rounded up to the millisecond (as
+	// Prometheus does with an activeAt in microseconds).
+	until := t0.Add(20*time.Second + 549825*time.Microsecond)
+	if got, ok := ConditionStart([]time.Time{until.Round(time.Millisecond)}, step, until); !ok || !got.Equal(until.Round(time.Millisecond)) {
+		t.Errorf("a point at until rounded to the millisecond: got %v %v", got, ok)
+	}
 	for _, c := range cases {
 		got, ok := ConditionStart(c.held, step, t0.Add(time.Duration(c.until)*time.Second))
 		if ok != c.ok || (ok && !got.Equal(t0.Add(time.Duration(c.want)*time.Second))) {
