@@ -13,15 +13,14 @@ type BaseStyles struct {
 	// glyphs, bold and reverse video alone.
 	Mono bool
 
-	Plain    lipgloss.Style
-	Prompt   lipgloss.Style
-	Title    lipgloss.Style
-	Muted    lipgloss.Style
-	Subtle   lipgloss.Style
+	// Plain is unstyled text; Prompt and Title are the pane's accents;
+	// Muted and Subtle are secondary text.
+	Plain, Prompt, Title, Muted, Subtle lipgloss.Style
+	// Selected is the row under the cursor.
 	Selected lipgloss.Style
-	ErrorMsg lipgloss.Style
-	WarnMsg  lipgloss.Style
-	Spinner  lipgloss.Style
+	// ErrorMsg and WarnMsg are error and warning notes; Spinner is the
+	// busy spinner.
+	ErrorMsg, WarnMsg, Spinner lipgloss.Style
 }
 
 // NewBaseStyles builds the base styles for palette p on renderer r. With
