@@ -459,14 +459,7 @@ func (m *Model) spanRow(i int32, selected, match bool, lay rowLayout) string {
 	}
 
 	// The name column: indent, fold glyph, service, operation.
-	depth := int(nd.depth)
-	maxDepth := max(0, lay.name/3-1)
-	prefix := ""
-	if depth > maxDepth {
-		prefix = fmt.Sprintf("%d…", depth)
-		depth = max(0, maxDepth-(len(prefix)+1)/2)
-	}
-	prefix = strings.Repeat("  ", depth) + prefix
+	prefix := indent(int(nd.depth), lay.name)
 	switch {
 	case len(nd.children) == 0:
 		prefix += "  "
@@ -552,6 +545,19 @@ func isTruncation(w string) bool {
 	return strings.Contains(w, "showing the first") || strings.Contains(w, "truncated")
 }
 
+// indent is the name column's indent for a row at depth in a column of
+// width cells: two spaces a level, and past a third of the column the
+// depth written out ("12…") where the indent would have gone.
+func indent(depth, width int) string {
+	maxDepth := max(0, width/3-1)
+	prefix := ""
+	if depth > maxDepth {
+		prefix = fmt.Sprintf("%d…", depth)
+		depth = max(0, maxDepth-(len(prefix)+1)/2)
+	}
+	return strings.Repeat("  ", depth) + prefix
+}
+
 // foldLine draws a fold row: where its parent's children would be, a
 // count of the tiny spans it stands for, the threshold in the duration
 // column and their extent on the axis.
@@ -564,14 +570,7 @@ func (m *Model) foldLine(f *foldRow, selected bool, lay rowLayout) string {
 	} else {
 		b.WriteString("   ")
 	}
-	depth := int(f.depth)
-	maxDepth := max(0, lay.name/3-1)
-	prefix := ""
-	if depth > maxDepth {
-		prefix = fmt.Sprintf("%d…", depth)
-		depth = max(0, maxDepth-(len(prefix)+1)/2)
-	}
-	prefix = strings.Repeat("  ", depth) + prefix + glyphFoldRow + " "
+	prefix := indent(int(f.depth), lay.name) + glyphFoldRow + " "
 	text := fmt.Sprintf("%s spans under %s folded", thousands(f.spans), m.shareLabel())
 	if f.spans == 1 {
 		text = "1 span under " + m.shareLabel() + " folded"
