@@ -184,18 +184,8 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "logs"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
+	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
+		Parent: cfg.Parent}.Fill("logs", DefaultTimeout)
 	if cfg.IDs == nil {
 		cfg.IDs = correlate.DefaultExtractor()
 	}
@@ -205,35 +195,24 @@ func New(cfg Config) *Model {
 	if cfg.MaxLines <= 0 {
 		cfg.MaxLines = DefaultMaxLines
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
 	if cfg.ContextLines <= 0 {
 		cfg.ContextLines = DefaultContextLines
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
 	m := &Model{
 		history: pane.NewHistory(maxHistory),
-		ids:     cfg.IDs, id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location,
-		limit: cfg.Limit, tmo: cfg.Timeout, ctxN: cfg.ContextLines,
-		st:       NewStyles(cfg.Renderer, cfg.Palette),
+		ids:     cfg.IDs, id: b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location,
+		limit: cfg.Limit, tmo: b.Timeout, ctxN: cfg.ContextLines,
+		st:       NewStyles(b.Renderer, cfg.Palette),
 		buf:      newBuffer(cfg.MaxLines),
 		expanded: map[int64]bool{},
 	}
 	m.paint = newPainter(&m.st)
 	m.links = cfg.Links
-	m.ctx, m.cancel = context.WithCancel(parent)
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.query = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Name: "query", Timeout: m.tmo, Now: m.now})
 	m.older = pane.NewRequest[olderPage](pane.RequestConfig{Pane: m.id, Name: "older", Timeout: m.tmo, Now: m.now})
 	m.tail = pane.NewRequest[sources.TailStatus](pane.RequestConfig{Pane: m.id, Name: "tail", Now: m.now})
-	r := cfg.Renderer
+	r := b.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
 	m.setHintLabel("service_name")
 	m.editor.SetValue(sanitize.Line(cfg.Query))

@@ -126,42 +126,25 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "slos"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Timeout: cfg.Timeout,
+		Parent: cfg.Parent}.Fill("slos", DefaultTimeout)
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = DefaultRefresh
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
+	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, every: cfg.Refresh, tmo: cfg.Timeout,
-		st: NewStyles(cfg.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
+		id: b.ID, src: cfg.Source, keys: keys, now: b.Now, every: cfg.Refresh, tmo: b.Timeout,
+		st: NewStyles(b.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
-	m.ctx, m.cancel = context.WithCancel(parent)
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
 	m.configured, m.rules, m.exclusions, m.searched, m.incidents = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched, cfg.Incidents
 	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
 		m.items = append(m.items, item{s: s})
 	}
-	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
-		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted},
+	m.filter = pane.NewFilter(b.Renderer, pane.FilterConfig{
+		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: b.Renderer.NewStyle(), Placeholder: m.st.Muted},
 		Placeholder: "name, service or status", Limit: 256,
 		Apply: keys.Apply, Cancel: keys.Back, Label: m.st.Subtle, Note: m.st.Muted,
 	})
