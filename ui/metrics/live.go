@@ -53,23 +53,18 @@ func liveCadence(step, scrape time.Duration) time.Duration {
 // startTick arms the refresh timer for a live range on a shown pane; any
 // earlier timer becomes stale.
 func (m *Model) startTick() tea.Cmd {
-	m.tickGen++
-	if !m.live || m.hidden || m.src == nil {
+	gen, ok := m.shown.Arm()
+	if !ok || !m.live || m.src == nil {
 		return nil
 	}
-	m.due = false
-	id, gen := m.id, m.tickGen
+	id := m.id
 	return m.ticker(m.ctx, m.cadence(), func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }
 
 // onTick refreshes when the timer fires, unless the refresh before is
 // still out, and re-arms the timer.
-func (m *Model) onTick() tea.Cmd {
-	if !m.live {
-		return nil
-	}
-	if m.hidden {
-		m.due = true
+func (m *Model) onTick(gen int) tea.Cmd {
+	if !m.live || !m.shown.Fire(gen) {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -83,18 +78,13 @@ func (m *Model) onTick() tea.Cmd {
 // with a live range, it refreshes at once when a refresh fell due while
 // hidden or the data is older than one cadence.
 func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
-	if !v.Visible {
-		m.hidden = true
-		return nil
-	}
-	wasHidden := m.hidden
-	m.hidden = false
-	if !m.live || !wasHidden {
+	back, due := m.shown.Visible(v)
+	if !m.live || !back {
 		return nil
 	}
 	var cmd tea.Cmd
 	at, ok := m.dataAt()
-	if !m.busy() && (m.due || !ok || m.now().Sub(at) >= m.cadence()) {
+	if !m.busy() && (due || !ok || m.now().Sub(at) >= m.cadence()) {
 		cmd = m.liveRefresh()
 	}
 	return tea.Batch(cmd, m.startTick())

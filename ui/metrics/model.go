@@ -116,11 +116,9 @@ type Model struct {
 	cancel context.CancelFunc
 
 	// Live refresh (live.go).
-	ticker  Ticker
-	scrape  time.Duration
-	tickGen int
-	hidden  bool // the root hid the pane
-	due     bool // a refresh fell due while hidden
+	ticker Ticker
+	scrape time.Duration
+	shown  pane.LiveRefresh // the timer runs only while the root shows the pane
 
 	width, height int
 	mode          mode
@@ -324,8 +322,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.cursor, m.exSel = time.Time{}, -1
 		return m, tea.Batch(m.refresh(), m.startTick())
 	case tickMsg:
-		if msg.pane == m.id && msg.gen == m.tickGen {
-			return m, m.onTick()
+		if msg.pane == m.id {
+			return m, m.onTick(msg.gen)
 		}
 	case pane.VisibleMsg:
 		return m, m.onVisible(msg)
