@@ -1,17 +1,16 @@
 package logs
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // KeyMap is the Logs pane's keys. It is data: Update matches bindings and
 // never raw key strings, so a session can rebind keys without code changes.
 type KeyMap struct {
-	// The list.
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
+	// The list: the keys of a pager, g the oldest line, G the newest.
+	pane.ListKeys
 
 	// Views of the results.
 	Detail  key.Binding
@@ -48,13 +47,11 @@ type KeyMap struct {
 // DefaultKeyMap returns the default keys. None of them collide with the
 // root's global keys (tab, digits, [, ], +, -, ?, q).
 func DefaultKeyMap() KeyMap {
+	list := pane.SpaceListKeys()
+	list.Top.SetHelp("g", "oldest")
+	list.Bottom.SetHelp("G", "newest")
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "oldest")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "newest")),
+		ListKeys: list,
 
 		Detail:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 		Labels:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
@@ -89,7 +86,7 @@ func (k KeyMap) listShortHelp() []key.Binding {
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Jump},
+		append(k.ListKeys.Bindings(), k.Jump),
 		{k.Edit, k.Run, k.HistPrev, k.HistNext, k.Back},
 		{k.Filter, k.Next, k.Prev, k.Context},
 		{k.Detail, k.Expand, k.Copy, k.Tail, k.Labels, k.Wrap},
