@@ -12,7 +12,12 @@ import (
 // then returned with the Cmd that asks the root to put it on the
 // clipboard. Both are empty when nothing is left to copy.
 func CopyTextCmd(text string) (string, tea.Cmd) {
-	text = sanitize.Text(text)
+	return copyCmd(sanitize.Text(text))
+}
+
+// copyCmd is the Cmd sending CopyMsg for text, already sanitized; none
+// for empty text.
+func copyCmd(text string) (string, tea.Cmd) {
 	if text == "" {
 		return "", nil
 	}

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources/sanitize"
@@ -30,12 +29,7 @@ func ClampScroll(sel, top, n, height int) (int, int) {
 // the root to put it on the clipboard (OSC 52); building the sequence is
 // not I/O, the root writes it. Both are empty when nothing is left to copy.
 func CopyCmd(text string) (string, tea.Cmd) {
-	text = sanitize.Line(text)
-	if text == "" {
-		return "", nil
-	}
-	msg := CopyMsg{Text: text, Sequence: osc52.New(text).String()}
-	return text, func() tea.Msg { return msg }
+	return copyCmd(sanitize.Line(text))
 }
 
 // Age is a short age for a header or a list: "42s", "5m", "2h03m".
