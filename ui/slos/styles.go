@@ -5,20 +5,13 @@ import (
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Styles are the pane's styles for one session.
 type Styles struct {
-	Mono     bool
-	Title    lipgloss.Style
-	Header   lipgloss.Style
-	Muted    lipgloss.Style
-	Subtle   lipgloss.Style
-	Plain    lipgloss.Style
-	Selected lipgloss.Style
-	ErrorMsg lipgloss.Style
-	Spinner  lipgloss.Style
-	Prompt   lipgloss.Style
+	pane.BaseStyles
+	Header lipgloss.Style
 
 	Page      lipgloss.Style
 	Ticket    lipgloss.Style
@@ -34,16 +27,8 @@ type Styles struct {
 // NewStyles builds the styles for palette p on renderer r.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	ns := r.NewStyle
-	s := Styles{Mono: p.Mono}
-	s.Plain = ns()
-	s.Title = ns().Foreground(p.Primary).Bold(true)
+	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
 	s.Header = ns().Foreground(p.Subtle).Bold(true)
-	s.Muted = ns().Foreground(p.Muted)
-	s.Subtle = ns().Foreground(p.Subtle)
-	s.Selected = ns().Background(p.Selection)
-	s.ErrorMsg = ns().Foreground(p.Error).Bold(true)
-	s.Spinner = ns().Foreground(p.Primary)
-	s.Prompt = ns().Foreground(p.Primary).Bold(true)
 	s.Page = ns().Foreground(p.Error).Bold(true)
 	s.Ticket = ns().Foreground(p.Warning).Bold(true)
 	s.OK = ns().Foreground(p.OK)
@@ -55,10 +40,8 @@ func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	s.Threshold = ns().Foreground(p.Warning)
 	if p.Mono {
 		// Without colour the status word carries the meaning (upper case
-		// for page and ticket) and the selection is reversed.
-		s.Selected = ns().Reverse(true)
+		// for page and ticket); the base styles reverse the selection.
 		s.Page, s.Ticket = ns().Bold(true), ns().Bold(true)
-		s.ErrorMsg = ns().Bold(true)
 		s.OK, s.NoData, s.BarFull, s.BarEmpty = ns(), ns().Faint(true), ns(), ns()
 		s.Chart, s.ChartHot, s.Threshold = ns(), ns().Bold(true), ns()
 	}
