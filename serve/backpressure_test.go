@@ -46,7 +46,9 @@ func (m floodModel) View() string {
 }
 
 // stuckSession logs in with a pty and never reads the channel: after the
-// SSH window fills, every write the server makes to it would block.
+// SSH window fills, every write the server makes to it would block. Its
+// input stays open, as a terminal's does (a client that closes its input
+// is ended at once, see TestClientThatClosesItsInputEndsItsSession).
 func stuckSession(t *testing.T, addr string, signer gossh.Signer) *gossh.Client {
 	t.Helper()
 	c, err := gossh.Dial("tcp", addr, clientConfig("oncall", gossh.PublicKeys(signer)))
@@ -62,6 +64,9 @@ func stuckSession(t *testing.T, addr string, signer gossh.Signer) *gossh.Client 
 		t.Fatal(err)
 	}
 	if _, err := s.StdoutPipe(); err != nil { // a pipe nobody reads
+		t.Fatal(err)
+	}
+	if _, err := s.StdinPipe(); err != nil { // open, and never written
 		t.Fatal(err)
 	}
 	if err := s.Shell(); err != nil {

@@ -90,7 +90,17 @@ func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 		w, h := sess.sizeNow()
 		p.Send(tea.WindowSizeMsg{Width: w, Height: h})
 	})
-	in := newInputPump(ss, func() { sess.lastIn.Store(time.Now().UnixNano()) })
+	in := newInputPump(ss, func() { sess.lastIn.Store(time.Now().UnixNano()) }, func(err error) {
+		if ss.Context().Err() != nil {
+			return // the connection is gone: the program ends with it
+		}
+		// The channel's EOF with the connection still open (an OpenSSH
+		// client whose terminal went away, ssh -tt < /dev/null): no key
+		// can reach this session again, so it must not hold its seat
+		// until the idle timeout.
+		s.cfg.Logf("input closed: %s from %s (%v)", sess.User, sess.RemoteAddr, err)
+		sess.end("the terminal closed its input")
+	})
 	defer in.stop()
 	sess.lastIn.Store(start.UnixNano())
 	sess.Output = out
@@ -118,6 +128,7 @@ func (s *Server) run(sess *Session, ss ssh.Session, winCh <-chan ssh.Window) {
 	go func() { defer wg.Done(); s.watch(sess, out, done) }()
 
 	_, err := p.Run()
+	in.stop() // what the input does from now on is no reason to end anything
 	close(done)
 	wg.Wait()
 	if release != nil {
@@ -191,19 +202,22 @@ func (s *Server) watch(sess *Session, out *output, done <-chan struct{}) {
 // inputPump reads the session on one goroutine for the session's whole
 // life, so nothing else ever has a read in flight on it: a background
 // colour query that times out cannot leave a reader behind that would
-// eat the user's first keys. It ends when the session's input does.
+// eat the user's first keys. It ends when the session's input does, and
+// then calls onEnd with the read's error (io.EOF when the client closed
+// its input), unless stop came first.
 type inputPump struct {
 	ch      chan []byte
 	quit    chan struct{} // closed by stop: nobody reads ch any more
 	once    sync.Once
 	pending []byte
 	onInput func()
+	onEnd   func(error)
 	mu      sync.Mutex // guards err
 	err     error
 }
 
-func newInputPump(r io.Reader, onInput func()) *inputPump {
-	p := &inputPump{ch: make(chan []byte, 16), quit: make(chan struct{}), onInput: onInput}
+func newInputPump(r io.Reader, onInput func(), onEnd func(error)) *inputPump {
+	p := &inputPump{ch: make(chan []byte, 16), quit: make(chan struct{}), onInput: onInput, onEnd: onEnd}
 	go p.run(r)
 	return p
 }
@@ -225,6 +239,13 @@ func (p *inputPump) run(r io.Reader) {
 			p.mu.Lock()
 			p.err = err
 			p.mu.Unlock()
+			select {
+			case <-p.quit:
+			default:
+				if p.onEnd != nil {
+					p.onEnd(err)
+				}
+			}
 			return
 		}
 	}

@@ -1,0 +1,49 @@
+package serve
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// A client that closes its input (the SSH channel's EOF, as an OpenSSH
+// client left running after its terminal went away sends) but keeps the
+// connection open can never type again: its session ends at once with
+// a reason, instead of holding its seat until the idle timeout, and the
+// seat goes to the user's next login.
+func TestClientThatClosesItsInputEndsItsSession(t *testing.T) {
+	f := newFixture(t, func(c *Config) {
+		c.IdleTimeout = time.Minute
+		c.MaxSessionsPerUser = 1
+	})
+	ts, err := open(t, f.addr, "xterm-256color", 80, 24, nil, f.viewer.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.waitFor(t, "hello user=vic", 5*time.Second)
+	// The channel's EOF; the connection and the channel stay open.
+	if err := ts.stdin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ts.closed:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the session outlived its client's input by 5 s (idle timeout %s); %d sessions counted",
+			time.Minute, f.srv.Stats().Sessions)
+	}
+	if out := ts.output(); !strings.Contains(out, "reltui: the terminal closed its input") {
+		t.Errorf("no reason shown; output ends %q", tail(out, 300))
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for f.srv.Stats().Sessions != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := f.srv.Stats().Sessions; n != 0 {
+		t.Fatalf("%d sessions still counted after the session ended", n)
+	}
+	next, err := open(t, f.addr, "xterm-256color", 80, 24, nil, f.viewer.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.waitFor(t, "hello user=vic", 5*time.Second)
+}
