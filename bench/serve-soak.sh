@@ -16,6 +16,9 @@
 # SIGTERM; then the p99 ratio hostile/alone (the target is <= 1.5).
 #
 # Usage: bench/serve-soak.sh [-d DURATION] [-n HEALTHY]   (default 10m, 20)
+# SOAK_DUMP_DIR=DIR: a run that ends with wedged sessions SIGQUITs the
+# server instead of timing Shutdown and leaves its goroutine dump in DIR.
+# SOAK_VERBOSE=1 copies the server's log to stderr.
 # Needs the dev stack (make stack-up), ssh, ssh-keygen, script and python3
 # (the pty of the clients that type but never read, or read a byte a second).
 set -euo pipefail
@@ -38,12 +41,13 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/reltui" ./cmd/reltui
 go build -o "$work/servesoak" ./bench/internal/servesoak
 port=$((20000 + RANDOM % 20000))
+dump() { [[ -n "${SOAK_DUMP_DIR:-}" ]] && echo "-dump $SOAK_DUMP_DIR/serve-soak-$1-$port.txt"; true; }
 
 "$work/servesoak" -reltui "$work/reltui" -config .devstack/config.yaml -work "$work/soak" \
-  -port "$port" -duration "$DURATION" -healthy "$HEALTHY" | tee "$work/alone.txt"
+  -port "$port" -duration "$DURATION" -healthy "$HEALTHY" $(dump alone) | tee "$work/alone.txt"
 echo
 "$work/servesoak" -reltui "$work/reltui" -config .devstack/config.yaml -work "$work/soak" \
-  -port "$((port + 1))" -duration "$DURATION" -healthy "$HEALTHY" -hostile | tee "$work/hostile.txt"
+  -port "$((port + 1))" -duration "$DURATION" -healthy "$HEALTHY" -hostile $(dump hostile) | tee "$work/hostile.txt"
 echo
 p99() { awk '/^latency_p99_ms:/ {print $2}' "$1"; }
 awk -v a="$(p99 "$work/alone.txt")" -v h="$(p99 "$work/hostile.txt")" \

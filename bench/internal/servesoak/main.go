@@ -31,6 +31,7 @@ type options struct {
 	duration             time.Duration
 	healthy              int
 	hostile              bool
+	dump                 string // where to write a goroutine dump of a wedged server
 }
 
 func main() {
@@ -42,6 +43,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Minute, "how long to measure")
 	flag.IntVar(&o.healthy, "healthy", 20, "healthy sessions")
 	flag.BoolVar(&o.hostile, "hostile", false, "add the five hostile clients")
+	flag.StringVar(&o.dump, "dump", "", "if sessions are wedged, SIGQUIT the server instead of timing Shutdown and write its goroutine dump here")
 	flag.Parse()
 	if o.reltui == "" || o.config == "" || o.work == "" {
 		fmt.Fprintln(os.Stderr, "usage: servesoak -reltui BIN -config FILE -work DIR [-duration 10m] [-hostile]")
@@ -67,6 +69,7 @@ type result struct {
 	wedged                 int // sessions still counted then
 	shutdown               time.Duration
 	stats                  string // the server's last stats line
+	dumped                 string // where the wedged server's goroutines went (no Shutdown then)
 	hostiles               map[string]*atomic.Int64
 }
 
@@ -79,7 +82,11 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "rss_start_kib: %d\nrss_end_kib: %d\nrss_peak_kib: %d\n", r.rssStart, r.rssEnd, r.peak)
 	fmt.Fprintf(w, "goroutines_start: %d\ngoroutines_end: %d\ngoroutines_after_clients_left: %d\n", r.gorStart, r.gorEnd, r.gorAfter)
 	fmt.Fprintf(w, "wedged_sessions: %d\n", r.wedged)
-	fmt.Fprintf(w, "shutdown_ms: %.0f\n", ms(r.shutdown))
+	if r.dumped != "" {
+		fmt.Fprintf(w, "shutdown_ms: not measured (goroutine dump in %s)\n", r.dumped)
+	} else {
+		fmt.Fprintf(w, "shutdown_ms: %.0f\n", ms(r.shutdown))
+	}
 	names := make([]string, 0, len(r.hostiles))
 	for n := range r.hostiles {
 		names = append(names, n)
@@ -192,6 +199,10 @@ measure:
 	res.wedged, _ = srv.sessions()
 	res.gorAfter = srv.goroutines()
 	res.stats = srv.lastStats()
+	if res.wedged > 0 && o.dump != "" {
+		res.dumped = o.dump
+		return res, srv.dumpGoroutines(o.dump)
+	}
 	res.shutdown, err = srv.stop()
 	return res, err
 }
@@ -250,12 +261,15 @@ type server struct {
 	mu   sync.Mutex
 	last string // the last stats line
 	shut string // the shutdown line
-	done chan struct{}
+	// tail keeps every line once a goroutine dump has been asked for.
+	tail    []string
+	dumping bool
+	done    chan struct{}
 }
 
 func startServer(o options, cfg string) (*server, error) {
 	cmd := exec.Command(o.reltui, "serve", "--config", cfg, "--stats-every", "1s")
-	cmd.Env = append(os.Environ(), "NO_COLOR=")
+	cmd.Env = append(os.Environ(), "NO_COLOR=", "GOTRACEBACK=all")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -280,6 +294,9 @@ func startServer(o options, cfg string) (*server, error) {
 				s.last = line[strings.Index(line, "stats: ")+len("stats: "):]
 			case strings.Contains(line, "shutdown: "):
 				s.shut = line
+			}
+			if s.dumping {
+				s.tail = append(s.tail, line)
 			}
 			s.mu.Unlock()
 			if os.Getenv("SOAK_VERBOSE") != "" {
@@ -341,6 +358,26 @@ func (s *server) stop() (time.Duration, error) {
 	case <-time.After(30 * time.Second):
 		return time.Since(start), fmt.Errorf("the server did not exit within 30 s of SIGTERM")
 	}
+}
+
+// dumpGoroutines sends SIGQUIT (the Go runtime prints every goroutine's
+// stack and exits) and writes what the server printed then to path.
+func (s *server) dumpGoroutines(path string) error {
+	s.mu.Lock()
+	s.dumping = true
+	s.mu.Unlock()
+	if err := s.cmd.Process.Signal(syscall.SIGQUIT); err != nil {
+		return err
+	}
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		s.kill()
+		<-s.done
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return os.WriteFile(path, []byte(strings.Join(s.tail, "\n")+"\n"), 0o600)
 }
 
 // rss is a process's resident set in KiB.
