@@ -11,7 +11,10 @@
 # never finishes the handshake, one floods keys).
 #
 # Printed per run: latency p50/p99, server RSS (start, end, peak) and
-# goroutines (start, end, after every client left), sessions still counted
+# goroutines (start, end, after every client left; the fewest in the
+# first and last 35 s and the most, since every session's SLO pane
+# refreshes every 30 s and a single sample may land on that burst or
+# between two), sessions still counted
 # after every client left (wedged; must be 0), how long Shutdown took after
 # SIGTERM; then the p99 ratio hostile/alone (the target is <= 1.5).
 #

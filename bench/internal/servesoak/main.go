@@ -65,12 +65,16 @@ type result struct {
 	timeouts               int64
 	rssStart, rssEnd, peak int64 // KiB
 	gorStart, gorEnd       int
-	gorAfter               int // goroutines once every client has gone
-	wedged                 int // sessions still counted then
-	shutdown               time.Duration
-	stats                  string // the server's last stats line
-	dumped                 string // where the wedged server's goroutines went (no Shutdown then)
-	hostiles               map[string]*atomic.Int64
+	// The floor (fewest) of the 35 s after the start and before the end:
+	// every session's SLO pane refreshes every 30 s and briefly adds up
+	// to a hundred goroutines, so one sample lands on a burst or not.
+	gorStartFloor, gorEndFloor, gorPeak int
+	gorAfter                            int // goroutines once every client has gone
+	wedged                              int // sessions still counted then
+	shutdown                            time.Duration
+	stats                               string // the server's last stats line
+	dumped                              string // where the wedged server's goroutines went (no Shutdown then)
+	hostiles                            map[string]*atomic.Int64
 }
 
 func (r *result) print(w io.Writer) {
@@ -81,6 +85,7 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "latency_p99_ms: %.1f\n", ms(pct(r.samples, 0.99)))
 	fmt.Fprintf(w, "rss_start_kib: %d\nrss_end_kib: %d\nrss_peak_kib: %d\n", r.rssStart, r.rssEnd, r.peak)
 	fmt.Fprintf(w, "goroutines_start: %d\ngoroutines_end: %d\ngoroutines_after_clients_left: %d\n", r.gorStart, r.gorEnd, r.gorAfter)
+	fmt.Fprintf(w, "goroutines_floor_first_35s: %d\ngoroutines_floor_last_35s: %d\ngoroutines_peak: %d\n", r.gorStartFloor, r.gorEndFloor, r.gorPeak)
 	fmt.Fprintf(w, "wedged_sessions: %d\n", r.wedged)
 	if r.dumped != "" {
 		fmt.Fprintf(w, "shutdown_ms: not measured (goroutine dump in %s)\n", r.dumped)
@@ -169,6 +174,7 @@ func run(o options) (*result, error) {
 	}
 	time.Sleep(2 * time.Second)
 	res.rssStart, res.gorStart = rss(srv.pid()), srv.goroutines()
+	measured := time.Now()
 	sampler := time.NewTicker(time.Second)
 	end := time.After(o.duration)
 measure:
@@ -182,6 +188,9 @@ measure:
 	}
 	sampler.Stop()
 	res.rssEnd, res.gorEnd = rss(srv.pid()), srv.goroutines()
+	res.gorStartFloor, _ = srv.goroutineRange(measured, measured.Add(35*time.Second))
+	res.gorEndFloor, _ = srv.goroutineRange(time.Now().Add(-35*time.Second), time.Now())
+	_, res.gorPeak = srv.goroutineRange(measured, time.Now())
 	cancel()
 	wg.Wait()
 	hwg.Wait()
@@ -260,6 +269,8 @@ type server struct {
 	cmd  *exec.Cmd
 	mu   sync.Mutex
 	last string // the last stats line
+	// gors is the goroutine count of every stats line, with its time.
+	gors []gorSample
 	shut string // the shutdown line
 	// tail keeps every line once a goroutine dump has been asked for.
 	tail    []string
@@ -292,6 +303,9 @@ func startServer(o options, cfg string) (*server, error) {
 				once.Do(func() { close(listening) })
 			case strings.Contains(line, "stats: "):
 				s.last = line[strings.Index(line, "stats: ")+len("stats: "):]
+				if n, ok := statField(s.last, "goroutines"); ok {
+					s.gors = append(s.gors, gorSample{time.Now(), n})
+				}
 			case strings.Contains(line, "shutdown: "):
 				s.shut = line
 			}
@@ -326,8 +340,11 @@ func (s *server) lastStats() string {
 	return s.last
 }
 
-func (s *server) field(name string) (int, bool) {
-	for _, f := range strings.Fields(s.lastStats()) {
+func (s *server) field(name string) (int, bool) { return statField(s.lastStats(), name) }
+
+// statField reads name=N from a stats line.
+func statField(line, name string) (int, bool) {
+	for _, f := range strings.Fields(line) {
 		if v, ok := strings.CutPrefix(f, name+"="); ok {
 			var n int
 			_, err := fmt.Sscan(v, &n)
@@ -335,6 +352,29 @@ func (s *server) field(name string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+type gorSample struct {
+	at time.Time
+	n  int
+}
+
+// goroutineRange is the fewest and the most goroutines the stats lines
+// logged between from and to.
+func (s *server) goroutineRange(from, to time.Time) (lo, hi int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lo = -1
+	for _, g := range s.gors {
+		if g.at.Before(from) || g.at.After(to) {
+			continue
+		}
+		if lo < 0 || g.n < lo {
+			lo = g.n
+		}
+		hi = max(hi, g.n)
+	}
+	return max(lo, 0), hi
 }
 
 func (s *server) sessions() (int, bool) { return s.field("sessions") }
