@@ -79,8 +79,9 @@ type Config struct {
 	// IdleTimeout closes a session that sent no input for this long.
 	IdleTimeout time.Duration
 	// HandshakeTimeout closes a connection that has not opened a session
-	// this long after connecting: stalled key exchanges and logins do not
-	// pile up.
+	// this long after connecting, or has had none for this long since its
+	// last one ended or was refused: stalled key exchanges, logins and
+	// refused clients do not pile up connections.
 	HandshakeTimeout time.Duration
 	// StallTimeout disconnects a session whose client has taken none of
 	// its output for this long (DefaultStallTimeout).
@@ -123,7 +124,7 @@ type Stats struct {
 	Sessions       int   // running now
 	SessionsTotal  int64 // started since the server began
 	Refused        int64 // connections refused by the rate limit
-	HandshakeKills int64 // connections closed by the handshake timeout
+	HandshakeKills int64 // connections closed by the handshake timeout (no session for that long)
 	Capped         int64 // sessions refused by a session cap
 	Stalled        int64 // sessions disconnected because their client stopped reading
 	FramesDropped  int64 // frames replaced by a fresh one for slow readers
@@ -330,9 +331,34 @@ func (s *Server) Stats() Stats {
 
 type connStateKey struct{}
 
-// connState is one connection's pre-session timer.
+// connState is one connection's timer: it closes the connection once it
+// has had no session for HandshakeTimeout, after connecting or after its
+// last session ended (a refused or finished session's client that keeps
+// its connection open opening nothing).
 type connState struct {
 	timer *time.Timer
+	wait  time.Duration
+
+	mu   sync.Mutex
+	live int // sessions running on this connection
+}
+
+// enter stops the timer: a session runs.
+func (st *connState) enter() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.live++
+	st.timer.Stop()
+}
+
+// leave arms the timer again when the connection's last session is gone.
+func (st *connState) leave() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.live--
+	if st.live == 0 {
+		st.timer.Reset(st.wait)
+	}
 }
 
 // onConn runs before the SSH handshake: it applies the per-IP rate limit
@@ -343,7 +369,7 @@ func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
 		s.cfg.Logf("refused %s: too many new connections from this address", c.RemoteAddr())
 		return nil
 	}
-	st := &connState{}
+	st := &connState{wait: s.cfg.HandshakeTimeout}
 	st.timer = time.AfterFunc(s.cfg.HandshakeTimeout, func() {
 		s.hsKills.Add(1)
 		_ = c.Close()

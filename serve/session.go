@@ -24,7 +24,8 @@ const bgQueryTimeout = time.Second
 // the program until it quits, the client goes away, or it idles out.
 func (s *Server) handle(ss ssh.Session) {
 	if st, ok := ss.Context().Value(connStateKey{}).(*connState); ok {
-		st.timer.Stop()
+		st.enter()
+		defer st.leave() // runs last, once the session has freed its slot
 	}
 	id, err := s.identity(ss)
 	if err != nil {
