@@ -19,6 +19,7 @@ import (
 // with fired and flap counts equal to those this test computes itself from
 // the raw ALERTS samples of the same period.
 func TestAlertsStatsAgainstRealPrometheus(t *testing.T) {
+	t.Parallel() // reads only; waits for the probe beside the fault tests
 	st := stacktest.Require(t)
 	bin := buildBinary(t)
 	pc, err := prom.New(prom.Config{Address: st.PromURL})
@@ -26,33 +27,41 @@ func TestAlertsStatsAgainstRealPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 	const period, flapWindow, every = 20 * time.Minute, 5 * time.Minute, 15 * time.Second
-	at := time.Now().Add(-5 * time.Second).Truncate(time.Second).UTC()
-
-	// The raw samples, split into firings independently of alertnoise: a
-	// firing ends when the next sample is more than one evaluation late.
-	raw, _, err := pc.Query(context.Background(), fmt.Sprintf(`ALERTS{alertstate="firing"}[%ds]`, int(period.Seconds())), at)
-	if err != nil {
-		t.Fatal(err)
-	}
 	type counts struct{ fired, flaps int }
-	want := map[string]counts{}
-	for _, s := range raw {
-		c := want[s.Labels["alertname"]]
-		for i, p := range s.Samples {
-			if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= every+every/2 {
-				continue // the same firing, one evaluation later
-			}
-			c.fired++
-			// A new firing; the previous one's last sample is just before.
-			if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= flapWindow+every {
-				c.flaps++
-			}
+	var (
+		at   time.Time
+		want map[string]counts
+	)
+	// On a stack that has just started the probe has fired only a few
+	// times: wait (beside the other tests) until it has fired four times.
+	eventually(t, 10*time.Minute, func() error {
+		at = time.Now().Add(-5 * time.Second).Truncate(time.Second).UTC()
+		// The raw samples, split into firings independently of alertnoise:
+		// a firing ends when the next sample is more than one evaluation late.
+		raw, _, err := pc.Query(context.Background(), fmt.Sprintf(`ALERTS{alertstate="firing"}[%ds]`, int(period.Seconds())), at)
+		if err != nil {
+			return err
 		}
-		want[s.Labels["alertname"]] = c
-	}
-	if w := want["DemoFlappingProbe"]; w.fired < 4 {
-		t.Fatalf("DemoFlappingProbe fired %d times in the last %s; the stack's Prometheus must have loaded scripts/stack/noise-rules.yml at least 10 minutes ago", w.fired, period)
-	}
+		want = map[string]counts{}
+		for _, s := range raw {
+			c := want[s.Labels["alertname"]]
+			for i, p := range s.Samples {
+				if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= every+every/2 {
+					continue // the same firing, one evaluation later
+				}
+				c.fired++
+				// A new firing; the previous one's last sample is just before.
+				if i > 0 && p.Time.Sub(s.Samples[i-1].Time) <= flapWindow+every {
+					c.flaps++
+				}
+			}
+			want[s.Labels["alertname"]] = c
+		}
+		if w := want["DemoFlappingProbe"]; w.fired < 4 {
+			return fmt.Errorf("DemoFlappingProbe fired %d times in the last %s (scripts/stack/noise-rules.yml fires it every 2 minutes; want 4)", w.fired, period)
+		}
+		return nil
+	})
 
 	code, out, errs := runBin(t, bin, "--config", st.ConfigPath, "alerts", "stats", "--output", "json", "--no-incidents",
 		"--since", period.String(), "--flap-window", flapWindow.String(), "--at", at.Format(time.RFC3339))

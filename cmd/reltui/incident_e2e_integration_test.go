@@ -164,14 +164,18 @@ func TestE2EDeclareFromAlertAgainstRealPrometheus(t *testing.T) {
 	// The rule is evaluated every 15s (and the demo scraped every 15s):
 	// the crossing found backwards lies between the fault's start and one
 	// evaluation interval after it (plus the 1s step).
+	// A remote-write push that a loaded machine delivers a few seconds
+	// late moves the first sample showing the fault by as much (seen: 19s
+	// on CI), so the bound is the interval plus 5s of delivery.
 	const evalInterval = 15 * time.Second
+	const late = evalInterval + 5*time.Second
 	started := *v.Milestones.Started
-	if started.Before(w.Start.Add(-time.Second)) || started.After(w.Start.Add(evalInterval+time.Second)) {
-		t.Fatalf("started %s; the fault began %s (want within %s after)", started, w.Start, evalInterval)
+	if started.Before(w.Start.Add(-time.Second)) || started.After(w.Start.Add(late)) {
+		t.Fatalf("started %s; the fault began %s (want within %s after)", started, w.Start, late)
 	}
 	realGap := active.Sub(w.Start)
 	if v.MTTDSeconds == nil || *v.MTTDSeconds <= 0 || time.Duration(*v.MTTDSeconds*float64(time.Second)) > realGap+time.Second ||
-		realGap-time.Duration(*v.MTTDSeconds*float64(time.Second)) > evalInterval+time.Second {
+		realGap-time.Duration(*v.MTTDSeconds*float64(time.Second)) > late {
 		t.Fatalf("MTTD %v s; the real gap between the fault and the alert firing is %s", v.MTTDSeconds, realGap)
 	}
 	t.Logf("fault began %s, alert active %s: real gap %s, MTTD %.3fs", w.Start.Format(time.RFC3339Nano), active.Format(time.RFC3339Nano), realGap, *v.MTTDSeconds)
@@ -232,6 +236,9 @@ func TestE2EIncidentRunInConsole(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	cfg := isolatedConfig(t, st)
+	// The previous test's burst may still hold the alert: started would
+	// then be that burst's.
+	waitCalmPayments(t, st, bin, cfg)
 	alert, w := firingBurst(t, st, bin, cfg)
 
 	sess := fmt.Sprintf("reltui-inc-e2e-%d", time.Now().UnixNano())

@@ -225,10 +225,11 @@ func TestErrorBurstPagesPaymentsAvailability(t *testing.T) {
 		}
 		r := rs[0]
 		last = fmt.Sprintf("status %s, 1h %s, 5m %s", r.Status, fmtRate(r.BurnRates[0].LongRate), fmtRate(r.BurnRates[0].ShortRate))
-		if r.Status == "page" {
-			c := r.BurnRates[0]
-			if !c.Firing || c.LongRate == nil || *c.LongRate < 14.4 || c.ShortRate == nil || *c.ShortRate < 14.4 {
-				t.Fatalf("page without the 1h/5m condition at 14.4×: %+v", c)
+		// An earlier burst (another test's) may already page through a
+		// longer row; this burst must make the 1h/5m row fire.
+		if c := r.BurnRates[0]; r.Status == "page" && c.Firing {
+			if c.LongRate == nil || *c.LongRate < 14.4 || c.ShortRate == nil || *c.ShortRate < 14.4 {
+				t.Fatalf("the 1h/5m row fires below 14.4×: %+v", c)
 			}
 			t.Logf("paged: %s", last)
 			return

@@ -16,6 +16,7 @@
 #   RELTUI_CACHE              cache dir for built backend binaries
 #   RELTUI_STACK_TIMEOUT      readiness deadline in seconds (default 120)
 #   RELTUI_STACK_NO_APT=1     never run apt-get (fail if something is missing)
+#   RELTUI_DEMO_SCHEDULE=false  the demo injects no scheduled faults (scripts/test.sh sets it)
 #   LOKI_BIN, LOGCLI_BIN      a real loki / logcli (default: from PATH, if any;
 #                             LOKI_BIN=none runs no Loki even if one is on PATH)
 set -euo pipefail
@@ -676,7 +677,8 @@ start_demo() {
 		--logs "http://127.0.0.1:$VLOGS_PORT" --logs-api victorialogs \
 		--prometheus "http://127.0.0.1:$PROM_PORT" \
 		--otlp "http://127.0.0.1:$OTLP_HTTP_PORT" \
-		--control "127.0.0.1:$DEMO_CONTROL_PORT"
+		--control "127.0.0.1:$DEMO_CONTROL_PORT" \
+		--schedule="${RELTUI_DEMO_SCHEDULE:-true}"
 	ENABLED_SERVICES+=(demo)
 	wait_ready demo
 }
