@@ -17,7 +17,7 @@ import (
 
 // FieldError is one thing wrong in a spec file, named by file, position and
 // field path so that the author can go straight to it, e.g.
-// payments.yaml:7:16: slos[0].objective: must be between 0 and 100, got 120.
+// slos.yaml:7:16: slos[0].objective: must be between 0 and 100, got 120.
 type FieldError struct {
 	File   string
 	Line   int

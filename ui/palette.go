@@ -87,7 +87,7 @@ func newPalette(r *lipgloss.Renderer, st Styles) palette {
 	ti.TextStyle = r.NewStyle()
 	ti.PlaceholderStyle = st.Muted
 	ti.Cursor.Style = r.NewStyle().Reverse(true)
-	ti.Placeholder = "logs {service=\"payments\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q"
+	ti.Placeholder = "logs {service=\"api\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q"
 	ti.CharLimit = 4096
 	ti.KeyMap.Paste.SetEnabled(false)
 	return palette{keys: defaultPaletteKeyMap(), input: ti}

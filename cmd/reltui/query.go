@@ -170,12 +170,12 @@ func newLogsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs QUERY",
 		Short: "Run a log query, or a metric query over logs (LogQL on Loki, LogsQL on VictoriaLogs)",
-		Example: `  reltui logs '{service="payments"} |= "timeout"' --since 1h        # Loki, LogQL
-  reltui logs '{service="payments"} "timeout"' --since 1h           # VictoriaLogs, LogsQL
-  reltui logs '{service="checkout", level="error"}' --limit 50000 --output jsonl
-  reltui logs 'sum by (level) (count_over_time({service="payments"}[5m]))' --since 6h   # LogQL metric query
-  reltui logs '{service="payments"} | stats by (level) count() hits' --since 15m -o json  # LogsQL stats
-  reltui logs 'sum by (level) (count_over_time({service="payments"}[5m]))' --instant    # at --to (now), as logcli instant-query`,
+		Example: `  reltui logs '{service="api"} |= "timeout"' --since 1h        # Loki, LogQL
+  reltui logs '{service="api"} "timeout"' --since 1h           # VictoriaLogs, LogsQL
+  reltui logs '{service="api", level="error"}' --limit 50000 --output jsonl
+  reltui logs 'sum by (level) (count_over_time({service="api"}[5m]))' --since 6h   # LogQL metric query
+  reltui logs '{service="api"} | stats by (level) count() hits' --since 15m -o json  # LogsQL stats
+  reltui logs 'sum by (level) (count_over_time({service="api"}[5m]))' --instant    # at --to (now), as logcli instant-query`,
 		Args: exactArgs(1, "a log query in the backend's language, e.g. '{service=\"payments\"}'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := parseFormat(out)
@@ -302,7 +302,7 @@ func newTracesCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "traces",
 		Short:   "Search traces in Jaeger",
-		Example: `  reltui traces --service payments --min-duration 500ms --tag http.status_code=500 --limit 20`,
+		Example: `  reltui traces --service api --min-duration 500ms --tag http.status_code=500 --limit 20`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := parseFormat(out)
@@ -412,7 +412,7 @@ func newAlertsCmd(g *globals) *cobra.Command {
 	}
 	outputFlag(cmd, &out)
 	cmd.Flags().StringVar(&source, "source", "all", "all, prometheus or alertmanager")
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, `Alertmanager matcher, e.g. alertname="PaymentsErrorBurst" (repeatable)`)
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, `Alertmanager matcher, e.g. alertname="HighErrorRate" (repeatable)`)
 	cmd.AddCommand(newAlertsStatsCmd(g))
 	return cmd
 }

@@ -38,7 +38,7 @@ type Event struct {
 	What string
 }
 
-// String is the event as one line: "deploy payments: version 1.4.2 → 1.4.3".
+// String is the event as one line: "deploy api: version 1.4.2 → 1.4.3".
 func (e Event) String() string {
 	who := e.Service
 	if who == "" {

@@ -48,7 +48,7 @@ func (m *Model) changesHeading() string {
 	return text
 }
 
-// changeText is one change: "  10:18:02  ⚑ deploy checkout: version 1 →
+// changeText is one change: "  10:18:02  ⚑ deploy api: version 1 →
 // 2  (1m58s before)".
 func (m *Model) changeText(e correlate.Change) string {
 	text := fmt.Sprintf("  %s  ⚑ %s", e.T.In(m.loc).Format("15:04:05"), sanitize.Line(e.String()))

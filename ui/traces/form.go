@@ -33,7 +33,7 @@ var fieldLabels = [numFields]string{"service", "operation", "tags", "min duratio
 // fieldHints are the placeholders. They start with "e.g." or say
 // "(default)", so that without colour they cannot be taken for values.
 var fieldHints = [numFields]string{
-	"e.g. frontend (required)",
+	"e.g. api (required)",
 	"e.g. POST /v1/charge (default any)",
 	"e.g. http.status_code=500 request_id=abc",
 	"e.g. 500ms",

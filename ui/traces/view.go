@@ -254,7 +254,7 @@ func (m *Model) emptyResults() []string {
 	case m.mode == modeForm:
 		return nil
 	default:
-		s = "No search yet. Press i, type a service (e.g. frontend), and press enter. Use min duration (e.g. 1s) to find slow traces, then s to sort by duration."
+		s = "No search yet. Press i, type a service (e.g. api), and press enter. Use min duration (e.g. 1s) to find slow traces, then s to sort by duration."
 	}
 	return strings.Split(ansi.Wrap(m.st.Subtle.Render(s), max(10, m.width), ""), "\n")
 }
