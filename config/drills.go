@@ -14,14 +14,14 @@ import (
 // becomes detected.
 //
 //	drills:
-//	  - name: payments-errors
-//	    description: payments answers 5xx for three minutes
+//	  - name: api-errors
+//	    description: api answers 5xx for three minutes
 //	    inject:
 //	      http: {method: POST, url: "http://127.0.0.1:7070/faults/errors?for=3m"}
-//	      # or: command: [sh, -c, "kubectl -n shop scale deploy/payments --replicas=0"]
-//	    alert: PaymentsErrorBurst
-//	    runbook: PaymentsErrorBurst.md
-//	    services: [payments]
+//	      # or: command: [sh, -c, "kubectl -n shop scale deploy/api --replicas=0"]
+//	    alert: HighErrorRate
+//	    runbook: HighErrorRate.md
+//	    services: [api]
 //	    timeout: 5m
 type Drill struct {
 	Name        string      `yaml:"name"`

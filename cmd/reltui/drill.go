@@ -72,7 +72,7 @@ func newDrillWatchCmd(g *globals) *cobra.Command {
 		Short: "Resume waiting for an undetected drill's alert (after drill start was interrupted or timed out)",
 		Long: "watch waits, as start does, for the scenario's alert to fire with an instance that became active after the drill's\n" +
 			"started, and records its firing time as detected. The scenario is --scenario, else the one the drill's title names.",
-		Example: "  reltui drill watch INC-12\n  reltui drill watch 12 --scenario payments-errors --timeout 2m",
+		Example: "  reltui drill watch INC-12\n  reltui drill watch 12 --scenario api-errors --timeout 2m",
 		Args:    cobra.ExactArgs(1),
 		RunE: o.runE(func(f string, args []string) error {
 			id, err := parseID(args[0])
@@ -139,7 +139,7 @@ func newDrillStartCmd(g *globals) *cobra.Command {
 			"as evidence (so the Alerts pane's runbook marks steps on the drill). If it does not fire within the timeout the\n" +
 			"drill stays undetected and start exits 1. Identified, mitigated and resolved are marked by the responders\n" +
 			"(reltui incident mark), as in a real incident.",
-		Example: "  reltui drill start payments-errors\n  reltui drill start payments-errors --timeout 5m -o json",
+		Example: "  reltui drill start api-errors\n  reltui drill start api-errors --timeout 5m -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: o.runE(func(f string, args []string) error {
 			return runDrill(g, &o, f, args[0], timeout, force, noWait)

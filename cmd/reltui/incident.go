@@ -246,7 +246,7 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "declare",
 		Short: "Open an incident (started defaults to now; --from-alert prefills it from a firing alert)",
-		Example: `  reltui incident declare --title "Payments 5xx" --severity sev2 --service payments --started "15m ago"
+		Example: `  reltui incident declare --title "API 5xx" --severity sev2 --service api --started "15m ago"
   reltui incident declare --from-alert 3c0c7b4a0a6c9f1d`,
 		Args: cobra.NoArgs,
 		RunE: o.runE(func(f string, _ []string) error {
@@ -553,7 +553,7 @@ func newIncidentNoteCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "note ID TEXT",
 		Short: "Add a note to the timeline",
-		Example: `  reltui incident note 42 "rolled back payments to v41"
+		Example: `  reltui incident note 42 "rolled back api to v41"
   reltui incident note 42 "paged the DBA" --at "10:05"`,
 		Args: exactArgs(2, "an incident id and the note text"),
 		RunE: o.runE(func(f string, args []string) error {

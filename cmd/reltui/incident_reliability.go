@@ -23,7 +23,7 @@ func newIncidentSetCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "set ID",
 		Short: "Set an incident's kind (incident, drill, maintenance), root-cause category or implicated services",
-		Example: `  reltui incident set 42 --category deployment --service payments --service checkout
+		Example: `  reltui incident set 42 --category deployment --service api --service web
   reltui incident set 43 --kind drill`,
 		Args: exactArgs(1, "an incident id"),
 		RunE: o.runE(func(f string, args []string) error {
@@ -205,8 +205,8 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deploy",
 		Short: "Record a deploy of a service (for change failure rate, rollback frequency and deploy suggestions)",
-		Example: `  reltui incident deploy --service payments --version v42 --at "10 minutes ago"
-  reltui incident deploy --service payments --version v41 --rollback`,
+		Example: `  reltui incident deploy --service api --version v42 --at "10 minutes ago"
+  reltui incident deploy --service api --version v41 --rollback`,
 		Args: cobra.NoArgs,
 		RunE: o.runE(func(f string, _ []string) error {
 			if strings.TrimSpace(service) == "" {

@@ -687,7 +687,7 @@ func (m *Model) declareForm() tea.Cmd {
 	m.openForm(formDeclare, "Declare an incident",
 		[3]string{"title", "what is wrong, in a line", ""},
 		[3]string{"severity", "SEV1 (worst) .. SEV5; default SEV3", ""},
-		[3]string{"services", "payments, checkout", ""},
+		[3]string{"services", "api, web", ""},
 		[3]string{"started", "when impact began: now, 10:04, 15m ago", ""})
 	return nil
 }
