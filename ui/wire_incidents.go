@@ -1,14 +1,20 @@
 package ui
 
 import (
+	"context"
+	"time"
+
+	"github.com/reltui/reltui/correlate/changes"
 	incidentsui "github.com/reltui/reltui/ui/incidents"
+	"github.com/reltui/reltui/ui/request"
 )
 
 // newIncidentsPane builds the Incidents pane on the session's incident
 // store, as the session's user and role, with the config's root-cause
-// categories.
+// categories, listing in an incident's timeline the changes from the
+// context's change sources.
 func newIncidentsPane(env PaneEnv) Pane {
-	m := incidentsui.New(incidentsui.Config{
+	cfg := incidentsui.Config{
 		ID:     env.ID,
 		Store:  env.Session.Incidents,
 		Author: env.Session.User,
@@ -20,7 +26,27 @@ func newIncidentsPane(env PaneEnv) Pane {
 		Palette:    env.Palette,
 		Now:        env.Now,
 		Parent:     env.Parent,
-	})
+	}
+	if f := request.ChangeFeeds(env.Ctx.Config, env.Ctx.Prom, env.Ctx.Logs); !f.Empty() {
+		cfg.Changes = ChangeLister(f)
+	}
+	m := incidentsui.New(cfg)
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)
+}
+
+// ChangeLister is the Incidents pane's view of a context's change feeds.
+func ChangeLister(f changes.Feeds) incidentsui.ChangeLister { return changeFeeds{f} }
+
+type changeFeeds struct{ f changes.Feeds }
+
+// Changes lists the feeds' changes in [from, to) as the pane's rows; the
+// changes of the sources that answered come with the others' errors.
+func (c changeFeeds) Changes(ctx context.Context, from, to time.Time, services []string) ([]incidentsui.Change, error) {
+	evs, err := changes.InWindow(ctx, c.f, from, to, services)
+	out := make([]incidentsui.Change, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, incidentsui.Change{T: e.T, Service: e.Service, Kind: e.Kind, What: e.What})
+	}
+	return out, err
 }

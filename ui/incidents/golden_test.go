@@ -1,6 +1,7 @@
 package incidents
 
 import (
+	"errors"
 	"fmt"
 	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
@@ -26,6 +27,14 @@ func TestGoldenViews(t *testing.T) {
 		}},
 		{"declare_form", func(f *fixture) { panetest.Press(f.m, "d", "Checkout 502s", "tab", "sev2") }},
 		{"resolved", func(f *fixture) { settle(f, panetest.Press(f.m, "G", "enter")) }},
+		{"changes", func(f *fixture) {
+			f.m.lister = &fakeLister{changes: demoChanges()}
+			settle(f, panetest.Press(f.m, "enter"))
+		}},
+		{"changes_partial", func(f *fixture) {
+			f.m.lister = &fakeLister{changes: demoChanges()[:1], err: errors.New("changes config-reloads: prometheus: 503 Service Unavailable")}
+			settle(f, panetest.Press(f.m, "enter"))
+		}},
 	}
 	for _, sc := range scenes {
 		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {

@@ -161,7 +161,7 @@ func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
 		switch msg.(type) {
 		case pane.SpinMsg, refreshMsg:
 			continue
-		case listMsg, openMsg, feedMsg, writeMsg, pinMsg:
+		case listMsg, openMsg, feedMsg, writeMsg, pinMsg, pane.Result[[]Change]:
 			_, c := f.m.Update(msg)
 			next = append(next, c)
 		default:

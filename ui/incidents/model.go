@@ -71,6 +71,9 @@ type Config struct {
 	// Categories are the root-cause categories offered; nil is
 	// incidents.DefaultCategories.
 	Categories []string
+	// Changes lists the deploys and config changes an incident's
+	// timeline shows; nil shows none.
+	Changes ChangeLister
 }
 
 type mode int
@@ -142,6 +145,11 @@ type Model struct {
 	entries []incidents.Entry
 	ttop    int
 
+	// The open incident's changes (changes.go).
+	lister    ChangeLister
+	changeReq pane.Request[[]Change]
+	changes   []Change
+
 	form     *form
 	writeSeq int
 	pins     int // pins in flight
@@ -185,8 +193,9 @@ func New(cfg Config) *Model {
 	m := &Model{
 		id: cfg.ID, author: sanitize.Line(cfg.Author), role: role, renderer: cfg.Renderer, cats: cfg.Categories,
 		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
-		tmo: cfg.Timeout, every: cfg.Refresh,
+		tmo: cfg.Timeout, every: cfg.Refresh, lister: cfg.Changes,
 	}
+	m.changeReq = pane.NewRequest[[]Change](pane.RequestConfig{Pane: cfg.ID, Name: "changes", Timeout: cfg.Timeout, Now: cfg.Now})
 	if cfg.Store != nil {
 		m.store = incidents.Guard(cfg.Store, role)
 	}
@@ -298,6 +307,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if msg.pane == m.id && msg.seq == m.writeSeq {
 			return m, m.onWrite(msg)
 		}
+	case pane.Result[[]Change]:
+		m.onChanges(msg)
 	case pinMsg:
 		if msg.pane == m.id {
 			return m, m.onPin(msg)
@@ -318,7 +329,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 }
 
 func (m *Model) waiting() bool {
-	return m.listing || m.opening || m.pins > 0 || (m.form != nil && m.form.busy)
+	return m.listing || m.opening || m.pins > 0 || m.changeReq.Busy() || (m.form != nil && m.form.busy)
 }
 
 // reload re-reads the list.
@@ -430,6 +441,8 @@ func (m *Model) closeIncident() {
 	m.hasInc, m.live, m.feed, m.opening = false, false, nil, false
 	m.inc, m.entries = incidents.Incident{}, nil
 	m.tsel, m.ttop = 0, 0
+	m.changeReq.Reset()
+	m.changes = nil
 }
 
 func (m *Model) onOpen(msg openMsg) tea.Cmd {
@@ -441,12 +454,13 @@ func (m *Model) onOpen(msg openMsg) tea.Cmd {
 	m.inc, m.hasInc, m.deploys = msg.inc, true, msg.deploys
 	m.entries = incidents.Timeline(m.inc)
 	m.tsel = max(0, len(m.inc.Events)-1)
+	changes := m.changesFor(m.inc)
 	if msg.err != nil || msg.feed == nil {
 		m.openErr = fmt.Errorf("live updates are off: %w", msg.err)
-		return nil
+		return changes
 	}
 	m.feed, m.live = msg.feed, true
-	return feedCmd(m.feed, m.id, m.openSeq)
+	return tea.Batch(feedCmd(m.feed, m.id, m.openSeq), changes)
 }
 
 // applyEvents adds events the incident does not have yet (a write's own

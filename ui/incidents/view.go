@@ -227,8 +227,11 @@ func (m *Model) incidentLines() []string {
 	}
 	formLines := m.formLines()
 	bottom := m.bottomLine()
-	rule := st.Muted.Render(fmt.Sprintf("── timeline, %d events (times %s) ", len(inc.Events), m.now().In(m.loc).Format("MST")))
+	rule := st.Muted.Render(fmt.Sprintf("── timeline, %d events%s (times %s) ", len(inc.Events), m.changesRule(), m.now().In(m.loc).Format("MST")))
 	lines = append(lines, rule+st.Muted.Render(strings.Repeat("─", max(0, m.width-lipgloss.Width(rule)))))
+	if s := m.changeErrLine(); s != "" {
+		lines = append(lines, s)
+	}
 	avail := m.height - len(lines) - len(formLines) - 1
 	lines = append(lines, m.timelineLines(max(1, avail))...)
 	lines = append(lines, formLines...)
@@ -292,14 +295,21 @@ func (m *Model) mttxLine() string {
 // its evidence detail) is on screen, in exactly h lines.
 func (m *Model) timelineLines(h int) []string {
 	entries := m.entries
+	before := m.changesBefore(entries)
 	if len(entries) == 0 {
-		return padTo(nil, h)
+		return padTo(append([]string(nil), before[0]...), h)
 	}
 	m.tsel = min(max(0, m.tsel), len(entries)-1)
 	blocks := make([][]string, len(entries))
 	block := func(i int) []string {
 		if blocks[i] == nil {
-			blocks[i] = m.eventLines(entries[i], i == m.tsel)
+			// The changes recorded before an event lead its block, and
+			// those after the last event end the last block.
+			b := append(append([]string(nil), before[i]...), m.eventLines(entries[i], i == m.tsel)...)
+			if i == len(entries)-1 {
+				b = append(b, before[i+1]...)
+			}
+			blocks[i] = b
 		}
 		return blocks[i]
 	}
