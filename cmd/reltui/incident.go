@@ -26,6 +26,7 @@ import (
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
 	"github.com/reltui/reltui/ui/headless"
+	incidentsui "github.com/reltui/reltui/ui/incidents"
 )
 
 // storeTimeout bounds one command's store work; a locked SQLite file or an
@@ -442,31 +443,39 @@ func newIncidentShowCmd(g *globals) *cobra.Command {
 	var o incidentOpts
 	cmd := &cobra.Command{
 		Use:   "show ID",
-		Short: "Show an incident: milestones, MTTx and the whole timeline",
+		Short: "Show an incident: milestones, MTTx, the whole timeline and the changes in its window",
 		Args:  exactArgs(1, "an incident id, e.g. 42 or INC-42"),
 		RunE: o.runE(func(f string, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
 				return err
 			}
-			get := func(ctx context.Context, s incidents.Store) (incidents.View, error) {
+			get := func(ctx context.Context, s incidents.Store) (incidentShow, error) {
 				inc, err := s.Get(ctx, id)
 				if err != nil {
-					return incidents.View{}, err
+					return incidentShow{}, err
 				}
 				v := incidents.NewView(inc)
 				if st := inc.Milestones.Started; !st.IsZero() && len(inc.Services) > 0 {
 					deps, err := s.Deploys(ctx, incidents.DeployFilter{From: st.Add(-incidents.DefaultSuggestWindow), To: st})
 					if err != nil {
-						return incidents.View{}, err
+						return incidentShow{}, err
 					}
 					v.SuggestedDeploys = incidents.SuggestDeploys(inc, deps, incidents.DefaultSuggestWindow)
 				}
-				return v, nil
+				out := incidentShow{View: v}
+				out.Changes, out.ChangesError, out.changesRead = incidentChanges(ctx, g, inc, time.Now())
+				if out.Changes == nil {
+					out.Changes = []incidentsui.Change{}
+				}
+				return out, nil
 			}
-			return storeReport(g, f, get, func(v incidents.View) any { return v }, func(w io.Writer, v incidents.View) error {
+			return storeReport(g, f, get, func(v incidentShow) any { return v }, func(w io.Writer, v incidentShow) error {
 				inc := incidents.Build(v.ID, v.Events)
 				if err := writeIncidentText(w, inc); err != nil {
+					return err
+				}
+				if err := writeIncidentChanges(w, v); err != nil {
 					return err
 				}
 				for _, d := range v.SuggestedDeploys {

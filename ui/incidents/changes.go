@@ -25,13 +25,13 @@ const ChangeLead = time.Hour
 
 // Change is one deploy or config change, as the pane lists it.
 type Change struct {
-	T time.Time
+	T time.Time `json:"time"`
 	// Service is the service changed; "" for a change to every service.
-	Service string
+	Service string `json:"service"`
 	// Kind is e.g. "deploy" or "config".
-	Kind string
+	Kind string `json:"kind"`
 	// What says what changed, e.g. "version 1 → 2".
-	What string
+	What string `json:"what"`
 }
 
 // String is the change as one line: "deploy api: version 1 → 2".
