@@ -46,7 +46,7 @@ func (c changeFeeds) Changes(ctx context.Context, from, to time.Time, services [
 	evs, err := changes.InWindow(ctx, c.f, from, to, services)
 	out := make([]incidentsui.Change, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, incidentsui.Change{T: e.T, Service: e.Service, Kind: e.Kind, What: e.What})
+		out = append(out, incidentsui.Change{T: e.T, Service: e.Service, Kind: e.Kind, What: e.What, Text: e.String()})
 	}
 	return out, err
 }

@@ -61,7 +61,8 @@ func incidentChanges(ctx context.Context, g *globals, inc incidents.Incident, no
 		errText = sanitize.Line(err.Error())
 	}
 	for i := range cs {
-		cs[i].Service, cs[i].Kind, cs[i].What = sanitize.Line(cs[i].Service), sanitize.Line(cs[i].Kind), sanitize.Line(cs[i].What)
+		c := &cs[i]
+		c.Service, c.Kind, c.What, c.Text = sanitize.Line(c.Service), sanitize.Line(c.Kind), sanitize.Line(c.What), sanitize.Line(c.Text)
 	}
 	return cs, errText, true
 }
@@ -90,7 +91,7 @@ func writeIncidentChanges(w io.Writer, v incidentShow) error {
 		return err
 	}
 	for _, c := range v.Changes {
-		if _, err := fmt.Fprintf(w, "  %s  %s\n", incidents.FormatTime(c.T), c.String()); err != nil {
+		if _, err := fmt.Fprintf(w, "  %s  %s\n", incidents.FormatTime(c.T), c.Text); err != nil {
 			return err
 		}
 	}

@@ -32,15 +32,8 @@ type Change struct {
 	Kind string `json:"kind"`
 	// What says what changed, e.g. "version 1 → 2".
 	What string `json:"what"`
-}
-
-// String is the change as one line: "deploy api: version 1 → 2".
-func (c Change) String() string {
-	who := c.Service
-	if who == "" {
-		who = "all services"
-	}
-	return c.Kind + " " + who + ": " + c.What
+	// Text is the change in a line: "deploy api: version 1 → 2".
+	Text string `json:"text"`
 }
 
 // ChangeLister lists the changes to services (all when empty) in
@@ -110,7 +103,7 @@ func (m *Model) changeErrLine() string {
 // "  ⚑     10:18:02  change     deploy api: version 1 → 2".
 func (m *Model) changeLine(c Change) string {
 	head := fmt.Sprintf("  ⚑    %s  %-10s ", m.when(c.T), "change")
-	return m.fit(m.st.WarnMsg.Render(head) + m.st.Plain.Render(sanitize.Line(c.String())))
+	return m.fit(m.st.WarnMsg.Render(head) + m.st.Plain.Render(sanitize.Line(c.Text)))
 }
 
 // changesBefore splits the changes among the timeline's entries by the

@@ -43,8 +43,8 @@ func (l *fakeLister) calls() []listCall {
 // change to every service during it.
 func demoChanges() []Change {
 	return []Change{
-		{T: ago(25 * time.Minute), Service: "payments", Kind: "deploy", What: "version 41 → 42"},
-		{T: ago(12 * time.Minute), Kind: "config", What: "flag \x1b[31mfast-path\x1b[0m on"},
+		{T: ago(25 * time.Minute), Service: "payments", Kind: "deploy", What: "version 41 → 42", Text: "deploy payments: version 41 → 42"},
+		{T: ago(12 * time.Minute), Kind: "config", What: "flag fast-path on", Text: "config all services: flag \x1b[31mfast-path\x1b[0m on"},
 	}
 }
 
