@@ -55,7 +55,9 @@ var (
 	tmuxExemplar = regexp.MustCompile(`exemplar \d+/\d+: trace ([0-9a-f]{16,32})`)
 )
 
-func hasLinesOnScreen(s string) bool { return tmuxLines.MatchString(s) && !strings.Contains(s, "querying") }
+func hasLinesOnScreen(s string) bool {
+	return tmuxLines.MatchString(s) && !strings.Contains(s, "querying")
+}
 
 // The pivots in the real binary under tmux at 80x24 without colour, on
 // the dev stack: a line to its trace and back, a span to its lines and
