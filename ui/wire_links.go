@@ -27,6 +27,10 @@ func LinkTargets(cfg *config.Context, logBackend string) links.Targets {
 	if g := cfg.Grafana; g != nil {
 		t.Grafana = links.Grafana{URL: g.URL, OrgID: g.OrgID}
 		t.LogsDatasource, t.TracesDatasource = g.LokiDatasource, g.JaegerDatasource
+		t.MetricsDatasource = g.PrometheusDatasource
+	}
+	if p := cfg.Prometheus; p != nil {
+		t.Prometheus = p.URL
 	}
 	if vl := cfg.VictoriaLogs; vl != nil && logBackend == "victorialogs" {
 		t.VictoriaLogs = vl.URL

@@ -12,6 +12,7 @@ func newMetricsPane(env PaneEnv) Pane {
 	cfg := metrics.Config{
 		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
 		Parent: env.Parent, From: env.From, To: env.To, Live: env.Live,
+		Links: linkTargets(env.Ctx),
 	}
 	if env.Ctx.Prom != nil {
 		cfg.Source = env.Ctx.Prom

@@ -16,6 +16,11 @@ type Targets struct {
 	VictoriaLogs string
 	// JaegerUI is Jaeger UI's URL (the jaeger block's ui_url).
 	JaegerUI string
+	// MetricsDatasource is the Explore datasource uid of the context's
+	// Prometheus (prometheus_datasource); Prometheus is its URL, whose own
+	// expression browser is the fallback.
+	MetricsDatasource string
+	Prometheus        string
 }
 
 // Link is a URL and the name of the UI it opens.
@@ -29,7 +34,19 @@ const (
 	WhereExplore = "Grafana Explore"
 	WhereVMUI    = "VictoriaLogs UI"
 	WhereJaeger  = "Jaeger UI"
+	WhereProm    = "Prometheus UI"
 )
+
+// Metrics links to a PromQL query over [from, to).
+func (t Targets) Metrics(query string, from, to time.Time) (Link, bool) {
+	if u := Explore(t.Grafana, ExplorePane{Datasource: t.MetricsDatasource, Expr: query, From: from, To: to}); u != "" {
+		return Link{u, WhereExplore}, true
+	}
+	if u := PromGraph(t.Prometheus, query, from, to); u != "" {
+		return Link{u, WhereProm}, true
+	}
+	return Link{}, false
+}
 
 // Logs links to a log (or log metric) query over [from, to).
 func (t Targets) Logs(query string, from, to time.Time) (Link, bool) {
@@ -77,5 +94,6 @@ func (t Targets) Request(logQuery, traceID string, from, to time.Time) (Link, bo
 
 // Any reports whether t can make any link.
 func (t Targets) Any() bool {
-	return (t.Grafana.Enabled() && (t.LogsDatasource != "" || t.TracesDatasource != "")) || validBase(t.VictoriaLogs) || validBase(t.JaegerUI)
+	return (t.Grafana.Enabled() && (t.LogsDatasource != "" || t.TracesDatasource != "" || t.MetricsDatasource != "")) ||
+		validBase(t.VictoriaLogs) || validBase(t.JaegerUI) || validBase(t.Prometheus)
 }

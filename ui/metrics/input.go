@@ -68,6 +68,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openLogs()
 	case key.Matches(msg, k.Copy):
 		return m.copyQuery()
+	case key.Matches(msg, k.Link):
+		return m.copyLink()
 	case key.Matches(msg, k.Back):
 		if m.exSel >= 0 {
 			m.exSel = -1
@@ -315,6 +317,25 @@ func (m *Model) queryService() string {
 		}
 	}
 	return svc
+}
+
+// copyLink copies (OSC 52) and shows a link that opens the focused
+// chart's query over the range it ran on in the team's web UI; for the
+// latency chart that is its highest quantile, the query y copies.
+func (m *Model) copyLink() tea.Cmd {
+	p, ok := m.cursorPanel()
+	if !ok || len(p.exprs) == 0 || p.from.IsZero() {
+		m.flash = "nothing charted yet; U links to the focused chart's query"
+		return nil
+	}
+	l, ok := m.links.Metrics(p.exprs[len(p.exprs)-1], p.from, p.to)
+	if !ok {
+		m.flash = "no web UI to link to: set grafana.url and grafana.prometheus_datasource, or prometheus.url"
+		return nil
+	}
+	text, cmd := pane.CopyCmd(l.URL)
+	m.flash = "copied link to " + l.Where + ": " + text
+	return cmd
 }
 
 func (m *Model) copyQuery() tea.Cmd {

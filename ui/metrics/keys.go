@@ -23,6 +23,7 @@ type KeyMap struct {
 	PrevChange   key.Binding
 	Logs         key.Binding
 	Copy         key.Binding
+	Link         key.Binding
 
 	// Inputs: the PromQL editor and the service picker.
 	Edit     key.Binding
@@ -54,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		PrevChange:   key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "previous change")),
 		Logs:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs at cursor or change")),
 		Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy query")),
+		Link:         key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
 
 		Edit:     key.NewBinding(key.WithKeys("i", "/"), key.WithHelp("i", "PromQL")),
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
@@ -67,7 +69,7 @@ func DefaultKeyMap() KeyMap {
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Service, k.Mode, k.NextChart, k.PrevChart, k.Edit, k.Copy},
+		{k.Service, k.Mode, k.NextChart, k.PrevChart, k.Edit, k.Copy, k.Link},
 		{k.Left, k.Right, k.Start, k.End, k.Back},
 		{k.NextExemplar, k.PrevExemplar, k.OpenTrace, k.NextChange, k.PrevChange, k.Logs},
 		{k.Run, k.HistPrev, k.HistNext},

@@ -24,6 +24,7 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/themes"
@@ -66,6 +67,9 @@ type Config struct {
 	// runs the sources that are log queries (nil: none can run).
 	Changes []changes.Source
 	Logs    changes.LogQuerier
+	// Links is where U links the focused chart's query out to (Grafana
+	// Explore on the Prometheus datasource, else Prometheus's own UI).
+	Links links.Targets
 	// Service, when set, is selected at start.
 	Service string
 	// Parent ends all of the pane's work when cancelled.
@@ -92,13 +96,14 @@ const (
 
 // Model is the Metrics pane.
 type Model struct {
-	id   string
-	src  Source
-	st   Styles
-	keys KeyMap
-	now  func() time.Time
-	loc  *time.Location
-	tmo  time.Duration
+	links links.Targets
+	id    string
+	src   Source
+	st    Styles
+	keys  KeyMap
+	now   func() time.Time
+	loc   *time.Location
+	tmo   time.Duration
 
 	tmpl  map[string]string
 	label string // the service label on the metrics
@@ -194,6 +199,7 @@ func New(cfg Config) *Model {
 		keys = *cfg.Keys
 	}
 	m := &Model{
+		links:   cfg.Links,
 		history: pane.NewHistory(maxHistory),
 		id:      cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
 		st:    NewStyles(cfg.Renderer, cfg.Palette),
