@@ -170,12 +170,9 @@ func VMUI(base, query string, from, to time.Time) string {
 	if !validBase(base) || strings.TrimSpace(query) == "" || !from.Before(to) {
 		return ""
 	}
-	to = to.UTC().Truncate(time.Second)
-	rng := max(time.Second, to.Sub(from.Truncate(time.Second)))
 	v := url.Values{}
 	v.Set("query", query)
-	v.Set("g0.range_input", strconv.FormatInt(int64(rng/time.Second), 10)+"s")
-	v.Set("g0.end_input", to.Format(vmuiEnd))
+	setRangeInput(v, from, to, vmuiEnd)
 	v.Set("g0.relative_time", "none")
 	return strings.TrimRight(strings.TrimSpace(base), "/") + "/select/vmui/#/?" + v.Encode()
 }
@@ -197,15 +194,11 @@ func ParseVMUI(link string) (query string, from, to time.Time, err error) {
 	if err != nil {
 		return "", time.Time{}, time.Time{}, err
 	}
-	to, err = time.ParseInLocation(vmuiEnd, v.Get("g0.end_input"), time.UTC)
+	from, to, err = rangeInput(v, vmuiEnd)
 	if err != nil {
 		return "", time.Time{}, time.Time{}, err
 	}
-	rng, err := time.ParseDuration(v.Get("g0.range_input"))
-	if err != nil {
-		return "", time.Time{}, time.Time{}, err
-	}
-	return v.Get("query"), to.Add(-rng), to, nil
+	return v.Get("query"), from, to, nil
 }
 
 // JaegerTrace returns the Jaeger UI link to one trace, or "".

@@ -21,13 +21,10 @@ func PromGraph(base, query string, from, to time.Time) string {
 	if !validBase(base) || strings.TrimSpace(query) == "" || !from.Before(to) {
 		return ""
 	}
-	to = to.UTC().Truncate(time.Second)
-	rng := max(time.Second, to.Sub(from.Truncate(time.Second)))
 	v := url.Values{}
 	v.Set("g0.expr", query)
 	v.Set("g0.tab", "0")
-	v.Set("g0.range_input", strconv.FormatInt(int64(rng/time.Second), 10)+"s")
-	v.Set("g0.end_input", to.Format(promEnd))
+	setRangeInput(v, from, to, promEnd)
 	return strings.TrimRight(strings.TrimSpace(base), "/") + "/graph?" + v.Encode()
 }
 
@@ -44,16 +41,36 @@ func ParsePromGraph(link string) (query string, from, to time.Time, err error) {
 	if strings.TrimSpace(v.Get("g0.expr")) == "" {
 		return "", time.Time{}, time.Time{}, errors.New("Prometheus graph link without g0.expr")
 	}
-	to, err = time.ParseInLocation(promEnd, v.Get("g0.end_input"), time.UTC)
+	from, to, err = rangeInput(v, promEnd)
 	if err != nil {
 		return "", time.Time{}, time.Time{}, err
+	}
+	return v.Get("g0.expr"), from, to, nil
+}
+
+// setRangeInput writes [from, to) the way Prometheus-style UIs (VMUI, the
+// expression browser) read it: g0.range_input in whole seconds and
+// g0.end_input in UTC with layout.
+func setRangeInput(v url.Values, from, to time.Time, layout string) {
+	to = to.UTC().Truncate(time.Second)
+	rng := max(time.Second, to.Sub(from.Truncate(time.Second)))
+	v.Set("g0.range_input", strconv.FormatInt(int64(rng/time.Second), 10)+"s")
+	v.Set("g0.end_input", to.Format(layout))
+}
+
+// rangeInput reads what setRangeInput wrote; a range that is not positive
+// is an error.
+func rangeInput(v url.Values, layout string) (from, to time.Time, err error) {
+	to, err = time.ParseInLocation(layout, v.Get("g0.end_input"), time.UTC)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
 	rng, err := time.ParseDuration(v.Get("g0.range_input"))
 	if err != nil {
-		return "", time.Time{}, time.Time{}, err
+		return time.Time{}, time.Time{}, err
 	}
 	if rng <= 0 {
-		return "", time.Time{}, time.Time{}, fmt.Errorf("Prometheus graph link with range %s", rng)
+		return time.Time{}, time.Time{}, fmt.Errorf("range %s is not positive", rng)
 	}
-	return v.Get("g0.expr"), to.Add(-rng), to, nil
+	return to.Add(-rng), to, nil
 }
