@@ -68,20 +68,8 @@ func TestE2EPivotsInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is required (scripts/stack/up.sh installs it)")
 	}
-	lb := stacklogs.Backend(t, st)
-	d := lb.Dialect()
-	now := time.Now()
-	res, err := lb.QueryRange(t.Context(), sources.LogQuery{Expr: d.Contains(d.Stream("service", "frontend"), "request completed"),
-		From: now.Add(-10 * time.Minute), To: now.Add(-time.Minute), Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	traceID := ""
-	for _, e := range res.Entries {
-		if traceID = correlate.DefaultExtractor().Extract(e).TraceID; traceID != "" {
-			break
-		}
-	}
+	d := stacklogs.Backend(t, st).Dialect()
+	traceID := recentDemoIDs(t, st).TraceID
 	if traceID == "" {
 		t.Fatal("no frontend line with a trace id; is the demo running?")
 	}
@@ -140,4 +128,30 @@ func TestE2EPivotsInTmux(t *testing.T) {
 	}
 	s.keys("q")
 	s.waitFor("a clean exit", func(x string) bool { return strings.Contains(x, "EXITED=0") })
+}
+
+// recentDemoIDs are the ids the first of the demo frontend's recent
+// "request completed" lines carries (trace id and request id, each from
+// the first line that has it).
+func recentDemoIDs(t *testing.T, st stacktest.Stack) correlate.Fields {
+	t.Helper()
+	lb := stacklogs.Backend(t, st)
+	d := lb.Dialect()
+	now := time.Now()
+	res, err := lb.QueryRange(t.Context(), sources.LogQuery{Expr: d.Contains(d.Stream("service", "frontend"), "request completed"),
+		From: now.Add(-10 * time.Minute), To: now.Add(-time.Minute), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids correlate.Fields
+	for _, e := range res.Entries {
+		got := correlate.DefaultExtractor().Extract(e)
+		if ids.TraceID == "" {
+			ids.TraceID = got.TraceID
+		}
+		if ids.RequestID == "" {
+			ids.RequestID = got.RequestID
+		}
+	}
+	return ids
 }

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
-	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/links"
 )
 
@@ -21,22 +19,9 @@ import (
 // datasource and its trace on the trace datasource, over the view's window.
 func TestE2ERequestJSONLinkRoundTrip(t *testing.T) {
 	st := stacktest.Require(t)
-	lb := stacklogs.Backend(t, st)
-	d := lb.Dialect()
-	now := time.Now()
-	res, err := lb.QueryRange(t.Context(), sources.LogQuery{Expr: d.Contains(d.Stream("service", "frontend"), "request completed"),
-		From: now.Add(-10 * time.Minute), To: now.Add(-time.Minute), Limit: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reqID := ""
-	for _, e := range res.Entries {
-		if reqID = correlate.DefaultExtractor().Extract(e).RequestID; reqID != "" {
-			break
-		}
-	}
+	reqID := recentDemoIDs(t, st).RequestID
 	if reqID == "" {
-		t.Fatalf("no request id among %d frontend lines; is the demo running?", len(res.Entries))
+		t.Fatal("no request id among the recent frontend lines; is the demo running?")
 	}
 	cfg := writeConfig(t, fmt.Sprintf(`contexts:
   dev:
