@@ -77,8 +77,8 @@ func (f *File) validateLag(key string, l *Lag) []Problem {
 	}
 	for role, q := range l.Queries {
 		k := key + ".queries." + role
-		if !slices.Contains(lag.QueryRoles, role) {
-			ps = append(ps, f.problem(k, "unknown query role %q; the roles are %s", role, strings.Join(lag.QueryRoles, ", ")))
+		if !slices.Contains(lag.QueryRoles(), role) {
+			ps = append(ps, f.problem(k, "unknown query role %q; the roles are %s", role, strings.Join(lag.QueryRoles(), ", ")))
 			continue
 		}
 		if err := lag.CheckQuery(q); err != nil {

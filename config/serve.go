@@ -62,8 +62,8 @@ type ServeUser struct {
 	Keys []string `yaml:"keys"`
 }
 
-// ServeRoles are the role names serve accepts.
-var ServeRoles = []string{"viewer", "responder", "commander"}
+// ServeRoles returns the role names serve accepts, a fresh slice each call.
+func ServeRoles() []string { return []string{"viewer", "responder", "commander"} }
 
 func (f *File) validateServe(key string, s *Serve) []Problem {
 	var ps []Problem
@@ -98,7 +98,7 @@ func (f *File) validateServe(key string, s *Serve) []Problem {
 	for role, n := range s.MaxSessionsPerRole {
 		switch {
 		case !validRole(role):
-			ps = append(ps, f.problem(key+".max_sessions_per_role."+role, "unknown role %q; use one of %s", role, strings.Join(ServeRoles, ", ")))
+			ps = append(ps, f.problem(key+".max_sessions_per_role."+role, "unknown role %q; use one of %s", role, strings.Join(ServeRoles(), ", ")))
 		case n < 0:
 			ps = append(ps, f.problem(key+".max_sessions_per_role."+role, "must not be negative"))
 		}
@@ -110,7 +110,7 @@ func (f *File) validateServe(key string, s *Serve) []Problem {
 			continue
 		}
 		if !validRole(u.Role) {
-			ps = append(ps, f.problem(uk+".role", "unknown role %q; use one of %s", u.Role, strings.Join(ServeRoles, ", ")))
+			ps = append(ps, f.problem(uk+".role", "unknown role %q; use one of %s", u.Role, strings.Join(ServeRoles(), ", ")))
 		}
 		for i, k := range u.Keys {
 			pk, _, opts, rest, err := gossh.ParseAuthorizedKey([]byte(k))
@@ -130,7 +130,7 @@ func (f *File) validateServe(key string, s *Serve) []Problem {
 }
 
 func validRole(r string) bool {
-	for _, v := range ServeRoles {
+	for _, v := range ServeRoles() {
 		if r == v {
 			return true
 		}

@@ -21,21 +21,24 @@ const (
 	KindMaintenance Kind = "maintenance"
 )
 
-// AllKinds lists the kinds.
-var AllKinds = []Kind{KindIncident, KindDrill, KindMaintenance}
+// AllKinds lists the kinds, a fresh slice each call.
+func AllKinds() []Kind { return []Kind{KindIncident, KindDrill, KindMaintenance} }
 
 // ParseKind accepts a kind name case-insensitively.
 func ParseKind(s string) (Kind, error) {
 	k := Kind(strings.ToLower(strings.TrimSpace(s)))
-	if slices.Contains(AllKinds, k) {
+	if slices.Contains(AllKinds(), k) {
 		return k, nil
 	}
 	return "", fmt.Errorf("%w: kind %q is not one of incident, drill, maintenance", ErrInvalid, s)
 }
 
-// DefaultCategories are the root-cause categories offered when the
-// configuration names none, in the spirit of the common taxonomies.
-var DefaultCategories = []string{"deployment", "configuration", "dependency", "capacity", "infrastructure", "code-defect", "unknown"}
+// DefaultCategories returns the root-cause categories offered when the
+// configuration names none, in the spirit of the common taxonomies; a
+// fresh slice each call.
+func DefaultCategories() []string {
+	return []string{"deployment", "configuration", "dependency", "capacity", "infrastructure", "code-defect", "unknown"}
+}
 
 // CheckCategory validates a category against the allowed list (the
 // configuration's, or DefaultCategories when it is empty). The store
@@ -44,7 +47,7 @@ var DefaultCategories = []string{"deployment", "configuration", "dependency", "c
 func CheckCategory(c string, allowed []string) (string, error) {
 	c = strings.ToLower(strings.TrimSpace(c))
 	if len(allowed) == 0 {
-		allowed = DefaultCategories
+		allowed = DefaultCategories()
 	}
 	if !slices.Contains(allowed, c) {
 		return "", fmt.Errorf("%w: category %q is not one of %s", ErrInvalid, c, strings.Join(allowed, ", "))

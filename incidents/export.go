@@ -246,7 +246,7 @@ func Markdown(inc Incident) string {
 	w("## Summary\n\n_What happened and why, in two or three sentences._\n\n")
 
 	w("## Impact\n\n")
-	for _, m := range AllMilestones {
+	for _, m := range AllMilestones() {
 		w("- %s: %s\n", milestoneLabel(m), FormatTime(inc.Milestones.Get(m)))
 	}
 	if st := inc.Milestones.Started; !st.IsZero() {
@@ -259,7 +259,7 @@ func Markdown(inc Incident) string {
 	w("\n_Who was affected, how badly, and for how long._\n\n")
 
 	w("## MTTx\n\n| Metric | Value | Definition |\n|---|---|---|\n")
-	for _, m := range AllMetrics {
+	for _, m := range AllMetrics() {
 		val := "n/a"
 		if d, ok := inc.Duration(m); ok {
 			val = FormatDuration(d)

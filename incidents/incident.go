@@ -58,8 +58,11 @@ const (
 	Resolved   Milestone = "resolved"
 )
 
-// AllMilestones lists the milestones in order.
-var AllMilestones = []Milestone{Started, Detected, Acknowledged, Identified, Mitigated, Resolved}
+// milestoneOrder is the milestones in order; AllMilestones hands out copies.
+var milestoneOrder = [...]Milestone{Started, Detected, Acknowledged, Identified, Mitigated, Resolved}
+
+// AllMilestones lists the milestones in order, a fresh slice each call.
+func AllMilestones() []Milestone { return slices.Clone(milestoneOrder[:]) }
 
 // ParseMilestone accepts a milestone name, case-insensitively, plus the
 // short forms people type ("ack", "mitigate", "resolve", "start", "detect").
@@ -79,13 +82,13 @@ func ParseMilestone(s string) (Milestone, error) {
 	case "resolve":
 		t = "resolved"
 	}
-	if slices.Contains(AllMilestones, Milestone(t)) {
+	if slices.Contains(milestoneOrder[:], Milestone(t)) {
 		return Milestone(t), nil
 	}
 	return "", fmt.Errorf("%w: unknown milestone %q (one of started, detected, acknowledged, identified, mitigated, resolved)", ErrInvalid, s)
 }
 
-func (m Milestone) index() int { return slices.Index(AllMilestones, m) }
+func (m Milestone) index() int { return slices.Index(milestoneOrder[:], m) }
 
 // Milestones holds the current time of each milestone; a zero time is a
 // milestone not reached (or not recorded) yet.
@@ -135,7 +138,7 @@ func (ms *Milestones) set(m Milestone, t time.Time) {
 func (ms Milestones) CheckOrder() error {
 	var prev Milestone
 	var prevT time.Time
-	for _, m := range AllMilestones {
+	for _, m := range milestoneOrder {
 		t := ms.Get(m)
 		if t.IsZero() {
 			continue

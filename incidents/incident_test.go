@@ -123,7 +123,7 @@ func TestBuildAndMTTx(t *testing.T) {
 func TestStateKindsAreEnough(t *testing.T) {
 	var state []Event
 	for _, e := range history() {
-		for _, k := range StateKinds {
+		for _, k := range StateKinds() {
 			if e.Kind == k {
 				state = append(state, e)
 			}

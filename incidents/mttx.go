@@ -28,8 +28,8 @@ const (
 	MTTR Metric = "mttr"
 )
 
-// AllMetrics lists the metrics in report order.
-var AllMetrics = []Metric{MTTD, MTTA, MTTI, MTTM, MTTR}
+// AllMetrics lists the metrics in report order, a fresh slice each call.
+func AllMetrics() []Metric { return []Metric{MTTD, MTTA, MTTI, MTTM, MTTR} }
 
 // Bounds returns the milestones a metric runs between.
 func (m Metric) Bounds() (from, to Milestone) {
@@ -153,7 +153,7 @@ func OfKinds(incs []Incident, kinds []Kind) ([]Incident, map[Kind]int) {
 
 func stats(incs []Incident) Stats {
 	st := Stats{Count: len(incs), Metrics: map[Metric]Summary{}}
-	for _, m := range AllMetrics {
+	for _, m := range AllMetrics() {
 		var ds []time.Duration
 		for _, inc := range incs {
 			if d, ok := inc.Duration(m); ok {

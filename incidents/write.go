@@ -82,9 +82,11 @@ type Write struct {
 	Detail *Detail `json:"detail,omitempty"`
 }
 
-// StateKinds are the event kinds Build needs to derive an incident's
-// attributes and milestones.
-var StateKinds = []EventKind{KindDeclared, KindUpdated, KindMilestone, KindFollowUp, KindDeployLink}
+// StateKinds returns the event kinds Build needs to derive an incident's
+// attributes and milestones, a fresh slice each call.
+func StateKinds() []EventKind {
+	return []EventKind{KindDeclared, KindUpdated, KindMilestone, KindFollowUp, KindDeployLink}
+}
 
 // Tx is what the shared write logic needs from a dialect, inside one
 // transaction. Implementations map their driver errors to this package's.

@@ -106,7 +106,7 @@ func TestAlertTableTicketRule(t *testing.T) {
 // Property: whatever the window, burning at a row's factor for its long
 // window spends exactly its budget fraction (rate × long / window).
 func TestAlertTableSpendsTheFraction(t *testing.T) {
-	for _, window := range AllowedWindows {
+	for _, window := range AllowedWindows() {
 		for _, a := range AlertTable(window) {
 			spent := a.Factor * a.Long.Hours() / window.Hours()
 			if !near(spent, a.BudgetFraction) {
@@ -358,7 +358,7 @@ func TestBurnProperties(t *testing.T) {
 	for i := 0; i < 5000; i++ {
 		s := availability()
 		s.Objective = []float64{0.9, 0.99, 0.995, 0.999, 0.9995, 0.9999}[rng.IntN(6)]
-		s.Window = AllowedWindows[rng.IntN(len(AllowedWindows))]
+		s.Window = AllowedWindows()[rng.IntN(len(AllowedWindows()))]
 		budget := 1 - s.Objective
 		table := AlertTable(s.Window)
 		row := rng.IntN(len(table))

@@ -24,9 +24,10 @@ const Day = 24 * time.Hour
 // is what Sloth assumes and what the SRE workbook's alert table was tuned for.
 const DefaultWindow = 30 * Day
 
-// AllowedWindows are the SLO windows reltui's own inline format offers and
-// the ones the SRE workbook's alert table was tuned for.
-var AllowedWindows = []time.Duration{7 * Day, 28 * Day, 30 * Day}
+// AllowedWindows returns the SLO windows reltui's own inline format offers
+// and the ones the SRE workbook's alert table was tuned for; a fresh slice
+// each call.
+func AllowedWindows() []time.Duration { return []time.Duration{7 * Day, 28 * Day, 30 * Day} }
 
 // MinWindow and MaxWindow bound the windows foreign formats may declare
 // (Pyrra's 2w, OpenSLO's 1Q or 1Y). Any whole number of days between them

@@ -339,7 +339,7 @@ func (w *walker) window(n *yaml.Node, field string) (time.Duration, bool) {
 	if !ok {
 		return 0, false
 	}
-	if !slices.Contains(AllowedWindows, d) {
+	if !slices.Contains(AllowedWindows(), d) {
 		w.fail(n, field, "window must be 7d, 28d or 30d, got %s", resolve(n).Value)
 		return 0, false
 	}

@@ -500,11 +500,11 @@ func writeIncidentText(w io.Writer, inc incidents.Incident) error {
 		orDash(sanitize.Line(inc.Commander)), orDash(sanitize.Line(strings.Join(inc.Services, ", "))))
 	fmt.Fprintf(&b, "kind %s  root cause %s\n", inc.Kind, orDash(sanitize.Line(inc.Category)))
 	fmt.Fprintf(&b, "declared %s by %s\n\nmilestones\n", incidents.FormatTime(inc.DeclaredAt), sanitize.Line(inc.DeclaredBy))
-	for _, m := range incidents.AllMilestones {
+	for _, m := range incidents.AllMilestones() {
 		fmt.Fprintf(&b, "  %-13s %s\n", m, incidents.FormatTime(inc.Milestones.Get(m)))
 	}
 	b.WriteString("\n")
-	for i, m := range incidents.AllMetrics {
+	for i, m := range incidents.AllMetrics() {
 		val := "n/a"
 		if d, ok := inc.Duration(m); ok {
 			val = incidents.FormatDuration(d)

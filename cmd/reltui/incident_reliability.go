@@ -55,7 +55,7 @@ func newIncidentSetCmd(g *globals) *cobra.Command {
 	o.addOutput(cmd)
 	o.addKey(cmd)
 	cmd.Flags().StringVar(&kind, "kind", "", "incident, drill or maintenance")
-	cmd.Flags().StringVar(&category, "category", "", "root-cause category (the config's incidents.categories, default: "+strings.Join(incidents.DefaultCategories, ", ")+")")
+	cmd.Flags().StringVar(&category, "category", "", "root-cause category (the config's incidents.categories, default: "+strings.Join(incidents.DefaultCategories(), ", ")+")")
 	cmd.Flags().StringArrayVar(&services, "service", nil, "implicated service (repeatable; replaces the list)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
 	return cmd

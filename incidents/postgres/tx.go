@@ -58,8 +58,8 @@ func (t *pgTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, i
 	if err := t.tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE incident_id = $1`, id).Scan(&last); err != nil {
 		return nil, 0, mapErr(err)
 	}
-	kinds := make([]string, len(incidents.StateKinds))
-	for i, k := range incidents.StateKinds {
+	kinds := make([]string, len(incidents.StateKinds()))
+	for i, k := range incidents.StateKinds() {
 		kinds[i] = string(k)
 	}
 	evs, err := queryEvents(ctx, t.tx, `WHERE incident_id = $1 AND kind = ANY($2) ORDER BY seq`, id, kinds)

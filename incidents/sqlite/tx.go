@@ -44,8 +44,8 @@ func (t *sqlTx) LockIncident(ctx context.Context, id int64) ([]incidents.Event, 
 		return nil, 0, mapErr(err)
 	}
 	args := []any{id}
-	marks := make([]string, len(incidents.StateKinds))
-	for i, k := range incidents.StateKinds {
+	marks := make([]string, len(incidents.StateKinds()))
+	for i, k := range incidents.StateKinds() {
 		args, marks[i] = append(args, string(k)), "?"
 	}
 	evs, err := queryEvents(ctx, t.tx, `WHERE incident_id = ? AND kind IN (`+strings.Join(marks, ", ")+`) ORDER BY seq`, args...)

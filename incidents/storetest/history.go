@@ -152,7 +152,7 @@ func testReliabilityReport(t *testing.T, s incidents.Store) {
 	CheckReliability(t, incidents.NewReliability(all, deps, []incidents.Kind{incidents.KindIncident}, h.From, h.To, h.Within))
 	// Counting drills too changes MTTI and the change failure rate: D6
 	// becomes a failure and E's 5m joins MTTI.
-	r := incidents.NewReliability(all, deps, incidents.AllKinds, h.From, h.To, h.Within)
+	r := incidents.NewReliability(all, deps, incidents.AllKinds(), h.From, h.To, h.Within)
 	if r.MTTI.Count != 4 || r.Current.Change.Failed != 3 {
 		t.Errorf("with drills: MTTI count %d failed %d, want 4 and 3", r.MTTI.Count, r.Current.Change.Failed)
 	}

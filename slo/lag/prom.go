@@ -43,8 +43,9 @@ func DefaultQueries() Queries {
 	}
 }
 
-// QueryRoles are the config keys that override Queries' fields.
-var QueryRoles = []string{"lag", "committed", "produced"}
+// QueryRoles returns the config keys that override Queries' fields, a
+// fresh slice each call.
+func QueryRoles() []string { return []string{"lag", "committed", "produced"} }
 
 // WithOverrides replaces the queries named in m (keys from QueryRoles).
 func (q Queries) WithOverrides(m map[string]string) Queries {

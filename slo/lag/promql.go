@@ -26,8 +26,8 @@ const (
 	ExporterKlag Exporter = "klag-exporter"
 )
 
-// Exporters lists them, for error messages.
-var Exporters = []Exporter{ExporterKafka, ExporterKminion, ExporterKlag}
+// Exporters lists them, for error messages; a fresh slice each call.
+func Exporters() []Exporter { return []Exporter{ExporterKafka, ExporterKminion, ExporterKlag} }
 
 // SecondsRate is the window over which the producer's rate is taken when
 // lag in seconds is derived from lag in messages.
@@ -62,8 +62,9 @@ func SecondsQuery(exp Exporter, group, topic string) (string, error) {
 		}
 		return fmt.Sprintf("max by (group, topic, partition) (kafka_consumergroup_group_lag_seconds{%s})", sel), nil
 	}
-	names := make([]string, len(Exporters))
-	for i, e := range Exporters {
+	exps := Exporters()
+	names := make([]string, len(exps))
+	for i, e := range exps {
 		names[i] = string(e)
 	}
 	return "", fmt.Errorf("unknown exporter %q (one of %s)", exp, strings.Join(names, ", "))

@@ -19,7 +19,7 @@ import (
 // fits.
 func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
 	var hostile []sources.Alert
-	for i, h := range panetest.Hostile {
+	for i, h := range panetest.Hostile() {
 		a := alert("A "+h, "critical", "firing", fmt.Sprintf("f%d %s", i, h), time.Duration(i+1)*time.Minute,
 			map[string]string{"service": h, "l " + h: h}, "prometheus "+h)
 		a.Annotations = map[string]string{"summary": h, "description " + h: panetest.HostileLine()}

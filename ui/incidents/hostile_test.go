@@ -26,12 +26,12 @@ func TestHostileIncidentTextNeverReachesTheTerminal(t *testing.T) {
 			m := f.m
 			inc := f.declare(t, incidents.Declaration{Title: wide[:190], Severity: "SEV1",
 				Services: []string{wide[:60], wide[:70]}, Commander: wide[:40], Started: ago(20 * 60e9)})
-			for _, h := range panetest.Hostile {
+			for _, h := range panetest.Hostile() {
 				f.write(t, inc.ID, incidents.Write{Kind: incidents.KindNote, Text: "note " + h})
 			}
 			f.write(t, inc.ID, incidents.Write{Kind: incidents.KindEvidence, Text: "caption " + panetest.HostileLine(), Evidence: &incidents.Evidence{
-				Kind: incidents.EvidenceLog, Source: "loki " + panetest.Hostile[0], Query: "q " + panetest.HostileLine(),
-				Link: "https://x/" + strings.Repeat("l", 300), Snapshot: "\tindented\tby tabs " + strings.Repeat("\t", 40) + "end\n" + strings.Join(panetest.Hostile, "\n"),
+				Kind: incidents.EvidenceLog, Source: "loki " + panetest.Hostile()[0], Query: "q " + panetest.HostileLine(),
+				Link: "https://x/" + strings.Repeat("l", 300), Snapshot: "\tindented\tby tabs " + strings.Repeat("\t", 40) + "end\n" + strings.Join(panetest.Hostile(), "\n"),
 			}})
 			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			settle(f, m.reload())
@@ -41,7 +41,7 @@ func TestHostileIncidentTextNeverReachesTheTerminal(t *testing.T) {
 			panetest.Press(m, "esc")
 			settle(f, panetest.Press(m, "enter"))
 			check("timeline")
-			for range len(panetest.Hostile) + 2 {
+			for range len(panetest.Hostile()) + 2 {
 				panetest.Press(m, "j")
 				check("timeline, next event")
 			}

@@ -69,7 +69,7 @@ type Config struct {
 	// Parent ends all of the pane's work when cancelled.
 	Parent context.Context
 	// Categories are the root-cause categories offered; nil is
-	// incidents.DefaultCategories.
+	// incidents.DefaultCategories().
 	Categories []string
 	// Changes lists the deploys and config changes an incident's
 	// timeline shows; nil shows none.
@@ -710,9 +710,9 @@ func (m *Model) declareForm() tea.Cmd {
 // commander most likely marks next.
 func nextMilestone(ms incidents.Milestones) incidents.Milestone {
 	next := incidents.Acknowledged
-	for i, x := range incidents.AllMilestones {
-		if !ms.Get(x).IsZero() && i+1 < len(incidents.AllMilestones) {
-			next = incidents.AllMilestones[i+1]
+	for i, x := range incidents.AllMilestones() {
+		if !ms.Get(x).IsZero() && i+1 < len(incidents.AllMilestones()) {
+			next = incidents.AllMilestones()[i+1]
 		}
 	}
 	return next

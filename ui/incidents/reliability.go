@@ -41,7 +41,7 @@ func (m *Model) categories() []string {
 	if len(m.cats) > 0 {
 		return m.cats
 	}
-	return incidents.DefaultCategories
+	return incidents.DefaultCategories()
 }
 
 func (m *Model) openLinkForm() {

@@ -245,13 +245,13 @@ func (m *Model) milestoneBar() []string {
 	ms := m.inc.Milestones
 	var parts []string
 	var prev time.Time
-	for i, x := range incidents.AllMilestones {
+	for i, x := range incidents.AllMilestones() {
 		t := ms.Get(x)
 		if i > 0 {
 			arrow := " ──▶ "
 			// Only between neighbours: a gap over an unset milestone
 			// would read as that milestone's own interval.
-			if !t.IsZero() && !prev.IsZero() && !ms.Get(incidents.AllMilestones[i-1]).IsZero() {
+			if !t.IsZero() && !prev.IsZero() && !ms.Get(incidents.AllMilestones()[i-1]).IsZero() {
 				arrow = " ─" + incidents.FormatDuration(t.Sub(prev)) + "─▶ "
 			}
 			parts = append(parts, st.Muted.Render(arrow))
@@ -281,7 +281,7 @@ func (m *Model) milestoneBar() []string {
 func (m *Model) mttxLine() string {
 	st := &m.st
 	var parts []string
-	for _, x := range incidents.AllMetrics {
+	for _, x := range incidents.AllMetrics() {
 		v := st.Pending.Render("n/a")
 		if d, ok := m.inc.Duration(x); ok {
 			v = st.Plain.Render(incidents.FormatDuration(d))

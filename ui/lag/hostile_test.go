@@ -16,7 +16,7 @@ import (
 // frame stays clean and fits, expanded, selected, filtered and failed.
 func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 	var parts []lag.Partition
-	for i, h := range panetest.Hostile {
+	for i, h := range panetest.Hostile() {
 		parts = append(parts, lag.Partition{Group: "g " + h, Topic: "t " + h, Partition: int32(i), LagMessages: 10, LagSeconds: 5,
 			Method: lag.MethodRate, Verdict: lag.Verdict{Status: lag.StatusWarn, Reason: "r " + h}, Trend: ramp(20, 1, 1)})
 	}
@@ -27,7 +27,7 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 			load(m)
 			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			check("list")
-			for range panetest.Hostile {
+			for range panetest.Hostile() {
 				press(m, "enter", "j")
 				check("expanded")
 			}

@@ -21,22 +21,22 @@ func (h hostileProm) QueryRange(ctx context.Context, expr string, from, to time.
 		return nil, nil, &sources.Error{Backend: "prometheus", Kind: sources.KindBadQuery, Msg: panetest.HostileLine()}
 	}
 	var out []sources.Series
-	for i, s := range panetest.Hostile {
+	for i, s := range panetest.Hostile() {
 		out = append(out, sources.Series{
 			Labels:  map[string]string{"__name__": s, "k " + s: s, "service": s, "i": string(rune('a' + i))},
 			Samples: curve(from, to, step, float64(i+1), 2),
 		})
 	}
-	return out, panetest.Hostile, nil
+	return out, panetest.Hostile(), nil
 }
 
 func (h hostileProm) LabelValues(ctx context.Context, name string, matchers []string, from, to time.Time) ([]string, []string, error) {
-	return panetest.Hostile, nil, nil
+	return panetest.Hostile(), nil, nil
 }
 
 func (h hostileProm) QueryExemplars(ctx context.Context, expr string, from, to time.Time) ([]sources.Exemplar, error) {
 	var out []sources.Exemplar
-	for i, s := range panetest.Hostile {
+	for i, s := range panetest.Hostile() {
 		out = append(out, sources.Exemplar{Time: fixedNow.Add(-time.Duration(i+1) * time.Minute), Value: 1, TraceID: s})
 	}
 	return out, nil

@@ -23,25 +23,25 @@ func hostileView() *correlate.View {
 	var logs []correlate.Log
 	for _, s := range v.Spans {
 		s.Operation += " " + panetest.HostileLine()
-		s.Service += " " + panetest.Hostile[1]
-		s.Tags = append(s.Tags, sources.KV{Key: "k " + panetest.Hostile[0], Value: panetest.HostileLine()})
+		s.Service += " " + panetest.Hostile()[1]
+		s.Tags = append(s.Tags, sources.KV{Key: "k " + panetest.Hostile()[0], Value: panetest.HostileLine()})
 		spans = append(spans, s)
 	}
 	for _, l := range v.Logs {
 		l.Line += " " + panetest.HostileLine()
-		l.Service += " " + panetest.Hostile[4]
-		l.Labels = map[string]string{"l " + panetest.Hostile[2]: panetest.HostileLine()}
+		l.Service += " " + panetest.Hostile()[4]
+		l.Labels = map[string]string{"l " + panetest.Hostile()[2]: panetest.HostileLine()}
 		logs = append(logs, l)
 	}
 	v.Joined = correlate.Join(spans, logs)
-	v.Selectors = panetest.Hostile
-	v.Warnings = panetest.Hostile
-	v.Partial = []correlate.Problem{{Backend: "jaeger " + panetest.Hostile[0], Reason: panetest.HostileLine()}}
+	v.Selectors = panetest.Hostile()
+	v.Warnings = panetest.Hostile()
+	v.Partial = []correlate.Problem{{Backend: "jaeger " + panetest.Hostile()[0], Reason: panetest.HostileLine()}}
 	v.Summary.FirstError.Text += panetest.HostileLine()
-	v.Summary.SlowestSpan.Service += panetest.Hostile[5]
+	v.Summary.SlowestSpan.Service += panetest.Hostile()[5]
 	// A view from elsewhere than the resolver may carry changes unsanitized.
-	v.Changes = []correlate.Change{{T: v.Window.From.Add(time.Minute), Service: "pay " + panetest.Hostile[3], Kind: "deploy " + panetest.Hostile[1],
-		Source: panetest.Hostile[2], What: panetest.HostileLine()}}
+	v.Changes = []correlate.Change{{T: v.Window.From.Add(time.Minute), Service: "pay " + panetest.Hostile()[3], Kind: "deploy " + panetest.Hostile()[1],
+		Source: panetest.Hostile()[2], What: panetest.HostileLine()}}
 	v.ChangesElsewhere, v.ChangesProblem = 3, panetest.HostileLine()
 	return v
 }

@@ -20,7 +20,7 @@ import (
 func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 	var specs []slo.SLO
 	for _, s := range testSLOs() {
-		for _, h := range panetest.Hostile[:3] {
+		for _, h := range panetest.Hostile()[:3] {
 			s.Name, s.Description, s.Labels = s.Name+" "+h, "d "+h, map[string]string{"l " + h: h}
 			specs = append(specs, s)
 		}

@@ -25,7 +25,7 @@ var hostile = append([]string{
 	"title \x1b]0;pwned\x1b\\ end",
 	"bidi \u202e gnp.exe",
 	"c1 \u009b31m red",
-}, panetest.Hostile...)
+}, panetest.Hostile()...)
 
 // TestHostileSpanTextNeverReachesTheTerminal feeds escape sequences in
 // every string a trace has (ids, service, operation, tags, events,

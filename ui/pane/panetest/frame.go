@@ -13,24 +13,27 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Hostile is text an attacker who can write a label, a span, an alert, a
-// spec file or an incident might send: each piece tries to reach the
-// terminal with a control sequence, to reorder it, or to break the frame.
-var Hostile = []string{
-	"csi \x1b[31mred\x1b[0m \x1b[2J\x1b[H cleared",
-	"osc52 \x1b]52;c;ZXZpbA==\x07 clipboard",
-	"title \x1b]0;pwned\x1b\\ osc8 \x1b]8;;http://evil.example\x1b\\link",
-	"dcs \x1bPq#0~~\x1b\\ apc \x1b_Gf=100\x1b\\",
-	"c1 \u009b31m csi \u009d0;t\u009c \u0085nel",
-	"bidi \u202eevil\u202c \u2066iso\u2069 \u200fmark",
-	"bell\x07 bs\x08 del\x7f cr\rover",
-	"tab\tand\nnew line\nthird",
-	"unterminated \x1b]52;c;ZXZp",
-	"wide 日本語テキスト🚀🔥ｱｲｳ " + strings.Repeat("x", 300),
+// Hostile returns text an attacker who can write a label, a span, an
+// alert, a spec file or an incident might send: each piece tries to reach
+// the terminal with a control sequence, to reorder it, or to break the
+// frame. The slice is fresh each call, so a test may change it.
+func Hostile() []string {
+	return []string{
+		"csi \x1b[31mred\x1b[0m \x1b[2J\x1b[H cleared",
+		"osc52 \x1b]52;c;ZXZpbA==\x07 clipboard",
+		"title \x1b]0;pwned\x1b\\ osc8 \x1b]8;;http://evil.example\x1b\\link",
+		"dcs \x1bPq#0~~\x1b\\ apc \x1b_Gf=100\x1b\\",
+		"c1 \u009b31m csi \u009d0;t\u009c \u0085nel",
+		"bidi \u202eevil\u202c \u2066iso\u2069 \u200fmark",
+		"bell\x07 bs\x08 del\x7f cr\rover",
+		"tab\tand\nnew line\nthird",
+		"unterminated \x1b]52;c;ZXZp",
+		"wide 日本語テキスト🚀🔥ｱｲｳ " + strings.Repeat("x", 300),
+	}
 }
 
 // HostileLine is every Hostile piece in one string.
-func HostileLine() string { return strings.Join(Hostile, " ") }
+func HostileLine() string { return strings.Join(Hostile(), " ") }
 
 // sgr is a Select Graphic Rendition sequence, the only escape a style
 // writes.
