@@ -38,19 +38,19 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.loadServices()
 	case key.Matches(msg, k.Mode):
 		return m.toggleMode()
-	case key.Matches(msg, k.NextChart):
+	case key.Matches(msg, k.Down):
 		m.moveFocus(1)
-	case key.Matches(msg, k.PrevChart):
+	case key.Matches(msg, k.Up):
 		m.moveFocus(-1)
 	case key.Matches(msg, k.Left):
 		m.moveCursor(-1)
 	case key.Matches(msg, k.Right):
 		m.moveCursor(1)
-	case key.Matches(msg, k.Start):
+	case key.Matches(msg, k.Top):
 		if p, ok := m.cursorPanel(); ok {
 			m.cursor, m.exSel = p.from, -1
 		}
-	case key.Matches(msg, k.End):
+	case key.Matches(msg, k.Bottom):
 		if p, ok := m.cursorPanel(); ok {
 			m.cursor, m.exSel = p.to, -1
 		}
@@ -121,10 +121,10 @@ func (m *Model) onPickerKey(msg tea.KeyMsg) tea.Cmd {
 			return m.selectService(list[m.pick])
 		}
 		return nil
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.PickUp):
 		m.pick = max(0, m.pick-1)
 		return nil
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.PickDown):
 		m.pick = max(0, min(len(list)-1, m.pick+1))
 		return nil
 	}

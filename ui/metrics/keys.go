@@ -1,19 +1,23 @@
 package metrics
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // KeyMap is the Metrics pane's keys. None collide with the root's global
 // keys (tab, digits, ?, :, [, ], +, =, -, q, p, ctrl+c, ctrl+r).
 type KeyMap struct {
-	// The charts.
-	Left      key.Binding
-	Right     key.Binding
-	Start     key.Binding
-	End       key.Binding
-	NextChart key.Binding
-	PrevChart key.Binding
-	Service   key.Binding
-	Mode      key.Binding
+	// The shared list keys walk the charts: Up and Down move the focus
+	// to the previous and next chart, Top and Bottom put the cursor on
+	// the first and last step. The charts do not page: PageUp and
+	// PageDown are off.
+	pane.ListKeys
+	Left    key.Binding
+	Right   key.Binding
+	Service key.Binding
+	Mode    key.Binding
 
 	// Exemplars and pivots.
 	NextExemplar key.Binding
@@ -30,47 +34,51 @@ type KeyMap struct {
 	Run      key.Binding
 	HistPrev key.Binding
 	HistNext key.Binding
-	Up       key.Binding
-	Down     key.Binding
+	PickUp   key.Binding
+	PickDown key.Binding
 	// Back closes an input, then clears the exemplar, then the cursor.
 	Back key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
 func DefaultKeyMap() KeyMap {
+	charts := pane.DefaultListKeys()
+	charts.Up.SetHelp("↑/k", "previous chart")
+	charts.Down.SetHelp("↓/j", "next chart")
+	charts.Top.SetHelp("g", "cursor to start")
+	charts.Bottom.SetHelp("G", "cursor to end")
+	charts.PageUp.SetEnabled(false)
+	charts.PageDown.SetEnabled(false)
 	return KeyMap{
-		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "cursor back")),
-		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "cursor on")),
-		Start:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "cursor to start")),
-		End:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "cursor to end")),
-		NextChart: key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next chart")),
-		PrevChart: key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous chart")),
-		Service:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "service")),
-		Mode:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "signals/PromQL")),
+		ListKeys: charts,
+		Left:     pane.Bind("←/h", "cursor back", "left", "h"),
+		Right:    pane.Bind("→/l", "cursor on", "right", "l"),
+		Service:  pane.Bind("s", "service"),
+		Mode:     pane.Bind("m", "signals/PromQL"),
 
-		NextExemplar: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "next exemplar")),
-		PrevExemplar: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "previous exemplar")),
-		OpenTrace:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open exemplar trace")),
-		NextChange:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "next change (deploy)")),
-		PrevChange:   key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "previous change")),
-		Logs:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs at cursor or change")),
-		Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy query")),
-		Link:         key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
+		NextExemplar: pane.Bind("x", "next exemplar"),
+		PrevExemplar: pane.Bind("X", "previous exemplar"),
+		OpenTrace:    pane.Bind("enter", "open exemplar trace"),
+		NextChange:   pane.Bind("c", "next change (deploy)"),
+		PrevChange:   pane.Bind("C", "previous change"),
+		Logs:         pane.Bind("L", "logs at cursor or change"),
+		Copy:         pane.Bind("y", "copy query"),
+		Link:         pane.Bind("U", "copy web UI link"),
 
-		Edit:     key.NewBinding(key.WithKeys("i", "/"), key.WithHelp("i", "PromQL")),
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		HistPrev: key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older query")),
-		HistNext: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer query")),
-		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Edit:     pane.Bind("i", "PromQL", "i", "/"),
+		Run:      pane.Bind("enter", "run"),
+		HistPrev: pane.Bind("↑", "older query", "up", "ctrl+p"),
+		HistNext: pane.Bind("↓", "newer query", "down", "ctrl+n"),
+		PickUp:   pane.Bind("↑", "up", "up", "ctrl+p"),
+		PickDown: pane.Bind("↓", "down", "down", "ctrl+n"),
+		Back:     pane.Bind("esc", "back"),
 	}
 }
 
 func (k KeyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Service, k.Mode, k.NextChart, k.PrevChart, k.Edit, k.Copy, k.Link},
-		{k.Left, k.Right, k.Start, k.End, k.Back},
+		{k.Service, k.Mode, k.Down, k.Up, k.Edit, k.Copy, k.Link},
+		{k.Left, k.Right, k.Top, k.Bottom, k.Back},
 		{k.NextExemplar, k.PrevExemplar, k.OpenTrace, k.NextChange, k.PrevChange, k.Logs},
 		{k.Run, k.HistPrev, k.HistNext},
 	}

@@ -280,7 +280,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.input == inputEditor:
 		return []key.Binding{k.Run, k.HistPrev, k.HistNext, k.Back}
 	case m.input == inputPicker:
-		return []key.Binding{k.Up, k.Down, k.Run, k.Back}
+		return []key.Binding{k.PickUp, k.PickDown, k.Run, k.Back}
 	case m.mode == modeQuery:
 		return []key.Binding{k.Edit, k.Left, k.Right, k.Mode, k.Copy}
 	}

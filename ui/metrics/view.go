@@ -83,7 +83,7 @@ func (m *Model) headerLine() string {
 				meta += " · " + a
 			}
 		}
-		return m.fit(st.Prompt.Render(m.editor.Prompt) + st.Query.Render(q) + st.Status.Render(meta) + m.spinner())
+		return m.fit(st.Prompt.Render(m.editor.Prompt) + st.Query.Render(q) + st.Subtle.Render(meta) + m.spinner())
 	}
 	svc := m.service
 	if svc == "" {
@@ -96,15 +96,15 @@ func (m *Model) headerLine() string {
 	var stepS, rateS string
 	if len(m.panels) > 0 {
 		p := m.panels[0]
-		stepS = st.Status.Render(" · step " + fmtDur(p.step))
-		rateS = st.Status.Render(" · rate over " + window(p.step))
+		stepS = st.Subtle.Render(" · step " + fmtDur(p.step))
+		rateS = st.Subtle.Render(" · rate over " + window(p.step))
 	}
-	tail := st.Status.Render(" · " + m.rangeLabel())
+	tail := st.Subtle.Render(" · " + m.rangeLabel())
 	if a := m.ageLabel(); a != "" {
-		tail += st.Status.Render(" · " + a)
+		tail += st.Subtle.Render(" · " + a)
 	}
 	tail += m.spinner()
-	head := st.Title.Render("Golden signals") + st.Status.Render(" · ") + st.Query.Render(svc)
+	head := st.Title.Render("Golden signals") + st.Subtle.Render(" · ") + st.Query.Render(svc)
 	for _, opt := range [][]string{{hint, stepS, rateS}, {stepS, rateS}, {stepS}, nil} {
 		line := head + strings.Join(opt, "") + tail
 		if ansi.StringWidth(line) <= m.width {
@@ -184,7 +184,7 @@ func (m *Model) readoutLine() string {
 		}
 		return m.fit(st.Muted.Render("←/→ cursor · j/k chart · x exemplar · L logs · i PromQL"))
 	}
-	return m.fit(st.Status.Render(strings.Join(parts, " · ")))
+	return m.fit(st.Subtle.Render(strings.Join(parts, " · ")))
 }
 
 // plotWidth estimates the plot's width in cells, for the automatic step.

@@ -35,18 +35,18 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		ListKeys: pane.SpaceListKeys(),
-		NextSvc:  key.NewBinding(key.WithKeys("J", "}"), key.WithHelp("J", "next service")),
-		PrevSvc:  key.NewBinding(key.WithKeys("K", "{"), key.WithHelp("K", "prev service")),
+		NextSvc:  pane.Bind("J", "next service", "J", "}"),
+		PrevSvc:  pane.Bind("K", "prev service", "K", "{"),
 
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open (span→trace, line→logs)")),
-		SpanLogs: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "logs of span/service")),
-		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
-		Link:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "copy web UI link")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Open:     pane.Bind("enter", "open (span→trace, line→logs)"),
+		SpanLogs: pane.Bind("L", "logs of span/service"),
+		Copy:     pane.Bind("y", "copy"),
+		Link:     pane.Bind("U", "copy web UI link"),
+		Filter:   pane.Bind("/", "filter"),
 
-		Edit: key.NewBinding(key.WithKeys("i", "e"), key.WithHelp("i", "enter an id")),
-		Run:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Edit: pane.Bind("i", "enter an id", "i", "e"),
+		Run:  pane.Bind("enter", "search"),
+		Back: pane.Bind("esc", "back"),
 	}
 }
 

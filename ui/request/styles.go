@@ -8,43 +8,32 @@ import (
 )
 
 // Styles are the pane's styles for one session, built from the session's
-// renderer and palette.
+// renderer and palette: the styles every pane has (Subtle labels the
+// summary, WarnMsg a warning line) and the timeline's own.
 type Styles struct {
-	// The styles every pane has.
 	pane.BaseStyles
 
-	Text     lipgloss.Style
-	Label    lipgloss.Style
-	Service  lipgloss.Style
-	Span     lipgloss.Style
-	Critical lipgloss.Style
-	OK       lipgloss.Style
-	Error    lipgloss.Style
-	Warn     lipgloss.Style
-	Debug    lipgloss.Style
+	// Text is an input's text and a log line's.
+	Text lipgloss.Style
+	// A service heading, a span and a span on the critical path.
+	Service, Span, Critical lipgloss.Style
+	// A line's level: OK, error or debug.
+	OK, Error, Debug lipgloss.Style
 	// Change is a deploy or config change in the window.
 	Change lipgloss.Style
 }
 
-// NewStyles builds the styles for palette p on renderer r.
+// NewStyles builds the styles for palette p on renderer r. The no-colour
+// palette's colours are all lipgloss.NoColor: bold carries the headings
+// and the critical path, faint the debug lines.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
-	ns := r.NewStyle
-	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
-	s.Text = ns().Foreground(p.Text)
-	s.Label = ns().Foreground(p.Subtle)
-	s.Service = ns().Foreground(p.Secondary).Bold(true)
-	s.Span = ns().Foreground(p.SpanServer)
-	s.Critical = ns().Foreground(p.CriticalPath).Bold(true)
-	s.OK = ns().Foreground(p.OK)
-	s.Error = ns().Foreground(p.Error)
-	s.Warn = ns().Foreground(p.Warning)
-	s.Debug = ns().Foreground(p.Debug)
-	s.Change = ns().Foreground(p.Warning).Bold(true)
+	b := pane.NewBaseStyles(r, p)
+	fg := b.Plain.Foreground
+	s := Styles{BaseStyles: b, Text: fg(p.Text), Span: fg(p.SpanServer), OK: fg(p.OK), Error: fg(p.Error),
+		Service: fg(p.Secondary).Bold(true), Critical: fg(p.CriticalPath).Bold(true), Change: b.WarnMsg.Bold(true),
+		Debug: fg(p.Debug)}
 	if p.Mono {
-		s.Critical = ns().Bold(true)
-		s.Service = ns().Bold(true)
-		s.Error, s.Warn, s.Debug, s.Span = ns(), ns(), ns().Faint(true), ns()
-		s.Change = ns().Bold(true)
+		s.Debug = b.Plain.Faint(true)
 	}
 	return s
 }

@@ -65,7 +65,7 @@ func (m *Model) headLines() []string {
 		ids = "no request id"
 	}
 	out = append(out, st.Title.Render(m.fit(fmt.Sprintf("%s · trace %s", ids, strings.Join(v.TraceIDs, ", ")))))
-	out = append(out, st.Label.Render(m.fit(fmt.Sprintf("%d spans · %d logs · %d services · window %s",
+	out = append(out, st.Subtle.Render(m.fit(fmt.Sprintf("%d spans · %d logs · %d services · window %s",
 		s.SpanCount, s.LogCount, len(v.Services), m.windowText(v.Window)))))
 	if e := s.FirstError; e != nil {
 		out = append(out, st.ErrorMsg.Render(m.fit(fmt.Sprintf("first error %s %s %s: %s", m.clock(e.Time), e.Kind, e.Service, e.Text))))
@@ -194,7 +194,7 @@ func (m *Model) renderRow(r row, selected bool) string {
 		case correlate.IsErrorLevel(l.Level):
 			style = st.Error
 		case strings.HasPrefix(strings.ToLower(l.Level), "warn"):
-			style = st.Warn
+			style = st.WarnMsg
 		case strings.EqualFold(l.Level, "debug"):
 			style = st.Debug
 		}
