@@ -41,7 +41,7 @@ func detailContent(st *Styles, t *tree, i int32, loc *time.Location, width int) 
 		add("critical", st.Muted.Render("not on the critical path"))
 	}
 	if s.Error {
-		add("status", st.ErrSpan.Render("! error"))
+		add("status", st.ErrorMsg.Render("! error"))
 	}
 	lines = append(lines, "")
 	lines = append(lines, kvSection(st, "Tags", s.Tags)...)

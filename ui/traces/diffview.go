@@ -27,13 +27,13 @@ func (m *Model) diffHeader() []string {
 	}
 	var lines []string
 	head := []string{
-		st.Title.Render("Diff") + " " + st.ErrSpan.Render(fmtDelta(r.extra)+" extra"),
+		st.Title.Render("Diff") + " " + st.ErrorMsg.Render(fmtDelta(r.extra)+" extra"),
 		"slow " + fmtDur(r.slow.duration) + " " + shortID(r.slow.id),
 		"baseline " + fmtDur(r.base.duration) + " " + shortID(r.base.id),
 		st.Service.Render(r.slow.name),
 	}
 	if m.dv.req.Busy() {
-		head = append(head, m.spin.View()+st.Status.Render("finding a healthy baseline…"))
+		head = append(head, m.spin.View()+st.Subtle.Render("finding a healthy baseline…"))
 	}
 	lines = append(lines, m.fit(strings.Join(head, sep)))
 	lines = append(lines, m.wrapped(st.Muted.Render("why this baseline: ")+st.Plain.Render(r.reason), 2)...)
@@ -132,7 +132,7 @@ func (m *Model) diffLine(i int, selected bool) string {
 	}
 	name := st.Service.Render(row.name)
 	if mark != " " {
-		mark = st.ErrSpan.Render(mark)
+		mark = st.ErrorMsg.Render(mark)
 	}
 	cellStyle := st.Plain
 	if row.critDelta > 0 && r.extra > 0 && row.critDelta*10 >= r.extra {

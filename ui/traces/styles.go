@@ -8,45 +8,37 @@ import (
 )
 
 // Styles are the pane's lipgloss styles for one session, built from the
-// session's renderer and palette.
+// session's renderer and palette. The base styles serve as they are:
+// Subtle for status notes, Muted for the time axis, ErrorMsg for error
+// spans; with Mono, meaning is carried by the marker columns and the bar
+// glyphs alone.
 type Styles struct {
-	// The styles every pane has; with Mono, meaning is carried by the
-	// marker columns and the bar glyphs alone.
 	pane.BaseStyles
 
-	Query  lipgloss.Style
-	Status lipgloss.Style
-	Match  lipgloss.Style
-	Header lipgloss.Style
-	Key    lipgloss.Style
-
-	// The waterfall.
-	Service  lipgloss.Style
-	ErrSpan  lipgloss.Style
-	Critical lipgloss.Style
-	Bar      lipgloss.Style
-	Axis     lipgloss.Style
+	// Query is the search line; Header the column heads and detail
+	// labels; Match a filter match.
+	Query, Header, Match lipgloss.Style
+	// The waterfall: a span's service, a span on the critical path and
+	// the duration bars.
+	Service, Critical, Bar lipgloss.Style
 }
 
-// NewStyles builds the pane's styles for palette p on renderer r.
+// NewStyles builds the pane's styles for palette p on renderer r, from
+// the base styles. The no-colour palette's colours draw nothing, so only
+// the match needs a mono form.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
-	ns := r.NewStyle
-	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
-	s.Query = ns().Foreground(p.Text)
-	s.Status = ns().Foreground(p.Subtle)
-	s.Match = ns().Background(p.Highlight).Foreground(lipgloss.Color("0"))
-	s.Header = ns().Foreground(p.Subtle).Bold(true)
-	s.Key = ns().Foreground(p.Subtle).Bold(true)
-	s.Service = ns().Foreground(p.Secondary)
-	s.ErrSpan = ns().Foreground(p.Error).Bold(true)
-	s.Critical = ns().Foreground(p.CriticalPath).Bold(true)
-	s.Bar = ns().Foreground(p.SpanServer)
-	s.Axis = ns().Foreground(p.Muted)
+	b := pane.NewBaseStyles(r, p)
+	s := Styles{
+		BaseStyles: b,
+		Query:      b.Plain.Foreground(p.Text),
+		Header:     b.Subtle.Bold(true),
+		Match:      b.Plain.Background(p.Highlight).Foreground(lipgloss.Color("0")),
+		Service:    b.Plain.Foreground(p.Secondary),
+		Critical:   b.Plain.Foreground(p.CriticalPath).Bold(true),
+		Bar:        b.Plain.Foreground(p.SpanServer),
+	}
 	if p.Mono {
-		s.Match = ns().Underline(true).Bold(true)
-		s.ErrSpan = ns().Bold(true)
-		s.Critical = ns().Bold(true)
-		s.Service, s.Bar, s.Axis = ns(), ns(), ns()
+		s.Match = b.Plain.Underline(true).Bold(true)
 	}
 	return s
 }

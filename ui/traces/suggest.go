@@ -291,7 +291,7 @@ func (m *Model) suggestLines() []string {
 	}
 	var lines []string
 	if loading != "" {
-		lines = append(lines, m.fit(indent+m.spin.View()+st.Status.Render(loading)))
+		lines = append(lines, m.fit(indent+m.spin.View()+st.Subtle.Render(loading)))
 	}
 	if err != nil {
 		kind, reason := pane.ErrText(err)

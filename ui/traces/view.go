@@ -127,13 +127,13 @@ func (m *Model) resultsHeader() []string {
 	var status []string
 	switch {
 	case m.search.Busy():
-		status = append(status, m.spin.View()+st.Status.Render("searching "+m.rangeLabel(q.Start, q.End)+"…"))
+		status = append(status, m.spin.View()+st.Subtle.Render("searching "+m.rangeLabel(q.Start, q.End)+"…"))
 	case m.trace.Busy():
-		status = append(status, m.spin.View()+st.Status.Render("fetching trace "+shortID(m.fetchID)+"…"))
+		status = append(status, m.spin.View()+st.Subtle.Render("fetching trace "+shortID(m.fetchID)+"…"))
 	}
 	if m.hasResults {
 		status = append(status,
-			st.Status.Render(fmt.Sprintf("%s traces", thousands(len(m.rows)))),
+			st.Subtle.Render(fmt.Sprintf("%s traces", thousands(len(m.rows)))),
 			st.Muted.Render(m.rangeLabel(q.Start, q.End)),
 			st.Muted.Render("sorted by "+sortNames[m.sortBy]+" "+m.sortArrow()))
 		if m.search.Err() != nil {
@@ -231,7 +231,7 @@ func (m *Model) table() []string {
 		case i == m.rsel:
 			line = m.st.Selected.Render(padRight(line, m.width))
 		case r.ErrorCount > 0:
-			line = m.st.ErrSpan.Render(line)
+			line = m.st.ErrorMsg.Render(line)
 		}
 		out = append(out, line)
 	}
@@ -276,10 +276,10 @@ func (m *Model) traceHeader() []string {
 		// Most telling first: at 80 columns the root's name is what gets cut.
 		head = append(head, st.Title.Render("Trace "+t.traceID), fmtDur(t.duration()), thousands(len(t.nodes))+" spans")
 		if m.foldTiny {
-			head = append(head, st.Status.Render(fmt.Sprintf("%s under %s folded", thousands(m.hidden), m.shareLabel())))
+			head = append(head, st.Subtle.Render(fmt.Sprintf("%s under %s folded", thousands(m.hidden), m.shareLabel())))
 		}
 		if t.errors > 0 {
-			head = append(head, st.ErrSpan.Render(fmt.Sprintf("%s %d errors", glyphError, t.errors)))
+			head = append(head, st.ErrorMsg.Render(fmt.Sprintf("%s %d errors", glyphError, t.errors)))
 		}
 		if len(t.roots) > 0 {
 			r := t.nodes[t.roots[0]].span
@@ -289,9 +289,9 @@ func (m *Model) traceHeader() []string {
 		head = append(head, st.Title.Render("Trace"))
 	}
 	if m.trace.Busy() {
-		head = append(head, m.spin.View()+st.Status.Render("fetching "+shortID(m.fetchID)+"…"))
+		head = append(head, m.spin.View()+st.Subtle.Render("fetching "+shortID(m.fetchID)+"…"))
 	} else if m.dv.req.Busy() {
-		head = append(head, m.spin.View()+st.Status.Render("finding a healthy baseline…"))
+		head = append(head, m.spin.View()+st.Subtle.Render("finding a healthy baseline…"))
 	} else if m.trace.Err() != nil && m.tr != nil {
 		head = append(head, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(m.trace.LastAt()))+" old"))
 	}
@@ -311,7 +311,7 @@ func (m *Model) traceHeader() []string {
 		if m.matchAt >= 0 {
 			pos = thousands(m.matchAt + 1)
 		}
-		cp += sep + st.Status.Render(fmt.Sprintf("/%s %s/%s", m.filter, pos, thousands(len(m.matches))))
+		cp += sep + st.Subtle.Render(fmt.Sprintf("/%s %s/%s", m.filter, pos, thousands(len(m.matches))))
 	}
 	if n := len(m.visible); n > 0 {
 		right := st.Muted.Render(fmt.Sprintf("%s/%s", thousands(m.sel+1), thousands(n)))
@@ -375,7 +375,7 @@ func (m *Model) axisLine(lay rowLayout) string {
 		copy(axis[pos:], label)
 		next = pos + len(label) + 1
 	}
-	return m.fit(st.Header.Render(head) + st.Axis.Render(string(axis)))
+	return m.fit(st.Header.Render(head) + st.Muted.Render(string(axis)))
 }
 
 func (m *Model) waterfall() []string {
@@ -448,7 +448,7 @@ func (m *Model) spanRow(i int32, selected, match bool, lay rowLayout) string {
 		b.WriteByte(' ')
 	}
 	if s.Error {
-		b.WriteString(paint(st.ErrSpan, glyphError))
+		b.WriteString(paint(st.ErrorMsg, glyphError))
 	} else {
 		b.WriteByte(' ')
 	}
@@ -484,7 +484,7 @@ func (m *Model) spanRow(i int32, selected, match bool, lay rowLayout) string {
 	b.WriteString(prefix)
 	nameStyle, opStyle := st.Service, st.Plain
 	if s.Error {
-		opStyle = st.ErrSpan
+		opStyle = st.ErrorMsg
 	}
 	if match {
 		nameStyle, opStyle = st.Match, st.Match
@@ -647,7 +647,7 @@ func (m *Model) writeBar(b *strings.Builder, nd *node, width int, paint func(lip
 	}
 	spanStyle := m.st.Bar
 	if nd.span.Error {
-		spanStyle = m.st.ErrSpan
+		spanStyle = m.st.ErrorMsg
 	}
 	// Runs of one glyph share one styled write.
 	for c := 0; c < width; {
@@ -674,7 +674,7 @@ func (m *Model) bottomLine() string {
 	case m.mode == modeFilter:
 		return m.filterIn.View()
 	case m.flash != "":
-		return m.fit(st.Status.Render(m.flash))
+		return m.fit(st.Subtle.Render(m.flash))
 	case m.mode == modeDiff:
 		return m.fit(st.Muted.Render("enter go to span · esc waterfall · EXPL% share of the extra time · IN slow/base: only there · " + glyphError + " failed"))
 	case m.mode == modeTrace && m.filter != "":
@@ -694,7 +694,7 @@ func (m *Model) detailView() string {
 	st := &m.st
 	title := st.Title.Render("Span detail") + st.Muted.Render("  esc back · y/Y copy trace/span id · L logs · ↑/↓ scroll")
 	if m.flash != "" {
-		title = st.Title.Render("Span detail") + "  " + st.Status.Render(m.flash)
+		title = st.Title.Render("Span detail") + "  " + st.Subtle.Render(m.flash)
 	}
 	return m.fit(title) + "\n" + m.detail.View()
 }
