@@ -23,8 +23,13 @@ const day = 24 * time.Hour
 // in CheckReliability, worked out by hand from the comments here.
 func SeedHistory(t *testing.T, s incidents.Store) History {
 	t.Helper()
+	return (&suite{}).seedHistory(t, s)
+}
+
+func (su *suite) seedHistory(t *testing.T, s incidents.Store) History {
+	t.Helper()
 	depRB := func(svc string, at time.Time, rollback bool) int64 {
-		d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: svc, Version: "v", At: at, Rollback: rollback})
+		d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: su.key(t), Author: "ci", Service: svc, Version: "v", At: at, Rollback: rollback})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,18 +60,18 @@ func SeedHistory(t *testing.T, s incidents.Store) History {
 		{base.Add(-day), "capacity", "checkout", "", 0, 0},                                      // P (previous)
 		{base.Add(-10 * day), "configuration", "payments", "", 0, d7},                           // Q (previous)
 	} {
-		inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "alice", Title: "seeded", Kind: sp.kind, Category: sp.cat,
+		inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "alice", Title: "seeded", Kind: sp.kind, Category: sp.cat,
 			Services: []string{sp.svc}, Started: sp.start, Detected: sp.start.Add(2 * time.Minute)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sp.identify > 0 {
-			if _, err := mark(s, t, inc.ID, incidents.Identified, sp.start.Add(sp.identify), ""); err != nil {
+			if _, err := su.mark(s, t, inc.ID, incidents.Identified, sp.start.Add(sp.identify), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if sp.deploy > 0 {
-			if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindDeployLink,
+			if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindDeployLink,
 				Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: sp.deploy}}}); err != nil {
 				t.Fatal(err)
 			}
@@ -139,8 +144,8 @@ func deref(f *float64) any {
 	return *f
 }
 
-func testReliabilityReport(t *testing.T, s incidents.Store) {
-	h := SeedHistory(t, s)
+func (su *suite) testReliabilityReport(t *testing.T, s incidents.Store) {
+	h := su.seedHistory(t, s)
 	all, err := s.List(ctx(t), incidents.Filter{})
 	if err != nil {
 		t.Fatal(err)

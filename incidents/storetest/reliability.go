@@ -9,36 +9,36 @@ import (
 
 func reliabilityTests() []struct {
 	name string
-	fn   func(t *testing.T, s incidents.Store)
+	fn   func(su *suite, t *testing.T, s incidents.Store)
 } {
 	return []struct {
 		name string
-		fn   func(t *testing.T, s incidents.Store)
+		fn   func(su *suite, t *testing.T, s incidents.Store)
 	}{
-		{"IdentifiedOrderAndMTTI", testIdentified},
-		{"KindAndCategory", testKindCategory},
-		{"FollowUps", testFollowUps},
-		{"DeploysAndLinks", testDeploys},
-		{"TwoClocksAndSuggestions", testTwoClocks},
-		{"ReliabilityReport", testReliabilityReport},
-		{"UndetectedDrill", testUndetectedDrill},
+		{"IdentifiedOrderAndMTTI", (*suite).testIdentified},
+		{"KindAndCategory", (*suite).testKindCategory},
+		{"FollowUps", (*suite).testFollowUps},
+		{"DeploysAndLinks", (*suite).testDeploys},
+		{"TwoClocksAndSuggestions", (*suite).testTwoClocks},
+		{"ReliabilityReport", (*suite).testReliabilityReport},
+		{"UndetectedDrill", (*suite).testUndetectedDrill},
 	}
 }
 
-func testIdentified(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "isolate", base, base.Add(4*time.Minute))
-	if _, err := mark(s, t, inc.ID, incidents.Acknowledged, base.Add(6*time.Minute), ""); err != nil {
+func (su *suite) testIdentified(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "isolate", base, base.Add(4*time.Minute))
+	if _, err := su.mark(s, t, inc.ID, incidents.Acknowledged, base.Add(6*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
 	// identified sits between acknowledged and mitigated.
-	_, err := mark(s, t, inc.ID, incidents.Identified, base.Add(5*time.Minute), "")
+	_, err := su.mark(s, t, inc.ID, incidents.Identified, base.Add(5*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	if _, err := mark(s, t, inc.ID, incidents.Mitigated, base.Add(40*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Mitigated, base.Add(40*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mark(s, t, inc.ID, incidents.Identified, base.Add(41*time.Minute), "")
+	_, err = su.mark(s, t, inc.ID, incidents.Identified, base.Add(41*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	if _, err := mark(s, t, inc.ID, incidents.Identified, base.Add(25*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Identified, base.Add(25*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
 	got := mustGet(t, s, inc.ID)
@@ -50,24 +50,24 @@ func testIdentified(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testKindCategory(t *testing.T, s incidents.Store) {
-	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "alice", Title: "game day", Kind: incidents.KindDrill, Started: base, Detected: base})
+func (su *suite) testKindCategory(t *testing.T, s incidents.Store) {
+	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "alice", Title: "game day", Kind: incidents.KindDrill, Started: base, Detected: base})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if inc.Kind != incidents.KindDrill || inc.Category != "" {
 		t.Fatalf("kind %q category %q", inc.Kind, inc.Category)
 	}
-	plain := declare(t, s, "plain", base, base)
+	plain := su.declare(t, s, "plain", base, base)
 	if plain.Kind != incidents.KindIncident {
 		t.Fatalf("default kind %q", plain.Kind)
 	}
-	if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "Capacity", Kind: "maintenance"}}); err != nil {
+	if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "Capacity", Kind: "maintenance"}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Kind: "exercise"}})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Kind: "exercise"}})
 	wantErr(t, err, incidents.ErrInvalid)
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "two words"}})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "two words"}})
 	wantErr(t, err, incidents.ErrInvalid)
 	got := mustGet(t, s, inc.ID)
 	if got.Kind != incidents.KindMaintenance || got.Category != "capacity" {
@@ -75,29 +75,29 @@ func testKindCategory(t *testing.T, s incidents.Store) {
 	}
 }
 
-func followUp(t *testing.T, s incidents.Store, id int64, f incidents.FollowUp) (incidents.Event, error) {
-	return s.Append(ctx(t), id, incidents.Write{Key: key(t), Author: "erin", Kind: incidents.KindFollowUp, Detail: &incidents.Detail{FollowUp: &f}})
+func (su *suite) followUp(t *testing.T, s incidents.Store, id int64, f incidents.FollowUp) (incidents.Event, error) {
+	return s.Append(ctx(t), id, incidents.Write{Key: su.key(t), Author: "erin", Kind: incidents.KindFollowUp, Detail: &incidents.Detail{FollowUp: &f}})
 }
 
-func testFollowUps(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "follow", base, base)
+func (su *suite) testFollowUps(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "follow", base, base)
 	due := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	a, err := followUp(t, s, inc.ID, incidents.FollowUp{Action: "add a canary for payments", Owner: "erin", Due: due})
+	a, err := su.followUp(t, s, inc.ID, incidents.FollowUp{Action: "add a canary for payments", Owner: "erin", Due: due})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := followUp(t, s, inc.ID, incidents.FollowUp{Action: "alert on queue depth"})
+	b, err := su.followUp(t, s, inc.ID, incidents.FollowUp{Action: "alert on queue depth"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := followUp(t, s, inc.ID, incidents.FollowUp{ID: b.Seq, State: incidents.FollowUpDone}); err != nil {
+	if _, err := su.followUp(t, s, inc.ID, incidents.FollowUp{ID: b.Seq, State: incidents.FollowUpDone}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = followUp(t, s, inc.ID, incidents.FollowUp{ID: 999, State: incidents.FollowUpDone})
+	_, err = su.followUp(t, s, inc.ID, incidents.FollowUp{ID: 999, State: incidents.FollowUpDone})
 	wantErr(t, err, incidents.ErrNotFound)
-	_, err = followUp(t, s, inc.ID, incidents.FollowUp{ID: a.Seq, State: "maybe"})
+	_, err = su.followUp(t, s, inc.ID, incidents.FollowUp{ID: a.Seq, State: "maybe"})
 	wantErr(t, err, incidents.ErrInvalid)
-	_, err = followUp(t, s, inc.ID, incidents.FollowUp{Action: ""})
+	_, err = su.followUp(t, s, inc.ID, incidents.FollowUp{Action: ""})
 	wantErr(t, err, incidents.ErrInvalid)
 	got := mustGet(t, s, inc.ID)
 	if len(got.FollowUps) != 2 {
@@ -112,8 +112,8 @@ func testFollowUps(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testDeploys(t *testing.T, s incidents.Store) {
-	k := key(t)
+func (su *suite) testDeploys(t *testing.T, s incidents.Store) {
+	k := su.key(t)
 	w := incidents.DeployWrite{Key: k, Author: "ci", Service: "payments", Version: "v42", At: base.Add(-time.Hour)}
 	d, err := s.RecordDeploy(ctx(t), w)
 	if err != nil {
@@ -126,9 +126,9 @@ func testDeploys(t *testing.T, s incidents.Store) {
 	w.Version = "v43"
 	_, err = s.RecordDeploy(ctx(t), w)
 	wantErr(t, err, incidents.ErrConflict)
-	_, err = s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "", At: base})
+	_, err = s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: su.key(t), Author: "ci", Service: "", At: base})
 	wantErr(t, err, incidents.ErrInvalid)
-	other, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "checkout", At: base.Add(-30 * time.Minute), Rollback: true})
+	other, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: su.key(t), Author: "ci", Service: "checkout", At: base.Add(-30 * time.Minute), Rollback: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func testDeploys(t *testing.T, s incidents.Store) {
 	if only, _ := s.Deploys(ctx(t), incidents.DeployFilter{Service: "checkout"}); len(only) != 1 || only[0].ID != other.ID || !only[0].Rollback {
 		t.Fatalf("filtered %+v", only)
 	}
-	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "alice", Title: "after deploy", Services: []string{"payments"}, Started: base, Detected: base})
+	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "alice", Title: "after deploy", Services: []string{"payments"}, Started: base, Detected: base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func testDeploys(t *testing.T, s incidents.Store) {
 		t.Fatalf("suggested %+v", sug)
 	}
 	link := func(id int64, unlink bool) error {
-		_, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: id, Unlink: unlink}}})
+		_, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: id, Unlink: unlink}}})
 		return err
 	}
 	if err := link(d.ID, false); err != nil {
@@ -173,9 +173,9 @@ func testDeploys(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testTwoClocks(t *testing.T, s incidents.Store) {
+func (su *suite) testTwoClocks(t *testing.T, s incidents.Store) {
 	sg := &incidents.Suggestion{At: base.Add(-3 * time.Minute), Method: "alert expression evaluated backwards", Query: `rate(errors[1m]) > 0.5`}
-	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "carol", Title: "clocks", Started: base, Detected: base.Add(time.Minute), StartedSuggestion: sg})
+	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "carol", Title: "clocks", Started: base, Detected: base.Add(time.Minute), StartedSuggestion: sg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func testTwoClocks(t *testing.T, s incidents.Store) {
 		t.Fatalf("detected has a suggestion nobody made: %+v", d[0].Detail)
 	}
 	occurred := base.Add(2 * time.Minute)
-	ev, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "carol", Kind: incidents.KindNote, Text: "paged the DBA", Occurred: occurred})
+	ev, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "carol", Kind: incidents.KindNote, Text: "paged the DBA", Occurred: occurred})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,6 +199,6 @@ func testTwoClocks(t *testing.T, s incidents.Store) {
 	if last.Seq != ev.Seq || !last.Occurred.Equal(occurred) || last.Time.Equal(occurred) {
 		t.Fatalf("note clocks: occurred %v recorded %v", last.Occurred, last.Time)
 	}
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "carol", Kind: incidents.KindNote, Text: "x", Occurred: time.Now().Add(time.Hour)})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "carol", Kind: incidents.KindNote, Text: "x", Occurred: time.Now().Add(time.Hour)})
 	wantErr(t, err, incidents.ErrInvalid)
 }

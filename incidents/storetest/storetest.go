@@ -23,43 +23,47 @@ type NewStore func(t *testing.T) incidents.Store
 func Run(t *testing.T, newStore NewStore) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s incidents.Store)
+		fn   func(su *suite, t *testing.T, s incidents.Store)
 	}{
-		{"DeclareAndGet", testDeclareAndGet},
-		{"DeclareIsIdempotent", testDeclareIdempotent},
-		{"BadDeclarationWritesNothing", testBadDeclaration},
-		{"UnknownID", testUnknownID},
-		{"NoteIsIdempotent", testNoteIdempotent},
-		{"MilestoneOrder", testMilestoneOrder},
-		{"MoveMilestoneKeepsTrail", testMoveMilestone},
-		{"ResolveTwice", testResolveTwice},
-		{"NowIsTheStoreClock", testNowIsStoreClock},
-		{"Update", testUpdate},
-		{"Evidence", testEvidence},
-		{"RoundTripFidelity", testFidelity},
-		{"List", testList},
-		{"ConcurrentAppends", testConcurrentAppends},
-		{"Watch", testWatch},
+		{"DeclareAndGet", (*suite).testDeclareAndGet},
+		{"DeclareIsIdempotent", (*suite).testDeclareIdempotent},
+		{"BadDeclarationWritesNothing", (*suite).testBadDeclaration},
+		{"UnknownID", (*suite).testUnknownID},
+		{"NoteIsIdempotent", (*suite).testNoteIdempotent},
+		{"MilestoneOrder", (*suite).testMilestoneOrder},
+		{"MoveMilestoneKeepsTrail", (*suite).testMoveMilestone},
+		{"ResolveTwice", (*suite).testResolveTwice},
+		{"NowIsTheStoreClock", (*suite).testNowIsStoreClock},
+		{"Update", (*suite).testUpdate},
+		{"Evidence", (*suite).testEvidence},
+		{"RoundTripFidelity", (*suite).testFidelity},
+		{"List", (*suite).testList},
+		{"ConcurrentAppends", (*suite).testConcurrentAppends},
+		{"Watch", (*suite).testWatch},
 	}
 	tests = append(tests, reliabilityTests()...)
+	su := &suite{}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, newStore(t))
+			tc.fn(su, t, newStore(t))
 		})
 	}
 }
 
-var keySeq struct {
-	sync.Mutex
-	n int
+// suite is the state of one run of the suite (or of one harness call):
+// the idempotency-key sequence lives here, not in the package, so two
+// suites in one process never share or race on it.
+type suite struct {
+	mu sync.Mutex
+	n  int
 }
 
 // key returns a fresh idempotency key.
-func key(t *testing.T) string {
-	keySeq.Lock()
-	defer keySeq.Unlock()
-	keySeq.n++
-	return fmt.Sprintf("%s-%d-%d", t.Name(), time.Now().UnixNano(), keySeq.n)
+func (su *suite) key(t *testing.T) string {
+	su.mu.Lock()
+	defer su.mu.Unlock()
+	su.n++
+	return fmt.Sprintf("%s-%d-%d", t.Name(), time.Now().UnixNano(), su.n)
 }
 
 func ctx(t *testing.T) context.Context {
@@ -72,9 +76,9 @@ func ctx(t *testing.T) context.Context {
 // than computed from the code under test.
 var base = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 
-func declare(t *testing.T, s incidents.Store, title string, started, detected time.Time) incidents.Incident {
+func (su *suite) declare(t *testing.T, s incidents.Store, title string, started, detected time.Time) incidents.Incident {
 	t.Helper()
-	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "alice", Title: title, Started: started, Detected: detected})
+	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "alice", Title: title, Started: started, Detected: detected})
 	if err != nil {
 		t.Fatalf("Declare: %v", err)
 	}
@@ -97,10 +101,10 @@ func wantErr(t *testing.T, err, target error) {
 	}
 }
 
-func testDeclareAndGet(t *testing.T, s incidents.Store) {
+func (su *suite) testDeclareAndGet(t *testing.T, s incidents.Store) {
 	started := base.Add(123456789 * time.Nanosecond) // sub-microsecond part is dropped
 	inc, err := s.Declare(ctx(t), incidents.Declaration{
-		Key: key(t), Author: "alice", Title: "Payments 5xx", Severity: "sev2",
+		Key: su.key(t), Author: "alice", Title: "Payments 5xx", Severity: "sev2",
 		Services: []string{"payments", " checkout ", "payments"}, Commander: "bob",
 		Started: started, Detected: base.Add(5 * time.Minute),
 	})
@@ -138,13 +142,13 @@ func testDeclareAndGet(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testDeclareIdempotent(t *testing.T, s incidents.Store) {
-	d := incidents.Declaration{Key: key(t), Author: "alice", Title: "Checkout slow", Started: base}
+func (su *suite) testDeclareIdempotent(t *testing.T, s incidents.Store) {
+	d := incidents.Declaration{Key: su.key(t), Author: "alice", Title: "Checkout slow", Started: base}
 	a, err := s.Declare(ctx(t), d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Append(ctx(t), a.ID, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindNote, Text: "looking"}); err != nil {
+	if _, err := s.Append(ctx(t), a.ID, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindNote, Text: "looking"}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := s.Declare(ctx(t), d)
@@ -163,17 +167,17 @@ func testDeclareIdempotent(t *testing.T, s incidents.Store) {
 	wantErr(t, err, incidents.ErrConflict)
 }
 
-func testBadDeclaration(t *testing.T, s incidents.Store) {
+func (su *suite) testBadDeclaration(t *testing.T, s incidents.Store) {
 	now := time.Now()
 	bad := []incidents.Declaration{
-		{Key: key(t), Author: "a", Title: "  "},
-		{Key: key(t), Author: "a", Title: "x", Started: base.Add(time.Hour), Detected: base},
-		{Key: key(t), Author: "a", Title: "x", Started: now.Add(time.Hour)},
-		{Key: key(t), Author: "a", Title: "x", Severity: "urgent"},
-		{Key: key(t), Author: "a", Title: "bell\x07"},
+		{Key: su.key(t), Author: "a", Title: "  "},
+		{Key: su.key(t), Author: "a", Title: "x", Started: base.Add(time.Hour), Detected: base},
+		{Key: su.key(t), Author: "a", Title: "x", Started: now.Add(time.Hour)},
+		{Key: su.key(t), Author: "a", Title: "x", Severity: "urgent"},
+		{Key: su.key(t), Author: "a", Title: "bell\x07"},
 		{Key: "", Author: "a", Title: "x"},
-		{Key: key(t), Author: "", Title: "x"},
-		{Key: key(t), Author: "a", Title: "x", Evidence: []incidents.Evidence{{Kind: "screenshot"}}},
+		{Key: su.key(t), Author: "", Title: "x"},
+		{Key: su.key(t), Author: "a", Title: "x", Evidence: []incidents.Evidence{{Kind: "screenshot"}}},
 	}
 	for i, d := range bad {
 		if _, err := s.Declare(ctx(t), d); !errors.Is(err, incidents.ErrInvalid) {
@@ -185,19 +189,19 @@ func testBadDeclaration(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testUnknownID(t *testing.T, s incidents.Store) {
+func (su *suite) testUnknownID(t *testing.T, s incidents.Store) {
 	_, err := s.Get(ctx(t), 4242)
 	wantErr(t, err, incidents.ErrNotFound)
-	_, err = s.Append(ctx(t), 4242, incidents.Write{Key: key(t), Author: "a", Kind: incidents.KindNote, Text: "x"})
+	_, err = s.Append(ctx(t), 4242, incidents.Write{Key: su.key(t), Author: "a", Kind: incidents.KindNote, Text: "x"})
 	wantErr(t, err, incidents.ErrNotFound)
 	_, err = s.Watch(ctx(t), 4242, 0)
 	wantErr(t, err, incidents.ErrNotFound)
 }
 
-func testNoteIdempotent(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "n", base, base)
-	other := declare(t, s, "other", base, base)
-	w := incidents.Write{Key: key(t), Author: "carol", Kind: incidents.KindNote, Text: "rolled back v42"}
+func (su *suite) testNoteIdempotent(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "n", base, base)
+	other := su.declare(t, s, "other", base, base)
+	w := incidents.Write{Key: su.key(t), Author: "carol", Kind: incidents.KindNote, Text: "rolled back v42"}
 	e1, err := s.Append(ctx(t), inc.ID, w)
 	if err != nil {
 		t.Fatal(err)
@@ -221,37 +225,37 @@ func testNoteIdempotent(t *testing.T, s incidents.Store) {
 	wantErr(t, err, incidents.ErrConflict)
 	_, err = s.Append(ctx(t), other.ID, w)
 	wantErr(t, err, incidents.ErrConflict)
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "carol", Kind: incidents.KindNote, Text: " \n "})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "carol", Kind: incidents.KindNote, Text: " \n "})
 	wantErr(t, err, incidents.ErrInvalid)
 	if n := len(mustGet(t, s, other.ID).Events); n != 3 {
 		t.Fatalf("other incident has %d events, want 3", n)
 	}
 }
 
-func mark(s incidents.Store, t *testing.T, id int64, m incidents.Milestone, at time.Time, reason string) (incidents.Event, error) {
-	return s.Append(ctx(t), id, incidents.Write{Key: key(t), Author: "dave", Kind: incidents.KindMilestone, Milestone: m, At: at, Text: reason})
+func (su *suite) mark(s incidents.Store, t *testing.T, id int64, m incidents.Milestone, at time.Time, reason string) (incidents.Event, error) {
+	return s.Append(ctx(t), id, incidents.Write{Key: su.key(t), Author: "dave", Kind: incidents.KindMilestone, Milestone: m, At: at, Text: reason})
 }
 
-func testMilestoneOrder(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "order", base, base.Add(10*time.Minute))
-	_, err := mark(s, t, inc.ID, incidents.Acknowledged, base.Add(9*time.Minute), "")
+func (su *suite) testMilestoneOrder(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "order", base, base.Add(10*time.Minute))
+	_, err := su.mark(s, t, inc.ID, incidents.Acknowledged, base.Add(9*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	if _, err := mark(s, t, inc.ID, incidents.Mitigated, base.Add(30*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Mitigated, base.Add(30*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
 	// Acknowledged may come late, but never after mitigation.
-	_, err = mark(s, t, inc.ID, incidents.Acknowledged, base.Add(31*time.Minute), "")
+	_, err = su.mark(s, t, inc.ID, incidents.Acknowledged, base.Add(31*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	if _, err := mark(s, t, inc.ID, incidents.Acknowledged, base.Add(12*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Acknowledged, base.Add(12*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mark(s, t, inc.ID, incidents.Resolved, base.Add(29*time.Minute), "")
+	_, err = su.mark(s, t, inc.ID, incidents.Resolved, base.Add(29*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	_, err = mark(s, t, inc.ID, incidents.Resolved, time.Now().Add(2*time.Hour), "")
+	_, err = su.mark(s, t, inc.ID, incidents.Resolved, time.Now().Add(2*time.Hour), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	_, err = mark(s, t, inc.ID, "fixed", base.Add(40*time.Minute), "")
+	_, err = su.mark(s, t, inc.ID, "fixed", base.Add(40*time.Minute), "")
 	wantErr(t, err, incidents.ErrInvalid)
-	if _, err := mark(s, t, inc.ID, incidents.Resolved, base.Add(45*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Resolved, base.Add(45*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
 	got := mustGet(t, s, inc.ID)
@@ -269,15 +273,15 @@ func testMilestoneOrder(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testMoveMilestone(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "move", base.Add(10*time.Minute), base.Add(20*time.Minute))
-	_, err := mark(s, t, inc.ID, incidents.Detected, base.Add(15*time.Minute), "")
+func (su *suite) testMoveMilestone(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "move", base.Add(10*time.Minute), base.Add(20*time.Minute))
+	_, err := su.mark(s, t, inc.ID, incidents.Detected, base.Add(15*time.Minute), "")
 	wantErr(t, err, incidents.ErrConflict)
-	if _, err := mark(s, t, inc.ID, incidents.Started, base.Add(2*time.Minute), "error budget burn began at 09:02 per SLO chart"); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Started, base.Add(2*time.Minute), "error budget burn began at 09:02 per SLO chart"); err != nil {
 		t.Fatal(err)
 	}
 	// Moving started past detected breaks the order: refused.
-	_, err = mark(s, t, inc.ID, incidents.Started, base.Add(25*time.Minute), "typo")
+	_, err = su.mark(s, t, inc.ID, incidents.Started, base.Add(25*time.Minute), "typo")
 	wantErr(t, err, incidents.ErrInvalid)
 	got := mustGet(t, s, inc.ID)
 	if !got.Milestones.Started.Equal(base.Add(2 * time.Minute)) {
@@ -292,14 +296,14 @@ func testMoveMilestone(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testResolveTwice(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "twice", base, base)
-	if _, err := mark(s, t, inc.ID, incidents.Resolved, base.Add(time.Hour), ""); err != nil {
+func (su *suite) testResolveTwice(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "twice", base, base)
+	if _, err := su.mark(s, t, inc.ID, incidents.Resolved, base.Add(time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := mark(s, t, inc.ID, incidents.Resolved, base.Add(2*time.Hour), "")
+	_, err := su.mark(s, t, inc.ID, incidents.Resolved, base.Add(2*time.Hour), "")
 	wantErr(t, err, incidents.ErrConflict)
-	if _, err := mark(s, t, inc.ID, incidents.Resolved, base.Add(50*time.Minute), "resolved earlier; the deploy finished at 09:50"); err != nil {
+	if _, err := su.mark(s, t, inc.ID, incidents.Resolved, base.Add(50*time.Minute), "resolved earlier; the deploy finished at 09:50"); err != nil {
 		t.Fatal(err)
 	}
 	got := mustGet(t, s, inc.ID)
@@ -308,13 +312,13 @@ func testResolveTwice(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testNowIsStoreClock(t *testing.T, s incidents.Store) {
+func (su *suite) testNowIsStoreClock(t *testing.T, s incidents.Store) {
 	before := time.Now().Add(-time.Second)
-	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: key(t), Author: "a", Title: "now"})
+	inc, err := s.Declare(ctx(t), incidents.Declaration{Key: su.key(t), Author: "a", Title: "now"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := mark(s, t, inc.ID, incidents.Resolved, time.Time{}, "")
+	ev, err := su.mark(s, t, inc.ID, incidents.Resolved, time.Time{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,14 +334,14 @@ func testNowIsStoreClock(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testUpdate(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "Old title", base, base)
-	_, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "erin", Kind: incidents.KindUpdated, Text: "scope grew",
+func (su *suite) testUpdate(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "Old title", base, base)
+	_, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "erin", Kind: incidents.KindUpdated, Text: "scope grew",
 		Attrs: &incidents.Attributes{Title: "Checkout and payments down", Severity: "1", Services: []string{"checkout"}, Commander: "erin"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "erin", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{}})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "erin", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{}})
 	wantErr(t, err, incidents.ErrInvalid)
 	got := mustGet(t, s, inc.ID)
 	if got.Title != "Checkout and payments down" || got.Severity != "SEV1" || got.Commander != "erin" || len(got.Services) != 1 {
@@ -348,15 +352,15 @@ func testUpdate(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testEvidence(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "ev", base, base)
+func (su *suite) testEvidence(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "ev", base, base)
 	ev := incidents.Evidence{
 		Kind: incidents.EvidenceLog, Source: "loki", Query: `{service="payments"} |= "timeout"`,
 		From: base.Add(-time.Minute), To: base.Add(time.Minute),
 		Snapshot: "10:00:01 timeout\x1b[2J talking to db\n10:00:02 retry",
 		Link:     "https://grafana.example.com/explore?x=1",
 	}
-	e, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "a", Kind: incidents.KindEvidence, Text: "first timeouts", Evidence: &ev})
+	e, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "a", Kind: incidents.KindEvidence, Text: "first timeouts", Evidence: &ev})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,14 +373,14 @@ func testEvidence(t *testing.T, s incidents.Store) {
 	}
 	bad := ev
 	bad.From, bad.To = ev.To, ev.From
-	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "a", Kind: incidents.KindEvidence, Evidence: &bad})
+	_, err = s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "a", Kind: incidents.KindEvidence, Evidence: &bad})
 	wantErr(t, err, incidents.ErrInvalid)
 }
 
-func testFidelity(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "Zähler — 東京 🔥", base, base)
+func (su *suite) testFidelity(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "Zähler — 東京 🔥", base, base)
 	text := "line one\nline two\twith tab; quotes ' \" and backslash \\ and 100%"
-	e, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "zoë", Kind: incidents.KindNote, Text: text})
+	e, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "zoë", Kind: incidents.KindNote, Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,14 +397,14 @@ func testFidelity(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testList(t *testing.T, s incidents.Store) {
-	a := declare(t, s, "a", base, base)
-	b := declare(t, s, "b", base.Add(24*time.Hour), base.Add(24*time.Hour))
-	c := declare(t, s, "c", base.Add(48*time.Hour), base.Add(48*time.Hour))
-	if _, err := mark(s, t, b.ID, incidents.Mitigated, base.Add(25*time.Hour), ""); err != nil {
+func (su *suite) testList(t *testing.T, s incidents.Store) {
+	a := su.declare(t, s, "a", base, base)
+	b := su.declare(t, s, "b", base.Add(24*time.Hour), base.Add(24*time.Hour))
+	c := su.declare(t, s, "c", base.Add(48*time.Hour), base.Add(48*time.Hour))
+	if _, err := su.mark(s, t, b.ID, incidents.Mitigated, base.Add(25*time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mark(s, t, c.ID, incidents.Resolved, base.Add(49*time.Hour), ""); err != nil {
+	if _, err := su.mark(s, t, c.ID, incidents.Resolved, base.Add(49*time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(f incidents.Filter) string {
@@ -435,8 +439,8 @@ func testList(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testConcurrentAppends(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "busy", base, base)
+func (su *suite) testConcurrentAppends(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "busy", base, base)
 	const workers, each = 6, 20
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*each)
@@ -484,15 +488,15 @@ func testConcurrentAppends(t *testing.T, s incidents.Store) {
 	}
 }
 
-func testWatch(t *testing.T, s incidents.Store) {
-	inc := declare(t, s, "watch", base, base)
+func (su *suite) testWatch(t *testing.T, s incidents.Store) {
+	inc := su.declare(t, s, "watch", base, base)
 	c, cancel := context.WithCancel(ctx(t))
 	feed, err := s.Watch(c, inc.ID, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: key(t), Author: "w", Kind: incidents.KindNote, Text: fmt.Sprint(i)}); err != nil {
+		if _, err := s.Append(ctx(t), inc.ID, incidents.Write{Key: su.key(t), Author: "w", Kind: incidents.KindNote, Text: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -47,6 +47,7 @@ func OldHistory(id int64) []incidents.Event {
 // write (identified, category, follow-up, deploy link) afterwards.
 func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	t.Helper()
+	su := &suite{}
 	want := OldHistory(id)
 	got := mustGet(t, s, id)
 	if len(got.Events) != len(want) {
@@ -60,23 +61,23 @@ func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	if got.Title != "Payments 5xx" || got.Severity != "SEV1" || got.Kind != incidents.KindIncident || !got.Milestones.Started.Equal(base.Add(-2*time.Minute)) {
 		t.Fatalf("state after upgrade: %+v", got)
 	}
-	if _, err := mark(s, t, id, incidents.Identified, base.Add(20*time.Minute), ""); err != nil {
+	if _, err := su.mark(s, t, id, incidents.Identified, base.Add(20*time.Minute), ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Append(ctx(t), id, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "deployment"}}); err != nil {
+	if _, err := s.Append(ctx(t), id, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindUpdated, Attrs: &incidents.Attributes{Category: "deployment"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := followUp(t, s, id, incidents.FollowUp{Action: "canary deploys"}); err != nil {
+	if _, err := su.followUp(t, s, id, incidents.FollowUp{Action: "canary deploys"}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: key(t), Author: "ci", Service: "payments", At: base.Add(-time.Hour), Rollback: true})
+	d, err := s.RecordDeploy(ctx(t), incidents.DeployWrite{Key: su.key(t), Author: "ci", Service: "payments", At: base.Add(-time.Hour), Rollback: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ds, err := s.Deploys(ctx(t), incidents.DeployFilter{}); err != nil || len(ds) == 0 || ds[len(ds)-1].ID != d.ID || !ds[len(ds)-1].Rollback {
 		t.Fatalf("a rollback recorded after the upgrade reads back as %+v, %v", ds, err)
 	}
-	if _, err := s.Append(ctx(t), id, incidents.Write{Key: key(t), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: d.ID}}}); err != nil {
+	if _, err := s.Append(ctx(t), id, incidents.Write{Key: su.key(t), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: d.ID}}}); err != nil {
 		t.Fatal(err)
 	}
 	after := mustGet(t, s, id)
