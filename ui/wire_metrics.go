@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/ui/metrics"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // newMetricsPane builds the Metrics pane for one context: the context's
@@ -10,8 +11,8 @@ import (
 // says how to configure one.
 func newMetricsPane(env PaneEnv) Pane {
 	cfg := metrics.Config{
-		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent, From: env.From, To: env.To, Live: env.Live,
+		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Palette: env.Palette, From: env.From, To: env.To, Live: env.Live,
 		Links: linkTargets(env.Ctx),
 	}
 	if env.Ctx.Prom != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -45,8 +46,8 @@ func TestDeployMarkerFromRealBuildInfo(t *testing.T) {
 	}
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.Ascii)
-	m := New(Config{Source: c, Renderer: r, Palette: themes.NoColor(), Service: svc,
-		From: end.Add(-10 * time.Minute), To: end.Add(time.Second), Timeout: 30 * time.Second,
+	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), Service: svc,
+		From: end.Add(-10 * time.Minute), To: end.Add(time.Second),
 		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "reltui_it_build_info", ServiceLabel: "service"}}})
 	m.SetSize(120, 40)
 	t.Cleanup(m.Close)

@@ -20,8 +20,8 @@ func changesModel(t *testing.T, w, h int) *Model {
 	t.Helper()
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.Ascii)
-	m := New(Config{Source: newFake(), Renderer: r, Palette: themes.NoColor(), Now: func() time.Time { return fixedNow },
-		Location: time.UTC, From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Service: "payments",
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: func() time.Time { return fixedNow }, Location: time.UTC}, Source: newFake(), Palette: themes.NoColor(),
+		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Service: "payments",
 		Ticker:  (&tickLog{}).tick,
 		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "build_info", ServiceLabel: "service"}}})
 	m.SetSize(w, h)
@@ -85,7 +85,7 @@ func TestLogChangeSource(t *testing.T) {
 	at := fixedNow.Add(-20 * time.Minute)
 	logs := logChanges{[]sources.LogEntry{{Time: at, Labels: map[string]string{"service": "payments"}, Line: "config reloaded: pool 20 -> 40"}}}
 	src := []changes.Source{{Name: "config", Kind: "config", Logs: `"config reloaded"`, ServiceLabel: "service"}}
-	m := New(Config{Source: newFake(), Now: func() time.Time { return fixedNow }, Service: "payments",
+	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
 		Ticker: (&tickLog{}).tick, Changes: src, Logs: logs})
 	m.SetSize(120, 40)
 	t.Cleanup(m.Close)
@@ -93,7 +93,7 @@ func TestLogChangeSource(t *testing.T) {
 	if len(m.changes) != 1 || !m.changes[0].T.Equal(at) || m.changes[0].String() != "config payments: config reloaded: pool 20 -> 40" {
 		t.Fatalf("changes = %+v (err %v)", m.changes, m.chErr)
 	}
-	none := New(Config{Source: newFake(), Now: func() time.Time { return fixedNow }, Service: "payments",
+	none := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
 		Ticker: (&tickLog{}).tick, Changes: src})
 	none.SetSize(120, 40)
 	t.Cleanup(none.Close)

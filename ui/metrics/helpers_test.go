@@ -192,7 +192,7 @@ func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (
 		pal = themes.NoColor()
 	}
 	clk := panetest.NewClock(fixedNow)
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC,
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal,
 		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: (&tickLog{}).tick})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)

@@ -34,8 +34,8 @@ func realPane(t *testing.T, src Source, span time.Duration) *Model {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.Ascii)
 	now := time.Now()
-	m := New(Config{Source: src, Renderer: r, Palette: themes.NoColor(), Service: "payments",
-		From: now.Add(-span), To: now, Live: true, Timeout: 30 * time.Second})
+	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: src, Palette: themes.NoColor(), Service: "payments",
+		From: now.Add(-span), To: now, Live: true})
 	m.SetSize(200, 50)
 	t.Cleanup(m.Close)
 	return m

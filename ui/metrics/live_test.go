@@ -35,7 +35,7 @@ func liveModel(t *testing.T, src Source, w, h int) (*Model, *panetest.Clock, *ti
 	r.SetColorProfile(termenv.Ascii)
 	clk := panetest.NewClock(fixedNow)
 	log := &tickLog{}
-	m := New(Config{Source: src, Renderer: r, Palette: themes.NoColor(), Now: clk.Now, Location: time.UTC,
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: themes.NoColor(),
 		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: log.tick})
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)

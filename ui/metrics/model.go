@@ -42,19 +42,14 @@ const (
 
 // Config is what the pane needs from outside.
 type Config struct {
-	// ID names the pane in its messages; "" means "metrics".
-	ID string
+	// Basics are the ID ("metrics" when empty), renderer, clock, zone,
+	// timeout of one refresh (DefaultTimeout) and the parent context that
+	// ends all of the pane's work.
+	pane.Basics
 	// Source is the Prometheus to read; nil shows how to configure one.
-	Source   Source
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Keys     *KeyMap
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Location is the zone of times on screen; nil means time.Local.
-	Location *time.Location
-	// Timeout bounds one refresh (DefaultTimeout).
-	Timeout time.Duration
+	Source  Source
+	Palette themes.Palette
+	Keys    *KeyMap
 	// ScrapeInterval is the backend's scrape interval, the fastest live
 	// refresh (DefaultScrapeInterval).
 	ScrapeInterval time.Duration
@@ -72,8 +67,6 @@ type Config struct {
 	Links links.Targets
 	// Service, when set, is selected at start.
 	Service string
-	// Parent ends all of the pane's work when cancelled.
-	Parent context.Context
 	// From, To and Live are the initial range (the console's).
 	From, To time.Time
 	Live     bool
@@ -169,40 +162,18 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "metrics"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	b := cfg.Basics.Fill("metrics", DefaultTimeout)
 	if cfg.Ticker == nil {
 		cfg.Ticker = pane.Tick
 	}
 	if cfg.ScrapeInterval <= 0 {
 		cfg.ScrapeInterval = DefaultScrapeInterval
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
 	m := &Model{
 		links:   cfg.Links,
 		history: pane.NewHistory(maxHistory),
-		id:      cfg.ID, src: cfg.Source, keys: keys, now: cfg.Now, loc: cfg.Location, tmo: cfg.Timeout,
-		st:    NewStyles(cfg.Renderer, cfg.Palette),
+		id:      b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location, tmo: b.Timeout,
+		st:    NewStyles(b.Renderer, cfg.Palette),
 		tmpl:  cfg.Metrics.MetricsTemplates(),
 		label: cfg.Metrics.Label(), logLabel: cfg.Metrics.Label(),
 		metricsCfg: cfg.Metrics, overrides: cfg.Metrics.Overrides(),
@@ -222,8 +193,8 @@ func New(cfg Config) *Model {
 		m.to = m.now()
 		m.from, m.live = m.to.Add(-time.Hour), true
 	}
-	m.ctx, m.cancel = context.WithCancel(parent)
-	r := cfg.Renderer
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
+	r := b.Renderer
 	m.editor = newInput(r, m.st, "promql› ", `sum by (code) (rate(http_requests_total[5m]))`)
 	m.filter = newInput(r, m.st, "service› ", "type to filter")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)

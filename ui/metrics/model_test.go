@@ -72,7 +72,7 @@ func TestStepFollowsRangeAndWidth(t *testing.T) {
 
 func TestCustomTemplatesAndLabel(t *testing.T) {
 	src := newFake()
-	m := New(Config{Source: src, Now: func() time.Time { return fixedNow }, Metrics: &config.Metrics{
+	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: &config.Metrics{
 		ServiceLabel: "app",
 		Templates:    map[string]string{"traffic": `sum(rate(reqs{app="{{service}}"}[{{window}}]))`},
 	}})
@@ -291,7 +291,7 @@ func TestCopyQuery(t *testing.T) {
 }
 
 func TestNoPrometheus(t *testing.T) {
-	m := New(Config{Now: func() time.Time { return fixedNow }})
+	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}})
 	m.SetSize(80, 24)
 	if cmd := m.Init(); cmd != nil {
 		t.Fatal("no source: nothing to run")

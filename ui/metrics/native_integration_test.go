@@ -29,6 +29,7 @@ import (
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // nativeProm starts a private Prometheus with native histograms that
@@ -121,8 +122,7 @@ func TestOTelNativeHistogramGivesFourSignalsWithNoTemplate(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.Ascii)
 	now := time.Now()
-	m := New(Config{Source: c, Renderer: r, Palette: themes.NoColor(), From: now.Add(-2 * time.Minute), To: now,
-		Timeout: 30 * time.Second})
+	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), From: now.Add(-2 * time.Minute), To: now})
 	m.SetSize(160, 40)
 	t.Cleanup(m.Close)
 	settleWithin(m, m.Init(), 3*time.Second)

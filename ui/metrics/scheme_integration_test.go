@@ -22,6 +22,7 @@ import (
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // schemeSeries describes one scheme's instrumentation for the pusher.
@@ -139,8 +140,8 @@ func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
 			svc := fmt.Sprintf("reltui-it-%s-%s", sc.scheme, nonce)
 			r := lipgloss.NewRenderer(nil)
 			r.SetColorProfile(termenv.Ascii)
-			m := New(Config{Source: c, Renderer: r, Palette: themes.NoColor(), Service: svc,
-				From: end.Add(-10 * time.Minute), To: end.Add(time.Second), Timeout: 30 * time.Second})
+			m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), Service: svc,
+				From: end.Add(-10 * time.Minute), To: end.Add(time.Second)})
 			m.SetSize(160, 40)
 			t.Cleanup(m.Close)
 			settleWithin(m, m.Init(), 3*time.Second)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -15,7 +16,7 @@ func schemeModel(t *testing.T, present, labels []string, mc *config.Metrics) (*M
 	t.Helper()
 	src := newFake()
 	src.present, src.labels = present, labels
-	m := New(Config{Source: src, Now: func() time.Time { return fixedNow }, Metrics: mc, Ticker: (&tickLog{}).tick})
+	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: mc, Ticker: (&tickLog{}).tick})
 	m.SetSize(120, 40)
 	t.Cleanup(m.Close)
 	settle(m, m.Init())
@@ -121,7 +122,7 @@ func TestMixedBackendReadsEachServiceByItsScheme(t *testing.T) {
 	src.present = []string{"http_requests_total", "istio_requests_total"}
 	src.labels = []string{"service", "destination_service_name"}
 	src.byLabel = map[string][]string{"service": {"checkout"}, "destination_service_name": {"checkout", "reviews"}}
-	m := New(Config{Source: src, Now: func() time.Time { return fixedNow }, Ticker: (&tickLog{}).tick, Service: "reviews"})
+	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Ticker: (&tickLog{}).tick, Service: "reviews"})
 	m.SetSize(120, 40)
 	t.Cleanup(m.Close)
 	settle(m, m.Init())
