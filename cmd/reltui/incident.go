@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/user"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -20,8 +18,7 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/alertstart"
-	"github.com/reltui/reltui/incidents/postgres"
-	"github.com/reltui/reltui/incidents/sqlite"
+	"github.com/reltui/reltui/incidents/storeopen"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
@@ -149,56 +146,25 @@ func incidentJSON(inc incidents.Incident) any { return incidents.NewView(inc) }
 // openStore opens the store the config names, or the default SQLite file
 // when there is no config file: incidents must work with no setup.
 func openStore(ctx context.Context, g *globals) (incidents.Store, error) {
-	var in *config.Incidents
 	f, err := incidentConfig(g)
 	if err != nil {
 		return nil, err
 	}
+	var in *config.Incidents
 	if f != nil {
 		in = f.Incidents
 	}
-	if in != nil && in.Driver == "postgres" {
-		dsn, err := in.DSN.Value(config.OSEnv())
-		if err != nil {
-			return nil, &exitError{code: 1, msg: "incidents.dsn: " + err.Error()}
-		}
-		s, err := postgres.Open(ctx, dsn, postgres.Options{})
-		if err != nil {
-			return nil, &exitError{code: 1, msg: "open the PostgreSQL incident store: " + err.Error()}
-		}
-		return s, nil
-	}
-	dbPath := ""
-	if in != nil {
-		dbPath = in.Path
-	}
-	if dbPath == "" {
-		p, err := sqlite.DefaultPath(os.Getenv)
-		if err != nil {
-			return nil, &exitError{code: 1, msg: err.Error()}
-		}
-		dbPath = p
-	}
-	s, err := sqlite.Open(ctx, dbPath, sqlite.Options{})
-	if err != nil {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("open the incident store %s: %v", dbPath, err)}
-	}
-	for _, w := range s.Warnings() {
-		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitize.Line(w))
-	}
-	return s, nil
+	s, warnings, err := storeopen.Open(ctx, in, config.OSEnv())
+	return storeOpened(g, s, warnings, err)
 }
 
-// author is who a write is recorded as: the OS user for now (the SSH
-// server will supply the authenticated user).
-func author() string {
-	if u := strings.TrimSpace(os.Getenv("USER")); u != "" && sanitize.Line(u) == u {
-		return u
+// storeOpened prints the store's warnings; a failure is exit 1.
+func storeOpened(g *globals, s incidents.Store, warnings []string, err error) (incidents.Store, error) {
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
 	}
-	if u, err := user.Current(); err == nil && u.Username != "" && sanitize.Line(u.Username) == u.Username {
-		return u.Username
-	}
-	return "unknown"
+	printWarnings(g, warnings)
+	return s, nil
 }
 
 // parseWhen reads a --started/--at value; "" means "now" (zero time, so

@@ -7,7 +7,6 @@ import (
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/sources/sanitize"
 )
 
 // incidentConfig loads the config file when one was named or the default
@@ -30,19 +29,6 @@ func incidentConfig(g *globals) (*config.File, error) {
 // asUsage is the help of every --as flag (incident, drill, the console).
 const asUsage = "record writes as this person (default: the config's user:, else the OS user)"
 
-// pickAuthor chooses who a write is recorded as, and says from where:
-// --as, then the config's user:, then the OS user. On a shared bastion
-// the OS user is "root" for everyone, so it is only the fallback.
-func pickAuthor(as, cfgUser, osUser string) (name, from string) {
-	switch {
-	case strings.TrimSpace(as) != "":
-		return strings.TrimSpace(as), "--as"
-	case strings.TrimSpace(cfgUser) != "":
-		return strings.TrimSpace(cfgUser), "the config's user:"
-	}
-	return osUser, "the OS user; set user: in the config or pass --as"
-}
-
 // author resolves the write's author; said reports it after the write.
 func (o *incidentOpts) author(g *globals) (string, error) {
 	var f *config.File
@@ -60,17 +46,13 @@ func (o *incidentOpts) author(g *globals) (string, error) {
 	return name, nil
 }
 
-// whoWrites is the one rule for who incident writes are recorded as, in
-// the headless commands and the console alike: --as, then the config's
-// user: (f may be nil: no config file), then the OS user. from says which.
+// whoWrites is who incident writes are recorded as, by config.Author's
+// one rule: --as, then the config's user: (f may be nil), then the OS
+// user. A name that is not plain is a usage error.
 func whoWrites(as string, f *config.File) (name, from string, err error) {
-	cfgUser := ""
-	if f != nil {
-		cfgUser = f.User
-	}
-	name, from = pickAuthor(as, cfgUser, author())
-	if sanitize.Line(name) != name || len(name) > 100 {
-		return "", "", usage("the author %q is not a plain name", sanitize.Line(name))
+	name, from, err = config.Author(as, f, config.OSUser(os.Getenv))
+	if err != nil {
+		return "", "", usage("%v", err)
 	}
 	return name, from, nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,15 +11,28 @@ import (
 	"github.com/reltui/reltui/sources/kafka"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/headless"
 )
+
+// lagSource is where lag comes from, with its kind ("prometheus",
+// "kafka") and how to close it.
+type lagSource struct {
+	src   lag.Source
+	kind  string
+	close func()
+}
+
+// lagOpener opens the lag source of the selected context for --source
+// (empty: the context's choice).
+type lagOpener func(g *globals, source string) (lagSource, error)
 
 // lagSourceFor opens where the selected context's lag comes from: the
 // --source flag, else lag.source, else prometheus when configured, else
-// kafka. A variable so unit tests swap in a fake.
-var lagSourceFor = func(g *globals, source string) (lag.Source, string, func(), error) {
+// kafka. openProm opens its Prometheus.
+func lagSourceFor(g *globals, openProm func(*globals) (promQuerier, func(), error), source string) (lagSource, error) {
 	_, name, c, err := selectContext(g)
 	if err != nil {
-		return nil, "", nil, err
+		return lagSource{}, err
 	}
 	if source == "" {
 		source = c.LagSource()
@@ -29,27 +40,27 @@ var lagSourceFor = func(g *globals, source string) (lag.Source, string, func(), 
 	switch source {
 	case "kafka":
 		if c.Kafka == nil {
-			return nil, "", nil, &exitError{code: 1, msg: fmt.Sprintf("context %s has no kafka brokers configured", name)}
+			return lagSource{}, &exitError{code: 1, msg: fmt.Sprintf("context %s has no kafka brokers configured", name)}
 		}
 		cfg, err := c.Kafka.ClientConfig(config.OSEnv())
 		if err != nil {
-			return nil, "", nil, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
+			return lagSource{}, &exitError{code: 1, msg: fmt.Sprintf("context %s: %v", name, err)}
 		}
 		cl, err := kafka.New(cfg)
 		if err != nil {
-			return nil, "", nil, &exitError{code: 1, msg: err.Error()}
+			return lagSource{}, &exitError{code: 1, msg: err.Error()}
 		}
-		return &lag.KafkaSource{Reader: cl}, "kafka", cl.Close, nil
+		return lagSource{&lag.KafkaSource{Reader: cl}, "kafka", cl.Close}, nil
 	case "prometheus":
 		p, closeFn, err := openProm(g)
 		if err != nil {
-			return nil, "", nil, err
+			return lagSource{}, err
 		}
-		return lag.PromSource{Querier: p, Queries: c.LagQueries()}, "prometheus", closeFn, nil
+		return lagSource{lag.PromSource{Querier: p, Queries: c.LagQueries()}, "prometheus", closeFn}, nil
 	case "":
-		return nil, "", nil, &exitError{code: 1, msg: fmt.Sprintf("context %s has neither prometheus nor kafka configured", name)}
+		return lagSource{}, &exitError{code: 1, msg: fmt.Sprintf("context %s has neither prometheus nor kafka configured", name)}
 	}
-	return nil, "", nil, usage("--source must be prometheus or kafka, not %q", source)
+	return lagSource{}, usage("--source must be prometheus or kafka, not %q", source)
 }
 
 // kafkaSnapshots and kafkaInterval: the brokers hold no offset history, so
@@ -60,7 +71,7 @@ const (
 	kafkaInterval  = 2 * time.Second
 )
 
-func newLagCmd(g *globals) *cobra.Command {
+func newLagCmd(g *globals, d deps) *cobra.Command {
 	var out, group, since, source string
 	var byTopic bool
 	cmd := &cobra.Command{
@@ -75,24 +86,24 @@ func newLagCmd(g *globals) *cobra.Command {
 			if err := checkTextOrJSON(out); err != nil {
 				return err
 			}
-			d, err := timespec.ParseDuration(since)
-			if err != nil || d <= 0 {
+			history, err := timespec.ParseDuration(since)
+			if err != nil || history <= 0 {
 				return usage("--since: invalid duration %q (examples: 15m, 6h)", since)
 			}
 			if source != "" && source != "prometheus" && source != "kafka" {
 				return usage("--source must be prometheus or kafka, not %q", source)
 			}
-			src, kind, closeFn, err := lagSourceFor(g, source)
+			ls, err := d.lagSource(g, source)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
+			defer ls.close()
 			ctx, cancel := signalContext()
 			defer cancel()
 			var parts []lag.Partition
 			var warnings []string
 			snaps := 1
-			if kind == "kafka" {
+			if ls.kind == "kafka" {
 				snaps = kafkaSnapshots
 			}
 			for i := 0; i < snaps; i++ {
@@ -104,7 +115,7 @@ func newLagCmd(g *globals) *cobra.Command {
 					}
 				}
 				now := time.Now()
-				parts, warnings, err = src.Partitions(ctx, group, now.Add(-d), now)
+				parts, warnings, err = ls.src.Partitions(ctx, group, now.Add(-history), now)
 				printWarnings(g, warnings)
 				if err != nil {
 					return &exitError{code: 1, msg: sanitize.Line(err.Error())}
@@ -126,8 +137,7 @@ func newLagCmd(g *globals) *cobra.Command {
 			if out == "json" {
 				return writeJSON(g.stdout, rows)
 			}
-			writeLagText(g.stdout, rows)
-			return nil
+			return headless.WriteLagText(g.stdout, rows)
 		},
 	}
 	textOrJSONFlag(cmd, &out)
@@ -136,19 +146,4 @@ func newLagCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&source, "source", "", "prometheus (kafka_exporter series) or kafka (the brokers; takes 3 snapshots 2s apart); default: lag.source, else prometheus if configured")
 	cmd.Flags().BoolVar(&byTopic, "by-topic", false, "one row per group and topic (partition left out)")
 	return cmd
-}
-
-func writeLagText(w io.Writer, rows []lag.Row) {
-	fmt.Fprintf(w, "%-24s %-20s %9s %12s %12s  %-12s %-6s %s\n", "GROUP", "TOPIC", "PARTITION", "LAG_MSGS", "LAG_SECONDS", "METHOD", "STATUS", "REASON")
-	for _, r := range rows {
-		secs := "-"
-		if r.LagSeconds != nil {
-			secs = strconv.FormatFloat(*r.LagSeconds, 'f', 1, 64)
-		}
-		part := "-"
-		if r.Partition != nil {
-			part = strconv.Itoa(int(*r.Partition))
-		}
-		fmt.Fprintf(w, "%-24s %-20s %9s %12.0f %12s  %-12s %-6s %s\n", r.Group, r.Topic, part, r.LagMessages, secs, r.Method, r.Status, r.Reason)
-	}
 }

@@ -44,7 +44,12 @@ func main() {
 // run executes the CLI and returns the exit code: 0 success, 1 failure,
 // 2 bad usage.
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdout, stderr)
+	return runWith(args, stdout, stderr, realDeps())
+}
+
+// runWith is run with the commands reaching the outside through d.
+func runWith(args []string, stdout, stderr io.Writer, d deps) int {
+	root := newRootCmd(stdout, stderr, d)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -66,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+func newRootCmd(stdout, stderr io.Writer, d deps) *cobra.Command {
 	g := &globals{stdout: stdout, stderr: stderr}
 	cf := &consoleFlags{}
 	root := &cobra.Command{
@@ -93,7 +98,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	addConsoleFlags(root, cf)
 	root.AddCommand(newRequestCmd(g))
-	root.AddCommand(newVersionCmd(g), newConfigCmd(g), newLogsCmd(g), newMetricsCmd(g), newTracesCmd(g), newTraceCmd(g), newAlertsCmd(g), newIncidentCmd(g), newDrillCmd(g), newSLOCmd(g), newLagCmd(g))
+	root.AddCommand(newVersionCmd(g), newConfigCmd(g), newLogsCmd(g), newMetricsCmd(g), newTracesCmd(g), newTraceCmd(g), newAlertsCmd(g), newIncidentCmd(g), newDrillCmd(g), newSLOCmd(g, d), newLagCmd(g, d))
 	root.AddCommand(newServeCmd(g))
 	return root
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"sort"
 	"strings"
@@ -13,9 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents/storeopen"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/headless"
 	"github.com/reltui/reltui/ui/slos"
 )
 
@@ -23,9 +24,8 @@ import (
 // (instant and range queries); tests replace it with a fake.
 type promQuerier = lag.Querier
 
-// openProm opens the selected context's Prometheus client. A variable so
-// unit tests can swap in a fake.
-var openProm = func(g *globals) (promQuerier, func(), error) {
+// openProm opens the selected context's Prometheus client (deps.prom).
+func openProm(g *globals) (promQuerier, func(), error) {
 	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
 	if err != nil {
 		return nil, nil, err
@@ -44,8 +44,8 @@ type sloSetup struct {
 
 // configuredSLOs returns the selected context's SLOs (inline slos: and
 // slo_files:), its exclusions and whether to discover SLOs from its
-// Prometheus rules. A variable so unit tests run without a config file.
-var configuredSLOs = func(g *globals) (sloSetup, error) {
+// Prometheus rules (deps.slos).
+func configuredSLOs(g *globals) (sloSetup, error) {
 	f, name, c, err := selectContext(g)
 	if err != nil {
 		return sloSetup{}, err
@@ -60,17 +60,17 @@ var configuredSLOs = func(g *globals) (sloSetup, error) {
 	return st, err
 }
 
-// sloIncidents is the incident store `reltui slo` reads drills and
-// maintenance from: only a store the config names (incidents:), so that
-// asking about SLOs never creates the default SQLite file. A variable so
-// unit tests run without one.
-var sloIncidents = func(ctx context.Context, g *globals) (slos.IncidentLister, func(), error) {
+// configuredIncidents is the incident store `reltui slo` reads drills
+// and maintenance from: only a store the config names (incidents:), so
+// that asking about SLOs never creates the default SQLite file
+// (deps.sloIncidents).
+func configuredIncidents(ctx context.Context, g *globals) (slos.IncidentLister, func(), error) {
 	f, err := incidentConfig(g)
-	if err != nil || f == nil || f.Incidents == nil {
+	if err != nil {
 		return nil, func() {}, err
 	}
-	s, err := openStore(ctx, g)
-	if err != nil {
+	s, warnings, err := storeopen.Configured(ctx, f, config.OSEnv())
+	if s, err = storeOpened(g, s, warnings, err); err != nil || s == nil {
 		return nil, func() {}, err
 	}
 	return s, func() { s.Close() }, nil
@@ -86,7 +86,7 @@ func readSpecFile(path string) ([]slo.SLO, error) {
 }
 
 // pickSLOs is --file's specs, else the context's configuration.
-func pickSLOs(g *globals, files []string) (sloSetup, error) {
+func pickSLOs(g *globals, configured func(*globals) (sloSetup, error), files []string) (sloSetup, error) {
 	if len(files) > 0 {
 		st := sloSetup{searched: slo.Searched{Files: files}}
 		for _, f := range files {
@@ -101,7 +101,7 @@ func pickSLOs(g *globals, files []string) (sloSetup, error) {
 		}
 		return st, nil
 	}
-	st, err := configuredSLOs(g)
+	st, err := configured(g)
 	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {
@@ -112,7 +112,7 @@ func pickSLOs(g *globals, files []string) (sloSetup, error) {
 	return st, nil
 }
 
-func newSLOCmd(g *globals) *cobra.Command {
+func newSLOCmd(g *globals, d deps) *cobra.Command {
 	var out, atFlag string
 	var files []string
 	cmd := &cobra.Command{
@@ -126,11 +126,11 @@ func newSLOCmd(g *globals) *cobra.Command {
 			if err := checkTextOrJSON(out); err != nil {
 				return err
 			}
-			st, err := pickSLOs(g, files)
+			st, err := pickSLOs(g, d.slos, files)
 			if err != nil {
 				return err
 			}
-			p, closeFn, err := openProm(g)
+			p, closeFn, err := d.prom(g)
 			if err != nil {
 				return err
 			}
@@ -155,7 +155,7 @@ func newSLOCmd(g *globals) *cobra.Command {
 				rl = r
 			}
 			slolist, searched := slo.Gather(ctx, st.slos, rl, st.exclusions, st.searched)
-			if l, closeInc, err := sloIncidents(ctx, g); err != nil {
+			if l, closeInc, err := d.sloIncidents(ctx, g); err != nil {
 				printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
 			} else if l != nil {
 				ex, err := slos.ReadPlannedWork(ctx, l, now)
@@ -202,83 +202,13 @@ func newSLOCmd(g *globals) *cobra.Command {
 				evals[i] = e
 			}
 			if out == "json" {
-				reports := make([]slo.Report, len(evals))
-				for i, e := range evals {
-					r := e.Report()
-					r.Name = sanitize.Line(r.Name)
-					r.Summary = sanitize.Line(r.Summary)
-					for j := range r.Excluded {
-						r.Excluded[j].Reason = sanitize.Line(r.Excluded[j].Reason)
-					}
-					reports[i] = r
-				}
-				return writeJSON(g.stdout, reports)
+				return writeJSON(g.stdout, headless.SLOReports(evals))
 			}
-			for i, e := range evals {
-				if i > 0 {
-					fmt.Fprintln(g.stdout)
-				}
-				writeSLOText(g.stdout, e)
-			}
-			return nil
+			return headless.WriteSLOText(g.stdout, evals)
 		},
 	}
 	textOrJSONFlag(cmd, &out)
 	cmd.Flags().StringVar(&atFlag, "at", "", "judge the SLOs at this moment (RFC 3339) instead of now")
 	cmd.Flags().StringArrayVar(&files, "file", nil, "SLO spec (Sloth, Pyrra, OpenSLO or an inline list; repeatable; default: the context's slos and slo_files plus the Sloth and Pyrra SLOs found in its Prometheus rules)")
 	return cmd
-}
-
-// budgetBar draws the remaining budget as [#####.....] in plain ASCII.
-func budgetBar(e slo.Evaluation) string {
-	const width = 20
-	if !e.BudgetKnown {
-		return "[" + strings.Repeat("?", width) + "] unknown"
-	}
-	f := math.Min(math.Max(e.BudgetRemaining, 0), 1)
-	n := int(math.Round(f * width))
-	return fmt.Sprintf("[%s%s] %s left", strings.Repeat("#", n), strings.Repeat(".", width-n), slo.FormatPercent(e.BudgetRemaining))
-}
-
-func writeSLOText(w io.Writer, e slo.Evaluation) {
-	fmt.Fprintf(w, "%s  %s  objective %s over %s\n", sanitize.Line(e.SLO.Name), strings.ToUpper(string(e.Status)),
-		slo.FormatPercent(e.SLO.Objective), slo.FormatPromDuration(e.SLO.Window))
-	if e.SLO.Source != "" {
-		src := string(e.SLO.Source)
-		if e.SLO.SourceDetail != "" {
-			src += " (" + e.SLO.SourceDetail + ")"
-		}
-		fmt.Fprintf(w, "  source %s\n", sanitize.Line(src))
-	}
-	fmt.Fprintf(w, "  budget %s\n", budgetBar(e))
-	if len(e.Excluded) > 0 {
-		all := "unknown"
-		if !math.IsNaN(e.BudgetWithoutExclusions) {
-			all = slo.FormatPercent(e.BudgetWithoutExclusions) + " left"
-		}
-		fmt.Fprintf(w, "  budget counting the excluded periods: %s\n", all)
-		for _, x := range e.Excluded {
-			kind := x.Kind
-			if kind == "" {
-				kind = "excluded"
-			}
-			fmt.Fprintf(w, "    %s %s .. %s %s\n", kind, x.From.UTC().Format(time.RFC3339), x.To.UTC().Format(time.RFC3339), sanitize.Line(x.Reason))
-		}
-	}
-	fmt.Fprintf(w, "  %-8s %-6s %-6s %8s %10s %10s  %s\n", "severity", "long", "short", "factor", "long_rate", "short_rate", "firing")
-	rate := func(v float64) string {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return "-"
-		}
-		return slo.FormatRate(v)
-	}
-	for _, c := range e.Conditions {
-		firing := "no"
-		if c.Firing {
-			firing = "YES"
-		}
-		fmt.Fprintf(w, "  %-8s %-6s %-6s %8s %10s %10s  %s\n", c.Severity, slo.FormatPromDuration(c.Long), slo.FormatPromDuration(c.Short),
-			slo.FormatRate(c.Factor), rate(c.LongRate), rate(c.ShortRate), firing)
-	}
-	fmt.Fprintf(w, "  %s\n", sanitize.Line(e.Sentence()))
 }

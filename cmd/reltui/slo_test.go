@@ -51,21 +51,23 @@ func one(v float64, labels map[string]string) sources.Series {
 	return sources.Series{Labels: labels, Samples: []sources.Sample{{Time: time.Now(), Value: v}}}
 }
 
-func withFake(t *testing.T, f *fakeProm) {
-	t.Helper()
-	old, oldSLOs, oldLag, oldInc := openProm, configuredSLOs, lagSourceFor, sloIncidents
-	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
-	configuredSLOs = func(*globals) (sloSetup, error) { return sloSetup{slos: cliSLOs()}, nil }
-	lagSourceFor = func(_ *globals, source string) (lag.Source, string, func(), error) {
-		return lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}, nil
+// fakeDeps reach f for Prometheus and for lag, the test SLOs for the
+// context's, and no incident store.
+func fakeDeps(f promQuerier) deps {
+	d := deps{
+		prom:         func(*globals) (promQuerier, func(), error) { return f, func() {}, nil },
+		slos:         func(*globals) (sloSetup, error) { return sloSetup{slos: cliSLOs()}, nil },
+		sloIncidents: func(context.Context, *globals) (slos.IncidentLister, func(), error) { return nil, func() {}, nil },
 	}
-	sloIncidents = func(context.Context, *globals) (slos.IncidentLister, func(), error) { return nil, func() {}, nil }
-	t.Cleanup(func() { openProm, configuredSLOs, lagSourceFor, sloIncidents = old, oldSLOs, oldLag, oldInc })
+	d.lagSource = func(*globals, string) (lagSource, error) {
+		return lagSource{lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}}, nil
+	}
+	return d
 }
 
-func runSLOCLI(args ...string) (int, string, string) {
+func runSLOCLI(d deps, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := runWith(args, &out, &errb, d)
 	return code, out.String(), errb.String()
 }
 
@@ -82,8 +84,8 @@ func ratioFake(ratio, events float64) *fakeProm {
 
 func TestSLODefaultJSONShape(t *testing.T) {
 	f := ratioFake(0.02, 1e6)
-	withFake(t, f)
-	code, out, errs := runSLOCLI("slo", "--output", "json")
+	d := fakeDeps(f)
+	code, out, errs := runSLOCLI(d, "slo", "--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -141,8 +143,8 @@ func TestSLODefaultJSONShape(t *testing.T) {
 }
 
 func TestSLOTextHasBarTableAndSentence(t *testing.T) {
-	withFake(t, ratioFake(0.0001, 1e6))
-	code, out, errs := runSLOCLI("slo", "payments-availability")
+	d := fakeDeps(ratioFake(0.0001, 1e6))
+	code, out, errs := runSLOCLI(d, "slo", "payments-availability")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -157,18 +159,18 @@ func TestSLOTextHasBarTableAndSentence(t *testing.T) {
 }
 
 func TestSLOUnknownNameListsNames(t *testing.T) {
-	withFake(t, ratioFake(0, 1))
-	code, _, errs := runSLOCLI("slo", "nope")
+	d := fakeDeps(ratioFake(0, 1))
+	code, _, errs := runSLOCLI(d, "slo", "nope")
 	if code != 1 || !strings.Contains(errs, "payments-availability") || !strings.Contains(errs, "checkout-availability") {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
 
 func TestSLOPromDownIsOneLine(t *testing.T) {
-	withFake(t, &fakeProm{instant: func(string) ([]sources.Series, error) {
+	d := fakeDeps(&fakeProm{instant: func(string) ([]sources.Series, error) {
 		return nil, errors.New("prometheus: connection refused")
 	}})
-	code, out, errs := runSLOCLI("slo")
+	code, out, errs := runSLOCLI(d, "slo")
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
@@ -178,7 +180,7 @@ func TestSLOPromDownIsOneLine(t *testing.T) {
 }
 
 func TestSLOMalformedSpecNamesFileAndField(t *testing.T) {
-	withFake(t, ratioFake(0, 1))
+	d := fakeDeps(ratioFake(0, 1))
 	dir := t.TempDir()
 	cases := map[string]string{
 		"inline.yaml": "- name: a\n  objective: lots\n  sli:\n    events:\n      bad: sum(rate(x[{{.window}}]))\n      total: sum(rate(y[{{.window}}]))\n",
@@ -189,7 +191,7 @@ func TestSLOMalformedSpecNamesFileAndField(t *testing.T) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, _, errs := runSLOCLI("slo", "--file", p)
+		code, _, errs := runSLOCLI(d, "slo", "--file", p)
 		if code != 1 || !strings.Contains(errs, p) || !strings.Contains(errs, "objective") {
 			t.Errorf("%s: exit %d: %s", name, code, errs)
 		}
@@ -197,9 +199,9 @@ func TestSLOMalformedSpecNamesFileAndField(t *testing.T) {
 }
 
 func TestSLOReadsEveryFormat(t *testing.T) {
-	withFake(t, ratioFake(0, 1e6))
+	d := fakeDeps(ratioFake(0, 1e6))
 	for _, f := range []string{"../../slo/testdata/sloth/getting-started.yml", "../../slo/testdata/openslo/readme-ratio.yaml", "../../slo/testdata/inline/payments.yaml"} {
-		code, out, errs := runSLOCLI("slo", "--file", f, "-o", "json")
+		code, out, errs := runSLOCLI(d, "slo", "--file", f, "-o", "json")
 		if code != 0 {
 			t.Errorf("%s: exit %d: %s", f, code, errs)
 			continue
@@ -256,8 +258,8 @@ func TestLagJSON(t *testing.T) {
 			return nil
 		},
 	}
-	withFake(t, f)
-	code, out, errs := runSLOCLI("lag", "--group", "g", "--output", "json")
+	d := fakeDeps(f)
+	code, out, errs := runSLOCLI(d, "lag", "--group", "g", "--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -291,7 +293,7 @@ func TestLagJSON(t *testing.T) {
 	}
 	// --by-topic: one row per group and topic, without a partition, with
 	// the summed lag and the worst partition's status.
-	code, out, errs = runSLOCLI("lag", "--group", "g", "--by-topic", "--output", "json")
+	code, out, errs = runSLOCLI(d, "lag", "--group", "g", "--by-topic", "--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -305,8 +307,8 @@ func TestLagJSON(t *testing.T) {
 }
 
 func TestLagBadSinceIsUsage(t *testing.T) {
-	withFake(t, ratioFake(0, 0))
-	if code, _, _ := runSLOCLI("lag", "--since", "soon"); code != 2 {
+	d := fakeDeps(ratioFake(0, 0))
+	if code, _, _ := runSLOCLI(d, "lag", "--since", "soon"); code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}
 }
@@ -317,13 +319,13 @@ func TestLagBadSinceIsUsage(t *testing.T) {
 func TestLagJSONKeepsMarkupCharacters(t *testing.T) {
 	const group = "team<a>&b\u0085"
 	lbl := map[string]string{"consumergroup": group, "topic": "t", "partition": "0"}
-	withFake(t, &fakeProm{instant: func(expr string) ([]sources.Series, error) {
+	d := fakeDeps(&fakeProm{instant: func(expr string) ([]sources.Series, error) {
 		if strings.HasPrefix(expr, "kafka_consumergroup_lag") {
 			return []sources.Series{one(3, lbl)}, nil
 		}
 		return nil, nil
 	}, ranges: func(string, time.Time, time.Time) []sources.Series { return nil }})
-	code, out, errs := runSLOCLI("lag", "--output", "json")
+	code, out, errs := runSLOCLI(d, "lag", "--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -345,12 +347,11 @@ func (r rulesFake) Rules(context.Context) ([]prom.Rule, error) { return r.rules,
 
 func TestSLONoneAnywhereSaysWhatWasSearched(t *testing.T) {
 	f := rulesFake{fakeProm: ratioFake(0, 1)}
-	withFake(t, f.fakeProm)
-	openProm = func(*globals) (promQuerier, func(), error) { return f, func() {}, nil }
-	configuredSLOs = func(*globals) (sloSetup, error) {
+	d := fakeDeps(f)
+	d.slos = func(*globals) (sloSetup, error) {
 		return sloSetup{discover: true, searched: slo.Searched{ConfigFile: "/c.yaml", Context: "dev", Rules: "http://p:9090"}}, nil
 	}
-	code, out, errs := runSLOCLI("slo")
+	code, out, errs := runSLOCLI(d, "slo")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -359,7 +360,7 @@ func TestSLONoneAnywhereSaysWhatWasSearched(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	code, out, _ = runSLOCLI("slo", "-o", "json")
+	code, out, _ = runSLOCLI(d, "slo", "-o", "json")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("json: exit %d %q", code, out)
 	}
@@ -373,13 +374,13 @@ func (f fakeStore) List(context.Context, incidents.Filter) ([]incidents.Incident
 }
 
 func TestSLOLeavesOutMaintenanceFromTheIncidentStore(t *testing.T) {
-	withFake(t, ratioFake(0.0005, 1e6))
+	d := fakeDeps(ratioFake(0.0005, 1e6))
 	now := time.Now()
-	sloIncidents = func(context.Context, *globals) (slos.IncidentLister, func(), error) {
+	d.sloIncidents = func(context.Context, *globals) (slos.IncidentLister, func(), error) {
 		return fakeStore{{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"checkout"},
 			Milestones: incidents.Milestones{Started: now.Add(-3 * time.Hour), Resolved: now.Add(-2 * time.Hour)}}}, func() {}, nil
 	}
-	code, out, errs := runSLOCLI("slo", "-o", "json")
+	code, out, errs := runSLOCLI(d, "slo", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
