@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -26,30 +24,28 @@ func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
 		a.Value = h
 		hostile = append(hostile, a)
 	}
-	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			f := newFixture(t, "", prof, sz[0], sz[1])
-			f.prom.alerts, f.am.alerts = hostile, hostile[:3]
-			m := f.m
-			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
-			settle(m, m.fetch())
-			check("list")
-			if !strings.Contains(m.View(), "A csi red") {
-				t.Fatalf("the hostile alerts were dropped, not cleaned:\n%s", m.View())
-			}
-			settle(m, panetest.Press(m, "j", "j", "enter"))
-			check("detail")
-			panetest.Press(m, "esc", "/", "c", "s", "i")
-			check("filtering")
-			panetest.Press(m, "enter")
-			check("filtered")
-			panetest.Press(m, "esc")
-			settle(m, panetest.Press(m, "d"))
-			check("declared")
-			f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: panetest.HostileLine()}
-			f.prom.err = errors.New(panetest.HostileLine())
-			settle(m, m.fetch())
-			check("both failed")
+	for _, s := range panetest.Shots() {
+		f := newFixture(t, "", s.Profile, s.W, s.H)
+		f.prom.alerts, f.am.alerts = hostile, hostile[:3]
+		m := f.m
+		check := func(what string) { t.Helper(); panetest.CheckFrame(t, s.Name(what), m.View(), s.W) }
+		settle(m, m.fetch())
+		check("list")
+		if !strings.Contains(m.View(), "A csi red") {
+			t.Fatalf("the hostile alerts were dropped, not cleaned:\n%s", m.View())
 		}
+		settle(m, panetest.Press(m, "j", "j", "enter"))
+		check("detail")
+		panetest.Press(m, "esc", "/", "c", "s", "i")
+		check("filtering")
+		panetest.Press(m, "enter")
+		check("filtered")
+		panetest.Press(m, "esc")
+		settle(m, panetest.Press(m, "d"))
+		check("declared")
+		f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: panetest.HostileLine()}
+		f.prom.err = errors.New(panetest.HostileLine())
+		settle(m, m.fetch())
+		check("both failed")
 	}
 }

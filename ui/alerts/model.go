@@ -14,11 +14,7 @@ package alerts
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -86,7 +82,6 @@ type Model struct {
 	now     func() time.Time
 	loc     *time.Location
 	tmo     time.Duration
-	every   time.Duration
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -95,21 +90,20 @@ type Model struct {
 	spin          pane.Spinner
 	flash         string
 
-	seq        int
-	loading    bool
-	loaded     bool
-	loadedAt   time.Time
-	errs       []error
-	items      []item
-	rows       []item
-	sel, top   int
-	stateIdx   int
-	filter     pane.Filter
-	detail     bool
-	refreshSeq int
+	// list fetches the alerts from every source; refresh repeats it.
+	list     pane.Request[fetched]
+	refresh  pane.Refresher
+	errs     []srcErr
+	items    []item
+	rows     []item
+	sel, top int
+	stateIdx int
+	filter   pane.Filter
+	detail   bool
 
-	declSeq   int
-	declaring bool
+	// prefill reads the alert's rule backwards, then decl declares.
+	prefill pane.Request[prefilled]
+	decl    pane.Request[declared]
 	// pending holds declarations not yet acknowledged, by alert firing
 	// (fingerprint@activeAt); declared maps a firing to its incident.
 	pending  map[string]incidents.Declaration
@@ -118,33 +112,22 @@ type Model struct {
 	rbOpt runbook.Options
 	md    markdown
 	rb    runbookState
+	// rbDoc loads the open runbook, rbDone reads which of its steps the
+	// incident records; recording writes a step, one request per step.
+	rbDoc     pane.Request[runbook.Loaded]
+	rbDone    pane.Request[stepsDone]
+	recording map[int]*pane.Request[recorded]
 
 	noiseSrc NoiseSource
 	noise    noiseState
 
 	prom alertstart.Querier
-	// prefilling is true while the alert's rule is evaluated backwards
-	// for a declaration.
-	prefilling bool
 }
 
 // New builds the pane; it contacts no backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "alerts"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
+		Parent: cfg.Parent}.Fill("alerts", DefaultTimeout)
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = DefaultRefresh
 	}
@@ -152,20 +135,13 @@ func New(cfg Config) *Model {
 	if err != nil {
 		role = incidents.RoleViewer
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
+	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: cfg.ID, srcs: cfg.Sources, author: sanitize.Line(cfg.Author), role: role, grafana: cfg.Grafana,
-		st: NewStyles(cfg.Renderer, cfg.Palette), keys: keys, now: cfg.Now, loc: cfg.Location,
-		tmo: cfg.Timeout, every: cfg.Refresh,
-		pending: map[string]incidents.Declaration{}, declared: map[string]int64{},
-		rbOpt: cfg.Runbooks, md: newMarkdown(cfg.Renderer, cfg.Palette), noiseSrc: cfg.Noise, prom: cfg.Prom,
+		id: b.ID, srcs: cfg.Sources, author: sanitize.Line(cfg.Author), role: role, grafana: cfg.Grafana,
+		st: NewStyles(b.Renderer, cfg.Palette), keys: keys, now: b.Now, loc: b.Location, tmo: b.Timeout,
+		refresh: pane.NewRefresher(b.ID, cfg.Refresh),
+		pending: map[string]incidents.Declaration{}, declared: map[string]int64{}, recording: map[int]*pane.Request[recorded]{},
+		rbOpt: cfg.Runbooks, md: newMarkdown(b.Renderer, cfg.Palette), noiseSrc: cfg.Noise, prom: cfg.Prom,
 	}
 	if m.author == "" {
 		m.author = "unknown"
@@ -173,28 +149,43 @@ func New(cfg Config) *Model {
 	if cfg.Store != nil {
 		m.store = incidents.Guard(cfg.Store, role)
 	}
-	m.ctx, m.cancel = context.WithCancel(parent)
+	m.list = pane.NewRequest[fetched](m.request("alerts"))
+	m.prefill = pane.NewRequest[prefilled](m.request("prefill"))
+	m.decl = pane.NewRequest[declared](m.request("declare"))
+	m.rbDoc = pane.NewRequest[runbook.Loaded](m.request("runbook"))
+	m.rbDone = pane.NewRequest[stepsDone](m.request("steps done"))
+	m.noise.req = pane.NewRequest[noiseReport](m.request("noise"))
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
+	m.filter = pane.NewFilter(b.Renderer, pane.FilterConfig{
 		Input: pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted},
 		Limit: 200, Apply: keys.Apply, Cancel: keys.Back,
 	})
 	return m
 }
 
+// request is the pane's request of one kind: answers routed here, told
+// apart by name, bounded by the pane's timeout and dated by its clock.
+func (m *Model) request(name string) pane.RequestConfig {
+	return pane.RequestConfig{Pane: m.id, Name: name, Timeout: m.tmo, Now: m.now}
+}
+
 // Title is the tab label.
 func (m *Model) Title() string { return "Alerts" }
 
-// Init fetches the alerts and starts the refresh tick.
+// Init fetches the alerts and starts the refresh timer.
 func (m *Model) Init() tea.Cmd {
 	if len(m.srcs) == 0 {
 		return nil
 	}
-	return tea.Batch(m.fetch(), refreshCmd(m.ctx, m.every, m.id, m.refreshSeq))
+	return tea.Batch(m.fetch(), m.refresh.Start(m.ctx))
 }
 
-// Close cancels everything in flight.
-func (m *Model) Close() { m.cancel() }
+// Close cancels everything in flight and stops the refresh timer.
+func (m *Model) Close() {
+	m.cancel()
+	m.refresh.Stop()
+}
 
 // Editing reports whether the filter input has the keyboard.
 func (m *Model) Editing() bool { return m.filter.Editing() }
@@ -249,60 +240,38 @@ func (m *Model) selected() (item, bool) {
 	return m.rows[m.sel], true
 }
 
-// alertsMsg answers a fetch: every source's alerts and errors.
-type alertsMsg struct {
-	pane    string
-	seq     int
+// fetched answers a fetch: the alerts of every source that answered and
+// the errors of those that did not.
+type fetched struct {
 	batches [][]sources.Alert
-	errs    []error
+	errs    []srcErr
 }
 
-// declaredMsg answers a declaration.
-type declaredMsg struct {
-	pane   string
-	seq    int
-	inc    incidents.Incident
-	firing string
-	err    error
+// srcErr is one source's failure, named for the error line.
+type srcErr struct {
+	src string
+	err error
 }
 
-type refreshMsg struct {
-	pane string
-	seq  int
-}
-
-func (m alertsMsg) PaneID() string   { return m.pane }
-func (m declaredMsg) PaneID() string { return m.pane }
-func (m refreshMsg) PaneID() string  { return m.pane }
-
-func fetchCmd(ctx context.Context, srcs []Source, id string, seq int, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		msg := alertsMsg{pane: id, seq: seq}
+// fetchAlerts asks every source in turn; a failing one does not hide the
+// others. The request fails only when every source failed.
+func fetchAlerts(srcs []Source) func(context.Context) (fetched, error) {
+	return func(ctx context.Context) (fetched, error) {
+		var f fetched
+		var errs []error
 		for _, s := range srcs {
 			as, err := s.Alerts(ctx)
 			if err != nil {
-				msg.errs = append(msg.errs, fmt.Errorf("%s: %w", s.Name(), err))
+				f.errs, errs = append(f.errs, srcErr{src: s.Name(), err: err}), append(errs, err)
 				continue
 			}
-			msg.batches = append(msg.batches, as)
+			f.batches = append(f.batches, as)
 		}
-		return msg
+		if len(f.batches) == 0 {
+			return f, errors.Join(errs...)
+		}
+		return f, nil
 	}
-}
-
-func declareCmd(ctx context.Context, s incidents.Store, id string, seq int, d incidents.Declaration, firing string, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		inc, err := s.Declare(ctx, d)
-		return declaredMsg{pane: id, seq: seq, inc: inc, firing: firing, err: err}
-	}
-}
-
-func refreshCmd(ctx context.Context, every time.Duration, id string, seq int) tea.Cmd {
-	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
 }
 
 // Update handles one message.
@@ -310,44 +279,39 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
-	case alertsMsg:
-		if msg.pane == m.id && msg.seq == m.seq {
+	case pane.Result[fetched]:
+		if m.list.Accept(msg) {
 			m.onAlerts(msg)
 		}
-	case declaredMsg:
-		if msg.pane == m.id && msg.seq == m.declSeq {
+	case pane.Result[declared]:
+		if m.decl.Accept(msg) {
 			return m, m.onDeclared(msg)
 		}
-	case prefilledMsg:
-		if msg.pane == m.id && msg.seq == m.declSeq {
-			return m, m.onPrefilled(msg)
+	case pane.Result[prefilled]:
+		if m.prefill.Accept(msg) {
+			return m, m.onPrefilled(msg.Value)
 		}
-	case refreshMsg:
-		if msg.pane == m.id && msg.seq == m.refreshSeq {
-			cmd := refreshCmd(m.ctx, m.every, m.id, m.refreshSeq)
-			if !m.loading {
-				cmd = tea.Batch(cmd, m.fetch())
-			}
-			return m, cmd
+	case pane.RefreshTickMsg:
+		cmd, _ := m.refresh.Tick(m.ctx, msg, m.list.Busy(), m.fetch)
+		return m, cmd
+	case pane.Result[noiseReport]:
+		if m.noise.req.Accept(msg) {
+			m.noise.warnings = msg.Value.warnings
 		}
-	case noiseMsg:
-		if msg.pane == m.id && msg.seq == m.noise.seq {
-			m.onNoise(msg)
+	case pane.Result[stepsDone]:
+		if m.rbDone.Accept(msg) {
+			m.onStepsDone(msg.Value)
 		}
-	case stepsDoneMsg:
-		if msg.pane == m.id && msg.seq == m.rb.seq {
-			m.onStepsDone(msg)
-		}
-	case runbookMsg:
-		if msg.pane == m.id && msg.seq == m.rb.seq {
+	case pane.Result[runbook.Loaded]:
+		if m.rbDoc.Accept(msg) {
 			m.onRunbook(msg)
 		}
 	case StepDoneMsg:
 		if msg.Pane == m.id {
 			return m, m.onStepDone(msg)
 		}
-	case stepRecordedMsg:
-		if msg.pane == m.id {
+	case pane.Result[recorded]:
+		if r := m.recording[msg.Value.step]; r != nil && r.Accept(msg) {
 			m.onStepRecorded(msg)
 		}
 	case pane.SpinMsg:
@@ -360,22 +324,25 @@ func (m *Model) fetch() tea.Cmd {
 	if len(m.srcs) == 0 {
 		return nil
 	}
-	m.seq++
-	m.loading = true
-	return tea.Batch(fetchCmd(m.ctx, m.srcs, m.id, m.seq, m.tmo), m.spin.Start())
+	return tea.Batch(m.list.Start(m.ctx, fetchAlerts(m.srcs)), m.spin.Start())
 }
 
-func (m *Model) onAlerts(msg alertsMsg) {
-	m.loading = false
-	m.errs = msg.errs
-	if len(msg.batches) == 0 && len(msg.errs) > 0 {
+// loaded reports whether a fetch answered, and when.
+func (m *Model) loaded() (bool, time.Time) {
+	_, ok := m.list.Last()
+	return ok, m.list.LastAt()
+}
+
+func (m *Model) onAlerts(msg pane.Result[fetched]) {
+	m.errs = msg.Value.errs
+	if msg.Err != nil {
 		return // every source failed: keep what is on screen
 	}
 	var keep string
 	if it, ok := m.selected(); ok {
 		keep = it.a.Fingerprint
 	}
-	m.items, m.loaded, m.loadedAt = merge(msg.batches), true, m.now()
+	m.items = merge(msg.Value.batches)
 	m.refilter(keep)
 }
 
@@ -399,18 +366,17 @@ func (m *Model) refilter(keep string) {
 func (m *Model) listHeight() int { return max(1, m.height-4) }
 
 func (m *Model) clamp() {
-	n, h := len(m.rows), m.listHeight()
-	m.sel = min(max(0, m.sel), max(0, n-1))
-	if m.sel < m.top {
-		m.top = m.sel
-	}
-	if m.sel >= m.top+h {
-		m.top = m.sel - h + 1
-	}
-	m.top = max(0, min(m.top, max(0, n-h)))
-	if n == 0 {
+	m.sel, m.top = pane.ClampScroll(m.sel, m.top, len(m.rows), m.listHeight())
+	if len(m.rows) == 0 {
 		m.detail = false
 	}
+}
+
+// scrollTop clamps top, the first of n lines shown h at a time (the noise
+// table, the runbook), so the view never scrolls past either end.
+func scrollTop(top, n, h int) int {
+	_, top = pane.ClampScroll(top, top, n, h)
+	return top
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -429,6 +395,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case m.noise.open:
 		return m.onNoiseKey(msg)
 	}
+	if sel, ok := k.Move(msg, m.sel, len(m.rows), m.listHeight()); ok {
+		if !m.detail { // the detail shows one alert: only back and declare apply
+			m.sel = sel
+			m.clamp()
+		}
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Runbook):
 		return m.openRunbook()
@@ -446,9 +419,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Declare):
 		return m.declare()
 	case m.detail:
-		// The detail shows one alert; only back and declare apply.
-	case k.isMotion(msg):
-		m.sel = k.move(msg, m.sel, m.listHeight(), len(m.rows))
+		// Back and declare only, as for the motion keys.
 	case key.Matches(msg, k.Detail):
 		m.detail = len(m.rows) > 0
 	case key.Matches(msg, k.Filter):
@@ -457,7 +428,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.stateIdx = (m.stateIdx + 1) % len(stateFilters)
 		m.refilter(m.selectedFP())
 	case key.Matches(msg, k.Refresh):
-		if !m.loading {
+		if !m.list.Busy() {
 			return m.fetch()
 		}
 	}
@@ -470,87 +441,6 @@ func (m *Model) selectedFP() string {
 	return it.a.Fingerprint
 }
 
-// declare opens an incident from the selected alert. A declaration is
-// kept, key and all, until it succeeds, so d after a timeout retries the
-// same request and cannot declare twice; d on an alert this session
-// already declared from opens that incident instead.
-func (m *Model) declare() tea.Cmd {
-	it, ok := m.selected()
-	switch {
-	case !ok:
-		m.flash = "no alert selected"
-		return nil
-	case m.store == nil:
-		m.flash = "✗ no incident store is open for this session; see reltui incident --help"
-		return nil
-	case m.declaring || m.prefilling:
-		return nil
-	}
-	firing := firingKey(it.a)
-	if id, ok := m.declared[firing]; ok {
-		return m.pivotTo(id, fmt.Sprintf("%s was already declared from this alert", incidents.Ref(id)))
-	}
-	if err := incidents.Allowed(m.role, incidents.ActionDeclare); err != nil {
-		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
-		return nil
-	}
-	m.declSeq++
-	d, ok := m.pending[firing]
-	if !ok {
-		// First the honest milestones, in a Cmd: the rule is evaluated
-		// backwards in Prometheus.
-		m.prefilling = true
-		m.flash = "reading " + it.a.Name + "'s rule and history for when impact began…"
-		return tea.Batch(prefillCmd(m.ctx, m.prom, m.id, m.declSeq, it.a, firing, m.now(), m.grafana, m.tmo), m.spin.Start())
-	}
-	return m.declareNow(d, firing, it.a.Name)
-}
-
-// declareNow sends the kept declaration for firing.
-func (m *Model) declareNow(d incidents.Declaration, firing, name string) tea.Cmd {
-	m.declaring = true
-	m.flash = "declaring an incident from " + name + "…"
-	return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.declSeq, d, firing, m.tmo), m.spin.Start())
-}
-
-func newKey() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return "ui-alert-" + hex.EncodeToString(b[:])
-}
-
-func (m *Model) onDeclared(msg declaredMsg) tea.Cmd {
-	m.declaring = false
-	if msg.err != nil {
-		m.flash = "✗ declare failed: " + sanitize.Line(msg.err.Error())
-		if errors.Is(msg.err, incidents.ErrUnavailable) || errors.Is(msg.err, context.DeadlineExceeded) {
-			m.flash += " (d again is safe: it cannot declare twice)"
-		} else {
-			delete(m.pending, msg.firing) // nothing was written
-		}
-		return nil
-	}
-	delete(m.pending, msg.firing)
-	m.declared[msg.firing] = msg.inc.ID
-	if m.rb.open && m.rb.firing == msg.firing {
-		// Stay in the runbook: the steps marked next go on this incident.
-		m.rb.incID = msg.inc.ID
-		m.flash = fmt.Sprintf("declared %s; steps marked done go on its timeline", incidents.Ref(msg.inc.ID))
-		return nil
-	}
-	return m.pivotTo(msg.inc.ID, fmt.Sprintf("declared %s: %s", incidents.Ref(msg.inc.ID), sanitize.Line(msg.inc.Title)))
-}
-
-// pivotTo flashes text and asks the root to show incident id.
-func (m *Model) pivotTo(id int64, text string) tea.Cmd {
-	m.flash = ""
-	pivot := pane.IncidentPivot(id)
-	return tea.Batch(
-		func() tea.Msg { return pane.FlashMsg{Text: text} },
-		func() tea.Msg { return pivot },
-	)
-}
-
 func (m *Model) waiting() bool {
-	return m.loading || m.declaring || m.prefilling || m.rb.loading || len(m.rb.sending) > 0 || m.noise.loading
+	return m.list.Busy() || m.decl.Busy() || m.prefill.Busy() || m.rbDoc.Busy() || m.rbDone.Busy() || m.recordingAny() || m.noise.req.Busy()
 }

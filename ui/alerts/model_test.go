@@ -3,9 +3,6 @@ package alerts
 import (
 	"context"
 	"errors"
-	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -13,15 +10,14 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
@@ -80,12 +76,7 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	}
 	t.Cleanup(func() { s.Close() })
 	prom, am := sample()
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
+	r, pal := panetest.Renderer(profile)
 	m := New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: r, Palette: pal,
 		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
 		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}},
@@ -96,36 +87,12 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 }
 
 // settle runs cmd, feeds the pane's own answers back and returns the
-// rest (flashes, pivots) as the root would receive them.
+// rest (flashes, pivots, copies) as the root would receive them.
 func settle(m *Model, cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(500 * time.Millisecond):
-			continue // a tick
-		}
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case alertsMsg, declaredMsg, prefilledMsg, runbookMsg, StepDoneMsg, stepRecordedMsg, noiseMsg, stepsDoneMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		case pane.SpinMsg, refreshMsg, nil:
-		default:
-			out = append(out, msg)
-		}
-	}
-	return out
+	return panetest.Settle(m, cmd, 500*time.Millisecond, func(msg tea.Msg) bool {
+		r, ok := msg.(pane.Routed)
+		return ok && r.PaneID() == m.id
+	})
 }
 
 func loaded(t testing.TB, role string, profile termenv.Profile, w, h int) *fixture {
@@ -305,7 +272,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	f.am.calls.Store(0)
 	var cmds []tea.Cmd
 	for _, msg := range []tea.Msg{panetest.Key("j"), panetest.Key("enter"), panetest.Key("esc"), panetest.Key("/"), panetest.Key("x"), panetest.Key("enter"), panetest.Key("esc"),
-		panetest.Key("s"), panetest.Key("R"), panetest.Key("G"), refreshMsg{pane: f.m.id, seq: f.m.refreshSeq}} {
+		panetest.Key("s"), panetest.Key("R"), panetest.Key("G"), f.m.refresh.Current()} {
 		_, c := f.m.Update(msg)
 		cmds = append(cmds, c)
 		_ = f.m.View()
@@ -337,31 +304,10 @@ func TestGoldenViews(t *testing.T) {
 		}},
 	}
 	for _, sc := range scenes {
-		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
-			for _, pr := range []struct {
-				name string
-				p    termenv.Profile
-			}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}} {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					f := loaded(t, "", pr.p, sz.w, sz.h)
-					sc.run(f.m)
-					v := f.m.View()
-					lines := strings.Split(v, "\n")
-					if len(lines) > sz.h {
-						t.Errorf("%d lines in a %d-line pane", len(lines), sz.h)
-					}
-					for i, l := range lines {
-						if w := lipgloss.Width(l); w > sz.w {
-							t.Errorf("line %d is %d wide: %q", i, w, l)
-						}
-					}
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("NO_COLOR frame holds an escape: %q", v)
-					}
-					panetest.Golden(t, name, v, update())
-				})
-			}
-		}
+		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
+			f := loaded(t, "", s.Profile, s.W, s.H)
+			sc.run(f.m)
+			s.Golden(t, sc.name, f.m.View(), update())
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/alertnoise"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // NoisePeriod is how far back the noise view looks.
@@ -38,35 +39,19 @@ func (s noiseSource) Noise(ctx context.Context, from, to time.Time) (alertnoise.
 	return alertnoise.Gather(ctx, s.p, s.incs, alertnoise.Options{From: from, To: to})
 }
 
-// noiseState is the noise view.
+// noiseState is the noise view; req reads the report, and keeps the
+// last good one on screen while the next loads.
 type noiseState struct {
 	open     bool
-	seq      int
-	loading  bool
-	report   alertnoise.Report
-	loaded   bool
+	req      pane.Request[noiseReport]
 	warnings []string
-	err      error
 	top      int
 }
 
-type noiseMsg struct {
-	pane     string
-	seq      int
+// noiseReport answers the noise request.
+type noiseReport struct {
 	report   alertnoise.Report
 	warnings []string
-	err      error
-}
-
-func (m noiseMsg) PaneID() string { return m.pane }
-
-func noiseCmd(ctx context.Context, src NoiseSource, id string, seq int, from, to time.Time, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		r, w, err := src.Noise(ctx, from, to)
-		return noiseMsg{pane: id, seq: seq, report: r, warnings: w, err: err}
-	}
 }
 
 // openNoise shows the noise view and asks for the last NoisePeriod.
@@ -79,23 +64,23 @@ func (m *Model) openNoise() tea.Cmd {
 	return m.fetchNoise()
 }
 
+// fetchNoise reads the report unless a read is out (a second R is
+// dropped, not queued).
 func (m *Model) fetchNoise() tea.Cmd {
-	if m.noise.loading {
+	if m.noise.req.Busy() {
 		return nil
 	}
-	m.noise.seq++
-	m.noise.loading = true
-	to := m.now().Truncate(time.Second)
-	return tea.Batch(noiseCmd(m.ctx, m.noiseSrc, m.id, m.noise.seq, to.Add(-NoisePeriod), to, m.tmo), m.spin.Start())
+	src, to := m.noiseSrc, m.now().Truncate(time.Second)
+	return tea.Batch(m.noise.req.Start(m.ctx, func(ctx context.Context) (noiseReport, error) {
+		r, w, err := src.Noise(ctx, to.Add(-NoisePeriod), to)
+		return noiseReport{report: r, warnings: w}, err
+	}), m.spin.Start())
 }
 
-func (m *Model) onNoise(msg noiseMsg) {
-	n := &m.noise
-	n.loading = false
-	n.err, n.warnings = msg.err, msg.warnings
-	if msg.err == nil {
-		n.report, n.loaded = msg.report, true
-	}
+// report is the last good noise report, and whether there is one.
+func (n *noiseState) report() (alertnoise.Report, bool) {
+	r, ok := n.req.Last()
+	return r.report, ok
 }
 
 func (m *Model) onNoiseKey(msg tea.KeyMsg) tea.Cmd {
@@ -105,36 +90,40 @@ func (m *Model) onNoiseKey(msg tea.KeyMsg) tea.Cmd {
 		n.open = false
 	case key.Matches(msg, k.Refresh):
 		return m.fetchNoise()
-	case k.isMotion(msg):
-		n.top = k.move(msg, n.top, m.listHeight(), len(n.report.Rules))
 	}
-	n.top = min(max(0, n.top), max(0, len(n.report.Rules)-m.listHeight()))
+	rep, _ := n.report()
+	if top, ok := k.Move(msg, n.top, len(rep.Rules), m.listHeight()); ok {
+		n.top = top
+	}
+	n.top = scrollTop(n.top, len(rep.Rules), m.listHeight())
 	return nil
 }
 
 // noiseLines draws the noise table, noisiest and least actionable first.
 func (m *Model) noiseLines() []string {
 	st, n := &m.st, &m.noise
+	rep, loaded := n.report()
 	sep := st.Muted.Render(" · ")
-	head := st.Title.Render("Alert noise") + sep + st.Status.Render("last "+incidents.FormatDuration(NoisePeriod))
-	if n.loading {
-		head += sep + m.spin.View() + st.Status.Render("reading ALERTS…")
-	} else if n.loaded {
-		head += sep + st.Muted.Render("to "+n.report.To.In(m.loc).Format("15:04:05"))
+	head := st.Title.Render("Alert noise") + sep + st.Subtle.Render("last "+incidents.FormatDuration(NoisePeriod))
+	if n.req.Busy() {
+		head += sep + m.spin.View() + st.Subtle.Render("reading ALERTS…")
+	} else if loaded {
+		head += sep + st.Muted.Render("to "+rep.To.In(m.loc).Format("15:04:05"))
 	}
 	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-*s %5s %8s %5s %9s %7s %s", m.ruleWidth(), "RULE", "FIRED", "FIRING", "FLAPS", "SELF-RES.", "MEDIAN", "ACTIONABLE"))}
 	h := m.listHeight()
 	var body []string
 	switch {
-	case n.err != nil:
-		body = wrap(st.ErrorMsg.Render("✗ "+sanitize.Line(n.err.Error())), m.width)
-	case !n.loaded:
-		body = []string{st.Status.Render("Reading the ALERTS series and the rules…")}
-	case len(n.report.Rules) == 0:
-		body = []string{st.Status.Render("Prometheus has no alerting rules.")}
+	case n.req.Err() != nil:
+		_, reason := n.req.ErrText()
+		body = wrap(st.ErrorMsg.Render("✗ "+reason), m.width)
+	case !loaded:
+		body = []string{st.Subtle.Render("Reading the ALERTS series and the rules…")}
+	case len(rep.Rules) == 0:
+		body = []string{st.Subtle.Render("Prometheus has no alerting rules.")}
 	}
-	for i := n.top; n.err == nil && i < len(n.report.Rules) && len(body) < h; i++ {
-		body = append(body, m.noiseRow(n.report.Rules[i]))
+	for i := n.top; n.req.Err() == nil && i < len(rep.Rules) && len(body) < h; i++ {
+		body = append(body, m.noiseRow(rep.Rules[i]))
 	}
 	for len(body) < h {
 		body = append(body, "")
@@ -144,7 +133,7 @@ func (m *Model) noiseLines() []string {
 	switch {
 	case len(n.warnings) > 0:
 		bottom = st.WarnMsg.Render("! " + sanitize.Line(strings.Join(n.warnings, "; ")))
-	case n.loaded && !n.report.Incidents:
+	case loaded && !rep.Incidents:
 		bottom = st.WarnMsg.Render("! the incident store was not read: no actionable rates")
 	}
 	return append(lines, "", bottom)

@@ -45,8 +45,8 @@ func TestDeclareUsesHonestMilestones(t *testing.T) {
 	f.m.prom = q
 	panetest.Press(f.m, "j") // PaymentsErrorBurst, active 7 minutes ago
 	cmd := panetest.Press(f.m, "d")
-	if q.calls.Load() != 0 || !f.m.prefilling || !f.m.waiting() || cmd == nil {
-		t.Fatalf("d read Prometheus in Update (%d calls) or started no Cmd (prefilling %v)", q.calls.Load(), f.m.prefilling)
+	if q.calls.Load() != 0 || !f.m.prefill.Busy() || !f.m.waiting() || cmd == nil {
+		t.Fatalf("d read Prometheus in Update (%d calls) or started no Cmd (prefilling %v)", q.calls.Load(), f.m.prefill.Busy())
 	}
 	settle(f.m, cmd)
 	inc, err := f.store.Get(context.Background(), 1)

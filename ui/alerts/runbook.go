@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -37,11 +36,10 @@ type runbookState struct {
 	ref    runbook.Ref
 	found  bool
 
-	seq     int
-	loading bool
-	doc     runbook.Loaded
-	loaded  bool
-	err     error
+	// doc is what Model.rbDoc loaded (err: why not).
+	doc    runbook.Loaded
+	loaded bool
+	err    error
 
 	// lines is the rendered Markdown for width; stepLine[i] is the line
 	// step i's text starts on (-1 when the renderer hid it).
@@ -56,16 +54,7 @@ type runbookState struct {
 	// cannot record the step twice.
 	done    map[int]time.Time
 	marking map[int]string
-	sending map[int]bool
 	incID   int64
-}
-
-// runbookMsg answers a runbook load.
-type runbookMsg struct {
-	pane string
-	seq  int
-	doc  runbook.Loaded
-	err  error
 }
 
 // StepDoneMsg says the user marked a runbook step done. The root routes
@@ -80,46 +69,31 @@ type StepDoneMsg struct {
 	Runbook string
 }
 
-// stepRecordedMsg answers the write of a StepDoneMsg.
-type stepRecordedMsg struct {
-	pane  string
+// recorded answers the write of a StepDoneMsg: the step (also with an
+// error), and the incident and time it was recorded on.
+type recorded struct {
 	step  int
 	incID int64
 	at    time.Time
-	err   error
 }
-
-func (m runbookMsg) PaneID() string      { return m.pane }
-func (m stepRecordedMsg) PaneID() string { return m.pane }
 
 // PaneID routes the message to the Alerts pane that sent it.
 func (m StepDoneMsg) PaneID() string { return m.Pane }
 
-func loadRunbookCmd(ctx context.Context, ref runbook.Ref, opt runbook.Options, id string, seq int, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		doc, err := runbook.Load(ctx, ref, opt)
-		return runbookMsg{pane: id, seq: seq, doc: doc, err: err}
-	}
-}
-
-// errNoIncident is recordStepCmd's answer when no open incident is about
+// errNoIncident is recordStep's answer when no open incident is about
 // the alert.
 var errNoIncident = errors.New("no open incident is about this alert; d declares one, then mark the step again")
 
-// recordStepCmd appends the step's note to incident incID, or to the
+// recordStep appends the step's note to incident incID, or to the
 // newest open incident that has the alert as evidence when incID is 0.
-func recordStepCmd(ctx context.Context, s incidents.Store, id string, incID int64, labels map[string]string, w incidents.Write, step int, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
+func recordStep(s incidents.Store, incID int64, labels map[string]string, w incidents.Write, step int) func(context.Context) (recorded, error) {
+	return func(ctx context.Context) (recorded, error) {
 		incID, err := findIncident(ctx, s, incID, labels)
 		if err != nil {
-			return stepRecordedMsg{pane: id, step: step, err: err}
+			return recorded{step: step}, err
 		}
 		ev, err := s.Append(ctx, incID, w)
-		return stepRecordedMsg{pane: id, step: step, incID: incID, at: ev.Time, err: err}
+		return recorded{step: step, incID: incID, at: ev.Time}, err
 	}
 }
 
@@ -141,35 +115,27 @@ func findIncident(ctx context.Context, s incidents.Store, incID int64, labels ma
 	return 0, errNoIncident
 }
 
-// stepsDoneMsg answers doneStepsCmd: the steps the incident's timeline
-// already records as done, by number.
-type stepsDoneMsg struct {
-	pane  string
-	seq   int
+// stepsDone answers doneSteps: the steps the incident's timeline already
+// records as done, by number.
+type stepsDone struct {
 	incID int64
 	done  map[int]time.Time
 }
 
-func (m stepsDoneMsg) PaneID() string { return m.pane }
-
-// doneStepsCmd reads which steps of this runbook the alert's incident
+// doneSteps reads which steps of this runbook the alert's incident
 // already records, so reopening the runbook shows them and x cannot
 // record one twice. No incident, or a failed read, shows none.
-func doneStepsCmd(ctx context.Context, s incidents.Store, id string, seq int, incID int64, labels map[string]string, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		msg := stepsDoneMsg{pane: id, seq: seq}
+func doneSteps(s incidents.Store, incID int64, labels map[string]string) func(context.Context) (stepsDone, error) {
+	return func(ctx context.Context) (stepsDone, error) {
 		incID, err := findIncident(ctx, s, incID, labels)
 		if err != nil {
-			return msg
+			return stepsDone{}, nil
 		}
 		inc, err := s.Get(ctx, incID)
 		if err != nil {
-			return msg
+			return stepsDone{}, nil
 		}
-		msg.incID, msg.done = incID, StepsDone(inc, labels["alertname"])
-		return msg
+		return stepsDone{incID: incID, done: StepsDone(inc, labels["alertname"])}, nil
 	}
 }
 
@@ -209,14 +175,19 @@ func (m *Model) openRunbookFor(a sources.Alert, incID int64) tea.Cmd {
 	labels := alertLabels(a)
 	ref, found := runbook.Locate(labels, a.Annotations, m.rbOpt.Dir)
 	m.rb = runbookState{open: true, alert: a, firing: firingKey(a), ref: ref, found: found, incID: incID,
-		done: map[int]time.Time{}, marking: map[int]string{}, sending: map[int]bool{}, seq: m.rb.seq + 1}
+		done: map[int]time.Time{}, marking: map[int]string{}}
+	// What the runbook open before asked is stale now.
+	m.rbDoc.Reset()
+	m.rbDone.Reset()
 	if !found {
 		return nil
 	}
-	m.rb.loading = true
-	cmds := []tea.Cmd{loadRunbookCmd(m.ctx, ref, m.rbOpt, m.id, m.rb.seq, m.tmo), m.spin.Start()}
+	opt := m.rbOpt
+	cmds := []tea.Cmd{m.rbDoc.Start(m.ctx, func(ctx context.Context) (runbook.Loaded, error) {
+		return runbook.Load(ctx, ref, opt)
+	}), m.spin.Start()}
 	if m.store != nil {
-		cmds = append(cmds, doneStepsCmd(m.ctx, m.store, m.id, m.rb.seq, m.rb.incID, labels, m.tmo))
+		cmds = append(cmds, m.rbDone.Start(m.ctx, doneSteps(m.store, incID, labels)))
 	}
 	return tea.Batch(cmds...)
 }
@@ -236,7 +207,7 @@ func firingKey(a sources.Alert) string {
 	return fmt.Sprintf("%s@%d", a.Fingerprint, a.ActiveAt.UnixNano())
 }
 
-func (m *Model) onStepsDone(msg stepsDoneMsg) {
+func (m *Model) onStepsDone(msg stepsDone) {
 	if msg.incID == 0 {
 		return
 	}
@@ -250,9 +221,8 @@ func (m *Model) onStepsDone(msg stepsDoneMsg) {
 	}
 }
 
-func (m *Model) onRunbook(msg runbookMsg) {
-	m.rb.loading = false
-	m.rb.doc, m.rb.err, m.rb.loaded = msg.doc, msg.err, msg.err == nil
+func (m *Model) onRunbook(msg pane.Result[runbook.Loaded]) {
+	m.rb.doc, m.rb.err, m.rb.loaded = msg.Value, msg.Err, msg.Err == nil
 	m.rb.width = 0
 	m.renderRunbook()
 }
@@ -321,7 +291,7 @@ func (m *Model) rbBodyHeight() int { return max(1, m.height-5) }
 func (m *Model) clampRunbook() {
 	rb := &m.rb
 	rb.step = min(max(0, rb.step), max(0, len(rb.doc.Steps)-1))
-	rb.top = min(max(0, rb.top), max(0, len(rb.lines)-m.rbBodyHeight()))
+	rb.top = scrollTop(rb.top, len(rb.lines), m.rbBodyHeight())
 }
 
 // showStep scrolls so the selected step's line is in view.
@@ -347,11 +317,14 @@ func (m *Model) selectedStep() (runbook.Step, bool) {
 // onRunbookKey handles keys while the runbook view is open.
 func (m *Model) onRunbookKey(msg tea.KeyMsg) tea.Cmd {
 	k, rb := m.keys, &m.rb
+	if top, ok := k.Move(msg, rb.top, len(rb.lines), m.rbBodyHeight()); ok {
+		rb.top = top
+		m.clampRunbook()
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Back):
 		rb.open = false
-	case k.isMotion(msg):
-		rb.top = k.move(msg, rb.top, m.rbBodyHeight(), len(rb.lines))
 	case key.Matches(msg, k.NextStep):
 		rb.step++
 		m.clampRunbook()
@@ -402,7 +375,13 @@ func (m *Model) onStepDone(msg StepDoneMsg) tea.Cmd {
 		return nil
 	}
 	n := msg.Step.Number
-	if m.rb.sending[n] {
+	r := m.recording[n]
+	if r == nil {
+		req := pane.NewRequest[recorded](m.request(fmt.Sprintf("step %d", n)))
+		r = &req
+		m.recording[n] = r
+	}
+	if r.Busy() {
 		return nil
 	}
 	k := m.rb.marking[n]
@@ -410,10 +389,9 @@ func (m *Model) onStepDone(msg StepDoneMsg) tea.Cmd {
 		k = newKey()
 		m.rb.marking[n] = k
 	}
-	m.rb.sending[n] = true
 	w := incidents.Write{Key: k + "-step", Author: m.author, Kind: incidents.KindNote, Text: StepNote(msg)}
 	m.flash = fmt.Sprintf("recording step %d…", n)
-	return tea.Batch(recordStepCmd(m.ctx, m.store, m.id, m.rb.incID, alertLabels(msg.Alert), w, n, m.tmo), m.spin.Start())
+	return tea.Batch(r.Start(m.ctx, recordStep(m.store, m.rb.incID, alertLabels(msg.Alert), w, n)), m.spin.Start())
 }
 
 // StepNote is the timeline text recording msg's step.
@@ -426,19 +404,30 @@ func StepNote(msg StepDoneMsg) string {
 	return text + ")"
 }
 
-func (m *Model) onStepRecorded(msg stepRecordedMsg) {
-	delete(m.rb.sending, msg.step)
-	if msg.err != nil {
-		m.flash = "✗ step not recorded: " + sanitize.Line(msg.err.Error())
-		if errors.Is(msg.err, errNoIncident) {
-			delete(m.rb.marking, msg.step)
+// recordingAny reports whether a step's write is out.
+func (m *Model) recordingAny() bool {
+	for _, r := range m.recording {
+		if r.Busy() {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) onStepRecorded(msg pane.Result[recorded]) {
+	v := msg.Value
+	if msg.Err != nil {
+		_, reason := pane.ErrText(msg.Err)
+		m.flash = "✗ step not recorded: " + reason
+		if errors.Is(msg.Err, errNoIncident) {
+			delete(m.rb.marking, v.step)
 		}
 		return
 	}
-	delete(m.rb.marking, msg.step)
-	m.rb.incID = msg.incID
-	m.rb.done[msg.step] = msg.at
-	m.flash = fmt.Sprintf("step %d recorded on %s at %s", msg.step, incidents.Ref(msg.incID), msg.at.In(m.loc).Format("15:04:05"))
+	delete(m.rb.marking, v.step)
+	m.rb.incID = v.incID
+	m.rb.done[v.step] = v.at
+	m.flash = fmt.Sprintf("step %d recorded on %s at %s", v.step, incidents.Ref(v.incID), v.at.In(m.loc).Format("15:04:05"))
 }
 
 // runStepQuery pivots to the pane that runs the selected step's first
@@ -487,14 +476,13 @@ func stepPivot(q runbook.Query) (pane.PivotMsg, bool) {
 }
 
 func (m *Model) copyRunbookURL() tea.Cmd {
-	u := sanitize.Line(m.rb.ref.URL)
-	if u == "" {
+	u, cmd := pane.CopyCmd(m.rb.ref.URL)
+	if cmd == nil {
 		m.flash = "this runbook is a local file; it has no URL to copy"
 		return nil
 	}
 	m.flash = "copied " + u
-	seq := osc52.New(u).String()
-	return func() tea.Msg { return pane.CopyMsg{Text: u, Sequence: seq} }
+	return cmd
 }
 
 // Pivot opens the runbook a pane.RunbookPivot names (the Incidents pane's

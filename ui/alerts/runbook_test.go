@@ -29,7 +29,7 @@ func openRunbook(t *testing.T, f *fixture, name string) {
 	t.Helper()
 	selectAlert(f.m, name)
 	settle(f.m, panetest.Press(f.m, "o"))
-	if !f.m.rb.open || f.m.rb.loading {
+	if !f.m.rb.open || f.m.rbDoc.Busy() {
 		t.Fatalf("runbook not open/loaded: %+v", f.m.rb)
 	}
 }

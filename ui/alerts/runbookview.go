@@ -7,6 +7,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // runbookLines draws the runbook view: a title, where the runbook came
@@ -17,29 +18,31 @@ func (m *Model) runbookLines() []string {
 	sep := st.Muted.Render(" · ")
 	head := st.Title.Render("Runbook") + sep + st.Label.Render(sanitize.Line(rb.alert.Name))
 	if rb.incID != 0 {
-		head += sep + st.Status.Render("steps go on "+incidents.Ref(rb.incID))
+		head += sep + st.Subtle.Render("steps go on "+incidents.Ref(rb.incID))
 	}
-	if rb.loading {
-		head += sep + m.spin.View() + st.Status.Render("loading…")
+	if m.rbDoc.Busy() {
+		head += sep + m.spin.View() + st.Subtle.Render("loading…")
 	}
 	lines := []string{head, m.runbookSourceLine()}
 	h := m.rbBodyHeight()
 	var body []string
 	switch {
 	case !rb.found:
-		body = wrap(st.Status.Render("No runbook for "+sanitize.Line(rb.alert.Name)+": it has no runbook_url or runbook annotation, and "+m.noDirText()), m.width)
+		body = wrap(st.Subtle.Render("No runbook for "+sanitize.Line(rb.alert.Name)+": it has no runbook_url or runbook annotation, and "+m.noDirText()), m.width)
 	case rb.err != nil:
-		body = wrap(st.ErrorMsg.Render("✗ "+sanitize.Line(rb.err.Error())), m.width)
+		_, reason := pane.ErrText(rb.err)
+		body = wrap(st.ErrorMsg.Render("✗ "+reason), m.width)
 		if rb.ref.URL != "" {
 			body = append(body, wrap(st.Muted.Render("y copies the URL to open it elsewhere."), m.width)...)
 		}
 	case !rb.loaded:
-		body = []string{st.Status.Render("Reading the runbook…")}
+		body = []string{st.Subtle.Render("Reading the runbook…")}
 	default:
 		if err := rb.doc.FetchErr; err != nil {
 			// Why the URL was not used comes first: it is what the reader
 			// expected to see.
-			body = wrap(st.WarnMsg.Render("✗ "+sanitize.Line(err.Error())), m.width)
+			_, reason := pane.ErrText(err)
+			body = wrap(st.WarnMsg.Render("✗ "+reason), m.width)
 		}
 		body = append(body, m.runbookBody(h-len(body))...)
 	}

@@ -4,22 +4,16 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
-// Styles are the pane's styles for one session.
+// Styles are the pane's styles for one session: the ones every pane
+// has (Subtle draws the status text) and the pane's own.
 type Styles struct {
-	Plain    lipgloss.Style
-	Title    lipgloss.Style
-	Muted    lipgloss.Style
-	Status   lipgloss.Style
-	Header   lipgloss.Style
-	Selected lipgloss.Style
-	Label    lipgloss.Style
-	ErrorMsg lipgloss.Style
-	WarnMsg  lipgloss.Style
-	Spinner  lipgloss.Style
-	Prompt   lipgloss.Style
-	Input    lipgloss.Style
+	pane.BaseStyles
+	Header lipgloss.Style
+	Label  lipgloss.Style
+	Input  lipgloss.Style
 
 	Critical lipgloss.Style
 	Warning  lipgloss.Style
@@ -30,19 +24,13 @@ type Styles struct {
 // NewStyles builds the styles for palette p on renderer r.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	ns := r.NewStyle
-	s := Styles{
-		Plain: ns(), Title: ns().Foreground(p.Primary).Bold(true), Muted: ns().Foreground(p.Muted),
-		Status: ns().Foreground(p.Subtle), Header: ns().Foreground(p.Subtle).Bold(true),
-		Selected: ns().Background(p.Selection), Label: ns().Foreground(p.Secondary),
-		ErrorMsg: ns().Foreground(p.Error).Bold(true), WarnMsg: ns().Foreground(p.Warning),
-		Spinner: ns().Foreground(p.Primary), Prompt: ns().Foreground(p.Primary).Bold(true), Input: ns().Foreground(p.Text),
-		Critical: ns().Foreground(p.Error).Bold(true), Warning: ns().Foreground(p.Warning), Info: ns().Foreground(p.Info),
-		Pending: ns().Foreground(p.Muted),
-	}
+	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
+	s.Header, s.Label, s.Input = ns().Foreground(p.Subtle).Bold(true), ns().Foreground(p.Secondary), ns().Foreground(p.Text)
+	s.Critical, s.Warning, s.Info, s.Pending = ns().Foreground(p.Error).Bold(true), ns().Foreground(p.Warning), ns().Foreground(p.Info), ns().Foreground(p.Muted)
 	if p.Mono {
-		s.Selected = ns().Reverse(true)
-		s.ErrorMsg, s.Critical = ns().Bold(true), ns().Bold(true)
-		s.Warning, s.Info, s.Pending = ns(), ns(), ns().Faint(true)
+		// Without colour the severity and state words carry the meaning;
+		// the base styles reverse the selection.
+		s.Critical, s.Warning, s.Info, s.Pending = ns().Bold(true), ns(), ns(), ns().Faint(true)
 	}
 	return s
 }

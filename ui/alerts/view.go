@@ -11,6 +11,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // View draws the pane from the model and the clock alone.
@@ -24,7 +25,7 @@ func (m *Model) View() string {
 		// A runbook opened from an incident needs no alert source.
 		lines = m.runbookLines()
 	case len(m.srcs) == 0:
-		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Status.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
+		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Subtle.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
 	case m.noise.open:
 		lines = m.noiseLines()
 	case m.detail:
@@ -55,23 +56,23 @@ func (m *Model) listLines() []string {
 			pending++
 		}
 	}
-	head := st.Title.Render("Alerts") + sep + st.Status.Render(fmt.Sprintf("%d firing, %d pending", firing, pending))
+	head := st.Title.Render("Alerts") + sep + st.Subtle.Render(fmt.Sprintf("%d firing, %d pending", firing, pending))
 	if s := stateFilters[m.stateIdx]; s != "" {
-		head += sep + st.Status.Render("state: "+s)
+		head += sep + st.Subtle.Render("state: "+s)
 	}
 	if v := m.filter.Value(); v != "" {
-		head += sep + st.Status.Render(fmt.Sprintf("/%s: %d shown", v, len(m.rows)))
+		head += sep + st.Subtle.Render(fmt.Sprintf("/%s: %d shown", v, len(m.rows)))
 	}
-	if m.loading {
-		head += sep + m.spin.View() + st.Status.Render("refreshing…")
-	} else if m.loaded {
-		head += sep + st.Muted.Render("as of "+m.loadedAt.In(m.loc).Format("15:04:05"))
+	if loaded, at := m.loaded(); m.list.Busy() {
+		head += sep + m.spin.View() + st.Subtle.Render("refreshing…")
+	} else if loaded {
+		head += sep + st.Muted.Render("as of "+at.In(m.loc).Format("15:04:05"))
 	}
 	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-9s %-10s %-8s %-26s %s", "SEVERITY", "STATE", "FOR", "ALERT", "LABELS · SUMMARY"))}
 	h := m.listHeight()
 	body := make([]string, 0, h)
 	if len(m.rows) == 0 {
-		body = append(body, wrap(st.Status.Render(m.emptyText()), m.width)...)
+		body = append(body, wrap(st.Subtle.Render(m.emptyText()), m.width)...)
 	}
 	for i := m.top; i < len(m.rows) && len(body) < h; i++ {
 		body = append(body, m.row(m.rows[i], i == m.sel))
@@ -84,10 +85,11 @@ func (m *Model) listLines() []string {
 }
 
 func (m *Model) emptyText() string {
+	loaded, _ := m.loaded()
 	switch {
-	case !m.loaded && m.loading:
+	case !loaded && m.list.Busy():
 		return "Asking " + m.sourceNames() + " for alerts…"
-	case !m.loaded:
+	case !loaded:
 		return "No answer yet from " + m.sourceNames() + "."
 	case len(m.items) > 0:
 		return "No alert matches the filter; esc clears it."
@@ -172,13 +174,14 @@ func (m *Model) errLine() string {
 	}
 	var parts []string
 	for _, e := range m.errs {
-		parts = append(parts, sources.CleanMessage(e))
+		_, reason := pane.ErrText(e.err)
+		parts = append(parts, sanitize.Line(e.src)+": "+reason)
 	}
 	still := "no alerts shown yet"
-	if m.loaded {
-		still = "showing what answered, as of " + m.loadedAt.In(m.loc).Format("15:04:05")
+	if loaded, at := m.loaded(); loaded {
+		still = "showing what answered, as of " + at.In(m.loc).Format("15:04:05")
 	}
-	return m.st.ErrorMsg.Render("✗ "+sanitize.Line(strings.Join(parts, "; "))) + m.st.Muted.Render(" — "+still)
+	return m.st.ErrorMsg.Render("✗ "+strings.Join(parts, "; ")) + m.st.Muted.Render(" — "+still)
 }
 
 func (m *Model) bottomLine() string {
@@ -189,7 +192,7 @@ func (m *Model) bottomLine() string {
 		if strings.HasPrefix(m.flash, "✗") {
 			return m.st.ErrorMsg.Render(sanitize.Line(m.flash))
 		}
-		return m.st.Status.Render(sanitize.Line(m.flash))
+		return m.st.Subtle.Render(sanitize.Line(m.flash))
 	}
 	return m.st.Muted.Render("o runbook · d declare an incident from the alert · p pin it to the open incident")
 }
