@@ -84,12 +84,10 @@ func (m *Model) onEditorKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back):
-		m.input = inputNone
-		m.editor.Blur()
+		m.closeInput()
 		return nil
 	case key.Matches(msg, k.Run):
-		m.input = inputNone
-		m.editor.Blur()
+		m.closeInput()
 		m.cursor = time.Time{}
 		return m.runQuery(m.editor.Value())
 	case key.Matches(msg, k.HistPrev):
@@ -109,12 +107,10 @@ func (m *Model) onPickerKey(msg tea.KeyMsg) tea.Cmd {
 	list := m.filtered()
 	switch {
 	case key.Matches(msg, k.Back):
-		m.input = inputNone
-		m.filter.Blur()
+		m.closeInput()
 		return nil
 	case key.Matches(msg, k.Run):
-		m.input = inputNone
-		m.filter.Blur()
+		m.closeInput()
 		if m.pick < len(list) {
 			m.mode = modeSignals
 			m.cursor = time.Time{}
@@ -135,6 +131,13 @@ func (m *Model) onPickerKey(msg tea.KeyMsg) tea.Cmd {
 		m.pick = 0
 	}
 	return cmd
+}
+
+// closeInput gives the keyboard back from the editor or the picker.
+func (m *Model) closeInput() {
+	m.input = inputNone
+	m.editor.Blur()
+	m.filter.Blur()
 }
 
 // filtered are the services whose name contains the picker's text.
@@ -329,12 +332,8 @@ func (m *Model) copyLink() tea.Cmd {
 		return nil
 	}
 	l, ok := m.links.Metrics(p.exprs[len(p.exprs)-1], p.from, p.to)
-	if !ok {
-		m.flash = "no web UI to link to: set grafana.url and grafana.prometheus_datasource, or prometheus.url"
-		return nil
-	}
-	text, cmd := pane.CopyCmd(l.URL)
-	m.flash = "copied link to " + l.Where + ": " + text
+	var cmd tea.Cmd
+	m.flash, cmd = pane.CopyLink(l, ok, "no web UI to link to: set grafana.url and grafana.prometheus_datasource, or prometheus.url")
 	return cmd
 }
 

@@ -43,11 +43,7 @@ func (m *Model) copyLink() tea.Cmd {
 		return nil
 	}
 	l, ok := m.requestLink()
-	if !ok {
-		m.flash = "no web UI to link to: set grafana.url with loki_datasource/jaeger_datasource, or jaeger.ui_url, in this context's config"
-		return nil
-	}
-	text, cmd := pane.CopyCmd(l.URL)
-	m.flash = "copied link to " + l.Where + ": " + text
+	var cmd tea.Cmd
+	m.flash, cmd = pane.CopyLink(l, ok, "no web UI to link to: set grafana.url with loki_datasource/jaeger_datasource, or jaeger.ui_url, in this context's config")
 	return cmd
 }

@@ -333,9 +333,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevSvc):
 		m.jumpService(-1)
 	case key.Matches(msg, k.Open):
-		return m.open()
+		return m.open(false)
 	case key.Matches(msg, k.SpanLogs):
-		return m.logsOf()
+		return m.open(true)
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.Link):

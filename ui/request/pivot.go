@@ -33,9 +33,11 @@ func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 // pivotCmd hands msg to the root.
 func pivotCmd(msg pane.PivotMsg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// open pivots from the selected row: a span to its trace, a line to the
-// logs around it, a service heading to that service's logs.
-func (m *Model) open() tea.Cmd {
+// open pivots from the selected row: a span to its trace (or, with
+// spanLogs, to the logs written in it: by its trace id over the span's
+// padded window), a line to the logs around it, a change to the logs
+// around it, a service heading to that service's logs.
+func (m *Model) open(spanLogs bool) tea.Cmd {
 	r, ok := m.selected()
 	if !ok {
 		return nil
@@ -44,8 +46,12 @@ func (m *Model) open() tea.Cmd {
 	switch r.kind {
 	case rowSpan:
 		sp := v.Spans[r.ref]
-		return pivotCmd(pane.PivotMsg{Target: pane.TargetTraces, TraceID: sp.TraceID, SpanID: sp.SpanID,
-			Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)})
+		msg := pane.PivotMsg{Target: pane.TargetTraces, TraceID: sp.TraceID, SpanID: sp.SpanID,
+			Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)}
+		if spanLogs {
+			msg.Target, msg.ServiceLabel = pane.TargetLogs, m.labelFor(sp.Service)
+		}
+		return pivotCmd(msg)
 	case rowLog:
 		l := v.Logs[r.ref]
 		// Every line of the service around this one: its context.
@@ -55,25 +61,6 @@ func (m *Model) open() tea.Cmd {
 		return m.changeLogs(r.ref)
 	case rowChanges:
 		return nil
-	}
-	return m.serviceLogs(r.svc)
-}
-
-// logsOf pivots to the logs written in the selected span (by its trace
-// id, over the span's padded window), or to a service's logs.
-func (m *Model) logsOf() tea.Cmd {
-	r, ok := m.selected()
-	if !ok {
-		return nil
-	}
-	v := m.view
-	switch r.kind {
-	case rowSpan:
-		sp := v.Spans[r.ref]
-		return pivotCmd(pane.PivotMsg{Target: pane.TargetLogs, ServiceLabel: m.labelFor(sp.Service),
-			TraceID: sp.TraceID, SpanID: sp.SpanID, Service: sp.Service, From: sp.Start.Add(-m.pad), To: sp.End().Add(m.pad)})
-	case rowLog, rowChange, rowChanges:
-		return m.open()
 	}
 	return m.serviceLogs(r.svc)
 }
