@@ -6,6 +6,7 @@ import (
 
 	"github.com/reltui/reltui/correlate/changes"
 	incidentsui "github.com/reltui/reltui/ui/incidents"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -15,17 +16,14 @@ import (
 // context's change sources.
 func newIncidentsPane(env PaneEnv) Pane {
 	cfg := incidentsui.Config{
-		ID:     env.ID,
+		Basics: pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
 		Store:  env.Session.Incidents,
 		Author: env.Session.User,
 		Role:   env.Session.Role,
 		// The categories the config allows, so the pane's root-cause form
 		// takes what `reltui incident set --category` takes.
 		Categories: env.Session.Categories,
-		Renderer:   env.Renderer,
 		Palette:    env.Palette,
-		Now:        env.Now,
-		Parent:     env.Parent,
 	}
 	if f := request.ChangeFeeds(env.Ctx.Config, env.Ctx.Prom, env.Ctx.Logs); !f.Empty() {
 		cfg.Changes = ChangeLister(f)

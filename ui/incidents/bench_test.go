@@ -2,15 +2,13 @@ package incidents
 
 import (
 	"fmt"
-	"io"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // idleStore is a store the benchmarks never call: frames and events are
@@ -20,10 +18,7 @@ type idleStore struct{ incidents.Store }
 // bigIncident is an incident with n events, every tenth one evidence,
 // loaded into a pane without a store round trip.
 func bigIncident(b *testing.B, n int) *Model {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.ANSI256)
-	m := New(Config{Store: idleStore{}, Renderer: r, Palette: themes.Dark(), Now: func() time.Time { return fixedNow }, Location: time.UTC})
-	b.Cleanup(m.Close)
+	m := newPane(b, idleStore{}, "", "", termenv.ANSI256, func() time.Time { return fixedNow })
 	m.SetSize(200, 50)
 	evs := []incidents.Event{
 		{IncidentID: 1, Seq: 1, Kind: incidents.KindDeclared, Time: fixedNow, Author: "a", Attrs: &incidents.Attributes{Title: "big", Severity: "SEV2"}},
@@ -38,7 +33,7 @@ func bigIncident(b *testing.B, n int) *Model {
 		evs = append(evs, e)
 	}
 	m.mode = modeIncident
-	m.onOpen(openMsg{pane: m.id, seq: m.openSeq, inc: incidents.Build(1, evs), feed: make(chan incidents.Event)})
+	m.onOpen(pane.Result[opened]{Value: opened{inc: incidents.Build(1, evs), feed: make(chan incidents.Event)}})
 	return m
 }
 

@@ -1,6 +1,7 @@
 package incidents
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -41,7 +42,6 @@ type form struct {
 	inputs []textinput.Model
 	focus  int
 	err    string
-	busy   bool
 	// key is the idempotency key of the request in lastReq: a retry of
 	// the same request (after a timeout, say) reuses it, so it is never
 	// recorded twice; a different request gets a new key.
@@ -78,6 +78,24 @@ func (m *Model) openForm(kind formKind, title string, fields ...[3]string) {
 	m.form = f
 }
 
+// declareForm opens the form that declares an incident, when the role
+// allows it.
+func (m *Model) declareForm() tea.Cmd {
+	if m.store == nil {
+		return nil
+	}
+	if err := incidents.Allowed(m.role, incidents.ActionDeclare); err != nil {
+		m.flash = "✗ " + trimSentinel(err)
+		return nil
+	}
+	m.openForm(formDeclare, "Declare an incident",
+		[3]string{"title", "what is wrong, in a line", ""},
+		[3]string{"severity", "SEV1 (worst) .. SEV5; default SEV3", ""},
+		[3]string{"services", "api, web", ""},
+		[3]string{"started", "when impact began: now, 10:04, 15m ago", ""})
+	return nil
+}
+
 // fieldWidth is what is left of a line for an input after its indent,
 // label, ": " and the cursor cell.
 func (m *Model) fieldWidth(label string) int { return m.width - lipgloss.Width(label) - 6 }
@@ -98,7 +116,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		m.form = nil
 		return nil
 	case key.Matches(msg, k.Save):
-		if f.busy {
+		if m.write.Busy() {
 			return nil
 		}
 		return m.submit()
@@ -185,14 +203,20 @@ func (m *Model) submit() tea.Cmd {
 	if f.key == "" || string(b) != f.lastReq {
 		f.key, f.lastReq = newKey(), string(b)
 	}
-	f.busy = true
-	m.writeSeq++
+	store := m.store
 	if f.kind == formDeclare {
 		d.Key = f.key
-		return tea.Batch(declareCmd(m.ctx, m.store, m.id, m.writeSeq, d, m.tmo), m.spin.Start())
+		return tea.Batch(m.write.Start(m.ctx, func(ctx context.Context) (written, error) {
+			inc, err := store.Declare(ctx, d)
+			return written{inc: inc}, err
+		}), m.spin.Start())
 	}
 	w.Key, w.Author = f.key, m.author
-	return tea.Batch(appendCmd(m.ctx, m.store, m.id, m.writeSeq, m.inc.ID, w, m.tmo), m.spin.Start())
+	id := m.inc.ID
+	return tea.Batch(m.write.Start(m.ctx, func(ctx context.Context) (written, error) {
+		ev, err := store.Append(ctx, id, w)
+		return written{ev: ev}, err
+	}), m.spin.Start())
 }
 
 func formAction(k formKind, w incidents.Write) incidents.Action {
@@ -250,30 +274,27 @@ func trimSentinel(err error) string {
 
 // onWrite applies a write's answer: the form closes on success and stays,
 // with its text and the reason, on failure.
-func (m *Model) onWrite(msg writeMsg) tea.Cmd {
+func (m *Model) onWrite(msg pane.Result[written]) tea.Cmd {
 	f := m.form
-	if f != nil {
-		f.busy = false
-	}
-	if msg.err != nil {
+	if msg.Err != nil {
 		if f != nil {
-			f.err = errText(msg.err)
-			if !isRetryable(msg.err) {
+			f.err = errText(msg.Err)
+			if !isRetryable(msg.Err) {
 				// Nothing was written; the next attempt is a new request.
 				f.key = ""
 			}
 		} else {
-			m.flash = "✗ " + errText(msg.err)
+			m.flash = "✗ " + errText(msg.Err)
 		}
 		return nil
 	}
 	m.form = nil
-	if msg.inc.ID != 0 {
-		m.flash = fmt.Sprintf("declared %s", incidents.Ref(msg.inc.ID))
-		return tea.Batch(m.openIncident(msg.inc.ID), m.reload())
+	if id := msg.Value.inc.ID; id != 0 {
+		m.flash = fmt.Sprintf("declared %s", incidents.Ref(id))
+		return tea.Batch(m.openIncident(id), m.reload())
 	}
-	m.applyEvents([]incidents.Event{msg.ev})
-	m.flash = "saved: " + writeLabel(msg.ev)
+	m.applyEvents([]incidents.Event{msg.Value.ev})
+	m.flash = "saved: " + writeLabel(msg.Value.ev)
 	return nil
 }
 

@@ -2,13 +2,9 @@ package incidents
 
 import (
 	"errors"
-	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"strings"
 	"testing"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestGoldenViews(t *testing.T) {
@@ -37,33 +33,12 @@ func TestGoldenViews(t *testing.T) {
 		}},
 	}
 	for _, sc := range scenes {
-		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
-			for _, pr := range []struct {
-				name string
-				p    termenv.Profile
-			}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}} {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					f := newFixture(t, "", pr.p, sz.w, sz.h)
-					populate(t, f)
-					settle(f, f.m.reload())
-					sc.run(f)
-					v := f.m.View()
-					lines := strings.Split(v, "\n")
-					if len(lines) > sz.h {
-						t.Errorf("%d lines in a %d-line pane", len(lines), sz.h)
-					}
-					for i, l := range lines {
-						if w := lipgloss.Width(l); w > sz.w {
-							t.Errorf("line %d is %d wide (pane %d): %q", i, w, sz.w, l)
-						}
-					}
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("NO_COLOR frame holds an escape:\n%q", v)
-					}
-					checkGolden(t, name, v)
-				})
-			}
-		}
+		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
+			f := newFixture(t, "", s.Profile, s.W, s.H)
+			populate(t, f)
+			settle(f, f.m.reload())
+			sc.run(f)
+			s.Golden(t, sc.name, f.m.View(), update())
+		})
 	}
 }

@@ -3,21 +3,18 @@ package incidents
 import (
 	"context"
 	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
@@ -87,16 +84,19 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	t.Helper()
 	clk := panetest.NewClock(fixedNow)
 	st := newStore(t, clk)
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	m := New(Config{Store: st, Author: "alice", Role: role, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
+	m := newPane(t, st, "alice", role, profile, clk.Now)
 	m.SetSize(w, h)
-	t.Cleanup(m.Close)
 	return &fixture{m: m, store: st, clk: clk, run: panetest.NewRunner(256).Run}
+}
+
+// newPane is a pane on store s as author with role, drawn with profile
+// (and the palette goldens use with it), times shown in UTC, closed when
+// the test ends.
+func newPane(t testing.TB, s incidents.Store, author, role string, profile termenv.Profile, now func() time.Time) *Model {
+	r, pal := panetest.Renderer(profile)
+	m := New(Config{Basics: pane.Basics{Renderer: r, Now: now, Location: time.UTC}, Store: s, Author: author, Role: role, Palette: pal})
+	t.Cleanup(m.Close)
+	return m
 }
 
 var keyN atomic.Int64
@@ -158,10 +158,10 @@ func (f *fixture) until(cond func() bool, d time.Duration) bool {
 func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
 	var next []tea.Cmd
 	for _, msg := range msgs {
-		switch msg.(type) {
-		case pane.SpinMsg, refreshMsg:
+		switch msg := msg.(type) {
+		case pane.SpinMsg, pane.RefreshTickMsg:
 			continue
-		case listMsg, openMsg, feedMsg, writeMsg, pinMsg, pane.Result[[]Change]:
+		case pane.Routed: // the pane's own answers
 			_, c := f.m.Update(msg)
 			next = append(next, c)
 		default:

@@ -4,20 +4,17 @@ package incidents
 
 import (
 	"context"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/postgres"
 	"github.com/reltui/reltui/incidents/storetest"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // console is one Incidents pane on its own PostgreSQL connection pool, as
@@ -29,12 +26,9 @@ func console(t *testing.T, dsn, author string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
 	cs := &countingStore{Store: s}
-	m := New(Config{Store: cs, Author: author, Role: "commander", Renderer: r, Palette: themes.NoColor(), Location: time.UTC})
+	m := newPane(t, cs, author, "commander", termenv.Ascii, nil)
 	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
 	return &fixture{m: m, store: cs, clk: panetest.NewClock(time.Now()), run: panetest.NewRunner(256).Run}
 }
 
@@ -49,7 +43,7 @@ func TestTwoConsolesOnPostgres(t *testing.T) {
 	}
 	for _, f := range []*fixture{a, b} {
 		settle(f, f.m.Pivot(paneQuery(inc.ID)))
-		if !f.m.live {
+		if !f.m.live() {
 			t.Fatalf("%s is not following the incident", f.m.author)
 		}
 	}

@@ -13,53 +13,49 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// Every message the pane's Cmds return names the pane (pane.Routed), so
-// the root delivers it while another pane is showing, and carries the
-// sequence number of the request it answers, so stale answers are dropped.
+// The pane's store reads and writes are pane.Requests (list, open,
+// write, and changes in changes.go): their answers are pane.Results
+// carrying the pane's id, the request's name and its run, so the root
+// delivers them while another pane is showing and stale ones are
+// dropped. The live feed is the run of the follow request; each read
+// carries its stamp.
 
-// listMsg answers a List.
-type listMsg struct {
-	pane string
-	seq  int
+// listed answers a List.
+type listed struct {
 	incs []incidents.Incident
-	err  error
 	// deploys are those of the list's stats window, for its change
 	// failure and rollback figures; a failed read only costs those.
 	deploys []incidents.Deploy
 }
 
-// openMsg answers opening an incident: its state and the live feed of
-// events after the last one it holds.
-type openMsg struct {
-	pane string
-	seq  int
-	inc  incidents.Incident
-	feed <-chan incidents.Event
-	err  error
+// opened answers opening an incident: its state and the live feed of
+// events after the last one it holds. The answer's error is the read's;
+// watchErr says why there is no feed.
+type opened struct {
+	inc      incidents.Incident
+	feed     <-chan incidents.Event
+	watchErr error
+	// follow is the stamp of the follow run the feed belongs to.
+	follow pane.Stamp
 	// deploys are those that may be suggested as the incident's cause
 	// (of any service, in the window before it started); a failed read
 	// only costs the suggestions.
 	deploys []incidents.Deploy
 }
 
-// feedMsg carries events read from the live feed; closed means the feed
-// ended (its context was cancelled).
-type feedMsg struct {
-	pane   string
-	seq    int
-	events []incidents.Event
-	closed bool
+// written answers a form's write: the event appended, or for a
+// declaration the incident created.
+type written struct {
+	ev  incidents.Event
+	inc incidents.Incident
 }
 
-// writeMsg answers a form's write: the event appended, or for a
-// declaration the incident created.
-type writeMsg struct {
-	pane string
-	seq  int
-	id   int64
-	ev   incidents.Event
-	inc  incidents.Incident
-	err  error
+// feedMsg carries events read from the live feed of the follow run
+// stamp; closed means the feed ended (its context was cancelled).
+type feedMsg struct {
+	stamp  pane.Stamp
+	events []incidents.Event
+	closed bool
 }
 
 // pinMsg answers a pin: which incident took the evidence, or why none did.
@@ -71,46 +67,33 @@ type pinMsg struct {
 	err   error
 }
 
-// refreshMsg is the list's periodic refresh tick.
-type refreshMsg struct {
-	pane string
-	seq  int
-}
+func (m feedMsg) PaneID() string { return m.stamp.Pane }
+func (m pinMsg) PaneID() string  { return m.pane }
 
-func (m listMsg) PaneID() string    { return m.pane }
-func (m openMsg) PaneID() string    { return m.pane }
-func (m feedMsg) PaneID() string    { return m.pane }
-func (m writeMsg) PaneID() string   { return m.pane }
-func (m pinMsg) PaneID() string     { return m.pane }
-func (m refreshMsg) PaneID() string { return m.pane }
+var _ = []pane.Routed{feedMsg{}, pinMsg{}}
 
-var (
-	_ pane.Routed = listMsg{}
-)
-
-func listCmd(ctx context.Context, s incidents.Store, id string, seq int, tmo time.Duration, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
+// listIncidents reads the list and the deploys of its stats window,
+// which begins statsWindow before now.
+func listIncidents(s incidents.Store, now time.Time) func(context.Context) (listed, error) {
+	return func(ctx context.Context) (listed, error) {
 		incs, err := s.List(ctx, incidents.Filter{})
 		var deps []incidents.Deploy
 		if err == nil {
 			deps, _ = s.Deploys(ctx, incidents.DeployFilter{From: now.Add(-statsWindow)})
 		}
-		return listMsg{pane: id, seq: seq, incs: incs, err: err, deploys: deps}
+		return listed{incs: incs, deploys: deps}, err
 	}
 }
 
-// openCmd reads the incident, then subscribes to the events after the
-// last one read, so nothing written in between is missed. The feed lives
-// under feedCtx, which the pane cancels when the incident is closed.
-func openCmd(ctx, feedCtx context.Context, s incidents.Store, id string, seq int, inc int64, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		gctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		got, err := s.Get(gctx, inc)
+// openIncidentFn reads incident inc, then subscribes to the events after
+// the last one read, so nothing written in between is missed. The feed
+// lives under feedCtx, the follow run's context, which closing the
+// incident cancels.
+func openIncidentFn(feedCtx context.Context, s incidents.Store, inc int64, follow pane.Stamp) func(context.Context) (opened, error) {
+	return func(ctx context.Context) (opened, error) {
+		got, err := s.Get(ctx, inc)
 		if err != nil {
-			return openMsg{pane: id, seq: seq, err: err}
+			return opened{}, err
 		}
 		var last int64
 		if n := len(got.Events); n > 0 {
@@ -118,28 +101,28 @@ func openCmd(ctx, feedCtx context.Context, s incidents.Store, id string, seq int
 		}
 		var deps []incidents.Deploy
 		if st := got.Milestones.Started; !st.IsZero() {
-			deps, _ = s.Deploys(gctx, incidents.DeployFilter{From: st.Add(-2 * incidents.DefaultSuggestWindow), To: st})
+			deps, _ = s.Deploys(ctx, incidents.DeployFilter{From: st.Add(-2 * incidents.DefaultSuggestWindow), To: st})
 		}
-		feed, err := s.Watch(feedCtx, inc, last)
-		return openMsg{pane: id, seq: seq, inc: got, feed: feed, err: err, deploys: deps}
+		feed, werr := s.Watch(feedCtx, inc, last)
+		return opened{inc: got, feed: feed, watchErr: werr, follow: follow, deploys: deps}, nil
 	}
 }
 
 // feedCmd waits for the next events on the feed and drains whatever else
 // is already waiting. Update re-issues it after every batch: a stream is
 // a Cmd that re-issues itself.
-func feedCmd(feed <-chan incidents.Event, id string, seq int) tea.Cmd {
+func feedCmd(feed <-chan incidents.Event, stamp pane.Stamp) tea.Cmd {
 	return func() tea.Msg {
 		e, ok := <-feed
 		if !ok {
-			return feedMsg{pane: id, seq: seq, closed: true}
+			return feedMsg{stamp: stamp, closed: true}
 		}
 		evs := []incidents.Event{e}
 		for len(evs) < 1000 {
 			select {
 			case e, ok := <-feed:
 				if !ok {
-					return feedMsg{pane: id, seq: seq, events: evs}
+					return feedMsg{stamp: stamp, events: evs}
 				}
 				evs = append(evs, e)
 				continue
@@ -147,25 +130,7 @@ func feedCmd(feed <-chan incidents.Event, id string, seq int) tea.Cmd {
 			}
 			break
 		}
-		return feedMsg{pane: id, seq: seq, events: evs}
-	}
-}
-
-func appendCmd(ctx context.Context, s incidents.Store, id string, seq int, inc int64, w incidents.Write, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		ev, err := s.Append(ctx, inc, w)
-		return writeMsg{pane: id, seq: seq, id: inc, ev: ev, err: err}
-	}
-}
-
-func declareCmd(ctx context.Context, s incidents.Store, id string, seq int, d incidents.Declaration, tmo time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, tmo)
-		defer cancel()
-		inc, err := s.Declare(ctx, d)
-		return writeMsg{pane: id, seq: seq, id: inc.ID, inc: inc, err: err}
+		return feedMsg{stamp: stamp, events: evs}
 	}
 }
 
@@ -195,10 +160,6 @@ func pinCmd(ctx context.Context, s incidents.Store, id string, target int64, w i
 		_, err := s.Append(ctx, target, w)
 		return pinMsg{pane: id, id: target, title: title, err: err}
 	}
-}
-
-func refreshCmd(ctx context.Context, every time.Duration, id string, seq int) tea.Cmd {
-	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return refreshMsg{pane: id, seq: seq} })
 }
 
 func flashCmd(text string) tea.Cmd {

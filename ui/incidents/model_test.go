@@ -3,7 +3,6 @@ package incidents
 import (
 	"context"
 	"errors"
-	"github.com/reltui/reltui/ui/pane/panetest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func ago(d time.Duration) time.Time { return fixedNow.Add(-d) }
@@ -291,7 +291,7 @@ func TestLiveUpdateFromAnotherWriter(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
 	settle(f, panetest.Press(m, "enter"))
-	if !m.live {
+	if !m.live() {
 		t.Fatal("not following the incident")
 	}
 	// The feed read is blocked in the background, as in the runtime.
@@ -306,7 +306,7 @@ func TestLiveUpdateFromAnotherWriter(t *testing.T) {
 	}
 	// Leaving the incident ends the feed; its last answer is stale.
 	panetest.Press(m, "esc")
-	if m.hasInc || m.live {
+	if m.hasInc || m.live() {
 		t.Fatal("still following after esc")
 	}
 }
@@ -434,7 +434,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	}
 	step(pane.PinMsg{Evidence: incidents.Evidence{Kind: incidents.EvidenceLog}})
 	step(pane.PivotMsg{Query: PivotQuery(1)})
-	step(refreshMsg{pane: m.id, seq: m.refreshSeq})
+	step(m.refresh.Current())
 	if n := f.store.calls.Load(); n != 0 {
 		t.Fatalf("Update/View made %d store calls", n)
 	}

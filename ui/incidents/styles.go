@@ -5,25 +5,18 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Styles are the pane's lipgloss styles for one session, built from the
-// session's renderer and palette.
+// session's renderer and palette: the base styles every pane shares and
+// the pane's own.
 type Styles struct {
-	Mono bool
+	pane.BaseStyles
 
-	Plain    lipgloss.Style
-	Title    lipgloss.Style
-	Muted    lipgloss.Style
-	Subtle   lipgloss.Style
 	Status   lipgloss.Style
-	Selected lipgloss.Style
 	Header   lipgloss.Style
 	OK       lipgloss.Style
-	ErrorMsg lipgloss.Style
-	WarnMsg  lipgloss.Style
-	Spinner  lipgloss.Style
-	Prompt   lipgloss.Style
 	Input    lipgloss.Style
 	Label    lipgloss.Style
 	Evidence lipgloss.Style
@@ -40,33 +33,16 @@ type Styles struct {
 // NewStyles builds the styles for palette p on renderer r.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
 	ns := r.NewStyle
-	s := Styles{Mono: p.Mono}
-	s.Plain = ns()
-	s.Title = ns().Foreground(p.Primary).Bold(true)
-	s.Muted = ns().Foreground(p.Muted)
-	s.Subtle = ns().Foreground(p.Subtle)
-	s.Status = ns().Foreground(p.Subtle)
-	s.Selected = ns().Background(p.Selection)
-	s.Header = ns().Foreground(p.Subtle).Bold(true)
-	s.OK = ns().Foreground(p.OK)
-	s.ErrorMsg = ns().Foreground(p.Error).Bold(true)
-	s.WarnMsg = ns().Foreground(p.Warning)
-	s.Spinner = ns().Foreground(p.Primary)
-	s.Prompt = ns().Foreground(p.Primary).Bold(true)
-	s.Input = ns().Foreground(p.Text)
-	s.Label = ns().Foreground(p.Secondary)
-	s.Evidence = ns().Foreground(p.Info)
-	s.Reached = ns().Foreground(p.OK).Bold(true)
-	s.Pending = ns().Foreground(p.Muted)
-	s.Sev1 = ns().Foreground(p.Error).Bold(true)
-	s.Sev3 = ns().Foreground(p.Warning)
-	s.Sev4 = ns().Foreground(p.Info)
+	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
+	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return ns().Foreground(c) }
+	s.Status, s.Header, s.OK = fg(p.Subtle), fg(p.Subtle).Bold(true), fg(p.OK)
+	s.Input, s.Label, s.Evidence = fg(p.Text), fg(p.Secondary), fg(p.Info)
+	s.Reached, s.Pending = fg(p.OK).Bold(true), fg(p.Muted)
+	s.Sev1, s.Sev3, s.Sev4 = fg(p.Error).Bold(true), fg(p.Warning), fg(p.Info)
 	if p.Mono {
-		s.Selected = ns().Reverse(true)
-		s.ErrorMsg = ns().Bold(true)
-		s.Reached = ns().Bold(true)
-		s.Pending = ns().Faint(true)
-		s.Sev1 = ns().Bold(true)
+		// Without colour the base styles reverse the selection; bold and
+		// faint tell a reached milestone and the worst severities.
+		s.Reached, s.Pending, s.Sev1 = ns().Bold(true), ns().Faint(true), ns().Bold(true)
 		s.Sev3, s.Sev4, s.Evidence = ns(), ns(), ns()
 	}
 	return s

@@ -79,7 +79,7 @@ func (m *Model) listLines() []string {
 	}
 	head := st.Title.Render("Incidents") + sep + st.Status.Render(fmt.Sprintf("%d shown of %d", len(m.rows), len(m.all))) +
 		sep + st.Status.Render("status: "+status) + sep + st.Status.Render("severity: "+sev)
-	if m.listing {
+	if m.list.Busy() {
 		head += sep + m.spin.View() + st.Status.Render("loading…")
 	}
 	lines := append([]string{head}, m.filterLines()...)
@@ -100,7 +100,7 @@ func (m *Model) listLines() []string {
 	}
 	lines = append(lines, body[:h]...)
 	lines = append(lines, m.formLines()...)
-	lines = append(lines, m.errLine(m.listErr, "the list shown is from "+m.when(m.listAt)), m.bottomLine())
+	lines = append(lines, m.errLine(m.list.Err(), "the list shown is from "+m.when(m.list.LastAt())), m.bottomLine())
 	return lines
 }
 
@@ -111,10 +111,11 @@ func (m *Model) filterLines() []string {
 }
 
 func (m *Model) emptyText() string {
+	_, listed := m.list.Last()
 	switch {
-	case !m.listed && m.listing:
+	case !listed && m.list.Busy():
 		return "Reading the incident record…"
-	case !m.listed:
+	case !listed:
 		return "The incident record could not be read yet."
 	case len(m.all) > 0 && m.textFilter.Value() != "":
 		return fmt.Sprintf("No incident matches %q and the status and severity filters; esc clears them all.", m.textFilter.Value())
@@ -193,11 +194,11 @@ func roleCan(r incidents.Role) string {
 func (m *Model) incidentLines() []string {
 	st := &m.st
 	if !m.hasInc {
-		if m.opening {
+		if m.open.Busy() {
 			return []string{m.spin.View() + st.Status.Render(fmt.Sprintf("opening %s…", incidents.Ref(m.wantID)))}
 		}
 		lines := []string{st.Title.Render(incidents.Ref(m.wantID))}
-		lines = append(lines, wrap(m.errLine(m.openErr, "esc goes back to the list"), m.width)...)
+		lines = append(lines, wrap(m.errLine(m.openErr(), "esc goes back to the list"), m.width)...)
 		return lines
 	}
 	inc := m.inc
@@ -209,7 +210,7 @@ func (m *Model) incidentLines() []string {
 	if inc.Commander != "" {
 		meta = append(meta, "cmdr "+sanitize.Line(inc.Commander))
 	}
-	if m.live {
+	if m.live() {
 		meta = append(meta, st.OK.Render("● live"))
 	} else {
 		meta = append(meta, st.WarnMsg.Render("not live"))
@@ -222,7 +223,7 @@ func (m *Model) incidentLines() []string {
 		// On a tiny screen the timeline matters more.
 		lines = append(lines, m.fit(m.causeLine()))
 	}
-	if s := m.errLine(m.openErr, "the timeline shown may be behind; esc and enter reopen it"); s != "" {
+	if s := m.errLine(m.openErr(), "the timeline shown may be behind; esc and enter reopen it"); s != "" {
 		lines = append(lines, s)
 	}
 	formLines := m.formLines()
@@ -420,7 +421,7 @@ func (m *Model) formLines() []string {
 		lines = append(lines, "  "+label+in.View())
 	}
 	switch {
-	case f.busy:
+	case m.write.Busy():
 		lines = append(lines, "  "+m.spin.View()+st.Status.Render("saving…"))
 	case f.err != "":
 		for _, l := range wrap(st.ErrorMsg.Render("✗ ")+st.Plain.Render(sanitize.Line(f.err))+st.Muted.Render(" — nothing was written; fix and press enter"), m.width-2) {
