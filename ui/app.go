@@ -100,14 +100,13 @@ type Model struct {
 	ccancel  context.CancelFunc
 	ctxName  string
 	ctxClose func()
-	gen      int // logs pane generations, for unique pane IDs
+	gen      int // pane generations, for unique pane IDs
 	ctxGen   int // context switches; a slower, older switch is dropped
 
 	palette palette
 	flash   string
 
 	width, height int
-	logs          *logs.Model
 	panes         []Pane
 	// ids and targets run parallel to panes: routed results find their
 	// pane by id, pivots by target.
@@ -153,7 +152,6 @@ func New(d Deps) *Model {
 	for _, b := range d.Backends {
 		m.backends = append(m.backends, &backendStatus{Backend: b})
 	}
-	m.logs = m.newLogs(d.Logs, "", d.LogHistory)
 	if m.deps.Sources.Name == "" {
 		m.deps.Sources.Name = d.Context
 	}
@@ -162,7 +160,7 @@ func New(d Deps) *Model {
 		// and :theme and :ctx rebuild the panes from Update.
 		m.deps.Session.User = localUser()
 	}
-	m.buildPanes()
+	m.buildPanes(map[pane.Target]kept{pane.TargetLogs: {history: d.LogHistory}})
 	return m
 }
 
@@ -182,27 +180,16 @@ func (m *Model) Close() {
 // Histories returns the palette and log-query histories for the caller to
 // persist.
 func (m *Model) Histories() (palette, logs []string) {
-	return append([]string(nil), m.palette.history...), m.logs.History()
+	if i := m.indexOf(pane.TargetLogs); i >= 0 {
+		if k, ok := paneAs[keeper](m.panes[i]); ok {
+			logs = k.History()
+		}
+	}
+	return append([]string(nil), m.palette.history...), logs
 }
 
 // ContextName is the context being shown.
 func (m *Model) ContextName() string { return m.ctxName }
-
-func (m *Model) newLogs(src logs.Source, query string, history []string) *logs.Model {
-	m.gen++
-	l := logs.New(logs.Config{
-		ID: fmt.Sprintf("logs-%d", m.gen), Source: src, Renderer: m.deps.Renderer,
-		Palette: m.styles.Palette, Now: m.deps.Now, Parent: m.cctx, Query: query,
-		IDs: extractorFor(m.deps.Sources), Links: linkTargets(m.deps.Sources),
-	})
-	l.SetHistory(history)
-	if m.width > 0 {
-		l.SetSize(m.width, max(1, m.height-headerLines-footerLines))
-	}
-	from, to := m.rng.Bounds(m.deps.Now())
-	l.SetRange(from, to, m.rng.Live())
-	return l
-}
 
 // applyTheme rebuilds every style of the root from p.
 func (m *Model) applyTheme(p themes.Palette) {
@@ -221,17 +208,7 @@ func (m *Model) applyTheme(p themes.Palette) {
 
 // Init starts the first probe round, the clock and the panes.
 func (m *Model) Init() tea.Cmd {
-	from, to := m.rng.Bounds(m.deps.Now())
-	m.logs.SetRange(from, to, m.rng.Live())
 	return tea.Batch(m.probeRound(), tickCmd(m.ctx, m.deps.Tick), m.initPanes())
-}
-
-// logsPane adapts the concrete logs model to the Pane list.
-type logsPane struct{ *logs.Model }
-
-func (p logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	mm, cmd := p.Model.Update(msg)
-	return logsPane{mm}, cmd
 }
 
 // copyCmd writes an OSC 52 sequence to the session's terminal. It runs as
@@ -303,13 +280,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case pane.CopyMsg:
 		return m, copyCmd(m.deps.Clipboard, msg.Sequence)
-	case logs.Msg:
-		// The logs pane's async results go to it even when another pane
-		// is showing, so a query finishes in the background.
-		var cmd tea.Cmd
-		m.logs, cmd = m.logs.Update(msg)
-		return m, cmd
 	case pane.Routed:
+		// A pane's async results go to it even when another pane is
+		// showing, so a query finishes in the background.
 		return m, m.route(msg.PaneID(), msg)
 	case pane.FlashMsg:
 		m.flash = msg.Text
@@ -353,13 +326,10 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 	return m.updatePane(m.active, msg)
 }
 
-// updatePane hands msg to pane i and keeps m.logs in step with it.
+// updatePane hands msg to pane i.
 func (m *Model) updatePane(i int, msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.panes[i], cmd = m.panes[i].Update(msg)
-	if lp, ok := m.panes[0].(logsPane); ok {
-		m.logs = lp.Model
-	}
 	return cmd
 }
 
@@ -376,12 +346,9 @@ func (m *Model) splitRunes(msg tea.KeyMsg) tea.Cmd {
 // rangeChanged tells the panes the shared range moved.
 func (m *Model) rangeChanged() tea.Cmd {
 	from, to := m.rng.Bounds(m.deps.Now())
-	var cmd tea.Cmd
-	m.logs, cmd = m.logs.Update(logs.RangeMsg{From: from, To: to, Live: m.rng.Live()})
-	m.panes[0] = logsPane{m.logs}
-	cmds := []tea.Cmd{cmd}
-	for i := 1; i < len(m.panes); i++ {
-		cmds = append(cmds, m.updatePane(i, pane.RangeMsg{From: from, To: to, Live: m.rng.Live()}))
+	cmds := make([]tea.Cmd, len(m.panes))
+	for i := range m.panes {
+		cmds[i] = m.updatePane(i, pane.RangeMsg{From: from, To: to, Live: m.rng.Live()})
 	}
 	return tea.Batch(cmds...)
 }

@@ -24,10 +24,12 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 		m.showStatus = true
 	case "logs":
 		m.showPane(pane.TargetLogs)
-		if msg.arg == "" {
-			return nil
+		if i := m.indexOf(pane.TargetLogs); i >= 0 && msg.arg != "" {
+			if r, ok := paneAs[runner](m.panes[i]); ok {
+				return r.Run(msg.arg)
+			}
 		}
-		return m.logs.Run(msg.arg)
+		return nil
 	case "metrics":
 		if msg.arg == "" {
 			m.showPane(pane.TargetMetrics)
@@ -55,11 +57,10 @@ func (m *Model) runPalette(msg paletteRunMsg) tea.Cmd {
 			return nil
 		}
 		m.applyTheme(p)
-		// Styles are fixed at construction: rebuild the panes. Logs keeps
-		// its query and history.
-		cmd := m.rebuildLogs()
-		m.buildPanes()
-		return tea.Batch(cmd, m.initPanes())
+		// Styles are fixed at construction: rebuild the panes. A keeper
+		// (Logs) keeps its query and history.
+		m.buildPanes(m.keep(true))
+		return m.initPanes()
 	case "ctx":
 		return m.openContext(msg.arg)
 	case "request":
@@ -92,16 +93,6 @@ func (m *Model) showPane(t pane.Target) {
 		return
 	}
 	m.flash = "no " + string(t) + " pane in this console"
-}
-
-// rebuildLogs replaces the Logs pane, keeping its query and history.
-func (m *Model) rebuildLogs() tea.Cmd {
-	query := m.logs.Query()
-	hist := m.logs.History()
-	m.logs.Close()
-	m.logs = m.newLogs(m.deps.Logs, query, hist)
-	m.panes[0] = logsPane{m.logs}
-	return m.logs.Init()
 }
 
 // openContext starts opening another context in a Cmd.
@@ -140,7 +131,7 @@ func (m *Model) switchContext(msg ctxOpenedMsg) tea.Cmd {
 		m.flash = "cannot open context: " + sanitize.Line(msg.err.Error())
 		return nil
 	}
-	m.logs.Close()
+	kept := m.keep(false)
 	m.ccancel()
 	if m.ctxClose != nil {
 		m.ctxClose()
@@ -158,9 +149,7 @@ func (m *Model) switchContext(msg ctxOpenedMsg) tea.Cmd {
 	}
 	m.probeSeq++
 	m.pending = 0
-	m.logs = m.newLogs(msg.deps.Logs, "", m.logs.History())
-	m.panes[0] = logsPane{m.logs}
-	m.buildPanes()
+	m.buildPanes(kept)
 	m.flash = "switched to context " + sanitize.Line(m.ctxName)
 	return tea.Batch(m.probeRound(), m.initPanes())
 }

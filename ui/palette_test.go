@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -124,7 +125,7 @@ func TestContextSwitchDropsPerContextState(t *testing.T) {
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	healthy(m, clk.t)
-	oldLogs := m.logs
+	oldLogs := m.ids[m.indexOf(pane.TargetLogs)]
 	oldCtx := m.cctx
 	typeLine(t, m, "range 6h")
 
@@ -147,7 +148,7 @@ func TestContextSwitchDropsPerContextState(t *testing.T) {
 	if oldCtx.Err() == nil {
 		t.Fatal("old context's work not cancelled")
 	}
-	if m.logs == oldLogs {
+	if m.ids[m.indexOf(pane.TargetLogs)] == oldLogs {
 		t.Fatal("logs pane kept across contexts")
 	}
 	if len(m.backends) != 1 || m.backends[0].Name != "prometheus" || m.backends[0].state == healthOK {

@@ -1,78 +1,24 @@
 package ui
 
 import (
-	"context"
-	"time"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
-	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/alertmanager"
-	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// ContextSources is one context's clients and settings. A nil client is a
-// backend the context does not configure.
-type ContextSources struct {
-	Name   string
-	Config *config.Context
-	// ConfigFile is the file Config was read from ("" without one).
-	ConfigFile string
-	// Logs is the context's log backend (Loki or VictoriaLogs).
-	Logs         sources.LogBackend
-	Prom         *prom.Client
-	Alertmanager *alertmanager.Client
-	Jaeger       *jaeger.Client
-	// SLOs are the context's configured SLOs, read when the context was
-	// opened (never in Update); SLOsConfigured is false when the context
-	// names none, and SLOErr says why they could not be read.
-	SLOs           []slo.SLO
-	SLOsConfigured bool
-	SLOErr         error
-}
+// ContextSources is one context's clients and settings (pane.Sources).
+type ContextSources = pane.Sources
 
-// Session is who is at the keyboard and where incidents are kept. In
-// `reltui serve` each SSH session has its own; locally it is the OS user.
-type Session struct {
-	User string
-	// Role is viewer, responder or commander (incidents.Role names).
-	Role      string
-	Incidents incidents.Store
-	// Categories are the root-cause categories the config's incidents
-	// block allows; nil is incidents.DefaultCategories.
-	Categories []string
-}
+// Session is who is at the keyboard and where incidents are kept
+// (pane.Session).
+type Session = pane.Session
 
-// PaneEnv is everything a pane constructor gets from the root.
-type PaneEnv struct {
-	ID       string
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Now      func() time.Time
-	// Parent is cancelled when the context switches or the console ends.
-	Parent   context.Context
-	From, To time.Time
-	Live     bool
-	Ctx      ContextSources
-	Session  Session
-	// Env reads the files and environment variables clients need; use
-	// it only inside a Cmd.
-	Env config.Env
-	// Status renders the backend status table (for placeholders and
-	// panes whose backend is missing).
-	Status        func(width int) string
-	Width, Height int
-}
+// PaneEnv is everything a pane constructor gets from the root (pane.Env).
+type PaneEnv = pane.Env
 
-// paneSpec is one pane after Logs, in tab order.
+// paneSpec is one pane, in tab order.
 type paneSpec struct {
 	target pane.Target
 	build  func(PaneEnv) Pane
@@ -85,6 +31,7 @@ const (
 	targetAlerts             = pane.TargetAlerts
 )
 
+// paneSpecs are the panes after Logs, which buildPanes puts first.
 func paneSpecs() []paneSpec {
 	return []paneSpec{
 		{pane.TargetMetrics, newMetricsPane},
@@ -155,6 +102,37 @@ func (a adapted[M]) Close() {
 	if c, ok := any(a.m).(pane.Closer); ok {
 		c.Close()
 	}
+}
+
+// unwrap is the model an adapted pane wraps, for paneAs.
+func (a adapted[M]) unwrap() any { return a.m }
+
+// The root's own optional interfaces, asked through paneAs.
+type (
+	// runner is a pane that runs a query given as text (":logs QUERY").
+	runner interface{ Run(query string) tea.Cmd }
+	// keeper is a pane whose query and history outlive it: the pane that
+	// replaces it (a theme change, a context switch) is given them before
+	// its Init, and the root persists the history.
+	keeper interface {
+		Query() string
+		History() []string
+		SetQuery(query string)
+		SetHistory(history []string)
+	}
+)
+
+// paneAs finds the optional interface T on p or on the model it wraps.
+func paneAs[T any](p Pane) (T, bool) {
+	if t, ok := p.(T); ok {
+		return t, true
+	}
+	if u, ok := p.(interface{ unwrap() any }); ok {
+		t, ok := u.unwrap().(T)
+		return t, ok
+	}
+	var zero T
+	return zero, false
 }
 
 // The root asks these of any Pane; a pane without the interface gets the

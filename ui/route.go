@@ -23,18 +23,44 @@ func (m *Model) paneEnv(target pane.Target) PaneEnv {
 	}
 }
 
-// buildPanes (re)creates every pane after Logs for the current context
-// and theme. The old panes are closed first.
-func (m *Model) buildPanes() {
-	for i := 1; i < len(m.panes); i++ {
-		paneClose(m.panes[i])
+// kept is what a keeper pane hands on to the pane that replaces it.
+type kept struct {
+	query   string
+	history []string
+}
+
+// keep collects what the keeper panes hand on, by target: their history,
+// and with query their query too (a theme change keeps both, a context
+// switch only the history).
+func (m *Model) keep(query bool) map[pane.Target]kept {
+	out := map[pane.Target]kept{}
+	for i, p := range m.panes {
+		if k, ok := paneAs[keeper](p); ok {
+			c := kept{history: k.History()}
+			if query {
+				c.query = k.Query()
+			}
+			out[m.targets[i]] = c
+		}
 	}
-	m.panes = []Pane{logsPane{m.logs}}
-	m.ids = []string{m.logs.ID()}
-	m.targets = []pane.Target{pane.TargetLogs}
-	for _, s := range paneSpecs() {
+	return out
+}
+
+// buildPanes (re)creates every pane, Logs first, for the current context
+// and theme; carry gives each keeper the query and history of the pane it
+// replaces. The old panes are closed first.
+func (m *Model) buildPanes(carry map[pane.Target]kept) {
+	for _, p := range m.panes {
+		paneClose(p)
+	}
+	m.panes, m.ids, m.targets = nil, nil, nil
+	for _, s := range append([]paneSpec{{pane.TargetLogs, m.newLogsPane}}, paneSpecs()...) {
 		env := m.paneEnv(s.target)
 		p := s.build(env)
+		if k, ok := paneAs[keeper](p); ok {
+			k.SetQuery(carry[s.target].query)
+			k.SetHistory(carry[s.target].history)
+		}
 		if m.width > 0 {
 			p.SetSize(env.Width, env.Height)
 		}
@@ -94,12 +120,6 @@ func (m *Model) pivot(msg pane.PivotMsg) tea.Cmd {
 		}
 	}
 	m.active = i
-	if i == 0 {
-		var cmd tea.Cmd
-		m.logs, cmd = m.logs.Pivot(msg)
-		m.panes[0] = logsPane{m.logs}
-		return cmd
-	}
 	pv, ok := m.panes[i].(pane.Pivoter)
 	if !ok {
 		return nil

@@ -28,7 +28,8 @@ type chartTickMsg struct {
 	gen  int
 }
 
-func (chartTickMsg) logsMsg() {}
+// PaneID implements pane.Routed.
+func (m chartTickMsg) PaneID() string { return m.pane }
 
 // chartCadence is how often a chart of step refreshes.
 func chartCadence(step time.Duration) time.Duration {

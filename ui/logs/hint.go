@@ -17,7 +17,8 @@ type labelsMsg struct {
 	label string
 }
 
-func (labelsMsg) logsMsg() {}
+// PaneID implements pane.Routed.
+func (m labelsMsg) PaneID() string { return m.pane }
 
 // exampleSelector is a selector the hints offer.
 func (m *Model) exampleSelector() string {

@@ -11,20 +11,6 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// Msg is implemented by every message the pane sends itself from its Cmds.
-// The root routes any Msg to the Logs pane even while another pane is
-// showing, so that a query or a tail finishing in the background is not lost.
-// The answers of its requests (pane.Result) and the spinner's ticks
-// (pane.SpinMsg) are routed by the pane's ID instead.
-type Msg interface{ logsMsg() }
-
-// RangeMsg tells the pane the console's time range changed. Unlike
-// SetRange, it also re-runs the current query over the new range.
-type RangeMsg struct {
-	From, To time.Time
-	Live     bool
-}
-
 // answer is a query's answer: its lines, prepared (sanitized, levelled,
 // oldest first) by the Cmd off the UI goroutine, or, for a metric query,
 // its chart.
@@ -62,9 +48,18 @@ type tailTickMsg struct {
 	status sources.TailStatus
 }
 
-func (tailStartedMsg) logsMsg() {}
-func (tailBatchMsg) logsMsg()   {}
-func (tailTickMsg) logsMsg()    {}
+// Every message the pane sends itself is pane.Routed: the root hands it
+// to this pane by ID even while another pane is showing, so a query or a
+// tail finishing in the background is not lost.
+
+// PaneID implements pane.Routed.
+func (m tailStartedMsg) PaneID() string { return m.run.Pane }
+
+// PaneID implements pane.Routed.
+func (m tailBatchMsg) PaneID() string { return m.run.Pane }
+
+// PaneID implements pane.Routed.
+func (m tailTickMsg) PaneID() string { return m.run.Pane }
 
 // query runs one log query. It captures everything by value and touches
 // no model state; rows are prepared here so Update only swaps them in.
@@ -132,8 +127,10 @@ func tailReadCmd(ctx context.Context, t sources.LogTail, run pane.Stamp) tea.Cmd
 // tailTickInterval is how often the tail's state and rate are refreshed.
 const tailTickInterval = time.Second
 
-func tailTickCmd(t sources.LogTail, run pane.Stamp) tea.Cmd {
-	return tea.Tick(tailTickInterval, func(time.Time) tea.Msg {
+// tailTickCmd is cancelled with the tail's run (ctx), so a stopped tail
+// leaves no timer behind.
+func tailTickCmd(ctx context.Context, t sources.LogTail, run pane.Stamp) tea.Cmd {
+	return pane.Tick(ctx, tailTickInterval, func(time.Time) tea.Msg {
 		return tailTickMsg{run: run, status: t.Status()}
 	})
 }

@@ -215,7 +215,7 @@ func New(cfg Config) *Model {
 	r := b.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
 	m.setHintLabel("service_name")
-	m.editor.SetValue(sanitize.Line(cfg.Query))
+	m.SetQuery(cfg.Query)
 	m.input = newInput(r, m.st, "/", "")
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	m.detail = viewport.New(0, 0)
@@ -254,6 +254,11 @@ func (m *Model) Run(expr string) tea.Cmd {
 // Query is the expression in the editor.
 func (m *Model) Query() string { return m.editor.Value() }
 
+// SetQuery puts expr in the editor without running it; Init runs it, as
+// it runs Config.Query. The root hands a rebuilt pane the query of the
+// pane it replaces this way.
+func (m *Model) SetQuery(expr string) { m.editor.SetValue(sanitize.Line(expr)) }
+
 // Close cancels the running query and the tail. Call it when the pane is
 // left for good or the session ends.
 func (m *Model) Close() { m.cancel() }
@@ -280,7 +285,7 @@ func (m *Model) SetSize(w, h int) {
 // SetRange sets the time range the next query runs over. With live set
 // the window ends at the moment the query runs and keeps its length; from
 // and to are only used for that length. It does not re-run the query (send
-// RangeMsg for that).
+// pane.RangeMsg for that).
 func (m *Model) SetRange(from, to time.Time, live bool) {
 	m.from, m.to, m.live, m.rangeSet = from, to, live, true
 }
@@ -321,7 +326,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
-	case RangeMsg:
+	case pane.RangeMsg:
 		m.SetRange(msg.From, msg.To, msg.Live)
 		if m.queryExpr != "" {
 			return m, m.runQuery(m.queryExpr)
@@ -351,7 +356,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case tailStartedMsg:
 		if m.tail.Current(msg.run) {
 			m.tailer = msg.tailer
-			return m, tea.Batch(tailReadCmd(m.tailCtx, m.tailer, msg.run), tailTickCmd(m.tailer, msg.run))
+			return m, tea.Batch(tailReadCmd(m.tailCtx, m.tailer, msg.run), tailTickCmd(m.tailCtx, m.tailer, msg.run))
 		}
 	case tailBatchMsg:
 		if m.tail.Current(msg.run) {
@@ -362,7 +367,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case tailTickMsg:
 		if m.tail.Current(msg.run) {
 			m.tailStatus = msg.status
-			cmd := tailTickCmd(m.tailer, msg.run)
+			cmd := tailTickCmd(m.tailCtx, m.tailer, msg.run)
 			if m.waiting() {
 				// A reconnect began: the spinner shows it.
 				cmd = tea.Batch(cmd, m.spin.Start())

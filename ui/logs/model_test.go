@@ -489,7 +489,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		step(panetest.Key(k))
 	}
 	step(resultMsg{Pane: "logs", Name: "query", Seq: m.query.Seq(), Value: answer{q: sources.LogQuery{Expr: "x", Limit: 100}, rows: buildRows(entries(20, fixedNow, plainLine), true)}})
-	step(RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow, Live: false})
+	step(pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow, Live: false})
 	step(panetest.Key("t"))
 	for _, k := range []string{"j", "k", "pgdown", "g", "enter", "y", "esc"} {
 		step(panetest.Key(k))
@@ -647,7 +647,7 @@ func TestLabelsToggleAndRangeMsg(t *testing.T) {
 		t.Fatalf("labels not shown:\n%s", m.View())
 	}
 	from := fixedNow.Add(-3 * time.Hour)
-	_, cmd := m.Update(RangeMsg{From: from, To: fixedNow.Add(-2 * time.Hour)})
+	_, cmd := m.Update(pane.RangeMsg{From: from, To: fixedNow.Add(-2 * time.Hour)})
 	settle(m, cmd)
 	if q := src.seen[len(src.seen)-1]; !q.From.Equal(from) || q.Expr != `{app="api"}` {
 		t.Fatalf("RangeMsg re-ran %+v", q)

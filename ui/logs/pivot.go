@@ -18,7 +18,7 @@ import (
 // padded window. Without a query, an id becomes a line filter over the
 // service (or every service); when no line mentions it, the pane asks
 // again through structured metadata, where some loggers keep their ids.
-func (m *Model) Pivot(p pane.PivotMsg) (*Model, tea.Cmd) {
+func (m *Model) Pivot(p pane.PivotMsg) tea.Cmd {
 	q := strings.TrimSpace(p.Query)
 	m.fallback, m.fallbackFor, m.chartBack = "", "", nil
 	if q == "" {
@@ -46,7 +46,7 @@ func (m *Model) Pivot(p pane.PivotMsg) (*Model, tea.Cmd) {
 	if !p.From.IsZero() && !p.To.IsZero() {
 		m.SetRange(p.From, p.To, false)
 	}
-	return m, m.Run(q)
+	return m.Run(q)
 }
 
 // pivotFallback runs the structured-metadata form of a pivot's query

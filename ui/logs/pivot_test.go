@@ -94,7 +94,7 @@ func TestPivotRunsQueryOverSendersWindow(t *testing.T) {
 	src.returning(nil)
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
 	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
-	_, cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetLogs, Service: "payments", TraceID: pivotTrace, From: from, To: to})
+	cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetLogs, Service: "payments", TraceID: pivotTrace, From: from, To: to})
 	settle(m, cmd)
 	q := src.seen[0]
 	if q.Expr != `{service="payments"} |= "`+pivotTrace+`"` || !q.From.Equal(from) || !q.To.Equal(to) {
@@ -111,7 +111,7 @@ func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(nil) // no line mentions the trace id
 	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
-	_, cmd := m.Pivot(pivot)
+	cmd := m.Pivot(pivot)
 	settle(m, cmd)
 	if len(src.seen) != 2 {
 		t.Fatalf("sent %d queries, want the line filter and then the metadata filter", len(src.seen))
@@ -130,7 +130,7 @@ func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
 	src2 := &fakeSource{}
 	src2.returning([]sources.LogEntry{{Time: fixedNow.Add(-time.Minute), Labels: map[string]string{"service": "inventory"}, Line: "x " + pivotTrace}})
 	m2, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src2, 80, 24)
-	_, cmd = m2.Pivot(pivot)
+	cmd = m2.Pivot(pivot)
 	settle(m2, cmd)
 	if len(src2.seen) != 1 {
 		t.Fatalf("sent %d queries though the line filter found the line", len(src2.seen))

@@ -19,7 +19,8 @@ type filterStepMsg struct {
 	gen  int
 }
 
-func (filterStepMsg) logsMsg() {}
+// PaneID implements pane.Routed.
+func (m filterStepMsg) PaneID() string { return m.pane }
 
 // filterStepCmd hands control back to the event loop between chunks, so
 // that keys and frames are handled while a long scan goes on.
