@@ -9,6 +9,7 @@ import (
 	slolag "github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/kafka"
 	"github.com/reltui/reltui/ui/lag"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // newLagPane builds the Lag pane for one context: kafka_exporter's series
@@ -18,7 +19,8 @@ import (
 // the pane's first fetch, in a Cmd, and its errors show on the pane.
 func newLagPane(env PaneEnv) Pane {
 	cfg := lag.Config{
-		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now, Parent: env.Parent,
+		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Palette: env.Palette,
 	}
 	var closeKafka func()
 	if c := env.Ctx.Config; c != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/reltui/reltui/slo"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/slos"
 )
 
@@ -10,9 +11,8 @@ import (
 // rules, judged against that Prometheus.
 func newSLOsPane(env PaneEnv) Pane {
 	cfg := slos.Config{
-		ID: env.ID, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs,
-		SpecErr: env.Ctx.SLOErr,
+		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Palette: env.Palette, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs, SpecErr: env.Ctx.SLOErr,
 	}
 	if env.Session.Incidents != nil {
 		cfg.Incidents = env.Session.Incidents

@@ -8,6 +8,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // BenchmarkView200x50 is one frame of the Lag pane with 50 groups of
@@ -23,7 +24,7 @@ func BenchmarkView200x50(b *testing.B) {
 	}
 	m, _ := newTestModel(b, termenv.ANSI256, &fakeSource{parts: parts}, 200, 50)
 	m.Update(answerMsg(m, time.Time{}, parts))
-	press(m, "e")
+	panetest.Press(m, "e")
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()

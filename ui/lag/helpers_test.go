@@ -2,8 +2,6 @@ package lag
 
 import (
 	"context"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -11,11 +9,10 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo/lag"
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
@@ -69,42 +66,19 @@ func sample() []lag.Partition {
 	}
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, src *fakeSource, w, h int) (*Model, *panetest.Clock) {
-	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	clk := panetest.NewClock(fixedNow)
-	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SourceName: "prometheus"}
-	if src != nil {
-		cfg.Source = src
-	}
-	m := New(cfg)
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
-	return m, clk
+	b, pal := panetest.Setup(profile, clk)
+	return panetest.Open(t, New(Config{Basics: b, Palette: pal, Source: src, SourceName: "prometheus"}), w, h), clk
 }
 
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmd tea.Cmd
-	for _, k := range keys {
-		_, cmd = m.Update(panetest.Key(k))
-	}
-	return cmd
+// settle feeds the fetch results cmd brings back in.
+func settle(m *Model, cmd tea.Cmd) {
+	panetest.Feed(m, cmd, 300*time.Millisecond, func(msg tea.Msg) bool { _, ok := msg.(resultMsg); return ok })
 }
 
 // load runs Init and feeds the fetch result back in.
-func load(m *Model) {
-	cmd := m.Init()
-	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
-		if r, ok := msg.(resultMsg); ok {
-			m.Update(r)
-		}
-	}
-}
+func load(m *Model) { settle(m, m.Init()) }
 
 // answerMsg is the answer to the pane's latest fetch: parts read at at.
 func answerMsg(m *Model, at time.Time, parts []lag.Partition) resultMsg {

@@ -28,12 +28,12 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
 			check("list")
 			for range panetest.Hostile() {
-				press(m, "enter", "j")
+				panetest.Press(m, "enter", "j")
 				check("expanded")
 			}
-			press(m, "/", "o", "s", "c")
+			panetest.Press(m, "/", "o", "s", "c")
 			check("filtering")
-			press(m, "enter")
+			panetest.Press(m, "enter")
 			check("filtered")
 			src.err = errors.New(panetest.HostileLine())
 			load(m)

@@ -29,15 +29,15 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		ListKeys:  pane.DefaultListKeys(),
-		Expand:    key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "partitions")),
-		ExpandAll: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expand all")),
-		Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Reverse:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
-		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Metrics:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "lag in metrics")),
-		Collapse:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / collapse")),
-		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Expand:    pane.Bind("enter", "partitions", "enter", " "),
+		ExpandAll: pane.Bind("e", "expand all"),
+		Sort:      pane.Bind("s", "sort"),
+		Reverse:   pane.Bind("S", "reverse sort"),
+		Refresh:   pane.Bind("r", "refresh"),
+		Metrics:   pane.Bind("m", "lag in metrics"),
+		Collapse:  pane.Bind("esc", "clear filter / collapse"),
+		Filter:    pane.Bind("/", "filter"),
+		Apply:     pane.Bind("enter", "apply"),
 	}
 }
 

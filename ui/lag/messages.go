@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
@@ -25,14 +23,6 @@ type answer struct {
 // stale).
 type resultMsg = pane.Result[answer]
 
-type tickMsg struct {
-	pane string
-	gen  int
-}
-
-// PaneID implements pane.Routed.
-func (m tickMsg) PaneID() string { return m.pane }
-
 // fetch reads the partitions' lag over [from, at]; it runs in the
 // request's Cmd, so it captures its inputs by value.
 func fetch(src Source, from, at time.Time) func(context.Context) (answer, error) {
@@ -43,8 +33,4 @@ func fetch(src Source, from, at time.Time) func(context.Context) (answer, error)
 		}
 		return answer{at: at, parts: parts, warnings: warnings}, err
 	}
-}
-
-func tickCmd(ctx context.Context, id string, gen int, every time.Duration) tea.Cmd {
-	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }

@@ -5,8 +5,8 @@
 // would overlap a running one.
 //
 // The pane does no I/O in Update or View; fetches run in Cmds that
-// capture their inputs by value, and results carry the pane id and a
-// sequence number so stale ones are dropped.
+// capture their inputs by value, through a pane.Request that drops stale
+// answers, and a pane.Refresher times the refresh.
 package lag
 
 import (
@@ -19,7 +19,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo/lag"
@@ -37,22 +36,20 @@ const (
 
 // Config is what the pane needs from outside.
 type Config struct {
-	// ID names the pane in its messages; "" means "lag".
-	ID     string
+	// Basics are the ID ("lag" when empty), renderer, clock, timeout
+	// (DefaultTimeout) and parent context; the zone is not used.
+	pane.Basics
 	Source Source
 	// SourceName is "prometheus" or "kafka", for the header and evidence.
 	SourceName string
 	// Queries are the Prometheus lag queries (for evidence and pivots).
-	Queries  lag.Queries
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Keys     *KeyMap
-	Now      func() time.Time
+	Queries lag.Queries
+	Palette themes.Palette
+	Keys    *KeyMap
 	// Window is the offset history Burrow's rules judge (DefaultWindow).
-	Window  time.Duration
+	Window time.Duration
+	// Refresh is how often lag is read again (DefaultRefresh).
 	Refresh time.Duration
-	Timeout time.Duration
-	Parent  context.Context
 }
 
 // SortKey orders the group/topic rows.
@@ -84,8 +81,6 @@ type Model struct {
 	keys    KeyMap
 	now     func() time.Time
 	window  time.Duration
-	every   time.Duration
-	tmo     time.Duration
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -103,9 +98,9 @@ type Model struct {
 	// The text filter over group and topic.
 	filter pane.Filter
 
-	fetch   pane.Request[answer]
-	tickGen int
-	spin    pane.Spinner
+	fetch pane.Request[answer]
+	timer pane.Refresher
+	spin  pane.Spinner
 
 	hasData  bool
 	shownAt  time.Time
@@ -115,48 +110,26 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	if cfg.ID == "" {
-		cfg.ID = "lag"
-	}
-	if cfg.Renderer == nil {
-		cfg.Renderer = lipgloss.DefaultRenderer()
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	b := cfg.Basics.Fill("lag", DefaultTimeout)
 	if cfg.Window <= 0 {
 		cfg.Window = DefaultWindow
 	}
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = DefaultRefresh
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
 	if cfg.Queries == (lag.Queries{}) {
 		cfg.Queries = lag.DefaultQueries()
 	}
-	parent := cfg.Parent
-	if parent == nil {
-		parent = context.Background()
-	}
-	keys := DefaultKeyMap()
-	if cfg.Keys != nil {
-		keys = *cfg.Keys
-	}
+	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: cfg.ID, src: cfg.Source, srcName: cfg.SourceName, queries: cfg.Queries, keys: keys, now: cfg.Now,
-		window: cfg.Window, every: cfg.Refresh, tmo: cfg.Timeout,
-		st: NewStyles(cfg.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
+		id: b.ID, src: cfg.Source, srcName: cfg.SourceName, queries: cfg.Queries, keys: keys, now: b.Now,
+		window: cfg.Window, timer: pane.NewRefresher(b.ID, cfg.Refresh),
+		st: NewStyles(b.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
 	}
-	m.ctx, m.cancel = context.WithCancel(parent)
-	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.ctx, m.cancel = context.WithCancel(b.Parent)
+	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now})
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.filter = pane.NewFilter(cfg.Renderer, pane.FilterConfig{
-		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: cfg.Renderer.NewStyle(), Placeholder: m.st.Muted},
-		Placeholder: "group or topic", Limit: 256,
-		Apply: keys.Apply, Cancel: keys.Collapse, Label: m.st.Subtle, Note: m.st.Muted,
-	})
+	m.filter = pane.NewFilter(b.Renderer, m.st.FilterConfig("group or topic", keys.Apply, keys.Collapse))
 	return m
 }
 
@@ -164,13 +137,13 @@ func New(cfg Config) *Model {
 func (m *Model) Title() string { return "Lag" }
 
 // Init fetches lag and starts the refresh timer.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.refresh(), m.startTick()) }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.refresh(), m.timer.Start(m.ctx)) }
 
 // Close cancels the running fetch, stops the timer and releases what
 // OnClose registered (a Kafka client's connections).
 func (m *Model) Close() {
 	m.cancel()
-	m.tickGen++
+	m.timer.Stop()
 	for _, f := range m.onClose {
 		f()
 	}
@@ -227,23 +200,13 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if m.fetch.Accept(msg) {
 			m.onResult(msg)
 		}
-	case tickMsg:
-		if msg.pane == m.id && msg.gen == m.tickGen {
-			var cmd tea.Cmd
-			if !m.fetch.Busy() { // an overlapping refresh is dropped, not queued
-				cmd = m.refresh()
-			}
-			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
-		}
+	case pane.RefreshTickMsg:
+		cmd, _ := m.timer.Tick(m.ctx, msg, m.fetch.Busy(), m.refresh)
+		return m, cmd
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.fetch.Busy())
 	}
 	return m, nil
-}
-
-func (m *Model) startTick() tea.Cmd {
-	m.tickGen++
-	return tickCmd(m.ctx, m.id, m.tickGen, m.every)
 }
 
 func (m *Model) refresh() tea.Cmd {

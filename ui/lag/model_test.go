@@ -29,34 +29,34 @@ func TestGroupsSortAndExpand(t *testing.T) {
 	if tp := m.topics[0]; tp.LagMessages != 1453 || tp.LagSeconds != 192 {
 		t.Errorf("orders-consumer: %v messages, %v s", tp.LagMessages, tp.LagSeconds)
 	}
-	press(m, "enter")
+	panetest.Press(m, "enter")
 	if len(m.rows) != 6 || m.AtRest() {
 		t.Fatalf("expand: %d rows", len(m.rows))
 	}
-	press(m, "j", "j")
+	panetest.Press(m, "j", "j")
 	ev, ok := m.Selection()
 	if !ok || ev.Kind != incidents.EvidenceQuery || ev.Query != `kafka_consumergroup_lag{consumergroup="orders-consumer", topic="orders", partition="1"}` ||
 		!strings.Contains(ev.Snapshot, "STALL") {
 		t.Errorf("evidence %+v", ev)
 	}
-	cmd := press(m, "m")
+	cmd := panetest.Press(m, "m")
 	if p, ok := cmd().(pane.PivotMsg); !ok || p.Target != pane.TargetMetrics || p.Query != ev.Query {
 		t.Errorf("pivot %+v", p)
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if !m.AtRest() || len(m.rows) != 3 || m.sel != 0 {
 		t.Errorf("esc: rows %d sel %d", len(m.rows), m.sel)
 	}
 	// s cycles: lag seconds, messages, name.
-	press(m, "s")
+	panetest.Press(m, "s")
 	if m.topics[0].Group != "orders-consumer" || m.topics[1].Group != "audit" {
 		t.Errorf("by seconds: %s %s", m.topics[0].Group, m.topics[1].Group)
 	}
-	press(m, "s", "s")
+	panetest.Press(m, "s", "s")
 	if m.topics[0].Group != "audit" || m.topics[2].Group != "orders-consumer" {
 		t.Errorf("by name: %v", m.topics)
 	}
-	press(m, "S")
+	panetest.Press(m, "S")
 	if m.topics[0].Group != "orders-consumer" {
 		t.Errorf("reversed name: %s", m.topics[0].Group)
 	}
@@ -66,7 +66,7 @@ func TestSelectionSurvivesRefresh(t *testing.T) {
 	src := &fakeSource{parts: sample()}
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	load(m)
-	press(m, "G") // billing
+	panetest.Press(m, "G") // billing
 	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" {
 		t.Fatalf("selected %s", g)
 	}
@@ -76,12 +76,8 @@ func TestSelectionSurvivesRefresh(t *testing.T) {
 	src.mu.Lock()
 	src.parts = parts
 	src.mu.Unlock()
-	cmd := press(m, "r")
-	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
-		if r, ok := msg.(resultMsg); ok {
-			m.Update(r)
-		}
-	}
+	cmd := panetest.Press(m, "r")
+	settle(m, cmd)
 	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" || m.sel != 0 {
 		t.Errorf("selection moved to %s at %d", g, m.sel)
 	}
@@ -95,18 +91,14 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 	src.mu.Lock()
 	src.err = &sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"}
 	src.mu.Unlock()
-	cmd := press(m, "r")
+	cmd := panetest.Press(m, "r")
 	stale := answerMsg(m, fixedNow, nil)
 	stale.Seq--
 	m.Update(stale) // stale: ignored
 	if !m.fetch.Busy() {
 		t.Fatal("a stale result ended the refresh")
 	}
-	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
-		if r, ok := msg.(resultMsg); ok {
-			m.Update(r)
-		}
-	}
+	settle(m, cmd)
 	v := m.View()
 	if len(m.topics) != 3 || !strings.Contains(v, "unreachable") || !strings.Contains(v, "from 1m30s ago") || !strings.Contains(v, "orders-consumer") {
 		t.Errorf("after error:\n%s", v)
@@ -118,7 +110,7 @@ func TestOverlappingRefreshDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
-	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen}); cmd == nil || m.fetch.Seq() != seq {
+	if _, cmd := m.Update(m.timer.Current()); cmd == nil || m.fetch.Seq() != seq {
 		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.fetch.Seq())
 	}
 	close(src.block)
@@ -135,7 +127,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
-	_, c := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
+	_, c := m.Update(m.timer.Current())
 	cmds = append(cmds, c)
 	if n := src.calls.Load(); n != 0 {
 		t.Fatalf("Update/View made %d calls", n)
@@ -166,20 +158,20 @@ func TestSparkline(t *testing.T) {
 func TestTextFilter(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{parts: sample()}, 80, 24)
 	load(m)
-	press(m, "G") // billing/payments, the last row
+	panetest.Press(m, "G") // billing/payments, the last row
 	if m.Editing() || !m.AtRest() {
 		t.Fatal("editing or not at rest before /")
 	}
-	press(m, "/")
+	panetest.Press(m, "/")
 	if !m.Editing() || m.AtRest() {
 		t.Fatal("/ did not give the input the keyboard")
 	}
 	// Keys are text while typing: j does not move, e does not expand.
-	press(m, "P", "a", "j", "e")
+	panetest.Press(m, "P", "a", "j", "e")
 	if m.sel != 2 || len(m.rows) != 3 || m.filter.Value() != "" || !strings.Contains(m.View(), "/Paje") {
 		t.Fatalf("typing moved or filtered early: sel %d, %d rows, filter %q", m.sel, len(m.rows), m.filter.Value())
 	}
-	press(m, "ctrl+u", "P", "A", "Y", "enter")
+	panetest.Press(m, "ctrl+u", "P", "A", "Y", "enter")
 	if m.Editing() || m.filter.Value() != "PAY" {
 		t.Fatalf("enter: editing %v, filter %q", m.Editing(), m.filter.Value())
 	}
@@ -198,22 +190,22 @@ func TestTextFilter(t *testing.T) {
 		t.Error("AtRest with a filter set")
 	}
 	// esc while editing abandons the edit and keeps the applied filter.
-	press(m, "/", "x", "esc")
+	panetest.Press(m, "/", "x", "esc")
 	if m.filter.Value() != "PAY" || m.Editing() || len(m.rows) != 2 {
 		t.Fatalf("esc while editing: filter %q, %d rows", m.filter.Value(), len(m.rows))
 	}
 	// A filter matching nothing says so.
-	press(m, "/", "ctrl+u", "z", "z", "enter")
+	panetest.Press(m, "/", "ctrl+u", "z", "z", "enter")
 	if v := m.View(); len(m.rows) != 0 || !strings.Contains(v, `No group or topic matches "zz"`) || !strings.Contains(v, "0 of 3") {
 		t.Errorf("no match, %d rows:\n%s", len(m.rows), v)
 	}
 	// esc clears the filter before it collapses anything.
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.filter.Value() != "" || len(m.rows) != 3 || !m.AtRest() {
 		t.Errorf("esc: filter %q, %d rows, at rest %v", m.filter.Value(), len(m.rows), m.AtRest())
 	}
 	// The filter holds across a refresh.
-	press(m, "/", "orders", "enter")
+	panetest.Press(m, "/", "orders", "enter")
 	m.Update(answerMsg(m, fixedNow, sample()))
 	if len(m.rows) != 1 || m.topics[m.rows[0].topic].Group != "orders-consumer" {
 		t.Errorf("after a refresh %d rows", len(m.rows))

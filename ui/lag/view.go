@@ -11,6 +11,7 @@ import (
 
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // detailLines is the selected row's explanation under the list.
@@ -67,22 +68,11 @@ func (m *Model) headerLine() string {
 }
 
 func (m *Model) noticeLines() []string {
-	st := m.st
-	var out []string
-	if m.fetch.Err() != nil {
-		kind, msg := m.fetch.ErrText()
-		age := "no results yet"
-		if m.hasData {
-			age = "results from " + shortDur(m.now().Sub(m.shownAt)) + " ago"
-		}
-		out = append(out, st.ErrorMsg.Render("! "+kind)+st.Muted.Render(" ("+age+"; r retries): ")+msg)
+	since := ""
+	if m.hasData {
+		since = shortDur(m.now().Sub(m.shownAt))
 	}
-	if len(m.warnings) > 0 {
-		out = append(out, st.Muted.Render("warning: "+m.warnings[0]))
-	}
-	if m.flash != "" {
-		out = append(out, st.Subtle.Render(m.flash))
-	}
+	out := pane.Notices{Err: m.fetch.Err(), Since: since, Warnings: m.warnings, Flash: m.flash}.Lines(m.st.BaseStyles)
 	return append(out, m.filter.Lines(fmt.Sprintf("  (%d of %d group/topics shown; esc clears)", m.shownTopics(), len(m.topics)))...)
 }
 

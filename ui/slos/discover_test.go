@@ -13,7 +13,6 @@ import (
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -37,12 +36,8 @@ func stackRules(t *testing.T) []prom.Rule {
 
 func discoveryModel(t *testing.T, rl slo.RuleLister, w, h int, configured []slo.SLO) *Model {
 	t.Helper()
-	m := New(Config{Renderer: renderer(termenv.Ascii), Palette: themes.NoColor(), Now: panetest.NewClock(fixedNow).Now,
-		Source: burning(), Rules: rl, SLOs: configured,
-		Searched: slo.Searched{ConfigFile: "/etc/reltui/config.yaml", Context: "prod", Rules: "http://prom:9090"}})
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
-	return m
+	return newModel(t, termenv.Ascii, panetest.NewClock(fixedNow), Config{Source: burning(), Rules: rl, SLOs: configured,
+		Searched: slo.Searched{ConfigFile: "/etc/reltui/config.yaml", Context: "prod", Rules: "http://prom:9090"}}, w, h)
 }
 
 func TestNoSLOsAnywhereSaysSoAndHow(t *testing.T) {
@@ -76,7 +71,7 @@ func TestDiscoveredSLOsJoinTheConfiguredOnes(t *testing.T) {
 	if len(m.items) != 2 || m.items[0].s.Name != "payments-availability" || m.items[1].s.Name != "checkout-requests-availability" {
 		t.Fatalf("items: %v", m.items)
 	}
-	press(m, "down")
+	panetest.Press(m, "down")
 	v := m.View()
 	if !strings.Contains(v, "from Sloth rules") || !strings.Contains(v, "14.4×") {
 		t.Errorf("the discovered SLO's detail lacks its source or Sloth's factor:\n%s", v)
@@ -106,14 +101,11 @@ func (f fakeIncidents) List(context.Context, incidents.Filter) ([]incidents.Inci
 }
 
 func TestMaintenanceIncidentIsLeftOutOfItsServicesBudgets(t *testing.T) {
-	m := New(Config{Renderer: renderer(termenv.Ascii), Palette: themes.NoColor(), Now: panetest.NewClock(fixedNow).Now,
-		Source: burning(), SLOs: testSLOs(), Incidents: fakeIncidents{
-			{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"payments"},
-				Milestones: incidents.Milestones{Started: fixedNow.Add(-3 * time.Hour), Resolved: fixedNow.Add(-2 * time.Hour)}},
-			{Title: "outage", Kind: incidents.KindIncident, Milestones: incidents.Milestones{Started: fixedNow.Add(-time.Hour)}},
-		}})
-	m.SetSize(200, 50)
-	t.Cleanup(m.Close)
+	m := newModel(t, termenv.Ascii, panetest.NewClock(fixedNow), Config{Source: burning(), SLOs: testSLOs(), Incidents: fakeIncidents{
+		{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"payments"},
+			Milestones: incidents.Milestones{Started: fixedNow.Add(-3 * time.Hour), Resolved: fixedNow.Add(-2 * time.Hour)}},
+		{Title: "outage", Kind: incidents.KindIncident, Milestones: incidents.Milestones{Started: fixedNow.Add(-time.Hour)}},
+	}}, 200, 50)
 	settle(m, m.Init())
 	for _, it := range m.items {
 		want := 0

@@ -2,8 +2,6 @@ package slos
 
 import (
 	"context"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"math"
 	"regexp"
 	"strings"
@@ -13,13 +11,12 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
@@ -117,46 +114,21 @@ func burning() *fakeProm {
 	}}
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, src *fakeProm, w, h int) (*Model, *panetest.Clock) {
-	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	clk := panetest.NewClock(fixedNow)
-	cfg := Config{Renderer: r, Palette: pal, Now: clk.Now, SLOs: testSLOs()}
-	if src != nil {
-		cfg.Source = src
-	}
-	m := New(cfg)
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
-	return m, clk
+	return newModel(t, profile, clk, Config{Source: src, SLOs: testSLOs()}, w, h), clk
 }
 
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmd tea.Cmd
-	for _, k := range keys {
-		_, cmd = m.Update(panetest.Key(k))
-	}
-	return cmd
+// newModel is the pane cfg describes, drawn in profile on clk's clock,
+// given a w×h area and closed when t ends.
+func newModel(t testing.TB, profile termenv.Profile, clk *panetest.Clock, cfg Config, w, h int) *Model {
+	cfg.Basics, cfg.Palette = panetest.Setup(profile, clk)
+	return panetest.Open(t, New(cfg), w, h)
 }
 
 // settle feeds a Cmd's results (not spinner ticks or timer ticks) back in.
 func settle(m *Model, cmd tea.Cmd) {
-	for i := 0; cmd != nil && i < 10; i++ {
-		var next []tea.Cmd
-		for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
-			if _, ok := msg.(resultMsg); !ok {
-				continue
-			}
-			_, c := m.Update(msg)
-			next = append(next, c)
-		}
-		cmd = tea.Batch(next...)
-	}
+	panetest.Feed(m, cmd, 300*time.Millisecond, func(msg tea.Msg) bool { _, ok := msg.(resultMsg); return ok })
 }
 
 // testSLOs are the pane's fixtures: availability of three services and the

@@ -21,11 +21,11 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		ListKeys: pane.DefaultListKeys(),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Metrics:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "burn in metrics")),
+		Filter:   pane.Bind("/", "filter"),
+		Apply:    pane.Bind("enter", "apply"),
+		Back:     pane.Bind("esc", "clear filter"),
+		Refresh:  pane.Bind("r", "refresh"),
+		Metrics:  pane.Bind("enter", "burn in metrics"),
 	}
 }
 

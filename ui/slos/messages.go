@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources/sanitize"
@@ -37,15 +35,6 @@ type answer struct {
 
 // resultMsg is a refresh's answer; its Err is the first SLO's error.
 type resultMsg = pane.Result[answer]
-
-// tickMsg asks for the periodic refresh.
-type tickMsg struct {
-	pane string
-	gen  int
-}
-
-// PaneID implements pane.Routed.
-func (m tickMsg) PaneID() string { return m.pane }
 
 // History is how far back the burn chart reaches and HistoryStep its
 // resolution: 120 points, enough for a 200-column chart.
@@ -139,10 +128,6 @@ func fetch(r fetchReq) func(ctx context.Context) (answer, error) {
 		}
 		return answer{at: r.at, slos: slos, outcomes: out, warnings: ws, searched: searched}, firstErr
 	}
-}
-
-func tickCmd(ctx context.Context, id string, gen int, every time.Duration) tea.Cmd {
-	return pane.Tick(ctx, every, func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

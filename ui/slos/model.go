@@ -5,8 +5,8 @@
 // the next is due is not queued but skipped.
 //
 // The pane does no I/O in Update or View: evaluation runs in Cmds that
-// capture their inputs by value, and every result carries the pane's id
-// and a sequence number so stale ones are dropped.
+// capture their inputs by value, through a pane.Request that drops stale
+// answers, and a pane.Refresher times the refresh.
 package slos
 
 import (
@@ -17,7 +17,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
@@ -34,8 +33,10 @@ const (
 
 // Config is what the pane needs from outside.
 type Config struct {
-	// ID names the pane in its messages; "" means "slos".
-	ID string
+	// Basics are the ID ("slos" when empty), renderer, clock, timeout of
+	// one refresh (DefaultTimeout) and parent context (Close ends its
+	// work too); the zone is not used.
+	pane.Basics
 	// Source is the context's Prometheus; nil shows how to configure one.
 	Source Source
 	// SLOs are the context's configured SLOs (slos: and slo_files:).
@@ -53,18 +54,11 @@ type Config struct {
 	Incidents IncidentLister
 	// SpecErr is why the context's SLO specs could not be read; the pane
 	// shows it instead of pretending there are none.
-	SpecErr  error
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Keys     *KeyMap
-	// Now is the clock; tests pin it.
-	Now func() time.Time
+	SpecErr error
+	Palette themes.Palette
+	Keys    *KeyMap
 	// Refresh is how often the SLOs are evaluated again (DefaultRefresh).
 	Refresh time.Duration
-	// Timeout bounds one refresh (DefaultTimeout).
-	Timeout time.Duration
-	// Parent ends the pane's work when cancelled; Close does the same.
-	Parent context.Context
 	// To and Live are the console's range: a past range (Live false) is
 	// judged at To; a live one at now.
 	To   time.Time
@@ -88,8 +82,6 @@ type Model struct {
 	st      Styles
 	keys    KeyMap
 	now     func() time.Time
-	every   time.Duration
-	tmo     time.Duration
 	specErr error
 
 	// configured are the context's own SLOs; rules and exclusions feed
@@ -111,9 +103,9 @@ type Model struct {
 
 	filter pane.Filter
 
-	fetch   pane.Request[answer]
-	tickGen int
-	spin    pane.Spinner
+	fetch pane.Request[answer]
+	timer pane.Refresher
+	spin  pane.Spinner
 
 	// The range the root gave us: a past range evaluates at its end.
 	to   time.Time
@@ -126,28 +118,23 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Timeout: cfg.Timeout,
-		Parent: cfg.Parent}.Fill("slos", DefaultTimeout)
+	b := cfg.Basics.Fill("slos", DefaultTimeout)
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = DefaultRefresh
 	}
 	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: b.ID, src: cfg.Source, keys: keys, now: b.Now, every: cfg.Refresh, tmo: b.Timeout,
+		id: b.ID, src: cfg.Source, keys: keys, now: b.Now, timer: pane.NewRefresher(b.ID, cfg.Refresh),
 		st: NewStyles(b.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now})
 	m.configured, m.rules, m.exclusions, m.searched, m.incidents = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched, cfg.Incidents
 	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
 		m.items = append(m.items, item{s: s})
 	}
-	m.filter = pane.NewFilter(b.Renderer, pane.FilterConfig{
-		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: b.Renderer.NewStyle(), Placeholder: m.st.Muted},
-		Placeholder: "name, service or status", Limit: 256,
-		Apply: keys.Apply, Cancel: keys.Back, Label: m.st.Subtle, Note: m.st.Muted,
-	})
+	m.filter = pane.NewFilter(b.Renderer, m.st.FilterConfig("name, service or status", keys.Apply, keys.Back))
 	m.applyFilter()
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
@@ -158,13 +145,13 @@ func (m *Model) Title() string { return "SLOs" }
 
 // Init evaluates the SLOs and starts the refresh timer.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.refresh(), m.startTick())
+	return tea.Batch(m.refresh(), m.timer.Start(m.ctx))
 }
 
 // Close cancels the running refresh and stops the timer.
 func (m *Model) Close() {
 	m.cancel()
-	m.tickGen++
+	m.timer.Stop()
 }
 
 // Editing reports whether the filter input has the keyboard.
@@ -206,25 +193,15 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		if m.fetch.Accept(msg) {
 			m.onResult(msg.Value)
 		}
-	case tickMsg:
-		if msg.pane == m.id && msg.gen == m.tickGen {
-			// An overlapping refresh is dropped, not queued: the one
-			// running will be the fresh data.
-			var cmd tea.Cmd
-			if !m.fetch.Busy() {
-				cmd = m.refresh()
-			}
-			return m, tea.Batch(cmd, tickCmd(m.ctx, m.id, m.tickGen, m.every))
-		}
+	case pane.RefreshTickMsg:
+		// An overlapping refresh is dropped, not queued: the one running
+		// will be the fresh data.
+		cmd, _ := m.timer.Tick(m.ctx, msg, m.fetch.Busy(), m.refresh)
+		return m, cmd
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
-}
-
-func (m *Model) startTick() tea.Cmd {
-	m.tickGen++
-	return tickCmd(m.ctx, m.id, m.tickGen, m.every)
 }
 
 // evalAt is when the SLOs are judged: now, or the end of a past range.

@@ -52,7 +52,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		step(panetest.Key(k))
 	}
 	step(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
-	step(tickMsg{pane: m.id, gen: m.tickGen})
+	step(m.timer.Current())
 	if n := src.calls.Load(); n != 0 {
 		t.Fatalf("Update/View made %d backend calls", n)
 	}
@@ -85,19 +85,19 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
-	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen})
+	_, cmd := m.Update(m.timer.Current())
 	if m.fetch.Seq() != seq {
 		t.Fatalf("a tick during a refresh started another (seq %d → %d)", seq, m.fetch.Seq())
 	}
 	if cmd == nil {
 		t.Fatal("the tick did not schedule the next one")
 	}
-	press(m, "r")
+	panetest.Press(m, "r")
 	if m.fetch.Seq() != seq || m.flash == "" {
 		t.Errorf("r during a refresh: seq %d → %d, flash %q", seq, m.fetch.Seq(), m.flash)
 	}
 	// A tick from a stopped timer generation does nothing.
-	if _, cmd := m.Update(tickMsg{pane: m.id, gen: m.tickGen - 1}); cmd != nil {
+	if _, cmd := m.Update(pane.RefreshTickMsg{Pane: m.id, Gen: m.timer.Current().Gen - 1}); cmd != nil {
 		t.Error("an old timer's tick was acted on")
 	}
 	close(src.block)
@@ -111,7 +111,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 	src.mu.Lock()
 	src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindUnreachable, Msg: "dial tcp 127.0.0.1:9090: connection refused"}
 	src.mu.Unlock()
-	settle(m, press(m, "r"))
+	settle(m, panetest.Press(m, "r"))
 	if !m.items[0].has || m.items[0].eval.Status != slo.StatusPage || m.items[0].err == nil {
 		t.Fatalf("old evaluation lost or error not kept: %+v", m.items[0])
 	}
@@ -126,7 +126,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 func TestFilterScrollAndSelection(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
 	settle(m, m.Init())
-	press(m, "/", "check", "enter")
+	panetest.Press(m, "/", "check", "enter")
 	if len(m.visible) != 1 || m.items[m.visible[0]].s.Name != "checkout-availability" || m.AtRest() {
 		t.Fatalf("filter: visible %v at rest %v", m.visible, m.AtRest())
 	}
@@ -135,21 +135,21 @@ func TestFilterScrollAndSelection(t *testing.T) {
 		t.Errorf("evidence %+v", ev)
 	}
 	// Filtering by status works too.
-	press(m, "esc", "/", "page", "enter")
+	panetest.Press(m, "esc", "/", "page", "enter")
 	if len(m.visible) != 1 || m.items[m.visible[0]].s.Name != "payments-availability" {
 		t.Fatalf("status filter: %v", m.visible)
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if !m.AtRest() || len(m.visible) != 4 {
 		t.Fatalf("esc did not clear the filter")
 	}
-	press(m, "G")
+	panetest.Press(m, "G")
 	if m.sel != 3 {
 		t.Errorf("G: sel %d", m.sel)
 	}
 	// A short pane scrolls the list to keep the selection in view.
 	m.SetSize(80, 16)
-	press(m, "g", "j", "j", "j")
+	panetest.Press(m, "g", "j", "j", "j")
 	if m.sel != 3 || m.top == 0 || !strings.Contains(m.View(), "payments-latency") {
 		t.Errorf("scroll: sel %d top %d\n%s", m.sel, m.top, m.View())
 	}
@@ -158,7 +158,7 @@ func TestFilterScrollAndSelection(t *testing.T) {
 func TestEnterPivotsToMetricsWithTheBurnQuery(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
 	settle(m, m.Init())
-	cmd := press(m, "enter")
+	cmd := panetest.Press(m, "enter")
 	if cmd == nil {
 		t.Fatal("no pivot")
 	}

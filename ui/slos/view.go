@@ -65,7 +65,7 @@ func (m *Model) headerLine() string {
 			when = "at the range's end, " + m.shownAt.UTC().Format("2006-01-02 15:04") + " UTC"
 		}
 	}
-	line := st.Title.Render("SLOs") + " " + strings.Join(parts, st.Muted.Render(" · ")) + st.Muted.Render(" · "+when+fmt.Sprintf(" · refresh %s", m.every))
+	line := st.Title.Render("SLOs") + " " + strings.Join(parts, st.Muted.Render(" · ")) + st.Muted.Render(" · "+when+fmt.Sprintf(" · refresh %s", m.timer.Every()))
 	if m.fetch.Busy() {
 		line += " " + m.spin.View()
 	}
@@ -75,22 +75,11 @@ func (m *Model) headerLine() string {
 // noticeLines are the error, warnings, flash and filter lines, each only
 // when there is something to say.
 func (m *Model) noticeLines() []string {
-	st := m.st
-	var out []string
-	if m.fetch.Err() != nil {
-		kind, msg := m.fetch.ErrText()
-		age := "no results yet"
-		if !m.shownAt.IsZero() {
-			age = "results from " + pane.Age(m.now().Sub(m.shownAt)) + " ago"
-		}
-		out = append(out, st.ErrorMsg.Render("! "+kind)+st.Muted.Render(" ("+age+"; r retries): ")+msg)
+	since := ""
+	if !m.shownAt.IsZero() {
+		since = pane.Age(m.now().Sub(m.shownAt))
 	}
-	if len(m.warnings) > 0 {
-		out = append(out, st.Muted.Render("warning: "+m.warnings[0]))
-	}
-	if m.flash != "" {
-		out = append(out, st.Subtle.Render(m.flash))
-	}
+	out := pane.Notices{Err: m.fetch.Err(), Since: since, Warnings: m.warnings, Flash: m.flash}.Lines(m.st.BaseStyles)
 	return append(out, m.filter.Lines(fmt.Sprintf("  (%d of %d; esc clears)", len(m.visible), len(m.items)))...)
 }
 
