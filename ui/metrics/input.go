@@ -21,6 +21,23 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.onPickerKey(msg)
 	}
 	k := m.keys
+	// Each pair of keys steps one thing forward and back.
+	for _, s := range []struct {
+		fwd, back key.Binding
+		step      func(d int)
+	}{
+		{k.Down, k.Up, m.moveFocus}, {k.Right, k.Left, m.moveCursor},
+		{k.NextExemplar, k.PrevExemplar, m.stepExemplar}, {k.NextChange, k.PrevChange, m.stepChange},
+	} {
+		switch {
+		case key.Matches(msg, s.fwd):
+			s.step(1)
+			return nil
+		case key.Matches(msg, s.back):
+			s.step(-1)
+			return nil
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Edit):
 		m.mode, m.input = modeQuery, inputEditor
@@ -38,14 +55,6 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.loadServices()
 	case key.Matches(msg, k.Mode):
 		return m.toggleMode()
-	case key.Matches(msg, k.Down):
-		m.moveFocus(1)
-	case key.Matches(msg, k.Up):
-		m.moveFocus(-1)
-	case key.Matches(msg, k.Left):
-		m.moveCursor(-1)
-	case key.Matches(msg, k.Right):
-		m.moveCursor(1)
 	case key.Matches(msg, k.Top):
 		if p, ok := m.cursorPanel(); ok {
 			m.cursor, m.exSel = p.from, -1
@@ -54,16 +63,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		if p, ok := m.cursorPanel(); ok {
 			m.cursor, m.exSel = p.to, -1
 		}
-	case key.Matches(msg, k.NextExemplar):
-		m.stepExemplar(1)
-	case key.Matches(msg, k.PrevExemplar):
-		m.stepExemplar(-1)
 	case key.Matches(msg, k.OpenTrace):
 		return m.openTrace()
-	case key.Matches(msg, k.NextChange):
-		m.stepChange(1)
-	case key.Matches(msg, k.PrevChange):
-		m.stepChange(-1)
 	case key.Matches(msg, k.Logs):
 		return m.openLogs()
 	case key.Matches(msg, k.Copy):
