@@ -16,6 +16,31 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
+// canWrite reports whether a write about the selection can go: ok says
+// there is one (else none is flashed) and an incident store must be open
+// (else the flash says so, then noStore).
+func (m *Model) canWrite(ok bool, none, noStore string) bool {
+	switch {
+	case !ok:
+		m.flash = none
+	case m.store == nil:
+		m.flash = "✗ no incident store is open for this session; " + noStore
+	default:
+		return true
+	}
+	return false
+}
+
+// allowed reports whether the session's role may do a; when it may not,
+// the flash says why.
+func (m *Model) allowed(a incidents.Action) bool {
+	err := incidents.Allowed(m.role, a)
+	if err != nil {
+		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
+	}
+	return err == nil
+}
+
 // prefilled answers the prefill request: the declaration with honest
 // milestones (or the alert's own times, and why) for one alert firing.
 type prefilled struct {
@@ -36,22 +61,14 @@ type declared struct {
 // already declared from opens that incident instead.
 func (m *Model) declare() tea.Cmd {
 	it, ok := m.selected()
-	switch {
-	case !ok:
-		m.flash = "no alert selected"
-		return nil
-	case m.store == nil:
-		m.flash = "✗ no incident store is open for this session; see reltui incident --help"
-		return nil
-	case m.decl.Busy() || m.prefill.Busy():
+	if !m.canWrite(ok, "no alert selected", "see reltui incident --help") || m.decl.Busy() || m.prefill.Busy() {
 		return nil
 	}
 	firing := firingKey(it.a)
 	if id, ok := m.declared[firing]; ok {
 		return m.pivotTo(id, fmt.Sprintf("%s was already declared from this alert", incidents.Ref(id)))
 	}
-	if err := incidents.Allowed(m.role, incidents.ActionDeclare); err != nil {
-		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
+	if !m.allowed(incidents.ActionDeclare) {
 		return nil
 	}
 	d, ok := m.pending[firing]
@@ -62,7 +79,7 @@ func (m *Model) declare() tea.Cmd {
 	// backwards in Prometheus (nil: the alert's own times). Its inputs
 	// are copies; it reads no model.
 	m.flash = "reading " + it.a.Name + "'s rule and history for when impact began…"
-	q, a, now, graf := m.prom, it.a, m.now(), m.grafana
+	q, a, now, graf := m.prom, it.a, m.b.Now(), m.grafana
 	return tea.Batch(m.prefill.Start(m.ctx, func(ctx context.Context) (prefilled, error) {
 		return prefilled{firing: firing, name: a.Name, res: alertstart.Declare(ctx, q, a, now, graf)}, nil
 	}), m.spin.Start())

@@ -71,7 +71,12 @@ var stateFilters = []string{"", "firing", "pending"}
 
 // Model is the Alerts pane.
 type Model struct {
-	id      string
+	// b holds the pane's id, renderer, clock, zone and timeout; ctx, a
+	// child of its Parent, ends with Close.
+	b      pane.Basics
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	srcs    []Source
 	store   incidents.Store
 	author  string
@@ -79,12 +84,6 @@ type Model struct {
 	grafana incidents.Grafana
 	st      Styles
 	keys    KeyMap
-	now     func() time.Time
-	loc     *time.Location
-	tmo     time.Duration
-
-	ctx    context.Context
-	cancel context.CancelFunc
 
 	width, height int
 	spin          pane.Spinner
@@ -137,8 +136,8 @@ func New(cfg Config) *Model {
 	}
 	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: b.ID, srcs: cfg.Sources, author: sanitize.Line(cfg.Author), role: role, grafana: cfg.Grafana,
-		st: NewStyles(b.Renderer, cfg.Palette), keys: keys, now: b.Now, loc: b.Location, tmo: b.Timeout,
+		b: b, srcs: cfg.Sources, author: sanitize.Line(cfg.Author), role: role, grafana: cfg.Grafana,
+		st: NewStyles(b.Renderer, cfg.Palette), keys: keys,
 		refresh: pane.NewRefresher(b.ID, cfg.Refresh),
 		pending: map[string]incidents.Declaration{}, declared: map[string]int64{}, recording: map[int]*pane.Request[recorded]{},
 		rbOpt: cfg.Runbooks, md: newMarkdown(b.Renderer, cfg.Palette), noiseSrc: cfg.Noise, prom: cfg.Prom,
@@ -156,7 +155,7 @@ func New(cfg Config) *Model {
 	m.rbDone = pane.NewRequest[stepsDone](m.request("steps done"))
 	m.noise.req = pane.NewRequest[noiseReport](m.request("noise"))
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.spin = pane.NewSpinner(m.b.ID, m.st.Spinner)
 	m.filter = pane.NewFilter(b.Renderer, pane.FilterConfig{
 		Input: pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted},
 		Limit: 200, Apply: keys.Apply, Cancel: keys.Back,
@@ -167,7 +166,7 @@ func New(cfg Config) *Model {
 // request is the pane's request of one kind: answers routed here, told
 // apart by name, bounded by the pane's timeout and dated by its clock.
 func (m *Model) request(name string) pane.RequestConfig {
-	return pane.RequestConfig{Pane: m.id, Name: name, Timeout: m.tmo, Now: m.now}
+	return pane.RequestConfig{Pane: m.b.ID, Name: name, Timeout: m.b.Timeout, Now: m.b.Now}
 }
 
 // Title is the tab label.
@@ -229,7 +228,7 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 	if !ok {
 		return incidents.Evidence{}, false
 	}
-	d := incidents.FromAlertLinked(it.a, m.now(), m.grafana)
+	d := incidents.FromAlertLinked(it.a, m.b.Now(), m.grafana)
 	return d.Evidence[0], true
 }
 
@@ -307,7 +306,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			m.onRunbook(msg)
 		}
 	case StepDoneMsg:
-		if msg.Pane == m.id {
+		if msg.Pane == m.b.ID {
 			return m, m.onStepDone(msg)
 		}
 	case pane.Result[recorded]:

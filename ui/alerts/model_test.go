@@ -91,7 +91,7 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 func settle(m *Model, cmd tea.Cmd) []tea.Msg {
 	return panetest.Settle(m, cmd, 500*time.Millisecond, func(msg tea.Msg) bool {
 		r, ok := msg.(pane.Routed)
-		return ok && r.PaneID() == m.id
+		return ok && r.PaneID() == m.b.ID
 	})
 }
 

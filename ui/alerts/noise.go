@@ -70,7 +70,7 @@ func (m *Model) fetchNoise() tea.Cmd {
 	if m.noise.req.Busy() {
 		return nil
 	}
-	src, to := m.noiseSrc, m.now().Truncate(time.Second)
+	src, to := m.noiseSrc, m.b.Now().Truncate(time.Second)
 	return tea.Batch(m.noise.req.Start(m.ctx, func(ctx context.Context) (noiseReport, error) {
 		r, w, err := src.Noise(ctx, to.Add(-NoisePeriod), to)
 		return noiseReport{report: r, warnings: w}, err
@@ -108,27 +108,21 @@ func (m *Model) noiseLines() []string {
 	if n.req.Busy() {
 		head += sep + m.spin.View() + st.Subtle.Render("reading ALERTS…")
 	} else if loaded {
-		head += sep + st.Muted.Render("to "+rep.To.In(m.loc).Format("15:04:05"))
+		head += sep + st.Muted.Render("to "+rep.To.In(m.b.Location).Format("15:04:05"))
 	}
 	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-*s %5s %8s %5s %9s %7s %s", m.ruleWidth(), "RULE", "FIRED", "FIRING", "FLAPS", "SELF-RES.", "MEDIAN", "ACTIONABLE"))}
-	h := m.listHeight()
-	var body []string
+	var lead []string
+	rows := len(rep.Rules)
 	switch {
 	case n.req.Err() != nil:
 		_, reason := n.req.ErrText()
-		body = wrap(st.ErrorMsg.Render("✗ "+reason), m.width)
+		lead, rows = wrap(st.ErrorMsg.Render("✗ "+reason), m.width), 0
 	case !loaded:
-		body = []string{st.Subtle.Render("Reading the ALERTS series and the rules…")}
+		lead = []string{st.Subtle.Render("Reading the ALERTS series and the rules…")}
 	case len(rep.Rules) == 0:
-		body = []string{st.Subtle.Render("Prometheus has no alerting rules.")}
+		lead = []string{st.Subtle.Render("Prometheus has no alerting rules.")}
 	}
-	for i := n.top; n.req.Err() == nil && i < len(rep.Rules) && len(body) < h; i++ {
-		body = append(body, m.noiseRow(rep.Rules[i]))
-	}
-	for len(body) < h {
-		body = append(body, "")
-	}
-	lines = append(lines, body[:h]...)
+	lines = append(lines, pane.Body(m.listHeight(), lead, n.top, rows, func(i int) string { return m.noiseRow(rep.Rules[i]) })...)
 	bottom := st.Muted.Render("actionable = an incident about the alert was open · R refresh · esc back")
 	switch {
 	case len(n.warnings) > 0:

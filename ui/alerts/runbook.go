@@ -349,23 +349,14 @@ func (m *Model) onRunbookKey(msg tea.KeyMsg) tea.Cmd {
 // markStep sends the StepDoneMsg for the selected step.
 func (m *Model) markStep() tea.Cmd {
 	s, ok := m.selectedStep()
-	switch {
-	case !ok:
-		m.flash = "no step selected"
-		return nil
-	case m.store == nil:
-		m.flash = "✗ no incident store is open for this session; steps cannot be recorded"
-		return nil
-	}
-	if err := incidents.Allowed(m.role, incidents.ActionNote); err != nil {
-		m.flash = "✗ " + strings.TrimPrefix(err.Error(), "not allowed: ")
+	if !m.canWrite(ok, "no step selected", "steps cannot be recorded") || !m.allowed(incidents.ActionNote) {
 		return nil
 	}
 	if _, done := m.rb.done[s.Number]; done {
 		m.flash = fmt.Sprintf("step %d is already recorded as done", s.Number)
 		return nil
 	}
-	msg := StepDoneMsg{Pane: m.id, Alert: m.rb.alert, Firing: m.rb.firing, Step: s, Runbook: m.rb.doc.Source}
+	msg := StepDoneMsg{Pane: m.b.ID, Alert: m.rb.alert, Firing: m.rb.firing, Step: s, Runbook: m.rb.doc.Source}
 	return func() tea.Msg { return msg }
 }
 
@@ -427,7 +418,7 @@ func (m *Model) onStepRecorded(msg pane.Result[recorded]) {
 	delete(m.rb.marking, v.step)
 	m.rb.incID = v.incID
 	m.rb.done[v.step] = v.at
-	m.flash = fmt.Sprintf("step %d recorded on %s at %s", v.step, incidents.Ref(v.incID), v.at.In(m.loc).Format("15:04:05"))
+	m.flash = fmt.Sprintf("step %d recorded on %s at %s", v.step, incidents.Ref(v.incID), v.at.In(m.b.Location).Format("15:04:05"))
 }
 
 // runStepQuery pivots to the pane that runs the selected step's first
@@ -444,7 +435,7 @@ func (m *Model) runStepQuery() tea.Cmd {
 		m.flash = "✗ the trace block names neither a trace id nor service=NAME"
 		return nil
 	}
-	now := m.now()
+	now := m.b.Now()
 	p.From, p.To = now.Add(-time.Hour), now
 	if a := m.rb.alert.ActiveAt; !a.IsZero() {
 		p.From = a.Add(-incidents.AlertWindow)

@@ -24,8 +24,8 @@ func (m *Model) runbookLines() []string {
 		head += sep + m.spin.View() + st.Subtle.Render("loading…")
 	}
 	lines := []string{head, m.runbookSourceLine()}
-	h := m.rbBodyHeight()
 	var body []string
+	top, n := 0, 0 // the rendered runbook's lines shown, once it loaded
 	switch {
 	case !rb.found:
 		body = wrap(st.Subtle.Render("No runbook for "+sanitize.Line(rb.alert.Name)+": it has no runbook_url or runbook annotation, and "+m.noDirText()), m.width)
@@ -44,12 +44,9 @@ func (m *Model) runbookLines() []string {
 			_, reason := pane.ErrText(err)
 			body = wrap(st.WarnMsg.Render("✗ "+reason), m.width)
 		}
-		body = append(body, m.runbookBody(h-len(body))...)
+		top, n = rb.top, len(rb.lines)
 	}
-	for len(body) < h {
-		body = append(body, "")
-	}
-	lines = append(lines, body[:h]...)
+	lines = append(lines, pane.Body(m.rbBodyHeight(), body, top, n, m.runbookRow())...)
 	return append(lines, m.stepLine(), m.runbookBottom())
 }
 
@@ -77,7 +74,9 @@ func (m *Model) runbookSourceLine() string {
 	return strings.Join(parts, st.Muted.Render(" · "))
 }
 
-func (m *Model) runbookBody(h int) []string {
+// runbookRow draws rendered line i of the runbook behind its gutter: >
+// on the selected step's line, ✓ on a done step's.
+func (m *Model) runbookRow() func(i int) string {
 	st, rb := &m.st, &m.rb
 	sel, done := -1, map[int]bool{}
 	if rb.step < len(rb.stepLine) {
@@ -88,8 +87,7 @@ func (m *Model) runbookBody(h int) []string {
 			done[rb.stepLine[i]] = true
 		}
 	}
-	out := make([]string, 0, h)
-	for i := rb.top; i < len(rb.lines) && len(out) < h; i++ {
+	return func(i int) string {
 		gutter := "  "
 		switch {
 		case i == sel && done[i]:
@@ -99,9 +97,8 @@ func (m *Model) runbookBody(h int) []string {
 		case done[i]:
 			gutter = st.Label.Render("✓") + " "
 		}
-		out = append(out, gutter+rb.lines[i])
+		return gutter + rb.lines[i]
 	}
-	return out
 }
 
 // stepLine describes the selected step: its number, text, whether it is
@@ -117,7 +114,7 @@ func (m *Model) stepLine() string {
 	}
 	line := st.Header.Render(fmt.Sprintf("step %d/%d ", s.Number, len(rb.doc.Steps))) + s.Text
 	if at, ok := rb.done[s.Number]; ok {
-		line = st.Label.Render("✓ ") + line + st.Muted.Render(" · done "+at.In(m.loc).Format("15:04:05"))
+		line = st.Label.Render("✓ ") + line + st.Muted.Render(" · done "+at.In(m.b.Location).Format("15:04:05"))
 	}
 	if len(s.Queries) > 0 {
 		q := s.Queries[0]

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -66,21 +67,14 @@ func (m *Model) listLines() []string {
 	if loaded, at := m.loaded(); m.list.Busy() {
 		head += sep + m.spin.View() + st.Subtle.Render("refreshing…")
 	} else if loaded {
-		head += sep + st.Muted.Render("as of "+at.In(m.loc).Format("15:04:05"))
+		head += sep + st.Muted.Render("as of "+at.In(m.b.Location).Format("15:04:05"))
 	}
 	lines := []string{head, st.Header.Render(fmt.Sprintf("  %-9s %-10s %-8s %-26s %s", "SEVERITY", "STATE", "FOR", "ALERT", "LABELS · SUMMARY"))}
-	h := m.listHeight()
-	body := make([]string, 0, h)
+	var empty []string
 	if len(m.rows) == 0 {
-		body = append(body, wrap(st.Subtle.Render(m.emptyText()), m.width)...)
+		empty = wrap(st.Subtle.Render(m.emptyText()), m.width)
 	}
-	for i := m.top; i < len(m.rows) && len(body) < h; i++ {
-		body = append(body, m.row(m.rows[i], i == m.sel))
-	}
-	for len(body) < h {
-		body = append(body, "")
-	}
-	lines = append(lines, body[:h]...)
+	lines = append(lines, pane.Body(m.listHeight(), empty, m.top, len(m.rows), func(i int) string { return m.row(m.rows[i], i == m.sel) })...)
 	return append(lines, m.errLine(), m.bottomLine())
 }
 
@@ -115,7 +109,7 @@ func (m *Model) row(it item, selected bool) string {
 	}
 	dur := "–"
 	if !a.ActiveAt.IsZero() {
-		dur = incidents.FormatDuration(m.now().Sub(a.ActiveAt))
+		dur = incidents.FormatDuration(m.b.Now().Sub(a.ActiveAt))
 	}
 	cursor := "  "
 	if selected {
@@ -149,14 +143,7 @@ func labelSummary(a sources.Alert) string {
 	return strings.Join(parts, " ")
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 func truncate(s string, n int) string { return ansi.Truncate(s, n, "…") }
 
@@ -179,7 +166,7 @@ func (m *Model) errLine() string {
 	}
 	still := "no alerts shown yet"
 	if loaded, at := m.loaded(); loaded {
-		still = "showing what answered, as of " + at.In(m.loc).Format("15:04:05")
+		still = "showing what answered, as of " + at.In(m.b.Location).Format("15:04:05")
 	}
 	return m.st.ErrorMsg.Render("✗ "+strings.Join(parts, "; ")) + m.st.Muted.Render(" — "+still)
 }
@@ -211,7 +198,7 @@ func (m *Model) detailLines() []string {
 		}
 	}
 	if !a.ActiveAt.IsZero() {
-		kv("active since", incidents.FormatTime(a.ActiveAt)+" ("+incidents.FormatDuration(m.now().Sub(a.ActiveAt))+" ago)")
+		kv("active since", incidents.FormatTime(a.ActiveAt)+" ("+incidents.FormatDuration(m.b.Now().Sub(a.ActiveAt))+" ago)")
 	}
 	kv("value", a.Value)
 	kv("fingerprint", a.Fingerprint)
