@@ -2,56 +2,41 @@ package request
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
-
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
+var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
+
 func TestGoldenViews(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {200, 50}}
-	profiles := []struct {
-		name string
-		p    termenv.Profile
-		pal  themes.Palette
-	}{{"nocolor", termenv.Ascii, themes.NoColor()}, {"256", termenv.ANSI256, themes.Dark()}}
 	scenes := []struct {
 		name string
 		run  func(m *Model, src *fakeSource)
 	}{
 		{"empty", func(m *Model, _ *fakeSource) { m.Init() }},
-		{"searching", func(m *Model, _ *fakeSource) { m.Init(); press(m, reqID, "enter") }},
+		{"searching", func(m *Model, _ *fakeSource) { m.Init(); panetest.Press(m, reqID, "enter") }},
 		{"early", func(m *Model, _ *fakeSource) {
 			m.Init()
-			press(m, reqID, "enter")
+			panetest.Press(m, reqID, "enter")
 			m.Update(progressMsg{run: stamp(m, 0), id: reqID, view: traceOnly()})
 		}},
 		{"view", func(m *Model, _ *fakeSource) {
-			m.Init()
-			press(m, reqID)
-			settle(m, press(m, "enter"))
-			press(m, "J", "J", "j")
+			resolveTyped(m, reqID)
+			panetest.Press(m, "J", "J", "j")
 		}},
 		{"changes", func(m *Model, src *fakeSource) {
 			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
 				return withChanges(sampleView()), nil
 			})
-			m.Init()
-			press(m, reqID)
-			settle(m, press(m, "enter"))
-			press(m, "j")
+			resolveTyped(m, reqID)
+			panetest.Press(m, "j")
 		}},
 		{"filter", func(m *Model, _ *fakeSource) {
-			m.Init()
-			press(m, reqID)
-			settle(m, press(m, "enter"))
-			press(m, "/", "error", "enter")
+			resolveTyped(m, reqID)
+			panetest.Press(m, "/", "error", "enter")
 		}},
 		{"partial", func(m *Model, src *fakeSource) {
 			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
@@ -63,9 +48,7 @@ func TestGoldenViews(t *testing.T) {
 				v.Widened, v.Narrow = true, correlate.Window{From: v.Searched.To.Add(-v.Searched.Len() / 4), To: v.Searched.To}
 				return v, nil
 			})
-			m.Init()
-			press(m, reqID)
-			settle(m, press(m, "enter"))
+			resolveTyped(m, reqID)
 		}},
 		{"not_found", func(m *Model, src *fakeSource) {
 			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
@@ -78,27 +61,15 @@ func TestGoldenViews(t *testing.T) {
 				v.JaegerServices = []string{"checkout", "frontend", "inventory", "orders", "payments"}
 				return v, nil
 			})
-			m.Init()
-			press(m, "req-nowhere")
-			settle(m, press(m, "enter"))
+			resolveTyped(m, "req-nowhere")
 		}},
 	}
 	for _, sc := range scenes {
-		for _, sz := range sizes {
-			for _, pr := range profiles {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					src := &fakeSource{}
-					m := newTestModel(t, pr.p, pr.pal, src, sz.w, sz.h)
-					sc.run(m, src)
-					v := m.View()
-					checkSize(t, v, sz.w, sz.h)
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("ASCII frame contains ESC:\n%q", v)
-					}
-					panetest.Golden(t, name, v, update())
-				})
-			}
-		}
+		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
+			src := &fakeSource{}
+			m := newTestModel(t, s, src)
+			sc.run(m, src)
+			s.Golden(t, sc.name, m.View(), update())
+		})
 	}
 }

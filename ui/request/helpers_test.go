@@ -2,26 +2,20 @@ package request
 
 import (
 	"context"
-	"io"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
-
-var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
@@ -105,69 +99,54 @@ func (f *fakeSource) set(fn func(ctx context.Context, id string, w correlate.Win
 	f.mu.Unlock()
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src Source, w, h int) *Model {
+// newTestModel is a pane over src on shot s's renderer, palette and size,
+// its range the hour before fixedNow.
+func newTestModel(t testing.TB, s panetest.Shot, src Source) *Model {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
+	r, pal := s.Renderer()
 	clk := fixedNow
 	m := New(Config{Basics: pane.Basics{Renderer: r, Now: func() time.Time { return clk }, Location: time.UTC},
 		Source: src, Palette: pal, LogDialect: loki.Dialect{}, LogBackend: "loki"})
-	m.SetSize(w, h)
+	m.SetSize(s.W, s.H)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
 	t.Cleanup(m.Close)
 	return m
 }
 
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmd tea.Cmd
-	for _, k := range keys {
-		_, cmd = m.Update(panetest.Key(k))
-	}
-	return cmd
+// plain is the no-colour shot at w×h, for tests that read the text.
+func plain(w, h int) panetest.Shot {
+	return panetest.Shot{W: w, H: h, Profile: termenv.Ascii, Tag: "nocolor"}
 }
 
-// run executes a Cmd tree and returns the messages, leaving out the
-// spinner's ticks.
+// resolveTyped types id into the pane's input and settles the resolution
+// enter starts.
+func resolveTyped(m *Model, id string) {
+	m.Init()
+	panetest.Press(m, id)
+	settle(m, panetest.Press(m, "enter"))
+}
+
+// settleWait bounds each Cmd's wait in settle and run; the fake answers
+// at once, so it is reached only by a Cmd that would block for ever.
+const settleWait = 2 * time.Second
+
+// settle feeds a Cmd's answers back into the model, and the answers of
+// the Cmds the model returns (a progress snapshot's wait for the next),
+// and returns the messages meant for the root.
+func settle(m *Model, cmd tea.Cmd) []tea.Msg {
+	return panetest.Settle(m, cmd, settleWait, func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case resultMsg, progressMsg:
+			return true
+		}
+		return false
+	})
+}
+
+// run executes a Cmd tree and returns its messages, the spinner's ticks
+// left out, feeding nothing back.
 func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, run(c)...)
-		}
-		return out
-	}
-	if _, ok := msg.(pane.SpinMsg); ok || msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
-}
-
-// settle feeds a Cmd's messages back into the model, and the messages of
-// the Cmds the model returns (a progress snapshot's wait for the next).
-func settle(m *Model, cmd tea.Cmd) {
-	for _, msg := range run(cmd) {
-		_, next := m.Update(msg)
-		if _, ok := msg.(progressMsg); ok {
-			settle(m, next)
-		}
-	}
-}
-
-func checkSize(t *testing.T, view string, w, h int) {
-	t.Helper()
-	lines := strings.Split(view, "\n")
-	if len(lines) > h {
-		t.Errorf("view has %d lines, pane is %d high", len(lines), h)
-	}
-	for i, l := range lines {
-		if got := lipgloss.Width(l); got > w {
-			t.Errorf("line %d is %d wide, pane is %d: %q", i, got, w, l)
-		}
-	}
+	return panetest.Settle[*Model](nil, cmd, settleWait, func(tea.Msg) bool { return false })
 }
 
 // withChanges is sampleView with the changes the resolver would list in

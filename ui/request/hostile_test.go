@@ -2,15 +2,11 @@ package request
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -50,26 +46,24 @@ func hostileView() *correlate.View {
 // request whose spans and lines carry control sequences, and a failed
 // resolution with a hostile error: every frame is clean and fits.
 func TestHostileRequestTextNeverReachesTheTerminal(t *testing.T) {
-	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			src := &fakeSource{}
-			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return hostileView(), nil })
-			m := newTestModel(t, prof, themes.Dark(), src, sz[0], sz[1])
-			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
-			settle(m, m.Resolve(reqID))
-			check("resolved")
-			for range 12 {
-				panetest.Press(m, "j")
-				check("row")
-			}
-			panetest.Press(m, "/", "c", "s", "i")
-			check("filtering")
-			panetest.Press(m, "esc", "esc")
-			src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
-				return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: panetest.HostileLine()}
-			})
-			settle(m, m.Resolve("other-id"))
-			check("failed")
+	panetest.EachShot(t, "hostile", func(t *testing.T, s panetest.Shot) {
+		src := &fakeSource{}
+		src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) { return hostileView(), nil })
+		m := newTestModel(t, s, src)
+		check := func(what string) { t.Helper(); panetest.CheckFrame(t, what, m.View(), s.W) }
+		settle(m, m.Resolve(reqID))
+		check("resolved")
+		for range 12 {
+			panetest.Press(m, "j")
+			check("row")
 		}
-	}
+		panetest.Press(m, "/", "c", "s", "i")
+		check("filtering")
+		panetest.Press(m, "esc", "esc")
+		src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
+			return nil, &sources.Error{Backend: "loki", Kind: sources.KindBadQuery, Msg: panetest.HostileLine()}
+		})
+		settle(m, m.Resolve("other-id"))
+		check("failed")
+	})
 }

@@ -7,11 +7,12 @@ import (
 
 	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func copiedLink(t *testing.T, m *Model) string {
 	t.Helper()
-	msgs := run(press(m, "U"))
+	msgs := run(panetest.Press(m, "U"))
 	if len(msgs) != 1 {
 		t.Fatalf("U: %d msgs (flash %q)", len(msgs), m.flash)
 	}
@@ -54,7 +55,7 @@ func TestRequestLinkRoundTrip(t *testing.T) {
 
 func TestRequestLinkWithoutTargets(t *testing.T) {
 	m, _ := loaded(t)
-	if cmd := press(m, "U"); cmd != nil {
+	if cmd := panetest.Press(m, "U"); cmd != nil {
 		t.Error("a link was copied with no UI configured")
 	}
 	if !strings.Contains(m.flash, "jaeger.ui_url") {

@@ -14,7 +14,6 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -22,10 +21,8 @@ import (
 func loaded(t *testing.T) (*Model, *fakeSource) {
 	t.Helper()
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
-	m.Init()
-	press(m, reqID)
-	settle(m, press(m, "enter"))
+	m := newTestModel(t, plain(120, 40), src)
+	resolveTyped(m, reqID)
 	if m.view == nil {
 		t.Fatal("no view after resolving")
 	}
@@ -34,13 +31,13 @@ func loaded(t *testing.T) (*Model, *fakeSource) {
 
 func TestTypingAnIDResolvesIt(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	m.Init()
 	if !m.Editing() || m.AtRest() {
 		t.Fatal("the id input should have the keyboard at start")
 	}
-	press(m, reqID)
-	cmd := press(m, "enter")
+	panetest.Press(m, reqID)
+	cmd := panetest.Press(m, "enter")
 	if m.Editing() || loading(m) != reqID || m.AtRest() {
 		t.Fatalf("after enter: editing %v loading %q", m.Editing(), loading(m))
 	}
@@ -59,7 +56,7 @@ func TestTypingAnIDResolvesIt(t *testing.T) {
 
 func TestStaleResultDropped(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	first := m.Resolve("req-first")
 	second := m.Resolve(reqID)
 	old := sampleView()
@@ -97,23 +94,23 @@ func TestErrorKeepsThePreviousView(t *testing.T) {
 
 func TestNavigationAndFilter(t *testing.T) {
 	m, _ := loaded(t)
-	press(m, "J")
+	panetest.Press(m, "J")
 	if r, _ := m.selected(); r.kind != rowService || m.view.Services[r.svc] != "frontend" {
 		t.Fatalf("J went to %+v", r)
 	}
-	press(m, "G")
+	panetest.Press(m, "G")
 	if m.sel != len(m.rows)-1 {
 		t.Errorf("G: sel %d of %d", m.sel, len(m.rows))
 	}
-	press(m, "/", "lock wait")
+	panetest.Press(m, "/", "lock wait")
 	if !m.Editing() {
 		t.Fatal("filter input should have the keyboard")
 	}
-	press(m, "enter")
+	panetest.Press(m, "enter")
 	if len(m.rows) != 2 || m.rows[1].kind != rowLog || m.AtRest() {
 		t.Fatalf("filtered rows %+v", m.rows)
 	}
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if m.filter != "" || len(m.rows) != 13 || !m.AtRest() {
 		t.Errorf("esc left filter %q, %d rows", m.filter, len(m.rows))
 	}
@@ -133,7 +130,7 @@ func TestPivots(t *testing.T) {
 	}
 	pv := func(keys ...string) pane.PivotMsg {
 		t.Helper()
-		msgs := run(press(m, keys...))
+		msgs := run(panetest.Press(m, keys...))
 		if len(msgs) != 1 {
 			t.Fatalf("%v sent %d messages", keys, len(msgs))
 		}
@@ -170,7 +167,7 @@ func TestPivots(t *testing.T) {
 
 func TestPivotIntoThePane(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
 	cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetRequest, TraceID: traceA, From: from, To: to})
 	if loading(m) != traceA || m.Editing() {
@@ -195,7 +192,7 @@ func TestSelectionIsEvidence(t *testing.T) {
 	if _, ok := m.Selection(); ok {
 		t.Error("a service heading is not evidence")
 	}
-	press(m, "j")
+	panetest.Press(m, "j")
 	ev, ok := m.Selection()
 	if !ok || ev.Kind != incidents.EvidenceLog || ev.Source != "loki" || !strings.Contains(ev.Snapshot, "msg=accepted") {
 		t.Errorf("edge line evidence %+v", ev)
@@ -232,9 +229,9 @@ func TestEscCancelsASearch(t *testing.T) {
 			return sampleView(), nil
 		}
 	})
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	cmd := m.Resolve(reqID)
-	press(m, "esc")
+	panetest.Press(m, "esc")
 	if loading(m) != "" || !m.AtRest() {
 		t.Fatal("esc did not cancel")
 	}
@@ -249,7 +246,7 @@ func TestEscCancelsASearch(t *testing.T) {
 }
 
 func TestNoSourceSaysSo(t *testing.T) {
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), nil, 120, 40)
+	m := newTestModel(t, plain(120, 40), nil)
 	if m.Resolve(reqID) != nil || !strings.Contains(m.View(), "no Loki or Jaeger is configured") {
 		t.Errorf("view:\n%s", m.View())
 	}
@@ -261,7 +258,7 @@ func TestNoSourceSaysSo(t *testing.T) {
 // Update and View never call the backend: only the Cmds they return do.
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 80, 24)
+	m := newTestModel(t, panetest.Shot{W: 80, H: 24, Profile: termenv.ANSI256}, src)
 	var cmds []any
 	for _, k := range []string{"i", reqID, "enter", "j", "J", "/", "x", "enter", "esc", "G", "enter", "L", "y"} {
 		_, cmd := m.Update(panetest.Key(k))
@@ -285,7 +282,7 @@ func TestHostileLinesAreNotInterpreted(t *testing.T) {
 		v.Spans[0].Operation = "op\x1b[2J"
 		return v, nil
 	})
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 200, 50)
+	m := newTestModel(t, plain(200, 50), src)
 	settle(m, m.Resolve(reqID))
 	if v := m.View(); strings.ContainsRune(v, 0x1b) {
 		t.Errorf("escape reached the view: %q", v)
@@ -312,10 +309,10 @@ func traceOnly() *correlate.View {
 // answer replaces the snapshot.
 func TestSnapshotShownWhileSearching(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	m.Init()
-	press(m, reqID)
-	cmd := press(m, "enter")
+	panetest.Press(m, reqID)
+	cmd := panetest.Press(m, "enter")
 	msgs := run(cmd)
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages", len(msgs))
@@ -335,7 +332,7 @@ func TestSnapshotShownWhileSearching(t *testing.T) {
 	if next == nil {
 		t.Fatal("no wait for the next snapshot")
 	}
-	press(m, "j", "j")
+	panetest.Press(m, "j", "j")
 	sel := m.sel
 	m.Update(next())
 	if loading(m) != "" || len(m.rows) != 4+4+5 {
@@ -375,10 +372,10 @@ func TestResolveCmdDeliversSnapshotsThenTheAnswer(t *testing.T) {
 		<-shown // the answer comes after the snapshot was on screen
 		return sampleView(), nil
 	})
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	m.Init()
-	press(m, reqID)
-	cmd := press(m, "enter")
+	panetest.Press(m, reqID)
+	cmd := panetest.Press(m, "enter")
 	var kinds []string
 	for _, msg := range run(cmd) {
 		for msg != nil {
@@ -412,10 +409,10 @@ func TestChangesInTheWindow(t *testing.T) {
 	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
 		return withChanges(sampleView()), nil
 	})
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m := newTestModel(t, plain(120, 40), src)
 	m.Init()
-	press(m, reqID)
-	settle(m, press(m, "enter"))
+	panetest.Press(m, reqID)
+	settle(m, panetest.Press(m, "enter"))
 	if len(m.rows) != 3+4+4+5 || m.rows[0].kind != rowChanges || m.rows[1].kind != rowChange {
 		t.Fatalf("%d rows, first %+v", len(m.rows), m.rows[:2])
 	}
@@ -428,8 +425,8 @@ func TestChangesInTheWindow(t *testing.T) {
 		}
 	}
 
-	press(m, "j")
-	msgs := run(press(m, "enter"))
+	panetest.Press(m, "j")
+	msgs := run(panetest.Press(m, "enter"))
 	if len(msgs) != 1 {
 		t.Fatalf("enter on a deploy: %v", msgs)
 	}
@@ -439,21 +436,21 @@ func TestChangesInTheWindow(t *testing.T) {
 		!strings.Contains(p.Query, `"checkout"`) {
 		t.Fatalf("pivot %+v", msgs[0])
 	}
-	press(m, "j")
-	if cmd := press(m, "enter"); cmd != nil || !strings.Contains(m.View(), "names no service") {
+	panetest.Press(m, "j")
+	if cmd := panetest.Press(m, "enter"); cmd != nil || !strings.Contains(m.View(), "names no service") {
 		t.Errorf("enter on a change to every service: cmd %v\n%s", cmd, m.View())
 	}
 
-	press(m, "J")
+	panetest.Press(m, "J")
 	if r, _ := m.selected(); r.kind != rowService {
 		t.Errorf("J from the changes went to %+v", r)
 	}
-	press(m, "K", "K")
+	panetest.Press(m, "K", "K")
 	if r, _ := m.selected(); r.kind != rowChanges {
 		t.Errorf("K back went to %+v", r)
 	}
 
-	press(m, "/", "flag", "enter")
+	panetest.Press(m, "/", "flag", "enter")
 	if len(m.rows) != 2 || m.rows[1].kind != rowChange || m.view.Changes[m.rows[1].ref].Source != "flags" {
 		t.Errorf("filter /flag rows %+v", m.rows)
 	}
@@ -477,7 +474,7 @@ func TestNoChangesNoHeading(t *testing.T) {
 // sanitized reason, and one without a reason says which backend gave none.
 func TestErrorThroughErrText(t *testing.T) {
 	src := &fakeSource{}
-	m := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 200, 50)
+	m := newTestModel(t, plain(200, 50), src)
 	src.set(func(context.Context, string, correlate.Window) (*correlate.View, error) {
 		return nil, fmt.Errorf("search logs: %w", &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindBadQuery,
 			Msg: "parse error \x1b]52;c;ZXZpbA==\x07 at 3"})
