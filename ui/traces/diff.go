@@ -185,7 +185,7 @@ func (m *Model) startDiff() tea.Cmd {
 	}
 	// A new diff forgets why the last one failed; the diff shown stays.
 	m.dv.req.Reset()
-	return tea.Batch(m.dv.req.Start(m.ctx, diff(m.src, m.tr.traceID, m.now(), m.tmo)), m.spin.Start())
+	return tea.Batch(m.dv.req.Start(m.ctx, diff(m.src, m.tr.traceID, m.b.Now(), m.b.Timeout)), m.spin.Start())
 }
 
 // dropDiff forgets the diff of the previous trace.

@@ -6,11 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -78,7 +75,7 @@ func openSlow(t *testing.T, m *Model) {
 func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	finds, gets := src.finds.Load(), src.gets.Load()
 	cmd := panetest.Press(m, "D")
@@ -154,7 +151,7 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 		panetest.Press(m, "j")
 	}
 	panetest.Press(m, "enter")
-	if m.mode != modeTrace || m.selSpan() < 0 || m.tr.nodes[m.selSpan()].span.SpanID != "p3" {
+	if m.mode != modeTrace || m.selSpan() < 0 || selID(m) != "p3" {
 		t.Errorf("enter did not jump to the retry: mode %v", m.mode)
 	}
 }
@@ -162,7 +159,7 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 func TestDiffEscReturnsToWaterfall(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	panetest.Press(m, "j", "j")
 	sel := m.sel
@@ -182,7 +179,7 @@ func TestDiffEscReturnsToWaterfall(t *testing.T) {
 func TestDiffStaleAnswersDropped(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	first := panetest.Press(m, "D")
 	second := panetest.Press(m, "D")
@@ -217,7 +214,7 @@ func TestDiffNoHealthyBaselineKeepsWaterfall(t *testing.T) {
 	trs := diffTraces()
 	// Only the slow trace and the failing one: nothing qualifies.
 	useDiffTraces(src, trs[0], trs[3])
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	settle(m, panetest.Press(m, "D"))
 	var nb *correlate.NoBaselineError
@@ -235,7 +232,7 @@ func TestDiffNoHealthyBaselineKeepsWaterfall(t *testing.T) {
 func TestDiffJaegerUnreachable(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
 	settle(m, panetest.Press(m, "D"))
@@ -262,7 +259,7 @@ func TestDiffJaegerUnreachable(t *testing.T) {
 func TestDiffCancelWithEsc(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	src.mu.Lock()
 	src.block = make(chan struct{})
@@ -281,7 +278,7 @@ func TestDiffCancelWithEsc(t *testing.T) {
 func TestDiffRowIsWhatPPins(t *testing.T) {
 	src := shopSource()
 	useDiffTraces(src)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
 	settle(m, panetest.Press(m, "D"))
 	ev, ok := m.Selection()

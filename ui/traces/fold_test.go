@@ -9,10 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -55,28 +52,17 @@ func fanTrace() *sources.Trace {
 // the critical path, and below the fourth level every span is under 1%
 // of the trace, so the fold has most of the trace to hide.
 func wideTrace(n int) *sources.Trace {
-	tr := &sources.Trace{TraceID: "000000000000000000000000000b1de0"}
-	tr.Spans = make([]sources.Span, 0, n)
-	tr.Spans = append(tr.Spans, sources.Span{TraceID: tr.TraceID, SpanID: "w0", Service: "frontend", Operation: "GET /report",
-		Start: fixedNow.Add(-time.Minute), Duration: 30 * time.Second})
-	for i := 1; i < n; i++ {
-		p := tr.Spans[(i-1)/4]
-		k := (i - 1) % 4
-		tr.Spans = append(tr.Spans, sources.Span{
-			TraceID: tr.TraceID, SpanID: fmt.Sprintf("w%d", i), ParentSpanID: p.SpanID,
-			Service: fmt.Sprintf("svc-%d", i%9), Operation: fmt.Sprintf("op %d", i%31),
-			Start: p.Start.Add(p.Duration * time.Duration(k) / 10), Duration: p.Duration / time.Duration(3+k), Error: i%97 == 0,
-			Tags: []sources.KV{{Key: "i", Value: fmt.Sprint(i)}},
-		})
-	}
-	return tr
+	return fourAryTrace("000000000000000000000000000b1de0", "w", "GET /report", n, func(p sources.Span, i int) (time.Duration, time.Duration) {
+		k := time.Duration((i - 1) % 4)
+		return p.Duration * k / 10, p.Duration / (3 + k)
+	})
 }
 
 // openFan returns a pane showing fanTrace.
 func openFan(t *testing.T, w, h int) (*Model, *fakeSource) {
 	t.Helper()
 	src := newFakeSource(fanTrace())
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, w, h)
+	m, _ := newPlain(t, src, w, h)
 	settle(m, m.Pivot(paneTrace(fanID)))
 	if m.tr == nil {
 		t.Fatal("trace not loaded")
@@ -159,35 +145,30 @@ func TestFoldTinyOneRowPerParent(t *testing.T) {
 
 func TestFoldTinyKeepsCursor(t *testing.T) {
 	m, _ := openFan(t, 120, 30)
-	// On a span that stays: the same span.
-	gotoSpan(t, m, "w")
-	panetest.Press(m, "z")
-	if id := spanAt(m, m.sel); id != "w" {
-		t.Errorf("folding moved the cursor from w to %s", id)
-	}
-	panetest.Press(m, "z")
-	if id := spanAt(m, m.sel); id != "w" {
-		t.Errorf("unfolding moved the cursor from w to %s", id)
-	}
-	// On a span the fold hides: its nearest shown ancestor, and back to
-	// that ancestor (not the hidden span) when unfolded.
-	gotoSpan(t, m, "d")
-	panetest.Press(m, "z")
-	if id := spanAt(m, m.sel); id != "a" {
-		t.Errorf("cursor on a folded span went to %s, want its ancestor a", id)
-	}
-	panetest.Press(m, "z")
-	if id := spanAt(m, m.sel); id != "a" {
-		t.Errorf("after unfolding: %s", id)
-	}
-	// On a fold row: unfolding puts it on the first span it hid.
-	panetest.Press(m, "z", "G")
-	if id := spanAt(m, m.sel); id != "fold(r)" {
-		t.Fatalf("G went to %s", id)
-	}
-	panetest.Press(m, "z")
-	if id := spanAt(m, m.sel); id != "m0" {
-		t.Errorf("unfolding from the fold row went to %s, want m0", id)
+	for _, step := range []struct {
+		from string // the span the cursor goes to first, if any
+		keys []string
+		want string
+		what string
+	}{
+		// On a span that stays: the same span.
+		{"w", []string{"z"}, "w", "folding from w"},
+		{"", []string{"z"}, "w", "unfolding from w"},
+		// On a span the fold hides: its nearest shown ancestor, and back
+		// to that ancestor (not the hidden span) when unfolded.
+		{"d", []string{"z"}, "a", "folding from d, which the fold hides"},
+		{"", []string{"z"}, "a", "unfolding from d's ancestor"},
+		// On a fold row: unfolding puts it on the first span it hid.
+		{"", []string{"z", "G"}, "fold(r)", "G with the fold on"},
+		{"", []string{"z"}, "m0", "unfolding from the fold row"},
+	} {
+		if step.from != "" {
+			gotoSpan(t, m, step.from)
+		}
+		panetest.Press(m, step.keys...)
+		if id := spanAt(m, m.sel); id != step.want {
+			t.Errorf("%s: cursor on %s, want %s", step.what, id, step.want)
+		}
 	}
 }
 
@@ -305,7 +286,7 @@ func TestWarningsAreCapped(t *testing.T) {
 	}
 	tr.Warnings = append(tr.Warnings, "trace has more than 15 spans; showing the first 15")
 	src := newFakeSource(tr)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
+	m, _ := newPlain(t, src, 80, 24)
 	settle(m, m.Pivot(paneTrace(fanID)))
 	v := m.View()
 	if !strings.Contains(v, "! trace has more than 15 spans; showing the first 15") || !strings.Contains(v, "! 500 more warnings not shown") {
@@ -331,7 +312,7 @@ func TestTruncationWarningsShownFirst(t *testing.T) {
 	} {
 		tr := fanTrace()
 		tr.Warnings = []string{"span 0000000000000001: clock skew adjusted", "span 0000000000000002: clock skew adjusted", w}
-		m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), newFakeSource(tr), 200, 50)
+		m, _ := newPlain(t, newFakeSource(tr), 200, 50)
 		settle(m, m.Pivot(paneTrace(fanID)))
 		lines := strings.Split(m.View(), "\n")
 		if lines[2] != "! "+w || lines[3] != "! 2 more warnings not shown" {

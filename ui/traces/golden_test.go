@@ -1,45 +1,18 @@
 package traces
 
 import (
-	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // update is -update. The integration build may import teatest, whose
 // golden package defines the same flag; then that one is used.
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
-func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }
-
-func checkSize(t *testing.T, view string, w, h int) {
-	t.Helper()
-	lines := strings.Split(view, "\n")
-	if len(lines) > h {
-		t.Errorf("view has %d lines, pane is %d high", len(lines), h)
-	}
-	for i, l := range lines {
-		if got := lipgloss.Width(l); got > w {
-			t.Errorf("line %d is %d wide, pane is %d: %q", i, got, w, l)
-		}
-	}
-}
-
 func TestGoldenViews(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {200, 50}}
-	profiles := []struct {
-		name string
-		p    termenv.Profile
-		pal  themes.Palette
-	}{{"nocolor", termenv.Ascii, themes.NoColor()}, {"256", termenv.ANSI256, themes.Dark()}}
 	scenes := []struct {
 		name string
 		run  func(m *Model, src *fakeSource, clk *panetest.Clock)
@@ -120,21 +93,11 @@ func TestGoldenViews(t *testing.T) {
 		}},
 	}
 	for _, sc := range scenes {
-		for _, sz := range sizes {
-			for _, pr := range profiles {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					src := shopSource()
-					m, clk := newTestModel(t, pr.p, pr.pal, src, sz.w, sz.h)
-					sc.run(m, src, clk)
-					v := m.View()
-					checkSize(t, v, sz.w, sz.h)
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("ASCII frame contains ESC:\n%q", v)
-					}
-					checkGolden(t, name, v)
-				})
-			}
-		}
+		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
+			src := shopSource()
+			m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+			sc.run(m, src, clk)
+			s.Golden(t, sc.name, m.View(), update())
+		})
 	}
 }

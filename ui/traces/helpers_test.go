@@ -3,22 +3,20 @@ package traces
 import (
 	"context"
 	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
@@ -68,27 +66,28 @@ func newFakeSource(trs ...*sources.Trace) *fakeSource {
 	return f
 }
 
-func (f *fakeSource) wait(ctx context.Context) error {
+// call counts a call on n, waits while the source is blocked and then
+// holds its lock; the caller unlocks unless call failed.
+func (f *fakeSource) call(ctx context.Context, n *atomic.Int32) error {
+	n.Add(1)
 	f.mu.Lock()
 	b := f.block
 	f.mu.Unlock()
-	if b == nil {
-		return nil
+	if b != nil {
+		select {
+		case <-b:
+		case <-ctx.Done():
+			return &sources.Error{Backend: "jaeger", Kind: sources.KindCanceled, Msg: "canceled"}
+		}
 	}
-	select {
-	case <-b:
-		return nil
-	case <-ctx.Done():
-		return &sources.Error{Backend: "jaeger", Kind: sources.KindCanceled, Msg: "canceled"}
-	}
+	f.mu.Lock()
+	return nil
 }
 
 func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
-	f.finds.Add(1)
-	if err := f.wait(ctx); err != nil {
+	if err := f.call(ctx, &f.finds); err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.seen = append(f.seen, q)
 	if f.err != nil {
@@ -106,11 +105,9 @@ func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sour
 }
 
 func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, error) {
-	f.gets.Add(1)
-	if err := f.wait(ctx); err != nil {
+	if err := f.call(ctx, &f.gets); err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return nil, f.err
@@ -123,11 +120,9 @@ func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, e
 }
 
 func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
-	f.svcs.Add(1)
-	if err := f.wait(ctx); err != nil {
+	if err := f.call(ctx, &f.svcs); err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.namesErr != nil {
 		return nil, f.namesErr
@@ -136,11 +131,9 @@ func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
 }
 
 func (f *fakeSource) Operations(ctx context.Context, service, _ string) ([]string, error) {
-	f.opss.Add(1)
-	if err := f.wait(ctx); err != nil {
+	if err := f.call(ctx, &f.opss); err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.opsAsked = append(f.opsAsked, service)
 	if f.namesErr != nil {
@@ -197,28 +190,40 @@ func shopTrace(id string, start time.Time, slow time.Duration, fail bool) *sourc
 // bigTrace is an n-span trace: a root fanning out, sub-trees nesting a
 // few levels, sequential and overlapping children.
 func bigTrace(n int) *sources.Trace {
-	tr := &sources.Trace{TraceID: "00000000000000000000000000b16b16"}
+	return fourAryTrace("00000000000000000000000000b16b16", "s", "GET /batch", n, func(p sources.Span, i int) (time.Duration, time.Duration) {
+		d := p.Duration / 5
+		return time.Duration(i%4)*d + d/10, d
+	})
+}
+
+// fourAryTrace is an n-span trace with ids prefix0, prefix1, …: a 30 s
+// root span named rootOp, and span i the child of span (i-1)/4, placed
+// by place as an offset into its parent and a duration. Services,
+// operations, errors and tags repeat with i.
+func fourAryTrace(id, prefix, rootOp string, n int, place func(parent sources.Span, i int) (time.Duration, time.Duration)) *sources.Trace {
+	tr := &sources.Trace{TraceID: id}
 	tr.Spans = make([]sources.Span, 0, n)
-	tr.Spans = append(tr.Spans, sources.Span{TraceID: tr.TraceID, SpanID: "s0", Service: "frontend", Operation: "GET /batch",
+	tr.Spans = append(tr.Spans, sources.Span{TraceID: id, SpanID: prefix + "0", Service: "frontend", Operation: rootOp,
 		Start: fixedNow.Add(-time.Minute), Duration: 30 * time.Second})
 	for i := 1; i < n; i++ {
-		p := tr.Spans[(i-1)/4] // a 4-ary tree
-		d := p.Duration / 5
-		off := time.Duration(i%4) * d
+		p := tr.Spans[(i-1)/4]
+		off, d := place(p, i)
 		tr.Spans = append(tr.Spans, sources.Span{
-			TraceID: tr.TraceID, SpanID: fmt.Sprintf("s%d", i), ParentSpanID: p.SpanID,
+			TraceID: id, SpanID: fmt.Sprintf("%s%d", prefix, i), ParentSpanID: p.SpanID,
 			Service: fmt.Sprintf("svc-%d", i%9), Operation: fmt.Sprintf("op %d", i%31),
-			Start: p.Start.Add(off + d/10), Duration: d, Error: i%97 == 0,
+			Start: p.Start.Add(off), Duration: d, Error: i%97 == 0,
 			Tags: []sources.KV{{Key: "i", Value: fmt.Sprint(i)}},
 		})
 	}
 	return tr
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src Source, w, h int) (*Model, *panetest.Clock) {
+// newTestModel is a pane drawn with profile (and the palette goldens use
+// with it) at w x h, its clock stopped at fixedNow and its range the hour
+// before.
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
+	r, pal := panetest.Renderer(profile)
 	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal})
 	m.SetSize(w, h)
@@ -227,61 +232,29 @@ func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src
 	return m, clk
 }
 
-// run executes a Cmd tree the way the runtime does, minus ticks, and
-// returns the messages.
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runNoTick(c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
+// newPlain is newTestModel without colour, as most tests draw.
+func newPlain(t testing.TB, src Source, w, h int) (*Model, *panetest.Clock) {
+	t.Helper()
+	return newTestModel(t, termenv.Ascii, src, w, h)
 }
 
-// runNoTick runs c for up to 2 s; the spinner's tick comes back as a
-// pane.SpinMsg, which settle drops.
-func runNoTick(c tea.Cmd) []tea.Msg { return runFor(c, 2*time.Second) }
-
-// runFor runs c and gives up after d, like an answer that has not come.
-func runFor(c tea.Cmd, d time.Duration) []tea.Msg {
-	if c == nil {
-		return nil
+// own is what the pane answers itself: its requests' results.
+func own(msg tea.Msg) bool {
+	switch msg.(type) {
+	case searchMsg, traceMsg, diffMsg, servicesMsg, opsMsg:
+		return true
 	}
-	done := make(chan []tea.Msg, 1)
-	go func() { done <- run(c) }()
-	select {
-	case msgs := <-done:
-		return msgs
-	case <-time.After(d):
-		return nil
-	}
+	return false
 }
 
-// settle feeds cmd's messages back until none are left, dropping ticks.
-func settle(m *Model, cmd tea.Cmd) { settleWithin(m, cmd, 2*time.Second) }
+// settle runs cmd as the runtime would, feeding the pane's own answers
+// back until nothing is left, and returns what it sends the root
+// (copies, pivots).
+func settle(m *Model, cmd tea.Cmd) []tea.Msg { return settleWithin(m, cmd, 2*time.Second) }
 
-// settleWithin is settle with a longer wait per round, for real backends.
-func settleWithin(m *Model, cmd tea.Cmd, d time.Duration) {
-	for i := 0; cmd != nil && i < 10; i++ {
-		var next []tea.Cmd
-		for _, msg := range runFor(cmd, d) {
-			if _, ok := msg.(pane.SpinMsg); ok {
-				continue
-			}
-			_, c := m.Update(msg)
-			next = append(next, c)
-		}
-		cmd = tea.Batch(next...)
-	}
+// settleWithin is settle with a longer wait per answer, for real backends.
+func settleWithin(m *Model, cmd tea.Cmd, d time.Duration) []tea.Msg {
+	return panetest.Settle(m, cmd, d, own)
 }
 
 // search types a service into the form and runs it.
@@ -289,4 +262,28 @@ func search(m *Model, service string, extra ...string) {
 	keys := append([]string{"i", service}, extra...)
 	keys = append(keys, "enter")
 	settle(m, panetest.Press(m, keys...))
+}
+
+// paneTrace is the pivot that opens trace id.
+func paneTrace(id string) pane.PivotMsg { return pane.PivotMsg{Target: pane.TargetTraces, TraceID: id} }
+
+// selID is the id of the span under the cursor.
+func selID(m *Model) string { return m.tr.nodes[m.selSpan()].span.SpanID }
+
+// copied runs the Cmd of key k and returns the text it put on the
+// clipboard, which the flash must show.
+func copied(t *testing.T, m *Model, k string) string {
+	t.Helper()
+	msgs := settle(m, panetest.Press(m, k))
+	if len(msgs) != 1 {
+		t.Fatalf("%s: %d msgs (flash %q)", k, len(msgs), m.flash)
+	}
+	c, ok := msgs[0].(pane.CopyMsg)
+	if !ok || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") {
+		t.Fatalf("%s: %#v", k, msgs[0])
+	}
+	if !strings.Contains(m.flash, c.Text) {
+		t.Errorf("the flash does not show what was copied: %q", m.flash)
+	}
+	return c.Text
 }

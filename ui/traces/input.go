@@ -272,7 +272,7 @@ func (m *Model) refreshDetail() {
 		m.mode = modeTrace
 		return
 	}
-	m.detail.SetContent(detailContent(&m.st, m.tr, m.detailSpan, m.loc, m.width))
+	m.detail.SetContent(detailContent(&m.st, m.tr, m.detailSpan, m.b.Location, m.width))
 }
 
 // copy hands text to the root as an OSC 52 sequence; building the string

@@ -10,15 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/demo"
 	"github.com/reltui/reltui/demo/fault"
 	"github.com/reltui/reltui/demo/shop"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
-	"github.com/reltui/reltui/themes"
 )
 
 // flushLag is how far behind now a search ends: each demo service
@@ -34,9 +31,9 @@ func realPane(t *testing.T) (*Model, *jaeger.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), c, 200, 50)
-	m.now = time.Now
-	m.loc = time.Local
+	m, _ := newPlain(t, c, 200, 50)
+	m.b.Now = time.Now
+	m.b.Location = time.Local
 	return m, c
 }
 
@@ -319,7 +316,7 @@ func TestDiffAgainstARealBaseline(t *testing.T) {
 		panetest.Press(m, "j")
 	}
 	panetest.Press(m, "enter")
-	if m.mode != modeTrace || m.selSpan() < 0 || m.tr.nodes[m.selSpan()].span.SpanID != r.rows[k].slowSpan {
+	if m.mode != modeTrace || m.selSpan() < 0 || selID(m) != r.rows[k].slowSpan {
 		t.Errorf("enter on row %d did not land on span %s (mode %v, flash %q)", k+1, r.rows[k].slowSpan, m.mode, m.flash)
 	}
 }

@@ -100,13 +100,12 @@ var sortNames = [numSortKeys]string{"start", "duration", "spans", "errors"}
 
 // Model is the Traces pane.
 type Model struct {
-	id       string
+	// b are the pane's ID, renderer, clock, zone, timeout and parent,
+	// defaults filled.
+	b        pane.Basics
 	src      Source
 	st       Styles
 	keys     KeyMap
-	now      func() time.Time
-	loc      *time.Location
-	tmo      time.Duration
 	logLabel string
 	pad      time.Duration
 	share    float64
@@ -176,8 +175,8 @@ func New(cfg Config) *Model {
 		cfg.FoldShare = DefaultFoldShare
 	}
 	m := &Model{
-		id: b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location,
-		tmo: b.Timeout, logLabel: cfg.LogLabel, pad: cfg.Pad, share: cfg.FoldShare,
+		b: b, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()),
+		logLabel: cfg.LogLabel, pad: cfg.Pad, share: cfg.FoldShare,
 		st:        NewStyles(b.Renderer, cfg.Palette),
 		collapsed: map[int32]bool{},
 		opened:    map[int32]bool{},
@@ -186,16 +185,19 @@ func New(cfg Config) *Model {
 		links:     cfg.Links,
 	}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.search = pane.NewRequest[searchAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
-	m.trace = pane.NewRequest[*tree](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
-	m.dv.req = pane.NewRequest[*diffResult](pane.RequestConfig{Pane: m.id, Now: m.now})
-	m.sg.svc = pane.NewRequest[[]string](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
-	m.sg.opsReq = pane.NewRequest[opsAnswer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	rc := pane.RequestConfig{Pane: b.ID, Timeout: b.Timeout, Now: b.Now}
+	m.search = pane.NewRequest[searchAnswer](rc)
+	m.trace = pane.NewRequest[*tree](rc)
+	m.sg.svc = pane.NewRequest[[]string](rc)
+	m.sg.opsReq = pane.NewRequest[opsAnswer](rc)
+	// The diff runs several searches, each under its own timeout.
+	rc.Timeout = 0
+	m.dv.req = pane.NewRequest[*diffResult](rc)
 	r := b.Renderer
 	m.form = newForm(r, m.st)
 	m.form.inputs[fieldService].SetValue(cfg.Service)
 	m.filterIn = newFilterInput(r, m.st)
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.spin = pane.NewSpinner(m.b.ID, m.st.Spinner)
 	m.detail = viewport.New(0, 0)
 	m.detail.Style = r.NewStyle()
 	return m
@@ -342,7 +344,7 @@ func (m *Model) waiting() bool {
 }
 
 // window is the search window, resolved now for a live range.
-func (m *Model) window() (time.Time, time.Time) { return m.rng.Window(m.now(), time.Hour) }
+func (m *Model) window() (time.Time, time.Time) { return m.rng.Window(m.b.Now(), time.Hour) }
 
 // runSearch cancels a running search and starts q over the current range.
 func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {

@@ -13,7 +13,6 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -27,7 +26,7 @@ func shopSource() *fakeSource {
 
 func TestSearchFormBuildsTheQuery(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	if m.Editing() {
 		t.Fatal("editing before the form is opened")
 	}
@@ -57,7 +56,7 @@ func TestSearchFormBuildsTheQuery(t *testing.T) {
 
 func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	panetest.Press(m, "i", "enter")
 	if !strings.Contains(m.formErr, "service") || m.mode != modeForm {
 		t.Errorf("empty service: formErr=%q mode=%v", m.formErr, m.mode)
@@ -75,7 +74,7 @@ func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
 }
 
 func TestResultsSortByEachColumn(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	ids := func() []string {
 		var out []string
@@ -106,7 +105,7 @@ func TestResultsSortByEachColumn(t *testing.T) {
 }
 
 func TestOpenTraceShowsCriticalPath(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 200, 50)
+	m, _ := newPlain(t, shopSource(), 200, 50)
 	search(m, "frontend")
 	panetest.Press(m, "s") // by duration: the slow one first
 	settle(m, panetest.Press(m, "enter"))
@@ -135,7 +134,7 @@ func TestOpenTraceShowsCriticalPath(t *testing.T) {
 }
 
 func TestCollapseExpandKeepsSelection(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	settle(m, panetest.Press(m, "enter"))
 	panetest.Press(m, "j", "j") // c1, checkout server span
@@ -148,8 +147,8 @@ func TestCollapseExpandKeepsSelection(t *testing.T) {
 		t.Errorf("after collapse: %d rows, sel %d", len(m.visible), m.selSpan())
 	}
 	panetest.Press(m, "h") // on a folded span, left goes to the parent
-	if m.tr.nodes[m.selSpan()].span.SpanID != "f2" {
-		t.Errorf("left on a folded span went to %s", m.tr.nodes[m.selSpan()].span.SpanID)
+	if selID(m) != "f2" {
+		t.Errorf("left on a folded span went to %s", selID(m))
 	}
 	panetest.Press(m, "j", "l")
 	if len(m.visible) != 10 || m.selSpan() != c1 {
@@ -159,7 +158,7 @@ func TestCollapseExpandKeepsSelection(t *testing.T) {
 	if len(m.visible) != 2 { // the root and its one child, folded
 		t.Errorf("collapse all: %d rows", len(m.visible))
 	}
-	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "f2" {
+	if s := selID(m); s != "f2" {
 		t.Errorf("collapse all moved the cursor to %s, want the nearest shown ancestor f2", s)
 	}
 	panetest.Press(m, "E")
@@ -169,7 +168,7 @@ func TestCollapseExpandKeepsSelection(t *testing.T) {
 }
 
 func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	settle(m, panetest.Press(m, "enter"))
 	panetest.Press(m, "C") // fold everything: matches are hidden
@@ -181,20 +180,14 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 	if len(m.matches) != 2 {
 		t.Fatalf("%d matches for payments, want 2", len(m.matches))
 	}
-	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
-		t.Errorf("first match %s, want p1 (unfolded)", s)
-	}
-	panetest.Press(m, "n")
-	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
-		t.Errorf("n went to %s, want p2", s)
-	}
-	panetest.Press(m, "n")
-	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p1" {
-		t.Errorf("n did not wrap: %s", s)
-	}
-	panetest.Press(m, "N")
-	if s := m.tr.nodes[m.selSpan()].span.SpanID; s != "p2" {
-		t.Errorf("N did not wrap back: %s", s)
+	// The first match is shown unfolded; n and N step and wrap.
+	for _, step := range []struct{ key, want string }{{"", "p1"}, {"n", "p2"}, {"n", "p1"}, {"N", "p2"}} {
+		if step.key != "" {
+			panetest.Press(m, step.key)
+		}
+		if s := selID(m); s != step.want {
+			t.Errorf("after %q: on %s, want %s", step.key, s, step.want)
+		}
 	}
 	if !strings.Contains(m.View(), "/PAYMENTS 2/2") {
 		t.Errorf("status does not show the match position:\n%s", m.View())
@@ -205,8 +198,8 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 	panetest.Press(m, "/")
 	m.filterIn.SetValue("")
 	panetest.Press(m, "req-00000000abcd", "enter")
-	if len(m.matches) != 1 || m.tr.nodes[m.selSpan()].span.SpanID != "f1" {
-		t.Errorf("tag match: %d, sel %s", len(m.matches), m.tr.nodes[m.selSpan()].span.SpanID)
+	if len(m.matches) != 1 || selID(m) != "f1" {
+		t.Errorf("tag match: %d, sel %s", len(m.matches), selID(m))
 	}
 	if m.AtRest() {
 		t.Error("at rest with a filter set: esc clears it")
@@ -218,7 +211,7 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 }
 
 func TestDetailShowsTagsEventsProcess(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 60)
+	m, _ := newPlain(t, shopSource(), 120, 60)
 	search(m, "frontend")
 	settle(m, panetest.Press(m, "enter")) // the failed trace is newest
 	panetest.Press(m, "/", "authorize", "enter", "enter")
@@ -239,28 +232,23 @@ func TestDetailShowsTagsEventsProcess(t *testing.T) {
 }
 
 func TestCopyTraceAndSpanID(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	settle(m, panetest.Press(m, "enter"))
 	panetest.Press(m, "j")
 	for k, want := range map[string]string{"y": "aaaa0000000000000000000000000003", "Y": "f2"} {
-		msgs := run(panetest.Press(m, k))
-		if len(msgs) != 1 {
-			t.Fatalf("%s: %d msgs", k, len(msgs))
-		}
-		c, ok := msgs[0].(pane.CopyMsg)
-		if !ok || c.Text != want || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") {
-			t.Errorf("%s: %#v", k, msgs[0])
+		if got := copied(t, m, k); got != want {
+			t.Errorf("%s copied %q, want %q", k, got, want)
 		}
 	}
 }
 
 func TestLogsPivotFromSpan(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	settle(m, panetest.Press(m, "enter"))
 	panetest.Press(m, "/", "authorize", "enter")
-	msgs := run(panetest.Press(m, "L"))
+	msgs := settle(m, panetest.Press(m, "L"))
 	if len(msgs) != 1 {
 		t.Fatalf("%d msgs", len(msgs))
 	}
@@ -278,7 +266,7 @@ func TestLogsPivotFromSpan(t *testing.T) {
 
 func TestPivotInOpensTraceOrSearches(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	from, to := fixedNow.Add(-10*time.Minute), fixedNow.Add(-5*time.Minute)
 	settle(m, m.Pivot(pane.PivotMsg{Target: pane.TargetTraces, TraceID: "aaaa0000000000000000000000000001", From: from, To: to}))
 	if m.mode != modeTrace || m.tr == nil || m.tr.traceID != "aaaa0000000000000000000000000001" {
@@ -297,7 +285,7 @@ func TestPivotInOpensTraceOrSearches(t *testing.T) {
 }
 
 func TestSelectionIsTheSpanUnderTheCursor(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	if _, ok := m.Selection(); ok {
 		t.Error("a selection with nothing shown")
 	}
@@ -319,7 +307,7 @@ func TestSelectionIsTheSpanUnderTheCursor(t *testing.T) {
 
 func TestStaleResultsAreDropped(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	panetest.Press(m, "i", "frontend")
 	first := panetest.Press(m, "enter")
 	second := panetest.Press(m, "i", "enter")
@@ -341,7 +329,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 
 func TestErrorKeepsOldResults(t *testing.T) {
 	src := shopSource()
-	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, clk := newPlain(t, src, 120, 40)
 	search(m, "frontend")
 	clk.Add(2 * time.Minute)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindUnreachable, Msg: "connection refused \x1b[31mred"})
@@ -363,7 +351,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 func TestCancelWithEsc(t *testing.T) {
 	src := shopSource()
 	src.block = make(chan struct{})
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	cmd := panetest.Press(m, "i", "frontend", "enter")
 	if !m.search.Busy() || m.AtRest() {
 		t.Fatal("not searching")
@@ -380,7 +368,7 @@ func TestCancelWithEsc(t *testing.T) {
 
 func TestRangeMsgReruns(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	_, cmd := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
 	if cmd != nil {
 		t.Error("a range change without a search searched")
@@ -395,11 +383,11 @@ func TestRangeMsgReruns(t *testing.T) {
 }
 
 func TestNoSourceSaysSo(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), nil, 100, 20)
+	m, _ := newPlain(t, nil, 100, 20)
 	if !strings.Contains(m.View(), "No Jaeger is configured") {
 		t.Errorf("view:\n%s", m.View())
 	}
-	if cmd := panetest.Press(m, "i", "frontend", "enter"); cmd != nil && len(run(cmd)) > 0 {
+	if cmd := panetest.Press(m, "i", "frontend", "enter"); cmd != nil && len(settle(m, cmd)) > 0 {
 		t.Error("searched without a source")
 	}
 	if !strings.Contains(m.flash, "no Jaeger") {
@@ -411,7 +399,7 @@ func TestNoSourceSaysSo(t *testing.T) {
 // the returned Cmds call the source: Update and View never do.
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.ANSI256, themes.Dark(), src, 120, 40)
+	m, _ := newTestModel(t, termenv.ANSI256, src, 120, 40)
 	var cmds []tea.Cmd
 	keys := []string{"i", "frontend", "tab", "shift+tab", "down", "up", "enter", "s", "S", "j", "k", "enter",
 		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g"}
@@ -424,32 +412,30 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	cmds = append(cmds, c)
 	// The service list arriving asks for the operations of the service
 	// in the form, through a Cmd too.
-	_, c = m.Update(servicesMsg{Pane: m.id, Seq: m.sg.svc.Seq(), Value: []string{"frontend"}})
+	_, c = m.Update(servicesMsg{Pane: m.b.ID, Seq: m.sg.svc.Seq(), Value: []string{"frontend"}})
 	cmds = append(cmds, c)
 	_ = m.View()
 	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
 	_ = m.View()
 	// The diff: a trace in the waterfall, D, the answer, and every key of
 	// the diff view, with the answer built here rather than by its Cmd.
-	m.Update(traceMsg{Pane: m.id, Seq: m.trace.Seq(), Value: buildTree(diffTraces()[0], m.share)})
+	m.Update(traceMsg{Pane: m.b.ID, Seq: m.trace.Seq(), Value: buildTree(diffTraces()[0], m.share)})
 	_, c = m.Update(panetest.Key("D"))
 	cmds = append(cmds, c)
 	_ = m.View()
 	d := correlate.Diff(*diffTraces()[0], *diffTraces()[1])
-	m.Update(diffMsg{Pane: m.id, Seq: m.dv.req.Seq(), Value: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
+	m.Update(diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Value: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
 	for _, k := range []string{"j", "pgdown", "pgup", "G", "g", "k", "enter", "D", "esc", "D"} {
 		_, c := m.Update(panetest.Key(k))
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
-	m.Update(diffMsg{Pane: m.id, Seq: m.dv.req.Seq(), Err: &correlate.NoBaselineError{}})
+	m.Update(diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Err: &correlate.NoBaselineError{}})
 	_ = m.View()
 	if f, g, s, o := src.finds.Load(), src.gets.Load(), src.svcs.Load(), src.opss.Load(); f != 0 || g != 0 || s != 0 || o != 0 {
 		t.Fatalf("Update/View called the source: %d finds, %d gets, %d services, %d operations", f, g, s, o)
 	}
-	for _, c := range cmds {
-		runNoTick(c)
-	}
+	panetest.Collect(tea.Batch(cmds...), time.Second)
 	if src.finds.Load() == 0 || src.svcs.Load() == 0 || src.opss.Load() == 0 {
 		t.Error("the Cmds did not search or ask for names: the test did not drive the pane")
 	}
@@ -459,7 +445,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 // it (pane.ErrText): its cause, or which backend gave no detail.
 func TestErrorWithoutMessageThroughErrText(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 160, 40)
+	m, _ := newPlain(t, src, 160, 40)
 	src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindServerError})
 	search(m, "frontend")
 	if m.search.Err() == nil {

@@ -114,7 +114,7 @@ func (m *Model) fetchServices() tea.Cmd {
 	if m.src == nil || sg.svc.Busy() {
 		return nil
 	}
-	if at := sg.svc.LastAt(); !at.IsZero() && sg.svc.Err() == nil && m.now().Sub(at) < servicesRefresh {
+	if at := sg.svc.LastAt(); !at.IsZero() && sg.svc.Err() == nil && m.b.Now().Sub(at) < servicesRefresh {
 		return nil
 	}
 	return tea.Batch(sg.svc.Start(m.ctx, listServices(m.src)), m.spin.Start())

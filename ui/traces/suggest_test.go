@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -44,7 +42,7 @@ func formWithNames(t *testing.T, w, h int) (*Model, *fakeSource) {
 	t.Helper()
 	src := shopSource()
 	src.services = slices.Clone(shopServices)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, w, h)
+	m, _ := newPlain(t, src, w, h)
 	cmd := panetest.Press(m, "i")
 	if n := src.svcs.Load(); n != 0 {
 		t.Fatalf("opening the form called Services itself (%d calls)", n)
@@ -137,7 +135,7 @@ func TestOperationsFetchedOncePerService(t *testing.T) {
 func TestStaleSuggestionAnswersAreDropped(t *testing.T) {
 	src := shopSource()
 	src.services = slices.Clone(shopServices)
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	settle(m, panetest.Press(m, "i"))
 	// Two known names in a row: the first answer comes back after the
 	// second was asked for, and is dropped.
@@ -152,9 +150,9 @@ func TestStaleSuggestionAnswersAreDropped(t *testing.T) {
 		t.Error("the current operations answer was not stored")
 	}
 	// An older service list, or one for another pane, changes nothing.
-	m.Update(servicesMsg{Pane: m.id, Seq: m.sg.svc.Seq() - 1, Value: []string{"old"}})
+	m.Update(servicesMsg{Pane: m.b.ID, Seq: m.sg.svc.Seq() - 1, Value: []string{"old"}})
 	m.Update(servicesMsg{Pane: "other", Seq: m.sg.svc.Seq(), Value: []string{"other"}})
-	m.Update(opsMsg{Pane: m.id, Seq: m.sg.opsReq.Seq() - 1, Value: opsAnswer{service: "frontend", names: []string{"old"}}})
+	m.Update(opsMsg{Pane: m.b.ID, Seq: m.sg.opsReq.Seq() - 1, Value: opsAnswer{service: "frontend", names: []string{"old"}}})
 	if !slices.Equal(m.sg.services, shopServices) || m.sg.ops["frontend"] != nil {
 		t.Errorf("stale answers were taken: services %q frontend ops %q", m.sg.services, m.sg.ops["frontend"])
 	}
@@ -164,7 +162,7 @@ func TestSuggestionErrorIsANoteAndTheFormStillWorks(t *testing.T) {
 	src := shopSource()
 	src.namesErr = &sources.Error{Backend: "jaeger", Op: "services", Kind: sources.KindUnreachable,
 		Msg: "connection refused \x1b[2J\x1b]0;x\x07 by 127.0.0.1:16685"}
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 120, 40)
+	m, _ := newPlain(t, src, 120, 40)
 	settle(m, panetest.Press(m, "i"))
 	v := m.View()
 	if !strings.Contains(v, "✗ services unreachable: connection refused") || !strings.Contains(v, "type the name") {
@@ -205,7 +203,7 @@ func TestEscHidesTheListThenClosesTheForm(t *testing.T) {
 }
 
 func TestReverseSortKeepsTheSelectedTrace(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), shopSource(), 120, 40)
+	m, _ := newPlain(t, shopSource(), 120, 40)
 	search(m, "frontend")
 	panetest.Press(m, "s", "j") // by duration; the second longest
 	ids := func() []string {

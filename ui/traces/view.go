@@ -92,10 +92,10 @@ func (m *Model) errText(kind, reason, still string) []string {
 
 func (m *Model) rangeLabel(from, to time.Time) string {
 	layout := "15:04:05"
-	if to.Sub(from) >= 24*time.Hour || from.In(m.loc).Day() != to.In(m.loc).Day() {
+	if to.Sub(from) >= 24*time.Hour || from.In(m.b.Location).Day() != to.In(m.b.Location).Day() {
 		layout = "01-02 15:04"
 	}
-	return from.In(m.loc).Format(layout) + "–" + to.In(m.loc).Format(layout)
+	return from.In(m.b.Location).Format(layout) + "–" + to.In(m.b.Location).Format(layout)
 }
 
 // describe is a search in one line, as the form would read it.
@@ -137,7 +137,7 @@ func (m *Model) resultsHeader() []string {
 			st.Muted.Render(m.rangeLabel(q.Start, q.End)),
 			st.Muted.Render("sorted by "+sortNames[m.sortBy]+" "+m.sortArrow()))
 		if m.search.Err() != nil {
-			status = append(status, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(m.search.LastAt()))+" old"))
+			status = append(status, st.WarnMsg.Render("stale, "+pane.Age(m.b.Now().Sub(m.search.LastAt()))+" old"))
 		}
 	}
 	lines := []string{m.fit(title + " " + strings.Join(status, sep))}
@@ -149,7 +149,7 @@ func (m *Model) resultsHeader() []string {
 	}
 	still := "no earlier results; i edits the search"
 	if m.hasResults {
-		still = fmt.Sprintf("showing the previous %d traces from %s ago", len(m.rows), pane.Age(m.now().Sub(m.search.LastAt())))
+		still = fmt.Sprintf("showing the previous %d traces from %s ago", len(m.rows), pane.Age(m.b.Now().Sub(m.search.LastAt())))
 	}
 	lines = append(lines, m.errLines(m.search.Err(), still)...)
 	lines = append(lines, m.errLines(m.trace.Err(), "the table still works; enter retries")...)
@@ -224,7 +224,7 @@ func (m *Model) table() []string {
 		if i == m.rsel {
 			gutter = "> "
 		}
-		line := gutter + m.tableRow(r.Start.In(m.loc).Format("15:04:05.000"), fmtDur(r.Duration),
+		line := gutter + m.tableRow(r.Start.In(m.b.Location).Format("15:04:05.000"), fmtDur(r.Duration),
 			thousands(r.SpanCount), thousands(r.ErrorCount), root, svcs)
 		line = ansi.Truncate(line, m.width, "…")
 		switch {
@@ -293,12 +293,12 @@ func (m *Model) traceHeader() []string {
 	} else if m.dv.req.Busy() {
 		head = append(head, m.spin.View()+st.Subtle.Render("finding a healthy baseline…"))
 	} else if m.trace.Err() != nil && m.tr != nil {
-		head = append(head, st.WarnMsg.Render("stale, "+pane.Age(m.now().Sub(m.trace.LastAt()))+" old"))
+		head = append(head, st.WarnMsg.Render("stale, "+pane.Age(m.b.Now().Sub(m.trace.LastAt()))+" old"))
 	}
 	lines = append(lines, m.fit(strings.Join(head, sep)))
 	still := "esc goes back to the search"
 	if m.tr != nil {
-		still = "showing the trace fetched " + pane.Age(m.now().Sub(m.trace.LastAt())) + " ago"
+		still = "showing the trace fetched " + pane.Age(m.b.Now().Sub(m.trace.LastAt())) + " ago"
 	}
 	lines = append(lines, m.errLines(m.trace.Err(), still)...)
 	if m.tr == nil {
