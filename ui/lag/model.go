@@ -11,7 +11,6 @@ package lag
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -82,8 +81,6 @@ type Model struct {
 	now     func() time.Time
 	window  time.Duration
 
-	ctx     context.Context
-	cancel  context.CancelFunc
 	onClose []func()
 
 	width, height int
@@ -98,9 +95,7 @@ type Model struct {
 	// The text filter over group and topic.
 	filter pane.Filter
 
-	fetch pane.Request[answer]
-	timer pane.Refresher
-	spin  pane.Spinner
+	fetch pane.Poll[answer]
 
 	hasData  bool
 	shownAt  time.Time
@@ -123,12 +118,9 @@ func New(cfg Config) *Model {
 	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
 		id: b.ID, src: cfg.Source, srcName: cfg.SourceName, queries: cfg.Queries, keys: keys, now: b.Now,
-		window: cfg.Window, timer: pane.NewRefresher(b.ID, cfg.Refresh),
-		st: NewStyles(b.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
+		window: cfg.Window, st: NewStyles(b.Renderer, cfg.Palette), expanded: map[[2]string]bool{},
 	}
-	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now})
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.fetch = pane.NewPoll[answer](pane.PollConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now, Every: cfg.Refresh, Parent: b.Parent, Spinner: m.st.Spinner})
 	m.filter = pane.NewFilter(b.Renderer, m.st.FilterConfig("group or topic", keys.Apply, keys.Collapse))
 	return m
 }
@@ -137,13 +129,12 @@ func New(cfg Config) *Model {
 func (m *Model) Title() string { return "Lag" }
 
 // Init fetches lag and starts the refresh timer.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.refresh(), m.timer.Start(m.ctx)) }
+func (m *Model) Init() tea.Cmd { return m.fetch.Init(m.refresh) }
 
 // Close cancels the running fetch, stops the timer and releases what
 // OnClose registered (a Kafka client's connections).
 func (m *Model) Close() {
-	m.cancel()
-	m.timer.Stop()
+	m.fetch.Close()
 	for _, f := range m.onClose {
 		f()
 	}
@@ -178,33 +169,20 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // ShortHelp is the footer.
-func (m *Model) ShortHelp() []key.Binding {
-	if m.filter.Editing() {
-		return []key.Binding{m.keys.Apply, m.keys.Collapse}
-	}
-	return m.keys.ShortHelp()
-}
+func (m *Model) ShortHelp() []key.Binding { return m.filter.ShortHelp(m.keys.ShortHelp()) }
 
 // FullHelp is the pane's part of the help overlay.
 func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
 
 // Update handles one message and returns the concrete type.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.KeyMsg:
-		return m, m.onKey(msg)
-	case pane.RangeMsg:
-		// Lag is always "now"; the range does not change what it means.
-		return m, nil
-	case resultMsg:
-		if m.fetch.Accept(msg) {
-			m.onResult(msg)
-		}
-	case pane.RefreshTickMsg:
-		cmd, _ := m.timer.Tick(m.ctx, msg, m.fetch.Busy(), m.refresh)
+	if cmd, ok := m.fetch.Update(msg, m.refresh, m.onResult); ok {
 		return m, cmd
-	case pane.SpinMsg:
-		return m, m.spin.Update(msg, m.fetch.Busy())
+	}
+	// Lag is always "now": a range (pane.RangeMsg) does not change what
+	// it means.
+	if msg, ok := msg.(tea.KeyMsg); ok {
+		return m, m.onKey(msg)
 	}
 	return m, nil
 }
@@ -214,7 +192,7 @@ func (m *Model) refresh() tea.Cmd {
 		return nil
 	}
 	at := m.now()
-	return tea.Batch(m.fetch.Start(m.ctx, fetch(m.src, at.Add(-m.window), at)), m.spin.Start())
+	return m.fetch.Start(fetch(m.src, at.Add(-m.window), at))
 }
 
 // onResult shows an accepted answer. After an error the old rows stay;

@@ -110,7 +110,7 @@ func TestOverlappingRefreshDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
-	if _, cmd := m.Update(m.timer.Current()); cmd == nil || m.fetch.Seq() != seq {
+	if _, cmd := m.Update(m.fetch.Tick()); cmd == nil || m.fetch.Seq() != seq {
 		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.fetch.Seq())
 	}
 	close(src.block)
@@ -127,7 +127,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		cmds = append(cmds, c)
 		_ = m.View()
 	}
-	_, c := m.Update(m.timer.Current())
+	_, c := m.Update(m.fetch.Tick())
 	cmds = append(cmds, c)
 	if n := src.calls.Load(); n != 0 {
 		t.Fatalf("Update/View made %d calls", n)

@@ -62,7 +62,7 @@ func (m *Model) headerLine() string {
 	parts = append(parts, "window "+shortDur(m.window), "sort: "+sortNames[m.sortKey]+dir)
 	line := strings.Join(parts, st.Muted.Render(" · "))
 	if m.fetch.Busy() {
-		line += " " + m.spin.View()
+		line += " " + m.fetch.Spinner()
 	}
 	return line
 }

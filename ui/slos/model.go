@@ -10,7 +10,6 @@
 package slos
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -93,9 +92,6 @@ type Model struct {
 	searchDone bool
 	incidents  IncidentLister
 
-	ctx    context.Context
-	cancel context.CancelFunc
-
 	width, height int
 	items         []item
 	visible       []int // indexes into items that pass the filter
@@ -103,9 +99,7 @@ type Model struct {
 
 	filter pane.Filter
 
-	fetch pane.Request[answer]
-	timer pane.Refresher
-	spin  pane.Spinner
+	fetch pane.Poll[answer]
 
 	// The range the root gave us: a past range evaluates at its end.
 	to   time.Time
@@ -124,11 +118,10 @@ func New(cfg Config) *Model {
 	}
 	keys := pane.KeysOr(cfg.Keys, DefaultKeyMap())
 	m := &Model{
-		id: b.ID, src: cfg.Source, keys: keys, now: b.Now, timer: pane.NewRefresher(b.ID, cfg.Refresh),
+		id: b.ID, src: cfg.Source, keys: keys, now: b.Now,
 		st: NewStyles(b.Renderer, cfg.Palette), specErr: cfg.SpecErr, live: cfg.Live || cfg.To.IsZero(), to: cfg.To,
 	}
-	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.fetch = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now})
+	m.fetch = pane.NewPoll[answer](pane.PollConfig{Pane: m.id, Timeout: b.Timeout, Now: m.now, Every: cfg.Refresh, Parent: b.Parent, Spinner: m.st.Spinner})
 	m.configured, m.rules, m.exclusions, m.searched, m.incidents = cfg.SLOs, cfg.Rules, cfg.Exclusions, cfg.Searched, cfg.Incidents
 	m.searchDone = cfg.Rules == nil
 	for _, s := range cfg.SLOs {
@@ -136,7 +129,6 @@ func New(cfg Config) *Model {
 	}
 	m.filter = pane.NewFilter(b.Renderer, m.st.FilterConfig("name, service or status", keys.Apply, keys.Back))
 	m.applyFilter()
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
 	return m
 }
 
@@ -145,13 +137,12 @@ func (m *Model) Title() string { return "SLOs" }
 
 // Init evaluates the SLOs and starts the refresh timer.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.refresh(), m.timer.Start(m.ctx))
+	return m.fetch.Init(m.refresh)
 }
 
 // Close cancels the running refresh and stops the timer.
 func (m *Model) Close() {
-	m.cancel()
-	m.timer.Stop()
+	m.fetch.Close()
 }
 
 // Editing reports whether the filter input has the keyboard.
@@ -169,13 +160,11 @@ func (m *Model) SetSize(w, h int) {
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.filter.Editing() {
-		return []key.Binding{m.keys.Apply, m.keys.Back}
-	}
+	short := m.keys.ShortHelp()
 	if m.filter.Value() != "" {
-		return append(m.keys.ShortHelp(), m.keys.Back)
+		short = append(short, m.keys.Back)
 	}
-	return m.keys.ShortHelp()
+	return m.filter.ShortHelp(short)
 }
 
 // FullHelp is the pane's part of the help overlay.
@@ -183,23 +172,15 @@ func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
 
 // Update handles one message and returns the concrete type.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := m.fetch.Update(msg, m.refresh, m.onResult); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	case pane.RangeMsg:
 		m.to, m.live = msg.To, msg.Live
 		return m, m.refresh()
-	case resultMsg:
-		if m.fetch.Accept(msg) {
-			m.onResult(msg.Value)
-		}
-	case pane.RefreshTickMsg:
-		// An overlapping refresh is dropped, not queued: the one running
-		// will be the fresh data.
-		cmd, _ := m.timer.Tick(m.ctx, msg, m.fetch.Busy(), m.refresh)
-		return m, cmd
-	case pane.SpinMsg:
-		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
 }
@@ -219,13 +200,14 @@ func (m *Model) refresh() tea.Cmd {
 	}
 	req := fetchReq{src: m.src, rules: m.rules, at: m.evalAt(),
 		configured: m.configured, exclusions: m.exclusions, searched: m.searched, incidents: m.incidents}
-	return tea.Batch(m.fetch.Start(m.ctx, fetch(req)), m.spin.Start())
+	return m.fetch.Start(fetch(req))
 }
 
 // onResult shows a refresh's answers. An SLO whose evaluation failed keeps
 // its old one, marked stale; the request's error is the first such
 // failure (fetch returns it beside the answer).
-func (m *Model) onResult(msg answer) {
+func (m *Model) onResult(res resultMsg) {
+	msg := res.Value
 	m.warnings = msg.warnings
 	m.searched, m.searchDone = msg.searched, true
 	m.setSLOs(msg.slos)
@@ -248,8 +230,6 @@ func (m *Model) onResult(msg answer) {
 		m.shownAt = msg.at
 	}
 }
-
-func (m *Model) waiting() bool { return m.fetch.Busy() }
 
 // setSLOs makes the list the refresh's SLOs, in its order, keeping what
 // was known about each SLO still there (by name) and the selection.

@@ -52,7 +52,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 		step(panetest.Key(k))
 	}
 	step(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
-	step(m.timer.Current())
+	step(m.fetch.Tick())
 	if n := src.calls.Load(); n != 0 {
 		t.Fatalf("Update/View made %d backend calls", n)
 	}
@@ -85,7 +85,7 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
-	_, cmd := m.Update(m.timer.Current())
+	_, cmd := m.Update(m.fetch.Tick())
 	if m.fetch.Seq() != seq {
 		t.Fatalf("a tick during a refresh started another (seq %d → %d)", seq, m.fetch.Seq())
 	}
@@ -97,7 +97,7 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 		t.Errorf("r during a refresh: seq %d → %d, flash %q", seq, m.fetch.Seq(), m.flash)
 	}
 	// A tick from a stopped timer generation does nothing.
-	if _, cmd := m.Update(pane.RefreshTickMsg{Pane: m.id, Gen: m.timer.Current().Gen - 1}); cmd != nil {
+	if _, cmd := m.Update(pane.RefreshTickMsg{Pane: m.id, Gen: m.fetch.Tick().Gen - 1}); cmd != nil {
 		t.Error("an old timer's tick was acted on")
 	}
 	close(src.block)

@@ -65,9 +65,9 @@ func (m *Model) headerLine() string {
 			when = "at the range's end, " + m.shownAt.UTC().Format("2006-01-02 15:04") + " UTC"
 		}
 	}
-	line := st.Title.Render("SLOs") + " " + strings.Join(parts, st.Muted.Render(" · ")) + st.Muted.Render(" · "+when+fmt.Sprintf(" · refresh %s", m.timer.Every()))
+	line := st.Title.Render("SLOs") + " " + strings.Join(parts, st.Muted.Render(" · ")) + st.Muted.Render(" · "+when+fmt.Sprintf(" · refresh %s", m.fetch.Every()))
 	if m.fetch.Busy() {
-		line += " " + m.spin.View()
+		line += " " + m.fetch.Spinner()
 	}
 	return line
 }
