@@ -3,36 +3,34 @@ package ui
 import (
 	"context"
 	"errors"
-	"flag"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = panetest.BoolFlag("update", "rewrite golden files")
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
-type fakeClock struct{ t time.Time }
+// newTestModel is a console drawn without colour, on a clock stopped at
+// fixedNow, whose four backends count their pings.
+func newTestModel(t *testing.T, pings *atomic.Int32) (*Model, *panetest.Clock) {
+	return newModelWith(t, termenv.Ascii, pings)
+}
 
-func (c *fakeClock) Now() time.Time { return c.t }
-
-func newTestModel(t *testing.T, profile termenv.Profile, pal themes.Palette, pings *atomic.Int32) (*Model, *fakeClock) {
+// newModelWith is newTestModel drawn with profile (and its palette, see
+// panetest.Renderer).
+func newModelWith(t *testing.T, profile termenv.Profile, pings *atomic.Int32) (*Model, *panetest.Clock) {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	clk := &fakeClock{t: fixedNow}
+	r, pal := panetest.Renderer(profile)
+	clk := panetest.NewClock(fixedNow)
 	ping := func(context.Context) error { pings.Add(1); return nil }
 	m := New(Deps{
 		Context: "dev",
@@ -51,17 +49,8 @@ func newTestModel(t *testing.T, profile termenv.Profile, pal themes.Palette, pin
 	return m, clk
 }
 
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
+// keyMsg is the key message for a key name (see panetest.Key).
+var keyMsg = panetest.Key
 
 // healthy answers the first probe round: loki, prometheus and alertmanager
 // fine, jaeger refused.
@@ -75,7 +64,7 @@ func healthy(m *Model, at time.Time) {
 
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	cmd := m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	for _, k := range []string{"tab", "tab", "shift+tab", "3", "?", "esc", "[", "]", "+", "-", "0"} {
@@ -113,16 +102,16 @@ func runCmd(cmd tea.Cmd) {
 
 func TestStaleHealthResultsDropped(t *testing.T) {
 	var pings atomic.Int32
-	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, clk := newTestModel(t, &pings)
 	m.Init()
-	healthy(m, clk.t)
-	clk.t = clk.t.Add(20 * time.Second)
-	m.Update(tickMsg{at: clk.t}) // starts round 2
+	healthy(m, clk.Now())
+	clk.Add(20 * time.Second)
+	m.Update(tickMsg{at: clk.Now()}) // starts round 2
 	if m.probeSeq != 2 {
 		t.Fatalf("probeSeq = %d, want 2", m.probeSeq)
 	}
 	// A late answer from round 1 must not overwrite round 2's view.
-	m.Update(healthMsg{seq: 1, name: "loki", at: clk.t, err: errors.New("late")})
+	m.Update(healthMsg{seq: 1, name: "loki", at: clk.Now(), err: errors.New("late")})
 	if m.backends[0].state != healthOK {
 		t.Fatalf("stale result applied: %+v", m.backends[0])
 	}
@@ -130,10 +119,10 @@ func TestStaleHealthResultsDropped(t *testing.T) {
 
 func TestOverlappingProbeRoundDropped(t *testing.T) {
 	var pings atomic.Int32
-	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, clk := newTestModel(t, &pings)
 	m.Init() // round 1 in flight
-	clk.t = clk.t.Add(time.Minute)
-	m.Update(tickMsg{at: clk.t})
+	clk.Add(time.Minute)
+	m.Update(tickMsg{at: clk.Now()})
 	if m.probeSeq != 1 {
 		t.Fatalf("a second round started while the first was in flight (seq %d)", m.probeSeq)
 	}
@@ -141,7 +130,7 @@ func TestOverlappingProbeRoundDropped(t *testing.T) {
 
 func TestKeysSwitchPanesAndRange(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	steps := []struct {
 		key        string
@@ -193,74 +182,39 @@ func TestZoomStaysWithinPresets(t *testing.T) {
 }
 
 func TestGoldenViews(t *testing.T) {
+	all := panetest.Shots() // 80x24 and 200x50, each nocolor and 256
+	small := all[:1]        // 80x24 nocolor
 	cases := []struct {
-		name    string
-		w, h    int
-		profile termenv.Profile
-		pal     themes.Palette
-		keys    []string
+		scene string
+		keys  []string
+		shots []panetest.Shot
 	}{
-		{"shell_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), nil},
-		{"shell_200x50_nocolor", 200, 50, termenv.Ascii, themes.NoColor(), nil},
-		{"shell_80x24_256", 80, 24, termenv.ANSI256, themes.Dark(), nil},
-		{"shell_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), nil},
-		{"help_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"?"}},
-		{"palette_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{":", "r"}},
-		{"status_80x24_nocolor", 80, 24, termenv.Ascii, themes.NoColor(), []string{"run:status"}},
-		{"status_200x50_256", 200, 50, termenv.ANSI256, themes.Dark(), []string{"run:status"}},
+		{"shell", nil, all},
+		{"help", []string{"?"}, small},
+		{"palette", []string{":", "r"}, small},
+		{"status", []string{"run:status"}, []panetest.Shot{all[0], all[3]}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var pings atomic.Int32
-			m, clk := newTestModel(t, c.profile, c.pal, &pings)
-			m.Init()
-			m.Update(tea.WindowSizeMsg{Width: c.w, Height: c.h})
-			healthy(m, clk.t.Add(-3*time.Second))
-			for _, k := range c.keys {
-				if verb, ok := strings.CutPrefix(k, "run:"); ok {
-					m.Update(paletteRunMsg{verb: verb})
-					continue
+		for _, s := range c.shots {
+			t.Run(s.Name(c.scene), func(t *testing.T) {
+				var pings atomic.Int32
+				m, clk := newModelWith(t, s.Profile, &pings)
+				m.Init()
+				m.Update(tea.WindowSizeMsg{Width: s.W, Height: s.H})
+				healthy(m, clk.Now().Add(-3*time.Second))
+				for _, k := range c.keys {
+					if verb, ok := strings.CutPrefix(k, "run:"); ok {
+						m.Update(paletteRunMsg{verb: verb})
+						continue
+					}
+					m.Update(keyMsg(k))
 				}
-				m.Update(keyMsg(k))
-			}
-			got := m.View()
-			checkFrame(t, got, c.w, c.h)
-			golden(t, c.name, got)
-		})
-	}
-}
-
-// checkFrame asserts the frame fits the terminal exactly.
-func checkFrame(t *testing.T, frame string, w, h int) {
-	t.Helper()
-	lines := strings.Split(frame, "\n")
-	if len(lines) != h {
-		t.Fatalf("frame has %d lines, want %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if lw := lipgloss.Width(l); lw > w {
-			t.Fatalf("line %d is %d wide, terminal is %d: %q", i, lw, w, l)
+				got := m.View()
+				if n := strings.Count(got, "\n") + 1; n != s.H {
+					t.Fatalf("frame has %d lines, want the terminal's %d", n, s.H)
+				}
+				s.Golden(t, c.scene, got, update())
+			})
 		}
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden %s (run go test ./ui -update): %v", path, err)
-	}
-	if string(want) != got {
-		t.Fatalf("view differs from %s (rerun with -update after checking):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }

@@ -2,15 +2,13 @@ package ui
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // BenchmarkStartToFirstFrame measures building a session's model, its Init
@@ -21,9 +19,8 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	backends := []Backend{{Name: "loki", Ping: ping}, {Name: "prometheus", Ping: ping}, {Name: "alertmanager", Ping: ping}, {Name: "jaeger", Ping: ping}}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		r := lipgloss.NewRenderer(io.Discard)
-		r.SetColorProfile(termenv.ANSI256)
-		m := New(Deps{Context: "dev", Backends: backends, Palette: themes.Dark(), Renderer: r, Now: time.Now})
+		r, pal := panetest.Renderer(termenv.ANSI256)
+		m := New(Deps{Context: "dev", Backends: backends, Palette: pal, Renderer: r, Now: time.Now})
 		_ = m.Init()
 		m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
 		if len(m.View()) == 0 {
@@ -36,9 +33,8 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 // BenchmarkShellFrame is one steady-state frame of the shell at 200x50.
 func BenchmarkShellFrame(b *testing.B) {
 	ping := func(context.Context) error { return nil }
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.ANSI256)
-	m := New(Deps{Context: "dev", Backends: []Backend{{Name: "loki", Ping: ping}}, Palette: themes.Dark(), Renderer: r, Now: time.Now})
+	r, pal := panetest.Renderer(termenv.ANSI256)
+	m := New(Deps{Context: "dev", Backends: []Backend{{Name: "loki", Ping: ping}}, Palette: pal, Renderer: r, Now: time.Now})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
 	b.ReportAllocs()

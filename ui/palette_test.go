@@ -9,9 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -39,7 +37,7 @@ func typeLine(t *testing.T, m *Model, s string) tea.Cmd {
 
 func TestPaletteRange(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	typeLine(t, m, "range 6h")
 	if got := m.rng.Label(fixedNow); got != "last 6h (live)" {
@@ -68,7 +66,7 @@ func TestPaletteRange(t *testing.T) {
 
 func TestPaletteSuggestsAndCompletes(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.palette.contexts = []string{"prod", "staging"}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(keyMsg(":"))
@@ -92,7 +90,7 @@ func TestPaletteSuggestsAndCompletes(t *testing.T) {
 
 func TestPaletteHistory(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	typeLine(t, m, "range 3h")
 	typeLine(t, m, "range 6h")
 	m.Update(keyMsg(":"))
@@ -112,7 +110,7 @@ func TestPaletteHistory(t *testing.T) {
 
 func TestContextSwitchDropsPerContextState(t *testing.T) {
 	var pings atomic.Int32
-	m, clk := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, clk := newTestModel(t, &pings)
 	var closed atomic.Int32
 	m.deps.OpenContext = func(name string) (ContextDeps, error) {
 		if name == "nope" {
@@ -124,7 +122,7 @@ func TestContextSwitchDropsPerContextState(t *testing.T) {
 	m.ctxClose = func() { closed.Add(1) }
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	healthy(m, clk.t)
+	healthy(m, clk.Now())
 	oldLogs := m.ids[m.indexOf(pane.TargetLogs)]
 	oldCtx := m.cctx
 	typeLine(t, m, "range 6h")
@@ -161,7 +159,7 @@ func TestContextSwitchDropsPerContextState(t *testing.T) {
 		t.Fatalf("the range should carry over, got %q", got)
 	}
 	// A probe answer from the old context's round is stale.
-	m.Update(healthMsg{seq: 1, name: "prometheus", at: clk.t, err: errors.New("old")})
+	m.Update(healthMsg{seq: 1, name: "prometheus", at: clk.Now(), err: errors.New("old")})
 	if m.backends[0].state == healthDown {
 		t.Fatal("stale probe from the old context applied")
 	}
@@ -169,7 +167,7 @@ func TestContextSwitchDropsPerContextState(t *testing.T) {
 
 func TestStaleContextSwitchDropped(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	var closed atomic.Int32
 	m.deps.OpenContext = func(name string) (ContextDeps, error) {
 		return ContextDeps{Name: name, Close: func() { closed.Add(1) }}, nil
@@ -197,7 +195,7 @@ func TestStaleContextSwitchDropped(t *testing.T) {
 // KeyRunes message; ":q" typed fast must still quit.
 func TestRuneBurstStillOpensPalette(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":range 6h")})
 	if !m.palette.open || m.palette.input.Value() != "range 6h" {
@@ -219,7 +217,7 @@ func TestRuneBurstStillOpensPalette(t *testing.T) {
 // from a prefix.
 func TestPaletteReachesEveryPaneByName(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	for _, c := range []struct {
 		typed string // what is typed before tab
@@ -245,7 +243,7 @@ func TestPaletteReachesEveryPaneByName(t *testing.T) {
 
 func TestPaletteCompletesCommonPrefix(t *testing.T) {
 	var pings atomic.Int32
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ := newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(keyMsg(":"))
 	if v := typeTab(m, "tr"); v != "trace" {

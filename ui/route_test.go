@@ -7,10 +7,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -56,7 +54,7 @@ func (r routedMsg) PaneID() string { return r.id }
 func withProbes(t *testing.T) (m *Model, traces, incs *[]tea.Msg, tp *probePane, pinned *[]incidents.Evidence) {
 	t.Helper()
 	var pings atomic.Int32
-	m, _ = newTestModel(t, termenv.Ascii, themes.NoColor(), &pings)
+	m, _ = newTestModel(t, &pings)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	traces, incs, pinned = &[]tea.Msg{}, &[]tea.Msg{}, &[]incidents.Evidence{}
 	ti, ii := m.indexOf(pane.TargetTraces), m.indexOf(pane.TargetIncidents)
