@@ -9,6 +9,7 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // idleStore is a store the benchmarks never call: frames and events are
@@ -18,8 +19,7 @@ type idleStore struct{ incidents.Store }
 // bigIncident is an incident with n events, every tenth one evidence,
 // loaded into a pane without a store round trip.
 func bigIncident(b *testing.B, n int) *Model {
-	m := newPane(b, idleStore{}, "", "", termenv.ANSI256, func() time.Time { return fixedNow })
-	m.SetSize(200, 50)
+	m := newPane(b, idleStore{}, "", "", termenv.ANSI256, panetest.NewClock(fixedNow), 200, 50)
 	evs := []incidents.Event{
 		{IncidentID: 1, Seq: 1, Kind: incidents.KindDeclared, Time: fixedNow, Author: "a", Attrs: &incidents.Attributes{Title: "big", Severity: "SEV2"}},
 		{IncidentID: 1, Seq: 2, Kind: incidents.KindMilestone, Milestone: incidents.Started, At: fixedNow.Add(-time.Hour), Time: fixedNow, Author: "a"},

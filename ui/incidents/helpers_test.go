@@ -84,19 +84,17 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	t.Helper()
 	clk := panetest.NewClock(fixedNow)
 	st := newStore(t, clk)
-	m := newPane(t, st, "alice", role, profile, clk.Now)
-	m.SetSize(w, h)
+	m := newPane(t, st, "alice", role, profile, clk, w, h)
 	return &fixture{m: m, store: st, clk: clk, run: panetest.NewRunner(256).Run}
 }
 
-// newPane is a pane on store s as author with role, drawn with profile
-// (and the palette goldens use with it), times shown in UTC, closed when
-// the test ends.
-func newPane(t testing.TB, s incidents.Store, author, role string, profile termenv.Profile, now func() time.Time) *Model {
-	r, pal := panetest.Renderer(profile)
-	m := New(Config{Basics: pane.Basics{Renderer: r, Now: now, Location: time.UTC}, Store: s, Author: author, Role: role, Palette: pal})
-	t.Cleanup(m.Close)
-	return m
+// newPane is a w×h pane on store s as author with role, drawn with
+// profile (and the palette goldens use with it) on clk, times shown in
+// UTC, closed when the test ends.
+func newPane(t testing.TB, s incidents.Store, author, role string, profile termenv.Profile, clk *panetest.Clock, w, h int) *Model {
+	b, pal := panetest.Setup(profile, clk)
+	b.Location = time.UTC
+	return panetest.Open(t, New(Config{Basics: b, Store: s, Author: author, Role: role, Palette: pal}), w, h)
 }
 
 var keyN atomic.Int64

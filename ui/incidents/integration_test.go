@@ -27,9 +27,9 @@ func console(t *testing.T, dsn, author string) *fixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	cs := &countingStore{Store: s}
-	m := newPane(t, cs, author, "commander", termenv.Ascii, nil)
-	m.SetSize(120, 40)
-	return &fixture{m: m, store: cs, clk: panetest.NewClock(time.Now()), run: panetest.NewRunner(256).Run}
+	clk := panetest.NewClock(time.Now())
+	m := newPane(t, cs, author, "commander", termenv.Ascii, clk, 120, 40)
+	return &fixture{m: m, store: cs, clk: clk, run: panetest.NewRunner(256).Run}
 }
 
 // TestTwoConsolesOnPostgres: an event written in one console shows in the

@@ -173,11 +173,9 @@ func New(cfg Config) *Model {
 	}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.textFilter = pane.NewFilter(b.Renderer, pane.FilterConfig{
-		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Input, Placeholder: m.st.Muted},
-		Placeholder: "id, title, service or commander", Limit: 256,
-		Apply: keys.Apply, Cancel: keys.Back, Label: m.st.Subtle, Note: m.st.Muted,
-	})
+	fc := m.st.FilterConfig("id, title, service or commander", keys.Apply, keys.Back)
+	fc.Input.Text = m.st.Input // typed text in the palette's text colour, as in the forms
+	m.textFilter = pane.NewFilter(b.Renderer, fc)
 	m.textFilter.SetWidth(1)
 	return m
 }
