@@ -394,11 +394,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case m.noise.open:
 		return m.onNoiseKey(msg)
 	}
-	if sel, ok := k.Move(msg, m.sel, len(m.rows), m.listHeight()); ok {
-		if !m.detail { // the detail shows one alert: only back and declare apply
-			m.sel = sel
-			m.clamp()
-		}
+	if !m.detail && k.Navigate(msg, &m.sel, &m.top, len(m.rows), m.listHeight()) {
 		return nil
 	}
 	switch {
@@ -418,7 +414,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Declare):
 		return m.declare()
 	case m.detail:
-		// Back and declare only, as for the motion keys.
+		// The detail shows one alert; only back and declare apply.
 	case key.Matches(msg, k.Detail):
 		m.detail = len(m.rows) > 0
 	case key.Matches(msg, k.Filter):

@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/prom"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -309,5 +311,136 @@ func TestGoldenViews(t *testing.T) {
 			sc.run(f.m)
 			s.Golden(t, sc.name, f.m.View(), update())
 		})
+	}
+}
+
+// fakeNoiseProm answers like Prometheus would for a rule that fired four
+// times for 30s, two minutes apart, and one that never fired.
+type fakeNoiseProm struct{}
+
+func (fakeNoiseProm) Query(_ context.Context, expr string, at time.Time) ([]sources.Series, []string, error) {
+	var samples []sources.Sample
+	for f := range 4 {
+		start := at.Add(-time.Hour + time.Duration(f)*2*time.Minute)
+		samples = append(samples, sources.Sample{Time: start, Value: 1}, sources.Sample{Time: start.Add(15 * time.Second), Value: 1})
+	}
+	return []sources.Series{{Labels: map[string]string{"alertname": "FlappyProbe", "alertstate": "firing"}, Samples: samples}}, nil, nil
+}
+
+func (fakeNoiseProm) Rules(context.Context) ([]prom.Rule, error) {
+	return []prom.Rule{
+		{Type: "alerting", Name: "QuietRule", Group: "g", Interval: 15 * time.Second},
+		{Type: "alerting", Name: "FlappyProbe", Group: "g", Interval: 15 * time.Second},
+		{Type: "recording", Name: "job:up:sum", Group: "g"},
+	}, nil
+}
+
+func TestNoiseViewRanksTheFlappingRuleFirst(t *testing.T) {
+	f := loaded(t, "viewer", termenv.Ascii, 80, 24)
+	settle(f.m, panetest.Press(f.m, "S"))
+	v := f.m.View()
+	panetest.CheckFrame(t, "noise", v, 80)
+	lines := strings.Split(v, "\n")
+	if !strings.Contains(lines[0], "Alert noise") || !strings.HasPrefix(strings.TrimSpace(lines[2]), "FlappyProbe") || !strings.Contains(lines[3], "QuietRule") {
+		t.Fatalf("view:\n%s", v)
+	}
+	// 4 firings, 3 of them within the flap window of the previous one,
+	// none actionable (the store is empty but was read).
+	if fs := strings.Fields(lines[2]); fs[1] != "4" || fs[3] != "3" || fs[6] != "0" || fs[7] != "(0%)" {
+		t.Errorf("row %q", lines[2])
+	}
+	if strings.Contains(v, "job:up:sum") {
+		t.Error("a recording rule is listed")
+	}
+	panetest.Press(f.m, "esc")
+	if f.m.noise.open || !f.m.AtRest() {
+		t.Error("esc did not close the noise view")
+	}
+}
+
+// fakeRuleProm is a Prometheus whose PaymentsErrorBurst rule (for 1m)
+// held from three minutes before the alert became active.
+type fakeRuleProm struct{ calls atomic.Int32 }
+
+func (f *fakeRuleProm) Rules(context.Context) ([]prom.Rule, error) {
+	f.calls.Add(1)
+	return []prom.Rule{{Type: "alerting", Name: "PaymentsErrorBurst", Query: "errs > 0.05", For: time.Minute, Interval: 15 * time.Second}}, nil
+}
+
+func (f *fakeRuleProm) QueryRange(_ context.Context, _ string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	f.calls.Add(1)
+	held := fixedNow.Add(-7*time.Minute - 3*time.Minute)
+	var s sources.Series
+	for t := from; !t.After(to); t = t.Add(step) {
+		if !t.Before(held) {
+			s.Samples = append(s.Samples, sources.Sample{Time: t, Value: 0.3})
+		}
+	}
+	return []sources.Series{s}, nil, nil
+}
+
+// TestDeclareUsesHonestMilestones: d in the pane declares with started
+// where the rule began to hold and detected when the alert fired
+// (activeAt + for), as `incident declare --from-alert` does; the rule is
+// read in a Cmd with a spinner, never in Update.
+func TestDeclareUsesHonestMilestones(t *testing.T) {
+	f := loaded(t, "", termenv.Ascii, 120, 30)
+	q := &fakeRuleProm{}
+	f.m.prom = q
+	panetest.Press(f.m, "j") // PaymentsErrorBurst, active 7 minutes ago
+	cmd := panetest.Press(f.m, "d")
+	if q.calls.Load() != 0 || !f.m.prefill.Busy() || !f.m.waiting() || cmd == nil {
+		t.Fatalf("d read Prometheus in Update (%d calls) or started no Cmd (prefilling %v)", q.calls.Load(), f.m.prefill.Busy())
+	}
+	settle(f.m, cmd)
+	inc, err := f.store.Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := fixedNow.Add(-7 * time.Minute)
+	if !inc.Milestones.Detected.Equal(active.Add(time.Minute)) || !inc.Milestones.Started.Equal(active.Add(-3*time.Minute)) {
+		t.Fatalf("started %s detected %s; want %s and %s", inc.Milestones.Started, inc.Milestones.Detected, active.Add(-3*time.Minute), active.Add(time.Minute))
+	}
+	if d, ok := inc.Duration(incidents.MTTD); !ok || d != 4*time.Minute {
+		t.Fatalf("MTTD %v %v; want 4m", d, ok)
+	}
+}
+
+// TestHostileAlertTextNeverReachesTheTerminal: alert names, labels,
+// annotations, values and backend errors are outside text; every frame
+// (list, detail, filter, failed refresh, declare flash) stays clean and
+// fits.
+func TestHostileAlertTextNeverReachesTheTerminal(t *testing.T) {
+	var hostile []sources.Alert
+	for i, h := range panetest.Hostile() {
+		a := alert("A "+h, "critical", "firing", fmt.Sprintf("f%d %s", i, h), time.Duration(i+1)*time.Minute,
+			map[string]string{"service": h, "l " + h: h}, "prometheus "+h)
+		a.Annotations = map[string]string{"summary": h, "description " + h: panetest.HostileLine()}
+		a.Value = h
+		hostile = append(hostile, a)
+	}
+	for _, s := range panetest.Shots() {
+		f := newFixture(t, "", s.Profile, s.W, s.H)
+		f.prom.alerts, f.am.alerts = hostile, hostile[:3]
+		m := f.m
+		check := func(what string) { t.Helper(); panetest.CheckFrame(t, s.Name(what), m.View(), s.W) }
+		settle(m, m.fetch())
+		check("list")
+		if !strings.Contains(m.View(), "A csi red") {
+			t.Fatalf("the hostile alerts were dropped, not cleaned:\n%s", m.View())
+		}
+		settle(m, panetest.Press(m, "j", "j", "enter"))
+		check("detail")
+		panetest.Press(m, "esc", "/", "c", "s", "i")
+		check("filtering")
+		panetest.Press(m, "enter")
+		check("filtered")
+		panetest.Press(m, "esc")
+		settle(m, panetest.Press(m, "d"))
+		check("declared")
+		f.am.err = &sources.Error{Backend: "alertmanager", Kind: sources.KindUnreachable, Msg: panetest.HostileLine()}
+		f.prom.err = errors.New(panetest.HostileLine())
+		settle(m, m.fetch())
+		check("both failed")
 	}
 }

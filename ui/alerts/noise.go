@@ -91,11 +91,9 @@ func (m *Model) onNoiseKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Refresh):
 		return m.fetchNoise()
 	}
-	rep, _ := n.report()
-	if top, ok := k.Move(msg, n.top, len(rep.Rules), m.listHeight()); ok {
-		n.top = top
+	if rep, _ := n.report(); !k.ScrollLines(msg, &n.top, len(rep.Rules), m.listHeight()) {
+		n.top = scrollTop(n.top, len(rep.Rules), m.listHeight())
 	}
-	n.top = scrollTop(n.top, len(rep.Rules), m.listHeight())
 	return nil
 }
 

@@ -317,9 +317,7 @@ func (m *Model) selectedStep() (runbook.Step, bool) {
 // onRunbookKey handles keys while the runbook view is open.
 func (m *Model) onRunbookKey(msg tea.KeyMsg) tea.Cmd {
 	k, rb := m.keys, &m.rb
-	if top, ok := k.Move(msg, rb.top, len(rb.lines), m.rbBodyHeight()); ok {
-		rb.top = top
-		m.clampRunbook()
+	if k.ScrollLines(msg, &rb.top, len(rb.lines), m.rbBodyHeight()) {
 		return nil
 	}
 	switch {
