@@ -8,8 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,14 +103,9 @@ func (lw *LogWriter) Count() int { return lw.n }
 
 // labelString renders {a="1", b="2"} sorted and sanitized.
 func labelString(l map[string]string) string {
-	keys := make([]string, 0, len(l))
-	for k := range l {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
 	b.WriteByte('{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(l)) {
 		if i > 0 {
 			b.WriteString(", ")
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/reltui/reltui/correlate"
@@ -29,17 +28,10 @@ type TraceSummaryJSON struct {
 // WriteTraceSummaries renders a trace search result.
 func WriteTraceSummaries(w io.Writer, f Format, sums []sources.TraceSummary) error {
 	if f == Text {
-		if len(sums) == 0 {
-			_, err := fmt.Fprintln(w, "no traces found")
-			return err
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "TRACE ID\tSTART\tDURATION\tSPANS\tERRORS\tROOT")
-		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s %s\n", s.TraceID, s.Start.UTC().Format("2006-01-02 15:04:05"),
+		return writeTable(w, "no traces found", "TRACE ID\tSTART\tDURATION\tSPANS\tERRORS\tROOT", sums, func(s sources.TraceSummary) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%s %s", s.TraceID, s.Start.UTC().Format("2006-01-02 15:04:05"),
 				s.Duration.Round(time.Microsecond), s.SpanCount, s.ErrorCount, sanitize.Line(s.RootSvc), sanitize.Line(s.RootOp))
-		}
-		return tw.Flush()
+		})
 	}
 	out := make([]TraceSummaryJSON, len(sums))
 	for i, s := range sums {
@@ -157,20 +149,13 @@ type AlertJSON struct {
 // WriteAlerts renders alerts.
 func WriteAlerts(w io.Writer, f Format, alerts []sources.Alert) error {
 	if f == Text {
-		if len(alerts) == 0 {
-			_, err := fmt.Fprintln(w, "no alerts")
-			return err
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "STATE\tNAME\tSOURCE\tACTIVE SINCE\tFINGERPRINT\tLABELS")
-		for _, a := range alerts {
+		return writeTable(w, "no alerts", "STATE\tNAME\tSOURCE\tACTIVE SINCE\tFINGERPRINT\tLABELS", alerts, func(a sources.Alert) string {
 			since := "-"
 			if !a.ActiveAt.IsZero() {
 				since = a.ActiveAt.UTC().Format("2006-01-02 15:04:05")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Line(a.State), sanitize.Line(a.Name), a.Source, since, sanitize.Line(a.Fingerprint), labelString(a.Labels))
-		}
-		return tw.Flush()
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", sanitize.Line(a.State), sanitize.Line(a.Name), a.Source, since, sanitize.Line(a.Fingerprint), labelString(a.Labels))
+		})
 	}
 	out := make([]AlertJSON, len(alerts))
 	for i, a := range alerts {

@@ -3,6 +3,7 @@ package traces
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,23 +190,15 @@ func durText(d time.Duration) string {
 
 // formatTags writes tags back in the form parseTags reads, keys sorted.
 func formatTags(tags map[string]string) string {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
+	parts := make([]string, 0, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		v := tags[k]
 		if v == "" || strings.HasPrefix(v, `"`) || strings.IndexFunc(v, func(r rune) bool {
 			return unicode.IsSpace(r) || !unicode.IsPrint(r)
 		}) >= 0 {
 			v = strconv.Quote(v)
 		}
-		b.WriteString(k + "=" + v)
+		parts = append(parts, k+"="+v)
 	}
-	return b.String()
+	return strings.Join(parts, " ")
 }
