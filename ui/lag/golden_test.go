@@ -10,38 +10,39 @@ import (
 
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
+// fixture is a pane under test with its source and clock.
+type fixture struct {
+	m   *Model
+	src *fakeSource
+	clk *panetest.Clock
+}
+
 func TestGoldenViews(t *testing.T) {
-	scenes := []struct {
-		name string
-		run  func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock)
-	}{
-		{"loading", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { m.Init() }},
-		{"groups", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { load(m) }},
-		{"expanded", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
-			load(m)
-			panetest.Press(m, "enter", "j", "j")
-		}},
-		{"filtering", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
-			load(m)
-			panetest.Press(m, "/", "Pay")
-		}},
-		{"filtered", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
-			load(m)
-			panetest.Press(m, "/", "Pay", "enter", "enter")
-		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
-			load(m)
-			clk.Add(2 * time.Minute)
-			src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
-			settle(m, panetest.Press(m, "r"))
-		}},
+	build := func(t *testing.T, s panetest.Shot) fixture {
+		src := &fakeSource{parts: sample()}
+		m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+		return fixture{m, src, clk}
 	}
-	for _, sc := range scenes {
-		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
-			src := &fakeSource{parts: sample()}
-			m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
-			sc.run(t, m, src, clk)
-			s.Golden(t, sc.name, m.View(), update())
-		})
-	}
+	panetest.Goldens(t, update(), build, func(f fixture) string { return f.m.View() }, []panetest.Scene[fixture]{
+		{Name: "loading", Run: func(t *testing.T, f fixture) { f.m.Init() }},
+		{Name: "groups", Run: func(t *testing.T, f fixture) { load(f.m) }},
+		{Name: "expanded", Run: func(t *testing.T, f fixture) {
+			load(f.m)
+			panetest.Press(f.m, "enter", "j", "j")
+		}},
+		{Name: "filtering", Run: func(t *testing.T, f fixture) {
+			load(f.m)
+			panetest.Press(f.m, "/", "Pay")
+		}},
+		{Name: "filtered", Run: func(t *testing.T, f fixture) {
+			load(f.m)
+			panetest.Press(f.m, "/", "Pay", "enter", "enter")
+		}},
+		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
+			load(f.m)
+			f.clk.Add(2 * time.Minute)
+			f.src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
+			settle(f.m, panetest.Press(f.m, "r"))
+		}},
+	}...)
 }

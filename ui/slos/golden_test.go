@@ -10,34 +10,35 @@ import (
 
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
+// fixture is a pane under test with its source and clock.
+type fixture struct {
+	m   *Model
+	src *fakeProm
+	clk *panetest.Clock
+}
+
 func TestGoldenViews(t *testing.T) {
-	scenes := []struct {
-		name string
-		run  func(t *testing.T, m *Model, src *fakeProm, clk *panetest.Clock)
-	}{
-		{"loading", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) { m.Init() }},
-		{"burning", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) { settle(m, m.Init()) }},
-		{"ticket_selected", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) {
-			settle(m, m.Init())
-			panetest.Press(m, "j")
-		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeProm, clk *panetest.Clock) {
-			settle(m, m.Init())
-			clk.Add(3 * time.Minute)
-			src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
-			settle(m, panetest.Press(m, "r"))
-		}},
-		{"filter", func(t *testing.T, m *Model, _ *fakeProm, _ *panetest.Clock) {
-			settle(m, m.Init())
-			panetest.Press(m, "/", "latency", "enter")
-		}},
+	build := func(t *testing.T, s panetest.Shot) fixture {
+		src := burning()
+		m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+		return fixture{m, src, clk}
 	}
-	for _, sc := range scenes {
-		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
-			src := burning()
-			m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
-			sc.run(t, m, src, clk)
-			s.Golden(t, sc.name, m.View(), update())
-		})
-	}
+	panetest.Goldens(t, update(), build, func(f fixture) string { return f.m.View() }, []panetest.Scene[fixture]{
+		{Name: "loading", Run: func(t *testing.T, f fixture) { f.m.Init() }},
+		{Name: "burning", Run: func(t *testing.T, f fixture) { settle(f.m, f.m.Init()) }},
+		{Name: "ticket_selected", Run: func(t *testing.T, f fixture) {
+			settle(f.m, f.m.Init())
+			panetest.Press(f.m, "j")
+		}},
+		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
+			settle(f.m, f.m.Init())
+			f.clk.Add(3 * time.Minute)
+			f.src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
+			settle(f.m, panetest.Press(f.m, "r"))
+		}},
+		{Name: "filter", Run: func(t *testing.T, f fixture) {
+			settle(f.m, f.m.Init())
+			panetest.Press(f.m, "/", "latency", "enter")
+		}},
+	}...)
 }
