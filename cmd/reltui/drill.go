@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +14,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/drill"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 // drillPoll is how often start asks the rules API about the expected
@@ -51,12 +51,7 @@ func newDrillListCmd(g *globals) *cobra.Command {
 			if f == "json" {
 				return writeJSON(g.stdout, c.Drills)
 			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tALERT\tRUNBOOK\tDESCRIPTION")
-			for _, d := range c.Drills {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sanitize.Line(d.Name), sanitize.Line(d.Alert), orDash(sanitize.Line(d.Runbook)), sanitize.Line(d.Description))
-			}
-			return tw.Flush()
+			return headless.WriteDrillScenarios(g.stdout, c.Drills)
 		}),
 	}
 	o.addOutput(cmd)
@@ -259,8 +254,12 @@ func openScenario(g *globals, name string) (*backends, config.Drill, error) {
 		for _, d := range bs.cfg.Drills {
 			names = append(names, d.Name)
 		}
+		have := strings.Join(names, ", ")
+		if have == "" {
+			have = "-"
+		}
 		bs.Close()
-		return nil, config.Drill{}, usage("context %s has no drill scenario %q (have: %s)", bs.name, name, orDash(strings.Join(names, ", ")))
+		return nil, config.Drill{}, usage("context %s has no drill scenario %q (have: %s)", bs.name, name, have)
 	}
 	return bs, sc, nil
 }

@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +18,6 @@ import (
 	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/storeopen"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
 	"github.com/reltui/reltui/ui/headless"
 	incidentsui "github.com/reltui/reltui/ui/incidents"
@@ -276,10 +273,7 @@ func newIncidentDeclareCmd(g *globals) *cobra.Command {
 			}
 			d.Commander = commander
 			declare := func(ctx context.Context, s incidents.Store) (incidents.Incident, error) { return s.Declare(ctx, d) }
-			return o.said(g, storeReport(g, f, declare, incidentJSON, func(w io.Writer, inc incidents.Incident) error {
-				_, err := fmt.Fprintf(w, "declared %s: %s (%s), started %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title), inc.Severity, incidents.FormatTime(inc.Milestones.Started))
-				return err
-			}))
+			return o.said(g, storeReport(g, f, declare, incidentJSON, headless.WriteDeclared))
 		}),
 	}
 	o.addOutput(cmd)
@@ -306,33 +300,20 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 	defer bs.Close()
 	ctx, cancel := signalContext()
 	defer cancel()
-	var errs []error
-	var found *sources.Alert
-	lookups := []func() ([]sources.Alert, error){}
+	var listers []alertstart.AlertLister
 	if bs.prom != nil {
-		lookups = append(lookups, func() ([]sources.Alert, error) { return bs.prom.Alerts(ctx) })
+		listers = append(listers, bs.prom.Alerts)
 	}
 	if bs.am != nil {
-		lookups = append(lookups, func() ([]sources.Alert, error) { return bs.am.Alerts(ctx, nil) })
+		listers = append(listers, func(ctx context.Context) ([]sources.Alert, error) { return bs.am.Alerts(ctx, nil) })
 	}
-	for _, look := range lookups {
-		as, err := look()
-		errs = append(errs, err)
-		for i := range as {
-			if strings.EqualFold(as[i].Fingerprint, strings.TrimSpace(fp)) {
-				found = &as[i]
-				break
-			}
-		}
-		if found != nil {
-			break
-		}
+	found, err := alertstart.Find(ctx, fp, listers...)
+	var nf *alertstart.NotFoundError
+	if errors.As(err, &nf) && nf.Err == nil {
+		return incidents.Declaration{}, &exitError{code: 1, msg: err.Error() + " (list them with reltui alerts)"}
 	}
-	if found == nil {
-		if err := errors.Join(errs...); err != nil {
-			return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("alert %s not found, and looking failed: %v", fp, err)}
-		}
-		return incidents.Declaration{}, &exitError{code: 1, msg: fmt.Sprintf("no firing or pending alert has fingerprint %s (list them with reltui alerts)", fp)}
+	if err != nil {
+		return incidents.Declaration{}, &exitError{code: 1, msg: err.Error()}
 	}
 	// The backwards evaluation needs Prometheus; without it the alert's
 	// own times still make a record, and the warning says what is missing.
@@ -340,7 +321,7 @@ func declarationFromAlert(g *globals, fp string, now time.Time) (incidents.Decla
 	if bs.prom != nil {
 		q = bs.prom
 	}
-	r := alertstart.Declare(ctx, q, *found, now, grafanaOf(bs.cfg))
+	r := alertstart.Declare(ctx, q, found, now, grafanaOf(bs.cfg))
 	for _, w := range r.Warnings {
 		fmt.Fprintln(g.stderr, "reltui: warning: "+w)
 	}
@@ -375,34 +356,14 @@ func newIncidentListCmd(g *globals) *cobra.Command {
 					out[i].Events = nil
 				}
 				return out
-			}, func(w io.Writer, incs []incidents.Incident) error { return writeIncidentTable(w, incs, time.Now()) })
+			}, func(w io.Writer, incs []incidents.Incident) error {
+				return headless.WriteIncidentTable(w, incs, time.Now())
+			})
 		}),
 	}
 	o.addOutput(cmd)
 	cmd.Flags().StringVar(&status, "status", "all", "open (not resolved), mitigated, resolved or all")
 	return cmd
-}
-
-func writeIncidentTable(w io.Writer, incs []incidents.Incident, now time.Time) error {
-	if len(incs) == 0 {
-		_, err := fmt.Fprintln(w, "no incidents")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tSTARTED\tDURATION\tTITLE")
-	for _, inc := range incs {
-		dur := "-"
-		if st := inc.Milestones.Started; !st.IsZero() {
-			if end := inc.Milestones.Resolved; !end.IsZero() {
-				dur = incidents.FormatDuration(end.Sub(st))
-			} else {
-				dur = incidents.FormatDuration(now.Sub(st)) + "+"
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", incidents.Ref(inc.ID), inc.Severity, inc.Status(),
-			incidents.FormatTime(inc.Milestones.Started), dur, sanitize.Line(inc.Title))
-	}
-	return tw.Flush()
 }
 
 func newIncidentShowCmd(g *globals) *cobra.Command {
@@ -416,110 +377,37 @@ func newIncidentShowCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			get := func(ctx context.Context, s incidents.Store) (incidentShow, error) {
+			get := func(ctx context.Context, s incidents.Store) (headless.IncidentShow, error) {
 				inc, err := s.Get(ctx, id)
 				if err != nil {
-					return incidentShow{}, err
+					return headless.IncidentShow{}, err
 				}
 				v := incidents.NewView(inc)
 				if st := inc.Milestones.Started; !st.IsZero() && len(inc.Services) > 0 {
 					deps, err := s.Deploys(ctx, incidents.DeployFilter{From: st.Add(-incidents.DefaultSuggestWindow), To: st})
 					if err != nil {
-						return incidentShow{}, err
+						return headless.IncidentShow{}, err
 					}
 					v.SuggestedDeploys = incidents.SuggestDeploys(inc, deps, incidents.DefaultSuggestWindow)
 				}
-				out := incidentShow{View: v}
-				out.Changes, out.ChangesError, out.changesRead = incidentChanges(ctx, g, inc, time.Now())
+				out := headless.IncidentShow{View: v}
+				now := time.Now()
+				out.Changes, out.ChangesError, out.ChangesRead = incidentChanges(ctx, g, inc, now)
 				if out.Changes == nil {
-					out.Changes = []incidentsui.Change{}
+					out.Changes = []headless.ShowChange{}
+				}
+				if from, to, ok := incidentsui.ChangeWindow(inc, now); ok {
+					out.WindowFrom, out.WindowTo = from, to
 				}
 				return out, nil
 			}
-			return storeReport(g, f, get, func(v incidentShow) any { return v }, func(w io.Writer, v incidentShow) error {
-				inc := incidents.Build(v.ID, v.Events)
-				if err := writeIncidentText(w, inc); err != nil {
-					return err
-				}
-				if err := writeIncidentChanges(w, v); err != nil {
-					return err
-				}
-				for _, d := range v.SuggestedDeploys {
-					if _, err := fmt.Fprintf(w, "\nsuggested: deploy #%d %s %s at %s, %s before impact began (reltui incident link %d %d)\n", d.ID,
-						sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At),
-						incidents.FormatDuration(inc.Milestones.Started.Sub(d.At)), v.ID, d.ID); err != nil {
-						return err
-					}
-				}
-				return nil
+			return storeReport(g, f, get, func(v headless.IncidentShow) any { return v }, func(w io.Writer, v headless.IncidentShow) error {
+				return headless.WriteIncidentShow(w, v)
 			})
 		}),
 	}
 	o.addOutput(cmd)
 	return cmd
-}
-
-func writeIncidentText(w io.Writer, inc incidents.Incident) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s\n", incidents.Ref(inc.ID), sanitize.Line(inc.Title))
-	fmt.Fprintf(&b, "severity %s  status %s  commander %s  services %s\n", inc.Severity, inc.Status(),
-		orDash(sanitize.Line(inc.Commander)), orDash(sanitize.Line(strings.Join(inc.Services, ", "))))
-	fmt.Fprintf(&b, "kind %s  root cause %s\n", inc.Kind, orDash(sanitize.Line(inc.Category)))
-	fmt.Fprintf(&b, "declared %s by %s\n\nmilestones\n", incidents.FormatTime(inc.DeclaredAt), sanitize.Line(inc.DeclaredBy))
-	for _, m := range incidents.AllMilestones() {
-		fmt.Fprintf(&b, "  %-13s %s\n", m, incidents.FormatTime(inc.Milestones.Get(m)))
-	}
-	b.WriteString("\n")
-	for i, m := range incidents.AllMetrics() {
-		val := "n/a"
-		if d, ok := inc.Duration(m); ok {
-			val = incidents.FormatDuration(d)
-		}
-		if i > 0 {
-			b.WriteString("  ")
-		}
-		fmt.Fprintf(&b, "%s %s", strings.ToUpper(string(m)), val)
-	}
-	b.WriteString("\n")
-	for _, d := range inc.Deploys {
-		fmt.Fprintf(&b, "\nlinked %s #%d %s %s at %s", d.Noun(), d.DeployID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At))
-	}
-	if len(inc.FollowUps) > 0 {
-		b.WriteString("\n\nfollow-ups\n")
-		for _, f := range inc.FollowUps {
-			due := "-"
-			if !f.Due.IsZero() {
-				due = f.Due.UTC().Format("2006-01-02")
-			}
-			fmt.Fprintf(&b, "  #%-3d %-9s due %s  %s  %s\n", f.ID, f.State, due, orDash(sanitize.Line(f.Owner)), sanitize.Line(f.Action))
-		}
-	} else {
-		b.WriteString("\n")
-	}
-	b.WriteString("\ntimeline (UTC; \"happened\" when it differs from when it was recorded)\n")
-	for _, e := range incidents.Timeline(inc) {
-		fmt.Fprintf(&b, "  #%-3d %s  %-10s %s\n", e.Seq, incidents.FormatTime(e.Time), sanitize.Line(e.Author), e.Summary)
-		if !e.Happened.IsZero() {
-			fmt.Fprintf(&b, "        happened %s\n", incidents.FormatTime(e.Happened))
-		}
-		if ev := e.Evidence; ev != nil {
-			if ev.Query != "" {
-				fmt.Fprintf(&b, "        query %s\n", sanitize.Line(ev.Query))
-			}
-			if ev.Link != "" {
-				fmt.Fprintf(&b, "        link  %s\n", sanitize.Line(ev.Link))
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func newIncidentNoteCmd(g *globals) *cobra.Command {
@@ -616,19 +504,7 @@ func (o *incidentOpts) mark(g *globals, f, ref, milestone, at, reason string) er
 func appendAndReport(g *globals, f string, id int64, w incidents.Write) error {
 	appendW := func(ctx context.Context, s incidents.Store) (incidents.Event, error) { return s.Append(ctx, id, w) }
 	return storeReport(g, f, appendW, func(ev incidents.Event) any { return ev }, func(out io.Writer, ev incidents.Event) error {
-		what := strings.ReplaceAll(string(ev.Kind), "_", " ")
-		switch ev.Kind {
-		case incidents.KindMilestone:
-			what = fmt.Sprintf("%s at %s", ev.Milestone, incidents.FormatTime(ev.At))
-		case incidents.KindFollowUp:
-			if fu := ev.Detail.FollowUp; fu.ID == 0 {
-				what = fmt.Sprintf("follow-up #%d added", ev.Seq)
-			} else {
-				what = fmt.Sprintf("follow-up #%d %s", fu.ID, fu.State)
-			}
-		}
-		_, err := fmt.Fprintf(out, "%s #%d: %s (recorded by %s)\n", incidents.Ref(id), ev.Seq, what, sanitize.Line(ev.Author))
-		return err
+		return headless.WriteEvent(out, id, ev)
 	})
 }
 
@@ -654,15 +530,6 @@ func newIncidentExportCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
 	return cmd
-}
-
-func sortedKeys[K ~string, V any](m map[K]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, string(k))
-	}
-	slices.Sort(out)
-	return out
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reltui/reltui/incidents"
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 func newIncidentSetCmd(g *globals) *cobra.Command {
@@ -127,13 +124,6 @@ func (o *incidentOpts) followUp(g *globals, f string, id int64, fu incidents.Fol
 	return o.said(g, appendAndReport(g, f, id, incidents.Write{Key: o.idemKey(), Author: who, Kind: incidents.KindFollowUp, Detail: &incidents.Detail{FollowUp: &fu}}))
 }
 
-// openFollowUp is one row of the open follow-ups list.
-type openFollowUp struct {
-	Incident string             `json:"incident"`
-	Title    string             `json:"title"`
-	FollowUp incidents.FollowUp `json:"follow_up"`
-}
-
 func newFollowUpListCmd(g *globals) *cobra.Command {
 	var o incidentOpts
 	var owner string
@@ -142,60 +132,19 @@ func newFollowUpListCmd(g *globals) *cobra.Command {
 		Short: "Open follow-ups of every incident, oldest due first",
 		Args:  cobra.NoArgs,
 		RunE: o.runE(func(f string, _ []string) error {
-			get := func(ctx context.Context, s incidents.Store) ([]openFollowUp, error) {
+			get := func(ctx context.Context, s incidents.Store) ([]incidents.DueFollowUp, error) {
 				incs, err := s.List(ctx, incidents.Filter{})
 				if err != nil {
 					return nil, err
 				}
-				out := []openFollowUp{}
-				for _, inc := range incs {
-					for _, fu := range inc.OpenFollowUps() {
-						if owner == "" || fu.Owner == owner {
-							out = append(out, openFollowUp{incidents.Ref(inc.ID), inc.Title, fu})
-						}
-					}
-				}
-				sortFollowUps(out)
-				return out, nil
+				return incidents.DueFollowUps(incs, owner), nil
 			}
-			return storeReport(g, f, get, func(v []openFollowUp) any { return v }, writeFollowUps)
+			return storeReport(g, f, get, func(v []incidents.DueFollowUp) any { return v }, headless.WriteDueFollowUps)
 		}),
 	}
 	o.addOutput(cmd)
 	cmd.Flags().StringVar(&owner, "owner", "", "only this owner's")
 	return cmd
-}
-
-// sortFollowUps puts the earliest due first and undated ones last.
-func sortFollowUps(v []openFollowUp) {
-	key := func(x openFollowUp) int64 {
-		if x.FollowUp.Due.IsZero() {
-			return 1 << 62
-		}
-		return x.FollowUp.Due.Unix()
-	}
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && key(v[j]) < key(v[j-1]); j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
-}
-
-func writeFollowUps(w io.Writer, v []openFollowUp) error {
-	if len(v) == 0 {
-		_, err := fmt.Fprintln(w, "no open follow-ups")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INCIDENT\t#\tDUE\tOWNER\tACTION")
-	for _, x := range v {
-		due := "-"
-		if !x.FollowUp.Due.IsZero() {
-			due = x.FollowUp.Due.UTC().Format("2006-01-02")
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", x.Incident, x.FollowUp.ID, due, orDash(sanitize.Line(x.FollowUp.Owner)), sanitize.Line(x.FollowUp.Action))
-	}
-	return tw.Flush()
 }
 
 func newIncidentDeployCmd(g *globals) *cobra.Command {
@@ -222,10 +171,7 @@ func newIncidentDeployCmd(g *globals) *cobra.Command {
 			}
 			w := incidents.DeployWrite{Key: o.idemKey(), Author: who, Service: service, Version: version, At: t, Rollback: rollback}
 			rec := func(ctx context.Context, s incidents.Store) (incidents.Deploy, error) { return s.RecordDeploy(ctx, w) }
-			return o.said(g, storeReport(g, f, rec, func(d incidents.Deploy) any { return d }, func(out io.Writer, d incidents.Deploy) error {
-				_, err := fmt.Fprintf(out, "%s #%d: %s %s at %s (recorded by %s)\n", d.Noun(), d.ID, sanitize.Line(d.Service), sanitize.Line(d.Version), incidents.FormatTime(d.At), sanitize.Line(d.Author))
-				return err
-			}))
+			return o.said(g, storeReport(g, f, rec, func(d incidents.Deploy) any { return d }, headless.WriteDeploy))
 		}),
 	}
 	o.addOutput(cmd)
@@ -258,14 +204,7 @@ func newIncidentDeploysCmd(g *globals) *cobra.Command {
 					v = []incidents.Deploy{}
 				}
 				return v
-			}, func(w io.Writer, v []incidents.Deploy) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tAT\tSERVICE\tVERSION\tKIND\tBY")
-				for _, x := range v {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, incidents.FormatTime(x.At), sanitize.Line(x.Service), orDash(sanitize.Line(x.Version)), x.Noun(), sanitize.Line(x.Author))
-				}
-				return tw.Flush()
-			})
+			}, headless.WriteDeploys)
 		}),
 	}
 	o.addOutput(cmd)

@@ -107,7 +107,7 @@ func TestIncidentFollowUpsDeploysAndClocks(t *testing.T) {
 		t.Fatalf("view: mtti %v deploys %+v suggested %+v follow-ups %+v", v.MTTISeconds, v.Deploys, v.SuggestedDeploys, v.FollowUps)
 	}
 	out, _ = cli(t, 0, "incident", "followup", "list", "-o", "json")
-	var open []openFollowUp
+	var open []incidents.DueFollowUp
 	if err := json.Unmarshal([]byte(out), &open); err != nil || len(open) != 1 || open[0].FollowUp.Action != "canary deploys for payments" {
 		t.Fatalf("open follow-ups %v %s", err, out)
 	}
