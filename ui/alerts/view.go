@@ -16,31 +16,23 @@ import (
 )
 
 // View draws the pane from the model and the clock alone.
-func (m *Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	var lines []string
+func (m *Model) View() string { return pane.Fit(m.width, m.height, m.lines) }
+
+// lines are the lines of what is open: a runbook, the noise table, one
+// alert's detail or the list.
+func (m *Model) lines() []string {
 	switch {
 	case m.rb.open:
 		// A runbook opened from an incident needs no alert source.
-		lines = m.runbookLines()
+		return m.runbookLines()
 	case len(m.srcs) == 0:
-		lines = append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Subtle.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
+		return append([]string{m.st.Title.Render("Alerts")}, wrap(m.st.Subtle.Render("This context has neither Prometheus nor Alertmanager configured, so there are no alerts to show. Add prometheus: or alertmanager: to the context (reltui config check shows what is set)."), m.width)...)
 	case m.noise.open:
-		lines = m.noiseLines()
+		return m.noiseLines()
 	case m.detail:
-		lines = m.detailLines()
-	default:
-		lines = m.listLines()
+		return m.detailLines()
 	}
-	if len(lines) > m.height {
-		lines = lines[:m.height]
-	}
-	for i := range lines {
-		lines[i] = ansi.Truncate(lines[i], m.width, "…")
-	}
-	return strings.Join(lines, "\n")
+	return m.listLines()
 }
 
 func wrap(s string, w int) []string { return strings.Split(ansi.Wrap(s, max(10, w), " "), "\n") }
