@@ -77,12 +77,13 @@ func (m *Model) changesFor(inc incidents.Incident) tea.Cmd {
 	})
 }
 
-// onChanges takes an answer to changesFor when it is the latest: the
-// changes found are kept even when some source failed.
-func (m *Model) onChanges(msg pane.Result[[]Change]) {
-	if m.changeReq.Accept(msg) && m.hasInc {
+// onChanges takes the latest answer to changesFor: the changes found are
+// kept even when some source failed.
+func (m *Model) onChanges(msg pane.Result[[]Change]) tea.Cmd {
+	if m.hasInc {
 		m.changes = msg.Value
 	}
+	return nil
 }
 
 // changeErrLine is the one line saying a change source failed; "" when

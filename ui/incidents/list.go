@@ -25,13 +25,13 @@ func (m *Model) reload() tea.Cmd {
 
 // onList takes the list's answer; after an error the previous list stays
 // on screen and m.list.Err says why.
-func (m *Model) onList(msg pane.Result[listed]) {
-	if msg.Err != nil {
-		return
+func (m *Model) onList(msg pane.Result[listed]) tea.Cmd {
+	if msg.Err == nil {
+		keep := m.selectedID()
+		m.all, m.allDeploys = msg.Value.incs, msg.Value.deploys
+		m.filter(keep)
 	}
-	keep := m.selectedID()
-	m.all, m.allDeploys = msg.Value.incs, msg.Value.deploys
-	m.filter(keep)
+	return nil
 }
 
 // filter rebuilds the rows from the filters, newest incident first, and

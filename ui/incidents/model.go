@@ -249,6 +249,14 @@ func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := pane.Answers(msg,
+		pane.On(&m.list, m.onList),
+		pane.On(&m.open, m.onOpen),
+		pane.On(&m.write, m.onWrite),
+		pane.On(&m.changeReq, m.onChanges),
+	); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
@@ -256,24 +264,10 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		return m, m.pin(msg.Evidence)
 	case pane.PivotMsg:
 		return m, m.Pivot(msg)
-	case pane.Result[listed]:
-		if m.list.Accept(msg) {
-			m.onList(msg)
-		}
-	case pane.Result[opened]:
-		if m.open.Accept(msg) {
-			return m, m.onOpen(msg)
-		}
 	case feedMsg:
 		if m.follow.Current(msg.stamp) && m.hasInc {
 			return m, m.onFeed(msg)
 		}
-	case pane.Result[written]:
-		if m.write.Accept(msg) {
-			return m, m.onWrite(msg)
-		}
-	case pane.Result[[]Change]:
-		m.onChanges(msg)
 	case pinMsg:
 		if msg.pane == m.id {
 			return m, m.onPin(msg)
