@@ -200,9 +200,9 @@ func (m *Model) dropDiff() {
 
 // onDiff shows an accepted diff. After an error the waterfall stays; its
 // header says what failed.
-func (m *Model) onDiff(msg diffMsg) {
+func (m *Model) onDiff(msg diffMsg) tea.Cmd {
 	if msg.Err != nil {
-		return
+		return nil
 	}
 	m.dv.res = msg.Value
 	m.dv.sel, m.dv.top = 0, 0
@@ -210,6 +210,7 @@ func (m *Model) onDiff(msg diffMsg) {
 		m.mode = modeDiff
 	}
 	m.clampDiff()
+	return nil
 }
 
 // diffListHeight is the number of diff rows on screen.

@@ -94,10 +94,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
-	th := m.tableHeight()
-	if sel, ok := k.Move(msg, m.rsel, len(m.rows), th); ok {
-		m.rsel = sel
-		m.clampResults()
+	if k.Navigate(msg, &m.rsel, &m.rtop, len(m.rows), m.tableHeight()) {
 		return nil
 	}
 	switch {
@@ -138,7 +135,6 @@ func (m *Model) resultsKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
-	lh := m.listHeight()
 	cur := m.selSpan()
 	fold := m.selFold() // a fold row has no span: cur is -1 there
 	switch {
@@ -169,9 +165,7 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 	if m.tr == nil {
 		return nil
 	}
-	if sel, ok := k.Move(msg, m.sel, len(m.visible), lh); ok {
-		m.sel = sel
-		m.clampTrace()
+	if k.Navigate(msg, &m.sel, &m.top, len(m.visible), m.listHeight()) {
 		return nil
 	}
 	switch {

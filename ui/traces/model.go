@@ -285,38 +285,34 @@ func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
 
 // Update handles one message and returns the concrete type.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := pane.Answers(msg,
+		pane.On(&m.search, m.onSearch),
+		pane.On(&m.trace, m.onTrace),
+		pane.On(&m.dv.req, m.onDiff),
+		pane.On(&m.sg.svc, m.onServices),
+		pane.On(&m.sg.opsReq, m.onOps),
+	); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	case pane.RangeMsg:
-		m.SetRange(msg.From, msg.To, msg.Live)
-		if m.hasResults || m.search.Busy() {
-			return m, m.runSearch(m.shownQ)
-		}
-	case searchMsg:
-		if m.search.Accept(msg) {
-			m.onSearch(msg)
-		}
-	case traceMsg:
-		if m.trace.Accept(msg) {
-			m.onTrace(msg)
-		}
-	case diffMsg:
-		if m.dv.req.Accept(msg) {
-			m.onDiff(msg)
-		}
-	case servicesMsg:
-		if m.sg.svc.Accept(msg) {
-			return m, m.onServices(msg)
-		}
-	case opsMsg:
-		if m.sg.opsReq.Accept(msg) {
-			m.onOps(msg)
-		}
+		return m, m.onRange(msg)
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
 	}
 	return m, nil
+}
+
+// onRange takes the root's new range and searches it again when a search
+// is shown or running.
+func (m *Model) onRange(msg pane.RangeMsg) tea.Cmd {
+	m.SetRange(msg.From, msg.To, msg.Live)
+	if m.hasResults || m.search.Busy() {
+		return m.runSearch(m.shownQ)
+	}
+	return nil
 }
 
 // Pivot shows what another pane asked for: a trace by id, or a search of
@@ -359,14 +355,15 @@ func (m *Model) runSearch(q jaeger.FindQuery) tea.Cmd {
 
 // onSearch shows an accepted search answer. After an error the previous
 // results stay; the view marks them stale.
-func (m *Model) onSearch(msg searchMsg) {
+func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 	if msg.Err != nil {
-		return
+		return nil
 	}
 	m.hasResults = true
 	m.rows, m.warnings = msg.Value.rows, msg.Value.warnings
 	m.sortRows()
 	m.rsel, m.rtop = 0, 0
+	return nil
 }
 
 // sortRows orders the table by the chosen column, largest (or newest)
@@ -437,9 +434,9 @@ func (m *Model) openTrace(id string) tea.Cmd {
 
 // onTrace shows an accepted trace. After an error the trace shown before,
 // if any, stays; the view marks it stale.
-func (m *Model) onTrace(msg traceMsg) {
+func (m *Model) onTrace(msg traceMsg) tea.Cmd {
 	if msg.Err != nil {
-		return
+		return nil
 	}
 	m.tr = msg.Value
 	clear(m.collapsed)
@@ -450,6 +447,7 @@ func (m *Model) onTrace(msg traceMsg) {
 	if m.mode == modeDetail || m.mode == modeDiff {
 		m.mode = modeTrace
 	}
+	return nil
 }
 
 // rewalk recomputes the rows from the tree and the fold state.

@@ -155,12 +155,12 @@ func (m *Model) onServices(msg servicesMsg) tea.Cmd {
 	return m.fetchOps()
 }
 
-func (m *Model) onOps(msg opsMsg) {
+func (m *Model) onOps(msg opsMsg) tea.Cmd {
 	sg := &m.sg
 	a := msg.Value
 	if msg.Err != nil {
 		sg.opsErr, sg.opsErrFor = msg.Err, a.service
-		return
+		return nil
 	}
 	if sg.opsErrFor == a.service {
 		sg.opsErr, sg.opsErrFor = nil, ""
@@ -170,6 +170,7 @@ func (m *Model) onOps(msg opsMsg) {
 	}
 	sg.ops[a.service] = a.names
 	m.refreshMatches()
+	return nil
 }
 
 // candidates is what the focused field may be completed from.
