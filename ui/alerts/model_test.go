@@ -78,13 +78,11 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	}
 	t.Cleanup(func() { s.Close() })
 	prom, am := sample()
-	r, pal := panetest.Renderer(profile)
-	m := New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: r, Palette: pal,
-		Now: func() time.Time { return fixedNow }, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
+	b, pal := panetest.Setup(profile, panetest.NewClock(fixedNow))
+	m := panetest.Open(t, New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: b.Renderer, Palette: pal,
+		Now: b.Now, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
 		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}},
-		Noise:    NewNoiseSource(fakeNoiseProm{}, s)})
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
+		Noise:    NewNoiseSource(fakeNoiseProm{}, s)}), w, h)
 	return &fixture{m: m, store: s, prom: prom, am: am}
 }
 
@@ -291,27 +289,19 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 }
 
 func TestGoldenViews(t *testing.T) {
-	scenes := []struct {
-		name string
-		run  func(m *Model)
-	}{
-		{"list", func(m *Model) { panetest.Press(m, "j") }},
-		{"detail", func(m *Model) { panetest.Press(m, "j", "enter") }},
-		{"filtered", func(m *Model) { panetest.Press(m, "/", "lag", "enter") }},
-		{"noise", func(m *Model) { settle(m, panetest.Press(m, "S")) }},
-		{"runbook", func(m *Model) {
+	type scene = panetest.Scene[*Model]
+	build := func(t *testing.T, s panetest.Shot) *Model { return loaded(t, "", s.Profile, s.W, s.H).m }
+	panetest.Goldens(t, update(), build, (*Model).View,
+		scene{Name: "list", Run: func(_ *testing.T, m *Model) { panetest.Press(m, "j") }},
+		scene{Name: "detail", Run: func(_ *testing.T, m *Model) { panetest.Press(m, "j", "enter") }},
+		scene{Name: "filtered", Run: func(_ *testing.T, m *Model) { panetest.Press(m, "/", "lag", "enter") }},
+		scene{Name: "noise", Run: func(_ *testing.T, m *Model) { settle(m, panetest.Press(m, "S")) }},
+		scene{Name: "runbook", Run: func(_ *testing.T, m *Model) {
 			selectAlert(m, "PaymentsErrorBurst")
 			settle(m, panetest.Press(m, "o"))
 			panetest.Press(m, "n", "n")
 		}},
-	}
-	for _, sc := range scenes {
-		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
-			f := loaded(t, "", s.Profile, s.W, s.H)
-			sc.run(f.m)
-			s.Golden(t, sc.name, f.m.View(), update())
-		})
-	}
+	)
 }
 
 // fakeNoiseProm answers like Prometheus would for a rule that fired four
