@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/ui/headless"
 )
 
 func newTraceDiffCmd(g *globals) *cobra.Command {
@@ -71,8 +70,7 @@ Exit status: 0 compared, 1 not found, no baseline or failed, 2 bad usage.`,
 				if out == "json" {
 					return writeJSON(g.stdout, d.JSON(b, limit))
 				}
-				writeTraceDiffText(g.stdout, &d, b, limit, listCandidates)
-				return nil
+				return headless.WriteTraceDiffText(g.stdout, &d, b, limit, listCandidates)
 			})
 		},
 	}
@@ -131,114 +129,4 @@ func findBaseline(ctx context.Context, g *globals, c *jaeger.Client, slow source
 		}
 	}
 	return nil, b, fmt.Errorf("baseline %s vanished from the candidates", b.TraceID)
-}
-
-// writeTraceDiffText prints the header and the ranked rows.
-func writeTraceDiffText(w io.Writer, d *correlate.TraceDiff, b correlate.Baseline, limit int, listCandidates bool) {
-	side := func(label string, s correlate.TraceSide) {
-		errs := ""
-		if s.Errors > 0 {
-			errs = fmt.Sprintf(", %d errors", s.Errors)
-		}
-		fmt.Fprintf(w, "%-9s %s  %s %s  %s  (%d spans%s)\n", label, s.TraceID, sanitizeLine(s.Service), sanitizeLine(s.Operation),
-			fmtDur(s.Duration), s.Spans, errs)
-	}
-	side("slow", d.Slow)
-	side("baseline", d.Base)
-	fmt.Fprintf(w, "extra     %s\n", fmtDelta(d.Slow.Duration-d.Base.Duration))
-	fmt.Fprintf(w, "why this baseline: %s\n", sanitizeLine(b.Reason))
-	if n := len(b.Considered); n > 0 {
-		fmt.Fprintf(w, "candidates: %d considered: %s\n", n, sanitizeLine(correlate.TallyCandidates(b.Considered)))
-	}
-	for _, n := range b.Notes {
-		fmt.Fprintf(w, "note: %s\n", sanitizeLine(n))
-	}
-	fmt.Fprintf(w, "spans: %d in both, %d only in slow, %d only in baseline\n", d.Matched, d.OnlySlow, d.OnlyBase)
-	fmt.Fprintf(w, "ranked %s\n\n", correlate.RankingRule)
-
-	n := len(d.Rows)
-	if limit > 0 && limit < n {
-		n = limit
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tEXPLAINS\tCRIT slow/base\tSELF Δ\tTOTAL slow/base\tTOTAL Δ\tERR\tIN\tSPAN\tUNDER")
-	for i, r := range d.Rows[:n] {
-		name := sanitizeLine(r.Service + " " + r.Operation)
-		if r.Ordinal > 0 {
-			name += fmt.Sprintf("#%d", r.Ordinal+1)
-		}
-		under := "(root)"
-		if r.Parent >= 0 {
-			under = sanitizeLine(d.Path(r.Parent))
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, fmtDelta(r.CriticalDelta),
-			pair(r, func(s correlate.DiffSide) time.Duration { return s.Critical }), fmtDelta(r.SelfDelta),
-			pair(r, func(s correlate.DiffSide) time.Duration { return s.Total }), fmtDelta(r.TotalDelta),
-			errMark(r), presence(r.Presence), name, under)
-	}
-	tw.Flush()
-	if n < len(d.Rows) {
-		fmt.Fprintf(w, "… %d more rows (--limit 0 shows all)\n", len(d.Rows)-n)
-	}
-	if listCandidates && len(b.Considered) > 0 {
-		fmt.Fprintln(w, "\ncandidates considered:")
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, c := range b.Considered {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.TraceID, c.Start.UTC().Format("15:04:05"), fmtDur(c.Duration), sanitizeLine(c.Reason))
-		}
-		tw.Flush()
-	}
-}
-
-// pair prints a row's value in both traces, "-" where the span is absent.
-func pair(r correlate.DiffRow, get func(correlate.DiffSide) time.Duration) string {
-	s, b := "-", "-"
-	if r.Presence != correlate.OnlyBase {
-		s = fmtDur(get(r.Slow))
-	}
-	if r.Presence != correlate.OnlySlow {
-		b = fmtDur(get(r.Base))
-	}
-	return s + "/" + b
-}
-
-func errMark(r correlate.DiffRow) string {
-	switch {
-	case r.Slow.Error && r.Base.Error:
-		return "both"
-	case r.Slow.Error:
-		return "slow"
-	case r.Base.Error:
-		return "base"
-	}
-	return ""
-}
-
-func presence(p correlate.Presence) string {
-	switch p {
-	case correlate.OnlySlow:
-		return "slow only"
-	case correlate.OnlyBase:
-		return "base only"
-	}
-	return "both"
-}
-
-// fmtDur rounds for reading: 0.1 ms under a second, ms above.
-func fmtDur(d time.Duration) string {
-	if d == 0 {
-		return "0"
-	}
-	if d < time.Second && d > -time.Second {
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Millisecond).String()
-}
-
-// fmtDelta is fmtDur with a sign.
-func fmtDelta(d time.Duration) string {
-	if d > 0 {
-		return "+" + fmtDur(d)
-	}
-	return fmtDur(d)
 }
