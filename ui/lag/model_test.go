@@ -119,25 +119,10 @@ func TestOverlappingRefreshDropped(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := &fakeSource{parts: sample()}
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
-	var cmds []tea.Cmd
-	cmds = append(cmds, m.Init())
+	cmds := []tea.Cmd{m.Init()}
 	m.Update(answerMsg(m, fixedNow, sample()))
-	for _, k := range []string{"j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g"} {
-		_, c := m.Update(panetest.Key(k))
-		cmds = append(cmds, c)
-		_ = m.View()
-	}
-	_, c := m.Update(m.fetch.Tick())
-	cmds = append(cmds, c)
-	if n := src.calls.Load(); n != 0 {
-		t.Fatalf("Update/View made %d calls", n)
-	}
-	for _, c := range cmds {
-		panetest.Collect(c, 200*time.Millisecond)
-	}
-	if src.calls.Load() == 0 {
-		t.Fatal("the Cmds did not fetch")
-	}
+	cmds = append(cmds, panetest.Steps(m, "j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g", m.fetch.Tick())...)
+	panetest.OnlyCmdsCall(t, src.calls.Load, cmds, 200*time.Millisecond)
 }
 
 func TestSparkline(t *testing.T) {

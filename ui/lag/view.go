@@ -106,7 +106,7 @@ func (m *Model) body() []string {
 		return []string{st.Muted.Render(fmt.Sprintf("No group or topic matches %q (esc clears the filter).", m.filter.Value()))}
 	}
 	c := m.cols()
-	head := "  " + pad("STATUS", 8) + pad("GROUP / TOPIC", c.name+1) + padLeft("LAG MSGS", c.msgs) + padLeft("LAG SECS", c.secs) + "  " + pad("METHOD", c.method) + " TREND"
+	head := "  " + pane.PadRight("STATUS", 8) + pane.PadRight("GROUP / TOPIC", c.name+1) + pane.PadLeft("LAG MSGS", c.msgs) + pane.PadLeft("LAG SECS", c.secs) + "  " + pane.PadRight("METHOD", c.method) + " TREND"
 	out := []string{st.Header.Render(head)}
 	lh := m.listHeight()
 	for i := m.top; i < len(m.rows) && i < m.top+lh; i++ {
@@ -150,9 +150,9 @@ func (m *Model) row(i int, c columns) string {
 		marker = "> "
 	}
 	label := ansi.Truncate(indent+foldTag+sanitize.Line(name), c.name, "…")
-	line := marker + st.status(status).Render(pad(string(status), 8)) + pad(label, c.name+1) +
-		padLeft(fmt.Sprintf("%.0f", msgs), c.msgs) + padLeft(secondsText(secs), c.secs) + "  " +
-		st.Muted.Render(pad(methodText(method, c.method), c.method)) + " " + st.Spark.Render(sparkline(trend, c.trend))
+	line := marker + st.status(status).Render(pane.PadRight(string(status), 8)) + pane.PadRight(label, c.name+1) +
+		pane.PadLeft(fmt.Sprintf("%.0f", msgs), c.msgs) + pane.PadLeft(secondsText(secs), c.secs) + "  " +
+		st.Muted.Render(pane.PadRight(methodText(method, c.method), c.method)) + " " + st.Spark.Render(sparkline(trend, c.trend))
 	if i == m.sel {
 		w := lipgloss.Width(line)
 		line = st.Selected.Render(line + strings.Repeat(" ", max(0, m.width-w)))
@@ -270,19 +270,6 @@ func sparkline(vs []float64, w int) string {
 	return b.String()
 }
 
-func pad(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return s + strings.Repeat(" ", d)
-	}
-	return s
-}
-
-func padLeft(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return strings.Repeat(" ", d) + s
-	}
-	return s
-}
 
 // counted writes "1 group" or "3 groups".
 func counted(n int, one, many string) string {

@@ -40,28 +40,11 @@ func TestInitEvaluatesEverySLO(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := burning()
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
-	var cmds []tea.Cmd
-	step := func(msg tea.Msg) {
-		_, cmd := m.Update(msg)
-		cmds = append(cmds, cmd)
-		_ = m.View()
-	}
-	cmds = append(cmds, m.Init())
+	cmds := []tea.Cmd{m.Init()}
 	_ = m.View()
-	for _, k := range []string{"j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter"} {
-		step(panetest.Key(k))
-	}
-	step(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true})
-	step(m.fetch.Tick())
-	if n := src.calls.Load(); n != 0 {
-		t.Fatalf("Update/View made %d backend calls", n)
-	}
-	for _, c := range cmds {
-		panetest.Collect(c, 200*time.Millisecond)
-	}
-	if src.calls.Load() == 0 {
-		t.Fatal("the Cmds did not query")
-	}
+	cmds = append(cmds, panetest.Steps(m, "j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter",
+		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true}, m.fetch.Tick())...)
+	panetest.OnlyCmdsCall(t, src.calls.Load, cmds, 200*time.Millisecond)
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {

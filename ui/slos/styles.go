@@ -11,17 +11,15 @@ import (
 // Styles are the pane's styles for one session.
 type Styles struct {
 	pane.BaseStyles
+	// Header is the list's column header.
 	Header lipgloss.Style
-
-	Page      lipgloss.Style
-	Ticket    lipgloss.Style
-	OK        lipgloss.Style
-	NoData    lipgloss.Style
-	BarFull   lipgloss.Style
-	BarEmpty  lipgloss.Style
-	Chart     lipgloss.Style
-	ChartHot  lipgloss.Style
-	Threshold lipgloss.Style
+	// Page, Ticket, OK and NoData draw the statuses.
+	Page, Ticket, OK, NoData lipgloss.Style
+	// BarFull and BarEmpty draw the error budget's bar.
+	BarFull, BarEmpty lipgloss.Style
+	// Chart draws the burn history, ChartHot its part above the
+	// threshold, and Threshold the threshold's line.
+	Chart, ChartHot, Threshold lipgloss.Style
 }
 
 // NewStyles builds the styles for palette p on renderer r.

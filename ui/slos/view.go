@@ -137,7 +137,7 @@ func (m *Model) nameWidth() int {
 }
 
 func (m *Model) listHeader() string {
-	h := "  " + pad("STATUS", statusWidth) + pad("SLO", m.nameWidth()+1) + pad("BUDGET LEFT", m.barWidth()+7) + padLeft("BURN 1h", burnWidth)
+	h := "  " + pane.PadRight("STATUS", statusWidth) + pane.PadRight("SLO", m.nameWidth()+1) + pane.PadRight("BUDGET LEFT", m.barWidth()+7) + pane.PadLeft("BURN 1h", burnWidth)
 	if m.width >= 140 {
 		h += "  WHY"
 	}
@@ -169,14 +169,14 @@ func (m *Model) row(p int) string {
 	if selected {
 		marker = "▸ "
 	}
-	status := st.status(it.eval.Status).Render(pad(statusLabel(it), statusWidth))
+	status := st.status(it.eval.Status).Render(pane.PadRight(statusLabel(it), statusWidth))
 	if !it.has {
-		status = st.NoData.Render(pad(statusLabel(it), statusWidth))
+		status = st.NoData.Render(pane.PadRight(statusLabel(it), statusWidth))
 	}
-	name := pad(ansi.Truncate(sanitize.Line(it.s.Name), m.nameWidth(), "…"), m.nameWidth()+1)
-	line := marker + status + name + m.bar(it) + " " + padLeft(rateText(it.eval.BurnRate1h), burnWidth)
+	name := pane.PadRight(ansi.Truncate(sanitize.Line(it.s.Name), m.nameWidth(), "…"), m.nameWidth()+1)
+	line := marker + status + name + m.bar(it) + " " + pane.PadLeft(rateText(it.eval.BurnRate1h), burnWidth)
 	if !it.has {
-		line = marker + status + name + pad("", m.barWidth()+7) + " " + padLeft("-", burnWidth)
+		line = marker + status + name + pane.PadRight("", m.barWidth()+7) + " " + pane.PadLeft("-", burnWidth)
 	}
 	if m.width >= 140 && it.has {
 		line += "  " + st.Muted.Render(sanitize.Line(it.eval.Sentence()))
@@ -194,7 +194,7 @@ func (m *Model) bar(it *item) string {
 	bw := m.barWidth()
 	e := it.eval
 	if !e.BudgetKnown {
-		return st.BarEmpty.Render(strings.Repeat("░", bw)) + pad(" ?", 6)
+		return st.BarEmpty.Render(strings.Repeat("░", bw)) + pane.PadRight(" ?", 6)
 	}
 	f := math.Min(math.Max(e.BudgetRemaining, 0), 1)
 	n := int(math.Round(f * float64(bw)))
@@ -209,7 +209,7 @@ func (m *Model) bar(it *item) string {
 	if e.BudgetRemaining < 0 {
 		pct = "spent"
 	}
-	return full.Render(strings.Repeat("█", n)) + st.BarEmpty.Render(strings.Repeat("░", bw-n)) + " " + pad(pct, 6)
+	return full.Render(strings.Repeat("█", n)) + st.BarEmpty.Render(strings.Repeat("░", bw-n)) + " " + pane.PadRight(pct, 6)
 }
 
 // detail is the selected SLO: what it promises, the sentence, the alert
@@ -326,7 +326,7 @@ func (m *Model) chart(it *item, h int) []string {
 			yl = "0×"
 		}
 		var b strings.Builder
-		b.WriteString(st.Muted.Render(padLeft(yl, labelW) + "│"))
+		b.WriteString(st.Muted.Render(pane.PadLeft(yl, labelW) + "│"))
 		// Cells are styled in runs: one Render per run of the same style,
 		// not one per cell.
 		var run strings.Builder
@@ -432,16 +432,3 @@ func objective(o float64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", p), "0"), ".") + "%"
 }
 
-func pad(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return s + strings.Repeat(" ", d)
-	}
-	return s
-}
-
-func padLeft(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return strings.Repeat(" ", d) + s
-	}
-	return s
-}
