@@ -6,7 +6,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -74,21 +73,18 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmd, m.fetchOps())
 }
 
+// filterKey drives the span filter's input: enter applies it and steps
+// to the first match, esc leaves the filter as it was.
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		m.filterIn.Blur()
-		m.mode = modeTrace
-		return nil
-	case key.Matches(msg, m.keys.Run):
-		m.filterIn.Blur()
-		m.mode = modeTrace
-		m.setFilter(sanitize.Line(m.filterIn.Value()))
-		m.step(1, true)
-		return nil
+	ev, cmd := m.spanFilter.Update(msg)
+	if ev == pane.FilterTyping {
+		return cmd
 	}
-	var cmd tea.Cmd
-	m.filterIn, cmd = m.filterIn.Update(msg)
+	m.mode = modeTrace
+	if ev == pane.FilterApplied {
+		m.setFilter(m.spanFilter.Value())
+		m.step(1, true)
+	}
 	return cmd
 }
 
@@ -145,6 +141,7 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 			m.flash = "diff cancelled"
 		case m.filter != "":
 			m.setFilter("")
+			m.spanFilter.Clear()
 		case m.trace.Busy():
 			m.trace.Stop()
 			m.flash = "fetch cancelled"
@@ -220,9 +217,7 @@ func (m *Model) traceKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Filter):
 		m.mode = modeFilter
-		m.filterIn.SetValue(m.filter)
-		m.filterIn.CursorEnd()
-		m.filterIn.Focus()
+		return m.spanFilter.Open()
 	case key.Matches(msg, k.Next):
 		m.step(1, false)
 	case key.Matches(msg, k.Prev):

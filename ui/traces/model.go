@@ -22,10 +22,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
@@ -118,7 +116,7 @@ type Model struct {
 	form          form
 	formErr       string
 	sg            suggest
-	filterIn      textinput.Model
+	spanFilter    pane.Filter
 	spin          pane.Spinner
 	detail        viewport.Model
 	flash         string
@@ -196,18 +194,15 @@ func New(cfg Config) *Model {
 	r := b.Renderer
 	m.form = newForm(r, m.st)
 	m.form.inputs[fieldService].SetValue(cfg.Service)
-	m.filterIn = newFilterInput(r, m.st)
+	m.spanFilter = pane.NewFilter(r, pane.FilterConfig{
+		Input:       pane.InputStyle{Prompt: m.st.Prompt, Text: m.st.Query, Placeholder: m.st.Muted},
+		Placeholder: "service, operation, span id or tag text", Limit: 1024,
+		Apply: m.keys.Run, Cancel: m.keys.Back,
+	})
 	m.spin = pane.NewSpinner(m.b.ID, m.st.Spinner)
 	m.detail = viewport.New(0, 0)
 	m.detail.Style = r.NewStyle()
 	return m
-}
-
-func newFilterInput(r *lipgloss.Renderer, st Styles) textinput.Model {
-	f := newForm(r, st).inputs[0]
-	f.Prompt = "/"
-	f.Placeholder = "service, operation, span id or tag text"
-	return f
 }
 
 // Title is the tab label.
@@ -240,7 +235,7 @@ func (m *Model) AtRest() bool {
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(1, w), max(1, h)
 	m.form.setWidth(m.width - formLabelWidth - 1)
-	m.filterIn.Width = max(1, m.width-2)
+	m.spanFilter.SetWidth(m.width - 2)
 	m.detail.Width, m.detail.Height = m.width, max(1, m.height-1)
 	if m.mode == modeDetail {
 		m.refreshDetail()

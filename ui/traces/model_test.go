@@ -193,11 +193,7 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 		t.Errorf("status does not show the match position:\n%s", m.View())
 	}
 	// Tag text matches too.
-	panetest.Press(m, "/", "esc")
-	m.filterIn.SetValue("")
-	panetest.Press(m, "/")
-	m.filterIn.SetValue("")
-	panetest.Press(m, "req-00000000abcd", "enter")
+	panetest.Press(m, "/", "ctrl+u", "req-00000000abcd", "enter")
 	if len(m.matches) != 1 || selID(m) != "f1" {
 		t.Errorf("tag match: %d, sel %s", len(m.matches), selID(m))
 	}

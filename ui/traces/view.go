@@ -672,7 +672,7 @@ func (m *Model) bottomLine() string {
 	st := &m.st
 	switch {
 	case m.mode == modeFilter:
-		return m.filterIn.View()
+		return m.spanFilter.View()
 	case m.flash != "":
 		return m.fit(st.Subtle.Render(m.flash))
 	case m.mode == modeDiff:
