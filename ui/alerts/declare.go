@@ -87,7 +87,8 @@ func (m *Model) declare() tea.Cmd {
 
 // onPrefilled keeps the declaration, key and all, so d after a failed
 // declare retries the same request, then declares.
-func (m *Model) onPrefilled(p prefilled) tea.Cmd {
+func (m *Model) onPrefilled(msg pane.Result[prefilled]) tea.Cmd {
+	p := msg.Value
 	d := p.res.Declaration
 	d.Key, d.Author = newKey(), m.author
 	m.pending[p.firing] = d

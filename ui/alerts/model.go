@@ -275,43 +275,26 @@ func fetchAlerts(srcs []Source) func(context.Context) (fetched, error) {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := pane.Answers(msg,
+		pane.On(&m.list, m.onAlerts),
+		pane.On(&m.prefill, m.onPrefilled),
+		pane.On(&m.decl, m.onDeclared),
+		pane.On(&m.noise.req, m.onNoise),
+		pane.On(&m.rbDoc, m.onRunbook),
+		pane.On(&m.rbDone, m.onStepsDone),
+		m.onRecorded,
+	); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
-	case pane.Result[fetched]:
-		if m.list.Accept(msg) {
-			m.onAlerts(msg)
-		}
-	case pane.Result[declared]:
-		if m.decl.Accept(msg) {
-			return m, m.onDeclared(msg)
-		}
-	case pane.Result[prefilled]:
-		if m.prefill.Accept(msg) {
-			return m, m.onPrefilled(msg.Value)
-		}
 	case pane.RefreshTickMsg:
 		cmd, _ := m.refresh.Tick(m.ctx, msg, m.list.Busy(), m.fetch)
 		return m, cmd
-	case pane.Result[noiseReport]:
-		if m.noise.req.Accept(msg) {
-			m.noise.warnings = msg.Value.warnings
-		}
-	case pane.Result[stepsDone]:
-		if m.rbDone.Accept(msg) {
-			m.onStepsDone(msg.Value)
-		}
-	case pane.Result[runbook.Loaded]:
-		if m.rbDoc.Accept(msg) {
-			m.onRunbook(msg)
-		}
 	case StepDoneMsg:
 		if msg.Pane == m.b.ID {
 			return m, m.onStepDone(msg)
-		}
-	case pane.Result[recorded]:
-		if r := m.recording[msg.Value.step]; r != nil && r.Accept(msg) {
-			m.onStepRecorded(msg)
 		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.waiting())
@@ -332,10 +315,10 @@ func (m *Model) loaded() (bool, time.Time) {
 	return ok, m.list.LastAt()
 }
 
-func (m *Model) onAlerts(msg pane.Result[fetched]) {
+func (m *Model) onAlerts(msg pane.Result[fetched]) tea.Cmd {
 	m.errs = msg.Value.errs
 	if msg.Err != nil {
-		return // every source failed: keep what is on screen
+		return nil // every source failed: keep what is on screen
 	}
 	var keep string
 	if it, ok := m.selected(); ok {
@@ -343,6 +326,7 @@ func (m *Model) onAlerts(msg pane.Result[fetched]) {
 	}
 	m.items = merge(msg.Value.batches)
 	m.refilter(keep)
+	return nil
 }
 
 func (m *Model) refilter(keep string) {

@@ -77,6 +77,11 @@ func (m *Model) fetchNoise() tea.Cmd {
 	}), m.spin.Start())
 }
 
+func (m *Model) onNoise(msg pane.Result[noiseReport]) tea.Cmd {
+	m.noise.warnings = msg.Value.warnings
+	return nil
+}
+
 // report is the last good noise report, and whether there is one.
 func (n *noiseState) report() (alertnoise.Report, bool) {
 	r, ok := n.req.Last()

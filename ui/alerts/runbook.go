@@ -207,9 +207,10 @@ func firingKey(a sources.Alert) string {
 	return fmt.Sprintf("%s@%d", a.Fingerprint, a.ActiveAt.UnixNano())
 }
 
-func (m *Model) onStepsDone(msg stepsDone) {
+func (m *Model) onStepsDone(res pane.Result[stepsDone]) tea.Cmd {
+	msg := res.Value
 	if msg.incID == 0 {
-		return
+		return nil
 	}
 	if m.rb.incID == 0 {
 		m.rb.incID = msg.incID
@@ -219,12 +220,14 @@ func (m *Model) onStepsDone(msg stepsDone) {
 			m.rb.done[n] = at
 		}
 	}
+	return nil
 }
 
-func (m *Model) onRunbook(msg pane.Result[runbook.Loaded]) {
+func (m *Model) onRunbook(msg pane.Result[runbook.Loaded]) tea.Cmd {
 	m.rb.doc, m.rb.err, m.rb.loaded = msg.Value, msg.Err, msg.Err == nil
 	m.rb.width = 0
 	m.renderRunbook()
+	return nil
 }
 
 // renderRunbook renders the Markdown for the pane's width (CPU only, no
@@ -403,7 +406,16 @@ func (m *Model) recordingAny() bool {
 	return false
 }
 
-func (m *Model) onStepRecorded(msg pane.Result[recorded]) {
+// onRecorded takes a step write's answer to that step's request.
+func (m *Model) onRecorded(msg tea.Msg) (tea.Cmd, bool) {
+	res, ok := msg.(pane.Result[recorded])
+	if r := m.recording[res.Value.step]; ok && r != nil {
+		return pane.On(r, m.onStepRecorded)(msg)
+	}
+	return nil, false
+}
+
+func (m *Model) onStepRecorded(msg pane.Result[recorded]) tea.Cmd {
 	v := msg.Value
 	if msg.Err != nil {
 		_, reason := pane.ErrText(msg.Err)
@@ -411,12 +423,13 @@ func (m *Model) onStepRecorded(msg pane.Result[recorded]) {
 		if errors.Is(msg.Err, errNoIncident) {
 			delete(m.rb.marking, v.step)
 		}
-		return
+		return nil
 	}
 	delete(m.rb.marking, v.step)
 	m.rb.incID = v.incID
 	m.rb.done[v.step] = v.at
 	m.flash = fmt.Sprintf("step %d recorded on %s at %s", v.step, incidents.Ref(v.incID), v.at.In(m.b.Location).Format("15:04:05"))
+	return nil
 }
 
 // runStepQuery pivots to the pane that runs the selected step's first
