@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -33,6 +34,7 @@ const (
 	KindBadResponse       // the answer could not be decoded
 	KindCircuitOpen       // the breaker refused the call without trying
 	KindCanceled          // the caller gave up
+	KindConfig            // the client's own settings are wrong (address, TLS, secret): found at construction
 )
 
 var kindNames = map[Kind]string{
@@ -48,6 +50,7 @@ var kindNames = map[Kind]string{
 	KindBadResponse:  "bad response",
 	KindCircuitOpen:  "circuit open",
 	KindCanceled:     "canceled",
+	KindConfig:       "bad config",
 }
 
 // String names the kind the way the UI shows it.
@@ -116,7 +119,14 @@ func Classify(err error) Kind {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return KindTimeout
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, io.ErrUnexpectedEOF):
+		// An answer cut short is the connection dropping under it.
+		return KindUnreachable
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && errors.Is(ue.Err, io.EOF) {
+		// The server closed the connection before answering.
 		return KindUnreachable
 	}
 	var ne net.Error
@@ -155,6 +165,115 @@ func KindForStatus(code int) Kind {
 	return KindUnknown
 }
 
+// KindForAnswer is the one mapping from a failed answer, its HTTP status
+// (0 when the failure was not an HTTP answer: a gRPC status, a tail's
+// close frame, an error inside a 2xx stream) and the server's text, to a
+// Kind. Every client uses it, so that the same fault is the same Kind
+// whichever backend reports it. A status that means one thing whatever the
+// body says wins; then the limit, rate-limit and timeout phrases the
+// backends (and the proxies in front of them) put into their text; then
+// the status alone. An answer no API gives (a redirect, an unexpected 4xx)
+// is a bad response: the address is not the endpoint we meant.
+func KindForAnswer(status int, msg string) Kind {
+	switch status {
+	case http.StatusTooManyRequests:
+		return KindRateLimited
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return KindUnauthorized
+	}
+	if k := KindForText(msg); k != KindUnknown {
+		return k
+	}
+	if k := KindForStatus(status); k != KindUnknown {
+		return k
+	}
+	if status == 0 {
+		return KindUnknown
+	}
+	return KindBadResponse
+}
+
+// answerPhrases are, lowercased, how Loki, VictoriaLogs, Prometheus,
+// Mimir, Thanos, VictoriaMetrics, Alertmanager and gRPC say that a call
+// hit a limit, a rate limit or a deadline. They often arrive as a 400 or a
+// 500, where the status alone would mislead: the user's remedy for a limit
+// (narrow the query or the window) is not the one for a typo.
+var answerPhrases = []struct {
+	phrase string
+	kind   Kind
+}{
+	// Rate limits first: "rate limit exceeded" is not a size limit.
+	{"rate limit", KindRateLimited},
+	{"too many outstanding requests", KindRateLimited}, // Loki
+	{"max concurrent tail requests", KindRateLimited},  // Loki
+	{"search.maxconcurrentrequests", KindRateLimited},  // VictoriaLogs
+	// Loki
+	{"max entries limit", KindTooMuchData},
+	{"query time range exceeds the limit", KindTooMuchData},
+	{"would read too many bytes", KindTooMuchData},
+	{"too large to execute", KindTooMuchData},
+	{"max_query_series", KindTooMuchData},
+	// VictoriaLogs
+	{"too big time range selected", KindTooMuchData},
+	{"maxquerytimerange", KindTooMuchData},
+	{"couldn't be executed in", KindTimeout},
+	// Prometheus, Mimir, Thanos, VictoriaMetrics
+	{"too many samples", KindTooMuchData},
+	{"exceeded maximum resolution", KindTooMuchData},
+	{"maximum number of", KindTooMuchData},
+	{"max number of", KindTooMuchData},
+	{"exceeded series limit", KindTooMuchData},
+	{"cannot select more than", KindTooMuchData},
+	{"too many points", KindTooMuchData},
+	{"limit exceeded", KindTooMuchData},
+	// gRPC, either side's message size limit
+	{"larger than max", KindTooMuchData},
+	{"larger than the max message size", KindTooMuchData},
+	{"message too large", KindTooMuchData},
+	{"max message size", KindTooMuchData},
+	{"too large", KindTooMuchData},
+	// Any Go server that ran out of its own deadline
+	{"context deadline exceeded", KindTimeout},
+}
+
+// KindForText finds the Kind a server's error text names whatever its
+// status (see KindForAnswer), or KindUnknown.
+func KindForText(msg string) Kind {
+	if msg == "" {
+		return KindUnknown
+	}
+	l := strings.ToLower(msg)
+	for _, p := range answerPhrases {
+		if strings.Contains(l, p.phrase) {
+			return p.kind
+		}
+	}
+	return KindUnknown
+}
+
+// ConfigError is the error a client's constructor returns for a mistake in
+// its own settings: an address, TLS files, a header or a secret. Its
+// message names the setting and never repeats a credential; cause, when
+// given, must not hold one either.
+func ConfigError(backend, msg string, cause error) *Error {
+	return &Error{Backend: backend, Kind: KindConfig, Msg: sanitize.Line(msg), Err: cause}
+}
+
+// TransportError wraps a failure to reach a backend over HTTP. The URL
+// kept in the cause has no userinfo, query or fragment, so neither
+// credentials nor the query text reach an error message.
+func TransportError(backend, op, method string, u *url.URL, err error) error {
+	clean := *u
+	clean.User = nil
+	clean.RawQuery = ""
+	clean.Fragment = ""
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return Wrap(backend, op, &url.Error{Op: method, URL: clean.String(), Err: err})
+}
+
 // Wrap turns any error into an *Error for backend and op. An *Error passes
 // through with its kind kept. The message is sanitized and stripped of any
 // URL credentials.
@@ -183,7 +302,7 @@ func HTTPError(backend, op string, status int, body string) *Error {
 	if msg == "" {
 		msg = fmt.Sprintf("HTTP %d", status)
 	}
-	return &Error{Backend: backend, Op: op, Kind: KindForStatus(status), Status: status, Msg: msg}
+	return &Error{Backend: backend, Op: op, Kind: KindForAnswer(status, body), Status: status, Msg: msg}
 }
 
 // CleanMessage renders err for people: url.Error is reduced to its cause so

@@ -6,6 +6,7 @@ package faulttest
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -109,4 +110,17 @@ func TimeoutsOpenBreaker(t testing.TB, hits *atomic.Int32, call, refused func() 
 	if hits.Load() != before {
 		t.Fatalf("open breaker still let a request through (%d → %d)", before, hits.Load())
 	}
+}
+
+// ClosedAddr returns a local host:port nothing listens on: a dial to it is
+// refused.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
 }

@@ -60,8 +60,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	rt, err := cfg.Transport.RoundTripper()
 	if err != nil {
-		return nil, &sources.Error{Backend: Backend, Op: "config", Kind: sources.KindUnknown,
-			Msg: sources.CleanMessage(err), Err: err}
+		return nil, sources.ConfigError(Backend, sources.CleanMessage(err), err)
 	}
 	g := cfg.Guard
 	if g == nil {
@@ -79,7 +78,7 @@ func New(cfg Config) (*Client, error) {
 // userinfo back in the error.
 func validateAddress(addr string) (*url.URL, error) {
 	bad := func(why string) error {
-		return &sources.Error{Backend: Backend, Op: "config", Kind: sources.KindUnknown, Msg: "invalid address: " + why}
+		return sources.ConfigError(Backend, "invalid address: "+why, nil)
 	}
 	u, err := transport.ParseBaseURL(addr)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/resilience"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/sources/transport"
@@ -86,14 +87,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	maxMsg := cfg.MaxMessageBytes
 	if maxMsg < 0 {
-		return nil, fmt.Errorf("jaeger: max message bytes must not be negative")
+		return nil, configError("max message bytes must not be negative", nil)
 	}
 	if maxMsg == 0 {
 		maxMsg = DefaultMaxMessageBytes
 	}
 	limit := cfg.SpanLimit
 	if limit < 0 {
-		return nil, fmt.Errorf("jaeger: span limit must not be negative")
+		return nil, configError("span limit must not be negative", nil)
 	}
 	if limit == 0 {
 		limit = DefaultSpanLimit
@@ -121,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	conn, err := grpc.NewClient(target, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("jaeger: %s", cleanMsg(err.Error()))
+		return nil, configError(cleanMsg(err.Error()), err)
 	}
 	g := cfg.Guard
 	if g == nil {
@@ -136,18 +137,18 @@ func New(cfg Config) (*Client, error) {
 func normalizeAddress(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	if addr == "" {
-		return "", fmt.Errorf("jaeger: address is required (host:port of the query gRPC server, usually :16685)")
+		return "", configError("address is required (host:port of the query gRPC server, usually :16685)", nil)
 	}
 	if strings.Contains(addr, "://") {
-		return "", fmt.Errorf("jaeger: address %q must be host:port, not a URL (the api_v2 gRPC port, usually 16685)", sanitize.Line(addr))
+		return "", configError("address must be host:port, not a URL (the api_v2 gRPC port, usually 16685)", nil)
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("jaeger: address %q must be host:port", sanitize.Line(addr))
+		return "", configError(fmt.Sprintf("address %q must be host:port", sanitize.Line(addr)), nil)
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil || p < 1 || p > 65535 {
-		return "", fmt.Errorf("jaeger: address %q has an invalid port", sanitize.Line(addr))
+		return "", configError(fmt.Sprintf("address %q has an invalid port", sanitize.Line(addr)), nil)
 	}
 	if host == "" {
 		host = "localhost"
@@ -158,11 +159,11 @@ func normalizeAddress(addr string) (string, error) {
 func transportCreds(cfg Config) (credentials.TransportCredentials, error) {
 	tlsCfg, err := cfg.Transport.TLSConfig()
 	if err != nil {
-		return nil, fmt.Errorf("jaeger: %w", err)
+		return nil, configError(sources.CleanMessage(err), err)
 	}
 	if !cfg.TLS {
 		if tlsCfg != nil {
-			return nil, fmt.Errorf("jaeger: TLS settings are given but TLS is off; turn TLS on or remove them")
+			return nil, configError("TLS settings are given but TLS is off; turn TLS on or remove them", nil)
 		}
 		return insecure.NewCredentials(), nil
 	}
@@ -197,7 +198,7 @@ func metadataFor(o transport.Options) (map[string]string, error) {
 	switch {
 	case o.BearerToken != "":
 		if err := checkMetadata("authorization", o.BearerToken); err != nil {
-			return nil, fmt.Errorf("jaeger: bearer token has characters not allowed in gRPC metadata")
+			return nil, configError("bearer token has characters not allowed in gRPC metadata", nil)
 		}
 		md["authorization"] = "Bearer " + o.BearerToken
 	case o.Username != "":
@@ -208,12 +209,12 @@ func metadataFor(o transport.Options) (map[string]string, error) {
 
 func checkMetadata(key, val string) error {
 	if key == "" || strings.HasPrefix(key, "grpc-") || strings.HasPrefix(key, ":") {
-		return fmt.Errorf("jaeger: header name %q cannot be sent as gRPC metadata", sanitize.Line(key))
+		return configError(fmt.Sprintf("header name %q cannot be sent as gRPC metadata", sanitize.Line(key)), nil)
 	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return fmt.Errorf("jaeger: header name %q has characters not allowed in gRPC metadata", sanitize.Line(key))
+			return configError(fmt.Sprintf("header name %q has characters not allowed in gRPC metadata", sanitize.Line(key)), nil)
 		}
 	}
 	if strings.HasSuffix(key, "-bin") {
@@ -222,7 +223,7 @@ func checkMetadata(key, val string) error {
 	for i := 0; i < len(val); i++ {
 		if val[i] < 0x20 || val[i] > 0x7e {
 			// The value may be a secret: name the header, not the value.
-			return fmt.Errorf("jaeger: value of header %q has characters not allowed in gRPC metadata", sanitize.Line(key))
+			return configError(fmt.Sprintf("value of header %q has characters not allowed in gRPC metadata", sanitize.Line(key)), nil)
 		}
 	}
 	return nil
@@ -309,3 +310,6 @@ func cleanNames(in []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// configError is a mistake in Config, found by New.
+func configError(msg string, cause error) error { return sources.ConfigError(backendName, msg, cause) }

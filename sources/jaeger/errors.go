@@ -3,7 +3,6 @@ package jaeger
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -35,7 +34,7 @@ func kindForCode(c codes.Code, msg string) sources.Kind {
 	case codes.ResourceExhausted:
 		// grpc reports its own message size limit (either side) as
 		// ResourceExhausted; so do rate limiters and quota proxies.
-		if isMessageTooLarge(msg) {
+		if sources.KindForText(msg) == sources.KindTooMuchData {
 			return sources.KindTooMuchData
 		}
 		return sources.KindRateLimited
@@ -51,12 +50,6 @@ func kindForCode(c codes.Code, msg string) sources.Kind {
 		return sources.KindBadResponse
 	}
 	return sources.KindUnknown
-}
-
-func isMessageTooLarge(msg string) bool {
-	m := strings.ToLower(msg)
-	return strings.Contains(m, "larger than max") || strings.Contains(m, "message too large") ||
-		strings.Contains(m, "max message size") || strings.Contains(m, "too large")
 }
 
 // toError turns whatever a gRPC call returned into a *sources.Error with the

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -45,11 +46,11 @@ type Client struct {
 // connects on the first request.
 func New(cfg Config) (*Client, error) {
 	if len(cfg.Brokers) == 0 {
-		return nil, errors.New("kafka: no brokers")
+		return nil, sources.ConfigError(backend, "no brokers", nil)
 	}
 	for _, b := range cfg.Brokers {
 		if h, p, ok := strings.Cut(b, ":"); !ok || h == "" || p == "" {
-			return nil, fmt.Errorf("kafka: broker %q is not host:port", b)
+			return nil, sources.ConfigError(backend, fmt.Sprintf("broker %q is not host:port", b), nil)
 		}
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(cfg.Brokers...)}
@@ -66,7 +67,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("kafka: %w", err)
+		return nil, sources.ConfigError(backend, err.Error(), err)
 	}
 	g := cfg.Guard
 	if g == nil {
@@ -74,7 +75,7 @@ func New(cfg Config) (*Client, error) {
 		if cfg.Timeout > 0 {
 			p.Timeout = cfg.Timeout
 		}
-		g = resilience.New("kafka", p)
+		g = resilience.New(backend, p)
 	}
 	return &Client{cl: cl, adm: kadm.NewClient(cl), guard: g}, nil
 }
@@ -165,20 +166,36 @@ func (c *Client) Offsets(ctx context.Context, groups ...string) ([]PartitionOffs
 	})
 }
 
+// backend is how Kafka appears in errors and in the guard.
+const backend = "kafka"
+
 // classify turns franz-go's errors into a sources.Error with a Kind the
-// console can act on.
+// console can act on: the same Kind an HTTP or gRPC backend gives for the
+// same fault. A Kafka error code is the broker's own answer, so one that is
+// not about auth, quota or a missing group is the server's problem.
 func classify(err error) error {
 	var ke *kerr.Error
 	kind := sources.Classify(err)
 	switch {
-	case errors.As(err, &ke) && (ke == kerr.GroupAuthorizationFailed || ke == kerr.TopicAuthorizationFailed || ke == kerr.ClusterAuthorizationFailed || ke == kerr.SaslAuthenticationFailed):
-		kind = sources.KindUnauthorized
-	case errors.As(err, &ke) && ke.Retriable:
-		kind = sources.KindServerError
-	case errors.Is(err, kerr.GroupIDNotFound):
-		kind = sources.KindNotFound
-	case kind == sources.KindUnknown && strings.Contains(err.Error(), "unable to dial"):
+	case errors.As(err, &ke):
+		switch ke {
+		case kerr.GroupAuthorizationFailed, kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed,
+			kerr.TransactionalIDAuthorizationFailed, kerr.DelegationTokenAuthorizationFailed,
+			kerr.SaslAuthenticationFailed, kerr.IllegalSaslState, kerr.UnsupportedSaslMechanism:
+			kind = sources.KindUnauthorized
+		case kerr.ThrottlingQuotaExceeded:
+			kind = sources.KindRateLimited
+		case kerr.GroupIDNotFound:
+			kind = sources.KindNotFound
+		case kerr.RequestTimedOut:
+			kind = sources.KindTimeout
+		default:
+			kind = sources.KindServerError
+		}
+	case kind == sources.KindUnknown && (errors.Is(err, io.EOF) || strings.Contains(err.Error(), "unable to dial")):
+		// The broker closed the connection (franz-go's ErrFirstReadEOF
+		// wraps io.EOF), or no broker could be dialled.
 		kind = sources.KindUnreachable
 	}
-	return &sources.Error{Backend: "kafka", Kind: kind, Msg: sanitize.Line(err.Error()), Err: err}
+	return &sources.Error{Backend: backend, Kind: kind, Msg: sanitize.Line(err.Error()), Err: err}
 }

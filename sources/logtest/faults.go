@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reltui/reltui/internal/faulttest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/resilience"
 )
@@ -20,18 +21,6 @@ func (s *suite) quickGuard(t *testing.T, timeout time.Duration) *resilience.Guar
 	name := s.h.New(t, ClientConfig{}).Backend()
 	return resilience.New(name, resilience.Policy{Timeout: timeout, MaxAttempts: 1, BaseBackoff: time.Millisecond,
 		MaxBackoff: time.Millisecond, BreakerFailures: 1000, BreakerOpenFor: time.Minute})
-}
-
-// closedAddr is a local address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }
 
 // everyRead runs each read of the contract once.
@@ -51,7 +40,7 @@ func everyRead(b sources.LogBackend) map[string]func(context.Context) error {
 }
 
 func (s *suite) unreachable(t *testing.T) {
-	b := s.h.New(t, ClientConfig{Address: "http://" + closedAddr(t), Guard: s.quickGuard(t, 5*time.Second)})
+	b := s.h.New(t, ClientConfig{Address: "http://" + faulttest.ClosedAddr(t), Guard: s.quickGuard(t, 5*time.Second)})
 	for name, read := range everyRead(b) {
 		if err := read(ctxT(t, time.Minute)); sources.KindOf(err) != sources.KindUnreachable {
 			t.Errorf("%s: got %v, want unreachable", name, err)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/reltui/reltui/sources"
@@ -77,6 +76,9 @@ type httpAPI struct {
 }
 
 func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
+	if err := opts.Check(); err != nil {
+		return nil, configError(err.Error())
+	}
 	tlsCfg, err := opts.TLSConfig()
 	if err != nil {
 		return nil, configError("TLS: " + sources.CleanMessage(err))
@@ -98,24 +100,10 @@ func newHTTPAPI(u *url.URL, opts transport.Options) (*httpAPI, error) {
 		bodyLimit: maxBody, frameLimit: maxTailFrame}, nil
 }
 
-// validHeader rejects a header name or value that net/http would refuse
-// at request time or that would split a header line.
-func validHeader(k, v string) bool {
-	if k == "" {
-		return false
-	}
-	for _, r := range k {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return false
-		}
-	}
-	return !strings.ContainsAny(v, "\r\n\x00")
-}
-
 // headersOf returns the headers transport.Options put on a request, for the
-// websocket dial, which takes headers rather than a round tripper. It also
-// checks them once, so that a bad header is a configuration error rather
-// than a failure of every call.
+// websocket dial, which takes headers rather than a round tripper.
+// newHTTPAPI has checked them (transport.Options.Check), so that a bad
+// header is a configuration error rather than a failure of every call.
 func headersOf(o transport.Options) (http.Header, error) {
 	var got http.Header
 	rec := roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -129,13 +117,6 @@ func headersOf(o transport.Options) (http.Header, error) {
 	if _, err := o.Wrap(rec).RoundTrip(req); err != nil {
 		return nil, err
 	}
-	for k, vs := range got {
-		for _, v := range vs {
-			if !validHeader(k, v) {
-				return nil, configError(fmt.Sprintf("header %q has an invalid name or value", sanitize.Line(k)))
-			}
-		}
-	}
 	// The websocket library sets these itself and refuses duplicates.
 	for _, k := range []string{"Upgrade", "Connection", "Sec-Websocket-Key", "Sec-Websocket-Version",
 		"Sec-Websocket-Extensions", "Sec-Websocket-Protocol"} {
@@ -148,22 +129,6 @@ func headersOf(o transport.Options) (http.Header, error) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// transportError wraps a failure to talk to Loki. The URL kept in the cause
-// has no userinfo and no query, so neither credentials nor the query text
-// reach an error message.
-func transportError(op, method string, u *url.URL, err error) error {
-	clean := *u
-	clean.User = nil
-	clean.RawQuery = ""
-	clean.Fragment = ""
-	e := sources.Wrap(backend, op, &url.Error{Op: method, URL: clean.String(), Err: err})
-	if se, ok := e.(*sources.Error); ok && se.Kind == sources.KindUnknown &&
-		(err == io.EOF || err == io.ErrUnexpectedEOF) {
-		se.Kind = sources.KindUnreachable // the connection dropped
-	}
-	return e
-}
 
 // endpoint joins the gateway prefix, path and query. rawPath, when set, is
 // path with its segments escaped.
@@ -189,7 +154,7 @@ func (a *httpAPI) endpoint(path, rawPath string, q url.Values) *url.URL {
 func (a *httpAPI) get(ctx context.Context, op string, u *url.URL, categorize bool) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, transportError(op, http.MethodGet, u, err)
+		return nil, sources.TransportError(backend, op, http.MethodGet, u, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if categorize {
@@ -197,7 +162,7 @@ func (a *httpAPI) get(ctx context.Context, op string, u *url.URL, categorize boo
 	}
 	resp, err := a.rt.RoundTrip(req)
 	if err != nil {
-		return nil, transportError(op, http.MethodGet, u, err)
+		return nil, sources.TransportError(backend, op, http.MethodGet, u, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
@@ -209,7 +174,7 @@ func (a *httpAPI) get(ctx context.Context, op string, u *url.URL, categorize boo
 		if ctx.Err() != nil {
 			return nil, sources.Wrap(backend, op, ctx.Err())
 		}
-		return nil, transportError(op, http.MethodGet, u, err)
+		return nil, sources.TransportError(backend, op, http.MethodGet, u, err)
 	}
 	if int64(len(body)) > a.bodyLimit {
 		return nil, &sources.Error{Backend: backend, Op: op, Kind: sources.KindTooMuchData,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -486,54 +485,14 @@ func decodeSeries(body []byte) ([]map[string]string, error) {
 	return out, nil
 }
 
-// kindFor classifies a failed answer by status and, where Loki's status is
-// too coarse, by its text (Loki's "Troubleshoot queries" reference lists
-// the texts).
-func kindFor(status int, msg string) sources.Kind {
-	if status == http.StatusTooManyRequests {
-		return sources.KindRateLimited
-	}
-	// Loki's texts for answers that are too big. They arrive as 400s, but
-	// the remedy (narrow the query or the window) differs from a typo's.
-	tooMuchData := [...]string{
-		"max entries limit",
-		"query time range exceeds the limit",
-		"would read too many bytes",
-		"too large to execute",
-		"maximum number of series",
-		"max number of series",
-		"max number of chunks",
-		"exceeded maximum resolution",
-		"max_query_series",
-		"larger than the max message size",
-	}
-	rateLimited := [...]string{"too many outstanding requests", "max concurrent tail requests"}
-	l := strings.ToLower(msg)
-	for _, s := range tooMuchData {
-		if strings.Contains(l, s) {
-			return sources.KindTooMuchData
-		}
-	}
-	for _, s := range rateLimited {
-		if strings.Contains(l, s) {
-			return sources.KindRateLimited
-		}
-	}
-	return sources.KindForStatus(status)
-}
-
 // httpError builds the typed error for a non-2xx answer, keeping Loki's own
 // text, sanitized.
 func httpError(op string, status int, body []byte) *sources.Error {
 	msg := sources.HTTPErrorText(status, body)
-	kind := kindFor(status, msg)
 	// Cut here, on a rune boundary, so that sources.HTTPError (which cuts
 	// at a byte offset) leaves the text alone.
 	e := sources.HTTPError(backend, op, status, cut(sanitize.Line(msg), 400))
-	e.Kind = kind
-	if e.Kind == sources.KindUnknown {
-		e.Kind = sources.KindBadResponse
-	}
+	e.Kind = sources.KindForAnswer(status, msg)
 	return e
 }
 

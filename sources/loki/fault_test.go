@@ -368,7 +368,7 @@ func TestNewValidatesAddress(t *testing.T) {
 		"http://user:hunter2@loki\x7f:3100"} {
 		_, err := New(Config{Address: addr})
 		se, ok := err.(*sources.Error)
-		if !ok || se.Op != "config" || se.Kind != sources.KindBadQuery {
+		if !ok || se.Kind != sources.KindConfig {
 			t.Errorf("%q: got %v, want a config error", addr, err)
 			continue
 		}

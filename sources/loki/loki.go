@@ -72,8 +72,8 @@ type Client struct {
 }
 
 // New validates cfg and returns a Client. It does not contact Loki; use Ping
-// for that. A configuration mistake is a *sources.Error with Op "config" and
-// Kind KindBadQuery, whose message never repeats a credential.
+// for that. A configuration mistake is a *sources.Error of Kind KindConfig
+// (sources.ConfigError), whose message never repeats a credential.
 func New(cfg Config) (*Client, error) {
 	u, opts, err := parseAddress(cfg.Address, cfg.Transport)
 	if err != nil {
@@ -126,9 +126,7 @@ func newWithAPI(api lokiAPI, g *resilience.Guard, pageSize int, maxLen time.Dura
 	return &Client{api: api, guard: g, pageSize: pageSize, maxLen: maxLen, now: time.Now}
 }
 
-func configError(msg string) error {
-	return &sources.Error{Backend: backend, Op: "config", Kind: sources.KindBadQuery, Msg: msg}
-}
+func configError(msg string) error { return sources.ConfigError(backend, msg, nil) }
 
 // parseAddress checks the address and moves any userinfo into opts. Errors
 // never quote the raw address, which may hold a password.

@@ -87,7 +87,7 @@ func (a *httpAPI) tail(ctx context.Context, expr string, start time.Time, in *la
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 			return nil, httpError(op, resp.StatusCode, body)
 		}
-		return nil, transportError(op, http.MethodGet, u, err)
+		return nil, sources.TransportError(backend, op, http.MethodGet, u, err)
 	}
 	conn.SetReadLimit(a.frameLimit)
 	return newWSTail(conn, in, a.frameLimit), nil
@@ -198,7 +198,7 @@ func tailReadError(err error, limit int64) error {
 		text := sanitize.Line(ce.Text)
 		kind := sources.KindUnreachable
 		if ce.Code == websocket.CloseInternalServerErr {
-			kind = kindFor(500, text)
+			kind = sources.KindForAnswer(http.StatusInternalServerError, text)
 		}
 		if text == "" {
 			text = fmt.Sprintf("connection closed (code %d)", ce.Code)

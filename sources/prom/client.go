@@ -59,8 +59,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	rt, err := cfg.Transport.RoundTripper()
 	if err != nil {
-		return nil, &sources.Error{Backend: Backend, Op: "config", Kind: sources.KindUnknown,
-			Msg: sources.CleanMessage(err), Err: err}
+		return nil, sources.ConfigError(Backend, sources.CleanMessage(err), err)
 	}
 	limit := cfg.MaxResponseBytes
 	if limit <= 0 {
@@ -68,8 +67,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, err := api.NewClient(api.Config{Address: u.String(), RoundTripper: &limitRT{next: rt, max: limit}})
 	if err != nil {
-		return nil, &sources.Error{Backend: Backend, Op: "config", Kind: sources.KindUnknown,
-			Msg: sources.CleanMessage(err), Err: err}
+		return nil, sources.ConfigError(Backend, sources.CleanMessage(err), err)
 	}
 	g := cfg.Guard
 	if g == nil {
@@ -82,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 // userinfo back in the error.
 func validateAddress(backend, addr string) (*url.URL, error) {
 	bad := func(why string) error {
-		return &sources.Error{Backend: backend, Op: "config", Kind: sources.KindUnknown, Msg: "invalid address: " + why}
+		return sources.ConfigError(backend, "invalid address: "+why, nil)
 	}
 	u, err := transport.ParseBaseURL(addr)
 	if err != nil {

@@ -121,7 +121,9 @@ func TestKindFor(t *testing.T) {
 		{504, v1.ErrServer, "gateway timeout", sources.KindTimeout},
 		{502, v1.ErrServer, "bad gateway", sources.KindServerError},
 		{422, v1.ErrClient, "the query exceeded the maximum number of series (limit: 1000)", sources.KindTooMuchData},
-		{418, v1.ErrClient, "teapot", sources.KindBadQuery},
+		// A status no API answers with: whatever spoke is not the endpoint
+		// we meant, as for every client (sources.KindForAnswer).
+		{418, v1.ErrClient, "teapot", sources.KindBadResponse},
 	}
 	for _, c := range cases {
 		if got := kindFor(c.status, c.typ, c.msg); got != c.want {

@@ -84,16 +84,15 @@ func decodeErrorBody(body []byte) (v1.ErrorType, string, bool) {
 
 // kindFor decides the Kind from, in order: statuses that mean one thing
 // whatever the body says, limit messages, Prometheus's errorType, and
-// finally the status alone.
+// finally the status alone, all but the errorType through the mapping
+// every client shares (sources.KindForAnswer).
 func kindFor(status int, typ v1.ErrorType, msg string) sources.Kind {
 	switch status {
-	case http.StatusTooManyRequests:
-		return sources.KindRateLimited
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return sources.KindUnauthorized
+	case http.StatusTooManyRequests, http.StatusUnauthorized, http.StatusForbidden:
+		return sources.KindForAnswer(status, msg)
 	}
-	if tooMuchData(msg) {
-		return sources.KindTooMuchData
+	if k := sources.KindForText(msg); k != sources.KindUnknown {
+		return k
 	}
 	switch typ {
 	case v1.ErrBadData:
@@ -121,8 +120,8 @@ func kindFor(status int, typ v1.ErrorType, msg string) sources.Kind {
 			return sources.KindBadResponse
 		}
 	}
-	if k := sources.KindForStatus(status); k != sources.KindUnknown {
-		return k
+	if status != 0 {
+		return sources.KindForAnswer(status, msg)
 	}
 	switch typ {
 	case v1.ErrClient:
@@ -133,30 +132,6 @@ func kindFor(status int, typ v1.ErrorType, msg string) sources.Kind {
 		return sources.KindBadResponse
 	}
 	return sources.KindUnknown
-}
-
-// limitPhrases are how Prometheus, Mimir, Thanos and VictoriaMetrics say a
-// query hit a size limit. The user's fix is the same for all of them:
-// narrow the selector, shorten the range or raise the step.
-var limitPhrases = []string{
-	"too many samples",            // Prometheus --query.max-samples
-	"exceeded maximum resolution", // Prometheus: > 11000 points per series
-	"maximum number of",           // Mimir: series, chunks, bytes
-	"max number of",
-	"exceeded series limit", // Thanos
-	"limit exceeded",
-	"cannot select more than", // VictoriaMetrics -search.maxSeries
-	"too many points",
-}
-
-func tooMuchData(msg string) bool {
-	m := strings.ToLower(msg)
-	for _, p := range limitPhrases {
-		if strings.Contains(m, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // cleanText makes server text safe for one screen line and cuts it to a

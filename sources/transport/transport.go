@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -73,9 +74,51 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
+// Check refuses settings that would fail every request or split a header
+// line: a header name net/http cannot send, or a line break or NUL in a
+// header value, the tenant, the bearer token or the user agent. The error
+// names the setting, never its value, which may be a secret.
+func (o Options) Check() error {
+	for k, v := range o.Headers {
+		if !validHeaderName(k) || badHeaderValue(v) {
+			return fmt.Errorf("header %q has an invalid name or value", k)
+		}
+	}
+	for _, n := range []struct{ setting, name string }{{"tenant header", o.TenantHeader}, {"auth header", o.AuthHeader}} {
+		if n.name != "" && !validHeaderName(n.name) {
+			return fmt.Errorf("%s %q is not a valid header name", n.setting, n.name)
+		}
+	}
+	for _, v := range []struct{ setting, value string }{{"tenant", o.Tenant}, {"bearer token", o.BearerToken}, {"user agent", o.UserAgent}} {
+		if badHeaderValue(v.value) {
+			return fmt.Errorf("the %s must not contain line breaks or NUL", v.setting)
+		}
+	}
+	return nil
+}
+
+// validHeaderName reports whether net/http can send k as a header name.
+func validHeaderName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func badHeaderValue(v string) bool { return strings.ContainsAny(v, "\r\n\x00") }
+
 // RoundTripper returns a transport that adds the configured headers and auth
-// to every request.
+// to every request. It fails on settings Check refuses and on TLS files
+// that cannot be read.
 func (o Options) RoundTripper() (http.RoundTripper, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
 	tlsCfg, err := o.TLSConfig()
 	if err != nil {
 		return nil, err

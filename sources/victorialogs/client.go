@@ -95,7 +95,7 @@ type Client struct {
 
 // New validates cfg and returns a Client. It does not contact
 // VictoriaLogs; use Ping for that. A configuration mistake is a
-// *sources.Error with Op "config" and Kind KindBadQuery, whose message
+// *sources.Error of Kind KindConfig (sources.ConfigError), whose message
 // never repeats a credential.
 func New(cfg Config) (*Client, error) {
 	u, err := transport.ParseBaseURL(cfg.Address)
@@ -134,8 +134,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkHeaders(opts); err != nil {
-		return nil, err
+	if err := opts.Check(); err != nil {
+		return nil, configError(err.Error())
 	}
 	if opts, err = tenantHeaders(opts); err != nil {
 		return nil, err
@@ -177,9 +177,7 @@ func orDefault(v, d int) int {
 	return v
 }
 
-func configError(msg string) error {
-	return &sources.Error{Backend: backend, Op: "config", Kind: sources.KindBadQuery, Msg: msg}
-}
+func configError(msg string) error { return sources.ConfigError(backend, msg, nil) }
 
 func badQuery(op, msg string) error {
 	return &sources.Error{Backend: backend, Op: op, Kind: sources.KindBadQuery, Msg: msg}

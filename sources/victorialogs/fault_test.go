@@ -100,7 +100,7 @@ func TestTenantAuthHeadersAndPrefix(t *testing.T) {
 	}
 	for _, bad := range []string{"a:b", "1:2:3", "-1", "99999999999", ":"} {
 		_, err := New(Config{Address: srv.URL, Transport: transport.Options{Tenant: bad}})
-		if sources.KindOf(err) != sources.KindBadQuery || !strings.Contains(err.Error(), "tenant") {
+		if sources.KindOf(err) != sources.KindConfig || !strings.Contains(err.Error(), "tenant") {
 			t.Errorf("tenant %q: %v", bad, err)
 		}
 	}
@@ -125,7 +125,7 @@ func TestConfigErrorsKeepSecrets(t *testing.T) {
 		"ca file":     {Address: "https://h", Transport: transport.Options{CAFile: "/nonexistent/hunter2.pem"}},
 	} {
 		_, err := New(cfg)
-		if sources.KindOf(err) != sources.KindBadQuery {
+		if sources.KindOf(err) != sources.KindConfig {
 			t.Errorf("%s: got %v, want a config error", name, err)
 			continue
 		}

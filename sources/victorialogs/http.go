@@ -3,7 +3,6 @@ package victorialogs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -59,49 +58,6 @@ func tenantHeaders(o transport.Options) (transport.Options, error) {
 	h["AccountID"], h["ProjectID"] = acct, proj
 	o.Headers, o.Tenant = h, ""
 	return o, nil
-}
-
-// checkHeaders refuses header names and values that would fail at request
-// time or split a header line, so the mistake shows at New.
-func checkHeaders(o transport.Options) error {
-	check := func(k, v string) error {
-		if !validHeaderName(k) || strings.ContainsAny(v, "\r\n\x00") {
-			return configError(fmt.Sprintf("header %q has an invalid name or value", sanitize.Line(k)))
-		}
-		return nil
-	}
-	for k, v := range o.Headers {
-		if err := check(k, v); err != nil {
-			return err
-		}
-	}
-	if o.Tenant != "" {
-		name := o.TenantHeader
-		if name == "" {
-			name = "X-Scope-OrgID"
-		}
-		if err := check(name, o.Tenant); err != nil {
-			return err
-		}
-	}
-	for _, v := range []string{o.Username, o.Password, o.BearerToken, o.UserAgent} {
-		if strings.ContainsAny(v, "\r\n\x00") {
-			return configError("credentials and user agent must not contain line breaks or NUL")
-		}
-	}
-	return nil
-}
-
-func validHeaderName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for _, r := range k {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // endpoint is the URL of path under the base address.
@@ -172,42 +128,10 @@ func drainClose(rc io.ReadCloser) {
 	_ = rc.Close()
 }
 
-// transportError wraps a failure to talk to VictoriaLogs. The URL kept in
-// the cause has no userinfo and no query, so neither credentials nor the
-// query text reach an error message.
+// transportError wraps a failure to talk to VictoriaLogs (see
+// sources.TransportError).
 func transportError(op string, u *url.URL, err error) error {
-	clean := *u
-	clean.User = nil
-	clean.RawQuery = ""
-	clean.Fragment = ""
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	e := sources.Wrap(backend, op, &url.Error{Op: "Post", URL: clean.String(), Err: err})
-	if se, ok := e.(*sources.Error); ok && se.Kind == sources.KindUnknown &&
-		(errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
-		se.Kind = sources.KindUnreachable // the connection dropped
-	}
-	return e
-}
-
-// kindFor classifies a failed answer by status and, where VictoriaLogs'
-// status is too coarse, by its text.
-func kindFor(status int, msg string) sources.Kind {
-	l := strings.ToLower(msg)
-	switch {
-	case status == http.StatusTooManyRequests,
-		strings.Contains(l, "search.maxconcurrentrequests"):
-		return sources.KindRateLimited
-	case strings.Contains(l, "too big time range selected"),
-		strings.Contains(l, "maxquerytimerange"):
-		return sources.KindTooMuchData
-	case strings.Contains(l, "couldn't be executed in"),
-		strings.Contains(l, "context deadline exceeded"):
-		return sources.KindTimeout
-	}
-	return sources.KindForStatus(status)
+	return sources.TransportError(backend, op, http.MethodPost, u, err)
 }
 
 // httpError builds the typed error for a non-2xx answer, keeping the
@@ -215,10 +139,7 @@ func kindFor(status int, msg string) sources.Kind {
 func httpError(op string, status int, body []byte, query string) *sources.Error {
 	msg := shortenEcho(sources.HTTPErrorText(status, body), query)
 	e := sources.HTTPError(backend, op, status, cut(sanitize.Line(msg), 400))
-	e.Kind = kindFor(status, msg)
-	if e.Kind == sources.KindUnknown {
-		e.Kind = sources.KindBadResponse
-	}
+	e.Kind = sources.KindForAnswer(status, msg)
 	return e
 }
 
@@ -227,7 +148,7 @@ func httpError(op string, status int, body []byte, query string) *sources.Error 
 // line of its own.
 func streamError(op string, line []byte, query string) *sources.Error {
 	msg := shortenEcho(html.UnescapeString(strings.TrimSpace(string(line))), query)
-	kind := kindFor(http.StatusInternalServerError, msg)
+	kind := sources.KindForAnswer(http.StatusInternalServerError, msg)
 	return &sources.Error{Backend: backend, Op: op, Kind: kind, Msg: cut(sanitize.Line(msg), 400)}
 }
 
