@@ -31,23 +31,20 @@ func TestNavigateMovesAndKeepsTheCursorInView(t *testing.T) {
 func TestScrollLinesStopsAtEitherEnd(t *testing.T) {
 	k := DefaultListKeys()
 	top := 0
-	k.ScrollLines(navKey("G"), &top, 10, 4)
-	if top != 6 {
-		t.Fatalf("G: top %d, want 6 (the last page)", top)
-	}
-	k.ScrollLines(navKey("j"), &top, 10, 4)
-	if top != 6 {
-		t.Fatalf("j past the end: top %d", top)
-	}
-	k.ScrollLines(navKey("k"), &top, 10, 4)
-	if top != 5 {
-		t.Fatalf("k: top %d, want 5", top)
-	}
-	k.ScrollLines(navKey("j"), &top, 3, 4)
-	if top != 0 {
-		t.Fatalf("a document shorter than the view: top %d, want 0", top)
-	}
-	if k.ScrollLines(navKey("x"), &top, 10, 4) {
-		t.Fatal("x is not a motion key")
+	for _, step := range []struct {
+		key     string
+		n, want int
+		motion  bool
+	}{
+		{"G", 10, 6, true}, // the last page of 10 lines shown 4 at a time
+		{"j", 10, 6, true}, // not past the end
+		{"k", 10, 5, true},
+		{"x", 10, 5, false},
+		{"j", 3, 0, true}, // a document shorter than the view
+	} {
+		motion := k.ScrollLines(navKey(step.key), &top, step.n, 4)
+		if top != step.want || motion != step.motion {
+			t.Fatalf("%s over %d lines: top %d motion %v, want %d %v", step.key, step.n, top, motion, step.want, step.motion)
+		}
 	}
 }
