@@ -157,8 +157,13 @@ func New(d Deps) *Model {
 	}
 	if m.deps.Session.User == "" {
 		// Looked up once, at wiring time: it reads the user database,
-		// and :theme and :ctx rebuild the panes from Update.
-		m.deps.Session.User = localUser()
+		// and :theme and :ctx rebuild the panes from Update. The CLI's
+		// rule (config.OSUser), so both name the same person.
+		getenv := m.deps.Env.Getenv
+		if getenv == nil {
+			getenv = config.OSEnv().Getenv
+		}
+		m.deps.Session.User = config.OSUser(getenv)
 	}
 	m.buildPanes(map[pane.Target]kept{pane.TargetLogs: {history: d.LogHistory}})
 	return m

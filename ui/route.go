@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"os/user"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -179,12 +178,4 @@ func extractorFor(cs ContextSources) *correlate.Extractor {
 		return correlate.DefaultExtractor()
 	}
 	return x
-}
-
-// localUser names the author of local writes.
-func localUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "local"
 }
