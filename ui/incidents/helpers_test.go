@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,6 +121,36 @@ func (f *fixture) write(t testing.TB, id int64, w incidents.Write) incidents.Eve
 		t.Fatal(err)
 	}
 	return ev
+}
+
+// get reads incident id straight from the store.
+func (f *fixture) get(t testing.TB, id int64) incidents.Incident {
+	t.Helper()
+	inc, err := f.store.Store.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// save presses enter on the open form and follows the write; what was
+// asked for must have been saved, closing the form.
+func (f *fixture) save(t testing.TB, what string) {
+	t.Helper()
+	settle(f, panetest.Press(f.m, "enter"))
+	if f.m.form != nil {
+		t.Fatalf("%s refused: %s", what, f.m.form.err)
+	}
+}
+
+// refused presses enter on the open form and follows the write, which
+// must have been refused: the form stays open, saying want.
+func (f *fixture) refused(t testing.TB, want string) {
+	t.Helper()
+	settle(f, panetest.Press(f.m, "enter"))
+	if f.m.form == nil || !strings.Contains(f.m.form.err, want) {
+		t.Fatalf("want the form kept open saying %q: %+v", want, f.m.form)
+	}
 }
 
 // settle feeds cmd's messages back into the model until nothing is in

@@ -172,14 +172,8 @@ func TestNoteIsWrittenAndFormClosed(t *testing.T) {
 	}
 	panetest.Press(m, "q", "p", "1") // keys the root reserves are text in a form
 	panetest.Press(m, " checked the dashboards")
-	settle(f, panetest.Press(m, "enter"))
-	if m.Editing() {
-		t.Fatalf("form still open: %+v", m.form.err)
-	}
-	inc, err := f.store.Get(context.Background(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.save(t, "the note")
+	inc := f.get(t, 2)
 	last := inc.Events[len(inc.Events)-1]
 	if last.Kind != incidents.KindNote || last.Text != "qp1 checked the dashboards" || last.Author != "alice" || last.Key == "" {
 		t.Fatalf("stored %+v", last)
@@ -199,39 +193,29 @@ func TestMilestoneOutOfOrderKeepsTheForm(t *testing.T) {
 		t.Fatalf("milestone prefilled %q; want the next one, acknowledged", got)
 	}
 	panetest.Press(m, "ctrl+u", "mitigated", "tab", "10:05") // before started
-	settle(f, panetest.Press(m, "enter"))
-	if m.form == nil {
-		t.Fatal("a refused write closed the form")
-	}
-	if !strings.Contains(m.form.err, "would be before") || m.form.inputs[1].Value() != "10:05" || m.form.inputs[0].Value() != "mitigated" {
+	f.refused(t, "would be before")
+	if m.form.inputs[1].Value() != "10:05" || m.form.inputs[0].Value() != "mitigated" {
 		t.Fatalf("form lost input or reason: err=%q values=%q,%q", m.form.err, m.form.inputs[0].Value(), m.form.inputs[1].Value())
 	}
 	if !strings.Contains(m.View(), "nothing was written") {
 		t.Fatalf("the error is not shown:\n%s", m.View())
 	}
-	inc, _ := f.store.Get(context.Background(), 2)
-	if len(inc.Events) != before {
+	if inc := f.get(t, 2); len(inc.Events) != before {
 		t.Fatalf("a refused write wrote %d events", len(inc.Events)-before)
 	}
 	// Fix the time: saved.
 	panetest.Press(m, "ctrl+u", "10:25")
-	settle(f, panetest.Press(m, "enter"))
-	if m.form != nil {
-		t.Fatalf("still refused: %s", m.form.err)
-	}
+	f.save(t, "mitigated at 10:25")
 	if got := m.inc.Milestones.Mitigated; !got.Equal(time.Date(2026, 11, 22, 10, 25, 0, 0, time.UTC)) {
 		t.Fatalf("mitigated = %v", got)
 	}
 	// Moving it needs a reason; the store says so.
 	panetest.Press(m, "m", "ctrl+u", "mitigated", "tab", "10:26")
-	settle(f, panetest.Press(m, "enter"))
-	if m.form == nil || !strings.Contains(m.form.err, "needs a reason") {
-		t.Fatalf("move without reason: %+v", m.form)
-	}
+	f.refused(t, "needs a reason")
 	panetest.Press(m, "tab", "rollback finished at 10:26 per deploy log")
-	settle(f, panetest.Press(m, "enter"))
-	if m.form != nil || !m.inc.Milestones.Mitigated.Equal(time.Date(2026, 11, 22, 10, 26, 0, 0, time.UTC)) {
-		t.Fatalf("move with reason: form=%+v mitigated=%v", m.form, m.inc.Milestones.Mitigated)
+	f.save(t, "the move with a reason")
+	if !m.inc.Milestones.Mitigated.Equal(time.Date(2026, 11, 22, 10, 26, 0, 0, time.UTC)) {
+		t.Fatalf("move with reason: mitigated=%v", m.inc.Milestones.Mitigated)
 	}
 }
 
@@ -244,18 +228,11 @@ func TestResolveAndDeclare(t *testing.T) {
 		t.Fatalf("resolve now: %v %v", m.inc.Status(), m.inc.Milestones.Resolved)
 	}
 	panetest.Press(m, "r")
-	settle(f, panetest.Press(m, "enter"))
-	if m.form == nil || !strings.Contains(m.form.err, "already resolved") {
-		t.Fatalf("second resolve: %+v", m.form)
-	}
+	f.refused(t, "already resolved")
 	panetest.Press(m, "esc", "esc") // close form, back to the list
 	settle(f, nil)
 	panetest.Press(m, "d", "DB failover", "tab", "sev2", "tab", "db, api", "tab", "15m ago")
-	msgs := settle(f, panetest.Press(m, "enter"))
-	_ = msgs
-	if m.form != nil {
-		t.Fatalf("declare refused: %s", m.form.err)
-	}
+	f.save(t, "the declaration")
 	if !m.hasInc || m.inc.Title != "DB failover" || m.inc.Severity != "SEV2" || len(m.inc.Services) != 2 ||
 		!m.inc.Milestones.Started.Equal(ago(15*time.Minute)) || m.inc.DeclaredBy != "alice" {
 		t.Fatalf("declared %+v", m.inc)
@@ -269,13 +246,10 @@ func TestRetryAfterUnavailableWritesOnce(t *testing.T) {
 	before := len(m.inc.Events)
 	f.store.failAfter.Store(true)
 	panetest.Press(m, "a", "paged the DB team")
-	settle(f, panetest.Press(m, "enter"))
-	if m.form == nil || !strings.Contains(m.form.err, "safe to retry") {
-		t.Fatalf("unavailable not reported: %+v", m.form)
-	}
+	f.refused(t, "safe to retry")
 	f.store.failAfter.Store(false)
-	settle(f, panetest.Press(m, "enter")) // the same request, the same key
-	inc, _ := f.store.Get(context.Background(), 2)
+	f.save(t, "the retry") // the same request, the same key
+	inc := f.get(t, 2)
 	notes := 0
 	for _, e := range inc.Events[before:] {
 		if e.Text == "paged the DB team" {
@@ -341,10 +315,7 @@ func TestRoles(t *testing.T) {
 		t.Fatal("responder may not resolve")
 	}
 	panetest.Press(r.m, "a", "responder note")
-	settle(r, panetest.Press(r.m, "enter"))
-	if r.m.Editing() {
-		t.Fatalf("responder note refused: %s", r.m.form.err)
-	}
+	r.save(t, "the responder's note")
 	panetest.Press(r.m, "k")
 	if !strings.Contains(r.m.View(), "role: responder") {
 		t.Error("the role is not shown")
@@ -386,7 +357,7 @@ func TestPin(t *testing.T) {
 	if fl := flashes(msgs); len(fl) != 1 || fl[0] != "pinned to INC-3 (Orders consumer lag)" {
 		t.Fatalf("pin to the latest open: %v", fl)
 	}
-	inc3, _ := f.store.Get(context.Background(), 3)
+	inc3 := f.get(t, 3)
 	last := inc3.Events[len(inc3.Events)-1]
 	if last.Evidence == nil || last.Evidence.Query != ev.Query || last.Author != "alice" {
 		t.Fatalf("INC-3 got %+v", last)

@@ -24,29 +24,16 @@ func TestFollowUpAndCauseForms(t *testing.T) {
 		t.Fatal("f did not open the follow-up form")
 	}
 	panetest.Press(m, "alert on queue depth", "tab", "erin")
-	settle(f, panetest.Press(m, "enter"))
-	if m.Editing() {
-		t.Fatalf("follow-up form still open: %s", m.form.err)
-	}
+	f.save(t, "the follow-up")
 	panetest.Press(m, "c")
 	panetest.Press(m, "weather")
-	settle(f, panetest.Press(m, "enter"))
-	if !m.Editing() || !strings.Contains(m.form.err, "not one of deployment") {
-		t.Fatalf("bad category accepted or not explained: %+v", m.form)
-	}
+	f.refused(t, "not one of deployment")
 	for range "weather" {
 		panetest.Press(m, "backspace")
 	}
 	panetest.Press(m, "capacity", "tab", "ctrl+u", "drill")
-	settle(f, panetest.Press(m, "enter"))
-	if m.Editing() {
-		t.Fatalf("cause form still open: %s", m.form.err)
-	}
-	inc, err := f.store.Get(context.Background(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if inc.Category != "capacity" || inc.Kind != incidents.KindDrill || len(inc.FollowUps) != 1 || inc.FollowUps[0].Owner != "erin" {
+	f.save(t, "the cause")
+	if inc := f.get(t, 2); inc.Category != "capacity" || inc.Kind != incidents.KindDrill || len(inc.FollowUps) != 1 || inc.FollowUps[0].Owner != "erin" {
 		t.Fatalf("stored: category %q kind %q follow-ups %+v", inc.Category, inc.Kind, inc.FollowUps)
 	}
 	f.until(func() bool { return strings.Contains(m.View(), "cause capacity") }, 5*time.Second)
@@ -78,10 +65,7 @@ func TestNoteShowsBothClocks(t *testing.T) {
 func TestDeploySuggestionAndLink(t *testing.T) {
 	f := loadedFixture(t, "", 160, 40)
 	m := f.m
-	inc, err := f.store.Get(context.Background(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := f.get(t, 2)
 	d, err := f.store.RecordDeploy(context.Background(), incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v42", At: inc.Milestones.Started.Add(-10 * time.Minute)})
 	if err != nil {
 		t.Fatal(err)
@@ -94,13 +78,9 @@ func TestDeploySuggestionAndLink(t *testing.T) {
 	if !m.Editing() || m.form.inputs[0].Value() != "1" {
 		t.Fatalf("link form not prefilled with the suggestion: %+v", m.form)
 	}
-	settle(f, panetest.Press(m, "enter"))
-	if m.Editing() {
-		t.Fatalf("link form still open: %s", m.form.err)
-	}
-	got, err := f.store.Get(context.Background(), 2)
-	if err != nil || len(got.Deploys) != 1 || got.Deploys[0].DeployID != d.ID {
-		t.Fatalf("stored links %+v %v", got.Deploys, err)
+	f.save(t, "the link")
+	if got := f.get(t, 2); len(got.Deploys) != 1 || got.Deploys[0].DeployID != d.ID {
+		t.Fatalf("stored links %+v", got.Deploys)
 	}
 	f.until(func() bool { return strings.Contains(m.View(), "deploy #1 payments v42") }, 5*time.Second)
 	if v := m.View(); strings.Contains(v, "suggested deploy") || !strings.Contains(v, "linked deploy #1") {
@@ -113,10 +93,7 @@ func TestDeploySuggestionAndLink(t *testing.T) {
 func TestListShowsChangeFailureAndRollbacks(t *testing.T) {
 	f := loadedFixture(t, "", 160, 40)
 	m := f.m
-	inc, err := f.store.Get(context.Background(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := f.get(t, 2)
 	for i, rb := range []bool{false, true, false, false} {
 		w := incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v" + string(rune('1'+i)), At: inc.Milestones.Started.Add(-time.Duration(10+i) * time.Minute), Rollback: rb}
 		if _, err := f.store.RecordDeploy(context.Background(), w); err != nil {
