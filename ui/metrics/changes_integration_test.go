@@ -9,12 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/demo/promwrite"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -44,13 +40,9 @@ func TestDeployMarkerFromRealBuildInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(termenv.Ascii)
-	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), Service: svc,
+	m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, Service: svc,
 		From: end.Add(-10 * time.Minute), To: end.Add(time.Second),
-		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "reltui_it_build_info", ServiceLabel: "service"}}})
-	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
+		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "reltui_it_build_info", ServiceLabel: "service"}}}, 120, 40)
 	settleWithin(m, m.Init(), 3*time.Second)
 	if m.chErr != nil {
 		t.Fatal(m.chErr)

@@ -6,26 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func changesModel(t *testing.T, w, h int) *Model {
 	t.Helper()
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(termenv.Ascii)
-	m := New(Config{Basics: pane.Basics{Renderer: r, Now: func() time.Time { return fixedNow }, Location: time.UTC}, Source: newFake(), Palette: themes.NoColor(),
+	m := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }, Location: time.UTC}, Source: newFake(),
 		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Service: "payments",
 		Ticker:  (&tickLog{}).tick,
-		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "build_info", ServiceLabel: "service"}}})
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
+		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "build_info", ServiceLabel: "service"}}}, w, h)
 	settle(m, m.Init())
 	return m
 }
@@ -85,18 +79,14 @@ func TestLogChangeSource(t *testing.T) {
 	at := fixedNow.Add(-20 * time.Minute)
 	logs := logChanges{[]sources.LogEntry{{Time: at, Labels: map[string]string{"service": "payments"}, Line: "config reloaded: pool 20 -> 40"}}}
 	src := []changes.Source{{Name: "config", Kind: "config", Logs: `"config reloaded"`, ServiceLabel: "service"}}
-	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
-		Ticker: (&tickLog{}).tick, Changes: src, Logs: logs})
-	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
+		Ticker: (&tickLog{}).tick, Changes: src, Logs: logs}, 120, 40)
 	settle(m, m.Init())
 	if len(m.changes) != 1 || !m.changes[0].T.Equal(at) || m.changes[0].String() != "config payments: config reloaded: pool 20 -> 40" {
 		t.Fatalf("changes = %+v (err %v)", m.changes, m.chErr)
 	}
-	none := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
-		Ticker: (&tickLog{}).tick, Changes: src})
-	none.SetSize(120, 40)
-	t.Cleanup(none.Close)
+	none := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: newFake(), Service: "payments",
+		Ticker: (&tickLog{}).tick, Changes: src}, 120, 40)
 	settle(none, none.Init())
 	if none.chErr == nil || !strings.Contains(none.chErr.Error(), "needs a log backend") {
 		t.Fatalf("err = %v", none.chErr)

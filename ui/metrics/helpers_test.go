@@ -3,8 +3,6 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"github.com/reltui/reltui/ui/pane/panetest"
-	"io"
 	"math"
 	"slices"
 	"strings"
@@ -14,12 +12,11 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
@@ -185,18 +182,24 @@ func (f *fakeSource) lastQueries(n int) []string {
 
 func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
+	r, pal := panetest.Renderer(profile)
 	clk := panetest.NewClock(fixedNow)
-	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal,
-		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: (&tickLog{}).tick})
+	m := newPane(t, Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal,
+		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: (&tickLog{}).tick}, w, h)
+	return m, clk
+}
+
+// newPane builds the pane from cfg, on the no-colour renderer and palette
+// unless cfg names a renderer, sizes it w×h and closes it with the test.
+func newPane(t testing.TB, cfg Config, w, h int) *Model {
+	t.Helper()
+	if cfg.Renderer == nil {
+		cfg.Renderer, cfg.Palette = panetest.Renderer(termenv.Ascii)
+	}
+	m := New(cfg)
 	m.SetSize(w, h)
 	t.Cleanup(m.Close)
-	return m, clk
+	return m
 }
 
 // loaded is a model showing the signals of the first service.
@@ -215,26 +218,16 @@ func loaded(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSourc
 // returns the messages meant for the root (pivots, copies).
 func settle(m *Model, cmd tea.Cmd) []tea.Msg { return settleWithin(m, cmd, 150*time.Millisecond) }
 
-// settleWithin is settle giving each round wait to answer (a real
+// settleWithin is settle giving each Cmd up to wait to answer (a real
 // backend needs longer than a fake).
 func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) []tea.Msg {
-	var outside []tea.Msg
-	for i := 0; cmd != nil && i < 10; i++ {
-		var next []tea.Cmd
-		for _, msg := range panetest.Collect(cmd, wait) {
-			switch msg.(type) {
-			case pane.SpinMsg:
-				continue
-			case pane.PivotMsg, pane.CopyMsg:
-				outside = append(outside, msg)
-				continue
-			}
-			_, c := m.Update(msg)
-			next = append(next, c)
+	return panetest.Settle(m, cmd, wait, func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case pane.PivotMsg, pane.CopyMsg:
+			return false
 		}
-		cmd = tea.Batch(next...)
-	}
-	return outside
+		return true
+	})
 }
 
 // tickLog is a Ticker that arms nothing: it records the periods asked

@@ -16,14 +16,11 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/demo"
 	"github.com/reltui/reltui/demo/fault"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -31,13 +28,9 @@ import (
 // realPane is the pane on the stack's Prometheus showing payments over
 // the last span, live.
 func realPane(t *testing.T, src Source, span time.Duration) *Model {
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(termenv.Ascii)
 	now := time.Now()
-	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: src, Palette: themes.NoColor(), Service: "payments",
-		From: now.Add(-span), To: now, Live: true})
-	m.SetSize(200, 50)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: src, Service: "payments",
+		From: now.Add(-span), To: now, Live: true}, 200, 50)
 	return m
 }
 

@@ -6,10 +6,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -31,14 +28,10 @@ func TestLiveCadenceIsOneStepClamped(t *testing.T) {
 // liveModel is a live pane over the fake with a recording ticker.
 func liveModel(t *testing.T, src Source, w, h int) (*Model, *panetest.Clock, *tickLog) {
 	t.Helper()
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(termenv.Ascii)
 	clk := panetest.NewClock(fixedNow)
 	log := &tickLog{}
-	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: themes.NoColor(),
-		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: log.tick})
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Now: clk.Now, Location: time.UTC}, Source: src,
+		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: log.tick}, w, h)
 	settle(m, m.Init())
 	if len(m.panels) != 4 {
 		t.Fatalf("signals not loaded: %d panels", len(m.panels))

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestInitPicksFirstServiceAndRunsTemplates(t *testing.T) {
@@ -72,12 +72,10 @@ func TestStepFollowsRangeAndWidth(t *testing.T) {
 
 func TestCustomTemplatesAndLabel(t *testing.T) {
 	src := newFake()
-	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: &config.Metrics{
+	m := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: &config.Metrics{
 		ServiceLabel: "app",
 		Templates:    map[string]string{"traffic": `sum(rate(reqs{app="{{service}}"}[{{window}}]))`},
-	}})
-	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
+	}}, 120, 40)
 	settle(m, m.Init())
 	joined := strings.Join(src.lastQueries(6), "\n")
 	if !strings.Contains(joined, `sum(rate(reqs{app="checkout"}[`) {

@@ -20,15 +20,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -119,12 +116,8 @@ func TestOTelNativeHistogramGivesFourSignalsWithNoTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(termenv.Ascii)
 	now := time.Now()
-	m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), From: now.Add(-2 * time.Minute), To: now})
-	m.SetSize(160, 40)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, From: now.Add(-2 * time.Minute), To: now}, 160, 40)
 	settleWithin(m, m.Init(), 3*time.Second)
 	if m.scheme.Name != config.SchemeOTelHTTPNative || m.label != "service_name" || m.service != svc {
 		t.Fatalf("detected %q by %q for %q, want %s by service_name for %s", m.scheme.Name, m.label, m.service, config.SchemeOTelHTTPNative, svc)

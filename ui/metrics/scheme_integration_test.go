@@ -14,14 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -138,12 +134,8 @@ func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
 	for _, sc := range pushedSchemes {
 		t.Run(sc.scheme, func(t *testing.T) {
 			svc := fmt.Sprintf("reltui-it-%s-%s", sc.scheme, nonce)
-			r := lipgloss.NewRenderer(nil)
-			r.SetColorProfile(termenv.Ascii)
-			m := New(Config{Basics: pane.Basics{Renderer: r, Timeout: 30 * time.Second}, Source: c, Palette: themes.NoColor(), Service: svc,
-				From: end.Add(-10 * time.Minute), To: end.Add(time.Second)})
-			m.SetSize(160, 40)
-			t.Cleanup(m.Close)
+			m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, Service: svc,
+				From: end.Add(-10 * time.Minute), To: end.Add(time.Second)}, 160, 40)
 			settleWithin(m, m.Init(), 3*time.Second)
 			if m.scheme.Name != sc.scheme || m.label != sc.svcLabel || !m.detected {
 				t.Fatalf("detected %q by %q (found %v), want %s by %s", m.scheme.Name, m.label, m.detected, sc.scheme, sc.svcLabel)

@@ -16,9 +16,7 @@ func schemeModel(t *testing.T, present, labels []string, mc *config.Metrics) (*M
 	t.Helper()
 	src := newFake()
 	src.present, src.labels = present, labels
-	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: mc, Ticker: (&tickLog{}).tick})
-	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Metrics: mc, Ticker: (&tickLog{}).tick}, 120, 40)
 	settle(m, m.Init())
 	return m, src
 }
@@ -122,9 +120,7 @@ func TestMixedBackendReadsEachServiceByItsScheme(t *testing.T) {
 	src.present = []string{"http_requests_total", "istio_requests_total"}
 	src.labels = []string{"service", "destination_service_name"}
 	src.byLabel = map[string][]string{"service": {"checkout"}, "destination_service_name": {"checkout", "reviews"}}
-	m := New(Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Ticker: (&tickLog{}).tick, Service: "reviews"})
-	m.SetSize(120, 40)
-	t.Cleanup(m.Close)
+	m := newPane(t, Config{Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Source: src, Ticker: (&tickLog{}).tick, Service: "reviews"}, 120, 40)
 	settle(m, m.Init())
 	if strings.Join(m.services, ",") != "checkout,reviews" {
 		t.Fatalf("services %v", m.services)
