@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/histfile"
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui"
 )
@@ -64,7 +65,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	hist := newHistoryFiles(os.Getenv)
+	hist := histfile.New(os.Getenv)
 	// The console works without an incident store; the Incidents pane then
 	// says why it cannot open one.
 	sctx, scancel := context.WithTimeout(context.Background(), storeTimeout)
@@ -82,8 +83,8 @@ func runConsole(g *globals, f *consoleFlags) error {
 		Clipboard:      os.Stdout,
 		Contexts:       file.Names(),
 		OpenContext:    openContextFunc(file),
-		PaletteHistory: hist.load("palette_history"),
-		LogHistory:     hist.load(bs.logHistoryKey()),
+		PaletteHistory: hist.Load("palette_history"),
+		LogHistory:     hist.Load(bs.logHistoryKey()),
 		CloseContext:   bs.Close,
 		Context:        name,
 		Backends:       bs.probes(),
@@ -96,10 +97,10 @@ func runConsole(g *globals, f *consoleFlags) error {
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(os.Stdout))
 	_, err = p.Run()
 	palHist, logHist := m.Histories()
-	if herr := hist.save("palette_history", palHist); herr != nil {
+	if herr := hist.Save("palette_history", palHist); herr != nil {
 		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
 	}
-	if herr := hist.save(bs.logHistoryKey(), logHist); herr != nil {
+	if herr := hist.Save(bs.logHistoryKey(), logHist); herr != nil {
 		fmt.Fprintln(g.stderr, "reltui: warning: "+sanitizeLine(herr.Error()))
 	}
 	return err
