@@ -41,7 +41,7 @@ func TestGoldenViews(t *testing.T) {
 		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
 			load(f.m)
 			f.clk.Add(2 * time.Minute)
-			f.src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
+			f.src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
 			settle(f.m, panetest.Press(f.m, "r"))
 		}},
 	}...)

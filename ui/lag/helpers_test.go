@@ -3,8 +3,6 @@ package lag
 import (
 	"context"
 	"math"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,28 +15,19 @@ import (
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
-// fakeSource answers with fixed partitions and counts calls.
+// fakeSource answers with fixed partitions (set under its lock).
 type fakeSource struct {
-	calls atomic.Int32
-	mu    sync.Mutex
+	panetest.Backend
 	parts []lag.Partition
-	err   error
-	block chan struct{}
 }
 
 func (f *fakeSource) Partitions(ctx context.Context, group string, from, now time.Time) ([]lag.Partition, []string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	parts, err, block := f.parts, f.err, f.block
-	f.mu.Unlock()
-	if block != nil {
-		select {
-		case <-block:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		}
+	if err := f.Call(ctx); err != nil {
+		return nil, nil, err
 	}
-	return parts, nil, err
+	var parts []lag.Partition
+	f.Locked(func() { parts = f.parts })
+	return parts, nil, nil
 }
 
 func ramp(n int, from, step float64) []float64 {

@@ -35,7 +35,7 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 			check("filtering")
 			panetest.Press(m, "enter")
 			check("filtered")
-			src.err = errors.New(panetest.HostileLine())
+			src.Fail(errors.New(panetest.HostileLine()))
 			load(m)
 			check("error")
 		}

@@ -73,9 +73,7 @@ func TestSelectionSurvivesRefresh(t *testing.T) {
 	// billing starts to stall: it moves up, and the cursor follows it.
 	parts := sample()
 	parts[3].Verdict.Status = lag.StatusStop
-	src.mu.Lock()
-	src.parts = parts
-	src.mu.Unlock()
+	src.Locked(func() { src.parts = parts })
 	cmd := panetest.Press(m, "r")
 	settle(m, cmd)
 	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" || m.sel != 0 {
@@ -88,9 +86,7 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 	m, clk := newTestModel(t, termenv.Ascii, src, 80, 24)
 	load(m)
 	clk.Add(90 * time.Second)
-	src.mu.Lock()
-	src.err = &sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"}
-	src.mu.Unlock()
+	src.Fail(&sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"})
 	cmd := panetest.Press(m, "r")
 	stale := answerMsg(m, fixedNow, nil)
 	stale.Seq--
@@ -106,14 +102,15 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 }
 
 func TestOverlappingRefreshDropped(t *testing.T) {
-	src := &fakeSource{parts: sample(), block: make(chan struct{})}
+	src := &fakeSource{parts: sample()}
+	src.Hold()
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
 	if _, cmd := m.Update(m.fetch.Tick()); cmd == nil || m.fetch.Seq() != seq {
 		t.Fatalf("tick during a fetch: seq %d → %d", seq, m.fetch.Seq())
 	}
-	close(src.block)
+	src.Release()
 }
 
 func TestUpdateAndViewDoNoIO(t *testing.T) {
@@ -122,7 +119,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	cmds := []tea.Cmd{m.Init()}
 	m.Update(answerMsg(m, fixedNow, sample()))
 	cmds = append(cmds, panetest.Steps(m, "j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g", m.fetch.Tick())...)
-	panetest.OnlyCmdsCall(t, src.calls.Load, cmds, 200*time.Millisecond)
+	panetest.OnlyCmdsCall(t, src.Calls, cmds, 200*time.Millisecond)
 }
 
 func TestSparkline(t *testing.T) {

@@ -270,7 +270,6 @@ func sparkline(vs []float64, w int) string {
 	return b.String()
 }
 
-
 // counted writes "1 group" or "3 groups".
 func counted(n int, one, many string) string {
 	if n == 1 {

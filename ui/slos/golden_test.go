@@ -33,7 +33,7 @@ func TestGoldenViews(t *testing.T) {
 		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
 			settle(f.m, f.m.Init())
 			f.clk.Add(3 * time.Minute)
-			f.src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"}
+			f.src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
 			settle(f.m, panetest.Press(f.m, "r"))
 		}},
 		{Name: "filter", Run: func(t *testing.T, f fixture) {

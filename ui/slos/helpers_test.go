@@ -5,8 +5,6 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,11 +24,8 @@ var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 // burn history is a ramp per service. It counts every call, so tests can
 // prove Update and View make none.
 type fakeProm struct {
-	calls atomic.Int32
-	mu    sync.Mutex
-	ratio map[string]map[string]float64 // service → window → error ratio
-	err   error
-	block chan struct{} // when set, queries wait for it
+	panetest.Backend
+	ratio map[string]map[string]float64 // service → window → error ratio (under the lock)
 }
 
 var (
@@ -39,36 +34,19 @@ var (
 )
 
 func (f *fakeProm) Query(ctx context.Context, expr string, _ time.Time) ([]sources.Series, []string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	block, err := f.block, f.err
-	f.mu.Unlock()
-	if block != nil {
-		select {
-		case <-block:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		}
-	}
-	if err != nil {
+	if err := f.Call(ctx); err != nil {
 		return nil, nil, err
 	}
 	v := 1e6
 	if strings.Contains(expr, "\n/\n") {
 		svc, win := match(svcRe, expr), match(windowRe, expr)
-		f.mu.Lock()
-		v = f.ratio[svc][win]
-		f.mu.Unlock()
+		f.Locked(func() { v = f.ratio[svc][win] })
 	}
 	return []sources.Series{{Samples: []sources.Sample{{Time: fixedNow, Value: v}}}}, nil, nil
 }
 
-func (f *fakeProm) QueryRange(_ context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	err := f.err
-	f.mu.Unlock()
-	if err != nil {
+func (f *fakeProm) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
+	if err := f.Call(ctx); err != nil {
 		return nil, nil, err
 	}
 	peak := 1.0

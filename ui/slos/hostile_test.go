@@ -27,9 +27,7 @@ func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 		settle(m, panetest.Press(m, "enter"))
 		panetest.CheckFrame(t, sh.Name("detail"), m.View(), sh.W)
 		panetest.Press(m, "esc")
-		src.mu.Lock()
-		src.err = errors.New(panetest.HostileLine())
-		src.mu.Unlock()
+		src.Fail(errors.New(panetest.HostileLine()))
 		settle(m, m.refresh())
 		panetest.CheckFrame(t, sh.Name("error"), m.View(), sh.W)
 

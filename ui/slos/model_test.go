@@ -44,7 +44,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	_ = m.View()
 	cmds = append(cmds, panetest.Steps(m, "j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter",
 		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true}, m.fetch.Tick())...)
-	panetest.OnlyCmdsCall(t, src.calls.Load, cmds, 200*time.Millisecond)
+	panetest.OnlyCmdsCall(t, src.Calls, cmds, 200*time.Millisecond)
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
@@ -64,7 +64,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 
 func TestOverlappingRefreshIsDropped(t *testing.T) {
 	src := burning()
-	src.block = make(chan struct{})
+	src.Hold()
 	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.Init()
 	seq := m.fetch.Seq()
@@ -83,7 +83,7 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 	if _, cmd := m.Update(pane.RefreshTickMsg{Pane: m.id, Gen: m.fetch.Tick().Gen - 1}); cmd != nil {
 		t.Error("an old timer's tick was acted on")
 	}
-	close(src.block)
+	src.Release()
 }
 
 func TestErrorKeepsOldResults(t *testing.T) {
@@ -91,9 +91,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 	m, clk := newTestModel(t, termenv.Ascii, src, 80, 24)
 	settle(m, m.Init())
 	clk.Add(2 * time.Minute)
-	src.mu.Lock()
-	src.err = &sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindUnreachable, Msg: "dial tcp 127.0.0.1:9090: connection refused"}
-	src.mu.Unlock()
+	src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindUnreachable, Msg: "dial tcp 127.0.0.1:9090: connection refused"})
 	settle(m, panetest.Press(m, "r"))
 	if !m.items[0].has || m.items[0].eval.Status != slo.StatusPage || m.items[0].err == nil {
 		t.Fatalf("old evaluation lost or error not kept: %+v", m.items[0])

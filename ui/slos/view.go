@@ -431,4 +431,3 @@ func objective(o float64) string {
 	p := o * 100
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", p), "0"), ".") + "%"
 }
-
