@@ -12,92 +12,96 @@ import (
 // golden package defines the same flag; then that one is used.
 var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
 
+// fixture is a pane over the shop's traces, with its source and clock.
+type fixture struct {
+	m   *Model
+	src *fakeSource
+	clk *panetest.Clock
+}
+
+type scene = panetest.Scene[fixture]
+
 func TestGoldenViews(t *testing.T) {
-	scenes := []struct {
-		name string
-		run  func(m *Model, src *fakeSource, clk *panetest.Clock)
-	}{
-		{"empty", func(*Model, *fakeSource, *panetest.Clock) {}},
-		{"form", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			panetest.Press(m, "i", "payments", "tab", "tab", "http.status_code=500", "tab", "1s")
+	build := func(t *testing.T, s panetest.Shot) fixture {
+		src := shopSource()
+		m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+		return fixture{m, src, clk}
+	}
+	view := func(f fixture) string { return f.m.View() }
+	panetest.Goldens(t, update(), build, view,
+		scene{Name: "empty", Run: func(_ *testing.T, f fixture) {}},
+		scene{Name: "form", Run: func(_ *testing.T, f fixture) {
+			panetest.Press(f.m, "i", "payments", "tab", "tab", "http.status_code=500", "tab", "1s")
 		}},
-		{"form_services", func(m *Model, src *fakeSource, _ *panetest.Clock) {
-			src.services = append(src.services, "orders")
-			settle(m, panetest.Press(m, "i"))
-			settle(m, panetest.Press(m, "o", "down"))
+		scene{Name: "form_services", Run: func(_ *testing.T, f fixture) {
+			f.src.services = append(f.src.services, "orders")
+			settle(f.m, panetest.Press(f.m, "i"))
+			settle(f.m, panetest.Press(f.m, "o", "down"))
 		}},
-		{"form_operations", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			settle(m, panetest.Press(m, "i"))
-			settle(m, panetest.Press(m, "pay", "tab", "tab"))
+		scene{Name: "form_operations", Run: func(_ *testing.T, f fixture) {
+			settle(f.m, panetest.Press(f.m, "i"))
+			settle(f.m, panetest.Press(f.m, "pay", "tab", "tab"))
 		}},
-		{"results_reversed", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			search(m, "frontend")
-			panetest.Press(m, "s", "j", "S")
+		scene{Name: "results_reversed", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			panetest.Press(f.m, "s", "j", "S")
 		}},
-		{"results", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			search(m, "frontend")
-			panetest.Press(m, "s", "j")
+		scene{Name: "results", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			panetest.Press(f.m, "s", "j")
 		}},
-		{"trace", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			search(m, "frontend")
-			panetest.Press(m, "s")
-			settle(m, panetest.Press(m, "enter"))
-			panetest.Press(m, "j", "j", "j")
+		scene{Name: "trace", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			panetest.Press(f.m, "s")
+			settle(f.m, panetest.Press(f.m, "enter"))
+			panetest.Press(f.m, "j", "j", "j")
 		}},
-		{"trace_error_filter", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			search(m, "frontend")
-			settle(m, panetest.Press(m, "enter"))
-			panetest.Press(m, "/", "payments", "enter", "n")
+		scene{Name: "trace_error_filter", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			settle(f.m, panetest.Press(f.m, "enter"))
+			panetest.Press(f.m, "/", "payments", "enter", "n")
 		}},
-		{"detail", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
-			search(m, "frontend")
-			settle(m, panetest.Press(m, "enter"))
-			panetest.Press(m, "/", "authorize", "enter", "enter")
+		scene{Name: "detail", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			settle(f.m, panetest.Press(f.m, "enter"))
+			panetest.Press(f.m, "/", "authorize", "enter", "enter")
 		}},
-		{"truncated", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+		scene{Name: "truncated", Run: func(_ *testing.T, f fixture) {
 			big := bigTrace(300)
 			big.Warnings = []string{"trace has more than 250 spans; showing the first 250"}
-			src.traces[big.TraceID] = big
-			settle(m, m.Pivot(paneTrace(big.TraceID)))
-			panetest.Press(m, "G")
+			f.src.traces[big.TraceID] = big
+			settle(f.m, f.m.Pivot(paneTrace(big.TraceID)))
+			panetest.Press(f.m, "G")
 		}},
-		{"trace_folded", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+		scene{Name: "trace_folded", Run: func(_ *testing.T, f fixture) {
 			fan := fanTrace()
-			src.traces[fan.TraceID] = fan
-			settle(m, m.Pivot(paneTrace(fan.TraceID)))
-			panetest.Press(m, "z", "j", "j", "j")
+			f.src.traces[fan.TraceID] = fan
+			settle(f.m, f.m.Pivot(paneTrace(fan.TraceID)))
+			panetest.Press(f.m, "z", "j", "j", "j")
 		}},
-		{"trace_folded_big", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+		scene{Name: "trace_folded_big", Run: func(_ *testing.T, f fixture) {
 			wide := wideTrace(2000)
-			src.traces[wide.TraceID] = wide
-			settle(m, m.Pivot(paneTrace(wide.TraceID)))
-			panetest.Press(m, "j", "j", "j", "z")
+			f.src.traces[wide.TraceID] = wide
+			settle(f.m, f.m.Pivot(paneTrace(wide.TraceID)))
+			panetest.Press(f.m, "j", "j", "j", "z")
 		}},
-		{"diff", func(m *Model, src *fakeSource, _ *panetest.Clock) {
-			useDiffTraces(src)
-			settle(m, m.Pivot(paneTrace(diffSlowID)))
-			settle(m, panetest.Press(m, "D"))
-			panetest.Press(m, "j", "j")
+		scene{Name: "diff", Run: func(_ *testing.T, f fixture) {
+			useDiffTraces(f.src)
+			settle(f.m, f.m.Pivot(paneTrace(diffSlowID)))
+			settle(f.m, panetest.Press(f.m, "D"))
+			panetest.Press(f.m, "j", "j")
 		}},
-		{"diff_no_baseline", func(m *Model, src *fakeSource, _ *panetest.Clock) {
+		scene{Name: "diff_no_baseline", Run: func(_ *testing.T, f fixture) {
 			trs := diffTraces()
-			useDiffTraces(src, trs[0], trs[3])
-			settle(m, m.Pivot(paneTrace(diffSlowID)))
-			settle(m, panetest.Press(m, "D"))
+			useDiffTraces(f.src, trs[0], trs[3])
+			settle(f.m, f.m.Pivot(paneTrace(diffSlowID)))
+			settle(f.m, panetest.Press(f.m, "D"))
 		}},
-		{"error_stale", func(m *Model, src *fakeSource, clk *panetest.Clock) {
-			search(m, "frontend")
-			clk.Add(3*time.Minute + 10*time.Second)
-			src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 60s"})
-			settle(m, panetest.Press(m, "i", "enter"))
+		scene{Name: "error_stale", Run: func(_ *testing.T, f fixture) {
+			search(f.m, "frontend")
+			f.clk.Add(3*time.Minute + 10*time.Second)
+			f.src.setErr(&sources.Error{Backend: "jaeger", Op: "find_traces", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 60s"})
+			settle(f.m, panetest.Press(f.m, "i", "enter"))
 		}},
-	}
-	for _, sc := range scenes {
-		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
-			src := shopSource()
-			m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
-			sc.run(m, src, clk)
-			s.Golden(t, sc.name, m.View(), update())
-		})
-	}
+	)
 }

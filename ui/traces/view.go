@@ -2,6 +2,7 @@ package traces
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,29 +35,19 @@ const formLabelWidth = 14
 // View draws the pane. It reads the model and the clock and nothing else;
 // only the rows on screen are drawn, so a frame costs the same for a
 // 10-span and a 50,000-span trace.
-func (m *Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	var lines []string
+func (m *Model) View() string { return pane.Fit(m.width, m.height, m.lines) }
+
+// lines are the frame's lines, before pane.Fit cuts them to the area.
+func (m *Model) lines() []string {
 	switch m.mode {
 	case modeDetail:
-		return m.detailView()
+		return append([]string{m.detailTitle()}, strings.Split(m.detail.View(), "\n")...)
 	case modeDiff:
-		lines = append(lines, m.diffHeader()...)
-		lines = append(lines, m.diffRows()...)
+		return slices.Concat(m.diffHeader(), m.diffRows(), []string{m.bottomLine()})
 	case modeTrace, modeFilter:
-		lines = append(lines, m.traceHeader()...)
-		lines = append(lines, m.waterfall()...)
-	default:
-		lines = append(lines, m.resultsHeader()...)
-		lines = append(lines, m.table()...)
+		return slices.Concat(m.traceHeader(), m.waterfall(), []string{m.bottomLine()})
 	}
-	lines = append(lines, m.bottomLine())
-	if len(lines) > m.height {
-		lines = lines[:m.height]
-	}
-	return strings.Join(lines, "\n")
+	return slices.Concat(m.resultsHeader(), m.table(), []string{m.bottomLine()})
 }
 
 func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
@@ -690,11 +681,10 @@ func (m *Model) bottomLine() string {
 	return ""
 }
 
-func (m *Model) detailView() string {
+func (m *Model) detailTitle() string {
 	st := &m.st
-	title := st.Title.Render("Span detail") + st.Muted.Render("  esc back · y/Y copy trace/span id · L logs · ↑/↓ scroll")
 	if m.flash != "" {
-		title = st.Title.Render("Span detail") + "  " + st.Subtle.Render(m.flash)
+		return m.fit(st.Title.Render("Span detail") + "  " + st.Subtle.Render(m.flash))
 	}
-	return m.fit(title) + "\n" + m.detail.View()
+	return m.fit(st.Title.Render("Span detail") + st.Muted.Render("  esc back · y/Y copy trace/span id · L logs · ↑/↓ scroll"))
 }
