@@ -2,7 +2,6 @@ package logs
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 	"slices"
 	"syscall"
@@ -10,11 +9,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -43,10 +40,7 @@ func benchEntries(n int) []sources.LogEntry {
 }
 
 func benchModel(b *testing.B, rows []row) *Model {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.ANSI256)
-	m := New(Config{Source: &fakeSource{}, Renderer: r, Palette: themes.Dark(), Now: func() time.Time { return fixedNow }, Location: time.UTC, MaxLines: len(rows)})
-	b.Cleanup(m.Close)
+	m := build(b, termenv.ANSI256, Config{Source: &fakeSource{}, Now: func() time.Time { return fixedNow }, MaxLines: len(rows)})
 	m.SetSize(200, 50)
 	m.editor.SetValue(`{env="prod"}`)
 	m.Update(queryAnswer(m, answer{rows: rows}))

@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -58,57 +56,32 @@ func sampleEntries(n int) []sources.LogEntry {
 	return es
 }
 
-func goldenModel(t *testing.T, profile termenv.Profile, w, h int) (*Model, *fakeSource, *panetest.Clock) {
+func goldenModel(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
 	src := &fakeSource{}
 	src.returning(sampleEntries(300), "some entries were dropped: max entries limit")
-	m, clk := newTestModel(t, profile, pal, src, w, h)
+	m, clk := newTestModel(t, profile, src, w, h)
 	m.editor.SetValue(`{env="dev"} |= "order"`)
 	return m, src, clk
 }
 
-func checkSize(t *testing.T, view string, w, h int) {
-	t.Helper()
-	lines := strings.Split(view, "\n")
-	if len(lines) > h {
-		t.Errorf("view has %d lines, pane is %d high", len(lines), h)
-	}
-	for i, l := range lines {
-		if got := lipgloss.Width(l); got > w {
-			t.Errorf("line %d is %d wide, pane is %d: %q", i, got, w, l)
-		}
-	}
-}
-
 func TestGoldenViews(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {200, 50}}
-	profiles := []struct {
-		name string
-		p    termenv.Profile
-	}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}}
-	scenes := []struct {
-		name string
-		run  func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock)
-	}{
-		{"empty", func(*testing.T, *Model, *fakeSource, *panetest.Clock) {}},
-		{"querying", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) { press(m, "i", "enter") }},
-		{"results", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+	goldenScenes(t, goldenModel, []scene[*fakeSource]{
+		{"empty", func(*Model, *fakeSource, *panetest.Clock) {}},
+		{"querying", func(m *Model, _ *fakeSource, _ *panetest.Clock) { press(m, "i", "enter") }},
+		{"results", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "k", "k", "k")
 		}},
-		{"labels_wrap", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+		{"labels_wrap", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "l", "w", "k", "k")
 		}},
-		{"filter_context", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+		{"filter_context", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "/", "TIMEOUT", "enter", "c", "N")
 		}},
-		{"error_stale", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
+		{"error_stale", func(m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			clk.Add(3*time.Minute + 10*time.Second)
 			src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
@@ -116,11 +89,11 @@ func TestGoldenViews(t *testing.T) {
 			})
 			settle(m, press(m, "i", "enter"))
 		}},
-		{"detail_json", func(t *testing.T, m *Model, _ *fakeSource, _ *panetest.Clock) {
+		{"detail_json", func(m *Model, _ *fakeSource, _ *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			press(m, "T", "10:29:53.15", "enter", "enter") // a JSON line with metadata
 		}},
-		{"tail_live", func(t *testing.T, m *Model, src *fakeSource, clk *panetest.Clock) {
+		{"tail_live", func(m *Model, src *fakeSource, clk *panetest.Clock) {
 			settle(m, press(m, "i", "enter"))
 			settle(m, press(m, "t"))
 			ft := src.tailers[0]
@@ -133,22 +106,25 @@ func TestGoldenViews(t *testing.T) {
 			}
 			m.Update(tailBatchMsg{run: tailRun(m), rows: buildRows(later, true)})
 		}},
-	}
+	})
+}
+
+// scene is one golden scene: run brings the pane, its source and its
+// clock to what the golden file shows.
+type scene[S any] struct {
+	name string
+	run  func(m *Model, src S, clk *panetest.Clock)
+}
+
+// goldenScenes draws every scene in every shot of the golden matrix
+// (panetest.Shots) on a pane from model, and checks that the frame fits
+// the shot and matches its golden file.
+func goldenScenes[S any](t *testing.T, model func(t testing.TB, p termenv.Profile, w, h int) (*Model, S, *panetest.Clock), scenes []scene[S]) {
 	for _, sc := range scenes {
-		for _, sz := range sizes {
-			for _, pr := range profiles {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					m, src, clk := goldenModel(t, pr.p, sz.w, sz.h)
-					sc.run(t, m, src, clk)
-					v := m.View()
-					checkSize(t, v, sz.w, sz.h)
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("ASCII frame contains ESC:\n%q", v)
-					}
-					panetest.Golden(t, name, v, update())
-				})
-			}
-		}
+		panetest.EachShot(t, sc.name, func(t *testing.T, s panetest.Shot) {
+			m, src, clk := model(t, s.Profile, s.W, s.H)
+			sc.run(m, src, clk)
+			s.Golden(t, sc.name, m.View(), update())
+		})
 	}
 }

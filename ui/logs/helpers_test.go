@@ -4,19 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -156,15 +153,28 @@ func (t *fakeTail) setState(s sources.TailState, err error) {
 	t.mu.Unlock()
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, pal themes.Palette, src *fakeSource, w, h int) (*Model, *panetest.Clock) {
+// build is New with what every test sets the same way: a renderer that
+// writes nowhere, pinned to profile, with its palette (panetest.Renderer),
+// and times in UTC unless cfg names a zone. The pane is closed when t
+// ends.
+func build(t testing.TB, profile termenv.Profile, cfg Config) *Model {
+	cfg.Renderer, cfg.Palette = panetest.Renderer(profile)
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	m := New(cfg)
+	t.Cleanup(m.Close)
+	return m
+}
+
+// newTestModel is a w×h pane over src on a clock stopped at fixedNow,
+// with the last hour, live, as its range.
+func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
 	clk := panetest.NewClock(fixedNow)
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
+	m := build(t, profile, Config{Source: src, Now: clk.Now})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
-	t.Cleanup(m.Close)
 	return m, clk
 }
 
@@ -179,10 +189,15 @@ func press(m *Model, keys ...string) tea.Cmd {
 
 // settle feeds the messages of cmd back into the model until no more
 // arrive, the way the runtime would, minus ticks.
-func settle(m *Model, cmd tea.Cmd) {
-	for i := 0; cmd != nil && i < 20; i++ {
+func settle(m *Model, cmd tea.Cmd) { settleWithin(m, cmd, 150*time.Millisecond, 20) }
+
+// settleWithin is settle for at most rounds rounds, each waiting up to
+// wait for the messages (a real backend wants longer); spinner ticks are
+// dropped.
+func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration, rounds int) {
+	for i := 0; cmd != nil && i < rounds; i++ {
 		var next []tea.Cmd
-		for _, msg := range panetest.Collect(cmd, 150*time.Millisecond) {
+		for _, msg := range panetest.Collect(cmd, wait) {
 			if _, ok := msg.(pane.SpinMsg); ok {
 				continue
 			}
@@ -221,11 +236,11 @@ func plainLine(i int) string {
 }
 
 // loaded returns a model showing n lines of plainLine.
-func loaded(t testing.TB, n, w, h int, profile termenv.Profile, pal themes.Palette) (*Model, *fakeSource, *panetest.Clock) {
+func loaded(t testing.TB, n, w, h int, profile termenv.Profile) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
 	src := &fakeSource{}
 	src.returning(entries(n, fixedNow.Add(-time.Second), plainLine))
-	m, clk := newTestModel(t, profile, pal, src, w, h)
+	m, clk := newTestModel(t, profile, src, w, h)
 	m.editor.SetValue(`{app="api"}`)
 	settle(m, press(m, "i", "enter"))
 	if m.buf.Len() != n {

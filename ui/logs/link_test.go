@@ -8,7 +8,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources/links"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -28,7 +27,7 @@ func copiedLink(t *testing.T, m *Model) string {
 }
 
 func TestLinkKeepsQueryDatasourceAndRange(t *testing.T) {
-	m, _, _ := loaded(t, 50, 120, 30, termenv.Ascii, themes.NoColor())
+	m, _, _ := loaded(t, 50, 120, 30, termenv.Ascii)
 	m.links = links.Targets{Grafana: links.Grafana{URL: "https://grafana.example", OrgID: 2}, LogsDatasource: "loki-prod"}
 	ps, err := links.ParseExplore(copiedLink(t, m))
 	if err != nil || len(ps) != 1 {
@@ -49,7 +48,7 @@ func TestLinkKeepsQueryDatasourceAndRange(t *testing.T) {
 }
 
 func TestLinkToMetricQueryChart(t *testing.T) {
-	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii, themes.NoColor())
+	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii)
 	m.links = links.Targets{Grafana: links.Grafana{URL: "https://grafana.example"}, LogsDatasource: "loki-prod"}
 	from, to := fixedNow.Add(-time.Hour), fixedNow
 	m.Update(metricAnswer(m, plot{expr: metricExpr, from: from, to: to, step: time.Minute,
@@ -61,7 +60,7 @@ func TestLinkToMetricQueryChart(t *testing.T) {
 }
 
 func TestLinkWithoutTargetsSaysWhatToSet(t *testing.T) {
-	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii, themes.NoColor())
+	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii)
 	if _, cmd := m.Update(panetest.Key("U")); cmd != nil {
 		t.Error("a link was copied with no UI configured")
 	}

@@ -2,8 +2,6 @@ package logs
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"math"
 	"strings"
 	"sync"
@@ -11,12 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/loki"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -80,31 +76,18 @@ func levelSeries(from, to time.Time, step time.Duration) []sources.Series {
 
 func newMetricModel(t testing.TB, profile termenv.Profile, w, h int) (*Model, *metricSource, *panetest.Clock) {
 	t.Helper()
-	pal := themes.Dark()
-	if profile == termenv.Ascii {
-		pal = themes.NoColor()
-	}
 	src := &metricSource{fakeSource: &fakeSource{}}
 	src.returning(sampleEntries(300))
 	src.setMetric(func(_ context.Context, _ string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
 		return levelSeries(from, to, step), nil, nil
 	})
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	clk := panetest.NewClock(fixedNow)
-	m := New(Config{Source: src, Renderer: r, Palette: pal, Now: clk.Now, Location: time.UTC})
-	m.SetSize(w, h)
-	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
-	t.Cleanup(m.Close)
+	m, clk := newTestModel(t, profile, src, w, h)
 	m.editor.SetValue(metricExpr)
 	return m, src, clk
 }
 
 func TestGoldenMetricViews(t *testing.T) {
-	scenes := []struct {
-		name string
-		run  func(m *Model, src *metricSource, clk *panetest.Clock)
-	}{
+	goldenScenes(t, newMetricModel, []scene[*metricSource]{
 		{"metric_querying", func(m *Model, _ *metricSource, _ *panetest.Clock) { press(m, "i", "enter") }},
 		{"metric_chart", func(m *Model, _ *metricSource, _ *panetest.Clock) { settle(m, press(m, "i", "enter")) }},
 		{"metric_cursor", func(m *Model, _ *metricSource, _ *panetest.Clock) {
@@ -119,27 +102,7 @@ func TestGoldenMetricViews(t *testing.T) {
 			})
 			settle(m, press(m, "i", "enter"))
 		}},
-	}
-	for _, sc := range scenes {
-		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
-			for _, pr := range []struct {
-				name string
-				p    termenv.Profile
-			}{{"nocolor", termenv.Ascii}, {"256", termenv.ANSI256}} {
-				name := fmt.Sprintf("%s_%dx%d_%s", sc.name, sz.w, sz.h, pr.name)
-				t.Run(name, func(t *testing.T) {
-					m, src, clk := newMetricModel(t, pr.p, sz.w, sz.h)
-					sc.run(m, src, clk)
-					v := m.View()
-					checkSize(t, v, sz.w, sz.h)
-					if pr.p == termenv.Ascii && strings.ContainsRune(v, 0x1b) {
-						t.Errorf("ASCII frame contains ESC:\n%q", v)
-					}
-					panetest.Golden(t, name, v, update())
-				})
-			}
-		}
-	}
+	})
 }
 
 func TestMetricQueryRunsMetricRangeInACmd(t *testing.T) {
@@ -243,7 +206,7 @@ func TestMetricTailStopsAndStaysStopped(t *testing.T) {
 // A source without LogMetrics runs every query as a log query.
 func TestNoMetricsRunsLogQuery(t *testing.T) {
 	src := &fakeSource{}
-	m, _ := newTestModel(t, termenv.Ascii, themes.NoColor(), src, 80, 24)
+	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
 	m.editor.SetValue(metricExpr)
 	settle(m, press(m, "i", "enter"))
 	if src.queries.Load() != 1 || m.plot != nil {

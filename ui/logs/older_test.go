@@ -3,17 +3,14 @@ package logs
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -48,11 +45,7 @@ func pagedSource(n int) (*fakeSource, []sources.LogEntry) {
 }
 
 func pagedModel(t *testing.T, src *fakeSource, maxLines int) *Model {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := New(Config{Source: src, Renderer: r, Palette: themes.NoColor(), Now: func() time.Time { return fixedNow },
-		Location: time.UTC, Limit: 1000, MaxLines: maxLines})
-	t.Cleanup(m.Close)
+	m := build(t, termenv.Ascii, Config{Source: src, Now: func() time.Time { return fixedNow }, Limit: 1000, MaxLines: maxLines})
 	m.SetSize(100, 30)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
 	m.editor.SetValue(`{app="api"}`)
