@@ -109,5 +109,5 @@ func (m *Model) stepChange(d int) {
 
 // changeReadout says what changed at the cursor.
 func (m *Model) changeReadout(e changes.Event) string {
-	return fmt.Sprintf("◇ %s at %s — L opens its logs", e.String(), e.T.In(m.loc).Format("15:04:05"))
+	return fmt.Sprintf("◇ %s at %s — L opens its logs", e.String(), e.T.In(m.base.Location).Format("15:04:05"))
 }

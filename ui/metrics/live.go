@@ -57,7 +57,7 @@ func (m *Model) startTick() tea.Cmd {
 	if !ok || !m.live || m.src == nil {
 		return nil
 	}
-	id := m.id
+	id := m.base.ID
 	return m.ticker(m.ctx, m.cadence(), func(time.Time) tea.Msg { return tickMsg{pane: id, gen: gen} })
 }
 
@@ -84,7 +84,7 @@ func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	at, ok := m.dataAt()
-	if !m.busy() && (due || !ok || m.now().Sub(at) >= m.cadence()) {
+	if !m.busy() && (due || !ok || m.base.Now().Sub(at) >= m.cadence()) {
 		cmd = m.liveRefresh()
 	}
 	return tea.Batch(cmd, m.startTick())
@@ -126,7 +126,7 @@ func (m *Model) ageLabel() string {
 	if !ok {
 		return ""
 	}
-	age := max(0, m.now().Sub(at)).Round(time.Second)
+	age := max(0, m.base.Now().Sub(at)).Round(time.Second)
 	if !m.live {
 		return ""
 	}

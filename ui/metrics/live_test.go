@@ -41,7 +41,7 @@ func liveModel(t *testing.T, src Source, w, h int) (*Model, *panetest.Clock, *ti
 
 // fireTick delivers the current timer's tick and settles what it starts.
 func (m *Model) fireTick() {
-	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.shown.Gen()})
+	_, cmd := m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen()})
 	settle(m, cmd)
 }
 
@@ -93,13 +93,13 @@ func TestLiveOverlappingRefreshIsDropped(t *testing.T) {
 	src := newFake()
 	m, clk, log := liveModel(t, src, 120, 40)
 	clk.Add(time.Minute)
-	_, pending := m.Update(tickMsg{pane: m.id, gen: m.shown.Gen()}) // out, not answered yet
+	_, pending := m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen()}) // out, not answered yet
 	seq := m.sigReq.Seq()
 	if !m.sigReq.Busy() || pending == nil {
 		t.Fatal("the tick started no refresh")
 	}
 	armed := log.count()
-	_, _ = m.Update(tickMsg{pane: m.id, gen: m.shown.Gen()})
+	_, _ = m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen()})
 	if m.sigReq.Seq() != seq {
 		t.Errorf("a second refresh was started while one was out (seq %d → %d)", seq, m.sigReq.Seq())
 	}
@@ -112,7 +112,7 @@ func TestLiveOverlappingRefreshIsDropped(t *testing.T) {
 		t.Errorf("the running refresh was lost: loading=%v to=%s", m.sigReq.Busy(), m.panels[0].to)
 	}
 	// A stale timer (an older generation) does nothing.
-	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.shown.Gen() - 1})
+	_, cmd := m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen() - 1})
 	if cmd != nil || m.sigReq.Seq() != seq {
 		t.Error("a stale tick acted")
 	}
@@ -124,7 +124,7 @@ func TestHiddenPaneRefreshesWhenShown(t *testing.T) {
 	m.Update(pane.VisibleMsg{Visible: false})
 	clk.Add(time.Minute)
 	seq, armed := m.sigReq.Seq(), log.count()
-	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.shown.Gen()})
+	_, cmd := m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen()})
 	if cmd != nil || m.sigReq.Seq() != seq || log.count() != armed {
 		t.Fatal("a hidden pane refreshed or kept its timer running")
 	}
@@ -155,7 +155,7 @@ func TestFixedRangeNeverRefreshes(t *testing.T) {
 	armed := log.count()
 	clk.Add(10 * time.Minute)
 	seq := m.sigReq.Seq()
-	_, cmd := m.Update(tickMsg{pane: m.id, gen: m.shown.Gen()})
+	_, cmd := m.Update(tickMsg{pane: m.base.ID, gen: m.shown.Gen()})
 	if cmd != nil || m.sigReq.Seq() != seq || log.count() != armed {
 		t.Fatal("a fixed range refreshed or armed a timer")
 	}

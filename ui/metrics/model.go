@@ -89,14 +89,13 @@ const (
 
 // Model is the Metrics pane.
 type Model struct {
+	// base is the filled Basics the pane was built with: its id, clock,
+	// zone, timeout, renderer and parent.
+	base  pane.Basics
 	links links.Targets
-	id    string
 	src   Source
 	st    Styles
 	keys  KeyMap
-	now   func() time.Time
-	loc   *time.Location
-	tmo   time.Duration
 
 	tmpl  map[string]string
 	label string // the service label on the metrics
@@ -172,7 +171,7 @@ func New(cfg Config) *Model {
 	m := &Model{
 		links:   cfg.Links,
 		history: pane.NewHistory(maxHistory),
-		id:      b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location, tmo: b.Timeout,
+		base:    b, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()),
 		st:    NewStyles(b.Renderer, cfg.Palette),
 		tmpl:  cfg.Metrics.MetricsTemplates(),
 		label: cfg.Metrics.Label(), logLabel: cfg.Metrics.Label(),
@@ -190,17 +189,17 @@ func New(cfg Config) *Model {
 		}
 	}
 	if m.from.IsZero() || !m.to.After(m.from) {
-		m.to = m.now()
+		m.to = m.base.Now()
 		m.from, m.live = m.to.Add(-time.Hour), true
 	}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	r := b.Renderer
 	m.editor = newInput(r, m.st, "promql› ", `sum by (code) (rate(http_requests_total[5m]))`)
 	m.filter = newInput(r, m.st, "service› ", "type to filter")
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
-	m.svcReq = pane.NewRequest[detection](pane.RequestConfig{Pane: m.id, Name: "services", Timeout: m.tmo, Now: m.now})
-	m.sigReq = pane.NewRequest[signals](pane.RequestConfig{Pane: m.id, Name: "signals", Timeout: m.tmo, Now: m.now})
-	m.qReq = pane.NewRequest[panel](pane.RequestConfig{Pane: m.id, Name: "query", Timeout: m.tmo, Now: m.now})
+	m.spin = pane.NewSpinner(m.base.ID, m.st.Spinner)
+	m.svcReq = pane.NewRequest[detection](pane.RequestConfig{Pane: m.base.ID, Name: "services", Timeout: m.base.Timeout, Now: m.base.Now})
+	m.sigReq = pane.NewRequest[signals](pane.RequestConfig{Pane: m.base.ID, Name: "signals", Timeout: m.base.Timeout, Now: m.base.Now})
+	m.qReq = pane.NewRequest[panel](pane.RequestConfig{Pane: m.base.ID, Name: "query", Timeout: m.base.Timeout, Now: m.base.Now})
 	return m
 }
 
@@ -299,7 +298,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.cursor, m.exSel = time.Time{}, -1
 		return m, tea.Batch(m.refresh(), m.startTick())
 	case tickMsg:
-		if msg.pane == m.id {
+		if msg.pane == m.base.ID {
 			return m, m.onTick(msg.gen)
 		}
 	case pane.VisibleMsg:
@@ -339,7 +338,7 @@ func (m *Model) refresh() tea.Cmd {
 // resolve is the window a query runs over, now for a live range.
 func (m *Model) resolve() (time.Time, time.Time) {
 	if m.live {
-		now := m.now()
+		now := m.base.Now()
 		return now.Add(-m.to.Sub(m.from)), now
 	}
 	return m.from, m.to
@@ -557,7 +556,7 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 	if m.mode == modeSignals {
 		who = m.service + " " + strings.ToLower(p.title)
 	}
-	fmt.Fprintf(&b, "%s at %s:", who, at.In(m.loc).Format("2006-01-02 15:04:05 MST"))
+	fmt.Fprintf(&b, "%s at %s:", who, at.In(m.base.Location).Format("2006-01-02 15:04:05 MST"))
 	if p.empty != "" {
 		b.WriteString(" " + p.empty)
 	}
@@ -573,7 +572,7 @@ func (m *Model) Selection() (incidents.Evidence, bool) {
 		fmt.Fprintf(&b, "\n  %s = %s", s.Name, val)
 	}
 	if e, ok := m.selectedExemplar(); ok && m.mode == modeSignals {
-		fmt.Fprintf(&b, "\n  exemplar trace %s = %s at %s", e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.loc).Format("15:04:05"))
+		fmt.Fprintf(&b, "\n  exemplar trace %s = %s at %s", e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.base.Location).Format("15:04:05"))
 	}
 	return incidents.Evidence{
 		Kind: incidents.EvidenceChart, Source: prom.Backend, Query: q,

@@ -247,7 +247,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	m, _, _ := loaded(t, termenv.Ascii, 200, 50)
 	seq := m.sigReq.Seq()
 	m.refresh() // a newer request is in flight
-	m.Update(signalsMsg{Pane: m.id, Name: "signals", Seq: seq, Value: signals{panels: []panel{{name: "latency"}}}})
+	m.Update(signalsMsg{Pane: m.base.ID, Name: "signals", Seq: seq, Value: signals{panels: []panel{{name: "latency"}}}})
 	if len(m.panels) != 4 {
 		t.Fatal("a stale answer replaced the charts")
 	}

@@ -56,9 +56,9 @@ func (m *Model) spinner() string {
 
 func (m *Model) rangeLabel() string {
 	from, to := m.resolve()
-	l := from.In(m.loc).Format("15:04") + "–" + to.In(m.loc).Format("15:04")
+	l := from.In(m.base.Location).Format("15:04") + "–" + to.In(m.base.Location).Format("15:04")
 	if to.Sub(from) > 24*time.Hour {
-		l = from.In(m.loc).Format("01-02 15:04") + "–" + to.In(m.loc).Format("01-02 15:04")
+		l = from.In(m.base.Location).Format("01-02 15:04") + "–" + to.In(m.base.Location).Format("01-02 15:04")
 	}
 	if m.live {
 		l += " live"
@@ -120,7 +120,7 @@ func (m *Model) errorLine() string {
 	err, at := m.sigReq.Err(), m.sigReq.ErrAt()
 	switch {
 	case m.input == inputPicker:
-		err, at = m.svcReq.Err(), m.now()
+		err, at = m.svcReq.Err(), m.base.Now()
 	case m.mode == modeQuery:
 		err, at = m.qReq.Err(), m.qReq.ErrAt()
 	}
@@ -136,7 +136,7 @@ func (m *Model) errorLine() string {
 		stale = hasPoints(flatten(m.panels))
 	}
 	if stale {
-		s += m.st.Muted.Render(fmt.Sprintf(" — showing the last good data (failed %s ago)", fmtDur(m.now().Sub(at).Round(time.Second))))
+		s += m.st.Muted.Render(fmt.Sprintf(" — showing the last good data (failed %s ago)", fmtDur(m.base.Now().Sub(at).Round(time.Second))))
 	}
 	return m.fit(s)
 }
@@ -160,11 +160,11 @@ func (m *Model) readoutLine() string {
 	}
 	var parts []string
 	if !m.cursor.IsZero() {
-		parts = append(parts, "cursor "+m.cursor.In(m.loc).Format("15:04:05"))
+		parts = append(parts, "cursor "+m.cursor.In(m.base.Location).Format("15:04:05"))
 	}
 	if e, ok := m.selectedExemplar(); ok {
 		parts = append(parts, fmt.Sprintf("exemplar %d/%d: trace %s took %s at %s — enter opens it",
-			m.exSel+1, len(m.exemplars), e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.loc).Format("15:04:05")))
+			m.exSel+1, len(m.exemplars), e.traceID, chart.UnitSeconds.Format(e.v), e.t.In(m.base.Location).Format("15:04:05")))
 	} else if m.mode == modeSignals {
 		// What a key acts on comes first; the scheme is what a narrow
 		// terminal cuts.
@@ -200,7 +200,7 @@ func (m *Model) plotWidth() int {
 func (m *Model) toChart(p panel, focused bool) chart.Chart {
 	c := chart.Chart{
 		Title: p.title, Unit: p.unit, From: p.from, To: p.to, Step: p.step, Series: p.series,
-		ZeroBased: p.zero, Focused: focused, Empty: p.empty, Loc: m.loc, Cursor: m.cursor,
+		ZeroBased: p.zero, Focused: focused, Empty: p.empty, Loc: m.base.Location, Cursor: m.cursor,
 	}
 	if p.err != nil {
 		c.Title += " (stale)"
@@ -297,7 +297,7 @@ func (m *Model) queryLines(h int) []string {
 // (or the last), the last and the maximum.
 func (m *Model) tableLines(p panel, h int) []string {
 	at := m.moment()
-	head := fmt.Sprintf("%-10s %-10s %-10s ", "at "+at.In(m.loc).Format("15:04:05"), "last", "max")
+	head := fmt.Sprintf("%-10s %-10s %-10s ", "at "+at.In(m.base.Location).Format("15:04:05"), "last", "max")
 	nameW := max(10, m.width-ansi.StringWidth(head)-1)
 	lines := []string{m.fit(m.st.Header.Render(pad("series", nameW) + " " + head))}
 	for i, s := range p.series {

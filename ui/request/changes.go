@@ -51,7 +51,7 @@ func (m *Model) changesHeading() string {
 // changeText is one change: "  10:18:02  ⚑ deploy api: version 1 →
 // 2  (1m58s before)".
 func (m *Model) changeText(e correlate.Change) string {
-	text := fmt.Sprintf("  %s  ⚑ %s", e.T.In(m.loc).Format("15:04:05"), sanitize.Line(e.String()))
+	text := fmt.Sprintf("  %s  ⚑ %s", e.T.In(m.base.Location).Format("15:04:05"), sanitize.Line(e.String()))
 	if start, ok := requestStart(m.view); ok {
 		text += "  (" + relative(e.T.Sub(start)) + ")"
 	}

@@ -165,7 +165,7 @@ func withChanges(v *correlate.View) *correlate.View {
 
 // stamp is the stamp of the run back runs before the latest.
 func stamp(m *Model, back int) pane.Stamp {
-	return pane.Stamp{Pane: m.id, Seq: m.req.Seq() - back}
+	return pane.Stamp{Pane: m.base.ID, Seq: m.req.Seq() - back}
 }
 
 // loading is the id being resolved, "" when idle.

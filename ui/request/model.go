@@ -64,13 +64,12 @@ const (
 
 // Model is the Request pane.
 type Model struct {
-	id   string
+	// base is the filled Basics the pane was built with: its id, clock,
+	// zone, timeout, renderer and parent.
+	base pane.Basics
 	src  Source
 	st   Styles
 	keys KeyMap
-	now  func() time.Time
-	loc  *time.Location
-	tmo  time.Duration
 	pad  time.Duration
 	// logDialect and logBackend write and name pinned log evidence.
 	logDialect sources.LogDialect
@@ -114,14 +113,14 @@ func New(cfg Config) *Model {
 	if cfg.Pad <= 0 {
 		cfg.Pad = correlate.DefaultPad
 	}
-	m := &Model{id: b.ID, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()), now: b.Now, loc: b.Location,
-		tmo: b.Timeout, pad: cfg.Pad, logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
+	m := &Model{base: b, src: cfg.Source, keys: pane.KeysOr(cfg.Keys, DefaultKeyMap()),
+		pad: cfg.Pad, logDialect: cfg.LogDialect, logBackend: cfg.LogBackend, links: cfg.Links,
 		st: NewStyles(b.Renderer, cfg.Palette)}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
-	m.req = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Timeout: m.tmo, Now: m.now})
+	m.req = pane.NewRequest[answer](pane.RequestConfig{Pane: m.base.ID, Timeout: m.base.Timeout, Now: m.base.Now})
 	m.input = newInput(b.Renderer, m.st, "id› ", "paste a request id or a trace id, then enter")
 	m.filterIn = newInput(b.Renderer, m.st, "/", "")
-	m.spin = pane.NewSpinner(m.id, m.st.Spinner)
+	m.spin = pane.NewSpinner(m.base.ID, m.st.Spinner)
 	return m
 }
 
@@ -206,7 +205,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 
 // window is the range to search, resolved now for a live range.
 func (m *Model) window() correlate.Window {
-	from, to := m.rng.Window(m.now(), DefaultWindow)
+	from, to := m.rng.Window(m.base.Now(), DefaultWindow)
 	return correlate.Window{From: from, To: to}
 }
 
@@ -234,7 +233,7 @@ func (m *Model) resolve(id string) tea.Cmd {
 		return nil
 	}
 	cmd := m.req.StartWith(m.ctx, resolveRun(m.src, id, m.window()))
-	m.loadID, m.loadStart, m.flash, m.early = id, m.now(), "", false
+	m.loadID, m.loadStart, m.flash, m.early = id, m.base.Now(), "", false
 	return tea.Batch(cmd, m.spin.Start())
 }
 

@@ -61,7 +61,7 @@ func TestStaleResultDropped(t *testing.T) {
 	second := m.Resolve(reqID)
 	old := sampleView()
 	old.Input = "req-first"
-	m.Update(resultMsg{Pane: m.id, Seq: m.req.Seq() - 1, Value: answer{id: "req-first", view: old}})
+	m.Update(resultMsg{Pane: m.base.ID, Seq: m.req.Seq() - 1, Value: answer{id: "req-first", view: old}})
 	if m.view != nil {
 		t.Fatal("a stale result was shown")
 	}

@@ -131,11 +131,11 @@ func (m *Model) wrap(s string) []string {
 }
 
 func (m *Model) windowText(w correlate.Window) string {
-	f, t := w.From.In(m.loc), w.To.In(m.loc)
+	f, t := w.From.In(m.base.Location), w.To.In(m.base.Location)
 	return fmt.Sprintf("%s – %s", f.Format("01-02 15:04:05"), t.Format("15:04:05"))
 }
 
-func (m *Model) clock(t time.Time) string { return t.In(m.loc).Format("15:04:05.000") }
+func (m *Model) clock(t time.Time) string { return t.In(m.base.Location).Format("15:04:05.000") }
 
 // listHeight is how many rows the list shows.
 func (m *Model) listHeight() int { return max(1, m.height-len(m.headLines())-1) }
@@ -207,7 +207,9 @@ func (m *Model) renderRow(r row, selected bool) string {
 	return style.Render(text)
 }
 
-func (m *Model) clockMicro(t time.Time) string { return t.In(m.loc).Format("15:04:05.000000") }
+func (m *Model) clockMicro(t time.Time) string {
+	return t.In(m.base.Location).Format("15:04:05.000000")
+}
 
 // statusLine is the filter input, the spinner, a flash, or the position.
 func (m *Model) statusLine() string {
@@ -216,7 +218,7 @@ func (m *Model) statusLine() string {
 	case m.mode == modeFilter:
 		return m.filterIn.View()
 	case m.req.Busy():
-		took := m.now().Sub(m.loadStart).Round(100 * time.Millisecond)
+		took := m.base.Now().Sub(m.loadStart).Round(100 * time.Millisecond)
 		text := fmt.Sprintf(" searching Loki and Jaeger for %s… %s", m.loadID, took)
 		if v := m.view; m.early && v != nil && v.Searching {
 			text += fmt.Sprintf(" · %d answered, %d out", len(v.Calls), v.Pending)
