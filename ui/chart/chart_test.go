@@ -2,31 +2,21 @@ package chart
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
-	"github.com/reltui/reltui/themes"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
-func styles(profile termenv.Profile) *Styles {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(profile)
-	p := themes.Dark()
-	if profile == termenv.Ascii {
-		p = themes.NoColor()
-	}
-	return NewStyles(r, p)
-}
+func styles(profile termenv.Profile) *Styles { return NewStyles(panetest.Renderer(profile)) }
 
 // wave is n points a step apart: a slow sine around base with a spike.
 func wave(n int, step time.Duration, base, amp float64, spikeAt int) []Point {
@@ -395,20 +385,15 @@ func runeIndex(s string, r rune) int {
 
 // A frame of an hour of one-second samples (3,601 points, ~45 per dot
 // column at 80 columns): the min/max reduction keeps it one pass.
-func BenchmarkRenderDenseSpike80x24(b *testing.B) {
+func BenchmarkRenderDenseSpike(b *testing.B) {
 	c, _ := spikeChart()
 	st := styles(termenv.ANSI256)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = Render(c, 80, 24, st)
-	}
-}
-
-func BenchmarkRenderDenseSpike200x50(b *testing.B) {
-	c, _ := spikeChart()
-	st := styles(termenv.ANSI256)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = Render(c, 200, 50, st)
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Render(c, sz[0], sz[1], st)
+			}
+		})
 	}
 }
