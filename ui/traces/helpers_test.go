@@ -1,12 +1,8 @@
 package traces
 
 import (
-	"context"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,139 +10,11 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
-
-// fakeSource counts every call, so tests can prove Update and View make
-// none: only the Cmds they return may.
-type fakeSource struct {
-	finds atomic.Int32
-	gets  atomic.Int32
-	svcs  atomic.Int32
-	opss  atomic.Int32
-
-	mu     sync.Mutex
-	traces map[string]*sources.Trace
-	order  []string
-	err    error
-	seen   []jaeger.FindQuery
-	// The names the form suggests, and the services asked for operations.
-	services []string
-	ops      map[string][]string
-	opsAsked []string
-	namesErr error
-	block    chan struct{} // when set, calls wait for it or their context
-	// byWindow makes FindTraces return only the traces whose root
-	// started in the query's window, as Jaeger does; the baseline search
-	// asks for slices of a window.
-	byWindow bool
-}
-
-func newFakeSource(trs ...*sources.Trace) *fakeSource {
-	f := &fakeSource{traces: map[string]*sources.Trace{}, ops: map[string][]string{}}
-	// The shop's names, as the spans of shopTrace carry them.
-	for _, t := range trs {
-		for _, sp := range t.Spans {
-			if !slices.Contains(f.services, sp.Service) {
-				f.services = append(f.services, sp.Service)
-			}
-			if !slices.Contains(f.ops[sp.Service], sp.Operation) {
-				f.ops[sp.Service] = append(f.ops[sp.Service], sp.Operation)
-			}
-		}
-	}
-	for _, t := range trs {
-		f.traces[t.TraceID] = t
-		f.order = append(f.order, t.TraceID)
-	}
-	return f
-}
-
-// call counts a call on n, waits while the source is blocked and then
-// holds its lock; the caller unlocks unless call failed.
-func (f *fakeSource) call(ctx context.Context, n *atomic.Int32) error {
-	n.Add(1)
-	f.mu.Lock()
-	b := f.block
-	f.mu.Unlock()
-	if b != nil {
-		select {
-		case <-b:
-		case <-ctx.Done():
-			return &sources.Error{Backend: "jaeger", Kind: sources.KindCanceled, Msg: "canceled"}
-		}
-	}
-	f.mu.Lock()
-	return nil
-}
-
-func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
-	if err := f.call(ctx, &f.finds); err != nil {
-		return nil, err
-	}
-	defer f.mu.Unlock()
-	f.seen = append(f.seen, q)
-	if f.err != nil {
-		return nil, f.err
-	}
-	var out []sources.Trace
-	for _, id := range f.order {
-		t := f.traces[id]
-		if f.byWindow && len(t.Spans) > 0 && (t.Spans[0].Start.Before(q.Start) || !t.Spans[0].Start.Before(q.End)) {
-			continue
-		}
-		out = append(out, *t)
-	}
-	return out, nil
-}
-
-func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, error) {
-	if err := f.call(ctx, &f.gets); err != nil {
-		return nil, err
-	}
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return nil, f.err
-	}
-	t, ok := f.traces[id]
-	if !ok {
-		return nil, &sources.Error{Backend: "jaeger", Op: "get_trace", Kind: sources.KindNotFound, Msg: "trace " + id + " not found"}
-	}
-	return t, nil
-}
-
-func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
-	if err := f.call(ctx, &f.svcs); err != nil {
-		return nil, err
-	}
-	defer f.mu.Unlock()
-	if f.namesErr != nil {
-		return nil, f.namesErr
-	}
-	return f.services, nil
-}
-
-func (f *fakeSource) Operations(ctx context.Context, service, _ string) ([]string, error) {
-	if err := f.call(ctx, &f.opss); err != nil {
-		return nil, err
-	}
-	defer f.mu.Unlock()
-	f.opsAsked = append(f.opsAsked, service)
-	if f.namesErr != nil {
-		return nil, f.namesErr
-	}
-	return f.ops[service], nil
-}
-
-func (f *fakeSource) setErr(err error) {
-	f.mu.Lock()
-	f.err = err
-	f.mu.Unlock()
-}
 
 // shopTrace builds a trace shaped like the demo shop's checkout: frontend
 // → checkout → inventory (+ db) then payments (+ gateway), and a publish.
@@ -185,6 +53,33 @@ func shopTrace(id string, start time.Time, slow time.Duration, fail bool) *sourc
 			{Key: "exception.stacktrace", Value: "goroutine 1:\nmain.charge()\n\tpay.go:42"}}}}
 	}
 	return &sources.Trace{TraceID: id, Spans: spans}
+}
+
+// shopSource is a fake Jaeger with three shop traces a minute apart:
+// a fast one, one with a slow gateway call, and (the newest) a failed one.
+func shopSource() *fakeSource {
+	return newFakeSource(
+		shopTrace("aaaa0000000000000000000000000001", fixedNow.Add(-3*time.Minute), 0, false),
+		shopTrace("aaaa0000000000000000000000000002", fixedNow.Add(-2*time.Minute), 1500*time.Millisecond, false),
+		shopTrace("aaaa0000000000000000000000000003", fixedNow.Add(-1*time.Minute), 0, true),
+	)
+}
+
+// searchShop is a no-colour w x h pane that searched the shop's traces.
+func searchShop(t *testing.T, w, h int) *Model {
+	t.Helper()
+	m, _ := newPlain(t, shopSource(), w, h)
+	search(m, "frontend")
+	return m
+}
+
+// openShop is searchShop with the newest trace, the failed one, opened
+// from the table.
+func openShop(t *testing.T, w, h int) *Model {
+	t.Helper()
+	m := searchShop(t, w, h)
+	settle(m, panetest.Press(m, "enter"))
+	return m
 }
 
 // bigTrace is an n-span trace: a root fanning out, sub-trees nesting a

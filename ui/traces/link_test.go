@@ -9,9 +9,8 @@ import (
 )
 
 func TestLinkToSearchAndTrace(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
+	m := searchShop(t, 120, 40)
 	m.links = links.Targets{JaegerUI: "http://jaeger.example:16686"}
-	search(m, "frontend")
 	_, s, err := links.ParseJaeger(copied(t, m, "U"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,8 +33,7 @@ func TestLinkToSearchAndTrace(t *testing.T) {
 }
 
 func TestLinkWithoutUISaysWhatToSet(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
+	m := searchShop(t, 120, 40)
 	if cmd := panetest.Press(m, "U"); cmd != nil {
 		t.Error("a link was copied with no UI configured")
 	}

@@ -16,14 +16,6 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-func shopSource() *fakeSource {
-	return newFakeSource(
-		shopTrace("aaaa0000000000000000000000000001", fixedNow.Add(-3*time.Minute), 0, false),
-		shopTrace("aaaa0000000000000000000000000002", fixedNow.Add(-2*time.Minute), 1500*time.Millisecond, false),
-		shopTrace("aaaa0000000000000000000000000003", fixedNow.Add(-1*time.Minute), 0, true),
-	)
-}
-
 func TestSearchFormBuildsTheQuery(t *testing.T) {
 	src := shopSource()
 	m, _ := newPlain(t, src, 120, 40)
@@ -74,8 +66,7 @@ func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
 }
 
 func TestResultsSortByEachColumn(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
+	m := searchShop(t, 120, 40)
 	ids := func() []string {
 		var out []string
 		for _, r := range m.rows {
@@ -105,8 +96,7 @@ func TestResultsSortByEachColumn(t *testing.T) {
 }
 
 func TestOpenTraceShowsCriticalPath(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 200, 50)
-	search(m, "frontend")
+	m := searchShop(t, 200, 50)
 	panetest.Press(m, "s") // by duration: the slow one first
 	settle(m, panetest.Press(m, "enter"))
 	if m.mode != modeTrace || m.tr == nil || m.tr.traceID != "aaaa0000000000000000000000000002" {
@@ -134,9 +124,7 @@ func TestOpenTraceShowsCriticalPath(t *testing.T) {
 }
 
 func TestCollapseExpandKeepsSelection(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
-	settle(m, panetest.Press(m, "enter"))
+	m := openShop(t, 120, 40)
 	panetest.Press(m, "j", "j") // c1, checkout server span
 	c1 := m.selSpan()
 	if m.tr.nodes[c1].span.SpanID != "c1" {
@@ -168,9 +156,7 @@ func TestCollapseExpandKeepsSelection(t *testing.T) {
 }
 
 func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
-	settle(m, panetest.Press(m, "enter"))
+	m := openShop(t, 120, 40)
 	panetest.Press(m, "C") // fold everything: matches are hidden
 	panetest.Press(m, "/")
 	if !m.Editing() {
@@ -207,9 +193,7 @@ func TestFilterStepsThroughMatchesAndUnfolds(t *testing.T) {
 }
 
 func TestDetailShowsTagsEventsProcess(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 60)
-	search(m, "frontend")
-	settle(m, panetest.Press(m, "enter")) // the failed trace is newest
+	m := openShop(t, 120, 60) // the failed trace is newest
 	panetest.Press(m, "/", "authorize", "enter", "enter")
 	if m.mode != modeDetail {
 		t.Fatalf("mode %v", m.mode)
@@ -228,9 +212,7 @@ func TestDetailShowsTagsEventsProcess(t *testing.T) {
 }
 
 func TestCopyTraceAndSpanID(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
-	settle(m, panetest.Press(m, "enter"))
+	m := openShop(t, 120, 40)
 	panetest.Press(m, "j")
 	for k, want := range map[string]string{"y": "aaaa0000000000000000000000000003", "Y": "f2"} {
 		if got := copied(t, m, k); got != want {
@@ -240,9 +222,7 @@ func TestCopyTraceAndSpanID(t *testing.T) {
 }
 
 func TestLogsPivotFromSpan(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
-	settle(m, panetest.Press(m, "enter"))
+	m := openShop(t, 120, 40)
 	panetest.Press(m, "/", "authorize", "enter")
 	msgs := settle(m, panetest.Press(m, "L"))
 	if len(msgs) != 1 {

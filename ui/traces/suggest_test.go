@@ -203,8 +203,7 @@ func TestEscHidesTheListThenClosesTheForm(t *testing.T) {
 }
 
 func TestReverseSortKeepsTheSelectedTrace(t *testing.T) {
-	m, _ := newPlain(t, shopSource(), 120, 40)
-	search(m, "frontend")
+	m := searchShop(t, 120, 40)
 	panetest.Press(m, "s", "j") // by duration; the second longest
 	ids := func() []string {
 		var out []string
