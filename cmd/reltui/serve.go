@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -86,59 +85,13 @@ func mergeServe(cmd *cobra.Command, f *serveFlags, c *config.Serve) serveSetting
 	return s
 }
 
-// loadKeys builds the key list from the config's users and the
-// authorized_keys file; any problem refuses the start.
-func loadKeys(s serveSettings) (*serve.Keys, error) {
-	keys := serve.NewKeys()
-	roleOf := func(user string) (incidents.Role, bool) {
-		u, ok := s.Users[user]
-		if !ok || u == nil {
-			return "", false
-		}
-		r, err := serve.ParseRole(u.Role)
-		return r, err == nil
-	}
-	var errs []error
-	for name, u := range s.Users {
-		role, err := serve.ParseRole(u.Role)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("serve.users.%s: %w", name, err))
-			continue
-		}
-		for i, k := range u.Keys {
-			pk, _, _, _, err := gossh.ParseAuthorizedKey([]byte(k))
-			if err == nil {
-				err = keys.Add(pk, serve.Identity{User: name, Role: role})
-			}
-			if err != nil {
-				errs = append(errs, fmt.Errorf("serve.users.%s.keys[%d]: %w", name, i, err))
-			}
-		}
-	}
-	if s.AuthorizedKeys != "" {
-		data, err := os.ReadFile(s.AuthorizedKeys)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("authorized keys: %w", err))
-		} else if err := serve.ParseAuthorizedKeys(s.AuthorizedKeys, data, keys, roleOf); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if keys.Len() == 0 {
-		return nil, errors.New("no authorized keys: give --authorized-keys FILE or serve.users with keys")
-	}
-	return keys, nil
-}
-
 func runServe(g *globals, cmd *cobra.Command, f *serveFlags) error {
 	file, err := loadConfig(g)
 	if err != nil {
 		return &exitError{code: 1, msg: "invalid configuration:\n" + err.Error()}
 	}
 	s := mergeServe(cmd, f, file.Serve)
-	keys, err := loadKeys(s)
+	keys, err := serve.KeysFromConfig(s.Users, s.AuthorizedKeys, os.ReadFile)
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
