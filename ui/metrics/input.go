@@ -14,11 +14,8 @@ import (
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	m.flash = ""
-	switch m.input {
-	case inputEditor:
-		return m.onEditorKey(msg)
-	case inputPicker:
-		return m.onPickerKey(msg)
+	if m.input != inputNone {
+		return m.onInputKey(msg)
 	}
 	k := m.keys
 	// Each pair of keys steps one thing forward and back.
@@ -81,57 +78,60 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) onEditorKey(msg tea.KeyMsg) tea.Cmd {
+// onInputKey handles a key while the editor or the picker has the
+// keyboard: esc closes it, enter runs the query or picks the service.
+func (m *Model) onInputKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
+	in := m.input
 	switch {
 	case key.Matches(msg, k.Back):
 		m.closeInput()
 		return nil
 	case key.Matches(msg, k.Run):
 		m.closeInput()
-		m.cursor = time.Time{}
-		return m.runQuery(m.editor.Value())
-	case key.Matches(msg, k.HistPrev):
-		m.histMove(-1)
-		return nil
-	case key.Matches(msg, k.HistNext):
-		m.histMove(1)
-		return nil
+		if in == inputEditor {
+			m.cursor = time.Time{}
+			return m.runQuery(m.editor.Value())
+		}
+		return m.pickService()
 	}
 	var cmd tea.Cmd
-	m.editor, cmd = m.editor.Update(msg)
+	if in == inputEditor {
+		switch {
+		case key.Matches(msg, k.HistPrev):
+			m.histMove(-1)
+		case key.Matches(msg, k.HistNext):
+			m.histMove(1)
+		default:
+			m.editor, cmd = m.editor.Update(msg)
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.PickUp):
+		m.pick = max(0, m.pick-1)
+	case key.Matches(msg, k.PickDown):
+		m.pick = max(0, min(len(m.filtered())-1, m.pick+1))
+	default:
+		before := m.filter.Value()
+		m.filter, cmd = m.filter.Update(msg)
+		if m.filter.Value() != before {
+			m.pick = 0
+		}
+	}
 	return cmd
 }
 
-func (m *Model) onPickerKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+// pickService shows the signals of the service highlighted in the
+// picker, if there is one.
+func (m *Model) pickService() tea.Cmd {
 	list := m.filtered()
-	switch {
-	case key.Matches(msg, k.Back):
-		m.closeInput()
-		return nil
-	case key.Matches(msg, k.Run):
-		m.closeInput()
-		if m.pick < len(list) {
-			m.mode = modeSignals
-			m.cursor = time.Time{}
-			return m.selectService(list[m.pick])
-		}
-		return nil
-	case key.Matches(msg, k.PickUp):
-		m.pick = max(0, m.pick-1)
-		return nil
-	case key.Matches(msg, k.PickDown):
-		m.pick = max(0, min(len(list)-1, m.pick+1))
+	if m.pick >= len(list) {
 		return nil
 	}
-	before := m.filter.Value()
-	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
-	if m.filter.Value() != before {
-		m.pick = 0
-	}
-	return cmd
+	m.mode = modeSignals
+	m.cursor = time.Time{}
+	return m.selectService(list[m.pick])
 }
 
 // closeInput gives the keyboard back from the editor or the picker.
