@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/config"
@@ -114,8 +112,7 @@ func contextFor(t *testing.T, name, httpURL, tcpAddr string, kafka *config.Kafka
 
 func newNoIOModel(t *testing.T, c *ioCounter, store incidents.Store, other ContextDeps, first ContextDeps) *Model {
 	t.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
+	r, _ := panetest.Renderer(termenv.Ascii)
 	m := New(Deps{
 		Context: first.Name, Logs: first.Logs, Sources: first.Sources,
 		Range: LiveRange(time.Hour), Palette: themes.Dark(), Renderer: r, Now: func() time.Time { return fixedNow },

@@ -9,7 +9,6 @@ package ui
 // was after each.
 
 import (
-	"io"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
@@ -27,7 +25,6 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -148,9 +145,8 @@ func realRoot(t *testing.T) (*driver, sources.LogBackend) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { jc.Close() })
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := New(Deps{Context: "dev", Logs: lb, Palette: themes.NoColor(), Renderer: r, Now: time.Now,
+	r, pal := panetest.Renderer(termenv.Ascii)
+	m := New(Deps{Context: "dev", Logs: lb, Palette: pal, Renderer: r, Now: time.Now,
 		Sources: ContextSources{Name: "dev", Logs: lb, Prom: pc, Jaeger: jc}})
 	d := newDriver(t, m)
 	d.update(tea.WindowSizeMsg{Width: 80, Height: 24})

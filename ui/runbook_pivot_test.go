@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
-	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -18,10 +14,7 @@ import (
 // goes through the real root to the Alerts pane's runbook view, and esc
 // (once the runbook is closed) returns to where the user was.
 func TestRunbookPivotRoutedToAlertsPane(t *testing.T) {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := New(Deps{Context: "dev", Range: LiveRange(time.Hour), Palette: themes.NoColor(), Renderer: r, Now: func() time.Time { return fixedNow }})
-	t.Cleanup(m.Close)
+	m, _ := newTestModel(t, new(atomic.Int32))
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(keyMsg("8")) // Incidents
 	from := m.active
