@@ -66,3 +66,38 @@ func TestTruncate(t *testing.T) {
 		t.Fatalf("rune boundary: %q", got)
 	}
 }
+
+func TestKindForAnswerPrecedence(t *testing.T) {
+	cases := []struct {
+		status int
+		msg    string
+		want   Kind
+	}{
+		{429, "too many samples", KindRateLimited},            // the status wins over the text
+		{403, "max entries limit", KindUnauthorized},          // so does auth
+		{400, "rate limit exceeded", KindRateLimited},         // not a size limit
+		{400, "Max Entries Limit per query", KindTooMuchData}, // case does not matter
+		{500, "context deadline exceeded", KindTimeout},
+		{400, "parse error at line 1", KindBadQuery},
+		{503, "", KindServerError},
+		{302, "Found", KindBadResponse},       // a redirect is not the API
+		{405, "not allowed", KindBadResponse}, // nor is an unexpected 4xx
+		{0, "something", KindUnknown},         // no status, no known text
+		{0, "grpc: received message larger than max (5 vs. 4)", KindTooMuchData},
+	}
+	for _, c := range cases {
+		if got := KindForAnswer(c.status, c.msg); got != c.want {
+			t.Errorf("KindForAnswer(%d, %q) = %v, want %v", c.status, c.msg, got, c.want)
+		}
+	}
+}
+
+func TestConfigErrorIsNotRetried(t *testing.T) {
+	e := ConfigError("loki", "header \"X\x1b[31m\" has an invalid name", nil)
+	if e.Kind != KindConfig || e.Kind.Retryable() || strings.Contains(e.Error(), "\x1b") {
+		t.Fatalf("%#v renders %q", e, e.Error())
+	}
+	if got := e.Error(); !strings.HasPrefix(got, "loki: bad config: ") {
+		t.Fatalf("renders %q", got)
+	}
+}
