@@ -103,15 +103,13 @@ func errMark(r correlate.DiffRow) string {
 	return ""
 }
 
-// presence says which traces have the row's span.
+// presence says which traces have the row's span: "both", or "slow
+// only" and "base only" (correlate's only_slow, only_base).
 func presence(p correlate.Presence) string {
-	switch p {
-	case correlate.OnlySlow:
-		return "slow only"
-	case correlate.OnlyBase:
-		return "base only"
+	if side, ok := strings.CutPrefix(string(p), "only_"); ok {
+		return side + " only"
 	}
-	return "both"
+	return string(p)
 }
 
 // fmtDur rounds for reading: 0.1 ms under a second, ms above.

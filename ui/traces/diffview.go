@@ -159,16 +159,10 @@ func explains(crit, extra time.Duration) string {
 	return fmt.Sprintf("%d%%", int(math.Round(float64(crit)*100/float64(extra))))
 }
 
-// presenceLabel is the IN column: "slow" and "base" are spans found only
-// in that trace.
+// presenceLabel is the IN column: "both", or "slow" and "base" for a
+// span found only in that trace (correlate's only_slow, only_base).
 func presenceLabel(p correlate.Presence) string {
-	switch p {
-	case correlate.OnlySlow:
-		return "slow"
-	case correlate.OnlyBase:
-		return "base"
-	}
-	return "both"
+	return strings.TrimPrefix(string(p), "only_")
 }
 
 // fmtDelta is fmtDur with a sign.
