@@ -12,14 +12,7 @@ import (
 // incidentConfig loads the config file when one was named or the default
 // one exists; nil means "no file", which incidents must work without.
 func incidentConfig(g *globals) (*config.File, error) {
-	path := g.configPath
-	if !g.configSet {
-		path = config.DefaultPath(os.Getenv)
-	}
-	if _, err := os.Stat(path); !g.configSet && (path == "" || err != nil) {
-		return nil, nil
-	}
-	f, err := loadConfig(g)
+	f, err := config.LoadIfPresent(g.configPath, g.configSet, config.OSEnv())
 	if err != nil {
 		return nil, &exitError{code: 1, msg: "invalid configuration: " + err.Error()}
 	}
