@@ -18,21 +18,13 @@ type Styles struct {
 	OK, Warn, Bad lipgloss.Style
 }
 
-// NewStyles builds the styles for palette p on renderer r.
+// NewStyles builds the styles for palette p on renderer r, from the base
+// styles. The no-colour palette's colours draw nothing: Burrow's status
+// words are already text, and bold marks the bad ones.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
-	ns := r.NewStyle
-	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
-	s.Header = ns().Foreground(p.Subtle).Bold(true)
-	s.Spark = ns().Foreground(p.Info)
-	s.OK = ns().Foreground(p.OK)
-	s.Warn = ns().Foreground(p.Warning).Bold(true)
-	s.Bad = ns().Foreground(p.Error).Bold(true)
-	if p.Mono {
-		// Burrow's status words are already text; bold marks the bad ones.
-		s.Warn, s.Bad = ns().Bold(true), ns().Bold(true)
-		s.OK, s.Spark = ns(), ns()
-	}
-	return s
+	b := pane.NewBaseStyles(r, p)
+	return Styles{BaseStyles: b, Header: b.Subtle.Bold(true), Spark: b.Plain.Foreground(p.Info),
+		OK: b.Plain.Foreground(p.OK), Warn: b.Plain.Foreground(p.Warning).Bold(true), Bad: b.Plain.Foreground(p.Error).Bold(true)}
 }
 
 func (s *Styles) status(st lag.Status) lipgloss.Style {

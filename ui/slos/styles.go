@@ -22,26 +22,19 @@ type Styles struct {
 	Chart, ChartHot, Threshold lipgloss.Style
 }
 
-// NewStyles builds the styles for palette p on renderer r.
+// NewStyles builds the styles for palette p on renderer r, from the base
+// styles. The no-colour palette's colours draw nothing, so the status
+// word carries the meaning (upper case and bold for page and ticket); only
+// no data (faint) and the chart's hot part (bold) need a mono form.
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
-	ns := r.NewStyle
-	s := Styles{BaseStyles: pane.NewBaseStyles(r, p)}
-	s.Header = ns().Foreground(p.Subtle).Bold(true)
-	s.Page = ns().Foreground(p.Error).Bold(true)
-	s.Ticket = ns().Foreground(p.Warning).Bold(true)
-	s.OK = ns().Foreground(p.OK)
-	s.NoData = ns().Foreground(p.Muted)
-	s.BarFull = ns().Foreground(p.OK)
-	s.BarEmpty = ns().Foreground(p.Muted)
-	s.Chart = ns().Foreground(p.Info)
-	s.ChartHot = ns().Foreground(p.Error)
-	s.Threshold = ns().Foreground(p.Warning)
+	b := pane.NewBaseStyles(r, p)
+	fg := b.Plain.Foreground
+	s := Styles{BaseStyles: b, Header: b.Subtle.Bold(true),
+		Page: fg(p.Error).Bold(true), Ticket: fg(p.Warning).Bold(true), OK: fg(p.OK), NoData: fg(p.Muted),
+		BarFull: fg(p.OK), BarEmpty: fg(p.Muted),
+		Chart: fg(p.Info), ChartHot: fg(p.Error), Threshold: fg(p.Warning)}
 	if p.Mono {
-		// Without colour the status word carries the meaning (upper case
-		// for page and ticket); the base styles reverse the selection.
-		s.Page, s.Ticket = ns().Bold(true), ns().Bold(true)
-		s.OK, s.NoData, s.BarFull, s.BarEmpty = ns(), ns().Faint(true), ns(), ns()
-		s.Chart, s.ChartHot, s.Threshold = ns(), ns().Bold(true), ns()
+		s.NoData, s.ChartHot = b.Plain.Faint(true), b.Plain.Bold(true)
 	}
 	return s
 }
