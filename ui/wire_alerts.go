@@ -6,6 +6,7 @@ import (
 	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/runbook"
 	"github.com/reltui/reltui/ui/alerts"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // newAlertsPane builds the Alerts pane on the context's Prometheus and
@@ -38,16 +39,13 @@ func newAlertsPane(env PaneEnv) Pane {
 		rb = cfg.RunbookOptions(env.Ctx.ConfigFile)
 	}
 	m := alerts.New(alerts.Config{
-		ID:       env.ID,
+		Basics:   pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
 		Sources:  srcs,
 		Store:    env.Session.Incidents,
 		Author:   env.Session.User,
 		Role:     env.Session.Role,
 		Grafana:  graf,
-		Renderer: env.Renderer,
 		Palette:  env.Palette,
-		Now:      env.Now,
-		Parent:   env.Parent,
 		Runbooks: rb,
 		Noise:    noise,
 		Prom:     q,

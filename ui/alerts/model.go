@@ -19,7 +19,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/alertstart"
@@ -38,8 +37,9 @@ const (
 
 // Config is what the pane needs from outside.
 type Config struct {
-	// ID names the pane in its messages; "" means "alerts".
-	ID string
+	// Basics are the pane's id ("" means "alerts"), renderer, clock,
+	// zone, timeout (DefaultTimeout) and parent context.
+	pane.Basics
 	// Sources are asked in order; a failing one does not hide the others.
 	Sources []Source
 	// Store, Author and Role are for declaring; a nil Store disables d.
@@ -47,15 +47,11 @@ type Config struct {
 	Author string
 	Role   string
 	// Grafana, when set, gives declared evidence an Explore link.
-	Grafana  incidents.Grafana
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
-	Keys     *KeyMap
-	Now      func() time.Time
-	Location *time.Location
-	Timeout  time.Duration
-	Refresh  time.Duration
-	Parent   context.Context
+	Grafana incidents.Grafana
+	Palette themes.Palette
+	Keys    *KeyMap
+	// Refresh is how often the alerts are fetched again (DefaultRefresh).
+	Refresh time.Duration
 	// Runbooks says where runbooks are found and which hosts they may be
 	// fetched from.
 	Runbooks runbook.Options
@@ -125,8 +121,7 @@ type Model struct {
 
 // New builds the pane; it contacts no backend.
 func New(cfg Config) *Model {
-	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
-		Parent: cfg.Parent}.Fill("alerts", DefaultTimeout)
+	b := cfg.Basics.Fill("alerts", DefaultTimeout)
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = DefaultRefresh
 	}

@@ -79,8 +79,9 @@ func newFixture(t testing.TB, role string, profile termenv.Profile, w, h int) *f
 	t.Cleanup(func() { s.Close() })
 	prom, am := sample()
 	b, pal := panetest.Setup(profile, panetest.NewClock(fixedNow))
-	m := panetest.Open(t, New(Config{Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Renderer: b.Renderer, Palette: pal,
-		Now: b.Now, Location: time.UTC, Grafana: incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
+	b.Location = time.UTC
+	m := panetest.Open(t, New(Config{Basics: b, Sources: []Source{prom, am}, Store: s, Author: "alice", Role: role, Palette: pal,
+		Grafana:  incidents.Grafana{URL: "https://grafana.example.com", Datasource: "prom"},
 		Runbooks: runbook.Options{Dir: filepath.Join("testdata", "runbooks"), AllowedHosts: []string{"runbooks.internal"}},
 		Noise:    NewNoiseSource(fakeNoiseProm{}, s)}), w, h)
 	return &fixture{m: m, store: s, prom: prom, am: am}
