@@ -2,8 +2,6 @@ package request
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,24 +64,27 @@ func sampleView() *correlate.View {
 	return v
 }
 
-// fakeSource counts its calls so tests can prove Update and View make
-// none; only running the returned Cmds may.
+// fakeSource counts its calls (panetest.Backend) so tests can prove
+// Update and View make none; only running the returned Cmds may.
 type fakeSource struct {
-	calls atomic.Int32
-	mu    sync.Mutex
-	fn    func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)
-	seen  []correlate.Window
+	panetest.Backend
+	fn   func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)
+	seen []correlate.Window
 	// snaps are handed to the progress function, in order, before the
 	// answer.
 	snaps []*correlate.View
 }
 
 func (f *fakeSource) ResolveProgress(ctx context.Context, id string, w correlate.Window, progress func(*correlate.View)) (*correlate.View, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	f.seen = append(f.seen, w)
-	fn, snaps := f.fn, f.snaps
-	f.mu.Unlock()
+	if err := f.Call(ctx); err != nil {
+		return nil, err
+	}
+	var fn func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)
+	var snaps []*correlate.View
+	f.Locked(func() {
+		f.seen = append(f.seen, w)
+		fn, snaps = f.fn, f.snaps
+	})
 	for _, s := range snaps {
 		progress(s)
 	}
@@ -94,9 +95,7 @@ func (f *fakeSource) ResolveProgress(ctx context.Context, id string, w correlate
 }
 
 func (f *fakeSource) set(fn func(ctx context.Context, id string, w correlate.Window) (*correlate.View, error)) {
-	f.mu.Lock()
-	f.fn = fn
-	f.mu.Unlock()
+	f.Locked(func() { f.fn = fn })
 }
 
 // newTestModel is a pane over src on shot s's renderer, palette and size,

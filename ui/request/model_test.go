@@ -259,19 +259,11 @@ func TestNoSourceSaysSo(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := &fakeSource{}
 	m := newTestModel(t, panetest.Shot{W: 80, H: 24, Profile: termenv.ANSI256}, src)
-	var cmds []any
-	for _, k := range []string{"i", reqID, "enter", "j", "J", "/", "x", "enter", "esc", "G", "enter", "L", "y"} {
-		_, cmd := m.Update(panetest.Key(k))
-		cmds = append(cmds, cmd)
-		_ = m.View()
-	}
-	m.Update(pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow})
-	m.Pivot(pane.PivotMsg{TraceID: traceA})
+	cmds := panetest.Steps(m, "i", reqID, "enter", "j", "J", "/", "x", "enter", "esc", "G", "enter", "L", "y",
+		pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow})
+	cmds = append(cmds, m.Pivot(pane.PivotMsg{TraceID: traceA}))
 	_ = m.View()
-	if n := src.calls.Load(); n != 0 {
-		t.Fatalf("Update/View made %d backend calls", n)
-	}
-	_ = cmds
+	panetest.OnlyCmdsCall(t, src.Calls, cmds, time.Second)
 }
 
 func TestHostileLinesAreNotInterpreted(t *testing.T) {
