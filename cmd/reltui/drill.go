@@ -98,7 +98,7 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 		return &exitError{code: 1, msg: fmt.Sprintf("%s was already detected at %s", incidents.Ref(id), incidents.FormatTime(inc.Milestones.Detected))}
 	}
 	if scenario == "" {
-		scenario = drillScenarioOf(inc.Title)
+		scenario = drill.ScenarioOf(inc.Title)
 	}
 	bs, sc, err := openScenario(g, scenario)
 	if err != nil {
@@ -112,13 +112,6 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 	ctx, cancel := signalContext()
 	defer cancel()
 	return awaitAlert(ctx, g, o, f, bs, sc, id, who, inc.Milestones.Started, timeout)
-}
-
-// drillScenarioOf reads the scenario from a title drill start wrote,
-// "NAME" or "NAME: description" (or one a person wrote, "drill NAME...").
-func drillScenarioOf(title string) string {
-	name, _, _ := strings.Cut(strings.TrimPrefix(title, "drill "), ":")
-	return strings.TrimSpace(name)
 }
 
 func newDrillStartCmd(g *globals) *cobra.Command {
@@ -203,17 +196,8 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 // declareDrill opens the drill's record: started at the injection time,
 // detected left for the alert.
 func declareDrill(g *globals, o *incidentOpts, who string, sc config.Drill, started time.Time) (incidents.Incident, error) {
-	// The kind already says drill (lists show [drill]); the title names
-	// the scenario first, which watch reads back.
-	title := sc.Name
-	if d := strings.TrimSpace(sc.Description); d != "" {
-		title += ": " + d
-	}
-	if r := []rune(title); len(r) > incidents.MaxTitle {
-		title = string(r[:incidents.MaxTitle])
-	}
 	d := incidents.Declaration{
-		Key: o.idemKey(), Author: who, Title: title, Kind: incidents.KindDrill, Started: started, Undetected: true,
+		Key: o.idemKey(), Author: who, Title: drill.Title(sc.Name, sc.Description), Kind: incidents.KindDrill, Started: started, Undetected: true,
 		Services: sc.Services, Severity: incidents.Severity(sc.Severity),
 	}
 	var inc incidents.Incident

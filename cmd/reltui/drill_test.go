@@ -12,18 +12,6 @@ import (
 	"github.com/reltui/reltui/incidents/sqlite"
 )
 
-func TestDrillScenarioOf(t *testing.T) {
-	for title, want := range map[string]string{
-		"payments-errors: payments answers 5xx": "payments-errors",
-		"scale-down":                            "scale-down",
-		"drill scale-down: by hand":             "scale-down",
-	} {
-		if got := drillScenarioOf(title); got != want {
-			t.Errorf("drillScenarioOf(%q) = %q, want %q", title, got, want)
-		}
-	}
-}
-
 // TestDrillWatchRefuses: watch only resumes an undetected drill, and
 // names the scenario it could not find.
 func TestDrillWatchRefuses(t *testing.T) {
