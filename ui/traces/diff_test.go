@@ -77,7 +77,7 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 	useDiffTraces(src)
 	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
-	finds, gets := src.finds.Load(), src.gets.Load()
+	finds, gets := src.finds.Calls(), src.gets.Calls()
 	cmd := panetest.Press(m, "D")
 	if cmd == nil || !m.dv.req.Busy() || m.mode != modeTrace || m.AtRest() {
 		t.Fatalf("D did not start a diff: running %v mode %v", m.dv.req.Busy(), m.mode)
@@ -85,7 +85,7 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 	if !strings.Contains(m.View(), "finding a healthy baseline…") {
 		t.Errorf("no progress shown:\n%s", m.View())
 	}
-	if src.finds.Load() != finds || src.gets.Load() != gets {
+	if src.finds.Calls() != finds || src.gets.Calls() != gets {
 		t.Fatal("Update called the source")
 	}
 	settle(m, cmd)
@@ -96,7 +96,7 @@ func TestDiffFindsBaselineRanksAndJumps(t *testing.T) {
 	if r.base.id != diffChosenID || r.considered != 6 || !strings.Contains(r.reason, "nearest in time") {
 		t.Errorf("baseline %s of %d: %s", r.base.id, r.considered, r.reason)
 	}
-	if got := src.finds.Load() - finds; got != correlate.BaselineSlices {
+	if got := src.finds.Calls() - finds; got != correlate.BaselineSlices {
 		t.Errorf("%d candidate searches, want %d", got, correlate.BaselineSlices)
 	}
 	if r.rows[0].name != "payments POST /v2/authorize" || r.rows[0].presence != correlate.InBoth {
@@ -261,9 +261,7 @@ func TestDiffCancelWithEsc(t *testing.T) {
 	useDiffTraces(src)
 	m, _ := newPlain(t, src, 120, 40)
 	openSlow(t, m)
-	src.mu.Lock()
-	src.block = make(chan struct{})
-	src.mu.Unlock()
+	src.hold()
 	cmd := panetest.Press(m, "D")
 	panetest.Press(m, "esc")
 	if m.dv.req.Busy() || m.mode != modeTrace || m.flash != "diff cancelled" {

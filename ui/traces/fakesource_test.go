@@ -4,31 +4,26 @@ import (
 	"context"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/jaeger"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-// fakeSource counts every call, so tests can prove Update and View make
-// none: only the Cmds they return may.
+// fakeSource is a Jaeger in memory. Each kind of call goes through its
+// own panetest.Backend, which counts it (so tests can prove Update and
+// View make none: only the Cmds they return may) and can fail or hold it.
 type fakeSource struct {
-	finds atomic.Int32
-	gets  atomic.Int32
-	svcs  atomic.Int32
-	opss  atomic.Int32
+	finds, gets, svcs, opss panetest.Backend
 
-	mu     sync.Mutex
+	mu     sync.Mutex // guards what follows
 	traces map[string]*sources.Trace
 	order  []string
-	err    error
-	seen   []jaeger.FindQuery
+	seen   []jaeger.FindQuery // the searches that reached the source
 	// The names the form suggests, and the services asked for operations.
 	services []string
 	ops      map[string][]string
 	opsAsked []string
-	namesErr error
-	block    chan struct{} // when set, calls wait for it or their context
 	// byWindow makes FindTraces return only the traces whose root
 	// started in the query's window, as Jaeger does; the baseline search
 	// asks for slices of a window.
@@ -55,32 +50,32 @@ func newFakeSource(trs ...*sources.Trace) *fakeSource {
 	return f
 }
 
-// call counts a call on n, waits while the source is blocked and then
-// holds its lock; the caller unlocks unless call failed.
-func (f *fakeSource) call(ctx context.Context, n *atomic.Int32) error {
-	n.Add(1)
-	f.mu.Lock()
-	b := f.block
-	f.mu.Unlock()
-	if b != nil {
-		select {
-		case <-b:
-		case <-ctx.Done():
-			return &sources.Error{Backend: "jaeger", Kind: sources.KindCanceled, Msg: "canceled"}
-		}
+// calls is how many calls of every kind reached the source.
+func (f *fakeSource) calls() int32 {
+	return f.finds.Calls() + f.gets.Calls() + f.svcs.Calls() + f.opss.Calls()
+}
+
+// setErr fails every later search and trace fetch with err (nil: they
+// succeed again); setNamesErr does the same for the form's name lists.
+func (f *fakeSource) setErr(err error)      { f.finds.Fail(err); f.gets.Fail(err) }
+func (f *fakeSource) setNamesErr(err error) { f.svcs.Fail(err); f.opss.Fail(err) }
+
+// hold makes every later call wait until its context ends.
+func (f *fakeSource) hold() {
+	for _, b := range []*panetest.Backend{&f.finds, &f.gets, &f.svcs, &f.opss} {
+		b.Hold()
 	}
-	f.mu.Lock()
-	return nil
 }
 
 func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
-	if err := f.call(ctx, &f.finds); err != nil {
-		return nil, err
-	}
+	err := f.finds.Call(ctx)
+	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.seen = append(f.seen, q)
-	if f.err != nil {
-		return nil, f.err
+	if ctx.Err() == nil {
+		f.seen = append(f.seen, q)
+	}
+	if err != nil {
+		return nil, err
 	}
 	var out []sources.Trace
 	for _, id := range f.order {
@@ -94,13 +89,11 @@ func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sour
 }
 
 func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, error) {
-	if err := f.call(ctx, &f.gets); err != nil {
+	if err := f.gets.Call(ctx); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.err != nil {
-		return nil, f.err
-	}
 	t, ok := f.traces[id]
 	if !ok {
 		return nil, &sources.Error{Backend: "jaeger", Op: "get_trace", Kind: sources.KindNotFound, Msg: "trace " + id + " not found"}
@@ -109,30 +102,23 @@ func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, e
 }
 
 func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
-	if err := f.call(ctx, &f.svcs); err != nil {
+	if err := f.svcs.Call(ctx); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.namesErr != nil {
-		return nil, f.namesErr
-	}
 	return f.services, nil
 }
 
 func (f *fakeSource) Operations(ctx context.Context, service, _ string) ([]string, error) {
-	if err := f.call(ctx, &f.opss); err != nil {
+	err := f.opss.Call(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ctx.Err() == nil {
+		f.opsAsked = append(f.opsAsked, service)
+	}
+	if err != nil {
 		return nil, err
 	}
-	defer f.mu.Unlock()
-	f.opsAsked = append(f.opsAsked, service)
-	if f.namesErr != nil {
-		return nil, f.namesErr
-	}
 	return f.ops[service], nil
-}
-
-func (f *fakeSource) setErr(err error) {
-	f.mu.Lock()
-	f.err = err
-	f.mu.Unlock()
 }

@@ -107,7 +107,7 @@ func gotoSpan(t *testing.T, m *Model, id string) {
 
 func TestFoldTinyOneRowPerParent(t *testing.T) {
 	m, src := openFan(t, 120, 30)
-	gets := src.gets.Load()
+	gets := src.gets.Calls()
 	if len(m.visible) != 15 || m.foldTiny {
 		t.Fatalf("unfolded: %d rows, fold %v", len(m.visible), m.foldTiny)
 	}
@@ -139,7 +139,7 @@ func TestFoldTinyOneRowPerParent(t *testing.T) {
 	if len(m.visible) != 15 || m.hidden != 0 || strings.Contains(m.View(), "folded") {
 		t.Errorf("unfold: %d rows, hidden %d", len(m.visible), m.hidden)
 	}
-	if src.gets.Load() != gets {
+	if src.gets.Calls() != gets {
 		t.Error("folding fetched")
 	}
 }

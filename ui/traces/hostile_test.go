@@ -130,7 +130,7 @@ func TestHostileNamesInTheFormSuggestions(t *testing.T) {
 			t.Fatalf("operations of the hostile service: %q", m.sg.matches)
 		}
 		frames = append(frames, m.View())
-		src.namesErr = &sources.Error{Backend: "jaeger", Kind: sources.KindServerError, Msg: "boom " + hostile[0] + hostile[1]}
+		src.setNamesErr(&sources.Error{Backend: "jaeger", Kind: sources.KindServerError, Msg: "boom " + hostile[0] + hostile[1]})
 		m.sg.svc.Reset() // ask again on the next opening
 		settle(m, panetest.Press(m, "esc", "esc", "i"))
 		frames = append(frames, m.View())

@@ -26,7 +26,7 @@ func TestSearchFormBuildsTheQuery(t *testing.T) {
 	if !m.Editing() {
 		t.Fatal("the form must say it is editing, so root shortcuts stand down")
 	}
-	if src.finds.Load() != 0 {
+	if src.finds.Calls() != 0 {
 		t.Fatal("typing searched")
 	}
 	settle(m, tea.Batch(cmd, panetest.Press(m, "enter")))
@@ -60,7 +60,7 @@ func TestFormRefusesBadInputWithoutSearching(t *testing.T) {
 	if !strings.Contains(m.View(), "min duration is greater") {
 		t.Error("the form error is not shown")
 	}
-	if src.finds.Load() != 0 {
+	if src.finds.Calls() != 0 {
 		t.Error("a bad form searched")
 	}
 }
@@ -326,7 +326,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 
 func TestCancelWithEsc(t *testing.T) {
 	src := shopSource()
-	src.block = make(chan struct{})
+	src.hold()
 	m, _ := newPlain(t, src, 120, 40)
 	cmd := panetest.Press(m, "i", "frontend", "enter")
 	if !m.search.Busy() || m.AtRest() {
@@ -376,43 +376,22 @@ func TestNoSourceSaysSo(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := shopSource()
 	m, _ := newTestModel(t, termenv.ANSI256, src, 120, 40)
-	var cmds []tea.Cmd
-	keys := []string{"i", "frontend", "tab", "shift+tab", "down", "up", "enter", "s", "S", "j", "k", "enter",
-		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g"}
-	for _, k := range keys {
-		_, c := m.Update(panetest.Key(k))
-		cmds = append(cmds, c)
-		_ = m.View()
-	}
-	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
-	cmds = append(cmds, c)
+	cmds := panetest.Steps(m, "i", "frontend", "tab", "shift+tab", "down", "up", "enter", "s", "S", "j", "k", "enter",
+		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g",
+		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
 	// The service list arriving asks for the operations of the service
 	// in the form, through a Cmd too.
-	_, c = m.Update(servicesMsg{Pane: m.b.ID, Seq: m.sg.svc.Seq(), Value: []string{"frontend"}})
-	cmds = append(cmds, c)
-	_ = m.View()
+	cmds = append(cmds, panetest.Steps(m, servicesMsg{Pane: m.b.ID, Seq: m.sg.svc.Seq(), Value: []string{"frontend"}})...)
 	_ = m.Pivot(pane.PivotMsg{TraceID: "aaaa0000000000000000000000000001"})
-	_ = m.View()
 	// The diff: a trace in the waterfall, D, the answer, and every key of
-	// the diff view, with the answer built here rather than by its Cmd.
-	m.Update(traceMsg{Pane: m.b.ID, Seq: m.trace.Seq(), Value: buildTree(diffTraces()[0], m.share)})
-	_, c = m.Update(panetest.Key("D"))
-	cmds = append(cmds, c)
-	_ = m.View()
+	// the diff view, with the answers built here rather than by their Cmds.
+	cmds = append(cmds, panetest.Steps(m, traceMsg{Pane: m.b.ID, Seq: m.trace.Seq(), Value: buildTree(diffTraces()[0], m.share)}, "D")...)
 	d := correlate.Diff(*diffTraces()[0], *diffTraces()[1])
-	m.Update(diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Value: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})})
-	for _, k := range []string{"j", "pgdown", "pgup", "G", "g", "k", "enter", "D", "esc", "D"} {
-		_, c := m.Update(panetest.Key(k))
-		cmds = append(cmds, c)
-		_ = m.View()
-	}
-	m.Update(diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Err: &correlate.NoBaselineError{}})
-	_ = m.View()
-	if f, g, s, o := src.finds.Load(), src.gets.Load(), src.svcs.Load(), src.opss.Load(); f != 0 || g != 0 || s != 0 || o != 0 {
-		t.Fatalf("Update/View called the source: %d finds, %d gets, %d services, %d operations", f, g, s, o)
-	}
-	panetest.Collect(tea.Batch(cmds...), time.Second)
-	if src.finds.Load() == 0 || src.svcs.Load() == 0 || src.opss.Load() == 0 {
+	cmds = append(cmds, panetest.Steps(m, diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Value: prepareDiff(&d, correlate.Baseline{TraceID: diffChosenID})},
+		"j", "pgdown", "pgup", "G", "g", "k", "enter", "D", "esc", "D")...)
+	panetest.Steps(m, diffMsg{Pane: m.b.ID, Seq: m.dv.req.Seq(), Err: &correlate.NoBaselineError{}})
+	panetest.OnlyCmdsCall(t, src.calls, cmds, time.Second)
+	if src.finds.Calls() == 0 || src.svcs.Calls() == 0 || src.opss.Calls() == 0 {
 		t.Error("the Cmds did not search or ask for names: the test did not drive the pane")
 	}
 }

@@ -44,14 +44,14 @@ func formWithNames(t *testing.T, w, h int) (*Model, *fakeSource) {
 	src.services = slices.Clone(shopServices)
 	m, _ := newPlain(t, src, w, h)
 	cmd := panetest.Press(m, "i")
-	if n := src.svcs.Load(); n != 0 {
+	if n := src.svcs.Calls(); n != 0 {
 		t.Fatalf("opening the form called Services itself (%d calls)", n)
 	}
 	if !strings.Contains(m.View(), "loading services…") {
 		t.Errorf("no loading line while the services are on their way:\n%s", m.View())
 	}
 	settle(m, cmd)
-	if n := src.svcs.Load(); n != 1 {
+	if n := src.svcs.Calls(); n != 1 {
 		t.Fatalf("%d Services calls, want 1", n)
 	}
 	return m, src
@@ -102,7 +102,7 @@ func TestFormSuggestsServicesAndOperations(t *testing.T) {
 	if len(src.seen) != 1 || src.seen[0].Service != "checkout" || src.seen[0].Operation != "POST /v1/charge" {
 		t.Errorf("searched %+v", src.seen)
 	}
-	if n := src.opss.Load(); n != 1 {
+	if n := src.opss.Calls(); n != 1 {
 		t.Errorf("%d Operations calls, want 1", n)
 	}
 }
@@ -113,7 +113,7 @@ func TestOperationsFetchedOncePerService(t *testing.T) {
 	for _, r := range "payment" {
 		settle(m, panetest.Press(m, string(r)))
 	}
-	if n := src.opss.Load(); n != 0 {
+	if n := src.opss.Calls(); n != 0 {
 		t.Fatalf("%d Operations calls for a partial name", n)
 	}
 	settle(m, panetest.Press(m, "s"))
@@ -127,7 +127,7 @@ func TestOperationsFetchedOncePerService(t *testing.T) {
 	}
 	// Closing and opening the form again reuses the service list.
 	settle(m, panetest.Press(m, "esc", "esc", "i"))
-	if n := src.svcs.Load(); n != 1 {
+	if n := src.svcs.Calls(); n != 1 {
 		t.Errorf("%d Services calls after reopening, want 1", n)
 	}
 }
@@ -160,8 +160,8 @@ func TestStaleSuggestionAnswersAreDropped(t *testing.T) {
 
 func TestSuggestionErrorIsANoteAndTheFormStillWorks(t *testing.T) {
 	src := shopSource()
-	src.namesErr = &sources.Error{Backend: "jaeger", Op: "services", Kind: sources.KindUnreachable,
-		Msg: "connection refused \x1b[2J\x1b]0;x\x07 by 127.0.0.1:16685"}
+	src.setNamesErr(&sources.Error{Backend: "jaeger", Op: "services", Kind: sources.KindUnreachable,
+		Msg: "connection refused \x1b[2J\x1b]0;x\x07 by 127.0.0.1:16685"})
 	m, _ := newPlain(t, src, 120, 40)
 	settle(m, panetest.Press(m, "i"))
 	v := m.View()
@@ -169,14 +169,14 @@ func TestSuggestionErrorIsANoteAndTheFormStillWorks(t *testing.T) {
 		t.Errorf("no error note:\n%s", v)
 	}
 	panetest.CheckFrame(t, "error note", v, 120)
-	src.namesErr = nil
+	src.setNamesErr(nil)
 	settle(m, panetest.Press(m, "frontend", "enter"))
 	if len(src.seen) != 1 || src.seen[0].Service != "frontend" {
 		t.Errorf("free text did not search: %+v", src.seen)
 	}
 	// The next opening asks again, and the note goes away.
 	settle(m, panetest.Press(m, "i"))
-	if n := src.svcs.Load(); n != 2 || m.sg.svc.Err() != nil {
+	if n := src.svcs.Calls(); n != 2 || m.sg.svc.Err() != nil {
 		t.Errorf("%d Services calls, err %v", n, m.sg.svc.Err())
 	}
 }
