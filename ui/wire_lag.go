@@ -9,7 +9,6 @@ import (
 	slolag "github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/kafka"
 	"github.com/reltui/reltui/ui/lag"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // newLagPane builds the Lag pane for one context: kafka_exporter's series
@@ -18,10 +17,7 @@ import (
 // It does no I/O: a Kafka client (its TLS files and secrets) is built by
 // the pane's first fetch, in a Cmd, and its errors show on the pane.
 func newLagPane(env PaneEnv) Pane {
-	cfg := lag.Config{
-		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
-		Palette: env.Palette,
-	}
+	cfg := lag.Config{Basics: env.Basics(), Palette: env.Palette}
 	var closeKafka func()
 	if c := env.Ctx.Config; c != nil {
 		cfg.Window = c.Lag.WindowOr()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/slos"
 )
 
@@ -11,7 +10,7 @@ import (
 // rules, judged against that Prometheus.
 func newSLOsPane(env PaneEnv) Pane {
 	cfg := slos.Config{
-		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Basics:  env.Basics(),
 		Palette: env.Palette, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs, SpecErr: env.Ctx.SLOErr,
 	}
 	if env.Session.Incidents != nil {
