@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,11 +21,10 @@ import (
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
 // fakeSource answers like a Prometheus holding the demo's series, and
-// counts every call so tests can prove Update and View make none.
+// counts every call (panetest.Backend) so tests can prove Update and View
+// make none. Its fields are read and written under the backend's lock.
 type fakeSource struct {
-	calls atomic.Int32
-
-	mu       sync.Mutex
+	panetest.Backend
 	queries  []string
 	steps    []time.Duration
 	fail     error // every QueryRange fails with this when set
@@ -61,12 +59,16 @@ func curve(from, to time.Time, step time.Duration, base, spike float64) []source
 }
 
 func (f *fakeSource) QueryRange(ctx context.Context, expr string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	f.queries = append(f.queries, expr)
-	f.steps = append(f.steps, step)
-	fail, missing := f.fail, f.missing
-	f.mu.Unlock()
+	if err := f.Call(ctx); err != nil {
+		return nil, nil, err
+	}
+	var fail error
+	var missing map[string]bool
+	f.Locked(func() {
+		f.queries = append(f.queries, expr)
+		f.steps = append(f.steps, step)
+		fail, missing = f.fail, f.missing
+	})
 	if fail != nil {
 		return nil, nil, fail
 	}
@@ -122,10 +124,16 @@ func (f *fakeSource) QueryRange(ctx context.Context, expr string, from, to time.
 	return nil, nil, nil
 }
 
-func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []string, from, to time.Time) ([]string, []string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []string, from, to time.Time) (vs []string, _ []string, err error) {
+	if err := f.Call(ctx); err != nil {
+		return nil, nil, err
+	}
+	f.Locked(func() { vs = f.labelValues(name, matchers) })
+	return vs, nil, nil
+}
+
+// labelValues answers LabelValues, under the lock.
+func (f *fakeSource) labelValues(name string, matchers []string) []string {
 	if name == "__name__" && len(matchers) == 1 && strings.HasPrefix(matchers[0], "{__name__=~") {
 		// Scheme detection: which probe series exist.
 		var out []string
@@ -134,32 +142,34 @@ func (f *fakeSource) LabelValues(ctx context.Context, name string, matchers []st
 				out = append(out, n)
 			}
 		}
-		return out, nil, nil
+		return out
 	}
 	if name == "__name__" && len(matchers) == 1 {
 		for n := range f.missing {
 			if matchers[0] == fmt.Sprintf("{__name__=%q}", n) {
-				return nil, nil, nil
+				return nil
 			}
 		}
-		return []string{strings.Trim(strings.TrimPrefix(matchers[0], "{__name__="), `"}`)}, nil, nil
+		return []string{strings.Trim(strings.TrimPrefix(matchers[0], "{__name__="), `"}`)}
 	}
 	if len(f.labels) > 0 && !slices.Contains(f.labels, name) {
-		return nil, nil, nil
+		return nil
 	}
 	f.asked = append(f.asked, name)
 	if vs, ok := f.byLabel[name]; ok {
-		return vs, nil, nil
+		return vs
 	}
-	return f.services, nil, nil
+	return f.services
 }
 
 func (f *fakeSource) QueryExemplars(ctx context.Context, expr string, from, to time.Time) ([]sources.Exemplar, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.exFail != nil {
-		return nil, f.exFail
+	if err := f.Call(ctx); err != nil {
+		return nil, err
+	}
+	var err error
+	f.Locked(func() { err = f.exFail })
+	if err != nil {
+		return nil, err
 	}
 	var out []sources.Exemplar
 	for i := 0; i < 12; i++ {
@@ -174,17 +184,17 @@ func (f *fakeSource) QueryExemplars(ctx context.Context, expr string, from, to t
 	return out, nil
 }
 
-func (f *fakeSource) lastQueries(n int) []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.queries[max(0, len(f.queries)-n):]...)
+func (f *fakeSource) lastQueries(n int) (qs []string) {
+	f.Locked(func() { qs = append(qs, f.queries[max(0, len(f.queries)-n):]...) })
+	return qs
 }
 
 func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
-	r, pal := panetest.Renderer(profile)
 	clk := panetest.NewClock(fixedNow)
-	m := newPane(t, Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal,
+	b, pal := panetest.Setup(profile, clk)
+	b.Location = time.UTC
+	m := newPane(t, Config{Basics: b, Source: src, Palette: pal,
 		From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true, Ticker: (&tickLog{}).tick}, w, h)
 	return m, clk
 }
@@ -196,10 +206,7 @@ func newPane(t testing.TB, cfg Config, w, h int) *Model {
 	if cfg.Renderer == nil {
 		cfg.Renderer, cfg.Palette = panetest.Renderer(termenv.Ascii)
 	}
-	m := New(cfg)
-	m.SetSize(w, h)
-	t.Cleanup(m.Close)
-	return m
+	return panetest.Open(t, New(cfg), w, h)
 }
 
 // loaded is a model showing the signals of the first service.

@@ -188,9 +188,9 @@ func TestMissingMetricAndNoData(t *testing.T) {
 	src := newFake()
 	m, _ := newTestModel(t, termenv.Ascii, src, 200, 50)
 	settle(m, m.Run(`rate(nonexistent_metric_total[5m])`))
-	src.mu.Lock()
-	src.missing["nonexistent_metric_total"] = true
-	src.mu.Unlock()
+	src.Locked(func() {
+		src.missing["nonexistent_metric_total"] = true
+	})
 	settle(m, m.Run(`rate(nonexistent_metric_total[5m])`))
 	if m.result.empty != "metric nonexistent_metric_total not found" {
 		t.Fatalf("empty = %q", m.result.empty)
@@ -208,10 +208,10 @@ func TestBadQueryShowsPrometheusMessageAndKeepsResults(t *testing.T) {
 	m, src, clk := loaded(t, termenv.Ascii, 200, 50)
 	settle(m, m.Run(`sum by (code) (rate(http_requests_total[5m]))`))
 	before := m.result
-	src.mu.Lock()
-	src.fail = &sources.Error{Backend: "prometheus", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
-		Msg: "invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis\x1b[31m"}
-	src.mu.Unlock()
+	src.Locked(func() {
+		src.fail = &sources.Error{Backend: "prometheus", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
+			Msg: "invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis\x1b[31m"}
+	})
 	clk.Add(2 * time.Minute)
 	settle(m, m.Run(`sum(`))
 	if m.result != before {
@@ -232,9 +232,9 @@ func TestBadQueryShowsPrometheusMessageAndKeepsResults(t *testing.T) {
 func TestSignalsErrorKeepsOldCharts(t *testing.T) {
 	m, src, _ := loaded(t, termenv.Ascii, 200, 50)
 	old := len(m.panels[1].series)
-	src.mu.Lock()
-	src.fail = &sources.Error{Backend: "prometheus", Kind: sources.KindTimeout, Msg: "context deadline exceeded"}
-	src.mu.Unlock()
+	src.Locked(func() {
+		src.fail = &sources.Error{Backend: "prometheus", Kind: sources.KindTimeout, Msg: "context deadline exceeded"}
+	})
 	settle(m, m.refresh())
 	if len(m.panels[1].series) != old || m.panels[1].err == nil {
 		t.Fatal("a failed refresh keeps the charts and marks them")
@@ -305,18 +305,9 @@ func TestNoPrometheus(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := newFake()
 	m, _ := newTestModel(t, termenv.ANSI256, src, 200, 50)
-	var cmds []tea.Cmd
-	cmds = append(cmds, m.Init())
-	for _, k := range []string{"s", "p", "enter", "x", "X", "right", "left", "j", "k", "i", "u", "p", "enter", "m", "L", "y", "esc"} {
-		cmds = append(cmds, panetest.Press(m, k))
-		_ = m.View()
-	}
-	_, c := m.Update(pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
-	cmds = append(cmds, c)
-	_ = m.View()
-	if n := src.calls.Load(); n != 0 {
-		t.Fatalf("Update/View made %d backend calls", n)
-	}
+	cmds := append([]tea.Cmd{m.Init()}, panetest.Steps(m, "s", "p", "enter", "x", "X", "right", "left", "j", "k", "i", "u", "p",
+		"enter", "m", "L", "y", "esc", pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})...)
+	panetest.OnlyCmdsCall(t, src.Calls, cmds, 200*time.Millisecond)
 	// The Cmds do the work, and run under the pane's context.
 	m.Close()
 	for _, msg := range panetest.Collect(tea.Batch(cmds...), 200*time.Millisecond) {

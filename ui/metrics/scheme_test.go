@@ -101,9 +101,9 @@ func TestNoSchemeFallsBackAndSaysSo(t *testing.T) {
 // The picker lists what detection found, by the detected label.
 func TestPickerListsTheDetectedSchemesServices(t *testing.T) {
 	m, src := schemeModel(t, []string{"http_server_requests_seconds_count"}, []string{"application"}, nil)
-	src.mu.Lock()
-	src.services = []string{"billing", "orders"}
-	src.mu.Unlock()
+	src.Locked(func() {
+		src.services = []string{"billing", "orders"}
+	})
 	settle(m, panetest.Press(m, "s"))
 	if strings.Join(m.services, ",") != "billing,orders" || m.namings.byService["billing"].label != "application" {
 		t.Fatalf("picker lists %v (%+v)", m.services, m.namings.byService)
