@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,12 +11,12 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-// fakeLister answers every call with its changes and err, and records
-// what it was asked.
+// fakeLister answers every call with its changes and the error its
+// Backend fails calls with (changes and an error together, as when some
+// sources failed), and records what it was asked.
 type fakeLister struct {
-	mu      sync.Mutex
+	panetest.Backend
 	changes []Change
-	err     error
 	asked   []listCall
 }
 
@@ -26,17 +25,18 @@ type listCall struct {
 	services []string
 }
 
-func (l *fakeLister) Changes(_ context.Context, from, to time.Time, services []string) ([]Change, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.asked = append(l.asked, listCall{from, to, services})
-	return append([]Change(nil), l.changes...), l.err
+func (l *fakeLister) Changes(ctx context.Context, from, to time.Time, services []string) (out []Change, err error) {
+	err = l.Call(ctx)
+	l.Locked(func() {
+		l.asked = append(l.asked, listCall{from, to, services})
+		out = append([]Change(nil), l.changes...)
+	})
+	return out, err
 }
 
-func (l *fakeLister) calls() []listCall {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]listCall(nil), l.asked...)
+func (l *fakeLister) calls() (out []listCall) {
+	l.Locked(func() { out = append([]listCall(nil), l.asked...) })
+	return out
 }
 
 // demoChanges are a deploy of payments before INC-2 began and a config
@@ -117,7 +117,9 @@ func TestIncidentChangeSourceFailureIsOneLine(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := loadedFixture(t, "", 80, 24)
-			f.m.lister = &fakeLister{changes: tc.changes, err: errors.New("changes ci: prometheus: 503\nsecond line")}
+			l := &fakeLister{changes: tc.changes}
+			l.Fail(errors.New("changes ci: prometheus: 503\nsecond line"))
+			f.m.lister = l
 			settle(f, panetest.Press(f.m, "enter"))
 			v := f.m.View()
 			n := 0
@@ -150,9 +152,7 @@ func TestIncidentChangesStaleAnswerDropped(t *testing.T) {
 	inc := f.m.inc
 	// A run started, then replaced by another before its answer came.
 	stale := f.m.changesFor(inc)
-	l.mu.Lock()
-	l.changes = demoChanges()[1:]
-	l.mu.Unlock()
+	l.Locked(func() { l.changes = demoChanges()[1:] })
 	fresh := f.m.changesFor(inc)
 	staleMsg, freshMsg := stale(), fresh()
 	f.m.Update(staleMsg)

@@ -26,19 +26,19 @@ var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 // and View make none: only the returned Cmds may.
 type countingStore struct {
 	incidents.Store
-	calls atomic.Int32
+	panetest.Backend
 	// failAfter, when set, makes Append commit and then report it failed,
 	// as a connection dropped after the commit would.
 	failAfter atomic.Bool
 }
 
 func (c *countingStore) Declare(ctx context.Context, d incidents.Declaration) (incidents.Incident, error) {
-	c.calls.Add(1)
+	_ = c.Call(ctx) // counted only: the store answers
 	return c.Store.Declare(ctx, d)
 }
 
 func (c *countingStore) Append(ctx context.Context, id int64, w incidents.Write) (incidents.Event, error) {
-	c.calls.Add(1)
+	_ = c.Call(ctx) // counted only: the store answers
 	ev, err := c.Store.Append(ctx, id, w)
 	if err == nil && c.failAfter.Load() {
 		return incidents.Event{}, fmt.Errorf("%w: connection reset after commit", incidents.ErrUnavailable)
@@ -47,17 +47,17 @@ func (c *countingStore) Append(ctx context.Context, id int64, w incidents.Write)
 }
 
 func (c *countingStore) Get(ctx context.Context, id int64) (incidents.Incident, error) {
-	c.calls.Add(1)
+	_ = c.Call(ctx) // counted only: the store answers
 	return c.Store.Get(ctx, id)
 }
 
 func (c *countingStore) List(ctx context.Context, f incidents.Filter) ([]incidents.Incident, error) {
-	c.calls.Add(1)
+	_ = c.Call(ctx) // counted only: the store answers
 	return c.Store.List(ctx, f)
 }
 
 func (c *countingStore) Watch(ctx context.Context, id, after int64) (<-chan incidents.Event, error) {
-	c.calls.Add(1)
+	_ = c.Call(ctx) // counted only: the store answers
 	return c.Store.Watch(ctx, id, after)
 }
 

@@ -97,9 +97,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
-	if sel, ok := k.Move(msg, m.sel, len(m.rows), m.listHeight()); ok {
-		m.sel = sel
-		m.clampList()
+	if k.Navigate(msg, &m.sel, &m.top, len(m.rows), m.listHeight()) {
 		return nil
 	}
 	switch {

@@ -393,28 +393,10 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 	f := loadedFixture(t, "", 80, 24)
 	m := f.m
 	settle(f, panetest.Press(m, "enter"))
-	f.store.calls.Store(0)
-	var cmds []tea.Cmd
-	step := func(msg tea.Msg) {
-		_, c := m.Update(msg)
-		cmds = append(cmds, c)
-		_ = m.View()
-	}
-	for _, k := range []string{"j", "k", "a", "note", "enter", "m", "enter", "esc", "r", "enter", "esc", "y", "esc", "s", "v", "esc", "G", "enter", "esc", "d", "t", "enter", "esc"} {
-		step(panetest.Key(k))
-	}
-	step(pane.PinMsg{Evidence: incidents.Evidence{Kind: incidents.EvidenceLog}})
-	step(pane.PivotMsg{Query: PivotQuery(1)})
-	step(m.refresh.Current())
-	if n := f.store.calls.Load(); n != 0 {
-		t.Fatalf("Update/View made %d store calls", n)
-	}
-	for _, c := range cmds {
-		f.run(c, 100*time.Millisecond)
-	}
-	if f.store.calls.Load() == 0 {
-		t.Fatal("the Cmds did no work")
-	}
+	base := f.store.Calls()
+	cmds := panetest.Steps(m, "j", "k", "a", "note", "enter", "m", "enter", "esc", "r", "enter", "esc", "y", "esc", "s", "v", "esc", "G", "enter", "esc", "d", "t", "enter", "esc",
+		pane.PinMsg{Evidence: incidents.Evidence{Kind: incidents.EvidenceLog}}, pane.PivotMsg{Query: PivotQuery(1)}, m.refresh.Current())
+	panetest.OnlyCmdsCall(t, func() int32 { return f.store.Calls() - base }, cmds, time.Second)
 }
 
 func TestListTextFilter(t *testing.T) {

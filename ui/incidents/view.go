@@ -10,6 +10,7 @@ import (
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // maxSnapshotLines bounds how much of an evidence snapshot the timeline
@@ -18,25 +19,15 @@ const maxSnapshotLines = 6
 
 // View draws the pane from the model and the clock alone.
 func (m *Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	var lines []string
-	switch {
-	case m.store == nil:
-		lines = m.noStore()
-	case m.mode == modeIncident:
-		lines = m.incidentLines()
-	default:
-		lines = m.listLines()
-	}
-	if len(lines) > m.height {
-		lines = lines[:m.height]
-	}
-	for i, l := range lines {
-		lines[i] = m.fit(l)
-	}
-	return strings.Join(lines, "\n")
+	return pane.Fit(m.width, m.height, func() []string {
+		switch {
+		case m.store == nil:
+			return m.noStore()
+		case m.mode == modeIncident:
+			return m.incidentLines()
+		}
+		return m.listLines()
+	})
 }
 
 func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
@@ -87,18 +78,11 @@ func (m *Model) listLines() []string {
 		lines = append(lines, r)
 	}
 	lines = append(lines, st.Header.Render(fmt.Sprintf("  %-8s %-5s %-10s %-15s %-9s %s", "ID", "SEV", "STATUS", "STARTED", "DURATION", "TITLE")))
-	h := m.listHeight()
-	body := make([]string, 0, h)
+	var empty []string
 	if len(m.rows) == 0 {
-		body = append(body, wrap(st.Subtle.Render(m.emptyText()), m.width)...)
+		empty = wrap(st.Subtle.Render(m.emptyText()), m.width)
 	}
-	for i := m.top; i < len(m.rows) && len(body) < h; i++ {
-		body = append(body, m.listRow(m.rows[i], i == m.sel))
-	}
-	for len(body) < h {
-		body = append(body, "")
-	}
-	lines = append(lines, body[:h]...)
+	lines = append(lines, pane.Body(m.listHeight(), empty, m.top, len(m.rows), func(i int) string { return m.listRow(m.rows[i], i == m.sel) })...)
 	lines = append(lines, m.formLines()...)
 	lines = append(lines, m.errLine(m.list.Err(), "the list shown is from "+m.when(m.list.LastAt())), m.bottomLine())
 	return lines
@@ -155,7 +139,7 @@ func (m *Model) listRow(inc incidents.Incident, selected bool) string {
 		statusSt.Render(fmt.Sprintf("%-10s", status)) + " " + fmt.Sprintf("%-15s %-9s ", m.when(inc.Milestones.Started), dur) + title
 	row = m.fit(row)
 	if selected {
-		row = st.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(0, m.width-lipgloss.Width(row))))
+		row = st.Selected.Render(pane.PadRight(ansi.Strip(row), m.width))
 	}
 	return row
 }
@@ -298,7 +282,7 @@ func (m *Model) timelineLines(h int) []string {
 	entries := m.entries
 	before := m.changesBefore(entries)
 	if len(entries) == 0 {
-		return padTo(append([]string(nil), before[0]...), h)
+		return pane.Body(h, before[0], 0, 0, nil)
 	}
 	m.tsel = min(max(0, m.tsel), len(entries)-1)
 	blocks := make([][]string, len(entries))
@@ -333,17 +317,7 @@ func (m *Model) timelineLines(h int) []string {
 	for i := m.ttop; i < len(entries) && len(out) < h; i++ {
 		out = append(out, block(i)...)
 	}
-	if len(out) > h {
-		out = out[:h]
-	}
-	return padTo(out, h)
-}
-
-func padTo(lines []string, h int) []string {
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return lines
+	return pane.Body(h, out, 0, 0, nil)
 }
 
 func (m *Model) eventLines(e incidents.Entry, selected bool) []string {
@@ -369,7 +343,7 @@ func (m *Model) eventLines(e incidents.Entry, selected bool) []string {
 	}
 	line := m.fit(head + body)
 	if selected {
-		line = st.Selected.Render(ansi.Strip(line) + strings.Repeat(" ", max(0, m.width-lipgloss.Width(line))))
+		line = st.Selected.Render(pane.PadRight(ansi.Strip(line), m.width))
 	}
 	out := []string{line}
 	ev := e.Evidence
