@@ -11,9 +11,15 @@ import (
 // Pane is one screen of the console. Each pane owns its state, keymap and
 // async work; the root only routes messages to it and gives it a size.
 type Pane interface {
+	screen
+	Update(tea.Msg) (Pane, tea.Cmd)
+}
+
+// screen is what a pane has besides its Update: a pane package's model
+// (see model) has the same, with an Update that returns its own type.
+type screen interface {
 	Title() string
 	Init() tea.Cmd
-	Update(tea.Msg) (Pane, tea.Cmd)
 	View() string
 	SetSize(width, height int)
 	ShortHelp() []key.Binding

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/incidents"
@@ -47,65 +46,54 @@ func paneSpecs() []paneSpec {
 // model is what a pane package's concrete model provides; Update returns
 // the concrete type, so the pane needs no type assertions.
 type model[M any] interface {
-	Title() string
-	Init() tea.Cmd
+	screen
 	Update(tea.Msg) (M, tea.Cmd)
-	View() string
-	SetSize(width, height int)
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
 }
 
-// adapted wraps a concrete pane model as a Pane and forwards the optional
-// pane interfaces it implements.
-type adapted[M model[M]] struct{ m M }
+// adapted wraps a concrete pane model as a Pane: the model's screen
+// methods are its own, and it forwards the optional pane interfaces the
+// model implements.
+type adapted[M model[M]] struct{ model[M] }
 
 func adapt[M model[M]](m M) Pane { return adapted[M]{m} }
 
-func (a adapted[M]) Title() string             { return a.m.Title() }
-func (a adapted[M]) Init() tea.Cmd             { return a.m.Init() }
-func (a adapted[M]) View() string              { return a.m.View() }
-func (a adapted[M]) SetSize(w, h int)          { a.m.SetSize(w, h) }
-func (a adapted[M]) ShortHelp() []key.Binding  { return a.m.ShortHelp() }
-func (a adapted[M]) FullHelp() [][]key.Binding { return a.m.FullHelp() }
-
 func (a adapted[M]) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	m, cmd := a.m.Update(msg)
+	m, cmd := a.model.Update(msg)
 	return adapted[M]{m}, cmd
 }
 
 func (a adapted[M]) Editing() bool {
-	e, ok := any(a.m).(pane.Editor)
+	e, ok := any(a.model).(pane.Editor)
 	return ok && e.Editing()
 }
 
 func (a adapted[M]) AtRest() bool {
-	r, ok := any(a.m).(pane.Rester)
+	r, ok := any(a.model).(pane.Rester)
 	return !ok || r.AtRest()
 }
 
 func (a adapted[M]) Selection() (incidents.Evidence, bool) {
-	if p, ok := any(a.m).(pane.Pinner); ok {
+	if p, ok := any(a.model).(pane.Pinner); ok {
 		return p.Selection()
 	}
 	return incidents.Evidence{}, false
 }
 
 func (a adapted[M]) Pivot(msg pane.PivotMsg) tea.Cmd {
-	if p, ok := any(a.m).(pane.Pivoter); ok {
+	if p, ok := any(a.model).(pane.Pivoter); ok {
 		return p.Pivot(msg)
 	}
 	return nil
 }
 
 func (a adapted[M]) Close() {
-	if c, ok := any(a.m).(pane.Closer); ok {
+	if c, ok := any(a.model).(pane.Closer); ok {
 		c.Close()
 	}
 }
 
 // unwrap is the model an adapted pane wraps, for paneAs.
-func (a adapted[M]) unwrap() any { return a.m }
+func (a adapted[M]) unwrap() any { return a.model }
 
 // The root's own optional interfaces, asked through paneAs.
 type (

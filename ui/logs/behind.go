@@ -98,30 +98,28 @@ func internalLabel(k string) bool { return strings.HasPrefix(k, "__") }
 // narrowLogQL adds a label filter per series label: `| k="v"` works on
 // stream labels and on labels the pipeline extracted.
 func narrowLogQL(q string, labels map[string]string) string {
-	var b strings.Builder
-	b.WriteString(q)
-	for _, k := range sortedKeys(labels) {
-		if internalLabel(k) {
-			continue
-		}
-		b.WriteString(" | " + k + "=" + strconv.Quote(labels[k]))
-	}
-	return b.String()
+	return narrow(q, labels, func(k, v string) string { return " | " + k + "=" + strconv.Quote(v) })
 }
 
 // narrowLogsQL adds an exact field filter per series label.
 func narrowLogsQL(q string, labels map[string]string) string {
+	return narrow(q, labels, func(k, v string) string {
+		if strings.ContainsAny(k, " \t\"'`|:(),!~=<>{}[]") {
+			k = strconv.Quote(k)
+		}
+		return " | filter " + k + ":=" + strconv.Quote(v)
+	})
+}
+
+// narrow appends filter(k, v) to q for each label that is not the
+// backend's own, in key order.
+func narrow(q string, labels map[string]string, filter func(k, v string) string) string {
 	var b strings.Builder
 	b.WriteString(q)
 	for _, k := range sortedKeys(labels) {
-		if internalLabel(k) {
-			continue
+		if !internalLabel(k) {
+			b.WriteString(filter(k, labels[k]))
 		}
-		name := k
-		if strings.ContainsAny(k, " \t\"'`|:(),!~=<>{}[]") {
-			name = strconv.Quote(k)
-		}
-		b.WriteString(" | filter " + name + ":=" + strconv.Quote(labels[k]))
 	}
 	return b.String()
 }

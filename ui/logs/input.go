@@ -235,10 +235,7 @@ func (m *Model) refreshDetail() {
 // copySelected hands the selected line to the root as an OSC 52 sequence.
 // Building the string is not I/O; the root writes it.
 func (m *Model) copySelected() tea.Cmd {
-	abs, ok := m.selected()
-	if m.mode == modeDetail {
-		abs, ok = m.detailAbs, m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end()
-	}
+	abs, ok := m.meant()
 	if !ok {
 		m.flash = "nothing to copy"
 		return nil

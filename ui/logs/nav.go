@@ -68,6 +68,18 @@ func (m *Model) selected() (int64, bool) {
 	return m.viewAt(min(max(m.sel, 0), m.viewLen()-1)), true
 }
 
+// meant is the line the user means: the one the detail view shows, else
+// the selected one; false when that line is gone or there is none.
+func (m *Model) meant() (int64, bool) {
+	if m.mode == modeDetail {
+		return m.detailAbs, m.detailShown()
+	}
+	return m.selected()
+}
+
+// detailShown reports whether the detail view's line is still buffered.
+func (m *Model) detailShown() bool { return m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end() }
+
 func (m *Model) rebuildContext() {
 	if m.flt != nil && m.showCtx {
 		m.flt.buildContext(m.ctxN, m.buf.first(), m.buf.end())

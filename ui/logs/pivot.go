@@ -2,7 +2,6 @@ package logs
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -71,19 +70,12 @@ func (m *Model) AtRest() bool {
 // Selection is the line under the cursor as evidence: the query that
 // finds it again over a minute around it, and a sanitized snapshot.
 func (m *Model) Selection() (incidents.Evidence, bool) {
-	abs, ok := m.selected()
-	if m.mode == modeDetail {
-		abs, ok = m.detailAbs, m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end()
-	}
+	abs, ok := m.meant()
 	if !ok {
 		return incidents.Evidence{}, false
 	}
 	e := m.buf.at(abs).e
-	keys := make([]string, 0, len(e.Labels))
-	for k := range e.Labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(e.Labels)
 	var lb strings.Builder
 	for i, k := range keys {
 		if i > 0 {
@@ -109,10 +101,7 @@ const PivotPad = 5 * time.Minute
 // come from the line, its labels and its structured metadata, so a trace id
 // kept only in metadata is found too.
 func (m *Model) pivotFromLine(to pane.Target) tea.Cmd {
-	abs, ok := m.selected()
-	if m.mode == modeDetail {
-		abs, ok = m.detailAbs, m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end()
-	}
+	abs, ok := m.meant()
 	if !ok {
 		m.flash = "no line selected"
 		return nil

@@ -282,7 +282,7 @@ func (m *Model) emptyMessage() []string {
 func (m *Model) detailView() string {
 	st := &m.st
 	title := st.Title.Render("Line detail")
-	if m.detailAbs >= m.buf.first() && m.detailAbs < m.buf.end() {
+	if m.detailShown() {
 		title += st.Muted.Render("  " + detailTitle(m.posOf(m.detailAbs), m.viewLen()) + " · esc back · y copy · ↑/↓ scroll")
 	}
 	if m.flash != "" {
