@@ -3,7 +3,6 @@ package ui
 import (
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/ui/metrics"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // newMetricsPane builds the Metrics pane for one context: the context's
@@ -11,7 +10,7 @@ import (
 // says how to configure one.
 func newMetricsPane(env PaneEnv) Pane {
 	cfg := metrics.Config{
-		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Basics:  env.Basics(),
 		Palette: env.Palette, From: env.From, To: env.To, Live: env.Live,
 		Links: linkTargets(env.Ctx),
 	}

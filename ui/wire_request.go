@@ -3,7 +3,6 @@ package ui
 import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/correlate"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -13,7 +12,7 @@ import (
 // either backend the pane says so when asked to search.
 func newRequestPane(env PaneEnv) Pane {
 	cfg := request.Config{
-		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+		Basics:  env.Basics(),
 		Palette: env.Palette, Links: linkTargets(env.Ctx),
 	}
 	if lg := env.Ctx.Logs; lg != nil {
