@@ -15,10 +15,10 @@ import (
 
 // View draws the pane: a header, an error line when the last refresh
 // failed, the charts (or the picker), and a readout line.
-func (m *Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
+func (m *Model) View() string { return pane.Fit(m.width, m.height, m.lines) }
+
+// lines are the frame's lines, the readout last.
+func (m *Model) lines() []string {
 	top := []string{m.headerLine()}
 	if s := m.errorLine(); s != "" {
 		top = append(top, s)
@@ -38,11 +38,7 @@ func (m *Model) View() string {
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines, bottom)
-	if len(lines) > m.height {
-		lines = lines[:m.height]
-	}
-	return strings.Join(lines, "\n")
+	return append(lines, bottom)
 }
 
 func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }

@@ -15,14 +15,14 @@ import (
 // View renders the pane: the ID input, the summary, notes (partial,
 // widened, errors), the timeline grouped by service, and a status line.
 func (m *Model) View() string {
-	top := m.headLines()
-	list := m.listLines(max(0, m.height-len(top)-1))
-	lines := append(top, list...)
-	for len(lines) < m.height-1 {
-		lines = append(lines, "")
-	}
-	lines = append(lines[:min(len(lines), m.height-1)], m.statusLine())
-	return strings.Join(lines, "\n")
+	return pane.Fit(m.width, m.height, func() []string {
+		top := m.headLines()
+		lines := append(top, m.listLines(max(0, m.height-len(top)-1))...)
+		for len(lines) < m.height-1 {
+			lines = append(lines, "")
+		}
+		return append(lines[:min(len(lines), m.height-1)], m.statusLine())
+	})
 }
 
 // fit sanitizes text and cuts it to the pane's width.
