@@ -124,16 +124,7 @@ func newLagCmd(g *globals, d deps) *cobra.Command {
 			if group != "" && len(parts) == 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("no lag series for consumer group %q", sanitize.Line(group))}
 			}
-			rows := make([]lag.Row, 0, len(parts))
-			if byTopic {
-				for _, t := range lag.ByTopic(parts) {
-					rows = append(rows, t.Row())
-				}
-			} else {
-				for _, p := range parts {
-					rows = append(rows, p.Row())
-				}
-			}
+			rows := lag.Rows(parts, byTopic)
 			if out == "json" {
 				return writeJSON(g.stdout, rows)
 			}

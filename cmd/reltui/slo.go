@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -177,19 +176,9 @@ func newSLOCmd(g *globals, d deps) *cobra.Command {
 				return nil
 			}
 			if len(args) == 1 {
-				var names []string
-				var picked []slo.SLO
-				for _, s := range slolist {
-					names = append(names, s.Name)
-					if s.Name == args[0] {
-						picked = append(picked, s)
-					}
+				if slolist, err = slo.Named(slolist, args[0]); err != nil {
+					return &exitError{code: 1, msg: sanitize.Line(err.Error())}
 				}
-				if len(picked) == 0 {
-					sort.Strings(names)
-					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("no SLO named %q; known SLOs: %s", args[0], strings.Join(names, ", ")))}
-				}
-				slolist = picked
 			}
 			sem := make(chan struct{}, slo.DefaultParallelism)
 			evals := make([]slo.Evaluation, len(slolist))
