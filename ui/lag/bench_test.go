@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -22,7 +20,7 @@ func BenchmarkView200x50(b *testing.B) {
 				Verdict: lag.Verdict{Status: lag.StatusOK, Reason: "lag is shrinking"}, Trend: ramp(120, 0, float64(p))})
 		}
 	}
-	m, _ := newTestModel(b, termenv.ANSI256, &fakeSource{parts: parts}, 200, 50)
+	m, _ := newTestModel(b, panetest.Wide(), &fakeSource{parts: parts})
 	m.Update(answerMsg(m, time.Time{}, parts))
 	panetest.Press(m, "e")
 	b.ReportAllocs()

@@ -20,7 +20,7 @@ type fixture struct {
 func TestGoldenViews(t *testing.T) {
 	build := func(t *testing.T, s panetest.Shot) fixture {
 		src := &fakeSource{parts: sample()}
-		m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+		m, clk := newTestModel(t, s, src)
 		return fixture{m, src, clk}
 	}
 	panetest.Goldens(t, update(), build, func(f fixture) string { return f.m.View() }, []panetest.Scene[fixture]{

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -55,10 +54,12 @@ func sample() []lag.Partition {
 	}
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
+// newTestModel is the pane over src drawn in shot s, on a clock stopped
+// at fixedNow, closed when t ends.
+func newTestModel(t testing.TB, s panetest.Shot, src Source) (*Model, *panetest.Clock) {
 	clk := panetest.NewClock(fixedNow)
-	b, pal := panetest.Setup(profile, clk)
-	return panetest.Open(t, New(Config{Basics: b, Palette: pal, Source: src, SourceName: "prometheus"}), w, h), clk
+	b, pal := panetest.Setup(s.Profile, clk)
+	return panetest.Open(t, New(Config{Basics: b, Palette: pal, Source: src, SourceName: "prometheus"}), s.W, s.H), clk
 }
 
 // settle feeds the fetch results cmd brings back in.

@@ -2,10 +2,7 @@ package lag
 
 import (
 	"errors"
-	"fmt"
 	"testing"
-
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -20,24 +17,22 @@ func TestHostileGroupAndTopicNamesNeverReachTheTerminal(t *testing.T) {
 		parts = append(parts, lag.Partition{Group: "g " + h, Topic: "t " + h, Partition: int32(i), LagMessages: 10, LagSeconds: 5,
 			Method: lag.MethodRate, Verdict: lag.Verdict{Status: lag.StatusWarn, Reason: "r " + h}, Trend: ramp(20, 1, 1)})
 	}
-	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			src := &fakeSource{parts: parts}
-			m, _ := newTestModel(t, prof, src, sz[0], sz[1])
-			load(m)
-			check := func(what string) { t.Helper(); panetest.CheckFrame(t, fmt.Sprint(prof, sz, what), m.View(), sz[0]) }
-			check("list")
-			for range panetest.Hostile() {
-				panetest.Press(m, "enter", "j")
-				check("expanded")
-			}
-			panetest.Press(m, "/", "o", "s", "c")
-			check("filtering")
-			panetest.Press(m, "enter")
-			check("filtered")
-			src.Fail(errors.New(panetest.HostileLine()))
-			load(m)
-			check("error")
+	for _, sh := range panetest.Shots() {
+		src := &fakeSource{parts: parts}
+		m, _ := newTestModel(t, sh, src)
+		load(m)
+		check := func(what string) { t.Helper(); panetest.CheckFrame(t, sh.Name(what), m.View(), sh.W) }
+		check("list")
+		for range panetest.Hostile() {
+			panetest.Press(m, "enter", "j")
+			check("expanded")
 		}
+		panetest.Press(m, "/", "o", "s", "c")
+		check("filtering")
+		panetest.Press(m, "enter")
+		check("filtered")
+		src.Fail(errors.New(panetest.HostileLine()))
+		load(m)
+		check("error")
 	}
 }

@@ -1,22 +1,19 @@
 package lag
 
 import (
-	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestGroupsSortAndExpand(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{parts: sample()}, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), &fakeSource{parts: sample()})
 	load(m)
 	// Worst status first: orders-consumer (STALL), audit (WARN), billing.
 	var order []string
@@ -64,7 +61,7 @@ func TestGroupsSortAndExpand(t *testing.T) {
 
 func TestSelectionSurvivesRefresh(t *testing.T) {
 	src := &fakeSource{parts: sample()}
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), src)
 	load(m)
 	panetest.Press(m, "G") // billing
 	if g := m.topics[m.rows[m.sel].topic].Group; g != "billing" {
@@ -83,7 +80,7 @@ func TestSelectionSurvivesRefresh(t *testing.T) {
 
 func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 	src := &fakeSource{parts: sample()}
-	m, clk := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, clk := newTestModel(t, panetest.Plain(), src)
 	load(m)
 	clk.Add(90 * time.Second)
 	src.Fail(&sources.Error{Backend: "prometheus", Kind: sources.KindUnreachable, Msg: "connection refused"})
@@ -104,7 +101,7 @@ func TestErrorKeepsRowsAndStaleDropped(t *testing.T) {
 func TestOverlappingRefreshDropped(t *testing.T) {
 	src := &fakeSource{parts: sample()}
 	src.Hold()
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), src)
 	m.Init()
 	seq := m.fetch.Seq()
 	if _, cmd := m.Update(m.fetch.Tick()); cmd == nil || m.fetch.Seq() != seq {
@@ -115,11 +112,10 @@ func TestOverlappingRefreshDropped(t *testing.T) {
 
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := &fakeSource{parts: sample()}
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
-	cmds := []tea.Cmd{m.Init()}
-	m.Update(answerMsg(m, fixedNow, sample()))
-	cmds = append(cmds, panetest.Steps(m, "j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g", m.fetch.Tick())...)
-	panetest.OnlyCmdsCall(t, src.Calls, cmds, 200*time.Millisecond)
+	m, _ := newTestModel(t, panetest.Plain(), src)
+	init := m.Init()
+	cmds := panetest.Steps(m, answerMsg(m, fixedNow, sample()), "j", "enter", "e", "s", "S", "r", "m", "esc", "G", "g", m.fetch.Tick())
+	panetest.OnlyCmdsCall(t, src.Calls, append(cmds, init), 200*time.Millisecond)
 }
 
 func TestSparkline(t *testing.T) {
@@ -138,7 +134,7 @@ func TestSparkline(t *testing.T) {
 }
 
 func TestTextFilter(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{parts: sample()}, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), &fakeSource{parts: sample()})
 	load(m)
 	panetest.Press(m, "G") // billing/payments, the last row
 	if m.Editing() || !m.AtRest() {

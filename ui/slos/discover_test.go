@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/slotest"
@@ -36,8 +34,15 @@ func stackRules(t *testing.T) []prom.Rule {
 
 func discoveryModel(t *testing.T, rl slo.RuleLister, w, h int, configured []slo.SLO) *Model {
 	t.Helper()
-	return newModel(t, termenv.Ascii, panetest.NewClock(fixedNow), Config{Source: burning(), Rules: rl, SLOs: configured,
-		Searched: slo.Searched{ConfigFile: "/etc/reltui/config.yaml", Context: "prod", Rules: "http://prom:9090"}}, w, h)
+	return newModel(t, plain(w, h), panetest.NewClock(fixedNow), Config{Source: burning(), Rules: rl, SLOs: configured,
+		Searched: slo.Searched{ConfigFile: "/etc/reltui/config.yaml", Context: "prod", Rules: "http://prom:9090"}})
+}
+
+// plain is a w×h shot without colour.
+func plain(w, h int) panetest.Shot {
+	s := panetest.Plain()
+	s.W, s.H = w, h
+	return s
 }
 
 func TestNoSLOsAnywhereSaysSoAndHow(t *testing.T) {
@@ -101,11 +106,11 @@ func (f fakeIncidents) List(context.Context, incidents.Filter) ([]incidents.Inci
 }
 
 func TestMaintenanceIncidentIsLeftOutOfItsServicesBudgets(t *testing.T) {
-	m := newModel(t, termenv.Ascii, panetest.NewClock(fixedNow), Config{Source: burning(), SLOs: testSLOs(), Incidents: fakeIncidents{
+	m := newModel(t, plain(200, 50), panetest.NewClock(fixedNow), Config{Source: burning(), SLOs: testSLOs(), Incidents: fakeIncidents{
 		{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"payments"},
 			Milestones: incidents.Milestones{Started: fixedNow.Add(-3 * time.Hour), Resolved: fixedNow.Add(-2 * time.Hour)}},
 		{Title: "outage", Kind: incidents.KindIncident, Milestones: incidents.Milestones{Started: fixedNow.Add(-time.Hour)}},
-	}}, 200, 50)
+	}})
 	settle(m, m.Init())
 	for _, it := range m.items {
 		want := 0

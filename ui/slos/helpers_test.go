@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/slotest"
@@ -92,16 +91,18 @@ func burning() *fakeProm {
 	}}
 }
 
-func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
+// newTestModel is the pane over src and the test SLOs drawn in shot s, on
+// a clock stopped at fixedNow, closed when t ends.
+func newTestModel(t testing.TB, s panetest.Shot, src Source) (*Model, *panetest.Clock) {
 	clk := panetest.NewClock(fixedNow)
-	return newModel(t, profile, clk, Config{Source: src, SLOs: testSLOs()}, w, h), clk
+	return newModel(t, s, clk, Config{Source: src, SLOs: testSLOs()}), clk
 }
 
-// newModel is the pane cfg describes, drawn in profile on clk's clock,
-// given a w×h area and closed when t ends.
-func newModel(t testing.TB, profile termenv.Profile, clk *panetest.Clock, cfg Config, w, h int) *Model {
-	cfg.Basics, cfg.Palette = panetest.Setup(profile, clk)
-	return panetest.Open(t, New(cfg), w, h)
+// newModel is the pane cfg describes, drawn in shot s on clk's clock and
+// closed when t ends.
+func newModel(t testing.TB, s panetest.Shot, clk *panetest.Clock, cfg Config) *Model {
+	cfg.Basics, cfg.Palette = panetest.Setup(s.Profile, clk)
+	return panetest.Open(t, New(cfg), s.W, s.H)
 }
 
 // settle feeds a Cmd's results (not spinner ticks or timer ticks) back in.

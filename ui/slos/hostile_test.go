@@ -21,7 +21,7 @@ func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 	}
 	for _, sh := range panetest.Shots() {
 		src := burning()
-		m := newModel(t, sh.Profile, panetest.NewClock(fixedNow), Config{SLOs: specs, Source: src}, sh.W, sh.H)
+		m := newModel(t, sh, panetest.NewClock(fixedNow), Config{SLOs: specs, Source: src})
 		settle(m, m.Init())
 		panetest.CheckFrame(t, sh.Name("list"), m.View(), sh.W)
 		settle(m, panetest.Press(m, "enter"))
@@ -31,7 +31,7 @@ func TestHostileSpecTextNeverReachesTheTerminal(t *testing.T) {
 		settle(m, m.refresh())
 		panetest.CheckFrame(t, sh.Name("error"), m.View(), sh.W)
 
-		bad := newModel(t, sh.Profile, panetest.NewClock(fixedNow), Config{SpecErr: errors.New(panetest.HostileLine()), Source: src}, sh.W, sh.H)
+		bad := newModel(t, sh, panetest.NewClock(fixedNow), Config{SpecErr: errors.New(panetest.HostileLine()), Source: src})
 		panetest.CheckFrame(t, sh.Name("spec error"), bad.View(), sh.W)
 	}
 }

@@ -2,23 +2,20 @@ package slos
 
 import (
 	"errors"
-	"github.com/reltui/reltui/ui/pane/panetest"
 	"strings"
 	"testing"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 func TestInitEvaluatesEverySLO(t *testing.T) {
 	src := burning()
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), src)
 	settle(m, m.Init())
 	want := map[string]slo.Status{
 		"payments-availability": slo.StatusPage, "checkout-availability": slo.StatusTicket,
@@ -39,16 +36,16 @@ func TestInitEvaluatesEverySLO(t *testing.T) {
 
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := burning()
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
-	cmds := []tea.Cmd{m.Init()}
+	m, _ := newTestModel(t, panetest.Plain(), src)
+	init := m.Init()
 	_ = m.View()
-	cmds = append(cmds, panetest.Steps(m, "j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter",
-		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true}, m.fetch.Tick())...)
-	panetest.OnlyCmdsCall(t, src.Calls, cmds, 200*time.Millisecond)
+	cmds := panetest.Steps(m, "j", "k", "/", "pay", "enter", "esc", "r", "G", "g", "enter",
+		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow, Live: true}, m.fetch.Tick())
+	panetest.OnlyCmdsCall(t, src.Calls, append(cmds, init), 200*time.Millisecond)
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), burning())
 	m.Init()
 	old := m.fetch.Seq()
 	m.Update(pane.RangeMsg{To: fixedNow, Live: true}) // a new refresh supersedes the first
@@ -65,7 +62,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 func TestOverlappingRefreshIsDropped(t *testing.T) {
 	src := burning()
 	src.Hold()
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), src)
 	m.Init()
 	seq := m.fetch.Seq()
 	_, cmd := m.Update(m.fetch.Tick())
@@ -88,7 +85,7 @@ func TestOverlappingRefreshIsDropped(t *testing.T) {
 
 func TestErrorKeepsOldResults(t *testing.T) {
 	src := burning()
-	m, clk := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, clk := newTestModel(t, panetest.Plain(), src)
 	settle(m, m.Init())
 	clk.Add(2 * time.Minute)
 	src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindUnreachable, Msg: "dial tcp 127.0.0.1:9090: connection refused"})
@@ -105,7 +102,7 @@ func TestErrorKeepsOldResults(t *testing.T) {
 }
 
 func TestFilterScrollAndSelection(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), burning())
 	settle(m, m.Init())
 	panetest.Press(m, "/", "check", "enter")
 	if len(m.visible) != 1 || m.items[m.visible[0]].s.Name != "checkout-availability" || m.AtRest() {
@@ -137,7 +134,7 @@ func TestFilterScrollAndSelection(t *testing.T) {
 }
 
 func TestEnterPivotsToMetricsWithTheBurnQuery(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), burning())
 	settle(m, m.Init())
 	cmd := panetest.Press(m, "enter")
 	if cmd == nil {
@@ -151,7 +148,7 @@ func TestEnterPivotsToMetricsWithTheBurnQuery(t *testing.T) {
 }
 
 func TestPastRangeIsJudgedAtItsEnd(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, burning(), 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), burning())
 	end := fixedNow.Add(-24 * time.Hour)
 	_, cmd := m.Update(pane.RangeMsg{From: end.Add(-time.Hour), To: end})
 	for _, msg := range panetest.Collect(cmd, 300*time.Millisecond) {
@@ -162,7 +159,7 @@ func TestPastRangeIsJudgedAtItsEnd(t *testing.T) {
 }
 
 func TestWithoutPrometheusOrWithBadSpecs(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, nil, 80, 24)
+	m, _ := newTestModel(t, panetest.Plain(), nil)
 	if m.Init() == nil {
 		// The timer still starts; no fetch does.
 		t.Error("Init returned nil")
