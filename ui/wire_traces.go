@@ -1,17 +1,11 @@
 package ui
 
-import (
-	"github.com/reltui/reltui/ui/pane"
-	"github.com/reltui/reltui/ui/traces"
-)
+import "github.com/reltui/reltui/ui/traces"
 
 // newTracesPane builds the Traces pane for one context from its Jaeger
 // client. Without a Jaeger the pane says how to configure one.
 func newTracesPane(env PaneEnv) Pane {
-	cfg := traces.Config{
-		Basics:  pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
-		Palette: env.Palette, Links: linkTargets(env.Ctx),
-	}
+	cfg := traces.Config{Basics: env.Basics(), Palette: env.Palette, Links: linkTargets(env.Ctx)}
 	if env.Ctx.Jaeger != nil {
 		// Only a non-nil client: a nil *jaeger.Client in the interface
 		// would look configured.
