@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/reltui/reltui/ui/pane"
+)
 
 // GlobalKeyMap holds the keys the root model handles in every pane.
 type GlobalKeyMap struct {
@@ -25,22 +29,22 @@ type GlobalKeyMap struct {
 // DefaultGlobalKeyMap returns the default global keys.
 func DefaultGlobalKeyMap() GlobalKeyMap {
 	km := GlobalKeyMap{
-		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Refresh:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "re-check backends")),
-		PanBack:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "earlier")),
-		PanFwd:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "later")),
-		ZoomIn:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "zoom in")),
-		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out")),
-		Live:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "live")),
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Pin:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin to incident")),
-		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back after a pivot")),
+		NextPane: pane.Bind("tab", "next pane"),
+		PrevPane: pane.Bind("shift+tab", "prev pane"),
+		Help:     pane.Bind("?", "help"),
+		Refresh:  pane.Bind("ctrl+r", "re-check backends"),
+		PanBack:  pane.Bind("[", "earlier"),
+		PanFwd:   pane.Bind("]", "later"),
+		ZoomIn:   pane.Bind("+", "zoom in", "+", "="),
+		ZoomOut:  pane.Bind("-", "zoom out"),
+		Live:     pane.Bind("0", "live"),
+		Quit:     pane.Bind("q", "quit", "q", "ctrl+c"),
+		Pin:      pane.Bind("p", "pin to incident"),
+		Back:     pane.Bind("esc", "back after a pivot", "esc", "backspace"),
 	}
 	for i := 1; i <= 8; i++ {
 		k := string(rune('0' + i))
-		km.Pane = append(km.Pane, key.NewBinding(key.WithKeys(k), key.WithHelp(k, "pane "+k)))
+		km.Pane = append(km.Pane, pane.Bind(k, "pane "+k))
 	}
 	return km
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/timespec"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // paletteCommand is one verb of the ":" palette.
@@ -52,12 +53,12 @@ type paletteKeyMap struct {
 
 func defaultPaletteKeyMap() paletteKeyMap {
 	return paletteKeyMap{
-		Open:     key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
-		Prev:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older")),
-		Next:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer")),
-		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Open:     pane.Bind(":", "command"),
+		Run:      pane.Bind("enter", "run"),
+		Complete: pane.Bind("tab", "complete"),
+		Prev:     pane.Bind("↑", "older", "up", "ctrl+p"),
+		Next:     pane.Bind("↓", "newer", "down", "ctrl+n"),
+		Cancel:   pane.Bind("esc", "close"),
 	}
 }
 
