@@ -29,15 +29,11 @@ type KeyMap struct {
 	Copy         key.Binding
 	Link         key.Binding
 
-	// Inputs: the PromQL editor and the service picker.
-	Edit     key.Binding
-	Run      key.Binding
-	HistPrev key.Binding
-	HistNext key.Binding
-	PickUp   key.Binding
-	PickDown key.Binding
-	// Back closes an input, then clears the exemplar, then the cursor.
-	Back key.Binding
+	// Inputs: the PromQL editor (Edit opens it) and the service picker.
+	// Back closes an input, then clears the exemplar, then the cursor;
+	// Run also picks the highlighted service.
+	pane.EditorKeys
+	Edit, PickUp, PickDown key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
@@ -65,13 +61,10 @@ func DefaultKeyMap() KeyMap {
 		Copy:         pane.Bind("y", "copy query"),
 		Link:         pane.Bind("U", "copy web UI link"),
 
-		Edit:     pane.Bind("i", "PromQL", "i", "/"),
-		Run:      pane.Bind("enter", "run"),
-		HistPrev: pane.Bind("↑", "older query", "up", "ctrl+p"),
-		HistNext: pane.Bind("↓", "newer query", "down", "ctrl+n"),
-		PickUp:   pane.Bind("↑", "up", "up", "ctrl+p"),
-		PickDown: pane.Bind("↓", "down", "down", "ctrl+n"),
-		Back:     pane.Bind("esc", "back"),
+		EditorKeys: pane.DefaultEditorKeys(),
+		Edit:       pane.Bind("i", "PromQL", "i", "/"),
+		PickUp:     pane.Bind("↑", "up", "up", "ctrl+p"),
+		PickDown:   pane.Bind("↓", "down", "down", "ctrl+n"),
 	}
 }
 
