@@ -8,14 +8,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"math"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // Format is an output format.
@@ -73,7 +71,7 @@ func (lw *LogWriter) Write(entries []sources.LogEntry) error {
 		case Text:
 			lw.w.WriteString(e.Time.UTC().Format(time.RFC3339Nano))
 			lw.w.WriteByte(' ')
-			lw.w.WriteString(labelString(e.Labels))
+			lw.w.WriteString(pane.Labels(e.Labels))
 			lw.w.WriteByte(' ')
 			lw.w.WriteString(sanitize.Line(e.Line))
 			lw.w.WriteByte('\n')
@@ -101,23 +99,6 @@ func (lw *LogWriter) Close() error {
 // Count is how many entries were written.
 func (lw *LogWriter) Count() int { return lw.n }
 
-// labelString renders {a="1", b="2"} sorted and sanitized.
-func labelString(l map[string]string) string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range slices.Sorted(maps.Keys(l)) {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(sanitize.Line(k))
-		b.WriteString(`="`)
-		b.WriteString(sanitize.Line(l[k]))
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
 // SeriesJSON is the JSON shape of one series: samples are
 // [unix_seconds, value] pairs, value null for NaN or ±Inf.
 type SeriesJSON struct {
@@ -134,7 +115,7 @@ func WriteSeries(w io.Writer, f Format, series []sources.Series) error {
 			bw.WriteString("no data\n")
 		}
 		for _, s := range series {
-			bw.WriteString(labelString(s.Labels) + "\n")
+			bw.WriteString(pane.Labels(s.Labels) + "\n")
 			for _, p := range s.Samples {
 				fmt.Fprintf(bw, "  %s  %s\n", p.Time.UTC().Format(time.RFC3339), formatValue(p.Value))
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // TraceSummaryJSON is one row of `reltui traces`.
@@ -154,7 +155,7 @@ func WriteAlerts(w io.Writer, f Format, alerts []sources.Alert) error {
 			if !a.ActiveAt.IsZero() {
 				since = a.ActiveAt.UTC().Format("2006-01-02 15:04:05")
 			}
-			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", sanitize.Line(a.State), sanitize.Line(a.Name), a.Source, since, sanitize.Line(a.Fingerprint), labelString(a.Labels))
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", sanitize.Line(a.State), sanitize.Line(a.Name), a.Source, since, sanitize.Line(a.Fingerprint), pane.Labels(a.Labels))
 		})
 	}
 	out := make([]AlertJSON, len(alerts))
