@@ -96,22 +96,13 @@ func getDiffTrace(ctx context.Context, c *jaeger.Client, id, what string) (*sour
 	return t, nil
 }
 
-// findBaseline searches the candidates correlate.BaselineQueries names and
-// lets correlate.ChooseBaseline pick one.
+// findBaseline lets correlate.FindBaseline search Jaeger for a healthy
+// baseline; with none, every candidate considered is listed on stderr.
 func findBaseline(ctx context.Context, g *globals, c *jaeger.Client, slow sources.Trace) (*sources.Trace, correlate.Baseline, error) {
-	qs, err := correlate.BaselineQueries(slow, time.Now())
-	if err != nil {
-		return nil, correlate.Baseline{}, &exitError{code: 1, msg: err.Error()}
+	search := func(ctx context.Context, q correlate.BaselineQuery) ([]sources.Trace, error) {
+		return c.FindTraces(ctx, jaeger.FindQuery{Service: q.Service, Operation: q.Operation, Start: q.From, End: q.To, Limit: q.Limit})
 	}
-	var cands []sources.Trace
-	for _, q := range qs {
-		ts, err := c.FindTraces(ctx, jaeger.FindQuery{Service: q.Service, Operation: q.Operation, Start: q.From, End: q.To, Limit: q.Limit})
-		if err != nil {
-			return nil, correlate.Baseline{}, fmt.Errorf("search baseline candidates: %w", err)
-		}
-		cands = append(cands, ts...)
-	}
-	b, err := correlate.ChooseBaseline(slow, cands)
+	base, b, err := correlate.FindBaseline(ctx, slow, time.Now(), search)
 	var nb *correlate.NoBaselineError
 	if errors.As(err, &nb) {
 		for _, c := range nb.Considered {
@@ -120,13 +111,11 @@ func findBaseline(ctx context.Context, g *globals, c *jaeger.Client, slow source
 		return nil, b, &exitError{code: 1, msg: err.Error() + "; name one as BASELINE_ID"}
 	}
 	if err != nil {
-		return nil, b, &exitError{code: 1, msg: err.Error()}
+		return nil, b, err
 	}
-	for i := range cands {
-		if cands[i].TraceID == b.TraceID {
-			printWarnings(g, cands[i].Warnings)
-			return &cands[i], b, nil
-		}
+	if base == nil {
+		return nil, b, fmt.Errorf("baseline %s vanished from the candidates", b.TraceID)
 	}
-	return nil, b, fmt.Errorf("baseline %s vanished from the candidates", b.TraceID)
+	printWarnings(g, base.Warnings)
+	return base, b, nil
 }
