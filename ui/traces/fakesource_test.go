@@ -67,13 +67,21 @@ func (f *fakeSource) hold() {
 	}
 }
 
-func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
-	err := f.finds.Call(ctx)
+// enter is one call of a kind on b: counted, held or failed as b says,
+// then under the source's lock (the caller unlocks), recorded with note
+// unless its context ended first (a cancelled call never reached Jaeger).
+func (f *fakeSource) enter(ctx context.Context, b *panetest.Backend, note func()) error {
+	err := b.Call(ctx)
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if ctx.Err() == nil {
-		f.seen = append(f.seen, q)
+	if ctx.Err() == nil && note != nil {
+		note()
 	}
+	return err
+}
+
+func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sources.Trace, error) {
+	err := f.enter(ctx, &f.finds, func() { f.seen = append(f.seen, q) })
+	defer f.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +97,11 @@ func (f *fakeSource) FindTraces(ctx context.Context, q jaeger.FindQuery) ([]sour
 }
 
 func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, error) {
-	if err := f.gets.Call(ctx); err != nil {
+	err := f.enter(ctx, &f.gets, nil)
+	defer f.mu.Unlock()
+	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	t, ok := f.traces[id]
 	if !ok {
 		return nil, &sources.Error{Backend: "jaeger", Op: "get_trace", Kind: sources.KindNotFound, Msg: "trace " + id + " not found"}
@@ -102,21 +110,17 @@ func (f *fakeSource) GetTrace(ctx context.Context, id string) (*sources.Trace, e
 }
 
 func (f *fakeSource) Services(ctx context.Context) ([]string, error) {
-	if err := f.svcs.Call(ctx); err != nil {
+	err := f.enter(ctx, &f.svcs, nil)
+	defer f.mu.Unlock()
+	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	return f.services, nil
 }
 
 func (f *fakeSource) Operations(ctx context.Context, service, _ string) ([]string, error) {
-	err := f.opss.Call(ctx)
-	f.mu.Lock()
+	err := f.enter(ctx, &f.opss, func() { f.opsAsked = append(f.opsAsked, service) })
 	defer f.mu.Unlock()
-	if ctx.Err() == nil {
-		f.opsAsked = append(f.opsAsked, service)
-	}
 	if err != nil {
 		return nil, err
 	}
