@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources/loki"
 	"github.com/reltui/reltui/sources/victorialogs"
 )
@@ -86,7 +84,7 @@ func FuzzBehind(f *testing.F) {
 }
 
 func TestChartCursorAndLinesBehind(t *testing.T) {
-	m, src, _ := newMetricModel(t, termenv.Ascii, 120, 40)
+	m, src, _ := newMetricModel(t, 120, 40)
 	settle(m, press(m, "i", "enter"))
 	if m.plot == nil {
 		t.Fatal("no chart")
@@ -130,7 +128,7 @@ func TestChartCursorAndLinesBehind(t *testing.T) {
 }
 
 func TestEditorSaysWhichKind(t *testing.T) {
-	m, _, _ := newMetricModel(t, termenv.Ascii, 120, 40)
+	m, _, _ := newMetricModel(t, 120, 40)
 	press(m, "i")
 	if s := m.View(); !strings.Contains(s, "LogQL metric query → chart") {
 		t.Errorf("metric query not named while typing:\n%s", s)
@@ -146,7 +144,7 @@ func TestEditorSaysWhichKind(t *testing.T) {
 }
 
 func TestLiveChartRefreshes(t *testing.T) {
-	m, src, _ := newMetricModel(t, termenv.Ascii, 120, 40)
+	m, src, _ := newMetricModel(t, 120, 40)
 	settle(m, press(m, "i", "enter"))
 	press(m, "left", "left", "j")
 	cursor, series := m.cursor, m.curSeries

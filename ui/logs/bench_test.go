@@ -40,7 +40,7 @@ func benchEntries(n int) []sources.LogEntry {
 }
 
 func benchModel(b *testing.B, rows []row) *Model {
-	m := build(b, termenv.ANSI256, Config{Source: &fakeSource{}, Now: func() time.Time { return fixedNow }, MaxLines: len(rows)})
+	m := buildIn(b, termenv.ANSI256, Config{Source: &fakeSource{}, Now: func() time.Time { return fixedNow }, MaxLines: len(rows)})
 	m.SetSize(200, 50)
 	m.editor.SetValue(`{env="prod"}`)
 	m.Update(queryAnswer(m, answer{rows: rows}))

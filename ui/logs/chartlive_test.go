@@ -5,7 +5,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/ui/pane"
 )
@@ -14,7 +13,7 @@ import (
 // is due and stops. Shown again it refreshes at once when due (or older
 // than one cadence), and otherwise only re-arms its timer.
 func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
-	m, src, clk := newMetricModel(t, termenv.Ascii, 120, 40)
+	m, src, clk := newMetricModel(t, 120, 40)
 	settle(m, press(m, "i", "enter"))
 	if m.plot == nil {
 		t.Fatal("no chart")

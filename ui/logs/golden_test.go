@@ -60,7 +60,7 @@ func goldenModel(t testing.TB, profile termenv.Profile, w, h int) (*Model, *fake
 	t.Helper()
 	src := &fakeSource{}
 	src.returning(sampleEntries(300), "some entries were dropped: max entries limit")
-	m, clk := newTestModel(t, profile, src, w, h)
+	m, clk := newTestModelIn(t, profile, src, w, h)
 	m.editor.SetValue(`{env="dev"} |= "order"`)
 	return m, src, clk
 }

@@ -154,10 +154,13 @@ func (t *fakeTail) setState(s sources.TailState, err error) {
 }
 
 // build is New with what every test sets the same way: a renderer that
-// writes nowhere, pinned to profile, with its palette (panetest.Renderer),
-// and times in UTC unless cfg names a zone. The pane is closed when t
-// ends.
-func build(t testing.TB, profile termenv.Profile, cfg Config) *Model {
+// writes nowhere, without colour (buildIn names the profile), and times
+// in UTC unless cfg names a zone. The pane is closed when t ends.
+func build(t testing.TB, cfg Config) *Model { return buildIn(t, termenv.Ascii, cfg) }
+
+// buildIn is build drawing with profile and its palette (see
+// panetest.Renderer).
+func buildIn(t testing.TB, profile termenv.Profile, cfg Config) *Model {
 	cfg.Renderer, cfg.Palette = panetest.Renderer(profile)
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -167,12 +170,17 @@ func build(t testing.TB, profile termenv.Profile, cfg Config) *Model {
 	return m
 }
 
-// newTestModel is a w×h pane over src on a clock stopped at fixedNow,
-// with the last hour, live, as its range.
-func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
+// newTestModel is a w×h pane over src, drawn without colour, on a clock
+// stopped at fixedNow, with the last hour, live, as its range.
+func newTestModel(t testing.TB, src Source, w, h int) (*Model, *panetest.Clock) {
+	return newTestModelIn(t, termenv.Ascii, src, w, h)
+}
+
+// newTestModelIn is newTestModel drawn with profile.
+func newTestModelIn(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	clk := panetest.NewClock(fixedNow)
-	m := build(t, profile, Config{Source: src, Now: clk.Now})
+	m := buildIn(t, profile, Config{Source: src, Now: clk.Now})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
 	return m, clk
@@ -236,11 +244,11 @@ func plainLine(i int) string {
 }
 
 // loaded returns a model showing n lines of plainLine.
-func loaded(t testing.TB, n, w, h int, profile termenv.Profile) (*Model, *fakeSource, *panetest.Clock) {
+func loaded(t testing.TB, n, w, h int) (*Model, *fakeSource, *panetest.Clock) {
 	t.Helper()
 	src := &fakeSource{}
 	src.returning(entries(n, fixedNow.Add(-time.Second), plainLine))
-	m, clk := newTestModel(t, profile, src, w, h)
+	m, clk := newTestModel(t, src, w, h)
 	m.editor.SetValue(`{app="api"}`)
 	settle(m, press(m, "i", "enter"))
 	if m.buf.Len() != n {

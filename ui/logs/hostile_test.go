@@ -72,7 +72,7 @@ func TestHostileContentNeverReachesTheTerminal(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{80, 24}, {200, 50}} {
 		src := &fakeSource{}
 		src.returning(hostileEntries(), "warning \x1b]52;c;ZXZpbA==\x07 from \u009b2J loki")
-		m, _ := newTestModel(t, termenv.Ascii, src, size.w, size.h)
+		m, _ := newTestModel(t, src, size.w, size.h)
 		m.SetHistory([]string{"{app=\"x\"}\x1b[2J"})
 		m.editor.SetValue("{app=\"evil\"}\x1b]0;t\x07")
 		settle(m, press(m, "i", "enter"))
@@ -122,7 +122,7 @@ func TestHostileContentNeverReachesTheTerminal(t *testing.T) {
 func TestHostileContentInColour(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(hostileEntries())
-	m, _ := newTestModel(t, termenv.ANSI256, src, 200, 50)
+	m, _ := newTestModelIn(t, termenv.ANSI256, src, 200, 50)
 	m.editor.SetValue(`{app="evil"}`)
 	settle(m, press(m, "i", "enter"))
 	press(m, "l", "w")

@@ -16,7 +16,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
@@ -120,7 +119,7 @@ func TestLogsPaneAgainstRealBackend(t *testing.T) {
 		Meta: map[string]string{"trace_id": "it-trace-" + run}})
 	stacklogs.Push(t, st, stream, lines)
 
-	m := build(t, termenv.Ascii, Config{Source: client, Query: fmt.Sprintf(`{run=%q}`, run), Timeout: 30 * time.Second})
+	m := build(t, Config{Source: client, Query: fmt.Sprintf(`{run=%q}`, run), Timeout: 30 * time.Second})
 	m.SetRange(now.Add(-15*time.Minute), now, true)
 
 	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(160, 50))
@@ -201,7 +200,7 @@ func TestScrollBackAgainstRealBackend(t *testing.T) {
 	}
 	stacklogs.Push(t, st, map[string]string{"job": "reltui-ui-logs-older", "run": run}, lines)
 
-	m := build(t, termenv.Ascii, Config{Source: client, Timeout: 30 * time.Second})
+	m := build(t, Config{Source: client, Timeout: 30 * time.Second})
 	m.SetSize(80, 24)
 	from, to := now.Add(-2*time.Minute), now.Add(time.Second)
 	m.SetRange(from, to, false)
@@ -255,7 +254,7 @@ func TestMetricQueryChartsAgainstStack(t *testing.T) {
 	if os.Getenv("RELTUI_TEST_LOG_BACKEND") == "loki" {
 		expr = `sum by (level) (count_over_time({service="payments"}[1m]))`
 	}
-	m := build(t, termenv.Ascii, Config{Source: src})
+	m := build(t, Config{Source: src})
 	m.SetSize(100, 30)
 	now := time.Now()
 	m.SetRange(now.Add(-15*time.Minute), now, true)

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
@@ -27,7 +25,7 @@ func copiedLink(t *testing.T, m *Model) string {
 }
 
 func TestLinkKeepsQueryDatasourceAndRange(t *testing.T) {
-	m, _, _ := loaded(t, 50, 120, 30, termenv.Ascii)
+	m, _, _ := loaded(t, 50, 120, 30)
 	m.links = links.Targets{Grafana: links.Grafana{URL: "https://grafana.example", OrgID: 2}, LogsDatasource: "loki-prod"}
 	ps, err := links.ParseExplore(copiedLink(t, m))
 	if err != nil || len(ps) != 1 {
@@ -48,7 +46,7 @@ func TestLinkKeepsQueryDatasourceAndRange(t *testing.T) {
 }
 
 func TestLinkToMetricQueryChart(t *testing.T) {
-	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii)
+	m, _, _ := loaded(t, 5, 120, 30)
 	m.links = links.Targets{Grafana: links.Grafana{URL: "https://grafana.example"}, LogsDatasource: "loki-prod"}
 	from, to := fixedNow.Add(-time.Hour), fixedNow
 	m.Update(metricAnswer(m, plot{expr: metricExpr, from: from, to: to, step: time.Minute,
@@ -60,7 +58,7 @@ func TestLinkToMetricQueryChart(t *testing.T) {
 }
 
 func TestLinkWithoutTargetsSaysWhatToSet(t *testing.T) {
-	m, _, _ := loaded(t, 5, 120, 30, termenv.Ascii)
+	m, _, _ := loaded(t, 5, 120, 30)
 	if _, cmd := m.Update(panetest.Key("U")); cmd != nil {
 		t.Error("a link was copied with no UI configured")
 	}

@@ -74,20 +74,27 @@ func levelSeries(from, to time.Time, step time.Duration) []sources.Series {
 	return out
 }
 
-func newMetricModel(t testing.TB, profile termenv.Profile, w, h int) (*Model, *metricSource, *panetest.Clock) {
+// newMetricModel is a w×h pane, drawn without colour, over a source that
+// answers metric queries, with metricExpr in the editor.
+func newMetricModel(t testing.TB, w, h int) (*Model, *metricSource, *panetest.Clock) {
+	return newMetricModelIn(t, termenv.Ascii, w, h)
+}
+
+// newMetricModelIn is newMetricModel drawn with profile.
+func newMetricModelIn(t testing.TB, profile termenv.Profile, w, h int) (*Model, *metricSource, *panetest.Clock) {
 	t.Helper()
 	src := &metricSource{fakeSource: &fakeSource{}}
 	src.returning(sampleEntries(300))
 	src.setMetric(func(_ context.Context, _ string, from, to time.Time, step time.Duration) ([]sources.Series, []string, error) {
 		return levelSeries(from, to, step), nil, nil
 	})
-	m, clk := newTestModel(t, profile, src, w, h)
+	m, clk := newTestModelIn(t, profile, src, w, h)
 	m.editor.SetValue(metricExpr)
 	return m, src, clk
 }
 
 func TestGoldenMetricViews(t *testing.T) {
-	goldenScenes(t, newMetricModel, []scene[*metricSource]{
+	goldenScenes(t, newMetricModelIn, []scene[*metricSource]{
 		{"metric_querying", func(m *Model, _ *metricSource, _ *panetest.Clock) { press(m, "i", "enter") }},
 		{"metric_chart", func(m *Model, _ *metricSource, _ *panetest.Clock) { settle(m, press(m, "i", "enter")) }},
 		{"metric_cursor", func(m *Model, _ *metricSource, _ *panetest.Clock) {
@@ -106,7 +113,7 @@ func TestGoldenMetricViews(t *testing.T) {
 }
 
 func TestMetricQueryRunsMetricRangeInACmd(t *testing.T) {
-	m, src, _ := newMetricModel(t, termenv.Ascii, 80, 24)
+	m, src, _ := newMetricModel(t, 80, 24)
 	cmd := press(m, "i", "enter")
 	if src.metrics.Load() != 0 || src.queries.Load() != 0 {
 		t.Fatal("Update called the backend")
@@ -139,7 +146,7 @@ func TestMetricQueryRunsMetricRangeInACmd(t *testing.T) {
 }
 
 func TestMetricStaleAnswerDropped(t *testing.T) {
-	m, _, _ := newMetricModel(t, termenv.Ascii, 80, 24)
+	m, _, _ := newMetricModel(t, 80, 24)
 	press(m, "i", "enter")
 	old := m.query.Seq()
 	press(m, "i", "enter") // a second run: the first answer is stale
@@ -161,7 +168,7 @@ func TestMetricStaleAnswerDropped(t *testing.T) {
 }
 
 func TestMetricErrorKeepsChartAndLogQueryReturnsToLines(t *testing.T) {
-	m, src, clk := newMetricModel(t, termenv.Ascii, 80, 24)
+	m, src, clk := newMetricModel(t, 80, 24)
 	settle(m, press(m, "i", "enter"))
 	first := m.plot
 	clk.Add(time.Minute)
@@ -189,7 +196,7 @@ func TestMetricErrorKeepsChartAndLogQueryReturnsToLines(t *testing.T) {
 }
 
 func TestMetricTailStopsAndStaysStopped(t *testing.T) {
-	m, src, _ := newMetricModel(t, termenv.Ascii, 80, 24)
+	m, src, _ := newMetricModel(t, 80, 24)
 	m.editor.SetValue(`{service_name="payments"}`)
 	settle(m, press(m, "i", "enter"))
 	settle(m, press(m, "t"))
@@ -206,7 +213,7 @@ func TestMetricTailStopsAndStaysStopped(t *testing.T) {
 // A source without LogMetrics runs every query as a log query.
 func TestNoMetricsRunsLogQuery(t *testing.T) {
 	src := &fakeSource{}
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	m.editor.SetValue(metricExpr)
 	settle(m, press(m, "i", "enter"))
 	if src.queries.Load() != 1 || m.plot != nil {

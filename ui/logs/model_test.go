@@ -22,7 +22,7 @@ func TestQueryShowsSpinnerThenResults(t *testing.T) {
 		<-release
 		return &sources.LogResult{Entries: entries(3, fixedNow, plainLine)}, nil
 	})
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	cmd := press(m, "i")
 	if !m.Editing() {
 		t.Fatal("i did not focus the editor")
@@ -64,7 +64,7 @@ func TestQueryShowsSpinnerThenResults(t *testing.T) {
 
 func TestStaleResultDropped(t *testing.T) {
 	src := &fakeSource{}
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	m.editor.SetValue(`{app="old"}`)
 	press(m, "i", "enter")
 	oldSeq := m.query.Seq()
@@ -97,7 +97,7 @@ func TestCancelOnNewQuery(t *testing.T) {
 		}
 		return &sources.LogResult{Entries: entries(4, fixedNow, plainLine)}, nil
 	})
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	m.editor.SetValue(`{app="slow"}`)
 	slow := press(m, "i", "enter")
 	slowMsgs := make(chan []tea.Msg, 1)
@@ -139,7 +139,7 @@ func TestCancelOnNewQuery(t *testing.T) {
 }
 
 func TestErrorKeepsPreviousResults(t *testing.T) {
-	m, src, clk := loaded(t, 5, 100, 24, termenv.Ascii)
+	m, src, clk := loaded(t, 5, 100, 24)
 	src.setQuery(func(context.Context, sources.LogQuery) (*sources.LogResult, error) {
 		return nil, &sources.Error{Backend: "loki", Op: "query_range", Kind: sources.KindBadQuery, Status: 400,
 			Msg: "parse error at line 1, col 4: syntax error: unexpected IDENTIFIER"}
@@ -178,7 +178,7 @@ func TestErrorKeepsPreviousResults(t *testing.T) {
 }
 
 func TestNavigation(t *testing.T) {
-	m, _, _ := loaded(t, 100, 80, 24, termenv.Ascii)
+	m, _, _ := loaded(t, 100, 80, 24)
 	lh := m.listHeight()
 	if m.sel != 99 || m.top != 100-lh {
 		t.Fatalf("start: sel=%d top=%d lh=%d", m.sel, m.top, lh)
@@ -221,7 +221,7 @@ func TestFilterNextPrevAndContext(t *testing.T) {
 		return plainLine(i)
 	}
 	src.returning(entries(50, fixedNow, lines))
-	m, _ := newTestModel(t, termenv.ANSI256, src, 120, 30)
+	m, _ := newTestModelIn(t, termenv.ANSI256, src, 120, 30)
 	m.editor.SetValue(`{app="api"}`)
 	settle(m, press(m, "i", "enter"))
 
@@ -341,7 +341,7 @@ func TestDetailView(t *testing.T) {
 	}
 	// Newest first, as a backward query answers.
 	src.returning([]sources.LogEntry{es[2], es[1], es[0]})
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 40)
+	m, _ := newTestModel(t, src, 80, 40)
 	m.editor.SetValue(`{app="api"}`)
 	settle(m, press(m, "i", "enter"))
 
@@ -374,7 +374,7 @@ func TestDetailView(t *testing.T) {
 }
 
 func TestTailBatchesRateAndReconnect(t *testing.T) {
-	m, src, clk := loaded(t, 5, 100, 24, termenv.Ascii)
+	m, src, clk := loaded(t, 5, 100, 24)
 	cmd := press(m, "t")
 	if !m.tail.Busy() || cmd == nil {
 		t.Fatal("t did not start the tail")
@@ -441,7 +441,7 @@ func TestTailBatchesRateAndReconnect(t *testing.T) {
 }
 
 func TestNewQueryStopsAndRestartsTail(t *testing.T) {
-	m, src, _ := loaded(t, 5, 100, 24, termenv.Ascii)
+	m, src, _ := loaded(t, 5, 100, 24)
 	settle(m, press(m, "t"))
 	if src.tails.Load() != 1 {
 		t.Fatal("tail not opened")
@@ -476,7 +476,7 @@ func TestNewQueryStopsAndRestartsTail(t *testing.T) {
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(entries(20, fixedNow, plainLine))
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	var cmds []tea.Cmd
 	step := func(msg tea.Msg) {
 		_, cmd := m.Update(msg)
@@ -506,7 +506,7 @@ func TestUpdateAndViewDoNoIO(t *testing.T) {
 }
 
 func TestHistory(t *testing.T) {
-	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{}, 80, 24)
+	m, _ := newTestModel(t, &fakeSource{}, 80, 24)
 	m.SetHistory([]string{`{a="1"}`, "  ", "{b=\"2\"}\x1b[31m"})
 	if got := m.History(); len(got) != 2 || got[1] != `{b="2"}` {
 		t.Fatalf("SetHistory = %q", got)
@@ -532,7 +532,7 @@ func TestHistory(t *testing.T) {
 }
 
 func TestJumpToTime(t *testing.T) {
-	m, _, _ := loaded(t, 600, 80, 24, termenv.Ascii) // 10:19:59 .. 10:29:59
+	m, _, _ := loaded(t, 600, 80, 24) // 10:19:59 .. 10:29:59
 	press(m, "T", "10:25", "enter")
 	if abs, _ := m.selected(); m.buf.at(abs).e.Time != time.Date(2026, 11, 22, 10, 25, 0, 0, time.UTC) {
 		t.Fatalf("10:25 selected %v", m.buf.at(abs).e.Time)
@@ -559,7 +559,7 @@ func TestJumpToTime(t *testing.T) {
 }
 
 func TestCopyProducesOSC52(t *testing.T) {
-	m, _, _ := loaded(t, 3, 80, 24, termenv.Ascii)
+	m, _, _ := loaded(t, 3, 80, 24)
 	m.buf.at(m.buf.end() - 1).e.Line = "secret\x1b]0;x\x07 value"
 	cmd := press(m, "y")
 	msgs := panetest.Collect(cmd, 100*time.Millisecond)
@@ -585,7 +585,7 @@ func TestLongLineCapAndExpand(t *testing.T) {
 	src := &fakeSource{}
 	long := strings.Repeat("abcdefghij", 500) // 5,000 runes
 	src.returning([]sources.LogEntry{{Time: fixedNow, Line: long}})
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 60)
+	m, _ := newTestModel(t, src, 80, 60)
 	m.editor.SetValue(`{app="api"}`)
 	settle(m, press(m, "i", "enter"))
 	press(m, "w")
@@ -637,7 +637,7 @@ func TestLevelDetection(t *testing.T) {
 }
 
 func TestLabelsToggleAndRangeMsg(t *testing.T) {
-	m, src, _ := loaded(t, 3, 120, 24, termenv.Ascii)
+	m, src, _ := loaded(t, 3, 120, 24)
 	if strings.Contains(m.View(), `env="dev"`) {
 		t.Fatal("labels shown by default")
 	}

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane"
@@ -19,7 +17,7 @@ func pivotModel(t *testing.T, es []sources.LogEntry) *Model {
 	t.Helper()
 	src := &fakeSource{}
 	src.returning(es)
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	settle(m, m.Run(`{service="checkout"}`))
 	if m.buf.Len() != len(es) {
 		t.Fatalf("buffered %d lines, want %d", m.buf.Len(), len(es))
@@ -91,7 +89,7 @@ func TestSelectionIsSanitizedEvidence(t *testing.T) {
 func TestPivotRunsQueryOverSendersWindow(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(nil)
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	from, to := fixedNow.Add(-3*time.Hour), fixedNow.Add(-2*time.Hour)
 	cmd := m.Pivot(pane.PivotMsg{Target: pane.TargetLogs, Service: "payments", TraceID: pivotTrace, From: from, To: to})
 	settle(m, cmd)
@@ -109,7 +107,7 @@ func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
 		From: fixedNow.Add(-time.Hour), To: fixedNow}
 	src := &fakeSource{}
 	src.returning(nil) // no line mentions the trace id
-	m, _ := newTestModel(t, termenv.Ascii, src, 80, 24)
+	m, _ := newTestModel(t, src, 80, 24)
 	cmd := m.Pivot(pivot)
 	settle(m, cmd)
 	if len(src.seen) != 2 {
@@ -128,7 +126,7 @@ func TestPivotFallsBackToStructuredMetadata(t *testing.T) {
 	// When the line filter finds something, nothing more is asked.
 	src2 := &fakeSource{}
 	src2.returning([]sources.LogEntry{{Time: fixedNow.Add(-time.Minute), Labels: map[string]string{"service": "inventory"}, Line: "x " + pivotTrace}})
-	m2, _ := newTestModel(t, termenv.Ascii, src2, 80, 24)
+	m2, _ := newTestModel(t, src2, 80, 24)
 	cmd = m2.Pivot(pivot)
 	settle(m2, cmd)
 	if len(src2.seen) != 1 {

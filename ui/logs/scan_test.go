@@ -5,15 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // bigModel is a 200x50 pane holding n generated rows.
 func bigModel(t *testing.T, n int) *Model {
 	t.Helper()
-	m, _ := newTestModel(t, termenv.Ascii, &fakeSource{}, 200, 50)
+	m, _ := newTestModel(t, &fakeSource{}, 200, 50)
 	m.editor.SetValue(`{env="prod"}`)
 	m.Update(queryAnswer(m, answer{rows: buildRows(benchEntries(n), false)}))
 	return m
