@@ -42,7 +42,7 @@ func TestGoldenViews(t *testing.T) {
 		{Name: "changes", Run: withChanges(&fakeLister{changes: demoChanges()})},
 		{Name: "changes_partial", Run: withChanges(partial)},
 	}
-	panetest.Goldens(t, update(), func(t *testing.T, s panetest.Shot) *fixture {
+	panetest.Goldens(t, panetest.Update(), func(t *testing.T, s panetest.Shot) *fixture {
 		f := newFixture(t, "", s.Profile, s.W, s.H)
 		populate(t, f)
 		settle(f, f.m.reload())

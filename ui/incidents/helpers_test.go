@@ -18,9 +18,8 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
-
-var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+// fixedNow is the instant the tests' clocks are pinned to.
+var fixedNow = panetest.Epoch()
 
 // countingStore counts every store call, so a test can prove that Update
 // and View make none: only the returned Cmds may.
@@ -199,5 +198,3 @@ func (f *fixture) apply(msgs, forRoot []tea.Msg) (tea.Cmd, []tea.Msg) {
 	}
 	return tea.Batch(next...), forRoot
 }
-
-func checkGolden(t *testing.T, name, got string) { panetest.Golden(t, name, got, update()) }
