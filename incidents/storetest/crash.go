@@ -162,7 +162,7 @@ type CrashResult struct {
 // sound.
 func Crash(t *testing.T, cfg Config, rounds, events int) CrashResult {
 	s := cfg.Open(t)
-	inc := (&suite{}).declare(t, s, "crash test", time.Now().Add(-time.Hour), time.Time{})
+	inc := newSuite().declare(t, s, "crash test", time.Now().Add(-time.Hour), time.Time{})
 	var res CrashResult
 	began := time.Now()
 	acked := map[int]int64{}
@@ -315,7 +315,7 @@ func verify(t *testing.T, s incidents.Store, id int64, writers map[string]int, a
 // each writer's events keep their order in the gapless sequence.
 func ConcurrentWriters(t *testing.T, cfg Config, n int) time.Duration {
 	s := cfg.Open(t)
-	inc := (&suite{}).declare(t, s, "two writers", time.Now().Add(-time.Hour), time.Time{})
+	inc := newSuite().declare(t, s, "two writers", time.Now().Add(-time.Hour), time.Time{})
 	procs := []*childProc{
 		startChild(t, "writer", cfg.Target, inc.ID, "a", 0, n),
 		startChild(t, "writer", cfg.Target, inc.ID, "b", 0, n),

@@ -23,7 +23,7 @@ const day = 24 * time.Hour
 // in CheckReliability, worked out by hand from the comments here.
 func SeedHistory(t *testing.T, s incidents.Store) History {
 	t.Helper()
-	return (&suite{}).seedHistory(t, s)
+	return newSuite().seedHistory(t, s)
 }
 
 func (su *suite) seedHistory(t *testing.T, s incidents.Store) History {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -42,7 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Watch", (*suite).testWatch},
 	}
 	tests = append(tests, reliabilityTests()...)
-	su := &suite{}
+	su := newSuite()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(su, t, newStore(t))
@@ -52,18 +53,22 @@ func Run(t *testing.T, newStore NewStore) {
 
 // suite is the state of one run of the suite (or of one harness call):
 // the idempotency-key sequence lives here, not in the package, so two
-// suites in one process never share or race on it.
+// suites in one process never share or race on it. id keeps two suites'
+// keys apart even when they run under one test at the same instant.
 type suite struct {
+	id uint64
 	mu sync.Mutex
 	n  int
 }
+
+func newSuite() *suite { return &suite{id: rand.Uint64()} }
 
 // key returns a fresh idempotency key.
 func (su *suite) key(t *testing.T) string {
 	su.mu.Lock()
 	defer su.mu.Unlock()
 	su.n++
-	return fmt.Sprintf("%s-%d-%d", t.Name(), time.Now().UnixNano(), su.n)
+	return fmt.Sprintf("%s-%x-%d-%d", t.Name(), su.id, time.Now().UnixNano(), su.n)
 }
 
 func ctx(t *testing.T) context.Context {

@@ -47,7 +47,7 @@ func OldHistory(id int64) []incidents.Event {
 // write (identified, category, follow-up, deploy link) afterwards.
 func CheckUpgraded(t *testing.T, s incidents.Store, id int64) {
 	t.Helper()
-	su := &suite{}
+	su := newSuite()
 	want := OldHistory(id)
 	got := mustGet(t, s, id)
 	if len(got.Events) != len(want) {
