@@ -11,7 +11,6 @@ import (
 
 	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/demo/promwrite"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -40,10 +39,8 @@ func TestDeployMarkerFromRealBuildInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, Service: svc,
-		From: end.Add(-10 * time.Minute), To: end.Add(time.Second),
+	m := stackPane(t, c, Config{Service: svc, From: end.Add(-10 * time.Minute), To: end.Add(time.Second),
 		Changes: []changes.Source{{Name: "deploys", Kind: "deploy", Expr: "reltui_it_build_info", ServiceLabel: "service"}}}, 120, 40)
-	settleWithin(m, m.Init(), 3*time.Second)
 	if m.chErr != nil {
 		t.Fatal(m.chErr)
 	}

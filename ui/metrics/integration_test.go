@@ -62,10 +62,7 @@ func p99(t *testing.T, m *Model) []float64 {
 // never presses a key: the live refresh alone must show the jump.
 func TestPaymentsLatencyFaultIsAP99Jump(t *testing.T) {
 	s := stacktest.Require(t)
-	c, err := prom.New(prom.Config{Address: s.PromURL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := stackProm(t)
 	// The usual level: the lower quartile of the last 30 minutes' p99,
 	// which a fault (a minority of the time) does not move.
 	before := realPane(t, c, 30*time.Minute)
@@ -237,11 +234,7 @@ func waitNoLatencyFault(t *testing.T, ctl *demo.Control) {
 }
 
 func TestRealErrorsAndEmptyResults(t *testing.T) {
-	s := stacktest.Require(t)
-	c, err := prom.New(prom.Config{Address: s.PromURL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := stackProm(t)
 	m := realPane(t, c, 15*time.Minute)
 	settleWithin(m, m.Run(`rate(reltui_no_such_metric_total[5m])`), 3*time.Second)
 	if m.result == nil || m.result.empty != "metric reltui_no_such_metric_total not found" {

@@ -26,7 +26,6 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // nativeProm starts a private Prometheus with native histograms that
@@ -117,8 +116,7 @@ func TestOTelNativeHistogramGivesFourSignalsWithNoTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, From: now.Add(-2 * time.Minute), To: now}, 160, 40)
-	settleWithin(m, m.Init(), 3*time.Second)
+	m := stackPane(t, c, Config{From: now.Add(-2 * time.Minute), To: now}, 160, 40)
 	if m.scheme.Name != config.SchemeOTelHTTPNative || m.label != "service_name" || m.service != svc {
 		t.Fatalf("detected %q by %q for %q, want %s by service_name for %s", m.scheme.Name, m.label, m.service, config.SchemeOTelHTTPNative, svc)
 	}
@@ -128,14 +126,5 @@ func TestOTelNativeHistogramGivesFourSignalsWithNoTemplate(t *testing.T) {
 		config.MetricsErrors:     {0.07, 0.13},
 		config.MetricsSaturation: {0.36, 0.38},
 	}
-	for _, p := range m.panels {
-		if p.err != nil || p.empty != "" {
-			t.Errorf("%s: err %v, empty %q; queries %v", p.name, p.err, p.empty, p.exprs)
-			continue
-		}
-		v, ok := lastFinite(p)
-		if r := want[p.name]; !ok || v < r[0] || v > r[1] {
-			t.Errorf("%s = %g (%v), want in [%g, %g]; queries %v", p.name, v, ok, r[0], r[1], p.exprs)
-		}
-	}
+	checkLastValues(t, m, want)
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/reltui/reltui/demo/promwrite"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // schemeSeries describes one scheme's instrumentation for the pusher.
@@ -134,13 +134,11 @@ func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
 	for _, sc := range pushedSchemes {
 		t.Run(sc.scheme, func(t *testing.T) {
 			svc := fmt.Sprintf("reltui-it-%s-%s", sc.scheme, nonce)
-			m := newPane(t, Config{Basics: pane.Basics{Timeout: 30 * time.Second}, Source: c, Service: svc,
-				From: end.Add(-10 * time.Minute), To: end.Add(time.Second)}, 160, 40)
-			settleWithin(m, m.Init(), 3*time.Second)
+			m := stackPane(t, c, Config{Service: svc, From: end.Add(-10 * time.Minute), To: end.Add(time.Second)}, 160, 40)
 			if m.scheme.Name != sc.scheme || m.label != sc.svcLabel || !m.detected {
 				t.Fatalf("detected %q by %q (found %v), want %s by %s", m.scheme.Name, m.label, m.detected, sc.scheme, sc.svcLabel)
 			}
-			if !containsString(m.services, svc) {
+			if !slices.Contains(m.services, svc) {
 				t.Errorf("the picker does not list %s", svc)
 			}
 			if len(m.panels) != 4 {
@@ -152,20 +150,7 @@ func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
 				config.MetricsErrors:     {failRate/(okRate+failRate) - 0.01, failRate/(okRate+failRate) + 0.01},
 				config.MetricsSaturation: {0.41, 0.43},
 			}
-			for _, p := range m.panels {
-				if p.err != nil || p.empty != "" {
-					t.Errorf("%s: err %v, empty %q; queries %v", p.name, p.err, p.empty, p.exprs)
-					continue
-				}
-				v, ok := lastFinite(p)
-				if !ok {
-					t.Errorf("%s: no finite point; queries %v", p.name, p.exprs)
-					continue
-				}
-				if r := want[p.name]; v < r[0]-1e-9 || v > r[1]+1e-9 {
-					t.Errorf("%s = %g, want in [%g, %g]; queries %v", p.name, v, r[0], r[1], p.exprs)
-				}
-			}
+			checkLastValues(t, m, want)
 			if p := m.panels[0]; len(p.series) != 3 {
 				t.Errorf("latency has %d lines, want p50, p95, p99", len(p.series))
 			}
@@ -173,24 +158,47 @@ func TestEachNamingSchemeGivesFourSignalsWithNoTemplate(t *testing.T) {
 	}
 }
 
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
+// checkLastValues checks that every chart of m drew, and that its first
+// line's last finite value lies in want[its name] ([min, max]).
+func checkLastValues(t *testing.T, m *Model, want map[string][2]float64) {
+	t.Helper()
+	for _, p := range m.panels {
+		if p.err != nil || p.empty != "" {
+			t.Errorf("%s: err %v, empty %q; queries %v", p.name, p.err, p.empty, p.exprs)
+			continue
+		}
+		v, ok := lastFinite(p)
+		if r := want[p.name]; !ok || v < r[0]-1e-9 || v > r[1]+1e-9 {
+			t.Errorf("%s = %g (finite: %v), want in [%g, %g]; queries %v", p.name, v, ok, r[0], r[1], p.exprs)
 		}
 	}
-	return false
+}
+
+// stackPane is a pane of w×h over the dev stack's Prometheus c, built
+// from cfg with a timeout for a real backend, after its first load.
+func stackPane(t *testing.T, c Source, cfg Config, w, h int) *Model {
+	t.Helper()
+	cfg.Source, cfg.Timeout = c, 30*time.Second
+	m := newPane(t, cfg, w, h)
+	settleWithin(m, m.Init(), 3*time.Second)
+	return m
+}
+
+// stackProm is a client of the dev stack's Prometheus.
+func stackProm(t *testing.T) *prom.Client {
+	t.Helper()
+	c, err := prom.New(prom.Config{Address: stacktest.Require(t).PromURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // stackClients reads and writes the dev stack's Prometheus.
 func stackClients(t *testing.T) (*prom.Client, *promwrite.Client) {
 	t.Helper()
-	s := stacktest.Require(t)
-	c, err := prom.New(prom.Config{Address: s.PromURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := promwrite.NewClient(s.PromURL, nil)
+	c := stackProm(t)
+	w, err := promwrite.NewClient(stacktest.Require(t).PromURL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
