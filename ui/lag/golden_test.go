@@ -8,41 +8,28 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
-
-// fixture is a pane under test with its source and clock.
-type fixture struct {
-	m   *Model
-	src *fakeSource
-	clk *panetest.Clock
-}
-
 func TestGoldenViews(t *testing.T) {
-	build := func(t *testing.T, s panetest.Shot) fixture {
-		src := &fakeSource{parts: sample()}
-		m, clk := newTestModel(t, s, src)
-		return fixture{m, src, clk}
-	}
-	panetest.Goldens(t, update(), build, func(f fixture) string { return f.m.View() }, []panetest.Scene[fixture]{
-		{Name: "loading", Run: func(t *testing.T, f fixture) { f.m.Init() }},
-		{Name: "groups", Run: func(t *testing.T, f fixture) { load(f.m) }},
+	build := func(t *testing.T, s panetest.Shot) fixture { return newFixture(t, s, &fakeSource{parts: sample()}) }
+	panetest.Goldens(t, panetest.Update(), build, fixture.View, []panetest.Scene[fixture]{
+		{Name: "loading", Run: func(t *testing.T, f fixture) { f.M.Init() }},
+		{Name: "groups", Run: func(t *testing.T, f fixture) { load(f.M) }},
 		{Name: "expanded", Run: func(t *testing.T, f fixture) {
-			load(f.m)
-			panetest.Press(f.m, "enter", "j", "j")
+			load(f.M)
+			panetest.Press(f.M, "enter", "j", "j")
 		}},
 		{Name: "filtering", Run: func(t *testing.T, f fixture) {
-			load(f.m)
-			panetest.Press(f.m, "/", "Pay")
+			load(f.M)
+			panetest.Press(f.M, "/", "Pay")
 		}},
 		{Name: "filtered", Run: func(t *testing.T, f fixture) {
-			load(f.m)
-			panetest.Press(f.m, "/", "Pay", "enter", "enter")
+			load(f.M)
+			panetest.Press(f.M, "/", "Pay", "enter", "enter")
 		}},
 		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
-			load(f.m)
-			f.clk.Add(2 * time.Minute)
-			f.src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
-			settle(f.m, panetest.Press(f.m, "r"))
+			load(f.M)
+			f.Clk.Add(2 * time.Minute)
+			f.Src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
+			settle(f.M, panetest.Press(f.M, "r"))
 		}},
 	}...)
 }

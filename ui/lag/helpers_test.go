@@ -12,7 +12,7 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+var fixedNow = panetest.Epoch()
 
 // fakeSource answers with fixed partitions (set under its lock).
 type fakeSource struct {
@@ -54,12 +54,22 @@ func sample() []lag.Partition {
 	}
 }
 
-// newTestModel is the pane over src drawn in shot s, on a clock stopped
-// at fixedNow, closed when t ends.
-func newTestModel(t testing.TB, s panetest.Shot, src Source) (*Model, *panetest.Clock) {
+// fixture is the pane with its fake source and clock.
+type fixture = panetest.Fixture[*Model, *fakeSource]
+
+// newFixture is the pane over src drawn in shot s, on a clock stopped at
+// fixedNow, closed when t ends.
+func newFixture(t testing.TB, s panetest.Shot, src *fakeSource) fixture {
 	clk := panetest.NewClock(fixedNow)
 	b, pal := panetest.Setup(s.Profile, clk)
-	return panetest.Open(t, New(Config{Basics: b, Palette: pal, Source: src, SourceName: "prometheus"}), s.W, s.H), clk
+	m := panetest.Open(t, New(Config{Basics: b, Palette: pal, Source: src, SourceName: "prometheus"}), s.W, s.H)
+	return fixture{M: m, Src: src, Clk: clk}
+}
+
+// newTestModel is newFixture's pane and clock.
+func newTestModel(t testing.TB, s panetest.Shot, src *fakeSource) (*Model, *panetest.Clock) {
+	f := newFixture(t, s, src)
+	return f.M, f.Clk
 }
 
 // settle feeds the fetch results cmd brings back in.

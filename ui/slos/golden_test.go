@@ -8,37 +8,24 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
-
-// fixture is a pane under test with its source and clock.
-type fixture struct {
-	m   *Model
-	src *fakeProm
-	clk *panetest.Clock
-}
-
 func TestGoldenViews(t *testing.T) {
-	build := func(t *testing.T, s panetest.Shot) fixture {
-		src := burning()
-		m, clk := newTestModel(t, s, src)
-		return fixture{m, src, clk}
-	}
-	panetest.Goldens(t, update(), build, func(f fixture) string { return f.m.View() }, []panetest.Scene[fixture]{
-		{Name: "loading", Run: func(t *testing.T, f fixture) { f.m.Init() }},
-		{Name: "burning", Run: func(t *testing.T, f fixture) { settle(f.m, f.m.Init()) }},
+	build := func(t *testing.T, s panetest.Shot) fixture { return newFixture(t, s, burning()) }
+	panetest.Goldens(t, panetest.Update(), build, fixture.View, []panetest.Scene[fixture]{
+		{Name: "loading", Run: func(t *testing.T, f fixture) { f.M.Init() }},
+		{Name: "burning", Run: func(t *testing.T, f fixture) { settle(f.M, f.M.Init()) }},
 		{Name: "ticket_selected", Run: func(t *testing.T, f fixture) {
-			settle(f.m, f.m.Init())
-			panetest.Press(f.m, "j")
+			settle(f.M, f.M.Init())
+			panetest.Press(f.M, "j")
 		}},
 		{Name: "error_stale", Run: func(t *testing.T, f fixture) {
-			settle(f.m, f.m.Init())
-			f.clk.Add(3 * time.Minute)
-			f.src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
-			settle(f.m, panetest.Press(f.m, "r"))
+			settle(f.M, f.M.Init())
+			f.Clk.Add(3 * time.Minute)
+			f.Src.Fail(&sources.Error{Backend: "prometheus", Op: "query", Kind: sources.KindTimeout, Msg: "context deadline exceeded after 30s"})
+			settle(f.M, panetest.Press(f.M, "r"))
 		}},
 		{Name: "filter", Run: func(t *testing.T, f fixture) {
-			settle(f.m, f.m.Init())
-			panetest.Press(f.m, "/", "latency", "enter")
+			settle(f.M, f.M.Init())
+			panetest.Press(f.M, "/", "latency", "enter")
 		}},
 	}...)
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+var fixedNow = panetest.Epoch()
 
 // fakeProm answers the SLO queries from a table: the error ratio per
 // service and window; every events query gets plenty of events, and the
@@ -91,11 +91,20 @@ func burning() *fakeProm {
 	}}
 }
 
-// newTestModel is the pane over src and the test SLOs drawn in shot s, on
-// a clock stopped at fixedNow, closed when t ends.
-func newTestModel(t testing.TB, s panetest.Shot, src Source) (*Model, *panetest.Clock) {
+// fixture is the pane with its fake Prometheus and clock.
+type fixture = panetest.Fixture[*Model, *fakeProm]
+
+// newFixture is the pane over src and the test SLOs drawn in shot s, on a
+// clock stopped at fixedNow, closed when t ends.
+func newFixture(t testing.TB, s panetest.Shot, src *fakeProm) fixture {
 	clk := panetest.NewClock(fixedNow)
-	return newModel(t, s, clk, Config{Source: src, SLOs: testSLOs()}), clk
+	return fixture{M: newModel(t, s, clk, Config{Source: src, SLOs: testSLOs()}), Src: src, Clk: clk}
+}
+
+// newTestModel is newFixture's pane and clock.
+func newTestModel(t testing.TB, s panetest.Shot, src *fakeProm) (*Model, *panetest.Clock) {
+	f := newFixture(t, s, src)
+	return f.M, f.Clk
 }
 
 // newModel is the pane cfg describes, drawn in shot s on clk's clock and

@@ -159,7 +159,7 @@ func TestPastRangeIsJudgedAtItsEnd(t *testing.T) {
 }
 
 func TestWithoutPrometheusOrWithBadSpecs(t *testing.T) {
-	m, _ := newTestModel(t, panetest.Plain(), nil)
+	m := newModel(t, panetest.Plain(), panetest.NewClock(fixedNow), Config{SLOs: testSLOs()})
 	if m.Init() == nil {
 		// The timer still starts; no fetch does.
 		t.Error("Init returned nil")
