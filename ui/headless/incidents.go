@@ -25,13 +25,7 @@ func orDash(s string) string {
 // WriteIncidentTable prints `incident list`: one row per incident, its
 // duration so far ("+") when it is not resolved, as of now.
 func WriteIncidentTable(w io.Writer, incs []incidents.Incident, now time.Time) error {
-	if len(incs) == 0 {
-		_, err := fmt.Fprintln(w, "no incidents")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tSTARTED\tDURATION\tTITLE")
-	for _, inc := range incs {
+	return writeTable(w, "no incidents", "ID\tSEV\tSTATUS\tSTARTED\tDURATION\tTITLE", incs, func(inc incidents.Incident) string {
 		dur := "-"
 		if st := inc.Milestones.Started; !st.IsZero() {
 			if end := inc.Milestones.Resolved; !end.IsZero() {
@@ -40,10 +34,9 @@ func WriteIncidentTable(w io.Writer, incs []incidents.Incident, now time.Time) e
 				dur = incidents.FormatDuration(now.Sub(st)) + "+"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", incidents.Ref(inc.ID), inc.Severity, inc.Status(),
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", incidents.Ref(inc.ID), inc.Severity, inc.Status(),
 			incidents.FormatTime(inc.Milestones.Started), dur, sanitize.Line(inc.Title))
-	}
-	return tw.Flush()
+	})
 }
 
 // WriteIncidentText prints one incident: its attributes, milestones,
@@ -161,18 +154,11 @@ func WriteDeploys(w io.Writer, v []incidents.Deploy) error {
 // WriteDueFollowUps prints `incident followup list`: the open follow-ups,
 // as incidents.DueFollowUps orders them.
 func WriteDueFollowUps(w io.Writer, v []incidents.DueFollowUp) error {
-	if len(v) == 0 {
-		_, err := fmt.Fprintln(w, "no open follow-ups")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INCIDENT\t#\tDUE\tOWNER\tACTION")
-	for _, x := range v {
+	return writeTable(w, "no open follow-ups", "INCIDENT\t#\tDUE\tOWNER\tACTION", v, func(x incidents.DueFollowUp) string {
 		due := "-"
 		if !x.FollowUp.Due.IsZero() {
 			due = x.FollowUp.Due.UTC().Format("2006-01-02")
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", x.Incident, x.FollowUp.ID, due, orDash(sanitize.Line(x.FollowUp.Owner)), sanitize.Line(x.FollowUp.Action))
-	}
-	return tw.Flush()
+		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s", x.Incident, x.FollowUp.ID, due, orDash(sanitize.Line(x.FollowUp.Owner)), sanitize.Line(x.FollowUp.Action))
+	})
 }
