@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -46,27 +44,25 @@ func (h hostileProm) QueryExemplars(ctx context.Context, expr string, from, to t
 // every string Prometheus hands the pane (services, labels, exemplar
 // trace ids, errors) and checks every frame is clean and fits.
 func TestHostileMetricTextNeverReachesTheTerminal(t *testing.T) {
-	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			src := &hostileProm{}
-			m, _ := newTestModel(t, prof, src, sz[0], sz[1])
-			check := func(what string) { t.Helper(); panetest.CheckFrame(t, what, m.View(), sz[0]) }
-			settle(m, m.Init())
-			check("signals")
-			settle(m, panetest.Press(m, "x"))
-			check("exemplar selected")
-			settle(m, panetest.Press(m, "s"))
-			check("service picker")
-			settle(m, panetest.Press(m, "enter"))
-			check("hostile service chosen")
-			settle(m, m.Run(`sum by (code) (rate(http_requests_total[5m]))`))
-			check("query table")
-			src.fail = true
-			settle(m, m.Run(`sum(`))
-			check("query error")
-			settle(m, panetest.Press(m, "m"))
-			settle(m, m.refresh())
-			check("signals error")
-		}
-	}
+	panetest.EachShot(t, "hostile", func(t *testing.T, s panetest.Shot) {
+		src := &hostileProm{}
+		m, _ := newTestModel(t, s.Profile, src, s.W, s.H)
+		check := func(what string) { t.Helper(); panetest.CheckFrame(t, what, m.View(), s.W) }
+		settle(m, m.Init())
+		check("signals")
+		settle(m, panetest.Press(m, "x"))
+		check("exemplar selected")
+		settle(m, panetest.Press(m, "s"))
+		check("service picker")
+		settle(m, panetest.Press(m, "enter"))
+		check("hostile service chosen")
+		settle(m, m.Run(`sum by (code) (rate(http_requests_total[5m]))`))
+		check("query table")
+		src.fail = true
+		settle(m, m.Run(`sum(`))
+		check("query error")
+		settle(m, panetest.Press(m, "m"))
+		settle(m, m.refresh())
+		check("signals error")
+	})
 }
