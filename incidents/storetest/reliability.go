@@ -7,14 +7,8 @@ import (
 	"github.com/reltui/reltui/incidents"
 )
 
-func reliabilityTests() []struct {
-	name string
-	fn   func(su *suite, t *testing.T, s incidents.Store)
-} {
-	return []struct {
-		name string
-		fn   func(su *suite, t *testing.T, s incidents.Store)
-	}{
+func reliabilityTests() []suiteTest {
+	return []suiteTest{
 		{"IdentifiedOrderAndMTTI", (*suite).testIdentified},
 		{"KindAndCategory", (*suite).testKindCategory},
 		{"FollowUps", (*suite).testFollowUps},

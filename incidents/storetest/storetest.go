@@ -20,12 +20,15 @@ import (
 // NewStore returns an empty store that lives until the test ends.
 type NewStore func(t *testing.T) incidents.Store
 
+// suiteTest is one behaviour of the suite, run on a fresh store.
+type suiteTest struct {
+	name string
+	fn   func(su *suite, t *testing.T, s incidents.Store)
+}
+
 // Run runs the behaviour suite.
 func Run(t *testing.T, newStore NewStore) {
-	tests := []struct {
-		name string
-		fn   func(su *suite, t *testing.T, s incidents.Store)
-	}{
+	tests := []suiteTest{
 		{"DeclareAndGet", (*suite).testDeclareAndGet},
 		{"DeclareIsIdempotent", (*suite).testDeclareIdempotent},
 		{"BadDeclarationWritesNothing", (*suite).testBadDeclaration},
