@@ -15,7 +15,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
@@ -112,7 +111,7 @@ func contextFor(t *testing.T, name, httpURL, tcpAddr string, kafka *config.Kafka
 
 func newNoIOModel(t *testing.T, c *ioCounter, store incidents.Store, other ContextDeps, first ContextDeps) *Model {
 	t.Helper()
-	r, _ := panetest.Renderer(termenv.Ascii)
+	r, _ := panetest.Plain().Renderer()
 	m := New(Deps{
 		Context: first.Name, Logs: first.Logs, Sources: first.Sources,
 		Range: LiveRange(time.Hour), Palette: themes.Dark(), Renderer: r, Now: func() time.Time { return fixedNow },

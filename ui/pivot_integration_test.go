@@ -17,7 +17,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/internal/stacklogs"
@@ -145,7 +144,7 @@ func realRoot(t *testing.T) (*driver, sources.LogBackend) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { jc.Close() })
-	r, pal := panetest.Renderer(termenv.Ascii)
+	r, pal := panetest.Plain().Renderer()
 	m := New(Deps{Context: "dev", Logs: lb, Palette: pal, Renderer: r, Now: time.Now,
 		Sources: ContextSources{Name: "dev", Logs: lb, Prom: pc, Jaeger: jc}})
 	d := newDriver(t, m)
