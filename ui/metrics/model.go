@@ -290,6 +290,12 @@ func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := pane.Answers(msg,
+		pane.On(&m.svcReq, m.onSchemes),
+		pane.On(&m.sigReq, m.onSignals),
+		pane.On(&m.qReq, m.onQuery)); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
@@ -303,18 +309,6 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		}
 	case pane.VisibleMsg:
 		return m, m.onVisible(msg)
-	case schemesMsg:
-		if m.svcReq.Accept(msg) {
-			return m, m.onSchemes(msg)
-		}
-	case signalsMsg:
-		if m.sigReq.Accept(msg) {
-			m.onSignals(msg.Value)
-		}
-	case queryMsg:
-		if m.qReq.Accept(msg) {
-			m.onQuery(msg)
-		}
 	case pane.SpinMsg:
 		return m, m.spin.Update(msg, m.loading())
 	}
@@ -448,7 +442,8 @@ func (m *Model) runSignals() tea.Cmd {
 
 // onSignals shows an accepted answer; the request keeps the last failed
 // chart's error as the pane's.
-func (m *Model) onSignals(msg signals) {
+func (m *Model) onSignals(res signalsMsg) tea.Cmd {
+	msg := res.Value
 	old := m.panels
 	m.panels = msg.panels
 	for i := range m.panels {
@@ -480,6 +475,7 @@ func (m *Model) onSignals(msg signals) {
 	} else {
 		m.exErr = msg.exErr
 	}
+	return nil
 }
 
 func (m *Model) runQuery(expr string) tea.Cmd {
@@ -498,12 +494,12 @@ func (m *Model) runQuery(expr string) tea.Cmd {
 }
 
 // onQuery shows an accepted answer; after an error the old chart stays.
-func (m *Model) onQuery(msg queryMsg) {
-	if msg.Err != nil {
-		return
+func (m *Model) onQuery(msg queryMsg) tea.Cmd {
+	if msg.Err == nil {
+		res := msg.Value
+		m.result = &res
 	}
-	res := msg.Value
-	m.result = &res
+	return nil
 }
 
 func (m *Model) histMove(d int) {

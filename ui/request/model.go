@@ -178,6 +178,9 @@ func (m *Model) FullHelp() [][]key.Binding { return m.keys.fullHelp() }
 
 // Update handles one message and returns the concrete type.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if cmd, ok := pane.Answers(msg, pane.On(&m.req, m.onResult)); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
@@ -185,10 +188,6 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.SetRange(msg.From, msg.To, msg.Live)
 		if m.shown != "" && !m.req.Busy() {
 			return m, m.resolve(m.shown)
-		}
-	case resultMsg:
-		if m.req.Accept(msg) {
-			m.onResult(msg)
 		}
 	case progressMsg:
 		// A stale resolution's snapshots stop here: its goroutine ends
@@ -238,16 +237,17 @@ func (m *Model) resolve(id string) tea.Cmd {
 }
 
 // onResult shows an accepted answer.
-func (m *Model) onResult(msg resultMsg) {
+func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	if msg.Err != nil {
 		// The previous view stays on screen; the error says it is not
 		// the answer to what was asked.
 		m.err, m.errID = msg.Err, msg.Value.id
-		return
+		return nil
 	}
 	m.err = nil
 	m.show(msg.Value.view, msg.Value.id)
 	m.early = false
+	return nil
 }
 
 // show puts v on screen; the cursor stays where the user moved it while
