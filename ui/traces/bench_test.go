@@ -3,15 +3,13 @@ package traces
 import (
 	"testing"
 
-	"github.com/muesli/termenv"
-
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-// loaded returns a 200x50 pane in colour showing tr.
+// loaded returns a pane in the wide shot (200x50, 256 colours) showing tr.
 func loaded(b *testing.B, tr *sources.Trace) *Model {
-	m, _ := newTestModel(b, termenv.ANSI256, newFakeSource(tr), 200, 50)
+	m, _ := newTestModel(b, panetest.Wide(), newFakeSource(tr))
 	settle(m, m.Pivot(paneTrace(tr.TraceID)))
 	if m.tr == nil || len(m.tr.nodes) != len(tr.Spans) {
 		b.Fatalf("trace not loaded")

@@ -20,7 +20,7 @@ type scene = panetest.Scene[fixture]
 func TestGoldenViews(t *testing.T) {
 	build := func(t *testing.T, s panetest.Shot) fixture {
 		src := shopSource()
-		m, clk := newTestModel(t, s.Profile, src, s.W, s.H)
+		m, clk := newTestModel(t, s, src)
 		return fixture{M: m, Src: src, Clk: clk}
 	}
 	panetest.Goldens(t, update(), build, fixture.View,

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui/pane"
@@ -113,24 +112,26 @@ func fourAryTrace(id, prefix, rootOp string, n int, place func(parent sources.Sp
 	return tr
 }
 
-// newTestModel is a pane drawn with profile (and the palette goldens use
-// with it) at w x h, its clock stopped at fixedNow and its range the hour
-// before.
-func newTestModel(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
+// newTestModel is a pane drawn in shot s (its size, its colour profile
+// and the palette goldens use with it), its clock stopped at fixedNow and
+// its range the hour before.
+func newTestModel(t testing.TB, s panetest.Shot, src Source) (*Model, *panetest.Clock) {
 	t.Helper()
-	r, pal := panetest.Renderer(profile)
+	r, pal := s.Renderer()
 	clk := panetest.NewClock(fixedNow)
 	m := New(Config{Basics: pane.Basics{Renderer: r, Now: clk.Now, Location: time.UTC}, Source: src, Palette: pal})
-	m.SetSize(w, h)
+	m.SetSize(s.W, s.H)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
 	t.Cleanup(m.Close)
 	return m, clk
 }
 
-// newPlain is newTestModel without colour, as most tests draw.
+// newPlain is a pane drawn without colour, as most tests draw, at w x h.
 func newPlain(t testing.TB, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
-	return newTestModel(t, termenv.Ascii, src, w, h)
+	s := panetest.Plain()
+	s.W, s.H = w, h
+	return newTestModel(t, s, src)
 }
 
 // own is what the pane answers itself: its requests' results.

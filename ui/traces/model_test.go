@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/incidents"
@@ -375,7 +374,7 @@ func TestNoSourceSaysSo(t *testing.T) {
 // the returned Cmds call the source: Update and View never do.
 func TestUpdateAndViewDoNoIO(t *testing.T) {
 	src := shopSource()
-	m, _ := newTestModel(t, termenv.ANSI256, src, 120, 40)
+	m, _ := newTestModel(t, panetest.Wide(), src)
 	cmds := panetest.Steps(m, "i", "frontend", "tab", "shift+tab", "down", "up", "enter", "s", "S", "j", "k", "enter",
 		"j", "h", "l", "x", "x", "C", "E", "/", "pay", "enter", "n", "N", "enter", "down", "esc", "y", "Y", "L", "esc", "esc", "G", "g",
 		pane.RangeMsg{From: fixedNow.Add(-time.Hour), To: fixedNow})
