@@ -380,23 +380,26 @@ func kafkaError(e *kerr.Error) func(t *testing.T) target {
 func TestSameFaultSameKind(t *testing.T) {
 	for _, f := range faults() {
 		for _, cl := range clients() {
-			var make func(t *testing.T) target
+			var mk func(t *testing.T) target
 			switch cl.name {
 			case "jaeger":
-				make = f.grpc
+				mk = f.grpc
 			case "kafka":
-				make = f.kafka
+				mk = f.kafka
 			default:
 				if f.http != nil {
-					make = func(t *testing.T) target { return f.http(t, cl.name) }
+					mk = func(t *testing.T) target { return f.http(t, cl.name) }
 				}
 			}
-			if make == nil {
+			if mk == nil {
 				continue // the fault does not apply to this backend
 			}
 			t.Run(f.name+"/"+cl.name, func(t *testing.T) {
 				t.Parallel()
-				call, err := cl.open(t, make(t))
+				call, err := cl.open(t, mk(t))
+				if (err != nil) != (f.want == sources.KindConfig) {
+					t.Errorf("constructor error %v; a fault shows at construction exactly when it is a config fault", err)
+				}
 				if err == nil {
 					ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 					defer cancel()
