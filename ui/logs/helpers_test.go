@@ -186,34 +186,17 @@ func newTestModelIn(t testing.TB, profile termenv.Profile, src Source, w, h int)
 	return m, clk
 }
 
-// press sends keys one after another and returns the last Cmd.
-func press(m *Model, keys ...string) tea.Cmd {
-	var cmd tea.Cmd
-	for _, k := range keys {
-		_, cmd = m.Update(panetest.Key(k))
-	}
-	return cmd
-}
+// press sends keys one after another and returns their Cmds, batched.
+var press = panetest.Press[*Model]
 
 // settle feeds the messages of cmd back into the model until no more
-// arrive, the way the runtime would, minus ticks.
-func settle(m *Model, cmd tea.Cmd) { settleWithin(m, cmd, 150*time.Millisecond, 20) }
+// arrive, the way the runtime would, minus ticks and spinner frames.
+func settle(m *Model, cmd tea.Cmd) { settleWithin(m, cmd, 150*time.Millisecond) }
 
-// settleWithin is settle for at most rounds rounds, each waiting up to
-// wait for the messages (a real backend wants longer); spinner ticks are
-// dropped.
-func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration, rounds int) {
-	for i := 0; cmd != nil && i < rounds; i++ {
-		var next []tea.Cmd
-		for _, msg := range panetest.Collect(cmd, wait) {
-			if _, ok := msg.(pane.SpinMsg); ok {
-				continue
-			}
-			_, c := m.Update(msg)
-			next = append(next, c)
-		}
-		cmd = tea.Batch(next...)
-	}
+// settleWithin is settle taking a Cmd that has not answered within wait
+// for a timer (a real backend wants a longer wait).
+func settleWithin(m *Model, cmd tea.Cmd, wait time.Duration) {
+	panetest.Settle(m, cmd, wait, func(tea.Msg) bool { return true })
 }
 
 // first is the first of two results.
