@@ -221,10 +221,6 @@ func (m *Model) copyEvidence() tea.Cmd {
 		}
 	}
 	copied, cmd := pane.CopyTextCmd(text)
-	if cmd == nil {
-		m.flash = "nothing to copy on this event"
-		return nil
-	}
-	m.flash = fmt.Sprintf("copied %d bytes (OSC 52)", len(copied))
+	m.flash, cmd = pane.Copied(copied, cmd, "nothing to copy on this event", "copied %d bytes (OSC 52)")
 	return cmd
 }

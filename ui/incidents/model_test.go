@@ -3,6 +3,7 @@ package incidents
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -458,5 +459,34 @@ func TestListTextFilter(t *testing.T) {
 	panetest.Press(m, "esc")
 	if len(m.rows) != 3 || m.textFilter.Value() != "" || !m.AtRest() {
 		t.Errorf("esc left %v, text %q", rowIDs(m), m.textFilter.Value())
+	}
+}
+
+// TestCopyEvidence: y on the selected event copies its evidence's link
+// (OSC 52) and says how much; on a note, the note's text.
+func TestCopyEvidence(t *testing.T) {
+	f := loadedFixture(t, "", 80, 24)
+	m := f.m
+	settle(f, panetest.Press(m, "enter")) // INC-2: the evidence is its last event
+	copied := func() string {
+		t.Helper()
+		for _, msg := range panetest.Collect(panetest.Press(m, "y"), time.Second) {
+			if c, ok := msg.(pane.CopyMsg); ok {
+				if !strings.Contains(c.Sequence, "\x1b]52;") {
+					t.Errorf("no OSC 52 sequence in %q", c.Sequence)
+				}
+				return c.Text
+			}
+		}
+		t.Fatalf("y copied nothing; flash %q", m.flash)
+		return ""
+	}
+	link := "https://grafana.example.com/explore?x=1"
+	if got := copied(); got != link || m.flash != fmt.Sprintf("copied %d bytes (OSC 52)", len(link)) {
+		t.Errorf("copied %q, flash %q", got, m.flash)
+	}
+	panetest.Press(m, "k") // the note before it
+	if got := copied(); got != "rolled back payments to v41" {
+		t.Errorf("copied %q from the note", got)
 	}
 }
