@@ -19,18 +19,9 @@ const detailLines = 2
 
 // View draws the pane in exactly its area.
 func (m *Model) View() string {
-	out := []string{m.headerLine()}
-	out = append(out, m.noticeLines()...)
-	out = append(out, m.body()...)
-	if len(out) > m.height {
-		out = out[:m.height]
-	}
-	for i, l := range out {
-		if lipgloss.Width(l) > m.width {
-			out[i] = ansi.Truncate(l, m.width, "…")
-		}
-	}
-	return strings.Join(out, "\n")
+	return pane.Fit(m.width, m.height, func() []string {
+		return append(append([]string{m.headerLine()}, m.noticeLines()...), m.body()...)
+	})
 }
 
 func (m *Model) headerLine() string {

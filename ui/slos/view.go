@@ -27,21 +27,9 @@ const (
 
 // View draws the pane in exactly its area (never more lines or columns).
 func (m *Model) View() string {
-	w := m.width
-	var out []string
-	out = append(out, m.headerLine())
-	out = append(out, m.noticeLines()...)
-	body := m.body()
-	out = append(out, body...)
-	if len(out) > m.height {
-		out = out[:m.height]
-	}
-	for i, l := range out {
-		if lipgloss.Width(l) > w {
-			out[i] = ansi.Truncate(l, w, "…")
-		}
-	}
-	return strings.Join(out, "\n")
+	return pane.Fit(m.width, m.height, func() []string {
+		return append(append([]string{m.headerLine()}, m.noticeLines()...), m.body()...)
+	})
 }
 
 func (m *Model) headerLine() string {
