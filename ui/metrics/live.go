@@ -54,7 +54,7 @@ func liveCadence(step, scrape time.Duration) time.Duration {
 // earlier timer becomes stale.
 func (m *Model) startTick() tea.Cmd {
 	gen, ok := m.shown.Arm()
-	if !ok || !m.live || m.src == nil {
+	if !ok || !m.rng.Live() || m.src == nil {
 		return nil
 	}
 	id := m.base.ID
@@ -64,7 +64,7 @@ func (m *Model) startTick() tea.Cmd {
 // onTick refreshes when the timer fires, unless the refresh before is
 // still out, and re-arms the timer.
 func (m *Model) onTick(gen int) tea.Cmd {
-	if !m.live || !m.shown.Fire(gen) {
+	if !m.rng.Live() || !m.shown.Fire(gen) {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -79,7 +79,7 @@ func (m *Model) onTick(gen int) tea.Cmd {
 // hidden or the data is older than one cadence.
 func (m *Model) onVisible(v pane.VisibleMsg) tea.Cmd {
 	back, due := m.shown.Visible(v)
-	if !m.live || !back {
+	if !m.rng.Live() || !back {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -127,7 +127,7 @@ func (m *Model) ageLabel() string {
 		return ""
 	}
 	age := max(0, m.base.Now().Sub(at)).Round(time.Second)
-	if !m.live {
+	if !m.rng.Live() {
 		return ""
 	}
 	return "data " + fmtDur(age) + " old, every " + fmtDur(m.cadence())

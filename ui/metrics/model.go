@@ -123,8 +123,9 @@ type Model struct {
 	focus         int // the focused chart in signals mode
 	flash         string
 
-	from, to time.Time
-	live     bool
+	// rng is the range given; a live one (or none) is resolved at each
+	// refresh.
+	rng pane.Range
 
 	editor  textinput.Model
 	history pane.History
@@ -177,7 +178,6 @@ func New(cfg Config) *Model {
 		label: cfg.Metrics.Label(), logLabel: cfg.Metrics.Label(),
 		metricsCfg: cfg.Metrics, overrides: cfg.Metrics.Overrides(),
 		exSel: -1,
-		from:  cfg.From, to: cfg.To, live: cfg.Live,
 		service: sanitize.Line(cfg.Service),
 		ticker:  cfg.Ticker, scrape: cfg.ScrapeInterval,
 		changeSrcs: cfg.Changes, changeLogs: cfg.Logs,
@@ -188,9 +188,9 @@ func New(cfg Config) *Model {
 			m.scheme, m.schemeFixed = sc, true
 		}
 	}
-	if m.from.IsZero() || !m.to.After(m.from) {
-		m.to = m.base.Now()
-		m.from, m.live = m.to.Add(-time.Hour), true
+	// Without a range given, the last hour, live.
+	if !cfg.From.IsZero() && cfg.To.After(cfg.From) {
+		m.rng.Set(cfg.From, cfg.To, cfg.Live)
 	}
 	m.ctx, m.cancel = context.WithCancel(b.Parent)
 	r := b.Renderer
@@ -274,7 +274,7 @@ func (m *Model) Run(expr string) tea.Cmd {
 // signals, over the pivot's window.
 func (m *Model) Pivot(msg pane.PivotMsg) tea.Cmd {
 	if !msg.From.IsZero() && msg.To.After(msg.From) {
-		m.from, m.to, m.live = msg.From, msg.To, false
+		m.rng.Set(msg.From, msg.To, false)
 	}
 	m.cursor, m.exSel = time.Time{}, -1
 	tick := m.startTick()
@@ -300,7 +300,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	case pane.RangeMsg:
-		m.from, m.to, m.live = msg.From, msg.To, msg.Live
+		m.rng.Set(msg.From, msg.To, msg.Live)
 		m.cursor, m.exSel = time.Time{}, -1
 		return m, tea.Batch(m.refresh(), m.startTick())
 	case tickMsg:
@@ -330,13 +330,7 @@ func (m *Model) refresh() tea.Cmd {
 }
 
 // resolve is the window a query runs over, now for a live range.
-func (m *Model) resolve() (time.Time, time.Time) {
-	if m.live {
-		now := m.base.Now()
-		return now.Add(-m.to.Sub(m.from)), now
-	}
-	return m.from, m.to
-}
+func (m *Model) resolve() (time.Time, time.Time) { return m.rng.Window(m.base.Now(), time.Hour) }
 
 // step is the automatic resolution: about one point per braille dot
 // column of the chart that will show it.

@@ -66,8 +66,8 @@ func TestStepFollowsRangeAndWidth(t *testing.T) {
 	if day := m.panels[0].step; day <= narrow {
 		t.Errorf("a day's range should get a coarser step than an hour's: %s vs %s", day, narrow)
 	}
-	if m.live || !m.panels[0].from.Equal(fixedNow.Add(-24*time.Hour)) {
-		t.Errorf("range not applied: %v %v", m.panels[0].from, m.live)
+	if m.rng.Live() || !m.panels[0].from.Equal(fixedNow.Add(-24*time.Hour)) {
+		t.Errorf("range not applied: %v %v", m.panels[0].from, m.rng.Live())
 	}
 }
 

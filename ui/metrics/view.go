@@ -56,7 +56,7 @@ func (m *Model) rangeLabel() string {
 	if to.Sub(from) > 24*time.Hour {
 		l = from.In(m.base.Location).Format("01-02 15:04") + "–" + to.In(m.base.Location).Format("01-02 15:04")
 	}
-	if m.live {
+	if m.rng.Live() {
 		l += " live"
 	}
 	return l
