@@ -61,7 +61,7 @@ func runConsole(g *globals, f *consoleFlags) error {
 	defer bs.Close()
 
 	r := lipgloss.NewRenderer(os.Stdout)
-	pal, err := pickPalette(f.theme, r.ColorProfile())
+	pal, err := themes.ForTerminal(f.theme, os.Getenv("NO_COLOR") != "", r.ColorProfile() == termenv.Ascii)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -119,13 +119,4 @@ func openContextFunc(file *config.File) func(string) (ui.ContextDeps, error) {
 		}
 		return ui.ContextDeps{Name: n, Backends: bs.probes(), Logs: bs.logSource(), Sources: bs.sources(n, file.Path), Close: bs.Close}, nil
 	}
-}
-
-// pickPalette honours NO_COLOR and an ASCII-only terminal before the theme
-// flag: a user who asked for no colour gets none.
-func pickPalette(name string, profile termenv.Profile) (themes.Palette, error) {
-	if os.Getenv("NO_COLOR") != "" || profile == termenv.Ascii {
-		return themes.NoColor(), nil
-	}
-	return themes.ByName(name)
 }
