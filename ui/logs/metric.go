@@ -129,11 +129,11 @@ func (m *Model) chartStatus() []string {
 	st := &m.st
 	p := m.plot
 	if m.query.Busy() {
-		return []string{m.spin.View() + st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"),
+		return []string{m.spin.View() + st.Subtle.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"),
 			st.Muted.Render("showing the earlier chart")}
 	}
 	parts := []string{
-		st.Status.Render(fmt.Sprintf("%d series", len(p.series))),
+		st.Subtle.Render(fmt.Sprintf("%d series", len(p.series))),
 		st.Muted.Render(m.rangeLabel(p.from, p.to) + " · step " + p.step.String()),
 	}
 	if m.lastErr() != nil {

@@ -71,7 +71,7 @@ type painter struct {
 func newPainter(st *Styles) *painter {
 	mk := func(with func(lipgloss.Style) lipgloss.Style) rowPaints {
 		rp := rowPaints{
-			plain: newPaint(with(st.Plain)), time: newPaint(with(st.Time)), labels: newPaint(with(st.Labels)),
+			plain: newPaint(with(st.Plain)), time: newPaint(with(st.Muted)), labels: newPaint(with(st.Labels)),
 			context: newPaint(with(st.Context)), match: newPaint(with(st.Match)), muted: newPaint(st.Muted),
 		}
 		for l := level(0); l < levelCount; l++ {

@@ -13,12 +13,11 @@ import (
 // the same palette and renderer as the root's.
 type Styles struct {
 	// BaseStyles' Mono is set for the no-colour palette: meaning must then
-	// be carried by text (the level column) and attributes.
+	// be carried by text (the level column) and attributes. Its Subtle is
+	// the status text, its Muted the timestamps.
 	pane.BaseStyles
 
 	Query   lipgloss.Style
-	Status  lipgloss.Style
-	Time    lipgloss.Style
 	Labels  lipgloss.Style
 	Match   lipgloss.Style
 	Context lipgloss.Style
@@ -35,28 +34,20 @@ type Styles struct {
 	Debug lipgloss.Style
 }
 
-// NewStyles builds the pane's styles for palette p on renderer r.
+// NewStyles builds the pane's styles for palette p on renderer r. Without
+// colour, matches are underlined, context lines faint and levels carried
+// by the marker column alone (the base styles reverse the selection).
 func NewStyles(r *lipgloss.Renderer, p themes.Palette) Styles {
-	ns := r.NewStyle
-	s := Styles{BaseStyles: pane.NewBaseStyles(r, p), Chart: chart.NewStyles(r, p)}
-	s.Query = ns().Foreground(p.Text)
-	s.Status = ns().Foreground(p.Subtle)
-	s.Time = ns().Foreground(p.Muted)
-	s.Labels = ns().Foreground(p.Secondary)
-	s.Match = ns().Background(p.Highlight).Foreground(lipgloss.Color("0"))
-	s.Context = ns().Foreground(p.Muted)
-	s.OK = ns().Foreground(p.OK)
-	s.Key = ns().Foreground(p.Subtle).Bold(true)
-	s.Error = ns().Foreground(p.Error)
-	s.Warn = ns().Foreground(p.Warning)
-	s.Info = ns().Foreground(p.Info)
-	s.Debug = ns().Foreground(p.Debug)
+	b := pane.NewBaseStyles(r, p)
+	fg := b.Plain.Foreground
+	s := Styles{BaseStyles: b, Chart: chart.NewStyles(r, p),
+		Query: fg(p.Text), Labels: fg(p.Secondary), Context: b.Muted, OK: fg(p.OK), Key: b.Subtle.Bold(true),
+		Match: b.Plain.Background(p.Highlight).Foreground(lipgloss.Color("0")),
+		Error: fg(p.Error), Warn: fg(p.Warning), Info: fg(p.Info), Debug: fg(p.Debug)}
 	if p.Mono {
-		// Without colour: matches are underlined and levels carried by the
-		// marker column alone (the base styles reverse the selection).
-		s.Match = ns().Underline(true).Bold(true)
-		s.Error, s.Warn, s.Info, s.Debug = ns(), ns(), ns(), ns()
-		s.Context = ns().Faint(true)
+		s.Match = b.Plain.Underline(true).Bold(true)
+		s.Error, s.Warn, s.Info, s.Debug = b.Plain, b.Plain, b.Plain, b.Plain
+		s.Context = b.Plain.Faint(true)
 	}
 	return s
 }

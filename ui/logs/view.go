@@ -81,7 +81,7 @@ func (m *Model) statusLine() string {
 	case m.plot != nil:
 		parts = append(parts, m.chartStatus()...)
 	case m.query.Busy():
-		parts = append(parts, m.spin.View()+st.Status.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
+		parts = append(parts, m.spin.View()+st.Subtle.Render("querying "+m.rangeLabel(m.queryFrom, m.queryTo)+"…"))
 		if m.hasResult {
 			parts = append(parts, st.Muted.Render(fmt.Sprintf("showing %s earlier lines", commas(m.buf.Len()))))
 		}
@@ -93,7 +93,7 @@ func (m *Model) statusLine() string {
 		case m.limitHit:
 			s += fmt.Sprintf(" (limit %s: newest shown)", commas(m.shown.Limit))
 		}
-		parts = append(parts, st.Status.Render(s), st.Muted.Render(m.rangeLabel(m.shown.From, m.shown.To)))
+		parts = append(parts, st.Subtle.Render(s), st.Muted.Render(m.rangeLabel(m.shown.From, m.shown.To)))
 		if m.lastErr() != nil {
 			parts = append(parts, st.WarnMsg.Render("stale, "+pane.Age(now.Sub(m.shownAt))+" old"))
 		}
@@ -101,7 +101,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, st.Muted.Render("no results yet"))
 	}
 	if m.older.Busy() {
-		parts = append(parts, m.spin.View()+st.Status.Render("loading older lines…"))
+		parts = append(parts, m.spin.View()+st.Subtle.Render("loading older lines…"))
 	}
 	if m.flt != nil {
 		s := fmt.Sprintf("/%s: %s matches", sanitize.Line(m.flt.text), commas(len(m.flt.matches)))
@@ -111,7 +111,7 @@ func (m *Model) statusLine() string {
 		if m.scanning() {
 			s = m.spin.View() + s + fmt.Sprintf(" so far, %d%% scanned", int(m.scanProgress()*100))
 		}
-		parts = append(parts, st.Status.Render(s))
+		parts = append(parts, st.Subtle.Render(s))
 	}
 	if t := m.tailLabel(now); t != "" {
 		parts = append(parts, t)
@@ -175,7 +175,7 @@ func (m *Model) tailLabel(now time.Time) string {
 		}
 		return m.spin.View() + st.WarnMsg.Render(label)
 	}
-	return m.spin.View() + st.Status.Render("tail connecting…")
+	return m.spin.View() + st.Subtle.Render("tail connecting…")
 }
 
 func (m *Model) rangeLabel(from, to time.Time) string {
@@ -228,7 +228,7 @@ func (m *Model) bottomLine() string {
 	case m.mode == modeFilter || m.mode == modeJump:
 		return m.input.View()
 	case m.flash != "":
-		return m.fit(m.st.Status.Render(m.flash))
+		return m.fit(m.st.Subtle.Render(m.flash))
 	case m.flt != nil:
 		return m.fit(m.st.Muted.Render("n/N next/prev match · c context · / change · esc clear filter"))
 	}
@@ -286,7 +286,7 @@ func (m *Model) detailView() string {
 		title += st.Muted.Render("  " + detailTitle(m.posOf(m.detailAbs), m.viewLen()) + " · esc back · y copy · ↑/↓ scroll")
 	}
 	if m.flash != "" {
-		title += st.Status.Render("  " + m.flash)
+		title += st.Subtle.Render("  " + m.flash)
 	}
 	return m.fit(title) + "\n" + m.detail.View()
 }
