@@ -1,13 +1,14 @@
 package logs
 
 import (
+	"maps"
 	"reflect"
-	"sort"
-	"strings"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/sanitize"
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // listCap is how many runes of a line the list draws before it cuts the
@@ -95,37 +96,13 @@ func (lc *labelCache) render(m map[string]string) string {
 	if ce, ok := (*lc)[p]; ok {
 		return ce.s
 	}
-	s := renderLabels(m)
+	s := pane.Labels(m)
 	(*lc)[p] = labelCacheEntry{m: m, s: s}
 	return s
 }
 
-// renderLabels draws {k="v", ...} sorted by key, sanitized.
-func renderLabels(m map[string]string) string {
-	keys := sortedKeys(m)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(sanitize.Line(k))
-		b.WriteString(`="`)
-		b.WriteString(sanitize.Line(m[k]))
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// sortedKeys are m's keys in order.
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // buffer is a ring of rows. Rows are addressed by an absolute index that
 // never changes while the row is buffered (the n-th row ever appended has
