@@ -416,11 +416,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.flash += ", reversed"
 		}
 	case key.Matches(msg, k.Refresh):
-		if m.fetch.Busy() {
-			m.flash = "a refresh is already running"
-			return nil
-		}
-		return m.refresh()
+		var cmd tea.Cmd
+		cmd, m.flash = m.fetch.Again(m.refresh)
+		return cmd
 	case key.Matches(msg, k.Metrics):
 		if q, ok := m.selectedQuery(); ok {
 			at := m.now()

@@ -81,6 +81,16 @@ func (p *Poll[T]) Update(msg tea.Msg, refresh func() tea.Cmd, onResult func(Resu
 	return nil, false
 }
 
+// Again is the user asking for a refresh (r): refresh() unless a run is
+// out, and then, instead, a note saying so (another run would only
+// cancel the one that is nearly done).
+func (p *Poll[T]) Again(refresh func() tea.Cmd) (cmd tea.Cmd, note string) {
+	if p.Busy() {
+		return nil, "a refresh is already running"
+	}
+	return refresh(), ""
+}
+
 // Spinner is the spinner's frame, for the pane's header while Busy.
 func (p *Poll[T]) Spinner() string { return p.spin.View() }
 

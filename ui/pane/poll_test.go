@@ -39,8 +39,18 @@ func TestPollRefreshLoop(t *testing.T) {
 	if p.Busy() || len(got) != 1 || got[0] != 7 {
 		t.Fatalf("answer: busy %v, got %v", p.Busy(), got)
 	}
+	// r while a run is out says so; idle, it refreshes.
+	p.Start(func(context.Context) (int, error) { return 0, nil })
+	if cmd, note := p.Again(refresh); cmd != nil || note == "" || n != 1 {
+		t.Errorf("r while busy: cmd %v, note %q, %d refreshes", cmd != nil, note, n)
+	}
+	p.Update(Result[int]{Pane: "p", Seq: p.Seq(), Value: 8}, refresh, onResult)
+	if cmd, note := p.Again(refresh); cmd == nil || note != "" || n != 2 {
+		t.Errorf("r while idle: cmd %v, note %q, %d refreshes", cmd != nil, note, n)
+	}
+	p.Update(Result[int]{Pane: "p", Seq: p.Seq(), Value: 9}, refresh, onResult)
 	// Idle, a tick refreshes.
-	if _, ok := p.Update(p.Tick(), refresh, onResult); !ok || n != 2 || !p.Busy() {
+	if _, ok := p.Update(p.Tick(), refresh, onResult); !ok || n != 3 || !p.Busy() {
 		t.Fatalf("idle tick: handled %v, %d refreshes, busy %v", ok, n, p.Busy())
 	}
 	// The spinner stops once nothing is out.
