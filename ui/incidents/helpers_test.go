@@ -97,14 +97,10 @@ func newPane(t testing.TB, s incidents.Store, author, role string, profile terme
 	return panetest.Open(t, New(Config{Basics: b, Store: s, Author: author, Role: role, Palette: pal}), w, h)
 }
 
-var keyN atomic.Int64
-
-func testKey() string { return fmt.Sprintf("test-%d", keyN.Add(1)) }
-
 // declare writes an incident straight to the store.
 func (f *fixture) declare(t testing.TB, d incidents.Declaration) incidents.Incident {
 	t.Helper()
-	d.Key, d.Author = testKey(), "bob"
+	d.Key, d.Author = newKey(), "bob"
 	inc, err := f.store.Store.Declare(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +110,7 @@ func (f *fixture) declare(t testing.TB, d incidents.Declaration) incidents.Incid
 
 func (f *fixture) write(t testing.TB, id int64, w incidents.Write) incidents.Event {
 	t.Helper()
-	w.Key, w.Author = testKey(), "bob"
+	w.Key, w.Author = newKey(), "bob"
 	ev, err := f.store.Store.Append(context.Background(), id, w)
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func TestDeploySuggestionAndLink(t *testing.T) {
 	f := loadedFixture(t, "", 160, 40)
 	m := f.m
 	inc := f.get(t, 2)
-	d, err := f.store.RecordDeploy(context.Background(), incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v42", At: inc.Milestones.Started.Add(-10 * time.Minute)})
+	d, err := f.store.RecordDeploy(context.Background(), incidents.DeployWrite{Key: newKey(), Author: "ci", Service: "payments", Version: "v42", At: inc.Milestones.Started.Add(-10 * time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,12 +95,12 @@ func TestListShowsChangeFailureAndRollbacks(t *testing.T) {
 	m := f.m
 	inc := f.get(t, 2)
 	for i, rb := range []bool{false, true, false, false} {
-		w := incidents.DeployWrite{Key: testKey(), Author: "ci", Service: "payments", Version: "v" + string(rune('1'+i)), At: inc.Milestones.Started.Add(-time.Duration(10+i) * time.Minute), Rollback: rb}
+		w := incidents.DeployWrite{Key: newKey(), Author: "ci", Service: "payments", Version: "v" + string(rune('1'+i)), At: inc.Milestones.Started.Add(-time.Duration(10+i) * time.Minute), Rollback: rb}
 		if _, err := f.store.RecordDeploy(context.Background(), w); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.store.Append(context.Background(), 2, incidents.Write{Key: testKey(), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: 1}}}); err != nil {
+	if _, err := f.store.Append(context.Background(), 2, incidents.Write{Key: newKey(), Author: "bob", Kind: incidents.KindDeployLink, Detail: &incidents.Detail{Deploy: &incidents.DeployLink{DeployID: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	settle(f, m.reload())
@@ -119,7 +119,7 @@ func TestRunbookKeyAsksForTheAlertsRunbook(t *testing.T) {
 	a := sources.Alert{Name: "PaymentsErrorBurst", State: "firing", Source: "prometheus", ActiveAt: m.now().Add(-5 * time.Minute),
 		Labels: map[string]string{"alertname": "PaymentsErrorBurst", "service": "payments", "severity": "page"}}
 	d := incidents.FromAlert(a, m.now())
-	d.Key, d.Author = testKey(), "alice"
+	d.Key, d.Author = newKey(), "alice"
 	inc, err := f.store.Declare(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
