@@ -69,5 +69,44 @@ func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
 	}
 }
 
+// A range change replaces the live chart's refresh: the tick armed
+// before it refreshes nothing, and over a fixed range none is armed. The
+// pane's context ending (a context switch, the session closing) stops the
+// timer itself: its Cmd returns at once, with nothing.
+func TestRangeChangeAndContextCancelTheChartRefresh(t *testing.T) {
+	m, src, _ := newMetricModel(t, 120, 40)
+	settle(m, press(m, "i", "enter"))
+	if m.plot == nil {
+		t.Fatal("no chart")
+	}
+	old := m.chartLive.Gen()
+	timer := m.scheduleChart()
+	if timer == nil {
+		t.Fatal("a live chart armed no refresh")
+	}
+	settle(m, cmdOf(m.Update(pane.RangeMsg{From: fixedNow.Add(-2 * time.Hour), To: fixedNow.Add(-time.Hour)})))
+	n := src.metrics.Load()
+	if n == 0 || m.plot == nil || m.isLive() {
+		t.Fatalf("the range change did not re-run the chart: %d queries", n)
+	}
+	for _, gen := range []int{old, m.chartLive.Gen()} {
+		if cmd := cmdOf(m.Update(chartTickMsg{pane: m.id, gen: gen})); cmd != nil || src.metrics.Load() != n {
+			t.Fatalf("tick %d after the range change: cmd %v, %d more queries", gen, cmd, src.metrics.Load()-n)
+		}
+	}
+
+	m.Close()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- timer() }()
+	select {
+	case msg := <-done:
+		if msg != nil {
+			t.Fatalf("a cancelled timer sent %T", msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the refresh timer outlived the pane's context")
+	}
+}
+
 // cmdOf is the Cmd of an Update's two results.
 func cmdOf(_ *Model, c tea.Cmd) tea.Cmd { return c }

@@ -456,12 +456,17 @@ func TestNewQueryStopsAndRestartsTail(t *testing.T) {
 	if src.tails.Load() != 2 || !m.tail.Busy() {
 		t.Fatalf("tail not restarted after the new results: calls=%d tailing=%v", src.tails.Load(), m.tail.Busy())
 	}
-	// t stops it and cancels its context.
+	// t stops it and cancels its context, and with it the timer of the
+	// tail's once-a-second state refresh.
+	tick := tailTickCmd(m.tailCtx, m.tailer, tailRun(m))
 	press(m, "t")
 	select {
 	case <-src.tailers[1].ctx.Done():
 	case <-time.After(time.Second):
 		t.Fatal("t did not cancel the tail")
+	}
+	if msg := tick(); msg != nil {
+		t.Fatalf("the stopped tail's timer still sent %T", msg)
 	}
 	// Close cancels everything.
 	settle(m, press(m, "t"))
