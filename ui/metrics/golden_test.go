@@ -11,8 +11,6 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var update = panetest.BoolFlag("update", "rewrite the golden files under testdata")
-
 func TestGoldenViews(t *testing.T) {
 	scenes := []struct {
 		name string
@@ -63,7 +61,7 @@ func TestGoldenViews(t *testing.T) {
 				if n := strings.Count(v, "\n") + 1; n != s.H {
 					t.Errorf("view has %d lines, pane is %d high", n, s.H)
 				}
-				s.Golden(t, "TestGoldenViews/"+sc.name, v, update())
+				s.Golden(t, "TestGoldenViews/"+sc.name, v, panetest.Update())
 			})
 		}
 	}

@@ -18,7 +18,8 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+// fixedNow is the instant the tests pin their clocks to.
+var fixedNow = panetest.Epoch()
 
 // fakeSource answers like a Prometheus holding the demo's series, and
 // counts every call (panetest.Backend) so tests can prove Update and View

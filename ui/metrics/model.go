@@ -177,7 +177,7 @@ func New(cfg Config) *Model {
 		tmpl:  cfg.Metrics.MetricsTemplates(),
 		label: cfg.Metrics.Label(), logLabel: cfg.Metrics.Label(),
 		metricsCfg: cfg.Metrics, overrides: cfg.Metrics.Overrides(),
-		exSel: -1,
+		exSel:   -1,
 		service: sanitize.Line(cfg.Service),
 		ticker:  cfg.Ticker, scrape: cfg.ScrapeInterval,
 		changeSrcs: cfg.Changes, changeLogs: cfg.Logs,

@@ -390,16 +390,12 @@ func TestLinkOut(t *testing.T) {
 	}
 	m.links = links.Targets{Prometheus: "http://prom.example:9090"}
 	panetest.Press(m, "j") // traffic
-	out := settle(m, panetest.Press(m, "U"))
-	c, ok := out[0].(pane.CopyMsg)
-	if !ok {
-		t.Fatalf("U = %+v", out)
-	}
-	q, from, to, err := links.ParsePromGraph(c.Text)
+	link := panetest.Copied(t, m, "U", func() string { return m.flash })
+	q, from, to, err := links.ParsePromGraph(link)
 	p, _ := m.cursorPanel()
 	if err != nil || q != p.exprs[len(p.exprs)-1] || !strings.HasPrefix(q, "sum(rate(http_requests_total") ||
 		!from.Equal(p.from.Truncate(1e9)) || !to.Equal(p.to.UTC().Truncate(1e9)) {
-		t.Fatalf("link %q reads back as %q %v–%v (%v); the chart ran %q over %v–%v", c.Text, q, from, to, err, p.exprs, p.from, p.to)
+		t.Fatalf("link %q reads back as %q %v–%v (%v); the chart ran %q over %v–%v", link, q, from, to, err, p.exprs, p.from, p.to)
 	}
 	if !strings.Contains(m.View(), "copied link to Prometheus UI") {
 		t.Errorf("no flash:\n%s", m.View())

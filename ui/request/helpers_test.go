@@ -15,7 +15,8 @@ import (
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+// fixedNow is the instant the tests pin their clocks to.
+var fixedNow = panetest.Epoch()
 
 const (
 	reqID  = "req-e40849d5669c"

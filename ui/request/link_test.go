@@ -6,21 +6,13 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/sources/links"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
+// copiedLink presses U and returns the link put on the clipboard.
 func copiedLink(t *testing.T, m *Model) string {
 	t.Helper()
-	msgs := run(panetest.Press(m, "U"))
-	if len(msgs) != 1 {
-		t.Fatalf("U: %d msgs (flash %q)", len(msgs), m.flash)
-	}
-	c, ok := msgs[0].(pane.CopyMsg)
-	if !ok || !strings.HasPrefix(c.Sequence, "\x1b]52;c;") || !strings.Contains(m.flash, c.Text) {
-		t.Fatalf("U: %#v, flash %q", msgs[0], m.flash)
-	}
-	return c.Text
+	return panetest.Copied(t, m, "U", func() string { return m.flash })
 }
 
 // The request's link opens its lines beside its trace, over the view's
