@@ -326,7 +326,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.filterIn.SetValue(m.filter)
 		m.filterIn.CursorEnd()
 		return m.filterIn.Focus()
-	case m.moveKey(msg):
+	case k.Navigate(msg, &m.sel, &m.top, len(m.rows), m.listHeight()):
 	case key.Matches(msg, k.NextSvc):
 		m.jumpService(1)
 	case key.Matches(msg, k.PrevSvc):

@@ -3,8 +3,6 @@ package request
 import (
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/reltui/reltui/correlate"
 	"github.com/reltui/reltui/ui/pane"
 )
@@ -86,17 +84,6 @@ func (m *Model) setFilter(f string) {
 	if m.filter != "" && len(m.rows) == 0 && m.view != nil && m.view.Found() {
 		m.flash = "nothing matches /" + m.filter
 	}
-}
-
-// moveKey moves the selection by a list key and reports whether msg was
-// one.
-func (m *Model) moveKey(msg tea.KeyMsg) bool {
-	sel, ok := m.keys.Move(msg, m.sel, len(m.rows), m.listHeight())
-	if ok {
-		m.sel = sel
-		m.clamp()
-	}
-	return ok
 }
 
 // jumpService moves to the next (d=1) or previous service (or changes)
