@@ -221,12 +221,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil:
 		return []key.Binding{k.Save, k.NextField, k.Back}
-	case m.textFilter.Editing():
-		return []key.Binding{k.Apply, k.Back}
 	case m.mode == modeIncident:
 		return []key.Binding{k.Note, k.Milestone, k.Resolve, k.Copy, k.Back}
 	}
-	return []key.Binding{k.Open, k.Declare, k.Filter, k.Status, k.Severity}
+	// The list's filter takes the keyboard only in the list.
+	return m.textFilter.ShortHelp([]key.Binding{k.Open, k.Declare, k.Filter, k.Status, k.Severity})
 }
 
 // FullHelp is the pane's part of the help overlay.

@@ -490,3 +490,27 @@ func TestCopyEvidence(t *testing.T) {
 		t.Errorf("copied %q from the note", got)
 	}
 }
+
+// TestShortHelpFollowsFocus: the footer names the keys of what has the
+// keyboard: the list, its filter input, the incident view, a form.
+func TestShortHelpFollowsFocus(t *testing.T) {
+	f := loadedFixture(t, "", 80, 24)
+	m := f.m
+	first := func() string { t.Helper(); return m.ShortHelp()[0].Help().Desc }
+	for _, step := range []struct {
+		keys []string
+		want string
+	}{
+		{nil, "open"},
+		{[]string{"/"}, "apply"},
+		{[]string{"esc"}, "open"},
+		{[]string{"enter"}, "add note"},
+		{[]string{"a"}, "save"},
+		{[]string{"esc"}, "add note"},
+	} {
+		settle(f, panetest.Press(m, step.keys...))
+		if got := first(); got != step.want {
+			t.Errorf("after %v the footer starts with %q, want %q", step.keys, got, step.want)
+		}
+	}
+}
