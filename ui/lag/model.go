@@ -351,9 +351,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.filterKey(msg)
 	}
 	k := m.keys
-	if sel, ok := k.Move(msg, m.sel, len(m.rows), m.listHeight()); ok {
-		m.sel = sel
-		m.clamp()
+	if k.Navigate(msg, &m.sel, &m.top, len(m.rows), m.listHeight()) {
 		return nil
 	}
 	switch {

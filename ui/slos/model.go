@@ -258,9 +258,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if sel, ok := k.Move(msg, m.sel, len(m.visible), max(1, m.listHeight())); ok {
-		m.sel = sel
-		m.clamp()
+	if k.Navigate(msg, &m.sel, &m.top, len(m.visible), m.listHeight()) {
 		return nil
 	}
 	switch {
