@@ -98,14 +98,7 @@ func (m *Model) body() []string {
 	}
 	c := m.cols()
 	head := "  " + pane.PadRight("STATUS", 8) + pane.PadRight("GROUP / TOPIC", c.name+1) + pane.PadLeft("LAG MSGS", c.msgs) + pane.PadLeft("LAG SECS", c.secs) + "  " + pane.PadRight("METHOD", c.method) + " TREND"
-	out := []string{st.Header.Render(head)}
-	lh := m.listHeight()
-	for i := m.top; i < len(m.rows) && i < m.top+lh; i++ {
-		out = append(out, m.row(i, c))
-	}
-	for len(out) < lh+1 {
-		out = append(out, "")
-	}
+	out := pane.Body(m.listHeight()+1, []string{st.Header.Render(head)}, m.top, len(m.rows), func(i int) string { return m.row(i, c) })
 	return append(out, m.detail()...)
 }
 

@@ -96,13 +96,8 @@ func (m *Model) body() []string {
 	case len(m.visible) == 0:
 		return []string{st.Muted.Render(fmt.Sprintf("No SLO matches %q (esc clears the filter).", m.filter.Value()))}
 	}
-	out := []string{st.Header.Render(m.listHeader())}
-	lh := m.listHeight()
-	for p := m.top; p < len(m.visible) && p < m.top+lh; p++ {
-		out = append(out, m.row(p))
-	}
-	out = append(out, "")
-	return append(out, m.detail()...)
+	out := pane.Body(m.listHeight()+1, []string{st.Header.Render(m.listHeader())}, m.top, len(m.visible), m.row)
+	return append(append(out, ""), m.detail()...)
 }
 
 // listHeight is how many SLO rows show: all when they fit beside a
