@@ -12,6 +12,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/sources/loki"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -217,4 +219,64 @@ func TestGoldenViews(t *testing.T) {
 			})
 		}
 	}
+}
+
+// logSource is a log backend that answers every query with nothing.
+type logSource struct{}
+
+func (logSource) QueryRange(context.Context, sources.LogQuery) (*sources.LogResult, error) {
+	return &sources.LogResult{}, nil
+}
+func (logSource) Tail(context.Context, string, time.Time) sources.LogTail { return nil }
+func (logSource) Labels(context.Context, time.Time, time.Time) ([]string, error) {
+	return nil, errors.New("no labels")
+}
+func (logSource) Backend() string             { return "loki" }
+func (logSource) Dialect() sources.LogDialect { return loki.Dialect{} }
+
+// The Logs pane is rebuilt by :theme (keeping its query and history) and
+// :ctx (keeping its history); the root reaches both through the pane
+// list alone, and Histories hands the history on to be saved.
+func TestLogsQueryAndHistoryOutliveRebuilds(t *testing.T) {
+	r, pal := panetest.Renderer(termenv.ANSI256)
+	m := New(Deps{Context: "dev", Logs: logSource{}, LogHistory: []string{`{app="a"}`}, Palette: pal, Renderer: r,
+		Now: func() time.Time { return fixedNow }, Contexts: []string{"dev", "staging"},
+		OpenContext: func(name string) (ContextDeps, error) { return ContextDeps{Name: name, Logs: logSource{}}, nil }})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	logsPane := func() keeper {
+		k, ok := paneAs[keeper](m.panes[m.indexOf(pane.TargetLogs)])
+		if !ok {
+			t.Fatal("the Logs pane keeps no query")
+		}
+		return k
+	}
+	want := func(query string, history ...string) {
+		t.Helper()
+		if q, h := logsPane().Query(), logsPane().History(); q != query || strings.Join(h, " ") != strings.Join(history, " ") {
+			t.Fatalf("query %q history %q, want %q %q", q, h, query, history)
+		}
+		if _, h := m.Histories(); strings.Join(h, " ") != strings.Join(history, " ") {
+			t.Fatalf("Histories gives %q, want %q", h, history)
+		}
+	}
+	want("", `{app="a"}`)
+
+	if cmd := typeLine(t, m, `logs {app="b"}`); cmd == nil {
+		t.Fatal(":logs QUERY ran nothing")
+	}
+	want(`{app="b"}`, `{app="a"}`, `{app="b"}`)
+
+	id := m.ids[0]
+	typeLine(t, m, "theme light")
+	if m.ids[0] == id {
+		t.Fatal(":theme did not rebuild the Logs pane")
+	}
+	want(`{app="b"}`, `{app="a"}`, `{app="b"}`)
+
+	m.Update(typeLine(t, m, "ctx staging")())
+	if m.ctxName != "staging" {
+		t.Fatalf("ctx %q", m.ctxName)
+	}
+	want("", `{app="a"}`, `{app="b"}`)
 }

@@ -84,11 +84,7 @@ func FuzzBehind(f *testing.F) {
 }
 
 func TestChartCursorAndLinesBehind(t *testing.T) {
-	m, src, _ := newMetricModel(t, 120, 40)
-	settle(m, press(m, "i", "enter"))
-	if m.plot == nil {
-		t.Fatal("no chart")
-	}
+	m, src, _ := chartModel(t)
 	p := *m.plot
 	press(m, "left") // puts the cursor on the newest bucket
 	press(m, "left", "left")
@@ -144,8 +140,7 @@ func TestEditorSaysWhichKind(t *testing.T) {
 }
 
 func TestLiveChartRefreshes(t *testing.T) {
-	m, src, _ := newMetricModel(t, 120, 40)
-	settle(m, press(m, "i", "enter"))
+	m, src, _ := chartModel(t)
 	press(m, "left", "left", "j")
 	cursor, series := m.cursor, m.curSeries
 	n := src.metrics.Load()

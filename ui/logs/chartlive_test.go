@@ -7,17 +7,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
 // A hidden pane's live chart does not refresh: its tick notes the refresh
 // is due and stops. Shown again it refreshes at once when due (or older
 // than one cadence), and otherwise only re-arms its timer.
 func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
-	m, src, clk := newMetricModel(t, 120, 40)
-	settle(m, press(m, "i", "enter"))
-	if m.plot == nil {
-		t.Fatal("no chart")
-	}
+	m, src, clk := chartModel(t)
 	n := src.metrics.Load()
 	cadence := chartCadence(m.plot.step)
 
@@ -74,11 +71,7 @@ func TestHiddenChartRefreshesOnlyWhenShown(t *testing.T) {
 // pane's context ending (a context switch, the session closing) stops the
 // timer itself: its Cmd returns at once, with nothing.
 func TestRangeChangeAndContextCancelTheChartRefresh(t *testing.T) {
-	m, src, _ := newMetricModel(t, 120, 40)
-	settle(m, press(m, "i", "enter"))
-	if m.plot == nil {
-		t.Fatal("no chart")
-	}
+	m, src, _ := chartModel(t)
 	old := m.chartLive.Gen()
 	timer := m.scheduleChart()
 	if timer == nil {
@@ -106,6 +99,17 @@ func TestRangeChangeAndContextCancelTheChartRefresh(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the refresh timer outlived the pane's context")
 	}
+}
+
+// chartModel is a 120×40 pane showing the live chart of metricExpr.
+func chartModel(t *testing.T) (*Model, *metricSource, *panetest.Clock) {
+	t.Helper()
+	m, src, clk := newMetricModel(t, 120, 40)
+	settle(m, press(m, "i", "enter"))
+	if m.plot == nil {
+		t.Fatal("no chart")
+	}
+	return m, src, clk
 }
 
 // cmdOf is the Cmd of an Update's two results.
