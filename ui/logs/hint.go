@@ -6,19 +6,19 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/reltui/reltui/ui/pane"
 )
 
 // serviceLabels are the labels that usually name a service, best first.
 var serviceLabels = []string{"service_name", "service", "app", "application", "job", "container", "namespace"}
 
-// labelsMsg carries the label the hints should use.
-type labelsMsg struct {
-	pane  string
-	label string
-}
+// labelsMsg is the label the hints should use ("" keeps the default), the
+// answer of the pane's labels request.
+type labelsMsg = pane.Result[string]
 
-// PaneID implements pane.Routed.
-func (m labelsMsg) PaneID() string { return m.pane }
+// labelsTimeout bounds the one look-up of the label names.
+const labelsTimeout = 5 * time.Second
 
 // exampleSelector is a selector the hints offer.
 func (m *Model) exampleSelector() string {
@@ -32,21 +32,19 @@ func (m *Model) hintCmd() tea.Cmd {
 	if lb == nil {
 		return nil
 	}
-	ctx, pane, now := m.ctx, m.id, m.now()
-	return func() tea.Msg {
-		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		names, err := lb.Labels(cctx, now.Add(-time.Hour), now)
+	now := m.now()
+	return m.labels.Start(m.ctx, func(ctx context.Context) (string, error) {
+		names, err := lb.Labels(ctx, now.Add(-time.Hour), now)
 		if err != nil {
-			return nil
+			return "", err
 		}
 		for _, want := range serviceLabels {
 			if slices.Contains(names, want) {
-				return labelsMsg{pane: pane, label: want}
+				return want, nil
 			}
 		}
-		return nil
-	}
+		return "", nil
+	})
 }
 
 // setHintLabel updates every hint that names a selector.

@@ -171,6 +171,8 @@ type Model struct {
 
 	// A page of older lines on its way (older.go).
 	older pane.Request[olderPage]
+	// The label names the hints ask for once (hint.go).
+	labels pane.Request[string]
 
 	// The live tail: a run of tail is out while it is on; its error is
 	// why it ended.
@@ -212,6 +214,7 @@ func New(cfg Config) *Model {
 	m.query = pane.NewRequest[answer](pane.RequestConfig{Pane: m.id, Name: "query", Timeout: m.tmo, Now: m.now})
 	m.older = pane.NewRequest[olderPage](pane.RequestConfig{Pane: m.id, Name: "older", Timeout: m.tmo, Now: m.now})
 	m.tail = pane.NewRequest[sources.TailStatus](pane.RequestConfig{Pane: m.id, Name: "tail", Now: m.now})
+	m.labels = pane.NewRequest[string](pane.RequestConfig{Pane: m.id, Name: "labels", Timeout: labelsTimeout, Now: m.now})
 	r := b.Renderer
 	m.editor = newInput(r, m.st, strings.ToLower(m.dialect().Language())+"› ", "")
 	m.setHintLabel("service_name")
@@ -332,8 +335,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			return m, m.runQuery(m.queryExpr)
 		}
 	case labelsMsg:
-		if msg.pane == m.id {
-			m.setHintLabel(msg.label)
+		if m.labels.Accept(msg) && msg.Err == nil && msg.Value != "" {
+			m.setHintLabel(msg.Value)
 		}
 	case resultMsg:
 		if !m.query.Accept(msg) {
