@@ -146,7 +146,7 @@ func New(d Deps) *Model {
 	m := &Model{deps: d, keys: DefaultGlobalKeyMap(), ctx: ctx, cancel: cancel, rng: d.Range, ctxName: d.Context, ctxClose: d.CloseContext}
 	m.help = help.New()
 	m.applyTheme(d.Palette)
-	m.palette.history = append([]string(nil), d.PaletteHistory...)
+	m.palette.history.Set(d.PaletteHistory)
 	m.palette.contexts = d.Contexts
 	m.cctx, m.ccancel = context.WithCancel(ctx)
 	for _, b := range d.Backends {
@@ -190,7 +190,7 @@ func (m *Model) Histories() (palette, logs []string) {
 			logs = k.History()
 		}
 	}
-	return append([]string(nil), m.palette.history...), logs
+	return m.palette.history.Entries(), logs
 }
 
 // ContextName is the context being shown.
@@ -205,9 +205,9 @@ func (m *Model) applyTheme(p themes.Palette) {
 	m.help.Styles.FullDesc = m.styles.HelpDesc
 	m.help.Styles.ShortSeparator = m.styles.Muted
 	m.help.Styles.FullSeparator = m.styles.Muted
-	hist := m.palette.history
+	hist := m.palette.history.Entries()
 	m.palette = newPalette(m.deps.Renderer, m.styles)
-	m.palette.history = hist
+	m.palette.history.Set(hist)
 	m.palette.contexts = m.deps.Contexts
 }
 

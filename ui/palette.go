@@ -67,8 +67,7 @@ type palette struct {
 	keys    paletteKeyMap
 	input   textinput.Model
 	open    bool
-	history []string
-	histPos int
+	history pane.History
 	// names for argument suggestions, refreshed by the root.
 	contexts []string
 }
@@ -91,12 +90,12 @@ func newPalette(r *lipgloss.Renderer, st Styles) palette {
 	ti.Placeholder = "logs {service=\"api\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q"
 	ti.CharLimit = 4096
 	ti.KeyMap.Paste.SetEnabled(false)
-	return palette{keys: defaultPaletteKeyMap(), input: ti}
+	return palette{keys: defaultPaletteKeyMap(), input: ti, history: pane.NewHistory(maxHistory)}
 }
 
 func (p *palette) show() tea.Cmd {
 	p.open = true
-	p.histPos = len(p.history)
+	p.history.Set(p.history.Entries()) // a walk left open starts over
 	p.input.SetValue("")
 	return p.input.Focus()
 }
@@ -118,7 +117,7 @@ func (p *palette) update(msg tea.KeyMsg) tea.Cmd {
 		if line == "" {
 			return nil
 		}
-		p.remember(line)
+		p.history.Add(line)
 		verb, arg, _ := strings.Cut(line, " ")
 		run := paletteRunMsg{verb: verb, arg: strings.TrimSpace(arg)}
 		return func() tea.Msg { return run }
@@ -137,26 +136,12 @@ func (p *palette) update(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// walk shows the command d steps older (-1) or newer (+1) in the
+// history; past the newest is what was typed before walking.
 func (p *palette) walk(d int) {
-	if len(p.history) == 0 {
-		return
-	}
-	p.histPos = max(0, min(len(p.history), p.histPos+d))
-	if p.histPos == len(p.history) {
-		p.input.SetValue("")
-	} else {
-		p.input.SetValue(p.history[p.histPos])
-	}
-	p.input.CursorEnd()
-}
-
-func (p *palette) remember(line string) {
-	if n := len(p.history); n > 0 && p.history[n-1] == line {
-		return
-	}
-	p.history = append(p.history, line)
-	if len(p.history) > maxHistory {
-		p.history = p.history[len(p.history)-maxHistory:]
+	if text, ok := p.history.Move(d, p.input.Value()); ok {
+		p.input.SetValue(text)
+		p.input.CursorEnd()
 	}
 }
 

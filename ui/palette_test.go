@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/reltui/reltui/themes"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -105,6 +106,25 @@ func TestPaletteHistory(t *testing.T) {
 	pal, _ := m.Histories()
 	if len(pal) != 2 {
 		t.Fatalf("history = %v", pal)
+	}
+	// Walking back past the newest shows what was typed before the walk;
+	// closed mid-walk, the palette opens on the newest again.
+	m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m.Update(keyMsg(":"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ran")})
+	m.Update(tea.KeyMsg{Type: tea.KeyUp})
+	m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if v := m.palette.input.Value(); v != "ran" {
+		t.Fatalf("up, down = %q, want the draft back", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+
+	// A saved history seeds the palette and outlives a theme change.
+	seeded := New(Deps{Context: "dev", PaletteHistory: []string{"range 2h", "theme dark"}, Now: func() time.Time { return fixedNow }})
+	t.Cleanup(seeded.Close)
+	seeded.applyTheme(themes.Light())
+	if pal, _ := seeded.Histories(); strings.Join(pal, ",") != "range 2h,theme dark" {
+		t.Fatalf("seeded history after a theme change = %q", pal)
 	}
 }
 
