@@ -81,15 +81,8 @@ type paletteRunMsg struct {
 const maxHistory = 200
 
 func newPalette(r *lipgloss.Renderer, st Styles) palette {
-	ti := textinput.New()
-	ti.Prompt = ":"
-	ti.PromptStyle = st.HeaderVal
-	ti.TextStyle = r.NewStyle()
-	ti.PlaceholderStyle = st.Muted
-	ti.Cursor.Style = r.NewStyle().Reverse(true)
-	ti.Placeholder = "logs {service=\"api\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q"
-	ti.CharLimit = 4096
-	ti.KeyMap.Paste.SetEnabled(false)
+	ti := pane.NewInput(r, pane.InputStyle{Prompt: st.HeaderVal, Text: r.NewStyle(), Placeholder: st.Muted}, ":",
+		"logs {service=\"api\"} |= \"timeout\"   range 6h   ctx NAME   theme light   q", 4096)
 	return palette{keys: defaultPaletteKeyMap(), input: ti, history: pane.NewHistory(maxHistory)}
 }
 
