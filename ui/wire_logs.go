@@ -8,8 +8,8 @@ import "github.com/reltui/reltui/ui/logs"
 // of the pane it replaces.
 func (m *Model) newLogsPane(env PaneEnv) Pane {
 	l := logs.New(logs.Config{
-		ID: env.ID, Source: m.deps.Logs, Renderer: env.Renderer, Palette: env.Palette, Now: env.Now,
-		Parent: env.Parent, IDs: extractorFor(env.Ctx), Links: linkTargets(env.Ctx),
+		Basics: env.Basics(), Source: m.deps.Logs, Palette: env.Palette,
+		IDs: extractorFor(env.Ctx), Links: linkTargets(env.Ctx),
 	})
 	l.SetRange(env.From, env.To, env.Live)
 	return adapt(l)

@@ -20,11 +20,10 @@ func ExampleNew() {
 		return
 	}
 	lp := logs.New(logs.Config{
-		ID:       "logs-1",
-		Source:   client,
-		Renderer: lipgloss.DefaultRenderer(), // the session's renderer
-		Palette:  themes.Dark(),
-		Query:    `{service_name=~".+"}`,
+		Basics:  pane.Basics{ID: "logs-1", Renderer: lipgloss.DefaultRenderer()}, // the session's renderer
+		Source:  client,
+		Palette: themes.Dark(),
+		Query:   `{service_name=~".+"}`,
 	})
 	defer lp.Close()
 	now := time.Now()

@@ -180,7 +180,7 @@ func newTestModel(t testing.TB, src Source, w, h int) (*Model, *panetest.Clock) 
 func newTestModelIn(t testing.TB, profile termenv.Profile, src Source, w, h int) (*Model, *panetest.Clock) {
 	t.Helper()
 	clk := panetest.NewClock(fixedNow)
-	m := buildIn(t, profile, Config{Source: src, Now: clk.Now})
+	m := buildIn(t, profile, Config{Source: src, Basics: pane.Basics{Now: clk.Now}})
 	m.SetSize(w, h)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, true)
 	return m, clk

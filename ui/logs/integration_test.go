@@ -20,6 +20,7 @@ import (
 	"github.com/reltui/reltui/internal/stacklogs"
 	"github.com/reltui/reltui/internal/stacktest"
 	"github.com/reltui/reltui/sources"
+	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -119,7 +120,7 @@ func TestLogsPaneAgainstRealBackend(t *testing.T) {
 		Meta: map[string]string{"trace_id": "it-trace-" + run}})
 	stacklogs.Push(t, st, stream, lines)
 
-	m := build(t, Config{Source: client, Query: fmt.Sprintf(`{run=%q}`, run), Timeout: 30 * time.Second})
+	m := build(t, Config{Source: client, Query: fmt.Sprintf(`{run=%q}`, run), Basics: pane.Basics{Timeout: 30 * time.Second}})
 	m.SetRange(now.Add(-15*time.Minute), now, true)
 
 	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(160, 50))
@@ -200,7 +201,7 @@ func TestScrollBackAgainstRealBackend(t *testing.T) {
 	}
 	stacklogs.Push(t, st, map[string]string{"job": "reltui-ui-logs-older", "run": run}, lines)
 
-	m := build(t, Config{Source: client, Timeout: 30 * time.Second})
+	m := build(t, Config{Source: client, Basics: pane.Basics{Timeout: 30 * time.Second}})
 	m.SetSize(80, 24)
 	from, to := now.Add(-2*time.Minute), now.Add(time.Second)
 	m.SetRange(from, to, false)

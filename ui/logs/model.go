@@ -42,34 +42,26 @@ const (
 // Config is what the pane needs from outside. It travels as a typed struct;
 // nothing is read from package state or context values.
 type Config struct {
-	// ID names the pane in its messages; "" means "logs". Two Logs panes in
-	// one program need different IDs.
-	ID     string
-	Source Source
-	// Renderer is the session's lipgloss renderer; nil means the default.
-	Renderer *lipgloss.Renderer
-	Palette  themes.Palette
+	// Basics are the ID ("logs" when empty; two Logs panes in one program
+	// need different IDs), renderer, clock, zone, the timeout of one
+	// query (DefaultTimeout) and the parent context, whose end (like
+	// Close) ends all of the pane's work; zero values are filled as
+	// pane.Basics.Fill says.
+	pane.Basics
+	Source  Source
+	Palette themes.Palette
 	// Keys overrides DefaultKeyMap.
 	Keys *KeyMap
-	// Now is the clock; tests pin it. Nil means time.Now.
-	Now func() time.Time
-	// Location is the zone times are shown in; nil means time.Local.
-	Location *time.Location
 	// Limit is the most lines one query fetches (DefaultLimit).
 	Limit int
 	// MaxLines bounds the buffer; the tail evicts the oldest lines past it
 	// (DefaultMaxLines).
 	MaxLines int
-	// Timeout bounds one query (DefaultTimeout).
-	Timeout time.Duration
 	// ContextLines is how many lines either side of a match the context
 	// view shows (DefaultContextLines).
 	ContextLines int
 	// Query, when set, is put in the editor and run by Init.
 	Query string
-	// Parent, when set, ends all of the pane's work when it is cancelled
-	// (the session's context). Close does the same.
-	Parent context.Context
 	// IDs finds request, trace and span ids in a line for pivots; nil
 	// means correlate.DefaultExtractor().
 	IDs *correlate.Extractor
@@ -186,8 +178,7 @@ type Model struct {
 
 // New builds the pane. It does not contact the backend.
 func New(cfg Config) *Model {
-	b := pane.Basics{ID: cfg.ID, Renderer: cfg.Renderer, Now: cfg.Now, Location: cfg.Location, Timeout: cfg.Timeout,
-		Parent: cfg.Parent}.Fill("logs", DefaultTimeout)
+	b := cfg.Basics.Fill("logs", DefaultTimeout)
 	if cfg.IDs == nil {
 		cfg.IDs = correlate.DefaultExtractor()
 	}

@@ -303,7 +303,7 @@ func TestFilterNextPrevAndContext(t *testing.T) {
 func TestFilterFollowsTailAndEviction(t *testing.T) {
 	src := &fakeSource{}
 	src.returning(entries(10, fixedNow, plainLine))
-	r := New(Config{Source: src, Now: panetest.NewClock(fixedNow).Now, Location: time.UTC, MaxLines: 12, Renderer: nil})
+	r := New(Config{Source: src, Basics: pane.Basics{Now: panetest.NewClock(fixedNow).Now, Location: time.UTC}, MaxLines: 12})
 	defer r.Close()
 	r.SetSize(80, 20)
 	r.editor.SetValue(`{app="api"}`)
