@@ -12,7 +12,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -41,7 +40,7 @@ func benchEntries(n int) []sources.LogEntry {
 }
 
 func benchModel(b *testing.B, rows []row) *Model {
-	m := buildIn(b, termenv.ANSI256, Config{Source: &fakeSource{}, Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, MaxLines: len(rows)})
+	m := buildIn(b, termenv.ANSI256, Config{Source: &fakeSource{}, Basics: atFixedNow(), MaxLines: len(rows)})
 	m.SetSize(200, 50)
 	m.editor.SetValue(`{env="prod"}`)
 	m.Update(queryAnswer(m, answer{rows: rows}))

@@ -20,6 +20,9 @@ import (
 
 var fixedNow = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
+// atFixedNow are Basics whose clock is stopped at fixedNow.
+func atFixedNow() pane.Basics { return pane.Basics{Now: func() time.Time { return fixedNow }} }
+
 // queryAnswer is a as the answer to the query request's latest run.
 func queryAnswer(m *Model, a answer) resultMsg {
 	return resultMsg{Pane: m.id, Name: "query", Seq: m.query.Seq(), Value: a}

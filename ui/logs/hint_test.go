@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/themes"
-	"github.com/reltui/reltui/ui/pane"
 )
 
 // labeledSource is a fake Loki that also lists its stream labels.
@@ -32,7 +31,7 @@ func TestHintUsesALabelLokiHas(t *testing.T) {
 		{[]string{"level"}, `{service_name=~".+"}`}, // nothing better: the default stays
 	} {
 		src := labeledSource{fakeSource: &fakeSource{}, names: c.names}
-		m := New(Config{Source: src, Palette: themes.NoColor(), Basics: pane.Basics{Now: func() time.Time { return fixedNow }}})
+		m := New(Config{Source: src, Palette: themes.NoColor(), Basics: atFixedNow()})
 		m.SetSize(120, 20)
 		settle(m, m.Init())
 		if v := m.View(); !strings.Contains(v, "such as "+c.want) {

@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/sources"
-	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -45,7 +44,7 @@ func pagedSource(n int) (*fakeSource, []sources.LogEntry) {
 }
 
 func pagedModel(t *testing.T, src *fakeSource, maxLines int) *Model {
-	m := build(t, Config{Source: src, Basics: pane.Basics{Now: func() time.Time { return fixedNow }}, Limit: 1000, MaxLines: maxLines})
+	m := build(t, Config{Source: src, Basics: atFixedNow(), Limit: 1000, MaxLines: maxLines})
 	m.SetSize(100, 30)
 	m.SetRange(fixedNow.Add(-time.Hour), fixedNow, false)
 	m.editor.SetValue(`{app="api"}`)
