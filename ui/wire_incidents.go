@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/correlate/changes"
-	incidentsui "github.com/reltui/reltui/ui/incidents"
+	"github.com/reltui/reltui/ui/incidentpane"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/request"
 )
@@ -15,7 +15,7 @@ import (
 // categories, listing in an incident's timeline the changes from the
 // context's change sources.
 func newIncidentsPane(env PaneEnv) Pane {
-	cfg := incidentsui.Config{
+	cfg := incidentpane.Config{
 		Basics: pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
 		Store:  env.Session.Incidents,
 		Author: env.Session.User,
@@ -28,23 +28,23 @@ func newIncidentsPane(env PaneEnv) Pane {
 	if f := request.ChangeFeeds(env.Ctx.Config, env.Ctx.Prom, env.Ctx.Logs); !f.Empty() {
 		cfg.Changes = ChangeLister(f)
 	}
-	m := incidentsui.New(cfg)
+	m := incidentpane.New(cfg)
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)
 }
 
 // ChangeLister is the Incidents pane's view of a context's change feeds.
-func ChangeLister(f changes.Feeds) incidentsui.ChangeLister { return changeFeeds{f} }
+func ChangeLister(f changes.Feeds) incidentpane.ChangeLister { return changeFeeds{f} }
 
 type changeFeeds struct{ f changes.Feeds }
 
 // Changes lists the feeds' changes in [from, to) as the pane's rows; the
 // changes of the sources that answered come with the others' errors.
-func (c changeFeeds) Changes(ctx context.Context, from, to time.Time, services []string) ([]incidentsui.Change, error) {
+func (c changeFeeds) Changes(ctx context.Context, from, to time.Time, services []string) ([]incidentpane.Change, error) {
 	evs, err := changes.InWindow(ctx, c.f, from, to, services)
-	out := make([]incidentsui.Change, 0, len(evs))
+	out := make([]incidentpane.Change, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, incidentsui.Change{T: e.T, Service: e.Service, Kind: e.Kind, What: e.What, Text: e.String()})
+		out = append(out, incidentpane.Change{T: e.T, Service: e.Service, Kind: e.Kind, What: e.What, Text: e.String()})
 	}
 	return out, err
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/themes"
-	incidentsui "github.com/reltui/reltui/ui/incidents"
+	"github.com/reltui/reltui/ui/incidentpane"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
@@ -35,7 +35,7 @@ func TestIncidentsPaneGetsTheSessionsCategories(t *testing.T) {
 	p := newIncidentsPane(PaneEnv{ID: "incidents", Renderer: lipgloss.NewRenderer(io.Discard), Palette: themes.NoColor(), Now: time.Now,
 		Parent: ctx, Session: Session{User: "alice", Role: "commander", Incidents: s, Categories: []string{"db-lock", "network"}}, Width: 120, Height: 40})
 	defer p.(interface{ Close() }).Close()
-	cmd := p.(pane.Pivoter).Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: incidentsui.PivotQuery(inc.ID)})
+	cmd := p.(pane.Pivoter).Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: incidentpane.PivotQuery(inc.ID)})
 	// The pane's own answers go back to it; the live feed's read, which
 	// blocks, is left behind.
 	panetest.Settle(p, cmd, 2*time.Second, func(msg tea.Msg) bool { _, ok := msg.(pane.Routed); return ok })

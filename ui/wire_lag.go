@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/reltui/reltui/config"
-	slolag "github.com/reltui/reltui/slo/lag"
+	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/kafka"
-	"github.com/reltui/reltui/ui/lag"
+	"github.com/reltui/reltui/ui/lagpane"
 )
 
 // newLagPane builds the Lag pane for one context: kafka_exporter's series
@@ -17,7 +17,7 @@ import (
 // It does no I/O: a Kafka client (its TLS files and secrets) is built by
 // the pane's first fetch, in a Cmd, and its errors show on the pane.
 func newLagPane(env PaneEnv) Pane {
-	cfg := lag.Config{Basics: env.Basics(), Palette: env.Palette}
+	cfg := lagpane.Config{Basics: env.Basics(), Palette: env.Palette}
 	var closeKafka func()
 	if c := env.Ctx.Config; c != nil {
 		cfg.Window = c.Lag.WindowOr()
@@ -25,7 +25,7 @@ func newLagPane(env PaneEnv) Pane {
 		switch c.LagSource() {
 		case "prometheus":
 			if env.Ctx.Prom != nil {
-				cfg.Source = slolag.PromSource{Querier: env.Ctx.Prom, Queries: cfg.Queries}
+				cfg.Source = lag.PromSource{Querier: env.Ctx.Prom, Queries: cfg.Queries}
 				cfg.SourceName = "prometheus"
 			}
 		case "kafka":
@@ -36,7 +36,7 @@ func newLagPane(env PaneEnv) Pane {
 			cfg.Source, cfg.SourceName, closeKafka = src, "kafka", src.Close
 		}
 	}
-	m := lag.New(cfg)
+	m := lagpane.New(cfg)
 	m.SetSize(env.Width, env.Height)
 	if closeKafka != nil {
 		m.OnClose(closeKafka)
@@ -55,13 +55,13 @@ type lazyKafka struct {
 	env config.Env
 
 	mu     sync.Mutex
-	src    *slolag.KafkaSource
+	src    *lag.KafkaSource
 	client *kafka.Client
 	closed bool
 }
 
-// Partitions implements lag.Source.
-func (k *lazyKafka) Partitions(ctx context.Context, group string, from, now time.Time) ([]slolag.Partition, []string, error) {
+// Partitions implements lagpane.Source.
+func (k *lazyKafka) Partitions(ctx context.Context, group string, from, now time.Time) ([]lag.Partition, []string, error) {
 	src, err := k.source()
 	if err != nil {
 		return nil, nil, err
@@ -71,7 +71,7 @@ func (k *lazyKafka) Partitions(ctx context.Context, group string, from, now time
 
 // source returns the built source, building it (outside the lock, so a
 // Close from Update never waits on file reads) when there is none.
-func (k *lazyKafka) source() (*slolag.KafkaSource, error) {
+func (k *lazyKafka) source() (*lag.KafkaSource, error) {
 	k.mu.Lock()
 	src, closed := k.src, k.closed
 	k.mu.Unlock()
@@ -98,7 +98,7 @@ func (k *lazyKafka) source() (*slolag.KafkaSource, error) {
 		}
 		return k.src, nil
 	}
-	k.src, k.client = &slolag.KafkaSource{Reader: cl}, cl
+	k.src, k.client = &lag.KafkaSource{Reader: cl}, cl
 	return k.src, nil
 }
 

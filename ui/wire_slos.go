@@ -2,14 +2,14 @@ package ui
 
 import (
 	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/ui/slos"
+	"github.com/reltui/reltui/ui/slopane"
 )
 
 // newSLOsPane builds the SLOs pane for one context: its slos: and
 // slo_files:, plus the Sloth and Pyrra SLOs found in its Prometheus's
 // rules, judged against that Prometheus.
 func newSLOsPane(env PaneEnv) Pane {
-	cfg := slos.Config{
+	cfg := slopane.Config{
 		Basics:  env.Basics(),
 		Palette: env.Palette, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs, SpecErr: env.Ctx.SLOErr,
 	}
@@ -31,7 +31,7 @@ func newSLOsPane(env PaneEnv) Pane {
 			}
 		}
 	}
-	m := slos.New(cfg)
+	m := slopane.New(cfg)
 	m.SetSize(env.Width, env.Height)
 	return adapt(m)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/headless"
-	incidentsui "github.com/reltui/reltui/ui/incidents"
+	"github.com/reltui/reltui/ui/incidentpane"
 	"github.com/reltui/reltui/ui/request"
 )
 
@@ -28,7 +28,7 @@ func incidentChanges(ctx context.Context, g *globals, inc incidents.Incident, no
 	if err != nil || c == nil || len(c.Changes) == 0 {
 		return nil, "", false
 	}
-	from, to, ok := incidentsui.ChangeWindow(inc, now)
+	from, to, ok := incidentpane.ChangeWindow(inc, now)
 	if !ok {
 		return nil, "the incident has no start, so it has no window to list changes in", true
 	}
