@@ -4,7 +4,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/reltui/reltui/incidents"
+	"github.com/reltui/reltui/ui/alerts"
+	"github.com/reltui/reltui/ui/incidentpane"
+	"github.com/reltui/reltui/ui/lagpane"
+	"github.com/reltui/reltui/ui/metrics"
 	"github.com/reltui/reltui/ui/pane"
+	"github.com/reltui/reltui/ui/request"
+	"github.com/reltui/reltui/ui/slopane"
+	"github.com/reltui/reltui/ui/traces"
 )
 
 // ContextSources is one context's clients and settings (pane.Sources).
@@ -30,17 +37,24 @@ const (
 	targetAlerts             = pane.TargetAlerts
 )
 
-// paneSpecs are the panes after Logs, which buildPanes puts first.
+// paneSpecs are the panes after Logs, which buildPanes puts first. Each
+// pane package builds itself from the env; wiring a new pane is one line
+// here.
 func paneSpecs() []paneSpec {
 	return []paneSpec{
-		{pane.TargetMetrics, newMetricsPane},
-		{pane.TargetTraces, newTracesPane},
-		{pane.TargetRequest, newRequestPane},
-		{targetSLOs, newSLOsPane},
-		{targetLag, newLagPane},
-		{targetAlerts, newAlertsPane},
-		{pane.TargetIncidents, newIncidentsPane},
+		{pane.TargetMetrics, built(metrics.Build)},
+		{pane.TargetTraces, built(traces.Build)},
+		{pane.TargetRequest, built(request.Build)},
+		{targetSLOs, built(slopane.Build)},
+		{targetLag, built(lagpane.Build)},
+		{targetAlerts, built(alerts.Build)},
+		{pane.TargetIncidents, built(incidentpane.Build)},
 	}
+}
+
+// built turns a pane package's Build into a spec's constructor.
+func built[M model[M]](build func(pane.Env) M) func(PaneEnv) Pane {
+	return func(env PaneEnv) Pane { return adapt(build(env)) }
 }
 
 // model is what a pane package's concrete model provides; Update returns

@@ -5,7 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/reltui/reltui/correlate"
+	"github.com/reltui/reltui/ui/logs"
 	"github.com/reltui/reltui/ui/pane"
 )
 
@@ -53,7 +53,7 @@ func (m *Model) buildPanes(carry map[pane.Target]kept) {
 		paneClose(p)
 	}
 	m.panes, m.ids, m.targets = nil, nil, nil
-	for _, s := range append([]paneSpec{{pane.TargetLogs, m.newLogsPane}}, paneSpecs()...) {
+	for _, s := range append([]paneSpec{{pane.TargetLogs, m.logsSpec}}, paneSpecs()...) {
 		env := m.paneEnv(s.target)
 		p := s.build(env)
 		if k, ok := paneAs[keeper](p); ok {
@@ -163,19 +163,6 @@ func (m *Model) deliverPin(msg pane.PinMsg) tea.Cmd {
 	return m.updatePane(i, msg)
 }
 
-// extractorFor builds the context's ID rules; a rule the config check
-// would already have refused falls back to the defaults.
-func extractorFor(cs ContextSources) *correlate.Extractor {
-	if cs.Config == nil || cs.Config.Correlate == nil || len(cs.Config.Correlate.Rules) == 0 {
-		return correlate.DefaultExtractor()
-	}
-	specs := make([]correlate.RuleSpec, len(cs.Config.Correlate.Rules))
-	for i, r := range cs.Config.Correlate.Rules {
-		specs[i] = correlate.RuleSpec{ID: r.ID, From: r.From, Key: r.Key, Regex: r.Regex}
-	}
-	x, err := correlate.NewExtractor(specs)
-	if err != nil {
-		return correlate.DefaultExtractor()
-	}
-	return x
-}
+// logsSpec builds the Logs pane over the session's log source (see
+// logs.Build).
+func (m *Model) logsSpec(env PaneEnv) Pane { return adapt(logs.Build(env, m.deps.Logs)) }

@@ -9,7 +9,6 @@ import (
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/headless"
 	"github.com/reltui/reltui/ui/incidentpane"
-	"github.com/reltui/reltui/ui/request"
 )
 
 // changesTimeout bounds reading an incident's changes; a slow change
@@ -39,7 +38,7 @@ func incidentChanges(ctx context.Context, g *globals, inc incidents.Incident, no
 	defer bs.Close()
 	ctx, cancel := context.WithTimeout(ctx, changesTimeout)
 	defer cancel()
-	cs, err := ui.ChangeLister(request.ChangeFeeds(c, bs.prom, bs.logs)).Changes(ctx, from, to, inc.Services)
+	cs, err := incidentpane.FeedLister(ui.ContextSources{Config: c, Prom: bs.prom, Logs: bs.logSource()}.ChangeFeeds()).Changes(ctx, from, to, inc.Services)
 	if err != nil {
 		errText = sanitize.Line(err.Error())
 	}

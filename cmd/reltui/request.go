@@ -11,7 +11,6 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/headless"
-	"github.com/reltui/reltui/ui/request"
 )
 
 func newRequestCmd(g *globals) *cobra.Command {
@@ -44,12 +43,10 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 			}
 			has := func(bs *backends) bool { return bs.logs != nil || bs.jaeger != nil }
 			return withBackends(g, "log backend (loki or victorialogs) or jaeger", has, func(ctx context.Context, bs *backends) error {
-				rc, err := request.ResolverConfig(bs.cfg.Correlate, bs.logs, bs.jaeger)
+				cs := ui.ContextSources{Config: bs.cfg, Logs: bs.logSource(), Prom: bs.prom, Jaeger: bs.jaeger}
+				rc, err := cs.Resolver()
 				if err != nil {
 					return &exitError{code: 1, msg: err.Error()}
-				}
-				if f := request.ChangeFeeds(bs.cfg, bs.prom, bs.logs); !f.Empty() {
-					rc.Changes = f
 				}
 				v, err := correlate.NewResolver(rc).Resolve(ctx, args[0], correlate.Window{From: from, To: to})
 				if err != nil {
@@ -59,7 +56,7 @@ Exit status: 0 found, 1 not found or failed, 2 bad usage.`,
 				if bs.logs != nil {
 					dialect = bs.logs.Dialect()
 				}
-				l, _ := request.Link(ui.LinkTargets(bs.cfg, bs.logName), dialect, v)
+				l, _ := v.Link(cs.LinkTargets(), dialect)
 				return reportRequest(g, out, v, l.URL)
 			})
 		},

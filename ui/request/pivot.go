@@ -79,19 +79,8 @@ func (m *Model) serviceLogs(g int) tea.Cmd {
 
 // labelFor is the stream label a service's lines came under in this view,
 // or "service".
-func (m *Model) labelFor(svc string) string { return labelIn(m.view, svc) }
+func (m *Model) labelFor(svc string) string { return m.view.ServiceLabel(svc) }
 
-// labelIn is the stream label svc's lines came under in v, or "service".
-func labelIn(v *correlate.View, svc string) string {
-	for i := range v.Logs {
-		if l := &v.Logs[i]; l.Service == svc {
-			if _, label := correlate.ServiceOf(l.Labels); label != "" {
-				return label
-			}
-		}
-	}
-	return "service"
-}
 
 // logQuery is the log backend's query for a service's lines that mention
 // id (all its lines when id is empty), for evidence.

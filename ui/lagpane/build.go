@@ -1,4 +1,4 @@
-package ui
+package lagpane
 
 import (
 	"context"
@@ -8,16 +8,16 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/kafka"
-	"github.com/reltui/reltui/ui/lagpane"
+	"github.com/reltui/reltui/ui/pane"
 )
 
-// newLagPane builds the Lag pane for one context: kafka_exporter's series
-// from its Prometheus (queries overridable under lag:), or the brokers
-// under kafka: directly when lag.source says so or there is no Prometheus.
-// It does no I/O: a Kafka client (its TLS files and secrets) is built by
-// the pane's first fetch, in a Cmd, and its errors show on the pane.
-func newLagPane(env PaneEnv) Pane {
-	cfg := lagpane.Config{Basics: env.Basics(), Palette: env.Palette}
+// Build builds the Lag pane for one context: kafka_exporter's series from
+// its Prometheus (queries overridable under lag:), or the brokers under
+// kafka: directly when lag.source says so or there is no Prometheus. It
+// does no I/O: a Kafka client (its TLS files and secrets) is built by the
+// pane's first fetch, in a Cmd, and its errors show on the pane.
+func Build(env pane.Env) *Model {
+	cfg := Config{Basics: env.Basics(), Palette: env.Palette}
 	var closeKafka func()
 	if c := env.Ctx.Config; c != nil {
 		cfg.Window = c.Lag.WindowOr()
@@ -36,14 +36,13 @@ func newLagPane(env PaneEnv) Pane {
 			cfg.Source, cfg.SourceName, closeKafka = src, "kafka", src.Close
 		}
 	}
-	m := lagpane.New(cfg)
+	m := New(cfg)
 	m.SetSize(env.Width, env.Height)
 	if closeKafka != nil {
 		m.OnClose(closeKafka)
 	}
-	return adapt(m)
+	return m
 }
-
 // lazyKafka is the Lag pane's Kafka source, built on first use. Building
 // reads the CA, certificate and key files and resolves the SASL secret,
 // so it must not happen in Update: Partitions runs in the pane's Cmd. A
@@ -60,7 +59,7 @@ type lazyKafka struct {
 	closed bool
 }
 
-// Partitions implements lagpane.Source.
+// Partitions implements Source.
 func (k *lazyKafka) Partitions(ctx context.Context, group string, from, now time.Time) ([]lag.Partition, []string, error) {
 	src, err := k.source()
 	if err != nil {

@@ -1,17 +1,18 @@
-package ui
+package slopane
 
 import (
 	"github.com/reltui/reltui/slo"
-	"github.com/reltui/reltui/ui/slopane"
+	"github.com/reltui/reltui/ui/pane"
 )
 
-// newSLOsPane builds the SLOs pane for one context: its slos: and
-// slo_files:, plus the Sloth and Pyrra SLOs found in its Prometheus's
-// rules, judged against that Prometheus.
-func newSLOsPane(env PaneEnv) Pane {
-	cfg := slopane.Config{
-		Basics:  env.Basics(),
-		Palette: env.Palette, To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs, SpecErr: env.Ctx.SLOErr,
+// Build builds the SLOs pane for one context: its slos: and slo_files:,
+// plus the Sloth and Pyrra SLOs found in its Prometheus's rules, judged
+// against that Prometheus.
+func Build(env pane.Env) *Model {
+	cfg := Config{
+		Basics: env.Basics(), Palette: env.Palette,
+		To: env.To, Live: env.Live, SLOs: env.Ctx.SLOs,
+		SpecErr: env.Ctx.SLOErr,
 	}
 	if env.Session.Incidents != nil {
 		cfg.Incidents = env.Session.Incidents
@@ -31,7 +32,7 @@ func newSLOsPane(env PaneEnv) Pane {
 			}
 		}
 	}
-	m := slopane.New(cfg)
+	m := New(cfg)
 	m.SetSize(env.Width, env.Height)
-	return adapt(m)
+	return m
 }

@@ -1,26 +1,25 @@
-package ui
+package alerts
 
 import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/alertnoise"
 	"github.com/reltui/reltui/incidents/alertstart"
 	"github.com/reltui/reltui/incidents/runbook"
-	"github.com/reltui/reltui/ui/alerts"
 	"github.com/reltui/reltui/ui/pane"
 )
 
-// newAlertsPane builds the Alerts pane on the context's Prometheus and
+// Build builds the Alerts pane on the context's Prometheus and
 // Alertmanager, declaring into the session's incident store, with the
 // context's runbooks: settings.
-func newAlertsPane(env PaneEnv) Pane {
-	var srcs []alerts.Source
+func Build(env pane.Env) *Model {
+	var srcs []Source
 	if c := env.Ctx.Prom; c != nil {
-		srcs = append(srcs, alerts.PromSource(c))
+		srcs = append(srcs, PromSource(c))
 	}
 	if c := env.Ctx.Alertmanager; c != nil {
-		srcs = append(srcs, alerts.AlertmanagerSource(c))
+		srcs = append(srcs, AlertmanagerSource(c))
 	}
-	var noise alerts.NoiseSource
+	var noise NoiseSource
 	var q alertstart.Querier
 	if c := env.Ctx.Prom; c != nil {
 		q = c
@@ -28,7 +27,7 @@ func newAlertsPane(env PaneEnv) Pane {
 		if s := env.Session.Incidents; s != nil {
 			incs = s
 		}
-		noise = alerts.NewNoiseSource(c, incs)
+		noise = NewNoiseSource(c, incs)
 	}
 	var graf incidents.Grafana
 	var rb runbook.Options
@@ -38,8 +37,8 @@ func newAlertsPane(env PaneEnv) Pane {
 		}
 		rb = cfg.RunbookOptions(env.Ctx.ConfigFile)
 	}
-	m := alerts.New(alerts.Config{
-		Basics:   pane.Basics{ID: env.ID, Renderer: env.Renderer, Now: env.Now, Parent: env.Parent},
+	m := New(Config{
+		Basics:   env.Basics(),
 		Sources:  srcs,
 		Store:    env.Session.Incidents,
 		Author:   env.Session.User,
@@ -51,5 +50,5 @@ func newAlertsPane(env PaneEnv) Pane {
 		Prom:     q,
 	})
 	m.SetSize(env.Width, env.Height)
-	return adapt(m)
+	return m
 }

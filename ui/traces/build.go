@@ -1,11 +1,11 @@
-package ui
+package traces
 
-import "github.com/reltui/reltui/ui/traces"
+import "github.com/reltui/reltui/ui/pane"
 
-// newTracesPane builds the Traces pane for one context from its Jaeger
-// client. Without a Jaeger the pane says how to configure one.
-func newTracesPane(env PaneEnv) Pane {
-	cfg := traces.Config{Basics: env.Basics(), Palette: env.Palette, Links: linkTargets(env.Ctx)}
+// Build builds the Traces pane for one context from its Jaeger client.
+// Without a Jaeger the pane says how to configure one.
+func Build(env pane.Env) *Model {
+	cfg := Config{Basics: env.Basics(), Palette: env.Palette, Links: env.Ctx.LinkTargets()}
 	if env.Ctx.Jaeger != nil {
 		// Only a non-nil client: a nil *jaeger.Client in the interface
 		// would look configured.
@@ -19,8 +19,8 @@ func newTracesPane(env PaneEnv) Pane {
 			cfg.Pad = c.Correlate.Pad.Std()
 		}
 	}
-	m := traces.New(cfg)
+	m := New(cfg)
 	m.SetRange(env.From, env.To, env.Live)
 	m.SetSize(env.Width, env.Height)
-	return adapt(m)
+	return m
 }

@@ -1,4 +1,4 @@
-package ui
+package incidentpane
 
 import (
 	"context"
@@ -14,14 +14,13 @@ import (
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/sqlite"
 	"github.com/reltui/reltui/themes"
-	"github.com/reltui/reltui/ui/incidentpane"
 	"github.com/reltui/reltui/ui/pane"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
-// TestIncidentsPaneGetsTheSessionsCategories: the categories the config
+// TestBuildGivesTheSessionsCategories: the categories the config
 // allows reach the Incidents pane's root-cause form through the session.
-func TestIncidentsPaneGetsTheSessionsCategories(t *testing.T) {
+func TestBuildGivesTheSessionsCategories(t *testing.T) {
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "i.db"), sqlite.Options{})
 	if err != nil {
@@ -32,10 +31,10 @@ func TestIncidentsPaneGetsTheSessionsCategories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newIncidentsPane(PaneEnv{ID: "incidents", Renderer: lipgloss.NewRenderer(io.Discard), Palette: themes.NoColor(), Now: time.Now,
-		Parent: ctx, Session: Session{User: "alice", Role: "commander", Incidents: s, Categories: []string{"db-lock", "network"}}, Width: 120, Height: 40})
-	defer p.(interface{ Close() }).Close()
-	cmd := p.(pane.Pivoter).Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: incidentpane.PivotQuery(inc.ID)})
+	p := Build(pane.Env{ID: "incidents", Renderer: lipgloss.NewRenderer(io.Discard), Palette: themes.NoColor(), Now: time.Now,
+		Parent: ctx, Session: pane.Session{User: "alice", Role: "commander", Incidents: s, Categories: []string{"db-lock", "network"}}, Width: 120, Height: 40})
+	defer p.Close()
+	cmd := p.Pivot(pane.PivotMsg{Target: pane.TargetIncidents, Query: PivotQuery(inc.ID)})
 	// The pane's own answers go back to it; the live feed's read, which
 	// blocks, is left behind.
 	panetest.Settle(p, cmd, 2*time.Second, func(msg tea.Msg) bool { _, ok := msg.(pane.Routed); return ok })
