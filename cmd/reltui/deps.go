@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/reltui/reltui/ui/slopane"
+	"github.com/reltui/reltui/slo"
 )
 
 // deps are what the commands that tests drive without a stack reach the
@@ -17,7 +17,7 @@ type deps struct {
 	slos func(g *globals) (sloSetup, error)
 	// sloIncidents is the store `reltui slo` reads planned work from
 	// (see configuredIncidents); nil when none is configured.
-	sloIncidents func(ctx context.Context, g *globals) (slopane.IncidentLister, func(), error)
+	sloIncidents func(ctx context.Context, g *globals) (slo.PlannedWorkLister, func(), error)
 	// lagSource opens where lag comes from (see lagSourceFor).
 	lagSource lagOpener
 }

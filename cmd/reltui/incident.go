@@ -20,7 +20,6 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/timespec"
 	"github.com/reltui/reltui/ui/headless"
-	"github.com/reltui/reltui/ui/incidentpane"
 )
 
 // storeTimeout bounds one command's store work; a locked SQLite file or an
@@ -396,7 +395,7 @@ func newIncidentShowCmd(g *globals) *cobra.Command {
 				if out.Changes == nil {
 					out.Changes = []headless.ShowChange{}
 				}
-				if from, to, ok := incidentpane.ChangeWindow(inc, now); ok {
+				if from, to, ok := incidents.ChangeWindow(inc, now); ok {
 					out.WindowFrom, out.WindowTo = from, to
 				}
 				return out, nil

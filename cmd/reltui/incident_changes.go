@@ -27,7 +27,7 @@ func incidentChanges(ctx context.Context, g *globals, inc incidents.Incident, no
 	if err != nil || c == nil || len(c.Changes) == 0 {
 		return nil, "", false
 	}
-	from, to, ok := incidentpane.ChangeWindow(inc, now)
+	from, to, ok := incidents.ChangeWindow(inc, now)
 	if !ok {
 		return nil, "the incident has no start, so it has no window to list changes in", true
 	}

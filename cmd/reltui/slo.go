@@ -11,12 +11,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reltui/reltui/config"
+	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/storeopen"
 	"github.com/reltui/reltui/slo"
 	"github.com/reltui/reltui/slo/lag"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/headless"
-	"github.com/reltui/reltui/ui/slopane"
 )
 
 // promQuerier is the part of prom.Client the slo and lag commands use
@@ -63,7 +63,7 @@ func configuredSLOs(g *globals) (sloSetup, error) {
 // and maintenance from: only a store the config names (incidents:), so
 // that asking about SLOs never creates the default SQLite file
 // (deps.sloIncidents).
-func configuredIncidents(ctx context.Context, g *globals) (slopane.IncidentLister, func(), error) {
+func configuredIncidents(ctx context.Context, g *globals) (slo.PlannedWorkLister, func(), error) {
 	f, err := incidentConfig(g)
 	if err != nil {
 		return nil, func() {}, err
@@ -72,7 +72,7 @@ func configuredIncidents(ctx context.Context, g *globals) (slopane.IncidentListe
 	if s, err = storeOpened(g, s, warnings, err); err != nil || s == nil {
 		return nil, func() {}, err
 	}
-	return s, func() { s.Close() }, nil
+	return incidents.PlannedWorkOf(s), func() { s.Close() }, nil
 }
 
 // readSpecFile reads one SLO spec of any format (slo.ReadSpec detects it).
@@ -157,7 +157,7 @@ func newSLOCmd(g *globals, d deps) *cobra.Command {
 			if l, closeInc, err := d.sloIncidents(ctx, g); err != nil {
 				printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
 			} else if l != nil {
-				ex, err := slopane.ReadPlannedWork(ctx, l, now)
+				ex, err := slo.ReadPlannedWork(ctx, l, now)
 				closeInc()
 				if err != nil {
 					printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})

@@ -20,7 +20,6 @@ import (
 	"github.com/reltui/reltui/slo/slotest"
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/prom"
-	"github.com/reltui/reltui/ui/slopane"
 )
 
 // fakeProm answers instant queries with a function of the expression and
@@ -57,7 +56,7 @@ func fakeDeps(f promQuerier) deps {
 	d := deps{
 		prom:         func(*globals) (promQuerier, func(), error) { return f, func() {}, nil },
 		slos:         func(*globals) (sloSetup, error) { return sloSetup{slos: cliSLOs()}, nil },
-		sloIncidents: func(context.Context, *globals) (slopane.IncidentLister, func(), error) { return nil, func() {}, nil },
+		sloIncidents: func(context.Context, *globals) (slo.PlannedWorkLister, func(), error) { return nil, func() {}, nil },
 	}
 	d.lagSource = func(*globals, string) (lagSource, error) {
 		return lagSource{lag.PromSource{Querier: f, Queries: lag.DefaultQueries()}, "prometheus", func() {}}, nil
@@ -376,9 +375,9 @@ func (f fakeStore) List(context.Context, incidents.Filter) ([]incidents.Incident
 func TestSLOLeavesOutMaintenanceFromTheIncidentStore(t *testing.T) {
 	d := fakeDeps(ratioFake(0.0005, 1e6))
 	now := time.Now()
-	d.sloIncidents = func(context.Context, *globals) (slopane.IncidentLister, func(), error) {
-		return fakeStore{{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"checkout"},
-			Milestones: incidents.Milestones{Started: now.Add(-3 * time.Hour), Resolved: now.Add(-2 * time.Hour)}}}, func() {}, nil
+	d.sloIncidents = func(context.Context, *globals) (slo.PlannedWorkLister, func(), error) {
+		return incidents.PlannedWorkOf(fakeStore{{Title: "db failover", Kind: incidents.KindMaintenance, Services: []string{"checkout"},
+			Milestones: incidents.Milestones{Started: now.Add(-3 * time.Hour), Resolved: now.Add(-2 * time.Hour)}}}), func() {}, nil
 	}
 	code, out, errs := runSLOCLI(d, "slo", "-o", "json")
 	if code != 0 {

@@ -13,15 +13,11 @@ import (
 )
 
 // What changed around an incident: when an incident is opened, the
-// deploys and config changes to its services from an hour before it
-// started until it was resolved (or now) are read in a Cmd and drawn in
+// deploys and config changes to its services over its window
+// (incidents.ChangeWindow) are read in a Cmd and drawn in
 // its timeline, each before the first event recorded after it, marked ⚑
 // so they do not read as events. A source that fails is said in one line
 // under the timeline's rule; the changes the others found still show.
-
-// ChangeLead is how long before an incident's start its change window
-// begins: the deploy that caused it usually came shortly before.
-const ChangeLead = time.Hour
 
 // Change is one deploy or config change, as the pane lists it.
 type Change struct {
@@ -43,22 +39,6 @@ type ChangeLister interface {
 	Changes(ctx context.Context, from, to time.Time, services []string) ([]Change, error)
 }
 
-// ChangeWindow is the window an incident's changes are read over:
-// ChangeLead before it started until it was resolved, or until now. ok
-// is false for an incident with no start.
-func ChangeWindow(inc incidents.Incident, now time.Time) (from, to time.Time, ok bool) {
-	st := inc.Milestones.Started
-	if st.IsZero() {
-		return time.Time{}, time.Time{}, false
-	}
-	to = inc.Milestones.Resolved
-	if to.IsZero() || to.After(now) {
-		to = now
-	}
-	from = st.Add(-ChangeLead)
-	return from, to, from.Before(to)
-}
-
 // changesFor starts reading the open incident's changes; nil without a
 // lister or a window.
 func (m *Model) changesFor(inc incidents.Incident) tea.Cmd {
@@ -67,7 +47,7 @@ func (m *Model) changesFor(inc incidents.Incident) tea.Cmd {
 	if m.lister == nil {
 		return nil
 	}
-	from, to, ok := ChangeWindow(inc, m.now())
+	from, to, ok := incidents.ChangeWindow(inc, m.now())
 	if !ok {
 		return nil
 	}

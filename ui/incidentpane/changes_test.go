@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/ui/pane/panetest"
 )
 
@@ -170,22 +169,4 @@ func TestIncidentChangesStaleAnswerDropped(t *testing.T) {
 	if len(f.m.changes) != 0 {
 		t.Errorf("an answer for a closed incident was taken: %+v", f.m.changes)
 	}
-}
-
-func TestChangeWindow(t *testing.T) {
-	now := fixedNow
-	st := now.Add(-30 * time.Minute)
-	if _, _, ok := ChangeWindow(incidentWith(time.Time{}, time.Time{}), now); ok {
-		t.Error("an incident with no start has a window")
-	}
-	from, to, ok := ChangeWindow(incidentWith(st, now.Add(time.Hour)), now)
-	if !ok || !from.Equal(st.Add(-ChangeLead)) || !to.Equal(now) {
-		t.Errorf("a resolution in the future: %s – %s %v, want it cut at now", from, to, ok)
-	}
-}
-
-func incidentWith(started, resolved time.Time) incidents.Incident {
-	var inc incidents.Incident
-	inc.Milestones.Started, inc.Milestones.Resolved = started, resolved
-	return inc
 }

@@ -43,27 +43,6 @@ const (
 	HistoryStep = 3 * time.Minute
 )
 
-// IncidentLister lists incidents; incidents.Store satisfies it. Drills
-// and maintenance among them are left out of their services' SLO budgets.
-type IncidentLister interface {
-	List(ctx context.Context, f incidents.Filter) ([]incidents.Incident, error)
-}
-
-// ReadPlannedWork reads the drills and maintenance that may overlap an SLO
-// window ending at at, as exclusions for their services' SLOs.
-func ReadPlannedWork(ctx context.Context, l IncidentLister, at time.Time) ([]slo.Exclusion, error) {
-	incs, err := l.List(ctx, incidents.Filter{StartedFrom: at.Add(-slo.MaxWindow), StartedTo: at})
-	if err != nil {
-		return nil, err
-	}
-	ws := make([]slo.PlannedWork, 0, len(incs))
-	for _, inc := range incs {
-		ws = append(ws, slo.PlannedWork{Kind: string(inc.Kind), Title: inc.Title, Services: inc.Services,
-			From: inc.Milestones.Started, To: inc.Milestones.Resolved})
-	}
-	return slo.FromPlannedWork(ws, at), nil
-}
-
 // fetchReq is what one refresh needs, captured by value.
 type fetchReq struct {
 	src        Source
@@ -72,7 +51,7 @@ type fetchReq struct {
 	configured []slo.SLO
 	exclusions []slo.Exclusion
 	searched   slo.Searched
-	incidents  IncidentLister
+	incidents  incidents.Lister
 }
 
 // fetch finds the SLOs (the configured ones plus, with rules, those
@@ -84,7 +63,7 @@ func fetch(r fetchReq) func(ctx context.Context) (answer, error) {
 	return func(ctx context.Context) (answer, error) {
 		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
 		if r.incidents != nil {
-			ex, err := ReadPlannedWork(ctx, r.incidents, r.at)
+			ex, err := slo.ReadPlannedWork(ctx, incidents.PlannedWorkOf(r.incidents), r.at)
 			if err != nil {
 				searched.Notes = append(searched.Notes, "drills and maintenance could not be read from the incident store: "+err.Error())
 			}

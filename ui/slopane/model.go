@@ -50,7 +50,7 @@ type Config struct {
 	Searched slo.Searched
 	// Incidents, when set, is read on every refresh for drills and
 	// maintenance, which are left out of their services' SLO budgets.
-	Incidents IncidentLister
+	Incidents incidents.Lister
 	// SpecErr is why the context's SLO specs could not be read; the pane
 	// shows it instead of pretending there are none.
 	SpecErr error
@@ -90,7 +90,7 @@ type Model struct {
 	exclusions []slo.Exclusion
 	searched   slo.Searched
 	searchDone bool
-	incidents  IncidentLister
+	incidents  incidents.Lister
 
 	width, height int
 	items         []item
