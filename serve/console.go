@@ -45,14 +45,15 @@ func consoleDeps(base ui.Deps, store incidents.Store, s *Session) ui.Deps {
 // colour gets no colour, RELTUI_THEME (if the client sends it) names a
 // theme, otherwise dark or light follows the terminal's background.
 func SessionPalette(s *Session) themes.Palette {
-	if s.Getenv("NO_COLOR") != "" || s.Renderer == nil || s.Renderer.ColorProfile() == termenv.Ascii {
-		return themes.NoColor()
-	}
-	if name := s.Getenv("RELTUI_THEME"); name != "" {
-		if p, err := themes.ByName(name); err == nil {
+	name := s.Getenv("RELTUI_THEME")
+	noColor := s.Getenv("NO_COLOR") != ""
+	ascii := s.Renderer == nil || s.Renderer.ColorProfile() == termenv.Ascii
+	if name != "" || noColor || ascii {
+		if p, err := themes.ForTerminal(name, noColor, ascii); err == nil {
 			return p
 		}
 	}
+	// No theme named, or an unknown one: the terminal's background picks.
 	if !s.Renderer.HasDarkBackground() {
 		return themes.Light()
 	}

@@ -58,8 +58,8 @@ type diffRow struct {
 }
 
 // diff fetches the trace again (the tree keeps only what the waterfall
-// needs), searches the baseline candidates correlate.BaselineQueries
-// names, lets correlate.ChooseBaseline pick one and compares the two. Each
+// needs), lets correlate.FindBaseline search the baseline candidates
+// and pick one, and compares the two. Each
 // call gets its own timeout: a diff is up to nine calls, and one slow
 // slice should not starve the rest.
 func diff(src Source, traceID string, now time.Time, timeout time.Duration) func(context.Context) (*diffResult, error) {
@@ -79,34 +79,16 @@ func diff(src Source, traceID string, now time.Time, timeout time.Duration) func
 		if slow == nil || len(slow.Spans) == 0 {
 			return nil, fmt.Errorf("trace %s has no spans", traceID)
 		}
-		qs, err := correlate.BaselineQueries(*slow, now)
-		if err != nil {
-			return nil, err
-		}
-		var cands []sources.Trace
-		for _, q := range qs {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			var ts []sources.Trace
-			if err := call(func(ctx context.Context) (err error) {
+		search := func(ctx context.Context, q correlate.BaselineQuery) (ts []sources.Trace, err error) {
+			err = call(func(ctx context.Context) (err error) {
 				ts, err = src.FindTraces(ctx, jaeger.FindQuery{Service: q.Service, Operation: q.Operation, Start: q.From, End: q.To, Limit: q.Limit})
 				return err
-			}); err != nil {
-				return nil, fmt.Errorf("search baseline candidates: %w", err)
-			}
-			cands = append(cands, ts...)
+			})
+			return ts, err
 		}
-		b, err := correlate.ChooseBaseline(*slow, cands)
+		base, b, err := correlate.FindBaseline(ctx, *slow, now, search)
 		if err != nil {
 			return nil, err
-		}
-		var base *sources.Trace
-		for i := range cands {
-			if cands[i].TraceID == b.TraceID {
-				base = &cands[i]
-				break
-			}
 		}
 		if base == nil || len(base.Spans) == 0 {
 			// Search results may be trimmed; fetch the chosen one whole.
