@@ -42,7 +42,7 @@ func DefaultGlobalKeyMap() GlobalKeyMap {
 		Pin:      pane.Bind("p", "pin to incident"),
 		Back:     pane.Bind("esc", "back after a pivot", "esc", "backspace"),
 	}
-	for i := 1; i <= 8; i++ {
+	for i := 1; i <= 9; i++ {
 		k := string(rune('0' + i))
 		km.Pane = append(km.Pane, pane.Bind(k, "pane "+k))
 	}
