@@ -17,11 +17,6 @@ import (
 	"github.com/reltui/reltui/ui/headless"
 )
 
-// drillPoll is how often start asks the rules API about the expected
-// alert; well inside a typical 15s-1m evaluation interval, and the
-// firing time comes from the alert's activeAt, not from when it was seen.
-const drillPoll = 3 * time.Second
-
 func newDrillCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "drill",
@@ -91,11 +86,8 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 	}); err != nil {
 		return err
 	}
-	switch {
-	case inc.Kind != incidents.KindDrill:
-		return &exitError{code: 1, msg: fmt.Sprintf("%s is not a drill (kind %s)", incidents.Ref(id), inc.Kind)}
-	case !inc.Milestones.Detected.IsZero():
-		return &exitError{code: 1, msg: fmt.Sprintf("%s was already detected at %s", incidents.Ref(id), incidents.FormatTime(inc.Milestones.Detected))}
+	if err := drill.Resumable(inc); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
 	}
 	if scenario == "" {
 		scenario = drill.ScenarioOf(inc.Title)
@@ -111,7 +103,7 @@ func watchDrill(g *globals, o *incidentOpts, f string, id int64, scenario string
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	return awaitAlert(ctx, g, o, f, bs, sc, id, who, inc.Milestones.Started, timeout)
+	return awaitAlert(ctx, g, o, f, drillRunner(g, bs, who), sc, id, inc.Milestones.Started, timeout)
 }
 
 func newDrillStartCmd(g *globals) *cobra.Command {
@@ -154,34 +146,11 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	rules, err := bs.prom.Rules(ctx)
+	r := drillRunner(g, bs, who)
+	id, started, err := r.Start(ctx, sc, force)
 	if err != nil {
-		return &exitError{code: 1, msg: "read the alerting rules: " + err.Error()}
+		return drillFailed(err)
 	}
-	if _, _, st := drill.Find(rules, sc.Alert, time.Now()); !st.Found {
-		return &exitError{code: 1, msg: fmt.Sprintf("context %s's Prometheus has no alerting rule named %s", bs.name, sc.Alert)}
-	}
-	if n := drill.Active(rules, sc.Alert); n > 0 && !force {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s is already pending or firing (%d instance(s)): the drill could not tell its own alert apart; wait for it to clear or pass --force", sc.Alert, n)}
-	}
-
-	// started is the injection time, taken just before the call goes out.
-	started := time.Now()
-	inc, err := declareDrill(g, o, who, sc, started)
-	if err != nil {
-		return err
-	}
-	id := inc.ID
-	fmt.Fprintf(g.stderr, "reltui: drill %s declared as %s, injecting its fault\n", sanitize.Line(sc.Name), incidents.Ref(id))
-	said, injErr := drill.Inject(ctx, faultOf(sc), nil)
-	if injErr != nil {
-		_ = drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindNote, Text: "drill injection failed: " + injErr.Error()})
-		return &exitError{code: 1, msg: fmt.Sprintf("drill %s: %v (recorded on %s; resolve it with reltui incident resolve)", sc.Name, injErr, incidents.Ref(id))}
-	}
-	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindNote, Occurred: started, Text: "drill fault injected: " + said}); err != nil {
-		return err
-	}
-	fmt.Fprintf(g.stderr, "reltui: injected: %s\n", said)
 	if noWait {
 		fmt.Fprintf(g.stderr, "reltui: not waiting; reltui drill watch %s records the alert's firing\n", incidents.Ref(id))
 		return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
@@ -189,48 +158,44 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 			return err
 		}))
 	}
-
-	return awaitAlert(ctx, g, o, f, bs, sc, id, who, started, timeout)
+	return awaitAlert(ctx, g, o, f, r, sc, id, started, timeout)
 }
 
-// declareDrill opens the drill's record: started at the injection time,
-// detected left for the alert.
-func declareDrill(g *globals, o *incidentOpts, who string, sc config.Drill, started time.Time) (incidents.Incident, error) {
-	d := incidents.Declaration{
-		Key: o.idemKey(), Author: who, Title: drill.Title(sc.Name, sc.Description), Kind: incidents.KindDrill, Started: started, Undetected: true,
-		Services: sc.Services, Severity: incidents.Severity(sc.Severity),
+// drillRunner wires a drill run to the context's Prometheus and the
+// incident store, which is opened for each write (not held through the
+// wait); progress lines go to stderr.
+func drillRunner(g *globals, bs *backends, who string) drill.Runner {
+	return drill.Runner{
+		Rules: bs.prom, Record: storeRecorder{g}, Author: who, Context: bs.name, Grafana: grafanaOf(bs.cfg),
+		Key: (&incidentOpts{}).idemKey,
+		Say: func(line string) { fmt.Fprintf(g.stderr, "reltui: %s\n", line) },
 	}
-	var inc incidents.Incident
-	err := withStore(g, func(ctx context.Context, s incidents.Store) error {
-		var err error
-		if inc, err = s.Declare(ctx, d); err != nil {
-			return err
-		}
-		if rb := strings.TrimSpace(sc.Runbook); rb != "" {
-			_, err = s.Append(ctx, inc.ID, incidents.Write{Key: o.idemKey(), Author: who, Kind: incidents.KindNote,
-				Text: fmt.Sprintf("drill runbook: %s (expected alert %s)", rb, sc.Alert)})
-		}
-		return err
-	})
-	return inc, err
 }
 
-// drillWrite appends one event to the drill under a fresh key.
-func drillWrite(g *globals, id int64, w incidents.Write) error {
-	var o incidentOpts
-	w.Key = o.idemKey()
-	return withStore(g, func(ctx context.Context, s incidents.Store) error {
-		_, err := s.Append(ctx, id, w)
+// storeRecorder opens the configured store for each unit of a drill's
+// record (withStore).
+type storeRecorder struct{ g *globals }
+
+// Record runs fn with the store open.
+func (r storeRecorder) Record(_ context.Context, fn func(context.Context, drill.Store) error) error {
+	return withStore(r.g, func(ctx context.Context, s incidents.Store) error { return fn(ctx, s) })
+}
+
+// drillFailed is a run's error as the command's: exit 1 with its text.
+func drillFailed(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
 		return err
-	})
+	}
+	return &exitError{code: 1, msg: err.Error()}
 }
 
 // openScenario opens the context's backends (Prometheus is needed) and
 // finds its drill scenario name; the caller closes bs.
-func openScenario(g *globals, name string) (*backends, config.Drill, error) {
+func openScenario(g *globals, name string) (*backends, drill.Scenario, error) {
 	bs, err := openWith(g, "prometheus", func(bs *backends) bool { return bs.prom != nil })
 	if err != nil {
-		return nil, config.Drill{}, err
+		return nil, drill.Scenario{}, err
 	}
 	sc, ok := bs.cfg.Drill(name)
 	if !ok {
@@ -243,17 +208,19 @@ func openScenario(g *globals, name string) (*backends, config.Drill, error) {
 			have = "-"
 		}
 		bs.Close()
-		return nil, config.Drill{}, usage("context %s has no drill scenario %q (have: %s)", bs.name, name, have)
+		return nil, drill.Scenario{}, usage("context %s has no drill scenario %q (have: %s)", bs.name, name, have)
 	}
-	return bs, sc, nil
+	return bs, scenarioOf(sc), nil
 }
 
-func faultOf(sc config.Drill) drill.Fault {
+// scenarioOf is the configured scenario as a drill run needs it.
+func scenarioOf(sc config.Drill) drill.Scenario {
 	f := drill.Fault{Command: sc.Inject.Command, Timeout: sc.InjectTimeoutOr()}
 	if h := sc.Inject.HTTP; h != nil {
 		f.Method, f.URL, f.Body = h.MethodOr(), h.URL, h.Body
 	}
-	return f
+	return drill.Scenario{Name: sc.Name, Description: sc.Description, Alert: sc.Alert, Runbook: sc.Runbook,
+		Services: sc.Services, Severity: incidents.Severity(sc.Severity), Fault: f, Wait: sc.WaitOr()}
 }
 
 func grafanaOf(c *config.Context) incidents.Grafana {
@@ -263,46 +230,11 @@ func grafanaOf(c *config.Context) incidents.Grafana {
 	return incidents.Grafana{}
 }
 
-// awaitAlert waits for sc's alert to fire with an instance active since
-// started, then records detected (its firing time) and the alert as
-// evidence on drill id and prints the drill; without it, a note says
-// why and the command fails.
-func awaitAlert(ctx context.Context, g *globals, o *incidentOpts, f string, bs *backends, sc config.Drill, id int64, who string, started time.Time, timeout time.Duration) error {
-	if timeout <= 0 {
-		timeout = sc.WaitOr()
-	}
-	waitStart := time.Now()
-	last := time.Time{}
-	fired, werr := drill.Wait(ctx, bs.prom, sc.Alert, started, drillPoll, timeout, func(st drill.Status, err error) {
-		if time.Since(last) < 15*time.Second {
-			return
-		}
-		last = time.Now()
-		where := st.State
-		if err != nil {
-			where = "rules API: " + sanitize.Line(err.Error())
-		} else if !st.Since.IsZero() {
-			where += " since " + incidents.FormatTime(st.Since)
-		}
-		fmt.Fprintf(g.stderr, "reltui: waiting for %s: %s (%s of %s)\n", sc.Alert, where, time.Since(waitStart).Round(time.Second), timeout)
-	})
-	if werr != nil {
-		text := fmt.Sprintf("drill: %s; the drill stays undetected", werr)
-		if !errors.Is(werr, drill.ErrNotDetected) {
-			text = fmt.Sprintf("drill: stopped waiting for %s (%v); detected is not recorded", sc.Alert, werr)
-		}
-		_ = drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindNote, Text: text})
-		return &exitError{code: 1, msg: fmt.Sprintf("%s (%s)", text, incidents.Ref(id))}
-	}
-	at := incidents.Normalize(fired.At())
-	why := fmt.Sprintf("the expected alert %s fired (active %s, rule for %s, evaluated every %s)", sc.Alert, incidents.FormatTime(fired.Alert.ActiveAt), fired.For, fired.Interval)
-	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindMilestone, Milestone: incidents.Detected, At: at, Text: why}); err != nil {
-		return err
-	}
-	fired.Alert.Source = "prometheus"
-	ev := incidents.FromAlertLinked(fired.Alert, time.Now(), grafanaOf(bs.cfg)).Evidence[0]
-	if err := drillWrite(g, id, incidents.Write{Author: who, Kind: incidents.KindEvidence, Evidence: &ev, Text: "the drill's expected alert"}); err != nil {
-		return err
+// awaitAlert waits for sc's alert on drill id (see drill.Runner.Await)
+// and prints the drill; without it, the command fails.
+func awaitAlert(ctx context.Context, g *globals, o *incidentOpts, f string, r drill.Runner, sc drill.Scenario, id int64, started time.Time, timeout time.Duration) error {
+	if err := r.Await(ctx, sc, id, started, timeout); err != nil {
+		return drillFailed(err)
 	}
 	return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
 		_, err := fmt.Fprintf(w, "drill %s (%s): started %s, detected %s by %s: time to detect %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID),

@@ -1,8 +1,10 @@
 // Package drill runs game days: it injects a scenario's fault (a command
 // or an HTTP call) and watches the team's real alerting for the alert the
 // scenario expects, whose firing time is the drill's detected milestone.
-// It writes nothing itself: the caller records the drill in the incident
-// store, so the drill is measured by the same MTTx as any incident.
+// A Runner declares the drill, injects, waits and records what happened
+// through a Recorder the caller passes (the incident store, opened as the
+// caller likes), so the drill is measured by the same MTTx as any
+// incident; it reads no configuration (the caller converts its scenario).
 package drill
 
 import (
