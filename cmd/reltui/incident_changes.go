@@ -4,11 +4,11 @@ import (
 	"context"
 	"time"
 
+	"github.com/reltui/reltui/correlate/changes"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui"
 	"github.com/reltui/reltui/ui/headless"
-	"github.com/reltui/reltui/ui/incidentpane"
 )
 
 // changesTimeout bounds reading an incident's changes; a slow change
@@ -38,12 +38,12 @@ func incidentChanges(ctx context.Context, g *globals, inc incidents.Incident, no
 	defer bs.Close()
 	ctx, cancel := context.WithTimeout(ctx, changesTimeout)
 	defer cancel()
-	cs, err := incidentpane.FeedLister(ui.ContextSources{Config: c, Prom: bs.prom, Logs: bs.logSource()}.ChangeFeeds()).Changes(ctx, from, to, inc.Services)
+	evs, err := changes.InWindow(ctx, ui.ContextSources{Config: c, Prom: bs.prom, Logs: bs.logSource()}.ChangeFeeds(), from, to, inc.Services)
 	if err != nil {
 		errText = sanitize.Line(err.Error())
 	}
-	for _, c := range cs {
-		out = append(out, headless.ShowChange{T: c.T, Service: sanitize.Line(c.Service), Kind: sanitize.Line(c.Kind), What: sanitize.Line(c.What), Text: sanitize.Line(c.Text)})
+	for _, e := range evs {
+		out = append(out, headless.ShowChange{T: e.T, Service: sanitize.Line(e.Service), Kind: sanitize.Line(e.Kind), What: sanitize.Line(e.What), Text: sanitize.Line(e.String())})
 	}
 	return out, errText, true
 }
