@@ -75,6 +75,25 @@ func configuredIncidents(ctx context.Context, g *globals) (slo.PlannedWorkLister
 	return incidents.PlannedWorkOf(s), func() { s.Close() }, nil
 }
 
+// plannedWork opens the configured incident store (open is
+// deps.sloIncidents) only when slo.MeasureAll asks for its planned work,
+// after the probe and the discovery, and closes it after that one read;
+// no store configured is no planned work.
+type plannedWork struct {
+	g    *globals
+	open func(context.Context, *globals) (slo.PlannedWorkLister, func(), error)
+}
+
+// PlannedWork implements slo.PlannedWorkLister.
+func (w plannedWork) PlannedWork(ctx context.Context, from, to time.Time) ([]slo.PlannedWork, error) {
+	l, closeFn, err := w.open(ctx, w.g)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	defer closeFn()
+	return l.PlannedWork(ctx, from, to)
+}
+
 // readSpecFile reads one SLO spec of any format (slo.ReadSpec detects it).
 func readSpecFile(path string) ([]slo.SLO, error) {
 	data, err := os.ReadFile(path)
@@ -144,51 +163,38 @@ func newSLOCmd(g *globals, d deps) *cobra.Command {
 				}
 				now = t
 			}
-			// One probe first: when Prometheus is down, the parallel
-			// queries would trip its circuit breaker and hide the reason.
-			if _, _, err := p.Query(ctx, "vector(1)", now); err != nil {
-				return &exitError{code: 1, msg: sanitize.Line(err.Error())}
-			}
-			var rl slo.RuleLister
+			b := slo.Backends{Prom: p, Planned: plannedWork{g: g, open: d.sloIncidents}}
 			if r, ok := p.(slo.RuleLister); ok && st.discover {
-				rl = r
+				b.Rules = r
 			}
-			slolist, searched := slo.Gather(ctx, st.slos, rl, st.exclusions, st.searched)
-			if l, closeInc, err := d.sloIncidents(ctx, g); err != nil {
-				printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
-			} else if l != nil {
-				ex, err := slo.ReadPlannedWork(ctx, l, now)
-				closeInc()
-				if err != nil {
-					printWarnings(g, []string{"drills and maintenance could not be read from the incident store: " + err.Error()})
-				}
-				slolist = slo.ApplyExclusions(slolist, ex)
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
 			}
-			for _, n := range searched.Notes {
+			ms, err := slo.MeasureAll(ctx, b, slo.MeasureOptions{At: now, Configured: st.slos,
+				Exclusions: st.exclusions, Searched: st.searched, Name: name, Probe: true})
+			if n := ms.PlannedNote(); n != "" {
 				printWarnings(g, []string{n})
 			}
-			if len(slolist) == 0 {
+			printWarnings(g, ms.Searched.Notes)
+			if err != nil {
+				return &exitError{code: 1, msg: sanitize.Line(err.Error())}
+			}
+			if len(ms.Results) == 0 {
 				if out == "json" {
-					fmt.Fprintln(g.stderr, sanitize.Text(strings.Join(searched.NoneFound(), "\n")))
+					fmt.Fprintln(g.stderr, sanitize.Text(strings.Join(ms.Searched.NoneFound(), "\n")))
 					return writeJSON(g.stdout, []slo.Report{})
 				}
-				fmt.Fprintln(g.stdout, sanitize.Text(strings.Join(searched.NoneFound(), "\n")))
+				fmt.Fprintln(g.stdout, sanitize.Text(strings.Join(ms.Searched.NoneFound(), "\n")))
 				return nil
 			}
-			if len(args) == 1 {
-				if slolist, err = slo.Named(slolist, args[0]); err != nil {
-					return &exitError{code: 1, msg: sanitize.Line(err.Error())}
+			evals := make([]slo.Evaluation, len(ms.Results))
+			for i, r := range ms.Results {
+				printWarnings(g, r.Warnings)
+				if r.Err != nil {
+					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("slo %s: %v", r.SLO.Name, r.Err))}
 				}
-			}
-			sem := make(chan struct{}, slo.DefaultParallelism)
-			evals := make([]slo.Evaluation, len(slolist))
-			for i, s := range slolist {
-				e, warnings, err := slo.Measure(ctx, p, s, now, sem)
-				printWarnings(g, warnings)
-				if err != nil {
-					return &exitError{code: 1, msg: sanitize.Line(fmt.Sprintf("slo %s: %v", s.Name, err))}
-				}
-				evals[i] = e
+				evals[i] = r.Eval
 			}
 			if out == "json" {
 				return writeJSON(g.stdout, headless.SLOReports(evals))

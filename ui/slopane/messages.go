@@ -3,7 +3,6 @@ package slopane
 import (
 	"context"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/reltui/reltui/incidents"
@@ -16,19 +15,11 @@ import (
 // satisfies it.
 type Source = slo.RangeQuerier
 
-// outcome is one SLO's answer in a refresh.
-type outcome struct {
-	eval    slo.Evaluation
-	hist    []slo.Point
-	err     error
-	histErr error
-}
-
 // answer is one refresh's answers, one per SLO in the pane's order.
 type answer struct {
 	at       time.Time
 	slos     []slo.SLO
-	outcomes []outcome
+	outcomes []slo.Measured
 	warnings []string
 	searched slo.Searched
 }
@@ -54,41 +45,31 @@ type fetchReq struct {
 	incidents  incidents.Lister
 }
 
-// fetch finds the SLOs (the configured ones plus, with rules, those
-// Sloth and Pyrra generated rules for), evaluates every one at r.at and
-// reads its burn history. The SLOs share one bound on queries in flight.
-// The error is the first SLO's that could not be evaluated; the answer
-// comes with it.
+// fetch finds and evaluates the SLOs with slo.MeasureAll (the configured
+// ones plus, with rules, those Sloth and Pyrra generated rules for), with
+// each one's burn history. Warnings come back sanitized and deduplicated,
+// Prometheus's (in the SLOs' order) before the search's notes. The error
+// is the first SLO's that could not be evaluated; the answer comes with
+// it.
 func fetch(r fetchReq) func(ctx context.Context) (answer, error) {
 	return func(ctx context.Context) (answer, error) {
-		slos, searched := slo.Gather(ctx, r.configured, r.rules, r.exclusions, r.searched)
+		b := slo.Backends{Prom: r.src, History: r.src, Rules: r.rules}
 		if r.incidents != nil {
-			ex, err := slo.ReadPlannedWork(ctx, incidents.PlannedWorkOf(r.incidents), r.at)
-			if err != nil {
-				searched.Notes = append(searched.Notes, "drills and maintenance could not be read from the incident store: "+err.Error())
-			}
-			slos = slo.ApplyExclusions(slos, ex)
+			b.Planned = incidents.PlannedWorkOf(r.incidents)
 		}
-		sem := make(chan struct{}, slo.DefaultParallelism)
-		out := make([]outcome, len(slos))
-		var mu sync.Mutex
+		// Without Probe and Name, MeasureAll's only errors are per SLO.
+		ms, _ := slo.MeasureAll(ctx, b, slo.MeasureOptions{At: r.at, Configured: r.configured,
+			Exclusions: r.exclusions, Searched: r.searched, History: History, HistoryStep: HistoryStep})
+		searched := ms.Searched
+		if n := ms.PlannedNote(); n != "" {
+			searched.Notes = append(searched.Notes, n)
+		}
 		var warnings []string
-		var wg sync.WaitGroup
-		for i, s := range slos {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				e, w1, err := slo.Measure(ctx, r.src, s, r.at, sem)
-				from := r.at.Add(-History).Truncate(HistoryStep)
-				hist, w2, herr := slo.BurnHistory(ctx, r.src, s, from, r.at, HistoryStep)
-				out[i] = outcome{eval: e, hist: hist, err: err, histErr: herr}
-				mu.Lock()
-				warnings = append(warnings, w1...)
-				warnings = append(warnings, w2...)
-				mu.Unlock()
-			}()
+		slos := make([]slo.SLO, len(ms.Results))
+		for i, o := range ms.Results {
+			slos[i] = o.SLO
+			warnings = append(warnings, o.Warnings...)
 		}
-		wg.Wait()
 		warnings = append(warnings, searched.Notes...)
 		seen := map[string]bool{}
 		var ws []string
@@ -98,14 +79,7 @@ func fetch(r fetchReq) func(ctx context.Context) (answer, error) {
 				ws = append(ws, w)
 			}
 		}
-		var firstErr error
-		for _, o := range out {
-			if o.err != nil {
-				firstErr = o.err
-				break
-			}
-		}
-		return answer{at: r.at, slos: slos, outcomes: out, warnings: ws, searched: searched}, firstErr
+		return answer{at: r.at, slos: slos, outcomes: ms.Results, warnings: ws, searched: searched}, ms.FirstErr()
 	}
 }
 

@@ -217,13 +217,13 @@ func (m *Model) onResult(res resultMsg) {
 			break
 		}
 		o, it := msg.outcomes[i], &m.items[i]
-		it.err, it.histErr = o.err, o.histErr
-		if o.err == nil {
-			it.eval, it.has = o.eval, true
+		it.err, it.histErr = o.Err, o.HistoryErr
+		if o.Err == nil {
+			it.eval, it.has = o.Eval, true
 			good++
 		}
-		if o.histErr == nil {
-			it.hist = o.hist
+		if o.HistoryErr == nil {
+			it.hist = o.History
 		}
 	}
 	if good > 0 {

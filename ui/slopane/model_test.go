@@ -49,7 +49,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	m.Init()
 	old := m.fetch.Seq()
 	m.Update(pane.RangeMsg{To: fixedNow, Live: true}) // a new refresh supersedes the first
-	m.Update(resultMsg{Pane: m.id, Seq: old, Value: answer{at: fixedNow, outcomes: make([]outcome, len(m.items))}})
+	m.Update(resultMsg{Pane: m.id, Seq: old, Value: answer{at: fixedNow, outcomes: make([]slo.Measured, len(m.items))}})
 	if !m.fetch.Busy() || m.items[0].has {
 		t.Fatalf("a stale result was applied: fetching %v has %v", m.fetch.Busy(), m.items[0].has)
 	}
