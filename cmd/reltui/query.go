@@ -443,7 +443,7 @@ func listAlerts(ctx context.Context, g *globals, bs *backends, f headless.Format
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].ActiveAt.After(all[j].ActiveAt) })
+	sources.SortNewestFirst(all)
 	return headless.WriteAlerts(g.stdout, f, all)
 }
 

@@ -18,28 +18,26 @@ type item struct {
 	rank  int
 }
 
-// merge joins the backends' alerts by fingerprint (Prometheus's copy
-// wins: it has the value and the pending state), sanitizes what will be
-// shown, and sorts by severity, then firing before pending, then the
-// longest-firing first.
+// merge joins the backends' alerts by fingerprint with
+// sources.MergeAlerts (Prometheus's copy wins: it has the value and the
+// pending state), sanitizes what will be shown, and sorts by severity,
+// then firing before pending, then the longest-firing first.
 func merge(batches [][]sources.Alert) []item {
-	byFP := map[string]int{}
-	var out []item
-	for _, batch := range batches {
-		for _, a := range batch {
-			a = clean(a)
-			if i, ok := byFP[a.Fingerprint]; ok && a.Fingerprint != "" {
-				if !slices.Contains(out[i].from, a.Source) {
-					out[i].from = append(out[i].from, a.Source)
-				}
-				if a.Source == "alertmanager" && a.State == "suppressed" {
-					out[i].state = "suppressed"
-				}
-				continue
-			}
-			byFP[a.Fingerprint] = len(out)
-			out = append(out, item{a: a, from: []string{a.Source}, state: displayState(a.State), rank: severityRank(a.Labels["severity"])})
+	cleaned := make([][]sources.Alert, len(batches))
+	for i, batch := range batches {
+		cleaned[i] = make([]sources.Alert, len(batch))
+		for j, a := range batch {
+			cleaned[i][j] = clean(a)
 		}
+	}
+	merged := sources.MergeAlerts(cleaned)
+	out := make([]item, len(merged))
+	for i, ma := range merged {
+		state := displayState(ma.State)
+		if ma.Suppressed {
+			state = "suppressed"
+		}
+		out[i] = item{a: ma.Alert, from: ma.From, state: state, rank: severityRank(ma.Labels["severity"])}
 	}
 	slices.SortStableFunc(out, func(x, y item) int {
 		if x.rank != y.rank {
