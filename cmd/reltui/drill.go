@@ -13,7 +13,6 @@ import (
 	"github.com/reltui/reltui/config"
 	"github.com/reltui/reltui/incidents"
 	"github.com/reltui/reltui/incidents/drill"
-	"github.com/reltui/reltui/sources/sanitize"
 	"github.com/reltui/reltui/ui/headless"
 )
 
@@ -154,8 +153,7 @@ func runDrill(g *globals, o *incidentOpts, f, name string, timeout time.Duration
 	if noWait {
 		fmt.Fprintf(g.stderr, "reltui: not waiting; reltui drill watch %s records the alert's firing\n", incidents.Ref(id))
 		return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
-			_, err := fmt.Fprintf(w, "drill %s (%s): started %s, waiting for %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID), incidents.FormatTime(inc.Milestones.Started), sanitize.Line(sc.Alert))
-			return err
+			return headless.WriteDrillStarted(w, sc.Name, sc.Alert, inc)
 		}))
 	}
 	return awaitAlert(ctx, g, o, f, r, sc, id, started, timeout)
@@ -237,9 +235,6 @@ func awaitAlert(ctx context.Context, g *globals, o *incidentOpts, f string, r dr
 		return drillFailed(err)
 	}
 	return o.said(g, storeReport(g, f, getIncident(id), incidentJSON, func(w io.Writer, inc incidents.Incident) error {
-		_, err := fmt.Fprintf(w, "drill %s (%s): started %s, detected %s by %s: time to detect %s\n", sanitize.Line(sc.Name), incidents.Ref(inc.ID),
-			incidents.FormatTime(inc.Milestones.Started), incidents.FormatTime(inc.Milestones.Detected), sanitize.Line(sc.Alert),
-			incidents.FormatDuration(inc.Milestones.Detected.Sub(inc.Milestones.Started)))
-		return err
+		return headless.WriteDrillDetected(w, sc.Name, sc.Alert, inc)
 	}))
 }
