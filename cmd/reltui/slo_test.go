@@ -403,3 +403,27 @@ func TestSLOLeavesOutMaintenanceFromTheIncidentStore(t *testing.T) {
 		}
 	}
 }
+
+// The incident store is opened only after Prometheus answered the probe,
+// and a store that cannot be opened is a warning, not a failure.
+func TestSLOOpensTheIncidentStoreOnlyAfterTheProbe(t *testing.T) {
+	d := fakeDeps(&fakeProm{instant: func(string) ([]sources.Series, error) {
+		return nil, errors.New("prometheus: connection refused")
+	}})
+	opened := 0
+	d.sloIncidents = func(context.Context, *globals) (slo.PlannedWorkLister, func(), error) {
+		opened++
+		return nil, func() {}, errors.New("database is locked")
+	}
+	if code, _, _ := runSLOCLI(d, "slo"); code != 1 || opened != 0 {
+		t.Fatalf("Prometheus down: exit %d, store opened %d times", code, opened)
+	}
+	d.prom = fakeDeps(ratioFake(0, 1e6)).prom
+	code, out, errs := runSLOCLI(d, "slo")
+	if code != 0 || opened != 1 || !strings.Contains(out, "payments-availability") {
+		t.Fatalf("exit %d, store opened %d times: %s", code, opened, errs)
+	}
+	if want := "reltui: warning: drills and maintenance could not be read from the incident store: database is locked\n"; !strings.HasPrefix(errs, want) {
+		t.Errorf("stderr %q, want it to start with %q", errs, want)
+	}
+}
