@@ -43,6 +43,7 @@ func Build(env pane.Env) *Model {
 	}
 	return m
 }
+
 // lazyKafka is the Lag pane's Kafka source, built on first use. Building
 // reads the CA, certificate and key files and resolves the SASL secret,
 // so it must not happen in Update: Partitions runs in the pane's Cmd. A

@@ -9,8 +9,8 @@ import (
 	"github.com/reltui/reltui/sources"
 	"github.com/reltui/reltui/sources/links"
 	"github.com/reltui/reltui/sources/loki"
-	"github.com/reltui/reltui/sources/victorialogs"
 	"github.com/reltui/reltui/sources/prom"
+	"github.com/reltui/reltui/sources/victorialogs"
 )
 
 func TestChangeFeeds(t *testing.T) {

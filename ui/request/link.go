@@ -7,7 +7,6 @@ import (
 	"github.com/reltui/reltui/ui/pane"
 )
 
-
 // requestLink is the shown request's link.
 func (m *Model) requestLink() (links.Link, bool) { return m.view.Link(m.links, m.logDialect) }
 

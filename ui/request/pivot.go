@@ -81,7 +81,6 @@ func (m *Model) serviceLogs(g int) tea.Cmd {
 // or "service".
 func (m *Model) labelFor(svc string) string { return m.view.ServiceLabel(svc) }
 
-
 // logQuery is the log backend's query for a service's lines that mention
 // id (all its lines when id is empty), for evidence.
 func (m *Model) logQuery(label, svc, id string) string {
