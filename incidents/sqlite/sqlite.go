@@ -87,11 +87,28 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateWhileBusy(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// migrateWhileBusy is migrate, tried again for up to BusyTimeout while the
+// database answers SQLITE_BUSY: when several processes open a new file at
+// once, SQLite may refuse a connection's switch to WAL at once, without
+// waiting out busy_timeout, and a later try succeeds.
+func (s *Store) migrateWhileBusy(ctx context.Context) error {
+	deadline := time.Now().Add(BusyTimeout)
+	for attempt := 1; ; attempt++ {
+		err := s.migrate(ctx)
+		var se *sqlite.Error
+		busy := errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+		if !busy || ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(min(time.Duration(attempt)*20*time.Millisecond, 200*time.Millisecond))
+	}
 }
 
 // FileMode is the mode the database and its -wal and -shm files are
